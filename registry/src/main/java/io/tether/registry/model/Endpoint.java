@@ -1,0 +1,31 @@
+package io.tether.registry.model;
+
+import java.util.Map;
+
+/**
+ * One task's address for a service. Endpoints registered by agents hang off the agent's lease
+ * ({@code leaseId}), so a host that dies takes its endpoints with it when the lease expires.
+ */
+public record Endpoint(
+    String address,
+    Integer port,
+    String zone,
+    Health health,
+    String taskId,
+    String host,
+    Map<String, String> metadata,
+    Long leaseId) {
+
+  public Endpoint {
+    metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+  }
+
+  public Endpoint withHealth(Health newHealth) {
+    return new Endpoint(address, port, zone, newHealth, taskId, host, metadata, leaseId);
+  }
+
+  /** Endpoints registered without a health are taken to be HEALTHY: the agent registers after its check passes. */
+  public Health healthOrDefault() {
+    return health == null ? Health.HEALTHY : health;
+  }
+}

@@ -1,0 +1,46 @@
+package io.tether.registry.model;
+
+import java.util.List;
+
+/**
+ * A service as an operator declares it: ECS's ServiceConnectService names plus the resilience policy
+ * Service Connect hard-codes. Stored as written; {@link #effectivePolicy} fills in the defaults.
+ */
+public record ServiceSpec(
+    String discoveryName,
+    String portName,
+    AppProtocol appProtocol,
+    List<ClientAlias> clientAliases,
+    Integer ingressPortOverride,
+    Timeout timeout,
+    RetryPolicy retryPolicy,
+    OutlierDetection outlierDetection,
+    CircuitBreakers circuitBreakers,
+    LoadBalancing loadBalancing,
+    HealthCheck healthCheck) {
+
+  public ServiceSpec {
+    clientAliases = clientAliases == null ? List.of() : List.copyOf(clientAliases);
+  }
+
+  /** Service Connect treats a service without an appProtocol as plain TCP. */
+  public AppProtocol protocol() {
+    return appProtocol == null ? AppProtocol.TCP : appProtocol;
+  }
+
+  public ServicePolicy policy() {
+    return new ServicePolicy(
+        timeout, retryPolicy, outlierDetection, circuitBreakers, loadBalancing, healthCheck);
+  }
+
+  /** The policy that applies: this spec's values, then the namespace's defaults, then Service Connect's. */
+  public ServicePolicy effectivePolicy(Namespace namespace) {
+    ServicePolicy inherited = namespace == null ? ServicePolicy.EMPTY : namespace.defaultsOrEmpty();
+    return policy().orElse(inherited).orElse(Policies.serviceConnectDefaults(protocol()));
+  }
+
+  public ServiceSpec withDiscoveryName(String name) {
+    return new ServiceSpec(name, portName, appProtocol, clientAliases, ingressPortOverride, timeout,
+        retryPolicy, outlierDetection, circuitBreakers, loadBalancing, healthCheck);
+  }
+}

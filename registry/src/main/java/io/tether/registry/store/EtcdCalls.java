@@ -1,0 +1,53 @@
+package io.tether.registry.store;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.tether.registry.model.ErrorCode;
+import io.tether.registry.model.RegistryException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/** Times every etcd call, bounds it with a deadline, and turns transport failures into UNAVAILABLE. */
+final class EtcdCalls {
+  private final MeterRegistry meters;
+  private final Duration timeout;
+
+  EtcdCalls(MeterRegistry meters, Duration timeout) {
+    this.meters = meters;
+    this.timeout = timeout;
+  }
+
+  <T> CompletableFuture<T> call(String op, Supplier<CompletableFuture<T>> call) {
+    Timer.Sample sample = Timer.start(meters);
+    return call.get()
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .handle((value, error) -> {
+          sample.stop(Timer.builder("tether.etcd.requests").description("etcd calls made by the registry")
+              .tag("op", op).tag("outcome", error == null ? "ok" : "error")
+              .publishPercentileHistogram().register(meters));
+          if (error != null) {
+            throw translate(error);
+          }
+          return value;
+        });
+  }
+
+  static RuntimeException translate(Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof RegistryException r) {
+      return r;
+    }
+    if (cause instanceof TimeoutException) {
+      return new RegistryException(ErrorCode.UNAVAILABLE, "etcd did not answer in time");
+    }
+    String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+    if (message.contains("lease not found")) {
+      return new RegistryException(ErrorCode.NOT_FOUND, "lease not found or expired", "leaseId");
+    }
+    return new RegistryException(ErrorCode.UNAVAILABLE, "etcd unavailable: " + message);
+  }
+}

@@ -1,0 +1,106 @@
+package io.tether.registry.store;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.etcd.jetcd.ByteSequence;
+
+/**
+ * Where everything lives in etcd, under one prefix (default {@code /tether/v1/}).
+ *
+ * <pre>
+ * namespaces/{ns}                       Namespace JSON
+ * services/{ns}/{discoveryName}         ServiceSpec JSON
+ * endpoints/{ns}/{discoveryName}/{id}   Endpoint JSON, attached to the registering agent's lease
+ * vips/{ns}/{dnsName}:{port}            the alias's virtual IP, 127.255.x.y
+ * vipaddrs/{ns}/{ip}                    discoveryName owning the address: makes allocation unique
+ * guards/{ns}                           touched by every service create, so a namespace delete that
+ *                                       raced one fails its compare instead of orphaning the service
+ * leases/{id}                           {namespace, ttlSeconds}, attached to the lease itself
+ * </pre>
+ */
+public final class KeyLayout {
+  public static final String DEFAULT_PREFIX = "/tether/v1/";
+
+  private final String prefix;
+
+  public KeyLayout(String prefix) {
+    this.prefix = prefix.endsWith("/") ? prefix : prefix + "/";
+  }
+
+  public String prefix() {
+    return prefix;
+  }
+
+  public ByteSequence root() {
+    return bytes(prefix);
+  }
+
+  public ByteSequence namespace(String ns) {
+    return bytes(prefix + "namespaces/" + ns);
+  }
+
+  public ByteSequence namespaces() {
+    return bytes(prefix + "namespaces/");
+  }
+
+  public ByteSequence service(String ns, String svc) {
+    return bytes(prefix + "services/" + ns + "/" + svc);
+  }
+
+  public ByteSequence servicesOf(String ns) {
+    return bytes(prefix + "services/" + ns + "/");
+  }
+
+  public ByteSequence endpoint(String ns, String svc, String id) {
+    return bytes(prefix + "endpoints/" + ns + "/" + svc + "/" + id);
+  }
+
+  public ByteSequence endpointsOf(String ns, String svc) {
+    return bytes(prefix + "endpoints/" + ns + "/" + svc + "/");
+  }
+
+  public ByteSequence vip(String ns, String hostPort) {
+    return bytes(prefix + "vips/" + ns + "/" + hostPort);
+  }
+
+  public ByteSequence vipsOf(String ns) {
+    return bytes(prefix + "vips/" + ns + "/");
+  }
+
+  public ByteSequence vipAddress(String ns, String ip) {
+    return bytes(prefix + "vipaddrs/" + ns + "/" + ip);
+  }
+
+  public ByteSequence vipAddressesOf(String ns) {
+    return bytes(prefix + "vipaddrs/" + ns + "/");
+  }
+
+  public ByteSequence guard(String ns) {
+    return bytes(prefix + "guards/" + ns);
+  }
+
+  public ByteSequence lease(long id) {
+    return bytes(prefix + "leases/" + Long.toHexString(id));
+  }
+
+  /** Which registry object a key names; keys the view does not track parse to {@link RegistryKey.Other}. */
+  public RegistryKey parse(ByteSequence key) {
+    String k = key.toString(UTF_8);
+    if (!k.startsWith(prefix)) {
+      return RegistryKey.Other.INSTANCE;
+    }
+    String[] parts = k.substring(prefix.length()).split("/", -1);
+    return switch (parts[0]) {
+      case "namespaces" -> parts.length == 2 ? new RegistryKey.NamespaceKey(parts[1]) : RegistryKey.Other.INSTANCE;
+      case "services" -> parts.length == 3 ? new RegistryKey.ServiceKey(parts[1], parts[2]) : RegistryKey.Other.INSTANCE;
+      case "endpoints" -> parts.length == 4
+          ? new RegistryKey.EndpointKey(parts[1], parts[2], parts[3]) : RegistryKey.Other.INSTANCE;
+      case "vips" -> parts.length == 3 ? new RegistryKey.VipKey(parts[1], parts[2]) : RegistryKey.Other.INSTANCE;
+      default -> RegistryKey.Other.INSTANCE;
+    };
+  }
+
+  public static ByteSequence bytes(String s) {
+    return ByteSequence.from(s, UTF_8);
+  }
+}

@@ -1,0 +1,15 @@
+package io.tether.registry.store;
+
+/** A parsed etcd key: which namespace, service, endpoint or alias it belongs to. */
+public sealed interface RegistryKey {
+  record NamespaceKey(String namespace) implements RegistryKey {}
+
+  record ServiceKey(String namespace, String service) implements RegistryKey {}
+
+  record EndpointKey(String namespace, String service, String endpointId) implements RegistryKey {}
+
+  record VipKey(String namespace, String hostPort) implements RegistryKey {}
+
+  /** Bookkeeping keys (guards, leases, VIP address locks) and anything foreign under the prefix. */
+  enum Other implements RegistryKey { INSTANCE }
+}

@@ -1,0 +1,321 @@
+package io.tether.registry.store;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tether.registry.json.Json;
+import io.tether.registry.model.Endpoint;
+import io.tether.registry.model.ErrorCode;
+import io.tether.registry.model.Health;
+import io.tether.registry.model.Namespace;
+import io.tether.registry.model.RegistryException;
+import io.tether.registry.model.ServiceSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * The registry's only writer to etcd. Every write reads what it depends on at one revision, checks
+ * the caller's precondition and the domain's invariants, then commits a compare-and-swap transaction
+ * on exactly those keys. A lost race is retried from the read (so invariants are re-checked), except
+ * that a caller who pinned a revision with If-Match gets PRECONDITION_FAILED.
+ *
+ * <p>Callers must validate values first ({@link io.tether.registry.model.Validation}). Thread-safe;
+ * nothing blocks: every method returns a future completed on jetcd's threads.
+ */
+public final class RegistryStore {
+  private static final int MAX_ATTEMPTS = 32;
+  private static final GetOption PREFIX = GetOption.builder().isPrefix(true).build();
+  private static final GetOption COUNT_PREFIX = GetOption.builder().isPrefix(true).withCountOnly(true).build();
+  private static final DeleteOption DELETE_PREFIX = DeleteOption.builder().isPrefix(true).build();
+
+  private final KV kv;
+  private final Client client;
+  private final KeyLayout keys;
+  private final EtcdCalls etcd;
+
+  public RegistryStore(Client client, KeyLayout keys, MeterRegistry meters, Duration timeout) {
+    this.client = client;
+    this.kv = client.getKVClient();
+    this.keys = keys;
+    this.etcd = new EtcdCalls(meters, timeout);
+  }
+
+  public KeyLayout keys() {
+    return keys;
+  }
+
+  // ---- namespaces ----
+
+  public CompletableFuture<Long> putNamespace(Namespace ns, Precondition pre) {
+    ByteSequence key = keys.namespace(ns.name());
+    return retrying(() -> read(Op.get(key, GetOption.DEFAULT)).thenCompose(r -> {
+      long current = modRevision(r.get(0).getKvs());
+      pre.check(current);
+      return commit(kv.txn().If(atRevision(key, current)).Then(put(key, Json.write(ns))));
+    }));
+  }
+
+  public CompletableFuture<Long> deleteNamespace(String ns, Precondition pre) {
+    ByteSequence key = keys.namespace(ns);
+    ByteSequence guard = keys.guard(ns);
+    return retrying(() -> read(
+        Op.get(key, GetOption.DEFAULT), Op.get(guard, GetOption.DEFAULT),
+        Op.get(keys.servicesOf(ns), COUNT_PREFIX)).thenCompose(r -> {
+          long current = requireExists(r.get(0).getKvs(), "namespace '" + ns + "'");
+          pre.check(current);
+          long services = r.get(2).getCount();
+          if (services > 0) {
+            throw new RegistryException(ErrorCode.FAILED_PRECONDITION,
+                "namespace '" + ns + "' still has " + services + " service(s); delete them first");
+          }
+          return commit(kv.txn()
+              .If(atRevision(key, current), atRevision(guard, modRevision(r.get(1).getKvs())))
+              .Then(Op.delete(key, DeleteOption.DEFAULT), Op.delete(guard, DeleteOption.DEFAULT),
+                  Op.delete(keys.vipsOf(ns), DELETE_PREFIX), Op.delete(keys.vipAddressesOf(ns), DELETE_PREFIX)));
+        }));
+  }
+
+  // ---- services ----
+
+  public CompletableFuture<Long> putService(String ns, ServiceSpec spec, Precondition pre) {
+    ByteSequence nsKey = keys.namespace(ns);
+    ByteSequence key = keys.service(ns, spec.discoveryName());
+    return retrying(() -> read(
+        Op.get(nsKey, GetOption.DEFAULT), Op.get(key, GetOption.DEFAULT),
+        Op.get(keys.vipsOf(ns), PREFIX), Op.get(keys.vipAddressesOf(ns), PREFIX)).thenCompose(r -> {
+          long nsRevision = requireExists(r.get(0).getKvs(), "namespace '" + ns + "'");
+          List<KeyValue> existing = r.get(1).getKvs();
+          long current = modRevision(existing);
+          pre.check(current);
+          ServiceSpec previous = existing.isEmpty() ? null : Json.read(existing.get(0).getValue().getBytes(), ServiceSpec.class);
+          AliasPlan plan = AliasPlan.compute(ns, previous, spec,
+              suffixMap(r.get(2), keys.vipsOf(ns)), suffixMap(r.get(3), keys.vipAddressesOf(ns)));
+          return commit(serviceTxn(ns, spec, key, nsRevision, current, plan));
+        }));
+  }
+
+  private io.etcd.jetcd.Txn serviceTxn(String ns, ServiceSpec spec, ByteSequence key, long nsRevision,
+      long current, AliasPlan plan) {
+    List<Cmp> ifs = new ArrayList<>(List.of(atRevision(keys.namespace(ns), nsRevision), atRevision(key, current)));
+    List<Op> ops = new ArrayList<>(List.of(put(key, Json.write(spec))));
+    for (String alias : plan.added()) {
+      ifs.add(absent(keys.vip(ns, alias)));
+      ops.add(put(keys.vip(ns, alias), plan.vip().getBytes(UTF_8)));
+    }
+    for (String alias : plan.removed()) {
+      ops.add(Op.delete(keys.vip(ns, alias), DeleteOption.DEFAULT));
+    }
+    if (plan.allocatesVip()) {
+      ifs.add(absent(keys.vipAddress(ns, plan.vip())));
+      ops.add(put(keys.vipAddress(ns, plan.vip()), spec.discoveryName().getBytes(UTF_8)));
+    }
+    if (plan.releasedVip() != null) {
+      ops.add(Op.delete(keys.vipAddress(ns, plan.releasedVip()), DeleteOption.DEFAULT));
+    }
+    if (current == 0) {
+      // A namespace delete compares this key, so it cannot miss a service created after its read.
+      ops.add(put(keys.guard(ns), spec.discoveryName().getBytes(UTF_8)));
+    }
+    return kv.txn().If(ifs.toArray(Cmp[]::new)).Then(ops.toArray(Op[]::new));
+  }
+
+  public CompletableFuture<Long> deleteService(String ns, String svc, Precondition pre) {
+    ByteSequence key = keys.service(ns, svc);
+    return retrying(() -> read(Op.get(key, GetOption.DEFAULT), Op.get(keys.vipAddressesOf(ns), PREFIX))
+        .thenCompose(r -> {
+          long current = requireExists(r.get(0).getKvs(), "service '" + ns + "/" + svc + "'");
+          pre.check(current);
+          ServiceSpec spec = Json.read(r.get(0).getKvs().get(0).getValue().getBytes(), ServiceSpec.class);
+          List<Op> ops = new ArrayList<>(List.of(Op.delete(key, DeleteOption.DEFAULT),
+              Op.delete(keys.endpointsOf(ns, svc), DELETE_PREFIX)));
+          spec.clientAliases().forEach(a -> ops.add(Op.delete(keys.vip(ns, a.hostPort()), DeleteOption.DEFAULT)));
+          suffixMap(r.get(1), keys.vipAddressesOf(ns)).forEach((ip, owner) -> {
+            if (owner.equals(svc)) {
+              ops.add(Op.delete(keys.vipAddress(ns, ip), DeleteOption.DEFAULT));
+            }
+          });
+          return commit(kv.txn().If(atRevision(key, current)).Then(ops.toArray(Op[]::new)));
+        }));
+  }
+
+  // ---- endpoints ----
+
+  public CompletableFuture<Long> putEndpoint(String ns, String svc, String id, Endpoint ep, Precondition pre) {
+    ByteSequence serviceKey = keys.service(ns, svc);
+    ByteSequence key = keys.endpoint(ns, svc, id);
+    List<Op> reads = new ArrayList<>(List.of(Op.get(serviceKey, GetOption.DEFAULT), Op.get(key, GetOption.DEFAULT)));
+    if (ep.leaseId() != null) {
+      reads.add(Op.get(keys.lease(ep.leaseId()), GetOption.DEFAULT));
+    }
+    return retrying(() -> read(reads.toArray(Op[]::new)).thenCompose(r -> {
+      requireExists(r.get(0).getKvs(), "service '" + ns + "/" + svc + "'");
+      long current = modRevision(r.get(1).getKvs());
+      pre.check(current);
+      List<Cmp> ifs = new ArrayList<>(List.of(present(serviceKey), atRevision(key, current)));
+      PutOption option = PutOption.DEFAULT;
+      if (ep.leaseId() != null) {
+        requireLeaseOf(ns, ep.leaseId(), r.get(2).getKvs());
+        ifs.add(present(keys.lease(ep.leaseId())));
+        option = PutOption.builder().withLeaseId(ep.leaseId()).build();
+      }
+      return commit(kv.txn().If(ifs.toArray(Cmp[]::new)).Then(Op.put(key, bytes(Json.write(ep)), option)));
+    }));
+  }
+
+  public CompletableFuture<Long> setEndpointHealth(String ns, String svc, String id, Health health, Precondition pre) {
+    ByteSequence key = keys.endpoint(ns, svc, id);
+    return retrying(() -> read(Op.get(key, GetOption.DEFAULT)).thenCompose(r -> {
+      long current = requireExists(r.get(0).getKvs(), "endpoint '" + id + "' of '" + ns + "/" + svc + "'");
+      pre.check(current);
+      KeyValue stored = r.get(0).getKvs().get(0);
+      Endpoint updated = Json.read(stored.getValue().getBytes(), Endpoint.class).withHealth(health);
+      PutOption keepLease = PutOption.builder().withLeaseId(stored.getLease()).build();
+      return commit(kv.txn().If(atRevision(key, current)).Then(Op.put(key, bytes(Json.write(updated)), keepLease)));
+    }));
+  }
+
+  public CompletableFuture<Long> deleteEndpoint(String ns, String svc, String id, Precondition pre) {
+    ByteSequence key = keys.endpoint(ns, svc, id);
+    return retrying(() -> read(Op.get(key, GetOption.DEFAULT)).thenCompose(r -> {
+      long current = requireExists(r.get(0).getKvs(), "endpoint '" + id + "' of '" + ns + "/" + svc + "'");
+      pre.check(current);
+      return commit(kv.txn().If(atRevision(key, current)).Then(Op.delete(key, DeleteOption.DEFAULT)));
+    }));
+  }
+
+  // ---- leases ----
+
+  /** Grants a lease and records its namespace on a key that lives exactly as long as the lease. */
+  public CompletableFuture<LeaseRecord> grantLease(String namespace, long ttlSeconds) {
+    return etcd.call("lease_grant", () -> client.getLeaseClient().grant(ttlSeconds)).thenCompose(grant -> {
+      LeaseRecord lease = new LeaseRecord(grant.getID(), namespace, grant.getTTL());
+      PutOption attached = PutOption.builder().withLeaseId(grant.getID()).build();
+      return etcd.call("put", () -> kv.put(keys.lease(grant.getID()), bytes(Json.write(lease)), attached))
+          .thenApply(put -> lease);
+    });
+  }
+
+  /** The lease's record, or NOT_FOUND when it never existed or has expired. */
+  public CompletableFuture<LeaseRecord> lease(long id) {
+    return etcd.call("get", () -> kv.get(keys.lease(id))).thenApply(r -> {
+      if (r.getKvs().isEmpty()) {
+        throw new RegistryException(ErrorCode.NOT_FOUND, "lease " + id + " not found or expired", "leaseId");
+      }
+      return Json.read(r.getKvs().get(0).getValue().getBytes(), LeaseRecord.class);
+    });
+  }
+
+  /** Renews a lease once; returns its TTL after renewal. */
+  public CompletableFuture<Long> keepAlive(long id) {
+    return etcd.call("lease_keepalive", () -> client.getLeaseClient().keepAliveOnce(id)).thenApply(r -> {
+      if (r.getTTL() <= 0) {
+        throw new RegistryException(ErrorCode.NOT_FOUND, "lease " + id + " not found or expired", "leaseId");
+      }
+      return r.getTTL();
+    });
+  }
+
+  /** Revokes a lease: etcd deletes every endpoint attached to it in the same revision. */
+  public CompletableFuture<Void> revokeLease(long id) {
+    return etcd.call("lease_revoke", () -> client.getLeaseClient().revoke(id)).thenApply(r -> null);
+  }
+
+  // ---- helpers ----
+
+  private <T> CompletableFuture<T> retrying(Supplier<CompletableFuture<Optional<T>>> attempt) {
+    return attempt(attempt, 1);
+  }
+
+  private <T> CompletableFuture<T> attempt(Supplier<CompletableFuture<Optional<T>>> attempt, int n) {
+    return attempt.get().thenCompose(result -> {
+      if (result.isPresent()) {
+        return CompletableFuture.completedFuture(result.get());
+      }
+      if (n >= MAX_ATTEMPTS) {
+        throw new RegistryException(ErrorCode.ABORTED, "too many concurrent writers; try again");
+      }
+      return attempt(attempt, n + 1);
+    });
+  }
+
+  private CompletableFuture<List<GetResponse>> read(Op... gets) {
+    return etcd.call("read", () -> kv.txn().Then(gets).commit()).thenApply(TxnResponse::getGetResponses);
+  }
+
+  private CompletableFuture<Optional<Long>> commit(io.etcd.jetcd.Txn txn) {
+    return etcd.call("txn", txn::commit).thenApply(t ->
+        t.isSucceeded() ? Optional.of(t.getHeader().getRevision()) : Optional.empty());
+  }
+
+  private void requireLeaseOf(String ns, long leaseId, List<KeyValue> leaseKvs) {
+    if (leaseKvs.isEmpty()) {
+      throw new RegistryException(ErrorCode.NOT_FOUND, "lease " + leaseId + " not found or expired", "leaseId");
+    }
+    LeaseRecord lease = Json.read(leaseKvs.get(0).getValue().getBytes(), LeaseRecord.class);
+    if (lease.namespace() != null && !lease.namespace().equals(ns)) {
+      throw new RegistryException(ErrorCode.PERMISSION_DENIED,
+          "lease " + leaseId + " belongs to namespace '" + lease.namespace() + "'", "leaseId");
+    }
+  }
+
+  private static long requireExists(List<KeyValue> kvs, String what) {
+    if (kvs.isEmpty()) {
+      throw new RegistryException(ErrorCode.NOT_FOUND, what + " does not exist");
+    }
+    return kvs.get(0).getModRevision();
+  }
+
+  private static long modRevision(List<KeyValue> kvs) {
+    return kvs.isEmpty() ? 0 : kvs.get(0).getModRevision();
+  }
+
+  /** The key is at this mod revision; revision 0 means the key must not exist. */
+  private static Cmp atRevision(ByteSequence key, long modRevision) {
+    return modRevision == 0 ? absent(key) : new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(modRevision));
+  }
+
+  private static Cmp absent(ByteSequence key) {
+    return new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0));
+  }
+
+  private static Cmp present(ByteSequence key) {
+    return new Cmp(key, Cmp.Op.GREATER, CmpTarget.version(0));
+  }
+
+  private static Op put(ByteSequence key, byte[] value) {
+    return Op.put(key, bytes(value), PutOption.DEFAULT);
+  }
+
+  private static ByteSequence bytes(byte[] value) {
+    return ByteSequence.from(value);
+  }
+
+  /** A prefix read as {@code key suffix -> value}. */
+  private static Map<String, String> suffixMap(GetResponse response, ByteSequence prefix) {
+    int skip = prefix.size();
+    Map<String, String> out = new HashMap<>();
+    for (KeyValue kv : response.getKvs()) {
+      out.put(kv.getKey().substring(skip).toString(UTF_8), kv.getValue().toString(UTF_8));
+    }
+    return out;
+  }
+
+}

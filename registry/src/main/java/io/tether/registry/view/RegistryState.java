@@ -1,0 +1,54 @@
+package io.tether.registry.view;
+
+import io.tether.registry.model.Endpoint;
+import io.tether.registry.model.Namespace;
+import io.tether.registry.model.ServiceSpec;
+import java.util.Map;
+import java.util.Optional;
+import org.pcollections.HashTreePMap;
+import org.pcollections.PMap;
+
+/**
+ * An immutable snapshot of the registry at one etcd revision. Persistent maps make each update cost
+ * what it touched: a changed endpoint copies one path of three small trees, not the mesh.
+ */
+public record RegistryState(long revision, PMap<String, NamespaceEntry> namespaces) {
+  public static final RegistryState EMPTY = new RegistryState(0, HashTreePMap.empty());
+
+  public Optional<Versioned<Namespace>> namespace(String ns) {
+    NamespaceEntry entry = namespaces.get(ns);
+    return Optional.ofNullable(entry == null ? null : entry.namespace());
+  }
+
+  public Optional<Versioned<ServiceSpec>> service(String ns, String svc) {
+    ServiceEntry entry = serviceEntry(ns, svc);
+    return Optional.ofNullable(entry == null ? null : entry.spec());
+  }
+
+  /** Endpoints of a service by id; empty when the service has none or does not exist. */
+  public Map<String, Versioned<Endpoint>> endpoints(String ns, String svc) {
+    ServiceEntry entry = serviceEntry(ns, svc);
+    return entry == null ? Map.of() : entry.endpoints();
+  }
+
+  /** The services of a namespace by discovery name, including their endpoints. */
+  public Map<String, ServiceEntry> services(String ns) {
+    NamespaceEntry entry = namespaces.get(ns);
+    return entry == null ? Map.of() : entry.services();
+  }
+
+  /** A namespace's client aliases ({@code dnsName:port}) and their virtual IPs. */
+  public Map<String, String> vips(String ns) {
+    NamespaceEntry entry = namespaces.get(ns);
+    return entry == null ? Map.of() : entry.vips();
+  }
+
+  RegistryState withRevision(long newRevision) {
+    return new RegistryState(newRevision, namespaces);
+  }
+
+  private ServiceEntry serviceEntry(String ns, String svc) {
+    NamespaceEntry entry = namespaces.get(ns);
+    return entry == null ? null : entry.services().get(svc);
+  }
+}

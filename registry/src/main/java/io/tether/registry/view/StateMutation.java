@@ -1,0 +1,73 @@
+package io.tether.registry.view;
+
+import io.tether.registry.json.Json;
+import io.tether.registry.model.Endpoint;
+import io.tether.registry.model.Namespace;
+import io.tether.registry.model.ServiceSpec;
+import io.tether.registry.store.RegistryKey;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.pcollections.PMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies key changes of one etcd revision (or one watch response) to a state, recording what changed.
+ * Single use, single thread: create one per batch, apply, then {@link #result}.
+ */
+final class StateMutation {
+  private static final Logger log = LoggerFactory.getLogger(StateMutation.class);
+
+  private PMap<String, NamespaceEntry> namespaces;
+  private final Set<RegistryChange> changes = new LinkedHashSet<>();
+
+  StateMutation(RegistryState base) {
+    this.namespaces = base.namespaces();
+  }
+
+  /** Applies a put ({@code value != null}) or a delete of one key. Undecodable values are logged and skipped. */
+  void apply(RegistryKey key, byte[] value, long modRevision) {
+    try {
+      if (key instanceof RegistryKey.NamespaceKey k) {
+        update(k.namespace(), e -> e.withNamespace(versioned(value, Namespace.class, modRevision)));
+        changes.add(new RegistryChange.NamespaceChanged(k.namespace()));
+      } else if (key instanceof RegistryKey.ServiceKey k) {
+        Versioned<ServiceSpec> spec = versioned(value, ServiceSpec.class, modRevision);
+        updateService(k.namespace(), k.service(), s -> s.withSpec(spec));
+        changes.add(new RegistryChange.ServiceChanged(k.namespace(), k.service()));
+      } else if (key instanceof RegistryKey.EndpointKey k) {
+        Versioned<Endpoint> ep = versioned(value, Endpoint.class, modRevision);
+        updateService(k.namespace(), k.service(), s -> s.withEndpoint(k.endpointId(), ep));
+        changes.add(new RegistryChange.EndpointsChanged(k.namespace(), k.service()));
+      } else if (key instanceof RegistryKey.VipKey k) {
+        String ip = value == null ? null : new String(value, StandardCharsets.UTF_8);
+        update(k.namespace(), e -> e.withVip(k.hostPort(), ip));
+        changes.add(new RegistryChange.VipsChanged(k.namespace()));
+      }
+    } catch (RuntimeException e) {
+      log.warn("skipping undecodable registry value for {}: {}", key, e.getMessage());
+    }
+  }
+
+  RegistryState result(long revision) {
+    return new RegistryState(revision, namespaces);
+  }
+
+  Set<RegistryChange> changes() {
+    return changes;
+  }
+
+  private void update(String ns, java.util.function.UnaryOperator<NamespaceEntry> f) {
+    NamespaceEntry updated = f.apply(namespaces.getOrDefault(ns, NamespaceEntry.EMPTY));
+    namespaces = updated.isEmpty() ? namespaces.minus(ns) : namespaces.plus(ns, updated);
+  }
+
+  private void updateService(String ns, String svc, java.util.function.UnaryOperator<ServiceEntry> f) {
+    update(ns, e -> e.withService(svc, f.apply(e.services().getOrDefault(svc, ServiceEntry.EMPTY))));
+  }
+
+  private static <T> Versioned<T> versioned(byte[] value, Class<T> type, long modRevision) {
+    return value == null ? null : new Versioned<>(Json.read(value, type), modRevision);
+  }
+}
