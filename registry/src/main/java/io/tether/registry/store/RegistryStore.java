@@ -64,16 +64,16 @@ public final class RegistryStore {
 
   // ---- namespaces ----
 
-  public CompletableFuture<Long> putNamespace(Namespace ns, Precondition pre) {
+  public CompletableFuture<Written> putNamespace(Namespace ns, Precondition pre) {
     ByteSequence key = keys.namespace(ns.name());
     return retrying(() -> read(Op.get(key, GetOption.DEFAULT)).thenCompose(r -> {
       long current = modRevision(r.get(0).getKvs());
       pre.check(current);
-      return commit(kv.txn().If(atRevision(key, current)).Then(put(key, Json.write(ns))));
+      return commit(kv.txn().If(atRevision(key, current)).Then(put(key, Json.write(ns))), current == 0);
     }));
   }
 
-  public CompletableFuture<Long> deleteNamespace(String ns, Precondition pre) {
+  public CompletableFuture<Written> deleteNamespace(String ns, Precondition pre) {
     ByteSequence key = keys.namespace(ns);
     ByteSequence guard = keys.guard(ns);
     return retrying(() -> read(
@@ -95,7 +95,7 @@ public final class RegistryStore {
 
   // ---- services ----
 
-  public CompletableFuture<Long> putService(String ns, ServiceSpec spec, Precondition pre) {
+  public CompletableFuture<Written> putService(String ns, ServiceSpec spec, Precondition pre) {
     ByteSequence nsKey = keys.namespace(ns);
     ByteSequence key = keys.service(ns, spec.discoveryName());
     return retrying(() -> read(
@@ -108,7 +108,7 @@ public final class RegistryStore {
           ServiceSpec previous = existing.isEmpty() ? null : Json.read(existing.get(0).getValue().getBytes(), ServiceSpec.class);
           AliasPlan plan = AliasPlan.compute(ns, previous, spec,
               suffixMap(r.get(2), keys.vipsOf(ns)), suffixMap(r.get(3), keys.vipAddressesOf(ns)));
-          return commit(serviceTxn(ns, spec, key, nsRevision, current, plan));
+          return commit(serviceTxn(ns, spec, key, nsRevision, current, plan), current == 0);
         }));
   }
 
@@ -137,7 +137,7 @@ public final class RegistryStore {
     return kv.txn().If(ifs.toArray(Cmp[]::new)).Then(ops.toArray(Op[]::new));
   }
 
-  public CompletableFuture<Long> deleteService(String ns, String svc, Precondition pre) {
+  public CompletableFuture<Written> deleteService(String ns, String svc, Precondition pre) {
     ByteSequence key = keys.service(ns, svc);
     return retrying(() -> read(Op.get(key, GetOption.DEFAULT), Op.get(keys.vipAddressesOf(ns), PREFIX))
         .thenCompose(r -> {
@@ -158,7 +158,7 @@ public final class RegistryStore {
 
   // ---- endpoints ----
 
-  public CompletableFuture<Long> putEndpoint(String ns, String svc, String id, Endpoint ep, Precondition pre) {
+  public CompletableFuture<Written> putEndpoint(String ns, String svc, String id, Endpoint ep, Precondition pre) {
     ByteSequence serviceKey = keys.service(ns, svc);
     ByteSequence key = keys.endpoint(ns, svc, id);
     List<Op> reads = new ArrayList<>(List.of(Op.get(serviceKey, GetOption.DEFAULT), Op.get(key, GetOption.DEFAULT)));
@@ -176,11 +176,11 @@ public final class RegistryStore {
         ifs.add(present(keys.lease(ep.leaseId())));
         option = PutOption.builder().withLeaseId(ep.leaseId()).build();
       }
-      return commit(kv.txn().If(ifs.toArray(Cmp[]::new)).Then(Op.put(key, bytes(Json.write(ep)), option)));
+      return commit(kv.txn().If(ifs.toArray(Cmp[]::new)).Then(Op.put(key, bytes(Json.write(ep)), option)), current == 0);
     }));
   }
 
-  public CompletableFuture<Long> setEndpointHealth(String ns, String svc, String id, Health health, Precondition pre) {
+  public CompletableFuture<Written> setEndpointHealth(String ns, String svc, String id, Health health, Precondition pre) {
     ByteSequence key = keys.endpoint(ns, svc, id);
     return retrying(() -> read(Op.get(key, GetOption.DEFAULT)).thenCompose(r -> {
       long current = requireExists(r.get(0).getKvs(), "endpoint '" + id + "' of '" + ns + "/" + svc + "'");
@@ -192,7 +192,7 @@ public final class RegistryStore {
     }));
   }
 
-  public CompletableFuture<Long> deleteEndpoint(String ns, String svc, String id, Precondition pre) {
+  public CompletableFuture<Written> deleteEndpoint(String ns, String svc, String id, Precondition pre) {
     ByteSequence key = keys.endpoint(ns, svc, id);
     return retrying(() -> read(Op.get(key, GetOption.DEFAULT)).thenCompose(r -> {
       long current = requireExists(r.get(0).getKvs(), "endpoint '" + id + "' of '" + ns + "/" + svc + "'");
@@ -260,9 +260,13 @@ public final class RegistryStore {
     return etcd.call("read", () -> kv.txn().Then(gets).commit()).thenApply(TxnResponse::getGetResponses);
   }
 
-  private CompletableFuture<Optional<Long>> commit(io.etcd.jetcd.Txn txn) {
+  private CompletableFuture<Optional<Written>> commit(io.etcd.jetcd.Txn txn) {
+    return commit(txn, false);
+  }
+
+  private CompletableFuture<Optional<Written>> commit(io.etcd.jetcd.Txn txn, boolean creates) {
     return etcd.call("txn", txn::commit).thenApply(t ->
-        t.isSucceeded() ? Optional.of(t.getHeader().getRevision()) : Optional.empty());
+        t.isSucceeded() ? Optional.of(new Written(t.getHeader().getRevision(), creates)) : Optional.empty());
   }
 
   private void requireLeaseOf(String ns, long leaseId, List<KeyValue> leaseKvs) {

@@ -1,0 +1,117 @@
+package io.tether.registry;
+
+import io.etcd.jetcd.Client;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tether.registry.api.RegistryApi;
+import io.tether.registry.auth.TokenAuthenticator;
+import io.tether.registry.etcd.EtcdClients;
+import io.tether.registry.store.KeyLayout;
+import io.tether.registry.store.RegistryStore;
+import io.tether.registry.view.EtcdRegistryView;
+import io.tether.registry.view.RegistryView;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The registry half of {@code tether server}: etcd client, store, view and REST API, started and
+ * stopped together. {@link #start} returns once the API listens; the view loads in the background
+ * and {@code /readyz} says when it has.
+ */
+public final class RegistryServer implements AutoCloseable {
+  private final Config config;
+  private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private Vertx vertx;
+  private Client client;
+  private EtcdRegistryView view;
+  private RegistryStore store;
+  private RegistryApi api;
+  private HttpServer http;
+
+  /** Settings; {@code apiPort} 0 picks a free port. */
+  public record Config(List<String> etcdEndpoints, String keyPrefix, String apiHost, int apiPort,
+      TokenAuthenticator tokens, Duration etcdTimeout, int bodyLimit) {
+    public Config(List<String> etcdEndpoints, String apiHost, int apiPort, TokenAuthenticator tokens) {
+      this(etcdEndpoints, KeyLayout.DEFAULT_PREFIX, apiHost, apiPort, tokens, Duration.ofSeconds(5),
+          RegistryApi.DEFAULT_BODY_LIMIT);
+    }
+  }
+
+  public RegistryServer(Config config) {
+    this.config = config;
+  }
+
+  public RegistryServer start() {
+    new JvmMemoryMetrics().bindTo(meters);
+    new JvmGcMetrics().bindTo(meters);
+    new JvmThreadMetrics().bindTo(meters);
+    KeyLayout keys = new KeyLayout(config.keyPrefix());
+    client = EtcdClients.connect(config.etcdEndpoints());
+    view = new EtcdRegistryView(client, keys, Duration.ofMillis(500));
+    Gauge.builder("tether.registry.view.revision", view, v -> v.current().revision()).register(meters);
+    Gauge.builder("tether.registry.view.revision.lag", view, EtcdRegistryView::revisionLag).register(meters);
+    Gauge.builder("tether.registry.view.ready", view, v -> v.isReady() ? 1 : 0).register(meters);
+    view.start();
+    store = new RegistryStore(client, keys, meters, config.etcdTimeout());
+    vertx = Vertx.vertx();
+    api = new RegistryApi(vertx, store, view, config.tokens(), meters, config.bodyLimit());
+    http = await(vertx.createHttpServer().requestHandler(api.router())
+        .listen(config.apiPort(), config.apiHost()).toCompletionStage().toCompletableFuture());
+    return this;
+  }
+
+  public int apiPort() {
+    return http.actualPort();
+  }
+
+  public RegistryView view() {
+    return view;
+  }
+
+  public RegistryStore store() {
+    return store;
+  }
+
+  public RegistryApi api() {
+    return api;
+  }
+
+  public PrometheusMeterRegistry meters() {
+    return meters;
+  }
+
+  public Client etcdClient() {
+    return client;
+  }
+
+  @Override
+  public void close() {
+    if (http != null) {
+      await(http.close().toCompletionStage().toCompletableFuture());
+    }
+    if (view != null) {
+      view.close();
+    }
+    if (vertx != null) {
+      await(vertx.close().toCompletionStage().toCompletableFuture());
+    }
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  private static <T> T await(java.util.concurrent.CompletableFuture<T> f) {
+    try {
+      return f.get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("registry server start/stop failed: " + e.getMessage(), e);
+    }
+  }
+}

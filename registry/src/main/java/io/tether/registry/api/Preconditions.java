@@ -1,0 +1,47 @@
+package io.tether.registry.api;
+
+import io.tether.registry.model.InvalidSpecException;
+import io.tether.registry.store.Precondition;
+
+/** Reads {@code If-Match} and {@code If-None-Match}; ETags are the quoted etcd mod revision, e.g. {@code "42"}. */
+final class Preconditions {
+  private Preconditions() {}
+
+  static Precondition parse(String ifMatch, String ifNoneMatch) {
+    if (ifMatch != null && ifNoneMatch != null) {
+      throw new InvalidSpecException("If-Match", "send If-Match or If-None-Match, not both");
+    }
+    if (ifNoneMatch != null) {
+      if (!ifNoneMatch.trim().equals("*")) {
+        throw new InvalidSpecException("If-None-Match", "only If-None-Match: * is supported");
+      }
+      return Precondition.ifNoneMatchAny();
+    }
+    if (ifMatch == null) {
+      return Precondition.NONE;
+    }
+    String tag = ifMatch.trim();
+    if (tag.equals("*")) {
+      return new Precondition(null, true, false);
+    }
+    if (tag.startsWith("W/")) {
+      tag = tag.substring(2);
+    }
+    if (tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"")) {
+      tag = tag.substring(1, tag.length() - 1);
+    }
+    try {
+      long revision = Long.parseLong(tag);
+      if (revision <= 0) {
+        throw new NumberFormatException();
+      }
+      return Precondition.ifMatch(revision);
+    } catch (NumberFormatException e) {
+      throw new InvalidSpecException("If-Match", "If-Match must be an ETag returned by this API, e.g. \"42\"");
+    }
+  }
+
+  static String etag(long revision) {
+    return "\"" + revision + "\"";
+  }
+}

@@ -1,0 +1,274 @@
+package io.tether.registry.api;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tether.registry.auth.Caller;
+import io.tether.registry.auth.TokenAuthenticator;
+import io.tether.registry.json.Json;
+import io.tether.registry.model.ErrorCode;
+import io.tether.registry.model.RegistryException;
+import io.tether.registry.store.RegistryStore;
+import io.tether.registry.view.EtcdRegistryView;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST API of DESIGN.md on a Vert.x router. Handlers parse the request, check the caller's
+ * rights and delegate to {@link RegistryService}; nothing here blocks an event loop.
+ */
+public final class RegistryApi {
+  private static final Logger log = LoggerFactory.getLogger(RegistryApi.class);
+  public static final int DEFAULT_BODY_LIMIT = 64 * 1024;
+  static final String CALLER = "tether.caller";
+
+  private final Router router;
+  private final RegistryService service;
+  private final TokenAuthenticator tokens;
+  private final EtcdRegistryView view;
+  private final PrometheusMeterRegistry meters;
+
+  public RegistryApi(Vertx vertx, RegistryStore store, EtcdRegistryView view, TokenAuthenticator tokens,
+      PrometheusMeterRegistry meters, int bodyLimit) {
+    this.service = new RegistryService(store, view);
+    this.tokens = tokens;
+    this.view = view;
+    this.meters = meters;
+    this.router = Router.router(vertx);
+    router.route().handler(new ApiMetrics(meters)::handle);
+    router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
+    router.route().failureHandler(this::onFailure);
+    router.errorHandler(404, ctx -> error(ctx, new RegistryException(ErrorCode.NOT_FOUND, "no such route: "
+        + ctx.request().method() + " " + ctx.request().path())));
+    router.errorHandler(405, ctx -> error(ctx, new RegistryException(ErrorCode.NOT_FOUND, "method "
+        + ctx.request().method() + " is not allowed on " + ctx.request().path())));
+    mountProbes();
+    router.route("/v1/*").handler(this::authenticate);
+    mountNamespaces();
+    mountServices();
+    mountEndpoints();
+    mountLeases();
+  }
+
+  /** The router, so that the xDS server can add its routes (they get the same auth and metrics). */
+  public Router router() {
+    return router;
+  }
+
+  /** Registers a JSON route that later modules add, e.g. {@code /v1/proxies}. */
+  public void get(String path, Handler<RoutingContext> handler) {
+    on(HttpMethod.GET, path, handler);
+  }
+
+  /** The caller authenticated for this request (only on /v1 routes). */
+  public static Caller caller(RoutingContext ctx) {
+    return ctx.get(CALLER);
+  }
+
+  private void mountProbes() {
+    on(HttpMethod.GET, "/healthz", ctx -> write(ctx, ApiResponse.ok(Map.of("status", "ok"))));
+    on(HttpMethod.GET, "/readyz", ctx -> {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("ready", view.isReady());
+      body.put("revision", view.current().revision());
+      body.put("revisionLag", view.revisionLag());
+      write(ctx, new ApiResponse(view.isReady() ? 200 : 503, body, null));
+    });
+    on(HttpMethod.GET, "/metrics", ctx -> ctx.response()
+        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(meters.scrape()));
+  }
+
+  private void mountNamespaces() {
+    on(HttpMethod.GET, "/v1/namespaces", ctx -> {
+      require(ctx, caller(ctx).canRead(null));
+      write(ctx, service.listNamespaces());
+    });
+    on(HttpMethod.GET, "/v1/namespaces/:ns", ctx -> {
+      require(ctx, caller(ctx).canRead(ns(ctx)));
+      write(ctx, service.getNamespace(ns(ctx)));
+    });
+    on(HttpMethod.PUT, "/v1/namespaces/:ns", ctx -> {
+      require(ctx, caller(ctx).canConfigure());
+      async(ctx, () -> service.putNamespace(ns(ctx), body(ctx), precondition(ctx)));
+    });
+    on(HttpMethod.DELETE, "/v1/namespaces/:ns", ctx -> {
+      require(ctx, caller(ctx).canConfigure());
+      async(ctx, () -> service.deleteNamespace(ns(ctx), precondition(ctx)));
+    });
+  }
+
+  private void mountServices() {
+    String base = "/v1/namespaces/:ns/services";
+    on(HttpMethod.GET, base, ctx -> {
+      require(ctx, caller(ctx).canRead(ns(ctx)));
+      write(ctx, service.listServices(ns(ctx)));
+    });
+    on(HttpMethod.GET, base + "/:svc", ctx -> {
+      require(ctx, caller(ctx).canRead(ns(ctx)));
+      write(ctx, service.getService(ns(ctx), svc(ctx), "true".equals(ctx.queryParams().get("effective"))));
+    });
+    on(HttpMethod.PUT, base + "/:svc", ctx -> {
+      require(ctx, caller(ctx).canConfigure());
+      async(ctx, () -> service.putService(ns(ctx), svc(ctx), body(ctx), precondition(ctx)));
+    });
+    on(HttpMethod.DELETE, base + "/:svc", ctx -> {
+      require(ctx, caller(ctx).canConfigure());
+      async(ctx, () -> service.deleteService(ns(ctx), svc(ctx), precondition(ctx)));
+    });
+  }
+
+  private void mountEndpoints() {
+    String base = "/v1/namespaces/:ns/services/:svc/endpoints";
+    on(HttpMethod.GET, base, ctx -> {
+      require(ctx, caller(ctx).canRead(ns(ctx)));
+      write(ctx, service.listEndpoints(ns(ctx), svc(ctx)));
+    });
+    on(HttpMethod.GET, base + "/:id", ctx -> {
+      require(ctx, caller(ctx).canRead(ns(ctx)));
+      write(ctx, service.getEndpoint(ns(ctx), svc(ctx), ctx.pathParam("id")));
+    });
+    on(HttpMethod.PUT, base + "/:id", ctx -> {
+      require(ctx, caller(ctx).canRegisterIn(ns(ctx)));
+      boolean agent = !caller(ctx).canConfigure();
+      async(ctx, () -> service.putEndpoint(ns(ctx), svc(ctx), ctx.pathParam("id"), body(ctx), precondition(ctx), agent));
+    });
+    on(HttpMethod.PUT, base + "/:id/health", ctx -> {
+      require(ctx, caller(ctx).canRegisterIn(ns(ctx)));
+      async(ctx, () -> service.setEndpointHealth(ns(ctx), svc(ctx), ctx.pathParam("id"), body(ctx), precondition(ctx)));
+    });
+    on(HttpMethod.DELETE, base + "/:id", ctx -> {
+      require(ctx, caller(ctx).canRegisterIn(ns(ctx)));
+      async(ctx, () -> service.deleteEndpoint(ns(ctx), svc(ctx), ctx.pathParam("id"), precondition(ctx)));
+    });
+  }
+
+  private void mountLeases() {
+    on(HttpMethod.POST, "/v1/leases", ctx -> async(ctx, () -> service.grantLease(body(ctx), caller(ctx)::canRegisterIn)));
+    on(HttpMethod.POST, "/v1/leases/:id/keepalive", ctx ->
+        async(ctx, () -> service.keepAlive(leaseId(ctx), caller(ctx)::canRegisterIn)));
+    on(HttpMethod.DELETE, "/v1/leases/:id", ctx ->
+        async(ctx, () -> service.revokeLease(leaseId(ctx), caller(ctx)::canRegisterIn)));
+  }
+
+  // ---- plumbing ----
+
+  private void on(HttpMethod method, String path, Handler<RoutingContext> handler) {
+    router.route(method, path).handler(ctx -> {
+      ctx.put(ApiMetrics.ROUTE, path);
+      try {
+        handler.handle(ctx);
+      } catch (RuntimeException e) {
+        error(ctx, e);
+      }
+    });
+  }
+
+  private void authenticate(RoutingContext ctx) {
+    Caller caller = tokens.authenticate(ctx.request().getHeader("Authorization")).orElse(null);
+    if (caller == null) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+      error(ctx, new RegistryException(ErrorCode.UNAUTHENTICATED, "a valid bearer token is required"));
+      return;
+    }
+    if (caller.role() == io.tether.registry.auth.Role.READER && ctx.request().method() != HttpMethod.GET) {
+      error(ctx, new RegistryException(ErrorCode.PERMISSION_DENIED, "reader tokens may only GET"));
+      return;
+    }
+    ctx.put(CALLER, caller);
+    ctx.next();
+  }
+
+  private static void require(RoutingContext ctx, boolean allowed) {
+    if (!allowed) {
+      throw new RegistryException(ErrorCode.PERMISSION_DENIED,
+          "token '" + caller(ctx).name() + "' may not " + ctx.request().method() + " " + ctx.request().path());
+    }
+  }
+
+  private static void async(RoutingContext ctx, Supplier<CompletableFuture<ApiResponse>> action) {
+    Context context = ctx.vertx().getOrCreateContext();
+    action.get().whenComplete((response, failure) -> context.runOnContext(v -> {
+      if (failure != null) {
+        error(ctx, failure);
+      } else {
+        write(ctx, response);
+      }
+    }));
+  }
+
+  private static void write(RoutingContext ctx, ApiResponse r) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response().setStatusCode(r.status());
+    if (r.etag() != null) {
+      ctx.response().putHeader("ETag", Preconditions.etag(r.etag()));
+    }
+    if (r.body() == null) {
+      ctx.response().end();
+    } else {
+      ctx.response().putHeader("Content-Type", "application/json").end(Buffer.buffer(Json.write(r.body())));
+    }
+  }
+
+  private void onFailure(RoutingContext ctx) {
+    if (ctx.statusCode() == 413) {
+      error(ctx, new RegistryException(ErrorCode.PAYLOAD_TOO_LARGE, "request body is larger than the limit"));
+    } else if (ctx.failure() != null) {
+      error(ctx, ctx.failure());
+    } else {
+      error(ctx, new RegistryException(ErrorCode.INTERNAL, "request failed with status " + ctx.statusCode()));
+    }
+  }
+
+  static void error(RoutingContext ctx, Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    RegistryException e = cause instanceof RegistryException r ? r
+        : new RegistryException(ErrorCode.INTERNAL, "internal error: " + cause);
+    if (e.code() == ErrorCode.INTERNAL) {
+      log.error("{} {} failed", ctx.request().method(), ctx.request().path(), cause);
+    }
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("code", e.code().name());
+    detail.put("message", e.getMessage());
+    if (e.field() != null) {
+      detail.put("field", e.field());
+    }
+    write(ctx, new ApiResponse(e.code().httpStatus(), Map.of("error", detail), null));
+  }
+
+  private static String ns(RoutingContext ctx) {
+    return ctx.pathParam("ns");
+  }
+
+  private static String svc(RoutingContext ctx) {
+    return ctx.pathParam("svc");
+  }
+
+  private static byte[] body(RoutingContext ctx) {
+    return ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes();
+  }
+
+  private static io.tether.registry.store.Precondition precondition(RoutingContext ctx) {
+    return Preconditions.parse(ctx.request().getHeader("If-Match"), ctx.request().getHeader("If-None-Match"));
+  }
+
+  private static long leaseId(RoutingContext ctx) {
+    try {
+      return Long.parseLong(ctx.pathParam("id"));
+    } catch (NumberFormatException e) {
+      throw new RegistryException(ErrorCode.INVALID_ARGUMENT, "lease id must be a decimal number", "leaseId");
+    }
+  }
+}

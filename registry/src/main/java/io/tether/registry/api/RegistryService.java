@@ -1,0 +1,249 @@
+package io.tether.registry.api;
+
+import io.tether.registry.api.Representations.AliasView;
+import io.tether.registry.api.Representations.EndpointItem;
+import io.tether.registry.api.Representations.NamespaceSummary;
+import io.tether.registry.api.Representations.Page;
+import io.tether.registry.api.Representations.ServiceSummary;
+import io.tether.registry.json.Json;
+import io.tether.registry.model.Endpoint;
+import io.tether.registry.model.ErrorCode;
+import io.tether.registry.model.Health;
+import io.tether.registry.model.Names;
+import io.tether.registry.model.Namespace;
+import io.tether.registry.model.RegistryException;
+import io.tether.registry.model.ServicePolicy;
+import io.tether.registry.model.ServiceSpec;
+import io.tether.registry.model.Validation;
+import io.tether.registry.store.LeaseRecord;
+import io.tether.registry.store.Precondition;
+import io.tether.registry.store.RegistryStore;
+import io.tether.registry.store.Written;
+import io.tether.registry.view.RegistryState;
+import io.tether.registry.view.RegistryView;
+import io.tether.registry.view.ServiceEntry;
+import io.tether.registry.view.Versioned;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * The registry's operations as the REST API offers them. Reads are served from the view; writes go
+ * to the store and then wait until the view has seen them, so a caller reads its own writes. Callers
+ * have already been authorised; arguments from the URL are validated here.
+ */
+final class RegistryService {
+  private static final Duration READ_YOUR_WRITES = Duration.ofSeconds(2);
+  private static final long MIN_LEASE_TTL = 2;
+  private static final long MAX_LEASE_TTL = 3600;
+
+  private final RegistryStore store;
+  private final RegistryView view;
+
+  RegistryService(RegistryStore store, RegistryView view) {
+    this.store = store;
+    this.view = view;
+  }
+
+  // ---- namespaces ----
+
+  ApiResponse listNamespaces() {
+    RegistryState s = state();
+    List<NamespaceSummary> items = s.namespaces().entrySet().stream()
+        .filter(e -> e.getValue().namespace() != null)
+        .sorted(Map.Entry.comparingByKey())
+        .map(e -> new NamespaceSummary(e.getKey(), e.getValue().namespace().value().description(),
+            (int) e.getValue().services().values().stream().filter(v -> v.spec() != null).count(),
+            e.getValue().namespace().modRevision()))
+        .toList();
+    return ApiResponse.ok(new Page<>(s.revision(), items));
+  }
+
+  ApiResponse getNamespace(String ns) {
+    Versioned<Namespace> v = state().namespace(Names.requireLabel("namespace", ns))
+        .orElseThrow(() -> notFound("namespace '" + ns + "'"));
+    return ApiResponse.ok(v.value(), v.modRevision());
+  }
+
+  CompletableFuture<ApiResponse> putNamespace(String ns, byte[] body, Precondition pre) {
+    Namespace valid = Validation.namespace(ns, Json.parse(body, Namespace.class));
+    return afterWrite(store.putNamespace(valid, pre), s -> s.namespace(ns).orElse(null));
+  }
+
+  CompletableFuture<ApiResponse> deleteNamespace(String ns, Precondition pre) {
+    return afterDelete(store.deleteNamespace(Names.requireLabel("namespace", ns), pre));
+  }
+
+  // ---- services ----
+
+  ApiResponse listServices(String ns) {
+    RegistryState s = state();
+    requireNamespace(s, ns);
+    Map<String, String> vips = s.vips(ns);
+    List<ServiceSummary> items = s.services(ns).entrySet().stream()
+        .filter(e -> e.getValue().spec() != null)
+        .sorted(Map.Entry.comparingByKey())
+        .map(e -> summary(e.getValue(), vips))
+        .toList();
+    return ApiResponse.ok(new Page<>(s.revision(), items));
+  }
+
+  /** The stored spec; with {@code effective}, every policy field filled from namespace and Service Connect defaults. */
+  ApiResponse getService(String ns, String svc, boolean effective) {
+    RegistryState s = state();
+    Versioned<ServiceSpec> v = s.service(requireNamespace(s, ns), Names.requireLabel("service", svc))
+        .orElseThrow(() -> notFound("service '" + ns + "/" + svc + "'"));
+    ServiceSpec spec = v.value();
+    if (effective) {
+      spec = withPolicy(spec, spec.effectivePolicy(s.namespace(ns).map(Versioned::value).orElse(null)));
+    }
+    return ApiResponse.ok(spec, v.modRevision());
+  }
+
+  CompletableFuture<ApiResponse> putService(String ns, String svc, byte[] body, Precondition pre) {
+    Names.requireLabel("namespace", ns);
+    ServiceSpec valid = Validation.service(svc, Json.parse(body, ServiceSpec.class));
+    return afterWrite(store.putService(ns, valid, pre), s -> s.service(ns, svc).orElse(null));
+  }
+
+  CompletableFuture<ApiResponse> deleteService(String ns, String svc, Precondition pre) {
+    return afterDelete(store.deleteService(
+        Names.requireLabel("namespace", ns), Names.requireLabel("service", svc), pre));
+  }
+
+  // ---- endpoints ----
+
+  ApiResponse listEndpoints(String ns, String svc) {
+    RegistryState s = state();
+    s.service(requireNamespace(s, ns), svc).orElseThrow(() -> notFound("service '" + ns + "/" + svc + "'"));
+    List<EndpointItem> items = s.endpoints(ns, svc).entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .map(e -> new EndpointItem(e.getKey(), e.getValue().value(), e.getValue().modRevision()))
+        .toList();
+    return ApiResponse.ok(new Page<>(s.revision(), items));
+  }
+
+  ApiResponse getEndpoint(String ns, String svc, String id) {
+    Versioned<Endpoint> v = state().endpoints(ns, svc).get(id);
+    if (v == null) {
+      throw notFound("endpoint '" + id + "' of '" + ns + "/" + svc + "'");
+    }
+    return ApiResponse.ok(v.value(), v.modRevision());
+  }
+
+  CompletableFuture<ApiResponse> putEndpoint(String ns, String svc, String id, byte[] body,
+      Precondition pre, boolean leaseRequired) {
+    Names.requireLabel("namespace", ns);
+    Names.requireLabel("service", svc);
+    Names.requireEndpointId("endpointId", id);
+    Endpoint valid = Validation.endpoint(Json.parse(body, Endpoint.class));
+    if (leaseRequired && valid.leaseId() == null) {
+      throw new RegistryException(ErrorCode.INVALID_ARGUMENT,
+          "agents register endpoints under a lease: leaseId is required", "leaseId");
+    }
+    return afterWrite(store.putEndpoint(ns, svc, id, valid, pre), s -> s.endpoints(ns, svc).get(id));
+  }
+
+  CompletableFuture<ApiResponse> setEndpointHealth(String ns, String svc, String id, byte[] body, Precondition pre) {
+    Representations.HealthUpdate update = Json.parse(body, Representations.HealthUpdate.class);
+    Health health = update.health();
+    if (health == null) {
+      throw new RegistryException(ErrorCode.INVALID_ARGUMENT, "health is required", "health");
+    }
+    return afterWrite(store.setEndpointHealth(ns, svc, id, health, pre), s -> s.endpoints(ns, svc).get(id));
+  }
+
+  CompletableFuture<ApiResponse> deleteEndpoint(String ns, String svc, String id, Precondition pre) {
+    return afterDelete(store.deleteEndpoint(ns, svc, id, pre));
+  }
+
+  // ---- leases ----
+
+  CompletableFuture<ApiResponse> grantLease(byte[] body, Function<String, Boolean> mayUse) {
+    Representations.LeaseGrant grant = Json.parse(body, Representations.LeaseGrant.class);
+    long ttl = grant.ttlSeconds() == null ? 10 : grant.ttlSeconds();
+    if (ttl < MIN_LEASE_TTL || ttl > MAX_LEASE_TTL) {
+      throw new RegistryException(ErrorCode.INVALID_ARGUMENT,
+          "ttlSeconds must be between " + MIN_LEASE_TTL + " and " + MAX_LEASE_TTL, "ttlSeconds");
+    }
+    String ns = Names.requireLabel("namespace", grant.namespace());
+    if (!mayUse.apply(ns)) {
+      throw new RegistryException(ErrorCode.PERMISSION_DENIED, "may not hold leases in namespace '" + ns + "'", "namespace");
+    }
+    requireNamespace(state(), ns);
+    return store.grantLease(ns, ttl).thenApply(l ->
+        new ApiResponse(201, new Representations.LeaseView(l.leaseId(), l.ttlSeconds(), l.namespace()), null));
+  }
+
+  CompletableFuture<ApiResponse> keepAlive(long id, Function<String, Boolean> mayUse) {
+    return ownedLease(id, mayUse).thenCompose(lease -> store.keepAlive(id).thenApply(ttl ->
+        ApiResponse.ok(new Representations.LeaseView(id, ttl, lease.namespace()))));
+  }
+
+  CompletableFuture<ApiResponse> revokeLease(long id, Function<String, Boolean> mayUse) {
+    return ownedLease(id, mayUse).thenCompose(lease -> store.revokeLease(id)).thenApply(v -> ApiResponse.noContent());
+  }
+
+  private CompletableFuture<LeaseRecord> ownedLease(long id, Function<String, Boolean> mayUse) {
+    return store.lease(id).thenApply(lease -> {
+      if (!mayUse.apply(lease.namespace())) {
+        throw new RegistryException(ErrorCode.PERMISSION_DENIED, "lease " + id + " belongs to another namespace");
+      }
+      return lease;
+    });
+  }
+
+  // ---- helpers ----
+
+  private RegistryState state() {
+    RegistryState s = view.current();
+    if (s.revision() == 0) {
+      throw new RegistryException(ErrorCode.UNAVAILABLE, "the registry has not loaded from etcd yet");
+    }
+    return s;
+  }
+
+  private <T> CompletableFuture<ApiResponse> afterWrite(
+      CompletableFuture<Written> write, Function<RegistryState, Versioned<T>> lookup) {
+    return write.thenCompose(w -> view.awaitRevision(w.revision(), READ_YOUR_WRITES)
+        .handle((s, timeout) -> {
+          Versioned<T> v = s == null ? null : lookup.apply(s);
+          Object body = v != null && v.modRevision() == w.revision() ? v.value() : null;
+          return new ApiResponse(w.created() ? 201 : 200, body, w.revision());
+        }));
+  }
+
+  private CompletableFuture<ApiResponse> afterDelete(CompletableFuture<Written> delete) {
+    return delete.thenCompose(w -> view.awaitRevision(w.revision(), READ_YOUR_WRITES)
+        .handle((s, timeout) -> ApiResponse.noContent()));
+  }
+
+  private static String requireNamespace(RegistryState s, String ns) {
+    Names.requireLabel("namespace", ns);
+    s.namespace(ns).orElseThrow(() -> notFound("namespace '" + ns + "'"));
+    return ns;
+  }
+
+  private static ServiceSummary summary(ServiceEntry entry, Map<String, String> vips) {
+    ServiceSpec spec = entry.spec().value();
+    List<AliasView> aliases = spec.clientAliases().stream()
+        .map(a -> new AliasView(a.dnsName(), a.port(), vips.get(a.hostPort()))).toList();
+    int healthy = (int) entry.endpoints().values().stream()
+        .filter(e -> e.value().healthOrDefault() == Health.HEALTHY).count();
+    return new ServiceSummary(spec.discoveryName(), spec.portName(), spec.protocol(), aliases,
+        entry.endpoints().size(), healthy, entry.spec().modRevision());
+  }
+
+  private static ServiceSpec withPolicy(ServiceSpec s, ServicePolicy p) {
+    return new ServiceSpec(s.discoveryName(), s.portName(), s.protocol(), s.clientAliases(),
+        s.ingressPortOverride(), p.timeout(), p.retryPolicy(), p.outlierDetection(), p.circuitBreakers(),
+        p.loadBalancing(), p.healthCheck());
+  }
+
+  private static RegistryException notFound(String what) {
+    return new RegistryException(ErrorCode.NOT_FOUND, what + " does not exist");
+  }
+
+}

@@ -1,0 +1,28 @@
+package io.tether.registry.api;
+
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import io.tether.registry.model.AppProtocol;
+import io.tether.registry.model.Endpoint;
+import java.util.List;
+
+/** The shapes of list responses: summaries for people and tools; single GETs return the stored resource. */
+final class Representations {
+  private Representations() {}
+
+  record Page<T>(long revision, List<T> items) {}
+
+  record NamespaceSummary(String name, String description, int services, long modRevision) {}
+
+  record AliasView(String dnsName, int port, String vip) {}
+
+  record ServiceSummary(String discoveryName, String portName, AppProtocol appProtocol,
+      List<AliasView> clientAliases, int endpoints, int healthyEndpoints, long modRevision) {}
+
+  record EndpointItem(String id, @JsonUnwrapped Endpoint endpoint, long modRevision) {}
+
+  record LeaseGrant(Long ttlSeconds, String namespace) {}
+
+  record LeaseView(long leaseId, long ttlSeconds, String namespace) {}
+
+  record HealthUpdate(io.tether.registry.model.Health health) {}
+}
