@@ -1,5 +1,6 @@
 package io.tether.registry.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
 
 /**
@@ -13,7 +14,7 @@ public record Endpoint(
     Health health,
     String taskId,
     String host,
-    Map<String, String> metadata,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> metadata,
     Long leaseId) {
 
   public Endpoint {

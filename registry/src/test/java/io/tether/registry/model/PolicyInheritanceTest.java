@@ -1,0 +1,47 @@
+package io.tether.registry.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PolicyInheritanceTest {
+  private static ServiceSpec spec(AppProtocol protocol, Timeout timeout, RetryPolicy retry) {
+    return new ServiceSpec("payments", "http", protocol, List.of(), null, timeout, retry, null, null, null, null);
+  }
+
+  @Test
+  void unsetPolicyIsServiceConnectDefault() {
+    ServicePolicy p = spec(AppProtocol.HTTP, null, null).effectivePolicy(null);
+    assertThat(p.timeout()).isEqualTo(new Timeout(300, 15));
+    assertThat(p.retryPolicy().numRetries()).isEqualTo(2);
+    assertThat(p.retryPolicy().retryOn()).containsExactly("connect-failure", "refused-stream", "unavailable", "503");
+    assertThat(p.outlierDetection()).isEqualTo(new OutlierDetection(5, 10_000, 30_000, 10));
+    assertThat(p.loadBalancing()).isEqualTo(LoadBalancing.ROUND_ROBIN);
+  }
+
+  @Test
+  void tcpServicesDefaultToAnHourOfIdleTimeAndATcpHealthCheck() {
+    ServicePolicy p = spec(null, null, null).effectivePolicy(null);
+    assertThat(p.timeout().idleTimeoutSeconds()).isEqualTo(3600);
+    assertThat(p.healthCheck().protocol()).isEqualTo("tcp");
+  }
+
+  @Test
+  void serviceValueBeatsNamespaceDefaultFieldByField() {
+    Namespace ns = new Namespace("prod", null, new ServicePolicy(new Timeout(60, 3),
+        new RetryPolicy(4, List.of("5xx"), 250), null, null, LoadBalancing.LEAST_REQUEST, null));
+    ServicePolicy p = spec(AppProtocol.HTTP, new Timeout(null, 9), null).effectivePolicy(ns);
+    assertThat(p.timeout()).as("per-request from the service, idle from the namespace").isEqualTo(new Timeout(60, 9));
+    assertThat(p.retryPolicy()).isEqualTo(new RetryPolicy(4, List.of("5xx"), 250));
+    assertThat(p.loadBalancing()).isEqualTo(LoadBalancing.LEAST_REQUEST);
+    assertThat(p.circuitBreakers()).as("neither sets it: Service Connect's").isEqualTo(new CircuitBreakers(1024, 1024, 1024, 3));
+  }
+
+  @Test
+  void zeroIsAValueNotAnAbsence() {
+    ServicePolicy p = spec(AppProtocol.HTTP, new Timeout(0, 0), new RetryPolicy(0, null, null)).effectivePolicy(null);
+    assertThat(p.timeout()).isEqualTo(new Timeout(0, 0));
+    assertThat(p.retryPolicy().numRetries()).isZero();
+  }
+}
