@@ -115,11 +115,14 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
 
   @Override
   public void close() {
-    loop.execute(() -> {
+    if (loop.isShutdown()) {
+      return;
+    }
+    CompletableFuture.runAsync(() -> {
       closed = true;
       closeWatcher();
-    });
-    loop.shutdown();
+    }, loop).join();
+    loop.shutdownNow();
     try {
       loop.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -166,9 +169,9 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
     WatchOption option = WatchOption.builder()
         .isPrefix(true).withRevision(fromRevision).withProgressNotify(true).build();
     watcher = client.getWatchClient().watch(keys.root(), option, Watch.listener(
-        response -> loop.execute(() -> onWatch(gen, response)),
-        error -> loop.execute(() -> onWatchError(gen, error)),
-        () -> loop.execute(() -> onWatchError(gen, new IllegalStateException("watch completed")))));
+        response -> onLoop(() -> onWatch(gen, response)),
+        error -> onLoop(() -> onWatchError(gen, error)),
+        () -> onLoop(() -> onWatchError(gen, new IllegalStateException("watch completed")))));
     watchHealthy = true;
   }
 
@@ -279,6 +282,15 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
             watcher.requestProgress();
           }
         }, loop);
+  }
+
+  /** Runs on the view's thread; after close, jetcd's late callbacks are dropped rather than thrown back at it. */
+  private void onLoop(Runnable task) {
+    try {
+      loop.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException closedAlready) {
+      // the view is closed: nothing to apply
+    }
   }
 
   private void closeWatcher() {
