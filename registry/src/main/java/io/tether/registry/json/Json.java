@@ -54,9 +54,14 @@ public final class Json {
         throw new InvalidSpecException("", "request body must be a JSON object");
       }
       return value;
-    } catch (JsonMappingException e) {
-      throw new InvalidSpecException(JsonPaths.of(e), JsonPaths.describe(e));
     } catch (JsonProcessingException e) {
+      String duplicate = JsonPaths.duplicateKey(e);
+      if (duplicate != null) {
+        throw new InvalidSpecException(duplicate, "duplicate field '" + duplicate + "'");
+      }
+      if (e instanceof JsonMappingException m) {
+        throw new InvalidSpecException(JsonPaths.of(m), JsonPaths.describe(m));
+      }
       throw new InvalidSpecException("", "malformed JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

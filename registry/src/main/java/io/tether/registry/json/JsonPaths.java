@@ -1,5 +1,7 @@
 package io.tether.registry.json;
 
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -23,6 +25,35 @@ final class JsonPaths {
       }
     }
     return path.toString();
+  }
+
+  /**
+   * The path of a key that occurs twice in one object (e.g. {@code timeout.idleTimeoutSeconds}), or
+   * null when the failure is not a duplicate key. The parser reports duplicates as a plain read error
+   * without a path, so the path is taken from the parser's context where it stopped.
+   */
+  static String duplicateKey(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof StreamReadException s && !(t instanceof JsonMappingException)
+          && s.getOriginalMessage() != null && s.getOriginalMessage().startsWith("Duplicate field")
+          && s.getProcessor() != null) {
+        return of(s.getProcessor().getParsingContext());
+      }
+    }
+    return null;
+  }
+
+  private static String of(JsonStreamContext context) {
+    java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+    for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+      if (c.inObject()) {
+        parts.addFirst(c.getCurrentName() == null ? "" : "." + c.getCurrentName());
+      } else if (c.inArray()) {
+        parts.addFirst("[" + Math.max(c.getCurrentIndex(), 0) + "]");
+      }
+    }
+    String path = String.join("", parts);
+    return path.startsWith(".") ? path.substring(1) : path;
   }
 
   static String describe(JsonMappingException e) {
