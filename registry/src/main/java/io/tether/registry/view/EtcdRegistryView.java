@@ -1,5 +1,6 @@
 package io.tether.registry.view;
 
+import com.google.common.annotations.VisibleForTesting;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
@@ -111,6 +112,27 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
       }
     });
     return f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Test hook: stops applying watch events without re-listing, as a watch stalled on a dead stream
+   * would. Completes on the view's thread with the revision of the last state applied.
+   */
+  @VisibleForTesting
+  CompletableFuture<Long> detachWatchForTest() {
+    return CompletableFuture.supplyAsync(() -> {
+      closeWatcher();
+      return state.revision();
+    }, loop);
+  }
+
+  /** Test hook: watches again from {@code fromRevision}, as resuming a dropped watch would. */
+  @VisibleForTesting
+  void resumeWatchForTest(long fromRevision) {
+    loop.execute(() -> {
+      closeWatcher();
+      subscribe(fromRevision);
+    });
   }
 
   @Override
