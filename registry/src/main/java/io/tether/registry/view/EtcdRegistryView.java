@@ -1,5 +1,6 @@
 package io.tether.registry.view;
 
+import com.google.common.annotations.VisibleForTesting;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
@@ -30,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * <p>Failure handling: a compacted watch re-lists at once; a lost watch re-lists with back-off; while
  * etcd is unreachable the last state stays served and {@link #isReady()} is false. A re-list publishes
  * the complete new state in one step, with the exact differences, so no reader sees a partial state.
+ *
+ * <p>Progress notifications advance the state's revision only after a check that nothing under the
+ * prefix changed since the state's revision: etcd before 3.4.24/3.5.8 (etcd issue #15220) answers a
+ * progress request at once with its current revision, also to a watch still catching up, so trusting it
+ * would label an old state with a newer revision.
  */
 public final class EtcdRegistryView implements RegistryView, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EtcdRegistryView.class);
@@ -55,6 +61,9 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
   private long generation;
   private Duration backoff = Duration.ofMillis(100);
   private boolean closed;
+  /** Keys under the prefix (tracked or not) as of {@link #state}'s revision: what a progress check compares. */
+  private long keyCount;
+  private boolean checkingProgress;
 
   public EtcdRegistryView(Client client, KeyLayout keys, Duration probeInterval) {
     this.client = client;
@@ -113,6 +122,37 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
     return f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Test hook: stops applying watch events without re-listing, as a watch stalled on a dead stream
+   * would. Completes on the view's thread with the revision of the last state applied.
+   */
+  @VisibleForTesting
+  CompletableFuture<Long> detachWatchForTest() {
+    return CompletableFuture.supplyAsync(() -> {
+      closeWatcher();
+      return state.revision();
+    }, loop);
+  }
+
+  /** Test hook: watches again from {@code fromRevision}, as resuming a dropped watch would. */
+  @VisibleForTesting
+  void resumeWatchForTest(long fromRevision) {
+    loop.execute(() -> {
+      closeWatcher();
+      subscribe(fromRevision);
+    });
+  }
+
+  /** Test hook: asks etcd for a progress notification on the current watch now, as the probe does. */
+  @VisibleForTesting
+  void requestProgressForTest() {
+    loop.execute(() -> {
+      if (watcher != null) {
+        watcher.requestProgress();
+      }
+    });
+  }
+
   @Override
   public void close() {
     if (loop.isShutdown()) {
@@ -157,6 +197,7 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
     }
     RegistryState next = load.result(revision);
     RegistryState previous = state;
+    keyCount = response.getKvs().size();
     initialized = true;
     backoff = Duration.ofMillis(100);
     publish(previous, next, StateDiff.between(previous, next), true);
@@ -181,12 +222,7 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
     }
     List<WatchEvent> events = response.getEvents();
     if (events.isEmpty()) {
-      // A progress notification: nothing under the prefix changed up to this revision.
-      long revision = response.getHeader().getRevision();
-      if (revision > state.revision()) {
-        state = state.withRevision(revision);
-        completeWaiters();
-      }
+      onProgress(gen, response.getHeader().getRevision());
       return;
     }
     RegistryState previous = state;
@@ -197,8 +233,45 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
       boolean put = event.getEventType() == WatchEvent.EventType.PUT;
       mutation.apply(keys.parse(kv.getKey()), put ? kv.getValue().getBytes() : null, kv.getModRevision());
       revision = Math.max(revision, kv.getModRevision());
+      if (!put) {
+        keyCount--;
+      } else if (kv.getVersion() == 1) {
+        keyCount++;
+      }
     }
     publish(previous, mutation.result(revision), mutation.changes(), false);
+  }
+
+  /**
+   * A progress notification says etcd is at {@code revision}. It advances the state only when etcd
+   * confirms that the prefix's content at that revision is the state's: no key modified after the
+   * state's revision and as many keys as the view has seen. Otherwise the events are still on their way.
+   */
+  private void onProgress(long gen, long revision) {
+    long base = state.revision();
+    if (revision <= base || checkingProgress) {
+      return;
+    }
+    checkingProgress = true;
+    long expectedKeys = keyCount;
+    // etcd applies min_mod_revision to the returned keys, not to the count: ask for (bare) keys.
+    GetOption modifiedSince = GetOption.builder().isPrefix(true).withKeysOnly(true)
+        .withRevision(revision).withMinModRevision(base + 1).build();
+    GetOption all = GetOption.builder().isPrefix(true).withCountOnly(true).withRevision(revision).build();
+    CompletableFuture<GetResponse> modified = client.getKVClient().get(keys.root(), modifiedSince);
+    CompletableFuture<GetResponse> total = client.getKVClient().get(keys.root(), all);
+    CompletableFuture.allOf(modified, total)
+        .orTimeout(LOAD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .whenCompleteAsync((ignored, error) -> {
+          checkingProgress = false;
+          if (error != null || gen != generation || closed || state.revision() != base) {
+            return;
+          }
+          if (modified.join().getKvs().isEmpty() && total.join().getCount() == expectedKeys) {
+            state = state.withRevision(revision);
+            completeWaiters();
+          }
+        }, loop);
   }
 
   private void onWatchError(long gen, Throwable error) {

@@ -1,0 +1,308 @@
+package io.tether.bench;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.micrometer.core.instrument.Timer;
+import io.tether.registry.RegistryServer;
+import io.tether.registry.api.RegistryApi;
+import io.tether.registry.auth.Role;
+import io.tether.registry.auth.TokenAuthenticator;
+import io.tether.registry.auth.TokenFile;
+import io.tether.registry.etcd.EtcdClients;
+import io.tether.registry.etcd.LocalEtcd;
+import io.tether.registry.store.KeyLayout;
+import io.tether.registry.view.RegistryChange;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Measures the registry against etcd itself, in one process and one run: (a) endpoint registration
+ * through the REST API against raw jetcd puts of the same bytes at the same concurrency, and (b) the
+ * delay from an etcd put to the registry view's listener against the put's own latency. Starts its
+ * own etcd and registry server and removes both when done.
+ */
+@Command(name = "registry-benchmark", mixinStandardHelpOptions = true,
+    description = "REST endpoint registration vs raw etcd puts; etcd put to view-event latency vs put latency.")
+public final class RegistryBenchmark implements Callable<Integer> {
+  private static final String TOKEN = "bench-admin-token-0123456789";
+  private static final String PREFIX = "/tether-bench/";
+  private static final String RAW_PREFIX = "/tether-bench-raw/";
+
+  @Option(names = "--requests", description = "measured registrations per path (default ${DEFAULT-VALUE})")
+  int requests = 5000;
+
+  @Option(names = "--warmup", description = "unmeasured registrations per path first (default ${DEFAULT-VALUE})")
+  int warmup = 1000;
+
+  @Option(names = "--concurrency", description = "requests in flight (default ${DEFAULT-VALUE})")
+  int concurrency = 16;
+
+  @Option(names = "--event-puts", description = "sequential puts timed to the view listener (default ${DEFAULT-VALUE})")
+  int eventPuts = 2000;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new RegistryBenchmark()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Path dir = Files.createTempDirectory("tether-bench");
+    LocalEtcd etcd = LocalEtcd.single(dir, freePort(), freePort()).start().awaitHealthy(Duration.ofSeconds(30));
+    try (RegistryServer server = startServer(etcd); Client raw = EtcdClients.connect(List.of(etcd.clientUrl()))) {
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2)).build();
+      String base = "http://127.0.0.1:" + server.apiPort();
+      expect(http, base, "/v1/namespaces/bench", "{}", 201);
+      expect(http, base, "/v1/namespaces/bench/services/api", "{\"portName\":\"http\",\"appProtocol\":\"http\"}", 201);
+      expect(http, base, "/v1/namespaces/bench/services/events", "{\"portName\":\"http\"}", 201);
+
+      System.out.printf(Locale.ROOT, "etcd %s (1 member, data in %s), registry on %s; %d warm-up + %d measured, "
+          + "%d in flight; %d CPUs, load average %s%n", etcdVersion(etcd), dir, base, warmup, requests, concurrency,
+          Runtime.getRuntime().availableProcessors(), loadAverage());
+
+      // (a) registration throughput and latency: REST API vs raw jetcd put of the same JSON.
+      KeyLayout rawKeys = new KeyLayout(RAW_PREFIX);
+      Load api = (i) -> {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/v1/namespaces/bench/services/api/endpoints/e" + i))
+            .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(10))
+            .PUT(HttpRequest.BodyPublishers.ofString(endpointJson(i), StandardCharsets.UTF_8)).build();
+        HttpResponse<Void> r = http.send(req, HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() != 201) {
+          throw new IllegalStateException("PUT endpoint e" + i + " answered " + r.statusCode());
+        }
+      };
+      Load put = (i) -> raw.getKVClient()
+          .put(rawKeys.endpoint("bench", "api", "e" + i), ByteSequence.from(endpointJson(i), StandardCharsets.UTF_8))
+          .get(10, TimeUnit.SECONDS);
+
+      run(api, 0, warmup, null);
+      run(put, 0, warmup, null);
+      Histogram apiLatency = new ConcurrentHistogram(3);
+      Histogram putLatency = new ConcurrentHistogram(3);
+      double[] before = serverTimes(server);
+      double apiRate = run(api, warmup, requests, apiLatency);
+      double[] after = serverTimes(server);
+      double putRate = run(put, warmup, requests, putLatency);
+
+      // (b) etcd put -> registry view listener, vs the put's own latency, sequential.
+      KeyLayout keys = new KeyLayout(PREFIX);
+      AtomicReference<Pending> pending = new AtomicReference<>();
+      RegistryChange eventsChanged = new RegistryChange.EndpointsChanged("bench", "events");
+      server.view().addListener(update -> {
+        long now = System.nanoTime();
+        Pending p = pending.get();
+        if (p != null && update.changes().contains(eventsChanged)
+            && update.current().endpoints("bench", "events").containsKey(p.id())) {
+          p.arrived().complete(now);
+        }
+      });
+      Histogram eventLatency = new Histogram(3);
+      Histogram eventPutLatency = new Histogram(3);
+      for (int i = 0; i < warmup / 5 + eventPuts; i++) {
+        boolean measured = i >= warmup / 5;
+        Pending p = new Pending("v" + i, new CompletableFuture<>());
+        pending.set(p);
+        long start = System.nanoTime();
+        raw.getKVClient().put(keys.endpoint("bench", "events", p.id()),
+            ByteSequence.from(endpointJson(i), StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+        long putDone = System.nanoTime();
+        long arrived = p.arrived().get(10, TimeUnit.SECONDS);
+        if (measured) {
+          eventPutLatency.recordValue(micros(putDone - start));
+          eventLatency.recordValue(micros(arrived - start));
+        }
+      }
+
+      report(apiRate, apiLatency, putRate, putLatency, eventLatency, eventPutLatency);
+      System.out.println();
+      System.out.println(breakdown(before, after));
+    } finally {
+      etcd.close();
+      deleteRecursively(dir);
+    }
+    return 0;
+  }
+
+  /** Total ms and count of the server's PUT-endpoint requests, etcd reads and etcd txns so far. */
+  private static double[] serverTimes(RegistryServer server) {
+    Timer http = server.meters().find("tether.http.requests").tag("method", "PUT")
+        .tag("route", "/v1/namespaces/:ns/services/:svc/endpoints/:id").tag("status", "201").timer();
+    Timer read = server.meters().find("tether.etcd.requests").tag("op", "read").tag("outcome", "ok").timer();
+    Timer txn = server.meters().find("tether.etcd.requests").tag("op", "txn").tag("outcome", "ok").timer();
+    double[] out = new double[6];
+    Timer[] timers = {http, read, txn};
+    for (int k = 0; k < 3; k++) {
+      out[2 * k] = timers[k] == null ? 0 : timers[k].totalTime(TimeUnit.MILLISECONDS);
+      out[2 * k + 1] = timers[k] == null ? 0 : timers[k].count();
+    }
+    return out;
+  }
+
+  /** Where a REST registration's time goes inside the server, as means over the measured run. */
+  private static String breakdown(double[] before, double[] after) {
+    double[] mean = new double[3];
+    for (int k = 0; k < 3; k++) {
+      double n = after[2 * k + 1] - before[2 * k + 1];
+      mean[k] = n == 0 ? Double.NaN : (after[2 * k] - before[2 * k]) / n;
+    }
+    return String.format(Locale.ROOT, "inside the server, one REST registration (means): %.2f ms = etcd read %.2f"
+        + " + etcd txn %.2f + the rest (wait for the view, HTTP, JSON) %.2f", mean[0], mean[1], mean[2],
+        mean[0] - mean[1] - mean[2]);
+  }
+
+  private static RegistryServer startServer(LocalEtcd etcd) {
+    TokenAuthenticator tokens = TokenAuthenticator.of(List.of(new TokenFile.Entry("admin", TOKEN, Role.ADMIN, null)));
+    RegistryServer server = new RegistryServer(new RegistryServer.Config(List.of(etcd.clientUrl()), PREFIX,
+        "127.0.0.1", 0, tokens, Duration.ofSeconds(5), RegistryApi.DEFAULT_BODY_LIMIT)).start();
+    try {
+      server.view().awaitRevision(1, Duration.ofSeconds(30)).get();
+    } catch (Exception e) {
+      server.close();
+      throw new IllegalStateException("registry view did not load", e);
+    }
+    return server;
+  }
+
+  @FunctionalInterface
+  private interface Load {
+    void request(int i) throws Exception;
+  }
+
+  private record Pending(String id, CompletableFuture<Long> arrived) {}
+
+  /** Runs requests [from, from+count) with {@code concurrency} in flight; returns requests per second. */
+  private double run(Load load, int from, int count, Histogram latency) throws Exception {
+    AtomicInteger next = new AtomicInteger(from);
+    int end = from + count;
+    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+    try {
+      List<Future<?>> workers = new ArrayList<>();
+      long start = System.nanoTime();
+      for (int w = 0; w < concurrency; w++) {
+        workers.add(pool.submit(() -> {
+          for (int i = next.getAndIncrement(); i < end; i = next.getAndIncrement()) {
+            long t = System.nanoTime();
+            load.request(i);
+            if (latency != null) {
+              latency.recordValue(micros(System.nanoTime() - t));
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : workers) {
+        f.get(10, TimeUnit.MINUTES);
+      }
+      return count / ((System.nanoTime() - start) / 1e9);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void report(double apiRate, Histogram api, double putRate, Histogram put,
+      Histogram event, Histogram eventPut) {
+    System.out.println();
+    System.out.println("(a) endpoint registration              req/s     p50 ms    p99 ms");
+    row("REST PUT .../endpoints/{id}", apiRate, api);
+    row("raw jetcd put, same JSON", putRate, put);
+    System.out.printf(Locale.ROOT, "  %-32s %9.2f %10.2f %9.2f%n", "ratio REST / raw", apiRate / putRate,
+        ms(api, 50) / ms(put, 50), ms(api, 99) / ms(put, 99));
+    System.out.println();
+    System.out.printf(Locale.ROOT, "(b) sequential, n=%d                               p50 ms    p99 ms%n",
+        event.getTotalCount());
+    row("etcd put -> view listener", Double.NaN, event);
+    row("etcd put (its own latency)", Double.NaN, eventPut);
+    System.out.printf(Locale.ROOT, "  %-32s %9s %10.2f %9.2f%n", "ratio event / put", "",
+        ms(event, 50) / ms(eventPut, 50), ms(event, 99) / ms(eventPut, 99));
+  }
+
+  private static void row(String name, double rate, Histogram h) {
+    System.out.printf(Locale.ROOT, "  %-32s %9s %10.2f %9.2f%n", name,
+        Double.isNaN(rate) ? "" : String.format(Locale.ROOT, "%.0f", rate), ms(h, 50), ms(h, 99));
+  }
+
+  private static double ms(Histogram h, double percentile) {
+    return h.getValueAtPercentile(percentile) / 1000.0;
+  }
+
+  private static long micros(long nanos) {
+    return Math.max(1, nanos / 1000);
+  }
+
+  private static String endpointJson(int i) {
+    return "{\"address\":\"10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255)
+        + "\",\"port\":15000,\"zone\":\"bench-a\",\"health\":\"HEALTHY\",\"taskId\":\"task-" + i + "\"}";
+  }
+
+  private static void expect(HttpClient http, String base, String path, String body, int status) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path))
+        .header("Authorization", "Bearer " + TOKEN)
+        .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != status) {
+      throw new IllegalStateException("PUT " + path + " answered " + r.statusCode() + ": " + r.body());
+    }
+  }
+
+  private static String etcdVersion(LocalEtcd etcd) {
+    try {
+      HttpResponse<String> r = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create(etcd.clientUrl() + "/version")).build(), HttpResponse.BodyHandlers.ofString());
+      return r.body().replaceAll(".*\"etcdserver\":\"([^\"]+)\".*", "$1");
+    } catch (Exception e) {
+      return "?";
+    }
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("could not remove " + dir + ": " + e);
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package io.tether.registry.view;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.etcd.jetcd.Client;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tether.registry.etcd.EtcdClients;
+import io.tether.registry.model.Endpoint;
+import io.tether.registry.model.Namespace;
+import io.tether.registry.model.ServiceSpec;
+import io.tether.registry.store.KeyLayout;
+import io.tether.registry.store.Precondition;
+import io.tether.registry.store.RegistryStore;
+import io.tether.registry.store.Written;
+import io.tether.registry.testing.Poll;
+import io.tether.registry.testing.TestEtcd;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Progress notifications and the view's revision. etcd before 3.4.24/3.5.8 answers a progress request
+ * at once with its current revision even while the watch is still catching up (etcd issue #15220); the
+ * view must not take that as "nothing changed up to here", yet must still advance over writes outside
+ * its prefix so that it becomes ready on a shared etcd.
+ */
+class ViewProgressTest {
+
+  @Test
+  void progressNotificationDuringCatchUpNeverLabelsAnOldStateWithANewerRevision() throws Exception {
+    KeyLayout keys = new KeyLayout(TestEtcd.uniquePrefix());
+    try (Client client = EtcdClients.connect(List.of(TestEtcd.shared().clientUrl()));
+        EtcdRegistryView view = new EtcdRegistryView(client, keys, Duration.ofSeconds(30))) {
+      RegistryStore store = new RegistryStore(client, keys, new SimpleMeterRegistry(), Duration.ofSeconds(5));
+      view.start().get(10, TimeUnit.SECONDS);
+      store.putNamespace(new Namespace("shop", null, null), Precondition.NONE).get(5, TimeUnit.SECONDS);
+      Written svc = store.putService("shop", new ServiceSpec("cart", "http", null, List.of(), null, null, null, null,
+          null, null, null), Precondition.NONE).get(5, TimeUnit.SECONDS);
+      view.awaitRevision(svc.revision(), Duration.ofSeconds(5)).get();
+
+      for (int round = 0; round < 5; round++) {
+        long detachedAt = view.detachWatchForTest().get(5, TimeUnit.SECONDS);
+        Written last = null;
+        for (int i = 0; i < 20; i++) {
+          last = store.putEndpoint("shop", "cart", "r" + round + "-" + i,
+              new Endpoint("10.0." + round + "." + i, 15000, null, null, null, null, null, null), Precondition.NONE)
+              .get(5, TimeUnit.SECONDS);
+        }
+        // The resumed watch starts behind etcd; ask for progress again and again while it catches up.
+        view.resumeWatchForTest(detachedAt + 1);
+        CompletableFuture<RegistryState> reached = view.awaitRevision(last.revision(), Duration.ofSeconds(10));
+        Poll.until(Duration.ofSeconds(10), () -> {
+          view.requestProgressForTest();
+          return reached.isDone();
+        }, "view reaches the last write's revision");
+        RegistryState s = reached.get();
+        assertThat(s.endpoints("shop", "cart"))
+            .as("round %d: the state at revision %d holds every endpoint written up to %d", round, s.revision(),
+                last.revision())
+            .hasSize(20 * (round + 1));
+      }
+    }
+  }
+
+  @Test
+  void writesOutsideThePrefixAdvanceTheRevisionWithoutAnUpdateAndTheViewStaysReady() throws Exception {
+    KeyLayout keys = new KeyLayout(TestEtcd.uniquePrefix());
+    KeyLayout foreign = new KeyLayout(TestEtcd.uniquePrefix());
+    try (Client client = EtcdClients.connect(List.of(TestEtcd.shared().clientUrl()));
+        EtcdRegistryView view = new EtcdRegistryView(client, keys, Duration.ofMillis(100))) {
+      RegistryStore store = new RegistryStore(client, keys, new SimpleMeterRegistry(), Duration.ofSeconds(5));
+      view.start().get(10, TimeUnit.SECONDS);
+      Written ns = store.putNamespace(new Namespace("shop", null, null), Precondition.NONE).get(5, TimeUnit.SECONDS);
+      RegistryState mine = view.awaitRevision(ns.revision(), Duration.ofSeconds(5)).get();
+      List<RegistryUpdate> updates = new CopyOnWriteArrayList<>();
+      view.addListener(updates::add);
+
+      long foreignRevision = 0;
+      for (int i = 0; i < 10; i++) {
+        foreignRevision = client.getKVClient().put(foreign.namespace("n" + i), KeyLayout.bytes("{}"))
+            .get(5, TimeUnit.SECONDS).getHeader().getRevision();
+      }
+      RegistryState advanced = view.awaitRevision(foreignRevision, Duration.ofSeconds(5)).get();
+      assertThat(advanced.revision()).isGreaterThanOrEqualTo(foreignRevision);
+      assertThat(advanced.namespaces()).as("content unchanged by foreign writes").isSameAs(mine.namespaces());
+      assertThat(updates).as("no update for writes outside the prefix").isEmpty();
+      Poll.until(Duration.ofSeconds(5), view::isReady, "view ready while etcd's revision moves under other prefixes");
+
+      // Keys created and removed under the prefix (lease records, address locks) keep the count exact.
+      Written guard = store.putService("shop", new ServiceSpec("cart", "http", null, List.of(), null, null, null, null,
+          null, null, null), Precondition.NONE).get(5, TimeUnit.SECONDS);
+      store.deleteService("shop", "cart", Precondition.NONE).get(5, TimeUnit.SECONDS);
+      view.awaitRevision(guard.revision() + 1, Duration.ofSeconds(5)).get();
+      long later = client.getKVClient().put(foreign.namespace("after"), KeyLayout.bytes("{}"))
+          .get(5, TimeUnit.SECONDS).getHeader().getRevision();
+      assertThat(view.awaitRevision(later, Duration.ofSeconds(5)).get().revision()).isGreaterThanOrEqualTo(later);
+    }
+  }
+}
