@@ -32,10 +32,11 @@ import org.slf4j.LoggerFactory;
  * etcd is unreachable the last state stays served and {@link #isReady()} is false. A re-list publishes
  * the complete new state in one step, with the exact differences, so no reader sees a partial state.
  *
- * <p>Progress notifications advance the state's revision only after a check that nothing under the
- * prefix changed since the state's revision: etcd before 3.4.24/3.5.8 (etcd issue #15220) answers a
- * progress request at once with its current revision, also to a watch still catching up, so trusting it
- * would label an old state with a newer revision.
+ * <p>The state's revision moves only with events under the prefix and with re-lists, so a state at
+ * revision R holds every write up to R. Progress notifications only tell readiness how far etcd has
+ * confirmed the watch: etcd before 3.4.24/3.5.8 (issue #15220, Debian ships 3.4.23) answers a progress
+ * request at once with its current revision even while the watch still catches up, so they must never
+ * label a state.
  */
 public final class EtcdRegistryView implements RegistryView, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EtcdRegistryView.class);
@@ -54,6 +55,8 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
   private volatile boolean watchHealthy;
   private volatile long lastProbeRevision;
   private volatile long previousProbeRevision;
+  /** The highest revision the watch has reported, events or progress: for readiness and lag only. */
+  private volatile long watchedRevision;
 
   // Confined to the loop thread.
   private final TreeMap<Long, List<CompletableFuture<RegistryState>>> waiters = new TreeMap<>();
@@ -61,9 +64,6 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
   private long generation;
   private Duration backoff = Duration.ofMillis(100);
   private boolean closed;
-  /** Keys under the prefix (tracked or not) as of {@link #state}'s revision: what a progress check compares. */
-  private long keyCount;
-  private boolean checkingProgress;
 
   public EtcdRegistryView(Client client, KeyLayout keys, Duration probeInterval) {
     this.client = client;
@@ -91,12 +91,16 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
 
   @Override
   public boolean isReady() {
-    return initialized && etcdReachable && watchHealthy && state.revision() >= previousProbeRevision;
+    return initialized && etcdReachable && watchHealthy && confirmedRevision() >= previousProbeRevision;
   }
 
   /** How many revisions the view trails etcd by, as of the last probe. */
   public long revisionLag() {
-    return Math.max(0, lastProbeRevision - state.revision());
+    return Math.max(0, lastProbeRevision - confirmedRevision());
+  }
+
+  private long confirmedRevision() {
+    return Math.max(state.revision(), watchedRevision);
   }
 
   @Override
@@ -197,7 +201,6 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
     }
     RegistryState next = load.result(revision);
     RegistryState previous = state;
-    keyCount = response.getKvs().size();
     initialized = true;
     backoff = Duration.ofMillis(100);
     publish(previous, next, StateDiff.between(previous, next), true);
@@ -220,10 +223,10 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
     if (gen != generation || closed) {
       return;
     }
+    watchedRevision = Math.max(watchedRevision, response.getHeader().getRevision());
     List<WatchEvent> events = response.getEvents();
     if (events.isEmpty()) {
-      onProgress(gen, response.getHeader().getRevision());
-      return;
+      return; // a progress notification: readiness only, see the class comment
     }
     RegistryState previous = state;
     StateMutation mutation = new StateMutation(previous);
@@ -233,45 +236,8 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
       boolean put = event.getEventType() == WatchEvent.EventType.PUT;
       mutation.apply(keys.parse(kv.getKey()), put ? kv.getValue().getBytes() : null, kv.getModRevision());
       revision = Math.max(revision, kv.getModRevision());
-      if (!put) {
-        keyCount--;
-      } else if (kv.getVersion() == 1) {
-        keyCount++;
-      }
     }
     publish(previous, mutation.result(revision), mutation.changes(), false);
-  }
-
-  /**
-   * A progress notification says etcd is at {@code revision}. It advances the state only when etcd
-   * confirms that the prefix's content at that revision is the state's: no key modified after the
-   * state's revision and as many keys as the view has seen. Otherwise the events are still on their way.
-   */
-  private void onProgress(long gen, long revision) {
-    long base = state.revision();
-    if (revision <= base || checkingProgress) {
-      return;
-    }
-    checkingProgress = true;
-    long expectedKeys = keyCount;
-    // etcd applies min_mod_revision to the returned keys, not to the count: ask for (bare) keys.
-    GetOption modifiedSince = GetOption.builder().isPrefix(true).withKeysOnly(true)
-        .withRevision(revision).withMinModRevision(base + 1).build();
-    GetOption all = GetOption.builder().isPrefix(true).withCountOnly(true).withRevision(revision).build();
-    CompletableFuture<GetResponse> modified = client.getKVClient().get(keys.root(), modifiedSince);
-    CompletableFuture<GetResponse> total = client.getKVClient().get(keys.root(), all);
-    CompletableFuture.allOf(modified, total)
-        .orTimeout(LOAD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-        .whenCompleteAsync((ignored, error) -> {
-          checkingProgress = false;
-          if (error != null || gen != generation || closed || state.revision() != base) {
-            return;
-          }
-          if (modified.join().getKvs().isEmpty() && total.join().getCount() == expectedKeys) {
-            state = state.withRevision(revision);
-            completeWaiters();
-          }
-        }, loop);
   }
 
   private void onWatchError(long gen, Throwable error) {

@@ -43,9 +43,6 @@ public record RegistryState(long revision, PMap<String, NamespaceEntry> namespac
     return entry == null ? Map.of() : entry.vips();
   }
 
-  RegistryState withRevision(long newRevision) {
-    return new RegistryState(newRevision, namespaces);
-  }
 
   private ServiceEntry serviceEntry(String ns, String svc) {
     NamespaceEntry entry = namespaces.get(ns);
