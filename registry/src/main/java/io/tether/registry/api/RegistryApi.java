@@ -92,11 +92,11 @@ public final class RegistryApi {
   private void mountNamespaces() {
     on(HttpMethod.GET, "/v1/namespaces", ctx -> {
       require(ctx, caller(ctx).canRead(null));
-      write(ctx, service.listNamespaces());
+      async(ctx, service::listNamespaces);
     });
     on(HttpMethod.GET, "/v1/namespaces/:ns", ctx -> {
       require(ctx, caller(ctx).canRead(ns(ctx)));
-      write(ctx, service.getNamespace(ns(ctx)));
+      async(ctx, () -> service.getNamespace(ns(ctx)));
     });
     on(HttpMethod.PUT, "/v1/namespaces/:ns", ctx -> {
       require(ctx, caller(ctx).canConfigure());
@@ -112,11 +112,11 @@ public final class RegistryApi {
     String base = "/v1/namespaces/:ns/services";
     on(HttpMethod.GET, base, ctx -> {
       require(ctx, caller(ctx).canRead(ns(ctx)));
-      write(ctx, service.listServices(ns(ctx)));
+      async(ctx, () -> service.listServices(ns(ctx)));
     });
     on(HttpMethod.GET, base + "/:svc", ctx -> {
       require(ctx, caller(ctx).canRead(ns(ctx)));
-      write(ctx, service.getService(ns(ctx), svc(ctx), "true".equals(ctx.queryParams().get("effective"))));
+      async(ctx, () -> service.getService(ns(ctx), svc(ctx), "true".equals(ctx.queryParams().get("effective"))));
     });
     on(HttpMethod.PUT, base + "/:svc", ctx -> {
       require(ctx, caller(ctx).canConfigure());
@@ -132,11 +132,11 @@ public final class RegistryApi {
     String base = "/v1/namespaces/:ns/services/:svc/endpoints";
     on(HttpMethod.GET, base, ctx -> {
       require(ctx, caller(ctx).canRead(ns(ctx)));
-      write(ctx, service.listEndpoints(ns(ctx), svc(ctx)));
+      async(ctx, () -> service.listEndpoints(ns(ctx), svc(ctx)));
     });
     on(HttpMethod.GET, base + "/:id", ctx -> {
       require(ctx, caller(ctx).canRead(ns(ctx)));
-      write(ctx, service.getEndpoint(ns(ctx), svc(ctx), ctx.pathParam("id")));
+      async(ctx, () -> service.getEndpoint(ns(ctx), svc(ctx), ctx.pathParam("id")));
     });
     on(HttpMethod.PUT, base + "/:id", ctx -> {
       require(ctx, caller(ctx).canRegisterIn(ns(ctx)));
@@ -198,13 +198,21 @@ public final class RegistryApi {
 
   private static void async(RoutingContext ctx, Supplier<CompletableFuture<ApiResponse>> action) {
     Context context = ctx.vertx().getOrCreateContext();
-    action.get().whenComplete((response, failure) -> context.runOnContext(v -> {
-      if (failure != null) {
-        error(ctx, failure);
+    action.get().whenComplete((response, failure) -> {
+      Runnable reply = () -> {
+        if (failure != null) {
+          error(ctx, failure);
+        } else {
+          write(ctx, response);
+        }
+      };
+      // Reads usually complete at once, on the event loop: answer without another hop.
+      if (Vertx.currentContext() == context) {
+        reply.run();
       } else {
-        write(ctx, response);
+        context.runOnContext(v -> reply.run());
       }
-    }));
+    });
   }
 
   private static void write(RoutingContext ctx, ApiResponse r) {

@@ -22,17 +22,20 @@ import io.tether.registry.store.Written;
 import io.tether.registry.view.RegistryState;
 import io.tether.registry.view.RegistryView;
 import io.tether.registry.view.ServiceEntry;
-import io.tether.registry.view.Versioned;
+import io.tether.registry.model.Versioned;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * The registry's operations as the REST API offers them. Reads are served from the view; writes go
- * to the store and then wait until the view has seen them, so a caller reads its own writes. Callers
- * have already been authorised; arguments from the URL are validated here.
+ * The registry's operations as the REST API offers them. Writes go to the store and answer as soon as
+ * etcd has committed them. Reads are served from the view, once it has reached the newest revision this
+ * server has written: a client reads its own writes, and in the common case (the view is already
+ * there) a read costs no wait at all. Callers have already been authorised; arguments from the URL
+ * are validated here.
  */
 final class RegistryService {
   private static final Duration READ_YOUR_WRITES = Duration.ofSeconds(2);
@@ -41,6 +44,7 @@ final class RegistryService {
 
   private final RegistryStore store;
   private final RegistryView view;
+  private final AtomicLong lastWritten = new AtomicLong();
 
   RegistryService(RegistryStore store, RegistryView view) {
     this.store = store;
@@ -49,8 +53,11 @@ final class RegistryService {
 
   // ---- namespaces ----
 
-  ApiResponse listNamespaces() {
-    RegistryState s = state();
+  CompletableFuture<ApiResponse> listNamespaces() {
+    return read(s -> listNamespaces(s));
+  }
+
+  private static ApiResponse listNamespaces(RegistryState s) {
     List<NamespaceSummary> items = s.namespaces().entrySet().stream()
         .filter(e -> e.getValue().namespace() != null)
         .sorted(Map.Entry.comparingByKey())
@@ -61,76 +68,85 @@ final class RegistryService {
     return ApiResponse.ok(new Page<>(s.revision(), items));
   }
 
-  ApiResponse getNamespace(String ns) {
-    Versioned<Namespace> v = state().namespace(Names.requireLabel("namespace", ns))
-        .orElseThrow(() -> notFound("namespace '" + ns + "'"));
-    return ApiResponse.ok(v.value(), v.modRevision());
+  CompletableFuture<ApiResponse> getNamespace(String ns) {
+    Names.requireLabel("namespace", ns);
+    return read(s -> {
+      Versioned<Namespace> v = s.namespace(ns).orElseThrow(() -> notFound("namespace '" + ns + "'"));
+      return ApiResponse.ok(v.value(), v.modRevision());
+    });
   }
 
   CompletableFuture<ApiResponse> putNamespace(String ns, byte[] body, Precondition pre) {
     Namespace valid = Validation.namespace(ns, Json.parse(body, Namespace.class));
-    return afterWrite(store.putNamespace(valid, pre), s -> s.namespace(ns).orElse(null));
+    return written(store.putNamespace(valid, pre), valid);
   }
 
   CompletableFuture<ApiResponse> deleteNamespace(String ns, Precondition pre) {
-    return afterDelete(store.deleteNamespace(Names.requireLabel("namespace", ns), pre));
+    return deleted(store.deleteNamespace(Names.requireLabel("namespace", ns), pre));
   }
 
   // ---- services ----
 
-  ApiResponse listServices(String ns) {
-    RegistryState s = state();
-    requireNamespace(s, ns);
-    Map<String, String> vips = s.vips(ns);
-    List<ServiceSummary> items = s.services(ns).entrySet().stream()
-        .filter(e -> e.getValue().spec() != null)
-        .sorted(Map.Entry.comparingByKey())
-        .map(e -> summary(e.getValue(), vips))
-        .toList();
-    return ApiResponse.ok(new Page<>(s.revision(), items));
+  CompletableFuture<ApiResponse> listServices(String ns) {
+    Names.requireLabel("namespace", ns);
+    return read(s -> {
+      requireNamespace(s, ns);
+      Map<String, String> vips = s.vips(ns);
+      List<ServiceSummary> items = s.services(ns).entrySet().stream()
+          .filter(e -> e.getValue().spec() != null)
+          .sorted(Map.Entry.comparingByKey())
+          .map(e -> summary(e.getValue(), vips))
+          .toList();
+      return ApiResponse.ok(new Page<>(s.revision(), items));
+    });
   }
 
   /** The stored spec; with {@code effective}, every policy field filled from namespace and Service Connect defaults. */
-  ApiResponse getService(String ns, String svc, boolean effective) {
-    RegistryState s = state();
-    Versioned<ServiceSpec> v = s.service(requireNamespace(s, ns), Names.requireLabel("service", svc))
-        .orElseThrow(() -> notFound("service '" + ns + "/" + svc + "'"));
-    ServiceSpec spec = v.value();
-    if (effective) {
-      spec = withPolicy(spec, spec.effectivePolicy(s.namespace(ns).map(Versioned::value).orElse(null)));
-    }
-    return ApiResponse.ok(spec, v.modRevision());
+  CompletableFuture<ApiResponse> getService(String ns, String svc, boolean effective) {
+    Names.requireLabel("service", svc);
+    return read(s -> {
+      Versioned<ServiceSpec> v = s.service(requireNamespace(s, ns), svc)
+          .orElseThrow(() -> notFound("service '" + ns + "/" + svc + "'"));
+      ServiceSpec spec = v.value();
+      if (effective) {
+        spec = withPolicy(spec, spec.effectivePolicy(s.namespace(ns).map(Versioned::value).orElse(null)));
+      }
+      return ApiResponse.ok(spec, v.modRevision());
+    });
   }
 
   CompletableFuture<ApiResponse> putService(String ns, String svc, byte[] body, Precondition pre) {
     Names.requireLabel("namespace", ns);
     ServiceSpec valid = Validation.service(svc, Json.parse(body, ServiceSpec.class));
-    return afterWrite(store.putService(ns, valid, pre), s -> s.service(ns, svc).orElse(null));
+    return written(store.putService(ns, valid, pre), valid);
   }
 
   CompletableFuture<ApiResponse> deleteService(String ns, String svc, Precondition pre) {
-    return afterDelete(store.deleteService(
+    return deleted(store.deleteService(
         Names.requireLabel("namespace", ns), Names.requireLabel("service", svc), pre));
   }
 
   // ---- endpoints ----
 
-  ApiResponse listEndpoints(String ns, String svc) {
-    RegistryState s = state();
-    s.service(requireNamespace(s, ns), svc).orElseThrow(() -> notFound("service '" + ns + "/" + svc + "'"));
-    List<EndpointItem> items = s.endpoints(ns, svc).entrySet().stream()
-        .sorted(Map.Entry.comparingByKey())
-        .map(e -> new EndpointItem(e.getKey(), e.getValue().value(), e.getValue().modRevision()))
-        .toList();
-    return ApiResponse.ok(new Page<>(s.revision(), items));
+  CompletableFuture<ApiResponse> listEndpoints(String ns, String svc) {
+    return read(s -> {
+      s.service(requireNamespace(s, ns), svc).orElseThrow(() -> notFound("service '" + ns + "/" + svc + "'"));
+      List<EndpointItem> items = s.endpoints(ns, svc).entrySet().stream()
+          .sorted(Map.Entry.comparingByKey())
+          .map(e -> new EndpointItem(e.getKey(), e.getValue().value(), e.getValue().modRevision()))
+          .toList();
+      return ApiResponse.ok(new Page<>(s.revision(), items));
+    });
   }
 
-  ApiResponse getEndpoint(String ns, String svc, String id) {
-    Versioned<Endpoint> v = state().endpoints(ns, svc).get(id);
-    if (v == null) {
-      throw notFound("endpoint '" + id + "' of '" + ns + "/" + svc + "'");
-    }
-    return ApiResponse.ok(v.value(), v.modRevision());
+  CompletableFuture<ApiResponse> getEndpoint(String ns, String svc, String id) {
+    return read(s -> {
+      Versioned<Endpoint> v = s.endpoints(ns, svc).get(id);
+      if (v == null) {
+        throw notFound("endpoint '" + id + "' of '" + ns + "/" + svc + "'");
+      }
+      return ApiResponse.ok(v.value(), v.modRevision());
+    });
   }
 
   CompletableFuture<ApiResponse> putEndpoint(String ns, String svc, String id, byte[] body,
@@ -143,7 +159,7 @@ final class RegistryService {
       throw new RegistryException(ErrorCode.INVALID_ARGUMENT,
           "agents register endpoints under a lease: leaseId is required", "leaseId");
     }
-    return afterWrite(store.putEndpoint(ns, svc, id, valid, pre), s -> s.endpoints(ns, svc).get(id));
+    return written(store.putEndpoint(ns, svc, id, valid, pre), valid);
   }
 
   CompletableFuture<ApiResponse> setEndpointHealth(String ns, String svc, String id, byte[] body, Precondition pre) {
@@ -152,11 +168,14 @@ final class RegistryService {
     if (health == null) {
       throw new RegistryException(ErrorCode.INVALID_ARGUMENT, "health is required", "health");
     }
-    return afterWrite(store.setEndpointHealth(ns, svc, id, health, pre), s -> s.endpoints(ns, svc).get(id));
+    return store.setEndpointHealth(ns, svc, id, health, pre).thenApply(v -> {
+      noteWritten(v.modRevision());
+      return ApiResponse.ok(v.value(), v.modRevision());
+    });
   }
 
   CompletableFuture<ApiResponse> deleteEndpoint(String ns, String svc, String id, Precondition pre) {
-    return afterDelete(store.deleteEndpoint(ns, svc, id, pre));
+    return deleted(store.deleteEndpoint(ns, svc, id, pre));
   }
 
   // ---- leases ----
@@ -172,9 +191,8 @@ final class RegistryService {
     if (!mayUse.apply(ns)) {
       throw new RegistryException(ErrorCode.PERMISSION_DENIED, "may not hold leases in namespace '" + ns + "'", "namespace");
     }
-    requireNamespace(state(), ns);
-    return store.grantLease(ns, ttl).thenApply(l ->
-        new ApiResponse(201, new Representations.LeaseView(l.leaseId(), l.ttlSeconds(), l.namespace()), null));
+    return read(s -> requireNamespaceResponse(s, ns)).thenCompose(known -> store.grantLease(ns, ttl).thenApply(l ->
+        new ApiResponse(201, new Representations.LeaseView(l.leaseId(), l.ttlSeconds(), l.namespace()), null)));
   }
 
   CompletableFuture<ApiResponse> keepAlive(long id, Function<String, Boolean> mayUse) {
@@ -183,7 +201,10 @@ final class RegistryService {
   }
 
   CompletableFuture<ApiResponse> revokeLease(long id, Function<String, Boolean> mayUse) {
-    return ownedLease(id, mayUse).thenCompose(lease -> store.revokeLease(id)).thenApply(v -> ApiResponse.noContent());
+    return ownedLease(id, mayUse).thenCompose(lease -> store.revokeLease(id)).thenApply(revision -> {
+      noteWritten(revision);
+      return ApiResponse.noContent();
+    });
   }
 
   private CompletableFuture<LeaseRecord> ownedLease(long id, Function<String, Boolean> mayUse) {
@@ -197,33 +218,54 @@ final class RegistryService {
 
   // ---- helpers ----
 
-  private RegistryState state() {
-    RegistryState s = view.current();
-    if (s.revision() == 0) {
-      throw new RegistryException(ErrorCode.UNAVAILABLE, "the registry has not loaded from etcd yet");
+  /** Runs a read against a state that includes every write this server has made. */
+  private CompletableFuture<ApiResponse> read(Function<RegistryState, ApiResponse> query) {
+    long needed = lastWritten.get();
+    RegistryState now = view.current();
+    if (now.revision() >= needed) {
+      return run(query, now);
     }
-    return s;
+    return view.awaitRevision(needed, READ_YOUR_WRITES).handle((s, timeout) -> s != null ? s : view.current())
+        .thenCompose(s -> run(query, s));
   }
 
-  private <T> CompletableFuture<ApiResponse> afterWrite(
-      CompletableFuture<Written> write, Function<RegistryState, Versioned<T>> lookup) {
-    return write.thenCompose(w -> view.awaitRevision(w.revision(), READ_YOUR_WRITES)
-        .handle((s, timeout) -> {
-          Versioned<T> v = s == null ? null : lookup.apply(s);
-          Object body = v != null && v.modRevision() == w.revision() ? v.value() : null;
-          return new ApiResponse(w.created() ? 201 : 200, body, w.revision());
-        }));
+  private static CompletableFuture<ApiResponse> run(Function<RegistryState, ApiResponse> query, RegistryState s) {
+    try {
+      if (s.revision() == 0) {
+        throw new RegistryException(ErrorCode.UNAVAILABLE, "the registry has not loaded from etcd yet");
+      }
+      return CompletableFuture.completedFuture(query.apply(s));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
-  private CompletableFuture<ApiResponse> afterDelete(CompletableFuture<Written> delete) {
-    return delete.thenCompose(w -> view.awaitRevision(w.revision(), READ_YOUR_WRITES)
-        .handle((s, timeout) -> ApiResponse.noContent()));
+  private CompletableFuture<ApiResponse> written(CompletableFuture<Written> write, Object body) {
+    return write.thenApply(w -> {
+      noteWritten(w.revision());
+      return new ApiResponse(w.created() ? 201 : 200, body, w.revision());
+    });
+  }
+
+  private CompletableFuture<ApiResponse> deleted(CompletableFuture<Written> delete) {
+    return delete.thenApply(w -> {
+      noteWritten(w.revision());
+      return ApiResponse.noContent();
+    });
+  }
+
+  private void noteWritten(long revision) {
+    lastWritten.accumulateAndGet(revision, Math::max);
   }
 
   private static String requireNamespace(RegistryState s, String ns) {
     Names.requireLabel("namespace", ns);
     s.namespace(ns).orElseThrow(() -> notFound("namespace '" + ns + "'"));
     return ns;
+  }
+
+  private static ApiResponse requireNamespaceResponse(RegistryState s, String ns) {
+    return ApiResponse.ok(requireNamespace(s, ns));
   }
 
   private static ServiceSummary summary(ServiceEntry entry, Map<String, String> vips) {

@@ -15,7 +15,9 @@ import io.etcd.jetcd.ByteSequence;
  * vipaddrs/{ns}/{ip}                    discoveryName owning the address: makes allocation unique
  * guards/{ns}                           touched by every service create, so a namespace delete that
  *                                       raced one fails its compare instead of orphaning the service
- * leases/{id}                           {namespace, ttlSeconds}, attached to the lease itself
+ * leases/{id}/{ns}                      {leaseId, namespace, ttlSeconds}, attached to the lease itself;
+ *                                       the namespace in the key lets one compare check both existence
+ *                                       and ownership when an endpoint is registered under the lease
  * </pre>
  */
 public final class KeyLayout {
@@ -79,8 +81,13 @@ public final class KeyLayout {
     return bytes(prefix + "guards/" + ns);
   }
 
-  public ByteSequence lease(long id) {
-    return bytes(prefix + "leases/" + Long.toHexString(id));
+  public ByteSequence lease(long id, String ns) {
+    return bytes(prefix + "leases/" + Long.toHexString(id) + "/" + ns);
+  }
+
+  /** The prefix holding a lease's record, whatever its namespace. */
+  public ByteSequence leaseRecords(long id) {
+    return bytes(prefix + "leases/" + Long.toHexString(id) + "/");
   }
 
   /** Which registry object a key names; keys the view does not track parse to {@link RegistryKey.Other}. */

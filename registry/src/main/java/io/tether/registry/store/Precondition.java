@@ -1,7 +1,11 @@
 package io.tether.registry.store;
 
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
 import io.tether.registry.model.ErrorCode;
 import io.tether.registry.model.RegistryException;
+import java.util.Optional;
 
 /**
  * A write's condition on the current mod revision: {@code If-Match: "R"} (must be at R), {@code
@@ -32,6 +36,19 @@ public record Precondition(Long ifMatchRevision, boolean mustExist, boolean must
       throw new RegistryException(ErrorCode.PRECONDITION_FAILED,
           "If-None-Match * but the resource exists at revision " + currentModRevision);
     }
+  }
+
+  /** The compare that enforces this precondition inside a transaction on {@code key}, if any. */
+  public Optional<Cmp> compare(ByteSequence key) {
+    Cmp cmp = null;
+    if (ifMatchRevision != null) {
+      cmp = new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(ifMatchRevision));
+    } else if (mustExist) {
+      cmp = new Cmp(key, Cmp.Op.GREATER, CmpTarget.version(0));
+    } else if (mustNotExist) {
+      cmp = new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0));
+    }
+    return Optional.ofNullable(cmp);
   }
 
   /** True when the caller pinned a revision, so a lost race must be reported rather than retried. */

@@ -22,6 +22,7 @@ import io.tether.registry.model.Health;
 import io.tether.registry.model.Namespace;
 import io.tether.registry.model.RegistryException;
 import io.tether.registry.model.ServiceSpec;
+import io.tether.registry.model.Versioned;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,6 +45,7 @@ public final class RegistryStore {
   private static final int MAX_ATTEMPTS = 32;
   private static final GetOption PREFIX = GetOption.builder().isPrefix(true).build();
   private static final GetOption COUNT_PREFIX = GetOption.builder().isPrefix(true).withCountOnly(true).build();
+  private static final GetOption KEYS_ONLY = GetOption.builder().withKeysOnly(true).build();
   private static final DeleteOption DELETE_PREFIX = DeleteOption.builder().isPrefix(true).build();
 
   private final KV kv;
@@ -158,29 +160,43 @@ public final class RegistryStore {
 
   // ---- endpoints ----
 
+  /**
+   * Registers or updates an endpoint in one round trip: the transaction's compares are the invariants
+   * (service exists; lease exists and belongs to this namespace; the caller's precondition), and only
+   * when one fails does the else-branch read back what is needed to say which.
+   */
   public CompletableFuture<Written> putEndpoint(String ns, String svc, String id, Endpoint ep, Precondition pre) {
     ByteSequence serviceKey = keys.service(ns, svc);
     ByteSequence key = keys.endpoint(ns, svc, id);
-    List<Op> reads = new ArrayList<>(List.of(Op.get(serviceKey, GetOption.DEFAULT), Op.get(key, GetOption.DEFAULT)));
+    List<Cmp> ifs = new ArrayList<>(List.of(present(serviceKey)));
+    pre.compare(key).ifPresent(ifs::add);
+    PutOption option = PutOption.DEFAULT;
+    List<Op> diagnose = new ArrayList<>(List.of(Op.get(serviceKey, GetOption.DEFAULT), Op.get(key, GetOption.DEFAULT)));
     if (ep.leaseId() != null) {
-      reads.add(Op.get(keys.lease(ep.leaseId()), GetOption.DEFAULT));
+      ifs.add(present(keys.lease(ep.leaseId(), ns)));
+      option = PutOption.builder().withLeaseId(ep.leaseId()).build();
+      diagnose.add(Op.get(keys.leaseRecords(ep.leaseId()), PREFIX));
     }
-    return retrying(() -> read(reads.toArray(Op[]::new)).thenCompose(r -> {
+    Op[] then = {Op.get(key, KEYS_ONLY), Op.put(key, bytes(Json.write(ep)), option)};
+    return retrying(() -> etcd.call("txn", () -> kv.txn().If(ifs.toArray(Cmp[]::new))
+        .Then(then).Else(diagnose.toArray(Op[]::new)).commit()).thenApply(t -> {
+      if (t.isSucceeded()) {
+        boolean created = t.getGetResponses().get(0).getKvs().isEmpty();
+        return Optional.of(new Written(t.getHeader().getRevision(), created));
+      }
+      List<GetResponse> r = t.getGetResponses();
       requireExists(r.get(0).getKvs(), "service '" + ns + "/" + svc + "'");
-      long current = modRevision(r.get(1).getKvs());
-      pre.check(current);
-      List<Cmp> ifs = new ArrayList<>(List.of(present(serviceKey), atRevision(key, current)));
-      PutOption option = PutOption.DEFAULT;
+      pre.check(modRevision(r.get(1).getKvs()));
       if (ep.leaseId() != null) {
         requireLeaseOf(ns, ep.leaseId(), r.get(2).getKvs());
-        ifs.add(present(keys.lease(ep.leaseId())));
-        option = PutOption.builder().withLeaseId(ep.leaseId()).build();
       }
-      return commit(kv.txn().If(ifs.toArray(Cmp[]::new)).Then(Op.put(key, bytes(Json.write(ep)), option)), current == 0);
+      return Optional.<Written>empty(); // everything holds now: the state moved under us, try again
     }));
   }
 
-  public CompletableFuture<Written> setEndpointHealth(String ns, String svc, String id, Health health, Precondition pre) {
+  /** Sets an endpoint's health, keeping its lease; returns the endpoint as written. */
+  public CompletableFuture<Versioned<Endpoint>> setEndpointHealth(
+      String ns, String svc, String id, Health health, Precondition pre) {
     ByteSequence key = keys.endpoint(ns, svc, id);
     return retrying(() -> read(Op.get(key, GetOption.DEFAULT)).thenCompose(r -> {
       long current = requireExists(r.get(0).getKvs(), "endpoint '" + id + "' of '" + ns + "/" + svc + "'");
@@ -188,7 +204,8 @@ public final class RegistryStore {
       KeyValue stored = r.get(0).getKvs().get(0);
       Endpoint updated = Json.read(stored.getValue().getBytes(), Endpoint.class).withHealth(health);
       PutOption keepLease = PutOption.builder().withLeaseId(stored.getLease()).build();
-      return commit(kv.txn().If(atRevision(key, current)).Then(Op.put(key, bytes(Json.write(updated)), keepLease)));
+      return commit(kv.txn().If(atRevision(key, current)).Then(Op.put(key, bytes(Json.write(updated)), keepLease)))
+          .thenApply(w -> w.map(written -> new Versioned<>(updated, written.revision())));
     }));
   }
 
@@ -208,14 +225,14 @@ public final class RegistryStore {
     return etcd.call("lease_grant", () -> client.getLeaseClient().grant(ttlSeconds)).thenCompose(grant -> {
       LeaseRecord lease = new LeaseRecord(grant.getID(), namespace, grant.getTTL());
       PutOption attached = PutOption.builder().withLeaseId(grant.getID()).build();
-      return etcd.call("put", () -> kv.put(keys.lease(grant.getID()), bytes(Json.write(lease)), attached))
+      return etcd.call("put", () -> kv.put(keys.lease(grant.getID(), namespace), bytes(Json.write(lease)), attached))
           .thenApply(put -> lease);
     });
   }
 
   /** The lease's record, or NOT_FOUND when it never existed or has expired. */
   public CompletableFuture<LeaseRecord> lease(long id) {
-    return etcd.call("get", () -> kv.get(keys.lease(id))).thenApply(r -> {
+    return etcd.call("get", () -> kv.get(keys.leaseRecords(id), PREFIX)).thenApply(r -> {
       if (r.getKvs().isEmpty()) {
         throw new RegistryException(ErrorCode.NOT_FOUND, "lease " + id + " not found or expired", "leaseId");
       }
@@ -233,9 +250,9 @@ public final class RegistryStore {
     });
   }
 
-  /** Revokes a lease: etcd deletes every endpoint attached to it in the same revision. */
-  public CompletableFuture<Void> revokeLease(long id) {
-    return etcd.call("lease_revoke", () -> client.getLeaseClient().revoke(id)).thenApply(r -> null);
+  /** Revokes a lease: etcd deletes every endpoint attached to it in the same revision, which it returns. */
+  public CompletableFuture<Long> revokeLease(long id) {
+    return etcd.call("lease_revoke", () -> client.getLeaseClient().revoke(id)).thenApply(r -> r.getHeader().getRevision());
   }
 
   // ---- helpers ----

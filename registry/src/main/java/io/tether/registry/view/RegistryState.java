@@ -1,5 +1,6 @@
 package io.tether.registry.view;
 
+import io.tether.registry.model.Versioned;
 import io.tether.registry.model.Endpoint;
 import io.tether.registry.model.Namespace;
 import io.tether.registry.model.ServiceSpec;

@@ -99,9 +99,9 @@ class LeaseExpiryTest {
         () -> apiEndpointIds("revoke").equals(List.of("static")) && viewEndpointIds("revoke").equals(List.of("static")),
         () -> "after revoke: api=" + apiEndpointIds("revoke") + " view=" + viewEndpointIds("revoke"));
     long leaseRecords = reg.server().etcdClient().getKVClient()
-        .get(reg.keys().lease(lease), GetOption.builder().withCountOnly(true).build())
+        .get(reg.keys().leaseRecords(lease), GetOption.builder().isPrefix(true).withCountOnly(true).build())
         .get(5, TimeUnit.SECONDS).getCount();
-    assertThat(leaseRecords).as("leases/{id} record after revoke").isZero();
+    assertThat(leaseRecords).as("leases/{id}/{ns} record after revoke").isZero();
     assertThat(agent.post("/v1/leases/" + lease + "/keepalive", "").status()).isEqualTo(404);
   }
 

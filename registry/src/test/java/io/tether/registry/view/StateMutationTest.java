@@ -1,5 +1,6 @@
 package io.tether.registry.view;
 
+import io.tether.registry.model.Versioned;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
