@@ -89,14 +89,20 @@ public final class RegistryBenchmark implements Callable<Integer> {
 
       // (a) registration throughput and latency: REST API vs raw jetcd put of the same JSON.
       KeyLayout rawKeys = new KeyLayout(RAW_PREFIX);
+      // Netty on both arms: Vert.x's HTTP client here, jetcd's gRPC client for the raw puts.
+      CpuTime.rememberServerEventLoops();
+      io.vertx.core.Vertx clientVertx = io.vertx.core.Vertx.vertx();
+      io.vertx.core.http.HttpClient netty = clientVertx.createHttpClient(
+          new io.vertx.core.http.HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(server.apiPort()),
+          new io.vertx.core.http.PoolOptions().setHttp1MaxSize(concurrency));
       Load api = (i) -> {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/v1/namespaces/bench/services/api/endpoints/e" + i))
-            .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
-            .timeout(Duration.ofSeconds(10))
-            .PUT(HttpRequest.BodyPublishers.ofString(endpointJson(i), StandardCharsets.UTF_8)).build();
-        HttpResponse<Void> r = http.send(req, HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() != 201) {
-          throw new IllegalStateException("PUT endpoint e" + i + " answered " + r.statusCode());
+        int status = netty.request(io.vertx.core.http.HttpMethod.PUT, "/v1/namespaces/bench/services/api/endpoints/e" + i)
+            .compose(req -> req.putHeader("Authorization", "Bearer " + TOKEN).putHeader("Content-Type", "application/json")
+                .send(io.vertx.core.buffer.Buffer.buffer(endpointJson(i))))
+            .compose(resp -> resp.body().map(body -> resp.statusCode()))
+            .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        if (status != 201) {
+          throw new IllegalStateException("PUT endpoint e" + i + " answered " + status);
         }
       };
       Load put = (i) -> raw.getKVClient()
@@ -104,13 +110,33 @@ public final class RegistryBenchmark implements Callable<Integer> {
           .get(10, TimeUnit.SECONDS);
 
       run(api, 0, warmup, null);
+      // The registry's transaction shape from the harness: service exists, then put with prevKV.
+      io.etcd.jetcd.ByteSequence serviceKey = new KeyLayout(PREFIX).service("bench", "api");
+      Load txn = (i) -> raw.getKVClient().txn()
+          .If(new io.etcd.jetcd.op.Cmp(serviceKey, io.etcd.jetcd.op.Cmp.Op.GREATER, io.etcd.jetcd.op.CmpTarget.version(0)))
+          .Then(io.etcd.jetcd.op.Op.put(rawKeys.endpoint("bench", "txn", "e" + i),
+              ByteSequence.from(endpointJson(i), StandardCharsets.UTF_8),
+              io.etcd.jetcd.options.PutOption.builder().withPrevKV().build()))
+          .commit().get(10, TimeUnit.SECONDS);
       run(put, 0, warmup, null);
+      run(txn, 0, warmup, null);
       Histogram apiLatency = new ConcurrentHistogram(3);
       Histogram putLatency = new ConcurrentHistogram(3);
       double[] before = serverTimes(server);
+      CpuTime cpu0 = CpuTime.now(etcd.pid());
+      java.util.Map<String, Long> groups0 = CpuTime.byGroup();
       double apiRate = run(api, warmup, requests, apiLatency);
+      CpuTime cpu1 = CpuTime.now(etcd.pid());
+      java.util.Map<String, Long> groups1 = CpuTime.byGroup();
+      if (Boolean.getBoolean("bench.threads")) {
+        groups1.forEach((g, ns) -> System.out.printf(Locale.ROOT, "  thread group %-28s %8.0f us/request%n", g,
+            (ns - groups0.getOrDefault(g, 0L)) / 1e3 / requests));
+      }
       double[] after = serverTimes(server);
       double putRate = run(put, warmup, requests, putLatency);
+      Histogram txnLatency = new ConcurrentHistogram(3);
+      double txnRate = run(txn, warmup, requests, txnLatency);
+      CpuTime cpu2 = CpuTime.now(etcd.pid());
 
       // (b) etcd put -> registry view listener, vs the put's own latency, sequential.
       KeyLayout keys = new KeyLayout(PREFIX);
@@ -141,9 +167,19 @@ public final class RegistryBenchmark implements Callable<Integer> {
         }
       }
 
+      clientVertx.close();
       report(apiRate, apiLatency, putRate, putLatency, eventLatency, eventPutLatency);
+      row("raw jetcd txn, same compares", txnRate, txnLatency);
+      System.out.printf(Locale.ROOT, "  %-32s %9.2f %10.2f %9.2f%n", "ratio REST / raw txn", apiRate / txnRate,
+          ms(apiLatency, 50) / ms(txnLatency, 50), ms(apiLatency, 99) / ms(txnLatency, 99));
       System.out.println();
       System.out.println(breakdown(before, after));
+      System.out.printf(Locale.ROOT, "CPU per request (us)     whole JVM   server threads*      etcd%n");
+      System.out.printf(Locale.ROOT, "  REST PUT               %9.0f %17.0f %9.0f%n", cpu1.jvmMicrosSince(cpu0) / requests,
+          cpu1.serverMicrosSince(cpu0) / requests, cpu1.etcdMicrosSince(cpu0) / requests);
+      System.out.printf(Locale.ROOT, "  raw jetcd put          %9.0f %17.0f %9.0f%n", cpu2.jvmMicrosSince(cpu1) / requests,
+          cpu2.serverMicrosSince(cpu1) / requests, cpu2.etcdMicrosSince(cpu1) / requests);
+      System.out.println("  * Vert.x, gRPC/jetcd and view threads; in the raw arm those gRPC/jetcd threads are the raw client's");
     } finally {
       etcd.close();
       deleteRecursively(dir);
@@ -197,6 +233,75 @@ public final class RegistryBenchmark implements Callable<Integer> {
   }
 
   private record Pending(String id, CompletableFuture<Long> arrived) {}
+
+  /**
+   * CPU time consumed so far by this JVM, by its server-side threads (Vert.x event loops, gRPC/jetcd,
+   * the registry view; during the raw arm the gRPC/jetcd threads are the raw client's), and by the etcd
+   * process (from /proc, in clock ticks of 10 ms).
+   */
+  private record CpuTime(long jvmNanos, long serverNanos, long etcdTicks) {
+    static CpuTime now(long etcdPid) {
+      long jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+          .getOperatingSystemMXBean()).getProcessCpuTime();
+      java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+      long server = 0;
+      for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+        if (t != null && isServerThread(t.getThreadName(), t.getThreadId())) {
+          server += Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
+        }
+      }
+      long ticks = 0;
+      try {
+        String stat = Files.readString(Path.of("/proc/" + etcdPid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
+      } catch (Exception e) {
+        ticks = -1;
+      }
+      return new CpuTime(jvm, server, ticks);
+    }
+
+    /** The server's event-loop threads: those that exist before the harness starts its own Vert.x. */
+    private static final java.util.Set<Long> SERVER_LOOPS = new java.util.HashSet<>();
+
+    static void rememberServerEventLoops() {
+      for (Thread t : Thread.getAllStackTraces().keySet()) {
+        if (t.getName().startsWith("vert.x-eventloop")) {
+          SERVER_LOOPS.add(t.getId());
+        }
+      }
+    }
+
+    /** CPU time so far by thread-name group (digits folded), for diagnosing where the JVM's time goes. */
+    static java.util.Map<String, Long> byGroup() {
+      java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+      java.util.Map<String, Long> out = new java.util.TreeMap<>();
+      for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+        if (t != null) {
+          String group = (SERVER_LOOPS.contains(t.getThreadId()) ? "server:" : "") + t.getThreadName().replaceAll("\\d+", "N");
+          out.merge(group, Math.max(0, threads.getThreadCpuTime(t.getThreadId())), Long::sum);
+        }
+      }
+      return out;
+    }
+
+    static boolean isServerThread(String name, long id) {
+      return SERVER_LOOPS.contains(id) || name.startsWith("grpc-") || name.startsWith("jetcd")
+          || name.startsWith("tether-registry-view");
+    }
+
+    double serverMicrosSince(CpuTime before) {
+      return (serverNanos - before.serverNanos) / 1e3;
+    }
+
+    double jvmMicrosSince(CpuTime before) {
+      return (jvmNanos - before.jvmNanos) / 1e3;
+    }
+
+    double etcdMicrosSince(CpuTime before) {
+      return (etcdTicks - before.etcdTicks) * 10_000.0;
+    }
+  }
 
   /** Runs requests [from, from+count) with {@code concurrency} in flight; returns requests per second. */
   private double run(Load load, int from, int count, Histogram latency) throws Exception {

@@ -1,10 +1,16 @@
 package io.tether.registry.etcd;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import io.etcd.jetcd.Client;
 import java.time.Duration;
 import java.util.List;
 
-/** Builds the jetcd client the registry uses: fail fast when no member is reachable, keepalive on. */
+/**
+ * Builds the jetcd client the registry uses: fail fast when no member is reachable, keepalive on, and
+ * futures completed directly on gRPC's callback thread. jetcd would otherwise hop to a pool of its own
+ * before running our continuations, which are short and never block; measured, that hop was a tenth
+ * of a registration's CPU.
+ */
 public final class EtcdClients {
   private EtcdClients() {}
 
@@ -16,6 +22,7 @@ public final class EtcdClients {
         .keepaliveTimeout(Duration.ofSeconds(3))
         .retryMaxDuration(Duration.ofSeconds(3))
         .waitForReady(false)
+        .executorService(MoreExecutors.newDirectExecutorService())
         .build();
   }
 }

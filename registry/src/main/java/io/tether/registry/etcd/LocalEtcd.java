@@ -124,6 +124,11 @@ public final class LocalEtcd implements AutoCloseable {
     return "http://127.0.0.1:" + clientPort;
   }
 
+  /** The etcd process's id, e.g. to read its CPU time; -1 when it is not running. */
+  public long pid() {
+    return process == null ? -1 : process.pid();
+  }
+
   public boolean isRunning() {
     return process != null && process.isAlive();
   }

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Timer;
 import io.tether.registry.model.ErrorCode;
 import io.tether.registry.model.RegistryException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +17,7 @@ import java.util.function.Supplier;
 final class EtcdCalls {
   private final MeterRegistry meters;
   private final Duration timeout;
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
   EtcdCalls(MeterRegistry meters, Duration timeout) {
     this.meters = meters;
@@ -26,14 +29,18 @@ final class EtcdCalls {
     return call.get()
         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .handle((value, error) -> {
-          sample.stop(Timer.builder("tether.etcd.requests").description("etcd calls made by the registry")
-              .tag("op", op).tag("outcome", error == null ? "ok" : "error")
-              .publishPercentileHistogram().register(meters));
+          sample.stop(timer(op, error == null ? "ok" : "error"));
           if (error != null) {
             throw translate(error);
           }
           return value;
         });
+  }
+
+  private Timer timer(String op, String outcome) {
+    return timers.computeIfAbsent(op + "/" + outcome, k -> Timer.builder("tether.etcd.requests")
+        .description("etcd calls made by the registry").tag("op", op).tag("outcome", outcome)
+        .publishPercentileHistogram().register(meters));
   }
 
   static RuntimeException translate(Throwable error) {

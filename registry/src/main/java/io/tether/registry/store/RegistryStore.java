@@ -45,7 +45,6 @@ public final class RegistryStore {
   private static final int MAX_ATTEMPTS = 32;
   private static final GetOption PREFIX = GetOption.builder().isPrefix(true).build();
   private static final GetOption COUNT_PREFIX = GetOption.builder().isPrefix(true).withCountOnly(true).build();
-  private static final GetOption KEYS_ONLY = GetOption.builder().withKeysOnly(true).build();
   private static final DeleteOption DELETE_PREFIX = DeleteOption.builder().isPrefix(true).build();
 
   private final KV kv;
@@ -170,18 +169,18 @@ public final class RegistryStore {
     ByteSequence key = keys.endpoint(ns, svc, id);
     List<Cmp> ifs = new ArrayList<>(List.of(present(serviceKey)));
     pre.compare(key).ifPresent(ifs::add);
-    PutOption option = PutOption.DEFAULT;
+    PutOption.Builder option = PutOption.builder().withPrevKV(); // prevKV tells create from update
     List<Op> diagnose = new ArrayList<>(List.of(Op.get(serviceKey, GetOption.DEFAULT), Op.get(key, GetOption.DEFAULT)));
     if (ep.leaseId() != null) {
       ifs.add(present(keys.lease(ep.leaseId(), ns)));
-      option = PutOption.builder().withLeaseId(ep.leaseId()).build();
+      option.withLeaseId(ep.leaseId());
       diagnose.add(Op.get(keys.leaseRecords(ep.leaseId()), PREFIX));
     }
-    Op[] then = {Op.get(key, KEYS_ONLY), Op.put(key, bytes(Json.write(ep)), option)};
+    Op[] then = {Op.put(key, bytes(Json.write(ep)), option.build())};
     return retrying(() -> etcd.call("txn", () -> kv.txn().If(ifs.toArray(Cmp[]::new))
         .Then(then).Else(diagnose.toArray(Op[]::new)).commit()).thenApply(t -> {
       if (t.isSucceeded()) {
-        boolean created = t.getGetResponses().get(0).getKvs().isEmpty();
+        boolean created = !t.getPutResponses().get(0).hasPrevKv();
         return Optional.of(new Written(t.getHeader().getRevision(), created));
       }
       List<GetResponse> r = t.getGetResponses();
