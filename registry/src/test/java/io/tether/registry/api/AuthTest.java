@@ -37,8 +37,8 @@ class AuthTest {
     agentA = registry.client(TestRegistry.AGENT_A);
     agentB = registry.client(TestRegistry.AGENT_B);
     for (String ns : new String[] {"a", "b"}) {
-      expect(admin.put("/v1/namespaces/" + ns, "{}"), 201);
-      expect(admin.put("/v1/namespaces/" + ns + "/services/web", SERVICE), 201);
+      admin.put("/v1/namespaces/" + ns, "{}").expect(201);
+      admin.put("/v1/namespaces/" + ns + "/services/web", SERVICE).expect(201);
     }
   }
 
@@ -49,13 +49,8 @@ class AuthTest {
     }
   }
 
-  private static ApiClient.Response expect(ApiClient.Response r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
-    return r;
-  }
-
   private static void expectDenied(ApiClient.Response r) {
-    expect(r, 403);
+    r.expect(403);
     assertThat(r.errorCode()).isEqualTo("PERMISSION_DENIED");
   }
 
@@ -69,7 +64,7 @@ class AuthTest {
   }
 
   private static long grantLease(ApiClient as, String ns) {
-    ApiClient.Response r = expect(as.post("/v1/leases", "{\"ttlSeconds\":10,\"namespace\":\"" + ns + "\"}"), 201);
+    ApiClient.Response r = as.post("/v1/leases", "{\"ttlSeconds\":10,\"namespace\":\"" + ns + "\"}").expect(201);
     assertThat(r.body().path("namespace").asText()).isEqualTo(ns);
     assertThat(r.body().path("ttlSeconds").asLong()).isBetween(1L, 10L);
     long id = r.body().path("leaseId").asLong();
@@ -101,9 +96,9 @@ class AuthTest {
       assertThat(r.body()).contains("\"code\":\"UNAUTHENTICATED\"");
     }
     ApiClient anonymous = registry.client(null);
-    assertThat(expect(anonymous.get("/v1/namespaces/a"), 401).errorCode()).isEqualTo("UNAUTHENTICATED");
+    assertThat(anonymous.get("/v1/namespaces/a").expect(401).errorCode()).isEqualTo("UNAUTHENTICATED");
     assertThat(registry.etcdContents()).isEqualTo(before);
-    expect(admin.get("/v1/namespaces/unauth"), 404);
+    admin.get("/v1/namespaces/unauth").expect(404);
   }
 
   @Test
@@ -123,40 +118,40 @@ class AuthTest {
     expectDenied(reader.post("/v1/leases", "{\"ttlSeconds\":10,\"namespace\":\"a\"}"));
     assertThat(registry.etcdContents()).isEqualTo(before);
 
-    assertThat(expect(reader.get("/v1/namespaces"), 200).body().path("items")).hasSizeGreaterThanOrEqualTo(2);
-    assertThat(expect(reader.get("/v1/namespaces/a"), 200).etag()).isNotNull();
-    assertThat(expect(reader.get("/v1/namespaces/b/services"), 200).body().path("items")).hasSize(1);
-    assertThat(expect(reader.get("/v1/namespaces/a/services/web?effective=true"), 200)
+    assertThat(reader.get("/v1/namespaces").expect(200).body().path("items")).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(reader.get("/v1/namespaces/a").expect(200).etag()).isNotNull();
+    assertThat(reader.get("/v1/namespaces/b/services").expect(200).body().path("items")).hasSize(1);
+    assertThat(reader.get("/v1/namespaces/a/services/web?effective=true").expect(200)
         .body().path("timeout").path("perRequestTimeoutSeconds").asInt()).isEqualTo(15);
-    expect(reader.get(EP_A), 200);
+    reader.get(EP_A).expect(200);
   }
 
   @Test
   void agentRegistersEndpointUnderItsOwnLeaseAndRevokingItRemovesTheEndpoint() {
     long lease = grantLease(agentA, "a");
-    ApiClient.Response created = expect(agentA.put(EP_A + "/agent-task-1", endpoint("10.9.0.1", lease)), 201);
-    ApiClient.Response got = expect(agentA.get(EP_A + "/agent-task-1"), 200);
+    ApiClient.Response created = agentA.put(EP_A + "/agent-task-1", endpoint("10.9.0.1", lease)).expect(201);
+    ApiClient.Response got = agentA.get(EP_A + "/agent-task-1").expect(200);
     assertThat(got.etag()).isEqualTo(created.etag());
     assertThat(got.body().path("leaseId").asLong()).isEqualTo(lease);
 
-    ApiClient.Response renewed = expect(agentA.post("/v1/leases/" + lease + "/keepalive", ""), 200);
+    ApiClient.Response renewed = agentA.post("/v1/leases/" + lease + "/keepalive", "").expect(200);
     assertThat(renewed.body().path("leaseId").asLong()).isEqualTo(lease);
     assertThat(renewed.body().path("ttlSeconds").asLong()).isPositive();
 
-    ApiClient.Response drained = expect(agentA.put(EP_A + "/agent-task-1/health", "{\"health\":\"DRAINING\"}"), 200);
+    ApiClient.Response drained = agentA.put(EP_A + "/agent-task-1/health", "{\"health\":\"DRAINING\"}").expect(200);
     assertThat(drained.body().path("health").asText()).isEqualTo("DRAINING");
 
-    expect(agentA.delete("/v1/leases/" + lease), 204);
+    agentA.delete("/v1/leases/" + lease).expect(204);
     Poll.until(Duration.ofSeconds(5), () -> agentA.get(EP_A + "/agent-task-1").status() == 404,
         () -> "endpoint still registered after its lease was revoked: " + agentA.get(EP_A + "/agent-task-1"));
     assertThat(registry.etcdContents().keySet()).noneMatch(k -> k.contains("endpoints/a/web/agent-task-1"));
-    assertThat(expect(agentA.post("/v1/leases/" + lease + "/keepalive", ""), 404).errorCode()).isEqualTo("NOT_FOUND");
+    assertThat(agentA.post("/v1/leases/" + lease + "/keepalive", "").expect(404).errorCode()).isEqualTo("NOT_FOUND");
   }
 
   @Test
   void agentMayNotTouchAnotherNamespace() {
     long leaseB = grantLease(agentB, "b");
-    expect(agentB.put(EP_B + "/b-task", endpoint("10.9.1.1", leaseB)), 201);
+    agentB.put(EP_B + "/b-task", endpoint("10.9.1.1", leaseB)).expect(201);
     long leaseA = grantLease(agentA, "a");
     Map<String, String> before = registry.etcdContents();
 
@@ -176,10 +171,10 @@ class AuthTest {
     assertThat(borrowed.errorField()).as("a lease of namespace b used in a").isEqualTo("leaseId");
     assertThat(registry.etcdContents()).isEqualTo(before);
 
-    expect(agentB.post("/v1/leases/" + leaseB + "/keepalive", ""), 200);
-    expect(agentB.get(EP_B + "/b-task"), 200);
-    expect(agentB.delete("/v1/leases/" + leaseB), 204);
-    expect(agentA.delete("/v1/leases/" + leaseA), 204);
+    agentB.post("/v1/leases/" + leaseB + "/keepalive", "").expect(200);
+    agentB.get(EP_B + "/b-task").expect(200);
+    agentB.delete("/v1/leases/" + leaseB).expect(204);
+    agentA.delete("/v1/leases/" + leaseA).expect(204);
   }
 
   @Test
@@ -192,20 +187,20 @@ class AuthTest {
     expectDenied(agentA.put("/v1/namespaces/agent-new", "{}"));
     expectDenied(agentA.delete("/v1/namespaces/a"));
     assertThat(registry.etcdContents()).isEqualTo(before);
-    assertThat(expect(agentA.get("/v1/namespaces/a/services/web"), 200).body().path("discoveryName").asText())
+    assertThat(agentA.get("/v1/namespaces/a/services/web").expect(200).body().path("discoveryName").asText())
         .isEqualTo("web");
   }
 
   @Test
   void agentEndpointWithoutLeaseIsRejectedButAdminMayRegisterOne() {
     Map<String, String> before = registry.etcdContents();
-    ApiClient.Response r = expect(agentA.put(EP_A + "/no-lease", "{\"address\":\"10.9.2.1\",\"port\":15000}"), 400);
+    ApiClient.Response r = agentA.put(EP_A + "/no-lease", "{\"address\":\"10.9.2.1\",\"port\":15000}").expect(400);
     assertThat(r.errorCode()).isEqualTo("INVALID_ARGUMENT");
     assertThat(r.errorField()).isEqualTo("leaseId");
     assertThat(registry.etcdContents()).isEqualTo(before);
 
-    expect(admin.put(EP_A + "/static", "{\"address\":\"10.9.2.2\",\"port\":15000}"), 201);
-    expect(admin.delete(EP_A + "/static"), 204);
+    admin.put(EP_A + "/static", "{\"address\":\"10.9.2.2\",\"port\":15000}").expect(201);
+    admin.delete(EP_A + "/static").expect(204);
   }
 
   @Test

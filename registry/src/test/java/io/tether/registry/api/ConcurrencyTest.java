@@ -49,11 +49,6 @@ class ConcurrencyTest {
     }
   }
 
-  private static ApiClient.Response expect(ApiClient.Response r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
-    return r;
-  }
-
   private static String counterService(int value) {
     return "{\"portName\":\"http\",\"appProtocol\":\"http\",\"clientAliases\":[{\"dnsName\":\"counter\",\"port\":80}],"
         + "\"ingressPortOverride\":" + value + "}";
@@ -83,20 +78,20 @@ class ConcurrencyTest {
 
   @Test
   void staleIfMatchIsRejectedWith412AndChangesNothing() {
-    expect(api.put("/v1/namespaces/cc-stale", "{}"), 201);
+    api.put("/v1/namespaces/cc-stale", "{}").expect(201);
     String path = "/v1/namespaces/cc-stale/services/counter";
-    ApiClient.Response first = expect(api.put(path, counterService(START)), 201);
-    ApiClient.Response second = expect(api.put(path, counterService(START + 1), "If-Match", first.etag()), 200);
+    ApiClient.Response first = api.put(path, counterService(START)).expect(201);
+    ApiClient.Response second = api.put(path, counterService(START + 1), "If-Match", first.etag()).expect(200);
     Map<String, String> before = registry.etcdContents();
 
-    ApiClient.Response stalePut = expect(api.put(path, counterService(START + 99), "If-Match", first.etag()), 412);
-    ApiClient.Response staleDelete = expect(api.delete(path, "If-Match", first.etag()), 412);
-    ApiClient.Response staleNs = expect(api.put("/v1/namespaces/cc-stale", "{\"description\":\"x\"}", "If-Match", first.etag()), 412);
+    ApiClient.Response stalePut = api.put(path, counterService(START + 99), "If-Match", first.etag()).expect(412);
+    ApiClient.Response staleDelete = api.delete(path, "If-Match", first.etag()).expect(412);
+    ApiClient.Response staleNs = api.put("/v1/namespaces/cc-stale", "{\"description\":\"x\"}", "If-Match", first.etag()).expect(412);
 
     assertThat(List.of(stalePut, staleDelete, staleNs)).allSatisfy(r ->
         assertThat(r.errorCode()).isEqualTo("PRECONDITION_FAILED"));
     assertThat(registry.etcdContents()).isEqualTo(before);
-    ApiClient.Response now = expect(api.get(path), 200);
+    ApiClient.Response now = api.get(path).expect(200);
     assertThat(now.etag()).isEqualTo(second.etag());
     assertThat(now.body().path("ingressPortOverride").asInt()).isEqualTo(START + 1);
   }
@@ -106,9 +101,9 @@ class ConcurrencyTest {
 
   @Test
   void concurrentReadModifyWriteWithIfMatchLosesNoUpdate() throws Exception {
-    expect(api.put("/v1/namespaces/cc-counter", "{}"), 201);
+    api.put("/v1/namespaces/cc-counter", "{}").expect(201);
     String path = "/v1/namespaces/cc-counter/services/counter";
-    expect(api.put(path, counterService(START)), 201);
+    api.put(path, counterService(START)).expect(201);
 
     List<Callable<WriterLog>> writers = new ArrayList<>();
     for (int w = 0; w < WRITERS; w++) {
@@ -139,7 +134,7 @@ class ConcurrencyTest {
 
     assertThat(statuses).hasSize(WRITERS * ATTEMPTS).allMatch(s -> s == 200 || s == 412);
     assertThat(successes).isPositive();
-    ApiClient.Response last = expect(api.get(path), 200);
+    ApiClient.Response last = api.get(path).expect(200);
     assertThat(last.body().path("ingressPortOverride").asInt())
         .as("final value after %d successful increments", successes).isEqualTo(START + (int) successes);
     // Every success wrote a value no other success wrote: each one built on the one before.
@@ -156,7 +151,7 @@ class ConcurrencyTest {
     int neitherExists = 0;
     for (int i = 0; i < 30; i++) {
       String ns = "cc-race-" + i + "-x";
-      expect(api.put("/v1/namespaces/" + ns, "{}"), 201);
+      api.put("/v1/namespaces/" + ns, "{}").expect(201);
       List<ApiClient.Response> rs = together(List.of(
           () -> api.put("/v1/namespaces/" + ns + "/services/svc", service("svc")),
           () -> api.delete("/v1/namespaces/" + ns)));
@@ -192,7 +187,7 @@ class ConcurrencyTest {
 
   @Test
   void concurrentClaimsOfOneAliasHaveExactlyOneWinner() throws Exception {
-    expect(api.put("/v1/namespaces/cc-claim", "{}"), 201);
+    api.put("/v1/namespaces/cc-claim", "{}").expect(201);
     List<Callable<ApiClient.Response>> claims = new ArrayList<>();
     for (int w = 0; w < WRITERS; w++) {
       String svc = "claimant-" + w;
@@ -213,7 +208,7 @@ class ConcurrencyTest {
 
   @Test
   void concurrentCreatesInOneNamespaceGetDistinctVips() throws Exception {
-    expect(api.put("/v1/namespaces/cc-vips", "{}"), 201);
+    api.put("/v1/namespaces/cc-vips", "{}").expect(201);
     int services = 24;
     List<Callable<ApiClient.Response>> creates = new ArrayList<>();
     for (int i = 0; i < services; i++) {

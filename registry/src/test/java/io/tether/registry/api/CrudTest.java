@@ -32,11 +32,6 @@ class CrudTest {
     }
   }
 
-  private static ApiClient.Response expect(ApiClient.Response r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
-    return r;
-  }
-
   private static String httpService(String dnsName, int port) {
     return "{\"portName\":\"http\",\"appProtocol\":\"http\",\"clientAliases\":[{\"dnsName\":\"" + dnsName
         + "\",\"port\":" + port + "}]}";
@@ -64,7 +59,7 @@ class CrudTest {
   }
 
   private static String vipOf(String ns, String svc, String dnsName) {
-    JsonNode s = item(expect(api.get("/v1/namespaces/" + ns + "/services"), 200), "discoveryName", svc);
+    JsonNode s = item(api.get("/v1/namespaces/" + ns + "/services").expect(200), "discoveryName", svc);
     assertThat(s).as("service %s in list", svc).isNotNull();
     for (JsonNode a : s.path("clientAliases")) {
       if (a.path("dnsName").asText().equals(dnsName)) {
@@ -76,43 +71,43 @@ class CrudTest {
 
   @Test
   void namespaceRoundTripsThroughCreateGetUpdateListAndDelete() {
-    ApiClient.Response created = expect(api.put("/v1/namespaces/crud-ns", "{\"description\":\"first\"}"), 201);
+    ApiClient.Response created = api.put("/v1/namespaces/crud-ns", "{\"description\":\"first\"}").expect(201);
     assertThat(created.etag()).matches("\"[0-9]+\"");
     assertThat(created.body().path("name").asText()).isEqualTo("crud-ns");
 
-    ApiClient.Response got = expect(api.get("/v1/namespaces/crud-ns"), 200);
+    ApiClient.Response got = api.get("/v1/namespaces/crud-ns").expect(200);
     assertThat(got.body().path("name").asText()).isEqualTo("crud-ns");
     assertThat(got.body().path("description").asText()).isEqualTo("first");
     assertThat(got.etag()).isEqualTo(created.etag());
 
-    ApiClient.Response updated = expect(api.put("/v1/namespaces/crud-ns", "{\"description\":\"second\"}"), 200);
+    ApiClient.Response updated = api.put("/v1/namespaces/crud-ns", "{\"description\":\"second\"}").expect(200);
     assertThat(updated.etag()).isNotEqualTo(created.etag());
-    ApiClient.Response reread = expect(api.get("/v1/namespaces/crud-ns"), 200);
+    ApiClient.Response reread = api.get("/v1/namespaces/crud-ns").expect(200);
     assertThat(reread.body().path("description").asText()).isEqualTo("second");
     assertThat(reread.etag()).isEqualTo(updated.etag());
 
-    JsonNode listed = item(expect(api.get("/v1/namespaces"), 200), "name", "crud-ns");
+    JsonNode listed = item(api.get("/v1/namespaces").expect(200), "name", "crud-ns");
     assertThat(listed).isNotNull();
     assertThat(listed.path("description").asText()).isEqualTo("second");
     assertThat(listed.path("services").asInt()).isZero();
     assertThat("\"" + listed.path("modRevision").asLong() + "\"").isEqualTo(updated.etag());
 
-    expect(api.delete("/v1/namespaces/crud-ns"), 204);
-    assertThat(expect(api.get("/v1/namespaces/crud-ns"), 404).errorCode()).isEqualTo("NOT_FOUND");
-    assertThat(item(expect(api.get("/v1/namespaces"), 200), "name", "crud-ns")).isNull();
+    api.delete("/v1/namespaces/crud-ns").expect(204);
+    assertThat(api.get("/v1/namespaces/crud-ns").expect(404).errorCode()).isEqualTo("NOT_FOUND");
+    assertThat(item(api.get("/v1/namespaces").expect(200), "name", "crud-ns")).isNull();
     assertThat(keysUnder("namespaces/crud-ns")).isEmpty();
-    assertThat(expect(api.delete("/v1/namespaces/crud-ns"), 404).errorCode()).isEqualTo("NOT_FOUND");
+    assertThat(api.delete("/v1/namespaces/crud-ns").expect(404).errorCode()).isEqualTo("NOT_FOUND");
   }
 
   @Test
   void serviceRoundTripsWithStoredBodyEtagAndVip() {
-    expect(api.put("/v1/namespaces/crud-svc", "{}"), 201);
+    api.put("/v1/namespaces/crud-svc", "{}").expect(201);
     String path = "/v1/namespaces/crud-svc/services/payments";
     String body = "{\"portName\":\"http\",\"appProtocol\":\"grpc\",\"clientAliases\":[{\"dnsName\":\"payments\",\"port\":8080}],"
         + "\"timeout\":{\"perRequestTimeoutSeconds\":4},\"loadBalancing\":\"LEAST_REQUEST\"}";
-    ApiClient.Response created = expect(api.put(path, body), 201);
+    ApiClient.Response created = api.put(path, body).expect(201);
 
-    ApiClient.Response got = expect(api.get(path), 200);
+    ApiClient.Response got = api.get(path).expect(200);
     assertThat(got.etag()).isEqualTo(created.etag());
     JsonNode spec = got.body();
     assertThat(spec.path("discoveryName").asText()).isEqualTo("payments");
@@ -129,38 +124,38 @@ class CrudTest {
     assertThat(vip).matches("127\\.255\\.[0-9]+\\.[0-9]+");
     assertThat(registry.etcdContents()).containsValue(vip);
 
-    ApiClient.Response updated = expect(api.put(path,
+    ApiClient.Response updated = api.put(path,
         "{\"portName\":\"grpc\",\"appProtocol\":\"grpc\",\"clientAliases\":[{\"dnsName\":\"payments\",\"port\":8080},"
-            + "{\"dnsName\":\"pay.internal\",\"port\":9090}]}", "If-Match", created.etag()), 200);
+            + "{\"dnsName\":\"pay.internal\",\"port\":9090}]}", "If-Match", created.etag()).expect(200);
     assertThat(updated.etag()).isNotEqualTo(created.etag());
-    JsonNode after = expect(api.get(path), 200).body();
+    JsonNode after = api.get(path).expect(200).body();
     assertThat(after.path("portName").asText()).isEqualTo("grpc");
     assertThat(after.has("timeout")).as("a PUT replaces the whole spec").isFalse();
     assertThat(after.path("clientAliases")).hasSize(2);
     assertThat(vipOf("crud-svc", "payments", "pay.internal")).as("every alias of a service shares its VIP").isEqualTo(vip);
     assertThat(vipOf("crud-svc", "payments", "payments")).isEqualTo(vip);
 
-    JsonNode listed = item(expect(api.get("/v1/namespaces/crud-svc/services"), 200), "discoveryName", "payments");
+    JsonNode listed = item(api.get("/v1/namespaces/crud-svc/services").expect(200), "discoveryName", "payments");
     assertThat(listed.path("portName").asText()).isEqualTo("grpc");
     assertThat(listed.path("endpoints").asInt()).isZero();
-    assertThat(item(expect(api.get("/v1/namespaces"), 200), "name", "crud-svc").path("services").asInt()).isEqualTo(1);
+    assertThat(item(api.get("/v1/namespaces").expect(200), "name", "crud-svc").path("services").asInt()).isEqualTo(1);
 
-    expect(api.delete(path), 204);
-    assertThat(expect(api.get(path), 404).errorCode()).isEqualTo("NOT_FOUND");
-    assertThat(items(expect(api.get("/v1/namespaces/crud-svc/services"), 200))).isEmpty();
+    api.delete(path).expect(204);
+    assertThat(api.get(path).expect(404).errorCode()).isEqualTo("NOT_FOUND");
+    assertThat(items(api.get("/v1/namespaces/crud-svc/services").expect(200))).isEmpty();
     assertThat(keysUnder("services/crud-svc/")).isEmpty();
   }
 
   @Test
   void endpointRoundTripsAndHealthUpdateIsVisible() {
-    expect(api.put("/v1/namespaces/crud-ep", "{}"), 201);
-    expect(api.put("/v1/namespaces/crud-ep/services/orders", httpService("orders", 80)), 201);
+    api.put("/v1/namespaces/crud-ep", "{}").expect(201);
+    api.put("/v1/namespaces/crud-ep/services/orders", httpService("orders", 80)).expect(201);
     String path = "/v1/namespaces/crud-ep/services/orders/endpoints/task-1";
-    ApiClient.Response created = expect(api.put(path,
+    ApiClient.Response created = api.put(path,
         "{\"address\":\"10.0.3.7\",\"port\":15000,\"zone\":\"onprem-a\",\"taskId\":\"arn:task/1\",\"host\":\"h1\","
-            + "\"metadata\":{\"version\":\"v1\"}}"), 201);
+            + "\"metadata\":{\"version\":\"v1\"}}").expect(201);
 
-    ApiClient.Response got = expect(api.get(path), 200);
+    ApiClient.Response got = api.get(path).expect(200);
     assertThat(got.etag()).isEqualTo(created.etag());
     assertThat(got.body().path("address").asText()).isEqualTo("10.0.3.7");
     assertThat(got.body().path("port").asInt()).isEqualTo(15000);
@@ -168,49 +163,49 @@ class CrudTest {
     assertThat(got.body().path("taskId").asText()).isEqualTo("arn:task/1");
     assertThat(got.body().path("metadata").path("version").asText()).isEqualTo("v1");
 
-    ApiClient.Response updated = expect(api.put(path, "{\"address\":\"10.0.3.8\",\"port\":15001,\"health\":\"UNHEALTHY\"}"), 200);
+    ApiClient.Response updated = api.put(path, "{\"address\":\"10.0.3.8\",\"port\":15001,\"health\":\"UNHEALTHY\"}").expect(200);
     assertThat(updated.etag()).isNotEqualTo(created.etag());
-    JsonNode after = expect(api.get(path), 200).body();
+    JsonNode after = api.get(path).expect(200).body();
     assertThat(after.path("address").asText()).isEqualTo("10.0.3.8");
     assertThat(after.path("health").asText()).isEqualTo("UNHEALTHY");
     assertThat(after.has("zone")).isFalse();
 
-    expect(api.put("/v1/namespaces/crud-ep/services/orders/endpoints/task-2", "{\"address\":\"10.0.3.9\",\"port\":15000}"), 201);
-    ApiClient.Response list = expect(api.get("/v1/namespaces/crud-ep/services/orders/endpoints"), 200);
+    api.put("/v1/namespaces/crud-ep/services/orders/endpoints/task-2", "{\"address\":\"10.0.3.9\",\"port\":15000}").expect(201);
+    ApiClient.Response list = api.get("/v1/namespaces/crud-ep/services/orders/endpoints").expect(200);
     assertThat(items(list)).extracting(i -> i.path("id").asText()).containsExactly("task-1", "task-2");
     assertThat(item(list, "id", "task-1").path("address").asText()).isEqualTo("10.0.3.8");
-    JsonNode summary = item(expect(api.get("/v1/namespaces/crud-ep/services"), 200), "discoveryName", "orders");
+    JsonNode summary = item(api.get("/v1/namespaces/crud-ep/services").expect(200), "discoveryName", "orders");
     assertThat(summary.path("endpoints").asInt()).isEqualTo(2);
     assertThat(summary.path("healthyEndpoints").asInt()).as("task-1 UNHEALTHY, task-2 HEALTHY by default").isEqualTo(1);
 
-    ApiClient.Response drained = expect(api.put(path + "/health", "{\"health\":\"DRAINING\"}"), 200);
+    ApiClient.Response drained = api.put(path + "/health", "{\"health\":\"DRAINING\"}").expect(200);
     assertThat(drained.etag()).isNotEqualTo(updated.etag());
-    JsonNode draining = expect(api.get(path), 200).body();
+    JsonNode draining = api.get(path).expect(200).body();
     assertThat(draining.path("health").asText()).isEqualTo("DRAINING");
     assertThat(draining.path("address").asText()).as("a health update keeps the rest").isEqualTo("10.0.3.8");
-    assertThat(item(expect(api.get("/v1/namespaces/crud-ep/services/orders/endpoints"), 200), "id", "task-1")
+    assertThat(item(api.get("/v1/namespaces/crud-ep/services/orders/endpoints").expect(200), "id", "task-1")
         .path("health").asText()).isEqualTo("DRAINING");
 
-    expect(api.delete(path), 204);
-    assertThat(expect(api.get(path), 404).errorCode()).isEqualTo("NOT_FOUND");
-    assertThat(items(expect(api.get("/v1/namespaces/crud-ep/services/orders/endpoints"), 200)))
+    api.delete(path).expect(204);
+    assertThat(api.get(path).expect(404).errorCode()).isEqualTo("NOT_FOUND");
+    assertThat(items(api.get("/v1/namespaces/crud-ep/services/orders/endpoints").expect(200)))
         .extracting(i -> i.path("id").asText()).containsExactly("task-2");
     assertThat(keysUnder("endpoints/crud-ep/orders/")).containsExactly("endpoints/crud-ep/orders/task-2");
   }
 
   @Test
   void effectiveViewFillsServiceConnectDefaults() {
-    expect(api.put("/v1/namespaces/crud-eff", "{}"), 201);
-    expect(api.put("/v1/namespaces/crud-eff/services/web", httpService("web", 80)), 201);
-    expect(api.put("/v1/namespaces/crud-eff/services/db",
+    api.put("/v1/namespaces/crud-eff", "{}").expect(201);
+    api.put("/v1/namespaces/crud-eff/services/web", httpService("web", 80)).expect(201);
+    api.put("/v1/namespaces/crud-eff/services/db",
         "{\"portName\":\"pg\",\"appProtocol\":\"tcp\",\"clientAliases\":[{\"dnsName\":\"db\",\"port\":5432}],"
-            + "\"retryPolicy\":{\"numRetries\":5}}"), 201);
+            + "\"retryPolicy\":{\"numRetries\":5}}").expect(201);
 
-    JsonNode raw = expect(api.get("/v1/namespaces/crud-eff/services/web"), 200).body();
+    JsonNode raw = api.get("/v1/namespaces/crud-eff/services/web").expect(200).body();
     assertThat(raw.has("timeout")).isFalse();
     assertThat(raw.has("retryPolicy")).isFalse();
 
-    JsonNode web = expect(api.get("/v1/namespaces/crud-eff/services/web?effective=true"), 200).body();
+    JsonNode web = api.get("/v1/namespaces/crud-eff/services/web?effective=true").expect(200).body();
     assertThat(web.path("timeout").path("perRequestTimeoutSeconds").asInt()).isEqualTo(15);
     assertThat(web.path("timeout").path("idleTimeoutSeconds").asInt()).isEqualTo(300);
     assertThat(web.path("retryPolicy").path("numRetries").asInt()).isEqualTo(2);
@@ -221,7 +216,7 @@ class CrudTest {
     assertThat(web.path("circuitBreakers").path("maxConnections").asInt()).isEqualTo(1024);
     assertThat(web.path("healthCheck").path("path").asText()).isEqualTo("/healthz");
 
-    JsonNode db = expect(api.get("/v1/namespaces/crud-eff/services/db?effective=true"), 200).body();
+    JsonNode db = api.get("/v1/namespaces/crud-eff/services/db?effective=true").expect(200).body();
     assertThat(db.path("timeout").path("idleTimeoutSeconds").asInt()).as("TCP idle timeout").isEqualTo(3600);
     assertThat(db.path("retryPolicy").path("numRetries").asInt()).as("own value wins").isEqualTo(5);
     assertThat(db.path("retryPolicy").path("retryOn")).as("unset leaves filled field by field").hasSize(4);
@@ -229,25 +224,25 @@ class CrudTest {
 
   @Test
   void effectiveViewInheritsNamespaceDefaultsFieldByField() {
-    expect(api.put("/v1/namespaces/crud-inherit",
-        "{\"defaults\":{\"timeout\":{\"perRequestTimeoutSeconds\":3},\"loadBalancing\":\"RANDOM\"}}"), 201);
-    expect(api.put("/v1/namespaces/crud-inherit/services/plain", httpService("plain", 80)), 201);
-    expect(api.put("/v1/namespaces/crud-inherit/services/own",
+    api.put("/v1/namespaces/crud-inherit",
+        "{\"defaults\":{\"timeout\":{\"perRequestTimeoutSeconds\":3},\"loadBalancing\":\"RANDOM\"}}").expect(201);
+    api.put("/v1/namespaces/crud-inherit/services/plain", httpService("plain", 80)).expect(201);
+    api.put("/v1/namespaces/crud-inherit/services/own",
         "{\"portName\":\"http\",\"appProtocol\":\"http\",\"clientAliases\":[{\"dnsName\":\"own\",\"port\":80}],"
-            + "\"timeout\":{\"perRequestTimeoutSeconds\":7},\"loadBalancing\":\"MAGLEV\"}"), 201);
+            + "\"timeout\":{\"perRequestTimeoutSeconds\":7},\"loadBalancing\":\"MAGLEV\"}").expect(201);
 
-    JsonNode plain = expect(api.get("/v1/namespaces/crud-inherit/services/plain?effective=true"), 200).body();
+    JsonNode plain = api.get("/v1/namespaces/crud-inherit/services/plain?effective=true").expect(200).body();
     assertThat(plain.path("timeout").path("perRequestTimeoutSeconds").asInt()).isEqualTo(3);
     assertThat(plain.path("timeout").path("idleTimeoutSeconds").asInt()).as("unset in namespace too").isEqualTo(300);
     assertThat(plain.path("loadBalancing").asText()).isEqualTo("RANDOM");
     assertThat(plain.path("retryPolicy").path("numRetries").asInt()).isEqualTo(2);
 
-    JsonNode own = expect(api.get("/v1/namespaces/crud-inherit/services/own?effective=true"), 200).body();
+    JsonNode own = api.get("/v1/namespaces/crud-inherit/services/own?effective=true").expect(200).body();
     assertThat(own.path("timeout").path("perRequestTimeoutSeconds").asInt()).isEqualTo(7);
     assertThat(own.path("loadBalancing").asText()).isEqualTo("MAGLEV");
 
-    expect(api.put("/v1/namespaces/crud-inherit", "{\"defaults\":{\"timeout\":{\"perRequestTimeoutSeconds\":9}}}"), 200);
-    JsonNode changed = expect(api.get("/v1/namespaces/crud-inherit/services/plain?effective=true"), 200).body();
+    api.put("/v1/namespaces/crud-inherit", "{\"defaults\":{\"timeout\":{\"perRequestTimeoutSeconds\":9}}}").expect(200);
+    JsonNode changed = api.get("/v1/namespaces/crud-inherit/services/plain?effective=true").expect(200).body();
     assertThat(changed.path("timeout").path("perRequestTimeoutSeconds").asInt())
         .as("a namespace change applies to existing services").isEqualTo(9);
     assertThat(changed.path("loadBalancing").asText()).isEqualTo("ROUND_ROBIN");
@@ -255,32 +250,32 @@ class CrudTest {
 
   @Test
   void deletingNamespaceWithServicesIsFailedPreconditionAndKeepsIt() {
-    ApiClient.Response ns = expect(api.put("/v1/namespaces/crud-busy", "{\"description\":\"busy\"}"), 201);
-    expect(api.put("/v1/namespaces/crud-busy/services/api", httpService("api", 80)), 201);
+    ApiClient.Response ns = api.put("/v1/namespaces/crud-busy", "{\"description\":\"busy\"}").expect(201);
+    api.put("/v1/namespaces/crud-busy/services/api", httpService("api", 80)).expect(201);
     Map<String, String> before = registry.etcdContents();
 
-    ApiClient.Response refused = expect(api.delete("/v1/namespaces/crud-busy"), 409);
+    ApiClient.Response refused = api.delete("/v1/namespaces/crud-busy").expect(409);
     assertThat(refused.errorCode()).isEqualTo("FAILED_PRECONDITION");
     assertThat(registry.etcdContents()).isEqualTo(before);
-    ApiClient.Response still = expect(api.get("/v1/namespaces/crud-busy"), 200);
+    ApiClient.Response still = api.get("/v1/namespaces/crud-busy").expect(200);
     assertThat(still.etag()).isEqualTo(ns.etag());
-    expect(api.get("/v1/namespaces/crud-busy/services/api"), 200);
+    api.get("/v1/namespaces/crud-busy/services/api").expect(200);
 
-    expect(api.delete("/v1/namespaces/crud-busy/services/api"), 204);
-    expect(api.delete("/v1/namespaces/crud-busy"), 204);
-    expect(api.get("/v1/namespaces/crud-busy"), 404);
+    api.delete("/v1/namespaces/crud-busy/services/api").expect(204);
+    api.delete("/v1/namespaces/crud-busy").expect(204);
+    api.get("/v1/namespaces/crud-busy").expect(404);
     assertThat(registry.etcdContents().keySet()).noneMatch(k -> k.contains("crud-busy"));
   }
 
   @Test
   void deletingServiceRemovesItsEndpointsAndVipsAndTheVipIsReused() {
-    expect(api.put("/v1/namespaces/crud-vip", "{}"), 201);
+    api.put("/v1/namespaces/crud-vip", "{}").expect(201);
     String svc = "/v1/namespaces/crud-vip/services/cart";
-    expect(api.put(svc, "{\"portName\":\"http\",\"appProtocol\":\"http\",\"clientAliases\":"
-        + "[{\"dnsName\":\"cart\",\"port\":80},{\"dnsName\":\"cart.shop\",\"port\":8080}]}"), 201);
-    expect(api.put(svc + "/endpoints/t1", "{\"address\":\"10.1.0.1\",\"port\":15000}"), 201);
-    expect(api.put(svc + "/endpoints/t2", "{\"address\":\"10.1.0.2\",\"port\":15000}"), 201);
-    expect(api.put("/v1/namespaces/crud-vip/services/other", httpService("other", 80)), 201);
+    api.put(svc, "{\"portName\":\"http\",\"appProtocol\":\"http\",\"clientAliases\":"
+        + "[{\"dnsName\":\"cart\",\"port\":80},{\"dnsName\":\"cart.shop\",\"port\":8080}]}").expect(201);
+    api.put(svc + "/endpoints/t1", "{\"address\":\"10.1.0.1\",\"port\":15000}").expect(201);
+    api.put(svc + "/endpoints/t2", "{\"address\":\"10.1.0.2\",\"port\":15000}").expect(201);
+    api.put("/v1/namespaces/crud-vip/services/other", httpService("other", 80)).expect(201);
     String vip = vipOf("crud-vip", "cart", "cart");
     String otherVip = vipOf("crud-vip", "other", "other");
     assertThat(vip).isNotNull().isNotEqualTo(otherVip);
@@ -290,54 +285,54 @@ class CrudTest {
         "vipaddrs/crud-vip/" + vip, "vipaddrs/crud-vip/" + otherVip);
     assertThat(keysUnder("endpoints/crud-vip/cart/")).hasSize(2);
 
-    expect(api.delete(svc), 204);
+    api.delete(svc).expect(204);
 
     assertThat(keysUnder("endpoints/crud-vip/cart/")).isEmpty();
     assertThat(keysUnder("vips/crud-vip/")).containsExactly("vips/crud-vip/other:80");
     assertThat(keysUnder("vipaddrs/crud-vip/")).containsExactly("vipaddrs/crud-vip/" + otherVip);
-    expect(api.get(svc + "/endpoints/t1"), 404);
-    expect(api.get(svc + "/endpoints"), 404);
+    api.get(svc + "/endpoints/t1").expect(404);
+    api.get(svc + "/endpoints").expect(404);
 
     // The freed aliases can be claimed by another service...
-    expect(api.put("/v1/namespaces/crud-vip/services/basket", "{\"portName\":\"http\",\"appProtocol\":\"http\","
-        + "\"clientAliases\":[{\"dnsName\":\"cart\",\"port\":80}]}"), 201);
+    api.put("/v1/namespaces/crud-vip/services/basket", "{\"portName\":\"http\",\"appProtocol\":\"http\","
+        + "\"clientAliases\":[{\"dnsName\":\"cart\",\"port\":80}]}").expect(201);
     assertThat(vipOf("crud-vip", "basket", "cart")).matches("127\\.255\\.[0-9]+\\.[0-9]+").isNotEqualTo(otherVip);
-    expect(api.delete("/v1/namespaces/crud-vip/services/basket"), 204);
+    api.delete("/v1/namespaces/crud-vip/services/basket").expect(204);
     // ...and the freed address by the service re-created under its old name, with no endpoints left over.
-    expect(api.put(svc, httpService("cart", 80)), 201);
+    api.put(svc, httpService("cart", 80)).expect(201);
     assertThat(vipOf("crud-vip", "cart", "cart")).isEqualTo(vip);
-    assertThat(items(expect(api.get(svc + "/endpoints"), 200))).isEmpty();
+    assertThat(items(api.get(svc + "/endpoints").expect(200))).isEmpty();
   }
 
   @Test
   void ifNoneMatchStarCreatesOnlyWhenAbsent() {
-    ApiClient.Response ns = expect(api.put("/v1/namespaces/crud-inm", "{}", "If-None-Match", "*"), 201);
-    ApiClient.Response svc = expect(api.put("/v1/namespaces/crud-inm/services/s", httpService("s", 80), "If-None-Match", "*"), 201);
-    ApiClient.Response ep = expect(api.put("/v1/namespaces/crud-inm/services/s/endpoints/e",
-        "{\"address\":\"10.2.0.1\",\"port\":1}", "If-None-Match", "*"), 201);
+    ApiClient.Response ns = api.put("/v1/namespaces/crud-inm", "{}", "If-None-Match", "*").expect(201);
+    ApiClient.Response svc = api.put("/v1/namespaces/crud-inm/services/s", httpService("s", 80), "If-None-Match", "*").expect(201);
+    ApiClient.Response ep = api.put("/v1/namespaces/crud-inm/services/s/endpoints/e",
+        "{\"address\":\"10.2.0.1\",\"port\":1}", "If-None-Match", "*").expect(201);
     Map<String, String> before = registry.etcdContents();
 
-    ApiClient.Response r1 = expect(api.put("/v1/namespaces/crud-inm", "{\"description\":\"x\"}", "If-None-Match", "*"), 412);
-    ApiClient.Response r2 = expect(api.put("/v1/namespaces/crud-inm/services/s", httpService("s2", 80), "If-None-Match", "*"), 412);
-    ApiClient.Response r3 = expect(api.put("/v1/namespaces/crud-inm/services/s/endpoints/e",
-        "{\"address\":\"10.2.0.2\",\"port\":1}", "If-None-Match", "*"), 412);
+    ApiClient.Response r1 = api.put("/v1/namespaces/crud-inm", "{\"description\":\"x\"}", "If-None-Match", "*").expect(412);
+    ApiClient.Response r2 = api.put("/v1/namespaces/crud-inm/services/s", httpService("s2", 80), "If-None-Match", "*").expect(412);
+    ApiClient.Response r3 = api.put("/v1/namespaces/crud-inm/services/s/endpoints/e",
+        "{\"address\":\"10.2.0.2\",\"port\":1}", "If-None-Match", "*").expect(412);
     assertThat(List.of(r1, r2, r3)).allSatisfy(r -> assertThat(r.errorCode()).isEqualTo("PRECONDITION_FAILED"));
     assertThat(registry.etcdContents()).isEqualTo(before);
-    assertThat(expect(api.get("/v1/namespaces/crud-inm"), 200).etag()).isEqualTo(ns.etag());
-    assertThat(expect(api.get("/v1/namespaces/crud-inm/services/s"), 200).etag()).isEqualTo(svc.etag());
-    assertThat(expect(api.get("/v1/namespaces/crud-inm/services/s/endpoints/e"), 200).etag()).isEqualTo(ep.etag());
+    assertThat(api.get("/v1/namespaces/crud-inm").expect(200).etag()).isEqualTo(ns.etag());
+    assertThat(api.get("/v1/namespaces/crud-inm/services/s").expect(200).etag()).isEqualTo(svc.etag());
+    assertThat(api.get("/v1/namespaces/crud-inm/services/s/endpoints/e").expect(200).etag()).isEqualTo(ep.etag());
   }
 
   @Test
   void matchingIfMatchUpdatesAndDeletes() {
-    ApiClient.Response ns = expect(api.put("/v1/namespaces/crud-im", "{}"), 201);
-    ApiClient.Response updated = expect(api.put("/v1/namespaces/crud-im", "{\"description\":\"v2\"}", "If-Match", ns.etag()), 200);
-    expect(api.delete("/v1/namespaces/crud-im", "If-Match", ns.etag()), 412);
-    expect(api.get("/v1/namespaces/crud-im"), 200);
-    expect(api.delete("/v1/namespaces/crud-im", "If-Match", updated.etag()), 204);
-    expect(api.get("/v1/namespaces/crud-im"), 404);
-    assertThat(expect(api.put("/v1/namespaces/crud-im", "{}", "If-Match", "*"), 412).errorCode())
+    ApiClient.Response ns = api.put("/v1/namespaces/crud-im", "{}").expect(201);
+    ApiClient.Response updated = api.put("/v1/namespaces/crud-im", "{\"description\":\"v2\"}", "If-Match", ns.etag()).expect(200);
+    api.delete("/v1/namespaces/crud-im", "If-Match", ns.etag()).expect(412);
+    api.get("/v1/namespaces/crud-im").expect(200);
+    api.delete("/v1/namespaces/crud-im", "If-Match", updated.etag()).expect(204);
+    api.get("/v1/namespaces/crud-im").expect(404);
+    assertThat(api.put("/v1/namespaces/crud-im", "{}", "If-Match", "*").expect(412).errorCode())
         .as("If-Match: * needs an existing resource").isEqualTo("PRECONDITION_FAILED");
-    expect(api.get("/v1/namespaces/crud-im"), 404);
+    api.get("/v1/namespaces/crud-im").expect(404);
   }
 }

@@ -34,12 +34,12 @@ class ValidationTableTest {
   static void start() {
     registry = new TestRegistry(TestEtcd.shared().clientUrl());
     api = registry.admin();
-    expect(api.put(NS, "{\"description\":\"validation table\"}"), 201);
-    expect(api.put(SVC + "/owner",
-        "{\"portName\":\"http\",\"appProtocol\":\"http\",\"clientAliases\":[{\"dnsName\":\"taken\",\"port\":8080}]}"), 201);
-    expect(api.put(SVC + "/svc",
-        "{\"portName\":\"http\",\"appProtocol\":\"http\",\"clientAliases\":[{\"dnsName\":\"svc\",\"port\":80}]}"), 201);
-    expect(api.put(EP + "/ep1", "{\"address\":\"10.0.0.1\",\"port\":15000}"), 201);
+    api.put(NS, "{\"description\":\"validation table\"}").expect(201);
+    api.put(SVC + "/owner",
+        "{\"portName\":\"http\",\"appProtocol\":\"http\",\"clientAliases\":[{\"dnsName\":\"taken\",\"port\":8080}]}").expect(201);
+    api.put(SVC + "/svc",
+        "{\"portName\":\"http\",\"appProtocol\":\"http\",\"clientAliases\":[{\"dnsName\":\"svc\",\"port\":80}]}").expect(201);
+    api.put(EP + "/ep1", "{\"address\":\"10.0.0.1\",\"port\":15000}").expect(201);
   }
 
   @AfterAll
@@ -47,10 +47,6 @@ class ValidationTableTest {
     if (registry != null) {
       registry.close();
     }
-  }
-
-  private static void expect(ApiClient.Response r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
   }
 
   /** One bad request and the answer it must get; {@code field} null means the error names no field. */

@@ -27,6 +27,12 @@ public final class ApiClient {
 
   /** A response: status, parsed JSON body (or null), and the ETag header (or null). */
   public record Response(int status, JsonNode body, String etag, String raw) {
+    /** Asserts the status (showing the whole response when it differs) and returns this response. */
+    public Response expect(int expectedStatus) {
+      org.assertj.core.api.Assertions.assertThat(status).as(toString()).isEqualTo(expectedStatus);
+      return this;
+    }
+
     public String errorCode() {
       return body == null ? null : body.path("error").path("code").asText(null);
     }

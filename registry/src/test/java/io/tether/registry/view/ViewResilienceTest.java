@@ -51,10 +51,11 @@ class ViewResilienceTest {
       ApiClient admin = reg.admin();
       assertThat(admin.put("/v1/namespaces/shop", "{}").status()).isEqualTo(201);
       assertThat(admin.put("/v1/namespaces/shop/services/cart", "{\"portName\":\"http\"}").status()).isEqualTo(201);
-      assertThat(admin.put("/v1/namespaces/shop/services/cart/endpoints/e1", endpointJson("10.0.0.1")).status())
-          .isEqualTo(201);
+      ApiClient.Response e1 = admin.put("/v1/namespaces/shop/services/cart/endpoints/e1", endpointJson("10.0.0.1"));
+      assertThat(e1.status()).isEqualTo(201);
       RegistryView view = reg.server().view();
-      RegistryState before = view.current();
+      // Writes answer on commit; the view follows within milliseconds.
+      RegistryState before = view.awaitRevision(Long.parseLong(e1.etag().replace("\"", "")), Duration.ofSeconds(5)).get();
       assertThat(before.endpoints("shop", "cart")).containsOnlyKeys("e1");
       assertThat(admin.get("/readyz").status()).isEqualTo(200);
 
@@ -89,7 +90,8 @@ class ViewResilienceTest {
         last[0] = admin.put("/v1/namespaces/shop/services/cart/endpoints/e3", endpointJson("10.0.0.3"));
         return last[0].status() == 201;
       }, () -> "write after restart: " + last[0]);
-      assertThat(view.current().endpoints("shop", "cart")).as("the failed write changed nothing").containsOnlyKeys("e1", "e3");
+      RegistryState after = view.awaitRevision(Long.parseLong(last[0].etag().replace("\"", "")), Duration.ofSeconds(5)).get();
+      assertThat(after.endpoints("shop", "cart")).as("the failed write changed nothing").containsOnlyKeys("e1", "e3");
 
       // A write that bypasses the API reaches the view through the (re-established) watch.
       KeyLayout keys = reg.keys();
