@@ -1,0 +1,20 @@
+package io.tether.xds.render;
+
+import io.tether.registry.model.ServicePolicy;
+import io.tether.registry.model.ServiceSpec;
+import java.util.Map;
+
+/**
+ * What rendering one service needs, and nothing more.
+ *
+ * @param namespace the service's namespace
+ * @param spec the service as stored
+ * @param policy the effective policy (spec, then namespace defaults, then Service Connect's), fully populated
+ * @param vips the virtual IP of each of the service's aliases, by {@code dnsName:port}; an alias whose VIP is
+ *     not (yet) allocated is missing and gets no Envoy egress listener
+ */
+public record ServiceInput(String namespace, ServiceSpec spec, ServicePolicy policy, Map<String, String> vips) {
+  public ServiceInput {
+    vips = Map.copyOf(vips);
+  }
+}

@@ -1,0 +1,17 @@
+package io.tether.xds.render;
+
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import java.util.List;
+
+/**
+ * What one service contributes to every node of a namespace that may call it: its EDS cluster, and per
+ * client alias an egress listener with its route (Envoy) or an api_listener (proxyless gRPC).
+ */
+public record ServiceResources(Cluster cluster, List<Listener> listeners, List<RouteConfiguration> routes) {
+  public ServiceResources {
+    listeners = List.copyOf(listeners);
+    routes = List.copyOf(routes);
+  }
+}
