@@ -1,0 +1,37 @@
+package io.tether.xds.cache;
+
+import io.envoyproxy.controlplane.cache.Resources.ResourceType;
+import io.tether.xds.node.NodeIdentity;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** One connected client as /v1/proxies shows it. */
+public record StreamStatus(long streamId, String nodeId, String namespace, String kind, String cluster,
+    String userAgent, String mode, boolean delta, Instant connectedAt, Map<String, String> ackedVersions,
+    Map<String, Nack> lastNacks) {
+
+  static StreamStatus of(ProxyStream s) {
+    NodeIdentity id = s.identity();
+    Map<String, String> acked = new LinkedHashMap<>();
+    Map<String, Nack> nacks = new LinkedHashMap<>();
+    s.types().forEach((type, state) -> {
+      acked.put(typeName(type), state.ackedVersion);
+      if (state.lastNack != null) {
+        nacks.put(typeName(type), state.lastNack);
+      }
+    });
+    return new StreamStatus(s.streamId, id.nodeId(), id.group().namespace(), id.group().kind().name(), id.cluster(),
+        id.userAgent(), id.mode(), s.delta(), s.openedAt, acked, nacks);
+  }
+
+  private static String typeName(ResourceType type) {
+    return switch (type) {
+      case LISTENER -> "LDS";
+      case ROUTE -> "RDS";
+      case CLUSTER -> "CDS";
+      case ENDPOINT -> "EDS";
+      case SECRET -> "SDS";
+    };
+  }
+}

@@ -1,0 +1,32 @@
+package io.tether.xds.cache;
+
+import io.grpc.Context;
+import io.tether.registry.auth.Caller;
+
+/**
+ * What the gRPC layer knows about one xDS call: the authenticated caller, and the stream id
+ * java-control-plane gives it. It travels in the gRPC {@link Context}, which is how the server's
+ * interceptor (who sees the call end) and the stream callbacks (who see the stream id) meet.
+ */
+public final class XdsCall {
+  public static final Context.Key<XdsCall> KEY = Context.key("tether-xds-call");
+
+  private final Caller caller;
+  private volatile long streamId = -1;
+
+  public XdsCall(Caller caller) {
+    this.caller = caller;
+  }
+
+  public Caller caller() {
+    return caller;
+  }
+
+  public long streamId() {
+    return streamId;
+  }
+
+  void bind(long id) {
+    this.streamId = id;
+  }
+}

@@ -1,0 +1,8 @@
+package io.tether.xds.node;
+
+/**
+ * What Tether learned from a node's first request: who it is and which group it belongs to.
+ *
+ * @param mode {@code client-and-server} or {@code client-only}, as the node declared it
+ */
+public record NodeIdentity(String nodeId, String cluster, String userAgent, String mode, NodeGroup group) {}

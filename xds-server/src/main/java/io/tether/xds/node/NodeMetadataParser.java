@@ -1,0 +1,105 @@
+package io.tether.xds.node;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.tether.registry.model.Names;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The one place node metadata is read and validated:
+ * {@code {"namespace": "prod", "mode": "client-and-server", "services": [{"discoveryName": "payments",
+ * "ingressPort": 15000, "appPort": 8080}]}}. Proxyless gRPC clients are recognised by their user agent
+ * ({@code gRPC Java}, {@code gRPC Go}, …) and only need {@code namespace}.
+ */
+public final class NodeMetadataParser {
+  private NodeMetadataParser() {}
+
+  public static final String CLIENT_AND_SERVER = "client-and-server";
+  public static final String CLIENT_ONLY = "client-only";
+
+  public static NodeIdentity parse(Node node) throws InvalidNodeException {
+    if (node == null || node.getId().isEmpty()) {
+      throw new InvalidNodeException("node.id is required and must be unique per task");
+    }
+    Struct metadata = node.getMetadata();
+    String namespace = string(metadata, "namespace");
+    if (namespace == null) {
+      throw new InvalidNodeException("node.metadata.namespace is required");
+    }
+    if (!Names.isLabel(namespace)) {
+      throw new InvalidNodeException("node.metadata.namespace '" + namespace + "' is not a DNS label");
+    }
+    ProxyKind kind = node.getUserAgentName().startsWith("gRPC") ? ProxyKind.GRPC : ProxyKind.ENVOY;
+    String mode = string(metadata, "mode");
+    if (mode == null) {
+      mode = kind == ProxyKind.GRPC ? CLIENT_ONLY : CLIENT_AND_SERVER;
+    }
+    if (!mode.equals(CLIENT_AND_SERVER) && !mode.equals(CLIENT_ONLY)) {
+      throw new InvalidNodeException("node.metadata.mode must be '" + CLIENT_AND_SERVER + "' or '" + CLIENT_ONLY + "'");
+    }
+    List<ServedService> served = kind == ProxyKind.ENVOY && mode.equals(CLIENT_AND_SERVER) ? services(metadata) : List.of();
+    return new NodeIdentity(node.getId(), node.getCluster(), node.getUserAgentName(), mode,
+        new NodeGroup(namespace, kind, served));
+  }
+
+  private static List<ServedService> services(Struct metadata) throws InvalidNodeException {
+    Value value = metadata.getFieldsMap().get("services");
+    if (value == null) {
+      return List.of();
+    }
+    if (!value.hasListValue()) {
+      throw new InvalidNodeException("node.metadata.services must be a list");
+    }
+    List<ServedService> out = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    Set<Integer> ports = new HashSet<>();
+    List<Value> items = value.getListValue().getValuesList();
+    for (int i = 0; i < items.size(); i++) {
+      String where = "node.metadata.services[" + i + "]";
+      if (!items.get(i).hasStructValue()) {
+        throw new InvalidNodeException(where + " must be an object");
+      }
+      Struct s = items.get(i).getStructValue();
+      String name = string(s, "discoveryName");
+      if (name == null || !Names.isLabel(name)) {
+        throw new InvalidNodeException(where + ".discoveryName must be a DNS label");
+      }
+      int ingress = port(s, "ingressPort", where);
+      int app = port(s, "appPort", where);
+      if (!names.add(name)) {
+        throw new InvalidNodeException(where + ".discoveryName '" + name + "' is listed twice");
+      }
+      if (!ports.add(ingress)) {
+        throw new InvalidNodeException(where + ".ingressPort " + ingress + " is used twice");
+      }
+      out.add(new ServedService(name, ingress, app));
+    }
+    out.sort(Comparator.comparing(ServedService::discoveryName));
+    return out;
+  }
+
+  private static String string(Struct s, String field) throws InvalidNodeException {
+    Value v = s.getFieldsMap().get(field);
+    if (v == null) {
+      return null;
+    }
+    if (!v.hasStringValue()) {
+      throw new InvalidNodeException("node.metadata." + field + " must be a string");
+    }
+    return v.getStringValue();
+  }
+
+  private static int port(Struct s, String field, String where) throws InvalidNodeException {
+    Value v = s.getFieldsMap().get(field);
+    if (v == null || !v.hasNumberValue() || v.getNumberValue() != Math.rint(v.getNumberValue())
+        || v.getNumberValue() < 1 || v.getNumberValue() > 65535) {
+      throw new InvalidNodeException(where + "." + field + " must be a port number (1-65535)");
+    }
+    return (int) v.getNumberValue();
+  }
+}
