@@ -1,8 +1,8 @@
 package io.tether.xds.render;
 
 import com.google.protobuf.Message;
-import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.tether.registry.model.AppProtocol;
 import io.tether.registry.model.CircuitBreakers;
 import io.tether.registry.model.ClientAlias;

@@ -109,16 +109,17 @@ final class PgvStrings {
       return;
     }
     String at = path + ": " + b.size() + " bytes ";
+    String latin1 = b.toString(StandardCharsets.ISO_8859_1); // byte for byte, so regexes see every byte
     if (r.hasConst() && !r.getConst().equals(b)) out.add(at + "must equal the const");
     if (r.hasLen() && b.size() != r.getLen()) out.add(at + "must be " + r.getLen() + " bytes");
     if (r.hasMinLen() && b.size() < r.getMinLen()) out.add(at + "needs at least " + r.getMinLen());
     if (r.hasMaxLen() && b.size() > r.getMaxLen()) out.add(at + "allows at most " + r.getMaxLen());
-    if (r.hasPattern() && !Pattern.compile(r.getPattern()).matcher(b.toString(StandardCharsets.ISO_8859_1)).find()) {
+    if (r.hasPattern() && !Pattern.compile(r.getPattern()).matcher(latin1).find()) {
       out.add(at + "must match " + r.getPattern());
     }
     if (r.hasPrefix() && !b.startsWith(r.getPrefix())) out.add(at + "must start with the prefix");
     if (r.hasSuffix() && !b.endsWith(r.getSuffix())) out.add(at + "must end with the suffix");
-    if (r.hasContains() && b.toString(StandardCharsets.ISO_8859_1).indexOf(r.getContains().toString(StandardCharsets.ISO_8859_1)) < 0) {
+    if (r.hasContains() && !latin1.contains(r.getContains().toString(StandardCharsets.ISO_8859_1))) {
       out.add(at + "must contain the given bytes");
     }
     if (r.getInCount() > 0 && !r.getInList().contains(b)) out.add(at + "must be one of the listed values");
