@@ -1,0 +1,32 @@
+package io.tether.xds.render;
+
+import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
+import io.envoyproxy.envoy.config.listener.v3.Filter;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.tether.registry.model.ClientAlias;
+import io.tether.registry.model.Timeout;
+
+/**
+ * An Envoy sidecar's listener for one client alias, bound to the alias's VIP and port: the app calls
+ * {@code payments:8080}, its hosts file resolves that to the VIP, and this listener takes it from there.
+ */
+final class EgressListenerRenderer {
+  private EgressListenerRenderer() {}
+
+  /** HTTP protocols get a connection manager whose route arrives over RDS, tcp a tcp_proxy. */
+  static Listener render(ServiceInput in, ClientAlias alias, String vip) {
+    String name = ResourceNames.egressListener(alias.hostPort());
+    Timeout timeout = in.policy().timeout();
+    Filter filter = in.spec().protocol().isHttp()
+        ? HttpConnectionManagers.networkFilter(
+            HttpConnectionManagers.egress(name, ResourceNames.route(alias.hostPort()), timeout))
+        : TcpProxies.networkFilter(name, ResourceNames.cluster(in.namespace(), in.spec().discoveryName()), timeout);
+    return Listener.newBuilder()
+        .setName(name)
+        .setAddress(Protos.socketAddress(vip, alias.port()))
+        .setTrafficDirection(TrafficDirection.OUTBOUND)
+        .addFilterChains(FilterChain.newBuilder().addFilters(filter))
+        .build();
+  }
+}

@@ -1,0 +1,34 @@
+package io.tether.xds.render;
+
+import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
+import io.envoyproxy.envoy.config.listener.v3.Filter;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.tether.registry.model.Timeout;
+import io.tether.xds.node.ServedService;
+
+/**
+ * A served service's ingress listener on all interfaces: the port its endpoints are registered
+ * with, where callers' sidecars connect, forwarding to the app through the local cluster.
+ */
+final class IngressListenerRenderer {
+  private IngressListenerRenderer() {}
+
+  static final String ANY_ADDRESS = "0.0.0.0";
+
+  static Listener render(ServiceInput in, ServedService served) {
+    String service = served.discoveryName();
+    String name = ResourceNames.ingressListener(service);
+    Timeout timeout = in.policy().timeout();
+    Filter filter = in.spec().protocol().isHttp()
+        ? HttpConnectionManagers.networkFilter(
+            HttpConnectionManagers.ingress(name, RouteRenderer.ingress(in), timeout))
+        : TcpProxies.networkFilter(name, ResourceNames.localCluster(service), timeout);
+    return Listener.newBuilder()
+        .setName(name)
+        .setAddress(Protos.socketAddress(ANY_ADDRESS, served.ingressPort()))
+        .setTrafficDirection(TrafficDirection.INBOUND)
+        .addFilterChains(FilterChain.newBuilder().addFilters(filter))
+        .build();
+  }
+}

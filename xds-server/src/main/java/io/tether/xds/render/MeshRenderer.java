@@ -1,0 +1,95 @@
+package io.tether.xds.render;
+
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.tether.registry.model.ClientAlias;
+import io.tether.registry.model.Endpoint;
+import io.tether.registry.model.Policies;
+import io.tether.registry.model.ServicePolicy;
+import io.tether.xds.node.ProxyKind;
+import io.tether.xds.node.ServedService;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Turns registry state into xDS resources. Pure functions: no I/O, no state, safe from any thread;
+ * equal input gives equal (and byte-equal) output, so a re-render of unchanged state is no change.
+ *
+ * <p>What each kind of client gets, per service of its namespace:
+ *
+ * <ul>
+ *   <li>ENVOY: the EDS cluster; per client alias with an allocated VIP an egress listener on VIP:port,
+ *       and for HTTP protocols its RDS route. For each service the sidecar serves, see {@link #ingress}.
+ *   <li>GRPC: the EDS cluster; per client alias an api_listener named {@code dnsName:port} (and
+ *       {@code dnsName} when that is unambiguous) with its route inline. tcp services get the cluster
+ *       only: a gRPC channel cannot speak raw TCP.
+ * </ul>
+ */
+public final class MeshRenderer {
+  private MeshRenderer() {}
+
+  /** The cluster, listeners and routes one service contributes to every node of its namespace of that kind. */
+  public static ServiceResources service(ServiceInput in, ProxyKind kind) {
+    ServiceInput input = withDefaults(in);
+    Cluster cluster = ClusterRenderer.render(input, kind);
+    List<ClientAlias> aliases = sortedAliases(input);
+    List<Listener> listeners = new ArrayList<>();
+    List<RouteConfiguration> routes = new ArrayList<>();
+    boolean http = input.spec().protocol().isHttp();
+    if (kind == ProxyKind.GRPC) {
+      if (http) {
+        listeners.addAll(ApiListenerRenderer.render(input, aliases));
+      }
+      return new ServiceResources(cluster, listeners, routes);
+    }
+    for (ClientAlias alias : aliases) {
+      String vip = input.vips().get(alias.hostPort());
+      if (vip == null) {
+        continue; // not allocated yet: no address to bind, the alias gets its listener once it is
+      }
+      listeners.add(EgressListenerRenderer.render(input, alias, vip));
+      if (http) {
+        routes.add(RouteRenderer.egress(input, alias.hostPort()));
+      }
+    }
+    return new ServiceResources(cluster, listeners, routes);
+  }
+
+  /** The ClusterLoadAssignment of a service's cluster; empty, never missing, when it has no endpoints. */
+  public static ClusterLoadAssignment endpoints(String namespace, String service, Map<String, Endpoint> endpointsById) {
+    return EndpointRenderer.render(namespace, service, endpointsById);
+  }
+
+  /** What a sidecar serving {@code served} adds for it: the ingress listener and the cluster to the app. Envoy only. */
+  public static IngressResources ingress(ServiceInput in, ServedService served) {
+    if (!Objects.equals(in.spec().discoveryName(), served.discoveryName())) {
+      throw new IllegalArgumentException("served service " + served.discoveryName()
+          + " rendered with the spec of " + in.spec().discoveryName());
+    }
+    ServiceInput input = withDefaults(in);
+    return new IngressResources(
+        IngressListenerRenderer.render(input, served), LocalClusterRenderer.render(input, served));
+  }
+
+  /**
+   * The input's policy is documented as fully populated; filling any gap with Service Connect's
+   * defaults here (a no-op then) keeps one missing leaf from becoming a NullPointerException mid-render.
+   */
+  private static ServiceInput withDefaults(ServiceInput in) {
+    ServicePolicy policy = in.policy() == null ? ServicePolicy.EMPTY : in.policy();
+    return new ServiceInput(in.namespace(), in.spec(),
+        policy.orElse(Policies.serviceConnectDefaults(in.spec().protocol())), in.vips());
+  }
+
+  /** Aliases in a canonical order, so reordering them in the spec changes no resource. */
+  private static List<ClientAlias> sortedAliases(ServiceInput in) {
+    return in.spec().clientAliases().stream()
+        .sorted(Comparator.comparing(ClientAlias::dnsName).thenComparing(ClientAlias::port))
+        .toList();
+  }
+}
