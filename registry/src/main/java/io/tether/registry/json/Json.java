@@ -32,6 +32,8 @@ public final class Json {
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
       .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+      .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       .serializationInclusion(JsonInclude.Include.NON_NULL)
       .withCoercionConfigDefaults(c -> c
           .setCoercion(CoercionInputShape.String, CoercionAction.Fail)

@@ -189,8 +189,14 @@ public final class TetherCache implements ConfigWatcher {
     state.ackedVersion = request.getVersionInfo();
   }
 
+  /** The group of a connected node, if one of its streams is open. */
+  public Optional<NodeGroup> groupOfNode(String nodeId) {
+    return streams.streams().stream().filter(s -> s.identity() != null && s.identity().nodeId().equals(nodeId))
+        .map(s -> s.identity().group()).findFirst();
+  }
+
   /** Per-stream status for /v1/proxies, read under each group's lock. */
-  List<StreamStatus> status() {
+  public List<StreamStatus> status() {
     List<StreamStatus> out = new ArrayList<>();
     for (ProxyStream s : streams.streams()) {
       if (s.identity() == null) {

@@ -1,0 +1,113 @@
+package io.tether.conformance;
+
+import io.tether.registry.RegistryServer;
+import io.tether.registry.api.RegistryApi;
+import io.tether.registry.auth.Role;
+import io.tether.registry.auth.TokenAuthenticator;
+import io.tether.registry.auth.TokenFile;
+import io.tether.registry.testing.ApiClient;
+import io.tether.registry.testing.Poll;
+import io.tether.registry.testing.TestEtcd;
+import io.tether.server.TetherServer;
+import io.tether.xds.server.XdsServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * A Tether replica (registry + xDS) on a real etcd under a prefix of its own, real gRPC backends, and
+ * helpers to register them: what every conformance test starts from.
+ */
+final class Mesh implements AutoCloseable {
+  static final String ADMIN = "conformance-admin-token";
+  static final String AGENT_A = "conformance-agent-a-token";
+  static final String AGENT_B = "conformance-agent-b-token";
+  static final TokenAuthenticator TOKENS = TokenAuthenticator.of(List.of(
+      new TokenFile.Entry("admin", ADMIN, Role.ADMIN, null),
+      new TokenFile.Entry("agent-a", AGENT_A, Role.AGENT, "a"),
+      new TokenFile.Entry("agent-b", AGENT_B, Role.AGENT, "b")));
+
+  final String etcdUrl;
+  final String prefix;
+  final TetherServer server;
+  final ApiClient api;
+  private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
+  private final List<AutoCloseable> owned = new ArrayList<>();
+
+  Mesh() {
+    this(TestEtcd.shared().clientUrl(), TestEtcd.uniquePrefix(), 0);
+  }
+
+  Mesh(String etcdUrl, String prefix, int xdsPort) {
+    this.etcdUrl = etcdUrl;
+    this.prefix = prefix;
+    this.server = startReplica(etcdUrl, prefix, xdsPort, "replica-1");
+    this.api = new ApiClient("http://127.0.0.1:" + server.registry().apiPort(), ADMIN);
+  }
+
+  static TetherServer startReplica(String etcdUrl, String prefix, int xdsPort, String replica) {
+    TetherServer s = new TetherServer(
+        new RegistryServer.Config(List.of(etcdUrl), prefix, "127.0.0.1", 0, TOKENS, Duration.ofSeconds(5),
+            RegistryApi.DEFAULT_BODY_LIMIT),
+        new XdsServer.Config("127.0.0.1", xdsPort, TOKENS), replica).start();
+    Poll.until(Duration.ofSeconds(20), () -> s.registry().view().isReady(), "registry view ready");
+    return s;
+  }
+
+  int xdsPort() {
+    return server.xds().port();
+  }
+
+  /** Creates a namespace and a grpc service with one alias {@code name:port}; {@code policy} is extra JSON fields. */
+  void service(String ns, String name, int port, String policy) {
+    if (api.get("/v1/namespaces/" + ns).status() == 404) {
+      api.put("/v1/namespaces/" + ns, "{}").expect(201);
+    }
+    String extra = policy == null || policy.isEmpty() ? "" : "," + policy;
+    written(api.put("/v1/namespaces/" + ns + "/services/" + name, "{\"portName\":\"grpc\",\"appProtocol\":\"grpc\","
+        + "\"clientAliases\":[{\"dnsName\":\"" + name + "\",\"port\":" + port + "}]" + extra + "}"));
+  }
+
+  EchoBackend backend(String name) {
+    EchoBackend b = new EchoBackend(name, timer);
+    owned.add(b);
+    return b;
+  }
+
+  /** Registers a backend as an endpoint of a service (id = backend name). */
+  void register(String ns, String svc, EchoBackend b, String health) {
+    written(api.put("/v1/namespaces/" + ns + "/services/" + svc + "/endpoints/" + b.name,
+        "{\"address\":\"127.0.0.1\",\"port\":" + b.port() + ",\"health\":\"" + health + "\"}"));
+  }
+
+  private static void written(ApiClient.Response r) {
+    if (r.status() != 200 && r.status() != 201) {
+      throw new AssertionError("registry write failed: " + r);
+    }
+  }
+
+  void deregister(String ns, String svc, EchoBackend b) {
+    api.delete("/v1/namespaces/" + ns + "/services/" + svc + "/endpoints/" + b.name).expect(204);
+  }
+
+  XdsClient client(String ns, String token) {
+    XdsClient c = new XdsClient(xdsPort(), ns, token);
+    owned.add(c);
+    return c;
+  }
+
+  @Override
+  public void close() {
+    for (AutoCloseable c : owned) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // best effort
+      }
+    }
+    server.close();
+    timer.shutdownNow();
+  }
+}

@@ -1,0 +1,64 @@
+package io.tether.xds.server;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.tether.registry.auth.Caller;
+import io.tether.registry.auth.TokenAuthenticator;
+import io.tether.xds.cache.StreamTracker;
+import io.tether.xds.cache.XdsCall;
+
+/**
+ * Authenticates every xDS call by its {@code authorization: Bearer …} metadata (a call without a
+ * valid token is closed with UNAUTHENTICATED before any request is read), carries the caller to the
+ * stream callbacks in the gRPC context, and tells the tracker when the call ends, however it ends.
+ */
+final class XdsAuthInterceptor implements ServerInterceptor {
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  private final TokenAuthenticator tokens;
+  private final StreamTracker tracker;
+
+  XdsAuthInterceptor(TokenAuthenticator tokens, StreamTracker tracker) {
+    this.tokens = tokens;
+    this.tracker = tracker;
+  }
+
+  @Override
+  public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+      ServerCallHandler<Q, R> next) {
+    Caller caller = tokens.authenticate(headers.get(AUTHORIZATION)).orElse(null);
+    if (caller == null) {
+      call.close(Status.UNAUTHENTICATED.withDescription(
+          "a valid bearer token is required in the 'authorization' metadata"), new Metadata());
+      return new ServerCall.Listener<>() { };
+    }
+    XdsCall xdsCall = new XdsCall(caller);
+    Context context = Context.current().withValue(XdsCall.KEY, xdsCall);
+    return new SimpleForwardingServerCallListener<>(Contexts.interceptCall(context, call, headers, next)) {
+      @Override
+      public void onCancel() {
+        try {
+          super.onCancel();
+        } finally {
+          tracker.closed(xdsCall.streamId());
+        }
+      }
+
+      @Override
+      public void onComplete() {
+        try {
+          super.onComplete();
+        } finally {
+          tracker.closed(xdsCall.streamId());
+        }
+      }
+    };
+  }
+}

@@ -1,0 +1,105 @@
+package io.tether.xds.server;
+
+import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
+import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.grpc.Server;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.tether.registry.auth.TokenAuthenticator;
+import io.tether.registry.view.RegistryView;
+import io.tether.xds.cache.StreamTracker;
+import io.tether.xds.cache.TetherCache;
+import io.tether.xds.snapshot.SnapshotPublisher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The xDS half of {@code tether server}: the snapshot publisher following the registry view, the
+ * cache, and java-control-plane's ADS service (state-of-the-world and delta) on a gRPC port, with
+ * bearer-token auth and optional TLS or mutual TLS.
+ */
+public final class XdsServer implements AutoCloseable {
+  /** Settings; {@code port} 0 picks a free port; TLS is on when cert and key are given, mTLS with a client CA. */
+  public record Config(String host, int port, TokenAuthenticator tokens, Path tlsCert, Path tlsKey, Path clientCa) {
+    public Config(String host, int port, TokenAuthenticator tokens) {
+      this(host, port, tokens, null, null, null);
+    }
+  }
+
+  private final Config config;
+  private final StreamTracker tracker = new StreamTracker();
+  private final TetherCache cache = new TetherCache(tracker);
+  private SnapshotPublisher publisher;
+  private Server server;
+
+  public XdsServer(Config config) {
+    this.config = config;
+  }
+
+  public XdsServer start(RegistryView view, MeterRegistry meters) {
+    publisher = new SnapshotPublisher(cache, view, meters).start();
+    V3DiscoveryServer discovery = new V3DiscoveryServer(List.of(tracker), cache, new DefaultExecutorGroup(),
+        new PackOnceSerializer());
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
+        .addService(discovery.getAggregatedDiscoveryServiceImpl())
+        .intercept(new XdsAuthInterceptor(config.tokens(), tracker))
+        .permitKeepAliveTime(10, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(true)
+        .maxInboundMessageSize(4 * 1024 * 1024);
+    if (config.tlsCert() != null) {
+      builder.sslContext(tls());
+    }
+    try {
+      server = builder.build().start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen for xDS on " + config.host() + ":" + config.port(), e);
+    }
+    return this;
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  public TetherCache cache() {
+    return cache;
+  }
+
+  public StreamTracker tracker() {
+    return tracker;
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      server.shutdownNow();
+      try {
+        server.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (publisher != null) {
+      publisher.close();
+    }
+  }
+
+  private io.netty.handler.ssl.SslContext tls() {
+    try {
+      SslContextBuilder ssl = GrpcSslContexts.forServer(config.tlsCert().toFile(), config.tlsKey().toFile());
+      if (config.clientCa() != null) {
+        ssl.trustManager(config.clientCa().toFile()).clientAuth(ClientAuth.REQUIRE);
+      }
+      return ssl.build();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot load the xDS TLS certificate, key or client CA", e);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package io.tether.xds.snapshot;
+
+import io.envoyproxy.controlplane.cache.Resources.ResourceType;
+import io.envoyproxy.controlplane.cache.VersionedResource;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.tether.registry.model.ClientAlias;
+import io.tether.registry.model.Endpoint;
+import io.tether.registry.model.Namespace;
+import io.tether.registry.model.ServiceSpec;
+import io.tether.registry.model.Versioned;
+import io.tether.registry.view.RegistryState;
+import io.tether.xds.node.ProxyKind;
+import io.tether.xds.node.ServedService;
+import io.tether.xds.render.IngressResources;
+import io.tether.xds.render.MeshRenderer;
+import io.tether.xds.render.ResourceNames;
+import io.tether.xds.render.ServiceInput;
+import io.tether.xds.render.ServiceResources;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Renders one service (or its endpoints, or its ingress) from a registry state into versioned
+ * resources. Versions come from the inputs' revisions (see {@link Versions}), so nothing is
+ * serialised to decide whether it changed.
+ */
+final class ServiceRendering {
+  private ServiceRendering() {}
+
+  /** The service's cluster, listeners and routes for a kind of client; NONE when the service is gone. */
+  static RenderedService service(RegistryState state, String ns, String svc, ProxyKind kind) {
+    Versioned<ServiceSpec> spec = state.service(ns, svc).orElse(null);
+    if (spec == null) {
+      return RenderedService.NONE;
+    }
+    Versioned<Namespace> namespace = state.namespace(ns).orElse(null);
+    long nsRevision = namespace == null ? 0 : namespace.modRevision();
+    Map<String, String> vips = vipsOf(spec.value(), state.vips(ns));
+    ServiceInput input = new ServiceInput(ns, spec.value(),
+        spec.value().effectivePolicy(namespace == null ? null : namespace.value()), vips);
+    ServiceResources rendered = MeshRenderer.service(input, kind);
+    String version = Versions.of(kind, nsRevision, spec.modRevision(), new TreeMap<>(vips));
+    Map<ResourceType, Map<String, VersionedResource<?>>> out = new EnumMap<>(ResourceType.class);
+    Cluster cluster = rendered.cluster();
+    put(out, ResourceType.CLUSTER, cluster.getName(), cluster, version);
+    for (Listener l : rendered.listeners()) {
+      put(out, ResourceType.LISTENER, l.getName(), l, version);
+    }
+    for (RouteConfiguration r : rendered.routes()) {
+      put(out, ResourceType.ROUTE, r.getName(), r, version);
+    }
+    return new RenderedService(out, vips);
+  }
+
+  /** The service's ClusterLoadAssignment; NONE when the service is gone (its cluster goes with it). */
+  static RenderedService assignment(RegistryState state, String ns, String svc) {
+    if (state.service(ns, svc).isEmpty()) {
+      return RenderedService.NONE;
+    }
+    Map<String, Versioned<Endpoint>> endpoints = state.endpoints(ns, svc);
+    Map<String, Endpoint> plain = new LinkedHashMap<>();
+    endpoints.forEach((id, v) -> plain.put(id, v.value()));
+    ClusterLoadAssignment cla = MeshRenderer.endpoints(ns, svc, plain);
+    Map<ResourceType, Map<String, VersionedResource<?>>> out = new EnumMap<>(ResourceType.class);
+    put(out, ResourceType.ENDPOINT, ResourceNames.cluster(ns, svc), cla, Versions.ofEndpoints(endpoints));
+    return new RenderedService(out, Map.of());
+  }
+
+  /** An Envoy node's ingress listener and local cluster for a service it serves; NONE when the service is gone. */
+  static RenderedService ingress(RegistryState state, String ns, ServedService served) {
+    Versioned<ServiceSpec> spec = state.service(ns, served.discoveryName()).orElse(null);
+    if (spec == null) {
+      return RenderedService.NONE;
+    }
+    Versioned<Namespace> namespace = state.namespace(ns).orElse(null);
+    ServiceInput input = new ServiceInput(ns, spec.value(),
+        spec.value().effectivePolicy(namespace == null ? null : namespace.value()), Map.of());
+    IngressResources r = MeshRenderer.ingress(input, served);
+    String version = Versions.of("ingress", namespace == null ? 0 : namespace.modRevision(), spec.modRevision(),
+        served.ingressPort(), served.appPort());
+    Map<ResourceType, Map<String, VersionedResource<?>>> out = new EnumMap<>(ResourceType.class);
+    put(out, ResourceType.LISTENER, r.listener().getName(), r.listener(), version);
+    put(out, ResourceType.CLUSTER, r.localCluster().getName(), r.localCluster(), version);
+    return new RenderedService(out, Map.of());
+  }
+
+  /** The VIPs of a spec's aliases, from the namespace's alias table. */
+  static Map<String, String> vipsOf(ServiceSpec spec, Map<String, String> namespaceVips) {
+    Map<String, String> out = new TreeMap<>();
+    for (ClientAlias a : spec.clientAliases()) {
+      String ip = namespaceVips.get(a.hostPort());
+      if (ip != null) {
+        out.put(a.hostPort(), ip);
+      }
+    }
+    return out;
+  }
+
+  private static void put(Map<ResourceType, Map<String, VersionedResource<?>>> out, ResourceType type, String name,
+      com.google.protobuf.Message resource, String version) {
+    out.computeIfAbsent(type, t -> new LinkedHashMap<>()).put(name, VersionedResource.create(resource, version));
+  }
+}

@@ -1,0 +1,228 @@
+package io.tether.xds.snapshot;
+
+import io.envoyproxy.controlplane.cache.Resources.ResourceType;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.tether.registry.view.RegistryListener;
+import io.tether.registry.view.RegistryState;
+import io.tether.registry.view.RegistryUpdate;
+import io.tether.registry.view.RegistryView;
+import io.tether.xds.cache.GroupSnapshot;
+import io.tether.xds.cache.TetherCache;
+import io.tether.xds.node.NodeGroup;
+import io.tether.xds.node.ProxyKind;
+import io.tether.xds.node.ServedService;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The only place snapshots are built and published. It follows the registry view and keeps, for each
+ * namespace and kind of client that has connected nodes, every service rendered; an update
+ * re-renders exactly what it touched (an endpoint change: one ClusterLoadAssignment, shared by every
+ * group of the namespace) and publishes each affected group's new snapshot with the changed names.
+ *
+ * <p>Thread-safety: all rendering state is confined to one thread; {@link #onUpdate} only enqueues.
+ */
+public final class SnapshotPublisher implements RegistryListener, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SnapshotPublisher.class);
+
+  private record NamespaceKind(String namespace, ProxyKind kind) {}
+
+  private final TetherCache cache;
+  private final RegistryView view;
+  private final Timer applyTimer;
+  private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "tether-xds-publisher");
+    t.setDaemon(true);
+    return t;
+  });
+
+  // Confined to the publisher thread.
+  private RegistryState state = RegistryState.EMPTY;
+  private final Map<NamespaceKind, Map<String, RenderedService>> services = new HashMap<>();
+  private final Map<String, Map<String, RenderedService>> assignments = new HashMap<>();
+  private final Map<NodeGroup, Map<String, RenderedService>> ingress = new HashMap<>();
+  private final Map<NodeGroup, GroupSnapshot> snapshots = new HashMap<>();
+
+  public SnapshotPublisher(TetherCache cache, RegistryView view, MeterRegistry meters) {
+    this.cache = cache;
+    this.view = view;
+    this.applyTimer = Timer.builder("tether.xds.publish").description("registry update to published snapshots")
+        .publishPercentileHistogram().register(meters);
+  }
+
+  public SnapshotPublisher start() {
+    cache.onNewGroup(group -> thread.execute(() -> guarded(() -> initialize(group))));
+    view.addListener(this);
+    thread.execute(() -> advance(view.current()));
+    return this;
+  }
+
+  @Override
+  public void onUpdate(RegistryUpdate update) {
+    thread.execute(() -> guarded(() -> apply(update)));
+  }
+
+  @Override
+  public void close() {
+    thread.shutdownNow();
+  }
+
+  private void apply(RegistryUpdate update) {
+    if (!update.resync() && update.current().revision() <= state.revision()) {
+      return; // already rendered from a newer state
+    }
+    long start = System.nanoTime();
+    state = update.current();
+    prune();
+    NamespaceChanges.byNamespace(update.changes()).forEach(this::applyToNamespace);
+    applyTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+  }
+
+  private void applyToNamespace(String ns, NamespaceChanges changes) {
+    Map<ProxyKind, SnapshotDelta> byKind = new HashMap<>();
+    for (ProxyKind kind : ProxyKind.values()) {
+      Map<String, RenderedService> rendered = services.get(new NamespaceKind(ns, kind));
+      if (rendered != null) {
+        byKind.put(kind, rerenderServices(ns, kind, rendered, changes));
+      }
+    }
+    SnapshotDelta endpoints = new SnapshotDelta();
+    Map<String, RenderedService> claByService = assignments.get(ns);
+    if (claByService != null) {
+      Set<String> touched = new HashSet<>(changes.endpoints);
+      touched.addAll(changes.specs);
+      for (String svc : touched) {
+        replace(claByService, svc, ServiceRendering.assignment(state, ns, svc), endpoints);
+      }
+    }
+    for (Map.Entry<NodeGroup, GroupSnapshot> e : snapshots.entrySet()) {
+      NodeGroup group = e.getKey();
+      if (!group.namespace().equals(ns)) {
+        continue;
+      }
+      SnapshotDelta own = rerenderIngress(group, changes);
+      Map<ResourceType, Set<String>> changed = new HashMap<>();
+      GroupSnapshot next = e.getValue();
+      for (SnapshotDelta d : new SnapshotDelta[] {byKind.get(group.kind()), endpoints, own}) {
+        if (d != null && !d.isEmpty()) {
+          next = d.applyTo(next);
+          d.namesInto(changed);
+        }
+      }
+      if (!changed.isEmpty()) {
+        e.setValue(next);
+        cache.publish(group, next, changed);
+      }
+    }
+  }
+
+  private SnapshotDelta rerenderServices(String ns, ProxyKind kind, Map<String, RenderedService> rendered,
+      NamespaceChanges changes) {
+    Set<String> todo = new HashSet<>(changes.specs);
+    if (changes.namespace) {
+      todo.addAll(rendered.keySet());
+      todo.addAll(state.services(ns).keySet());
+    } else if (changes.vips) {
+      rendered.forEach((svc, r) -> {
+        var spec = state.service(ns, svc);
+        if (spec.isPresent() && !ServiceRendering.vipsOf(spec.get().value(), state.vips(ns)).equals(r.vips())) {
+          todo.add(svc);
+        }
+      });
+    }
+    SnapshotDelta delta = new SnapshotDelta();
+    for (String svc : todo) {
+      replace(rendered, svc, ServiceRendering.service(state, ns, svc, kind), delta);
+    }
+    return delta;
+  }
+
+  private SnapshotDelta rerenderIngress(NodeGroup group, NamespaceChanges changes) {
+    SnapshotDelta delta = new SnapshotDelta();
+    Map<String, RenderedService> own = ingress.get(group);
+    if (own == null) {
+      return delta;
+    }
+    for (ServedService served : group.served()) {
+      if (changes.namespace || changes.specs.contains(served.discoveryName())) {
+        replace(own, served.discoveryName(), ServiceRendering.ingress(state, group.namespace(), served), delta);
+      }
+    }
+    return delta;
+  }
+
+  /** A group's first snapshot: renders its namespace for its kind if no other group did, then assembles. */
+  private void initialize(NodeGroup group) {
+    if (!cache.activeGroups().contains(group)) {
+      return;
+    }
+    String ns = group.namespace();
+    Map<String, RenderedService> rendered = services.computeIfAbsent(new NamespaceKind(ns, group.kind()), k -> {
+      Map<String, RenderedService> all = new HashMap<>();
+      state.services(ns).keySet().forEach(svc -> all.put(svc, ServiceRendering.service(state, ns, svc, group.kind())));
+      return all;
+    });
+    Map<String, RenderedService> claByService = assignments.computeIfAbsent(ns, k -> {
+      Map<String, RenderedService> all = new HashMap<>();
+      state.services(ns).keySet().forEach(svc -> all.put(svc, ServiceRendering.assignment(state, ns, svc)));
+      return all;
+    });
+    Map<String, RenderedService> own = new HashMap<>();
+    group.served().forEach(s -> own.put(s.discoveryName(), ServiceRendering.ingress(state, ns, s)));
+    ingress.put(group, own);
+    SnapshotDelta all = new SnapshotDelta();
+    for (Map<String, RenderedService> part : java.util.List.of(rendered, claByService, own)) {
+      part.values().forEach(r -> all.diff(RenderedService.NONE, r));
+    }
+    GroupSnapshot snapshot = all.applyTo(GroupSnapshot.EMPTY);
+    snapshots.put(group, snapshot);
+    cache.publish(group, snapshot, null);
+  }
+
+  /** Forgets groups without streams, and namespaces no remaining group needs. */
+  private void prune() {
+    Set<NodeGroup> active = cache.activeGroups();
+    snapshots.keySet().retainAll(active);
+    ingress.keySet().retainAll(active);
+    Set<NamespaceKind> needed = new HashSet<>();
+    Set<String> namespaces = new HashSet<>();
+    for (NodeGroup g : snapshots.keySet()) {
+      needed.add(new NamespaceKind(g.namespace(), g.kind()));
+      namespaces.add(g.namespace());
+    }
+    services.keySet().retainAll(needed);
+    assignments.keySet().retainAll(namespaces);
+  }
+
+  private void advance(RegistryState s) {
+    if (s.revision() > state.revision()) {
+      state = s;
+    }
+  }
+
+  private static void replace(Map<String, RenderedService> owner, String key, RenderedService after, SnapshotDelta delta) {
+    RenderedService before = owner.getOrDefault(key, RenderedService.NONE);
+    delta.diff(before, after);
+    if (after == RenderedService.NONE) {
+      owner.remove(key);
+    } else {
+      owner.put(key, after);
+    }
+  }
+
+  private static void guarded(Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      log.error("xDS snapshot publishing failed", e);
+    }
+  }
+}

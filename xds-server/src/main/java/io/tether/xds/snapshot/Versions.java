@@ -1,0 +1,35 @@
+package io.tether.xds.snapshot;
+
+import com.google.common.hash.Hasher;
+import com.google.common.hash.Hashing;
+import io.tether.registry.model.Endpoint;
+import io.tether.registry.model.Versioned;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Resource versions derived from the etcd revisions of what a resource was rendered from, so two
+ * replicas serve identical versions for identical registry state. {@link #SCHEMA} changes whenever the
+ * renderer's output changes shape, so an upgraded Tether re-sends what it now renders differently.
+ */
+final class Versions {
+  private Versions() {}
+
+  static final String SCHEMA = "tether-render-1";
+
+  static String of(Object... parts) {
+    Hasher h = Hashing.murmur3_128().newHasher().putString(SCHEMA, StandardCharsets.UTF_8);
+    for (Object p : parts) {
+      h.putByte((byte) 0).putString(String.valueOf(p), StandardCharsets.UTF_8);
+    }
+    return Long.toHexString(h.hash().asLong());
+  }
+
+  /** An assignment's version: its endpoints' ids and mod revisions, in id order. */
+  static String ofEndpoints(Map<String, Versioned<Endpoint>> endpoints) {
+    Hasher h = Hashing.murmur3_128().newHasher().putString(SCHEMA, StandardCharsets.UTF_8);
+    new TreeMap<>(endpoints).forEach((id, v) -> h.putString(id, StandardCharsets.UTF_8).putLong(v.modRevision()));
+    return Long.toHexString(h.hash().asLong());
+  }
+}

@@ -1,0 +1,104 @@
+package io.tether.xds.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.envoyproxy.controlplane.cache.VersionedResource;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class PlannerTest {
+  private static VersionedResource<?> cla(String name, String version) {
+    return VersionedResource.create(ClusterLoadAssignment.newBuilder().setClusterName(name).build(), version);
+  }
+
+  private static VersionedResource<?> listener(String name, String version) {
+    return VersionedResource.create(Listener.newBuilder().setName(name).build(), version);
+  }
+
+  private static TypeResources of(VersionedResource<?>... rs) {
+    TypeResources t = TypeResources.EMPTY;
+    for (VersionedResource<?> r : rs) {
+      t = t.with(io.envoyproxy.controlplane.cache.Resources.getResourceName(r.resource()), r);
+    }
+    return t;
+  }
+
+  @Test
+  void endpointsResponseCarriesOnlyTheAssignmentThatChanged() {
+    TypeState state = new TypeState();
+    TypeResources v1 = of(cla("a", "1"), cla("b", "1"), cla("c", "1"));
+    SotwPlanner.Plan first = SotwPlanner.plan(state, List.of("a", "b", "c"), v1, false, null).orElseThrow();
+    assertThat(first.resources()).containsOnlyKeys("a", "b", "c");
+    state.onSent(first.versions(), v1.version());
+    state.onReply(null, false);
+
+    TypeResources v2 = v1.with("b", cla("b", "2"));
+    SotwPlanner.Plan second = SotwPlanner.plan(state, List.of("a", "b", "c"), v2, false, Set.of("b")).orElseThrow();
+    assertThat(second.resources()).containsOnlyKeys("b");
+  }
+
+  @Test
+  void aNackedVersionIsNotSentAgainButTheNextChangeIs() {
+    TypeState state = new TypeState();
+    TypeResources v1 = of(cla("a", "1"));
+    state.onSent(SotwPlanner.plan(state, List.of("a"), v1, false, null).orElseThrow().versions(), v1.version());
+    state.onReply("bad endpoint", false);
+    assertThat(state.lastNack.message()).isEqualTo("bad endpoint");
+    assertThat(state.lastNack.version()).isEqualTo(v1.version());
+    assertThat(SotwPlanner.plan(state, List.of("a"), v1, false, null)).as("no resend storm").isEmpty();
+
+    TypeResources v2 = v1.with("a", cla("a", "2"));
+    assertThat(SotwPlanner.plan(state, List.of("a"), v2, false, null)).isPresent();
+  }
+
+  @Test
+  void fullStateTypesAnswerAMissingNameAtOnceWithNothing() {
+    TypeState state = new TypeState();
+    SotwPlanner.Plan plan = SotwPlanner.plan(state, List.of("payments:8080"), TypeResources.EMPTY, true, null).orElseThrow();
+    assertThat(plan.resources()).as("an empty answer means 'does not exist' to the client").isEmpty();
+    state.onSent(plan.versions(), "0");
+    state.onReply(null, true);
+    assertThat(SotwPlanner.plan(state, List.of("payments:8080"), TypeResources.EMPTY, true, null)).isEmpty();
+    TypeResources created = of(listener("payments:8080", "1"));
+    assertThat(SotwPlanner.plan(state, List.of("payments:8080"), created, true, null).orElseThrow().resources())
+        .containsOnlyKeys("payments:8080");
+  }
+
+  @Test
+  void fullStateTypesSendEverythingWhenOneChangesAndNoticeRemovals() {
+    TypeState state = new TypeState();
+    TypeResources v1 = of(listener("x", "1"), listener("y", "1"));
+    state.onSent(SotwPlanner.plan(state, List.of(), v1, true, null).orElseThrow().versions(), v1.version());
+    state.onReply(null, true);
+    TypeResources v2 = v1.with("y", listener("y", "2"));
+    assertThat(SotwPlanner.plan(state, List.of(), v2, true, null).orElseThrow().resources()).containsOnlyKeys("x", "y");
+    TypeResources v3 = v1.with("y", null);
+    assertThat(SotwPlanner.plan(state, List.of(), v3, true, null).orElseThrow().resources()).containsOnlyKeys("x");
+  }
+
+  @Test
+  void deltaSendsChangesAndRemovalsAndNeverTheRejectedVersion() {
+    TypeState state = new TypeState();
+    TypeResources current = of(cla("a", "2"), cla("b", "1"));
+    DeltaPlanner.Plan plan = DeltaPlanner.plan(state, Map.of("a", "1", "b", "1", "gone", "1"), Set.of(), false, current)
+        .orElseThrow();
+    assertThat(plan.resources()).containsOnlyKeys("a");
+    assertThat(plan.removed()).containsExactly("gone");
+    state.onSent(Map.of("a", "2"), current.version());
+    state.onReply("rejected", false);
+    assertThat(DeltaPlanner.plan(state, Map.of("a", "1", "b", "1"), Set.of(), false, current)).isEmpty();
+  }
+
+  @Test
+  void typeVersionDependsOnContentNotOnOrder() {
+    TypeResources ab = of(cla("a", "1"), cla("b", "1"));
+    TypeResources ba = of(cla("b", "1"), cla("a", "1"));
+    assertThat(ab.version()).isEqualTo(ba.version());
+    assertThat(ab.with("a", cla("a", "2")).version()).isNotEqualTo(ab.version());
+    assertThat(ab.with("a", cla("a", "2")).with("a", cla("a", "1")).version()).isEqualTo(ab.version());
+  }
+}
