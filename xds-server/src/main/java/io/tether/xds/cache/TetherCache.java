@@ -35,6 +35,8 @@ public final class TetherCache implements ConfigWatcher {
   private final ConcurrentMap<NodeGroup, Group> groups = new ConcurrentHashMap<>();
   private final StreamTracker streams;
   private volatile Consumer<NodeGroup> onNewGroup = g -> { };
+  private final List<java.util.function.BiConsumer<NodeGroup, GroupSnapshot>> publishListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public TetherCache(StreamTracker streams) {
     this.streams = streams;
@@ -62,6 +64,14 @@ public final class TetherCache implements ConfigWatcher {
 
     /** True when it responded (or was cancelled) and can be forgotten. */
     boolean retry(GroupSnapshot snapshot, Set<String> changed);
+  }
+
+  /**
+   * Observes every snapshot published, after its watches were answered: for mirroring a group's
+   * snapshots elsewhere (the benchmarks feed a stock SimpleCache with them). Listeners must be quick.
+   */
+  public void addPublishListener(java.util.function.BiConsumer<NodeGroup, GroupSnapshot> listener) {
+    publishListeners.add(listener);
   }
 
   /** The groups that have at least one stream: the only ones worth rendering. */
@@ -101,6 +111,7 @@ public final class TetherCache implements ConfigWatcher {
         g.waiting.removeIf(w -> changed.containsKey(w.type()) && w.retry(snapshot, changed.get(w.type())));
       }
     }
+    publishListeners.forEach(l -> l.accept(group, snapshot));
   }
 
   void attach(ProxyStream stream) {

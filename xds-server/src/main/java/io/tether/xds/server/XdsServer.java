@@ -1,6 +1,7 @@
 package io.tether.xds.server;
 
 import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
+import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.grpc.Server;
 import io.grpc.netty.GrpcSslContexts;
@@ -44,8 +45,15 @@ public final class XdsServer implements AutoCloseable {
   }
 
   public XdsServer start(RegistryView view, MeterRegistry meters) {
+    return start(view, meters, List.of());
+  }
+
+  /** As {@link #start(RegistryView, MeterRegistry)}, with more stream callbacks (e.g. to time ACKs). */
+  public XdsServer start(RegistryView view, MeterRegistry meters, List<DiscoveryServerCallbacks> observers) {
     publisher = new SnapshotPublisher(cache, view, meters).start();
-    V3DiscoveryServer discovery = new V3DiscoveryServer(List.of(tracker), cache, new DefaultExecutorGroup(),
+    List<DiscoveryServerCallbacks> callbacks = new java.util.ArrayList<>(List.of(tracker));
+    callbacks.addAll(observers);
+    V3DiscoveryServer discovery = new V3DiscoveryServer(callbacks, cache, new DefaultExecutorGroup(),
         new PackOnceSerializer());
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
         .addService(discovery.getAggregatedDiscoveryServiceImpl())

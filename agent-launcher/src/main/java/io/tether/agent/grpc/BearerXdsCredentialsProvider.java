@@ -1,4 +1,4 @@
-package io.tether.conformance;
+package io.tether.agent.grpc;
 
 import io.grpc.CallCredentials;
 import io.grpc.ChannelCredentials;
@@ -10,7 +10,8 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 
 /**
- * Lets a stock grpc-java xDS client present a Tether agent token on its ADS stream: bootstrap
+ * Lets a stock grpc-java xDS client (a proxyless app) present a Tether agent token on its ADS stream:
+ * put this jar on the app's classpath and use, in the bootstrap,
  * {@code "channel_creds": [{"type": "tether-bearer", "config": {"token": "…"}}]}. grpc-java's
  * bootstrap has no other way to send call credentials over plaintext (XDS-CLIENT-NOTES.md).
  */
