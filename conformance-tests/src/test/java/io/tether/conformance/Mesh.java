@@ -35,6 +35,7 @@ final class Mesh implements AutoCloseable {
   final ApiClient api;
   private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
   private final List<AutoCloseable> owned = new ArrayList<>();
+  private boolean serverStopped;
 
   Mesh() {
     this(TestEtcd.shared().clientUrl(), TestEtcd.uniquePrefix(), 0);
@@ -54,6 +55,20 @@ final class Mesh implements AutoCloseable {
         new XdsServer.Config("127.0.0.1", xdsPort, TOKENS), replica).start();
     Poll.until(Duration.ofSeconds(20), () -> s.registry().view().isReady(), "registry view ready");
     return s;
+  }
+
+  /** Stops this replica (registry API and xDS) as a crash or a redeploy would; backends and clients stay. */
+  void stopServer() {
+    serverStopped = true;
+    server.close();
+  }
+
+  /**
+   * Returns once this replica's registry view holds every write made through its API (the API's reads
+   * wait for that), so a client connecting next is rendered the state the test just wrote.
+   */
+  void awaitView() {
+    api.get("/v1/namespaces").expect(200);
   }
 
   int xdsPort() {
@@ -107,7 +122,9 @@ final class Mesh implements AutoCloseable {
         // best effort
       }
     }
-    server.close();
+    if (!serverStopped) {
+      server.close();
+    }
     timer.shutdownNow();
   }
 }
