@@ -98,14 +98,14 @@ class EnvoySidecarTest {
         .contains("dynamic_route_configs").contains("\"web:8080\"");
 
     Poll.until(WAIT, () -> {
-      JsonNode stream = NackTest.stream(mesh, nodeId);
+      JsonNode stream = mesh.proxyStream(nodeId);
       if (stream == null) {
         return false;
       }
       JsonNode acked = stream.path("ackedVersions");
       return List.of("LDS", "RDS", "CDS", "EDS").stream().allMatch(t -> !acked.path(t).asText("").isEmpty())
           && stream.path("lastNacks").isEmpty();
-    }, () -> "envoy ACKed every type without NACKs in /v1/proxies: " + NackTest.stream(mesh, nodeId)
+    }, () -> "envoy ACKed every type without NACKs in /v1/proxies: " + mesh.proxyStream(nodeId)
         + "\nenvoy log:\n" + tail(log));
 
     URI viaVip = URI.create("http://" + vip + ":8080/hello");

@@ -1,5 +1,6 @@
 package io.tether.conformance;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tether.registry.RegistryServer;
 import io.tether.registry.api.RegistryApi;
 import io.tether.registry.auth.Role;
@@ -69,6 +70,16 @@ final class Mesh implements AutoCloseable {
    */
   void awaitView() {
     api.get("/v1/namespaces").expect(200);
+  }
+
+  /** The stream of a connected xDS client as GET /v1/proxies shows it, or null when it is not connected. */
+  JsonNode proxyStream(String nodeId) {
+    for (JsonNode item : api.get("/v1/proxies").expect(200).body().path("items")) {
+      if (item.path("stream").path("nodeId").asText().equals(nodeId)) {
+        return item.path("stream");
+      }
+    }
+    return null;
   }
 
   int xdsPort() {

@@ -181,26 +181,17 @@ class NackTest {
     return new AdsProbe(mesh.xdsPort(), token, AdsProbe.node(nodeId, AdsProbe.ENVOY, metadata));
   }
 
-  static JsonNode stream(Mesh m, String nodeId) {
-    for (JsonNode item : m.api.get("/v1/proxies").expect(200).body().path("items")) {
-      if (item.path("stream").path("nodeId").asText().equals(nodeId)) {
-        return item.path("stream");
-      }
-    }
-    return null;
-  }
-
   private static JsonNode lastNack(String nodeId) {
     return nackOf(nodeId, "EDS");
   }
 
   private static JsonNode nackOf(String nodeId, String type) {
-    JsonNode s = stream(mesh, nodeId);
+    JsonNode s = mesh.proxyStream(nodeId);
     return s == null || !s.path("lastNacks").has(type) ? null : s.path("lastNacks").path(type);
   }
 
   private static String acked(String nodeId, String type) {
-    JsonNode s = stream(mesh, nodeId);
+    JsonNode s = mesh.proxyStream(nodeId);
     return s == null ? null : s.path("ackedVersions").path(type).asText(null);
   }
 }
