@@ -1,5 +1,6 @@
 package io.tether.conformance;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tether.registry.RegistryServer;
 import io.tether.registry.api.RegistryApi;
 import io.tether.registry.auth.Role;
@@ -35,6 +36,7 @@ final class Mesh implements AutoCloseable {
   final ApiClient api;
   private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
   private final List<AutoCloseable> owned = new ArrayList<>();
+  private boolean serverStopped;
 
   Mesh() {
     this(TestEtcd.shared().clientUrl(), TestEtcd.uniquePrefix(), 0);
@@ -54,6 +56,30 @@ final class Mesh implements AutoCloseable {
         new XdsServer.Config("127.0.0.1", xdsPort, TOKENS), replica).start();
     Poll.until(Duration.ofSeconds(20), () -> s.registry().view().isReady(), "registry view ready");
     return s;
+  }
+
+  /** Stops this replica (registry API and xDS) as a crash or a redeploy would; backends and clients stay. */
+  void stopServer() {
+    serverStopped = true;
+    server.close();
+  }
+
+  /**
+   * Returns once this replica's registry view holds every write made through its API (the API's reads
+   * wait for that), so a client connecting next is rendered the state the test just wrote.
+   */
+  void awaitView() {
+    api.get("/v1/namespaces").expect(200);
+  }
+
+  /** The stream of a connected xDS client as GET /v1/proxies shows it, or null when it is not connected. */
+  JsonNode proxyStream(String nodeId) {
+    for (JsonNode item : api.get("/v1/proxies").expect(200).body().path("items")) {
+      if (item.path("stream").path("nodeId").asText().equals(nodeId)) {
+        return item.path("stream");
+      }
+    }
+    return null;
   }
 
   int xdsPort() {
@@ -107,7 +133,9 @@ final class Mesh implements AutoCloseable {
         // best effort
       }
     }
-    server.close();
+    if (!serverStopped) {
+      server.close();
+    }
     timer.shutdownNow();
   }
 }

@@ -34,7 +34,7 @@ final class DeltaPlanner {
         if (known.containsKey(name)) {
           removed.add(name);
         }
-      } else if (!r.version().equals(known.get(name)) && !r.version().equals(state.rejected.get(name))) {
+      } else if (state.owes(name, r.version(), known.get(name))) {
         send.put(name, r);
       }
     }

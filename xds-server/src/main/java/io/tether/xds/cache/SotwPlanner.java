@@ -27,8 +27,9 @@ final class SotwPlanner {
 
   /**
    * @param requested names the client asked for; empty means all (wildcard)
-   * @param onlyNames when not null, only these names can have changed since the client was last
-   *     found up to date (a registry update); null means check every requested name
+   * @param onlyNames when not null, only these names (and those the state owes a resend) can have
+   *     changed since the client was last found up to date (a registry update); null means check every
+   *     requested name
    */
   static Optional<Plan> plan(TypeState state, Collection<String> requested, TypeResources current,
       boolean fullState, Set<String> onlyNames) {
@@ -37,10 +38,14 @@ final class SotwPlanner {
       return planFullState(state, wanted);
     }
     Map<String, VersionedResource<?>> changed = new LinkedHashMap<>();
-    Collection<String> candidates = onlyNames != null ? onlyNames : wanted.keySet();
+    Collection<String> candidates = wanted.keySet();
+    if (onlyNames != null) {
+      candidates = new java.util.LinkedHashSet<>(onlyNames);
+      candidates.addAll(state.resend);
+    }
     for (String name : candidates) {
       VersionedResource<?> r = wanted.get(name);
-      if (r != null && !r.version().equals(state.accepted.get(name)) && !r.version().equals(state.rejected.get(name))) {
+      if (r != null && state.owes(name, r.version(), state.accepted.get(name))) {
         changed.put(name, r);
       }
     }

@@ -6,10 +6,13 @@ import io.envoyproxy.controlplane.cache.DeltaWatch;
 import io.envoyproxy.controlplane.cache.DeltaXdsRequest;
 import io.envoyproxy.controlplane.cache.Resources.ResourceType;
 import io.envoyproxy.controlplane.cache.Response;
+import io.envoyproxy.controlplane.cache.VersionedResource;
 import io.envoyproxy.controlplane.cache.Watch;
 import io.envoyproxy.controlplane.cache.WatchCancelledException;
 import io.envoyproxy.controlplane.cache.XdsRequest;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.tether.xds.node.NodeGroup;
+import io.tether.xds.node.ProxyKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +29,9 @@ import java.util.function.Consumer;
  *   <li>state-of-the-world responses for routes and endpoints carry only what changed;
  *   <li>a NACKed version is never sent again until the resource changes (no resend storm);
  *   <li>a client reconnecting with the current version gets nothing (no spurious update);
- *   <li>requested names that do not exist are answered at once, not after a 15 s timeout.
+ *   <li>requested names that do not exist are answered at once, not after a 15 s timeout;
+ *   <li>an Envoy sent a changed cluster is sent that cluster's assignment again, unchanged or not: it
+ *       re-warms the cluster and waits for one, without asking.
  * </ul>
  * Thread-safety: each group has one lock, held while its snapshot is replaced and while a watch of
  * one of its streams is planned; responses are handed to java-control-plane's executors.
@@ -64,6 +69,9 @@ public final class TetherCache implements ConfigWatcher {
 
     /** True when it responded (or was cancelled) and can be forgotten. */
     boolean retry(GroupSnapshot snapshot, Set<String> changed);
+
+    /** True when its stream is owed assignments again (see {@link TypeState#resend}). */
+    boolean owesResend();
   }
 
   /**
@@ -110,8 +118,39 @@ public final class TetherCache implements ConfigWatcher {
       } else {
         g.waiting.removeIf(w -> changed.containsKey(w.type()) && w.retry(snapshot, changed.get(w.type())));
       }
+      settleResends(g);
     }
     publishListeners.forEach(l -> l.accept(group, snapshot));
+  }
+
+  /**
+   * Answers the endpoint watches owed assignments by the cluster responses just sent: on the same
+   * stream, right after the clusters, as Envoy's warming expects. Caller holds the group lock.
+   */
+  private static void settleResends(Group g) {
+    if (g.snapshot != null) {
+      g.waiting.removeIf(w -> w.owesResend() && w.retry(g.snapshot, Set.of()));
+    }
+  }
+
+  /**
+   * After a cluster response: Envoy drops the assignment of every EDS cluster it held at another
+   * version and waits for it again without asking, so its stream is owed those assignments.
+   * Proxyless clients keep theirs. Caller holds the group lock.
+   */
+  private static void oweAssignments(ProxyStream stream, Map<String, VersionedResource<?>> sent,
+      Map<String, String> held) {
+    TypeState endpoints = stream.types().get(ResourceType.ENDPOINT);
+    if (endpoints == null || stream.identity().group().kind() != ProxyKind.ENVOY) {
+      return;
+    }
+    sent.forEach((name, r) -> {
+      String before = held.get(name);
+      if (before != null && !before.equals(r.version()) && r.resource() instanceof Cluster c && c.hasEdsClusterConfig()) {
+        String service = c.getEdsClusterConfig().getServiceName();
+        endpoints.resend.add(service.isEmpty() ? c.getName() : service);
+      }
+    });
   }
 
   void attach(ProxyStream stream) {
@@ -148,7 +187,7 @@ public final class TetherCache implements ConfigWatcher {
       if (!request.getResponseNonce().isEmpty()) {
         state.onReply(request.hasErrorDetail() ? request.v3Request().getErrorDetail().getMessage() : null, fullState);
       }
-      SotwWatch w = new SotwWatch(watch, request, state, type, fullState);
+      SotwWatch w = new SotwWatch(watch, request, stream, state, type, fullState);
       if (g.snapshot == null || !w.retry(g.snapshot, null)) {
         g.waiting.add(w);
         watch.setStop(() -> {
@@ -157,6 +196,7 @@ public final class TetherCache implements ConfigWatcher {
           }
         });
       }
+      settleResends(g);
     }
     return watch;
   }
@@ -175,7 +215,7 @@ public final class TetherCache implements ConfigWatcher {
         state.onReply(request.v3Request().hasErrorDetail() ? request.v3Request().getErrorDetail().getMessage() : null,
             false);
       }
-      DeltaWatchPlan w = new DeltaWatchPlan(watch, state, type);
+      DeltaWatchPlan w = new DeltaWatchPlan(watch, stream, state, type);
       if (g.snapshot == null || !w.retry(g.snapshot, null)) {
         g.waiting.add(w);
         watch.setStop(() -> {
@@ -184,6 +224,7 @@ public final class TetherCache implements ConfigWatcher {
           }
         });
       }
+      settleResends(g);
     }
     return watch;
   }
@@ -227,13 +268,16 @@ public final class TetherCache implements ConfigWatcher {
   private static final class SotwWatch implements Pending {
     private final Watch watch;
     private final XdsRequest request;
+    private final ProxyStream stream;
     private final TypeState state;
     private final ResourceType type;
     private final boolean fullState;
 
-    SotwWatch(Watch watch, XdsRequest request, TypeState state, ResourceType type, boolean fullState) {
+    SotwWatch(Watch watch, XdsRequest request, ProxyStream stream, TypeState state, ResourceType type,
+        boolean fullState) {
       this.watch = watch;
       this.request = request;
+      this.stream = stream;
       this.state = state;
       this.type = type;
       this.fullState = fullState;
@@ -245,11 +289,18 @@ public final class TetherCache implements ConfigWatcher {
     }
 
     @Override
+    public boolean owesResend() {
+      return type == ResourceType.ENDPOINT && !state.resend.isEmpty() && !watch.isCancelled();
+    }
+
+    @Override
     public boolean retry(GroupSnapshot snapshot, Set<String> changed) {
       if (watch.isCancelled()) {
         return true;
       }
       TypeResources current = snapshot.of(type);
+      List<String> names = request.getResourceNamesList();
+      state.resend.removeIf(n -> !current.resources().containsKey(n) || (!names.isEmpty() && !names.contains(n)));
       if (!state.responded && request.getResponseNonce().isEmpty() && request.getVersionInfo().equals(current.version())) {
         adoptReconnect(state, request, current);
       }
@@ -257,6 +308,9 @@ public final class TetherCache implements ConfigWatcher {
           fullState, changed);
       if (plan.isEmpty()) {
         return false;
+      }
+      if (type == ResourceType.CLUSTER) {
+        oweAssignments(stream, plan.get().resources(), state.accepted);
       }
       state.onSent(plan.get().versions(), current.version());
       try {
@@ -270,11 +324,13 @@ public final class TetherCache implements ConfigWatcher {
 
   private static final class DeltaWatchPlan implements Pending {
     private final DeltaWatch watch;
+    private final ProxyStream stream;
     private final TypeState state;
     private final ResourceType type;
 
-    DeltaWatchPlan(DeltaWatch watch, TypeState state, ResourceType type) {
+    DeltaWatchPlan(DeltaWatch watch, ProxyStream stream, TypeState state, ResourceType type) {
       this.watch = watch;
+      this.stream = stream;
       this.state = state;
       this.type = type;
     }
@@ -285,11 +341,18 @@ public final class TetherCache implements ConfigWatcher {
     }
 
     @Override
+    public boolean owesResend() {
+      return type == ResourceType.ENDPOINT && !state.resend.isEmpty() && !watch.isCancelled();
+    }
+
+    @Override
     public boolean retry(GroupSnapshot snapshot, Set<String> changed) {
       if (watch.isCancelled()) {
         return true;
       }
       TypeResources current = snapshot.of(type);
+      state.resend.removeIf(n -> !current.resources().containsKey(n)
+          || !(watch.trackedResources().containsKey(n) || watch.pendingResources().contains(n)));
       Optional<DeltaPlanner.Plan> plan = DeltaPlanner.plan(state, watch.trackedResources(), watch.pendingResources(),
           watch.isWildcard(), current);
       if (plan.isEmpty()) {
@@ -297,6 +360,9 @@ public final class TetherCache implements ConfigWatcher {
       }
       Map<String, String> versions = new java.util.LinkedHashMap<>();
       plan.get().resources().forEach((n, r) -> versions.put(n, r.version()));
+      if (type == ResourceType.CLUSTER) {
+        oweAssignments(stream, plan.get().resources(), watch.trackedResources());
+      }
       state.onSent(versions, current.version());
       try {
         watch.respond(DeltaResponse.create(watch.request(), plan.get().resources(), plan.get().removed(),

@@ -1,7 +1,9 @@
 package io.tether.xds.cache;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What one stream's client holds of one resource type, as far as the server can know: the versions it
@@ -17,6 +19,12 @@ final class TypeState {
   boolean responded;
   String ackedVersion = "";
   Nack lastNack;
+  /**
+   * Names the client must be sent again although it holds their version: Envoy drops the assignment
+   * of a cluster it is sent with a change, re-warms the cluster and waits for the assignment without
+   * asking for it (xDS "resource warming"). Cleared as they are sent.
+   */
+  final Set<String> resend = new HashSet<>();
 
   /** A request answering our last response: an ACK ({@code errorMessage == null}) or a NACK. */
   void onReply(String errorMessage, boolean fullState) {
@@ -42,5 +50,11 @@ final class TypeState {
     sent = versions;
     sentVersion = version;
     responded = true;
+    resend.removeAll(versions.keySet());
+  }
+
+  /** Whether a resource of this version is news to the client, which holds {@code held} (null: nothing). */
+  boolean owes(String name, String version, String held) {
+    return !version.equals(rejected.get(name)) && (resend.contains(name) || !version.equals(held));
   }
 }
