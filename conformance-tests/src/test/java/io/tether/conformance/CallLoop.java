@@ -12,8 +12,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Calls that can never hang a test, and a background loop that calls a channel continuously and
- * records when each answer arrived: what tests measuring propagation and ejection need.
+ * Calls that can never hang a test, and a background loop that calls a channel continuously (a few
+ * callers at once) and records when each answer arrived: what tests measuring propagation and
+ * ejection need. grpc-java can leave a call stuck until its deadline around endpoint changes
+ * (XDS-CLIENT-NOTES.md); such a call is bounded, reported as a failure or {@link #HUNG}, and does not
+ * stop the others.
  */
 final class CallLoop implements AutoCloseable {
   /** The answer of a call that outlived its own deadline (grpc-java's outlier-detection defect). */
@@ -22,8 +25,13 @@ final class CallLoop implements AutoCloseable {
   /** How long past its deadline a call may take before it counts as hung. */
   private static final long GRACE_MS = 1_000;
 
-  /** One finished call: when it ended (System.nanoTime) and its answer (backend name or status code). */
-  record Result(long endNanos, String answer) {}
+  /** One finished call: when it ended (System.nanoTime) and its answer (backend name, status code or HUNG). */
+  record Result(long endNanos, String answer) {
+    /** True when a backend answered (its name is not a status code nor HUNG). */
+    boolean ok() {
+      return !answer.equals(HUNG) && java.util.Arrays.stream(Status.Code.values()).noneMatch(c -> c.name().equals(answer));
+    }
+  }
 
   /**
    * One call with a deadline of {@code timeoutMs}, waited on for at most that plus a grace period.
@@ -46,20 +54,34 @@ final class CallLoop implements AutoCloseable {
     }
   }
 
+  /** Callers running at once, so that one call stuck until its deadline does not starve the sample. */
+  private static final int CALLERS = 3;
+
   final List<Result> results = new CopyOnWriteArrayList<>();
-  private final Thread thread;
+  private final List<Thread> threads = new java.util.ArrayList<>();
   private volatile boolean running = true;
 
   /** Starts calling {@code channel} back to back, each call bounded by {@code timeoutMs}. */
   CallLoop(ManagedChannel channel, long timeoutMs) {
-    thread = new Thread(() -> {
-      while (running) {
-        String answer = call(channel, timeoutMs);
-        results.add(new Result(System.nanoTime(), answer));
-      }
-    }, "call-loop");
-    thread.setDaemon(true);
-    thread.start();
+    this(channel, 0, timeoutMs);
+  }
+
+  /** Starts calling {@code channel}, one call at a time with {@code pauseMs} between calls, as an app keeps calling. */
+  CallLoop(ManagedChannel channel, long pauseMs, long timeoutMs) {
+    for (int i = 0; i < CALLERS; i++) {
+      Thread t = new Thread(() -> {
+        while (running) {
+          String answer = call(channel, timeoutMs);
+          results.add(new Result(System.nanoTime(), answer));
+          if (pauseMs > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pauseMs));
+          }
+        }
+      }, "call-loop-" + i);
+      t.setDaemon(true);
+      t.start();
+      threads.add(t);
+    }
   }
 
   /** Results that ended after {@code nanos}. */
@@ -67,13 +89,29 @@ final class CallLoop implements AutoCloseable {
     return results.stream().filter(r -> r.endNanos() > nanos).toList();
   }
 
+  /** Calls that no backend answered. */
+  List<Result> failures() {
+    return results.stream().filter(r -> !r.ok()).toList();
+  }
+
+  int count() {
+    return results.size();
+  }
+
+  /** True when {@code backend} answered a call that ended after {@code nanos}. */
+  boolean answeredSince(String backend, long nanos) {
+    return after(nanos).stream().anyMatch(r -> r.answer().equals(backend));
+  }
+
   @Override
   public void close() {
     running = false;
-    try {
-      thread.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    for (Thread t : threads) {
+      try {
+        t.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

@@ -33,15 +33,15 @@ class RestartTest {
       ManagedChannel channel = mesh.client("a", Mesh.AGENT_A).channel("payments:8080");
       Poll.until(WAIT, () -> "p1".equals(XdsClient.tryCall(channel, 2_000)), "the client reaches p1");
 
-      try (ContinuousCalls calls = new ContinuousCalls(channel, 5, 2_000)) {
+      try (CallLoop calls = new CallLoop(channel, 5, 2_000)) {
         mesh.stopServer();
         long down = System.nanoTime();
         assertThatThrownBy(() -> connect(port)).as("connecting to the stopped xDS server").isInstanceOf(IOException.class);
-        Poll.until(WAIT, () -> System.nanoTime() - down > OUTAGE.toNanos() && calls.since(down).size() >= 100,
+        Poll.until(WAIT, () -> System.nanoTime() - down > OUTAGE.toNanos() && calls.after(down).size() >= 100,
             "calls during the outage");
         assertThat(calls.failures()).as("failed calls while the xDS server was down").isEmpty();
-        assertThat(calls.since(down)).allMatch(r -> r.answer().equals("p1"));
-        int duringOutage = calls.since(down).size();
+        assertThat(calls.after(down)).allMatch(r -> r.answer().equals("p1"));
+        int duringOutage = calls.after(down).size();
 
         TetherServer next = Mesh.startReplica(mesh.etcdUrl, mesh.prefix, port, "replica-2");
         try {
@@ -74,7 +74,7 @@ class RestartTest {
       ManagedChannel first = mesh.client("a", Mesh.AGENT_A).channel("payments:8080");
       Poll.until(WAIT, () -> "p1".equals(XdsClient.tryCall(first, 2_000)), "the first client reaches p1");
 
-      try (ContinuousCalls calls = new ContinuousCalls(first, 5, 2_000)) {
+      try (CallLoop calls = new CallLoop(first, 5, 2_000)) {
         etcd.kill();
         long down = System.nanoTime();
         Poll.until(WAIT, () -> !mesh.server.registry().view().isReady(), "the replica notices etcd is gone");
@@ -86,7 +86,7 @@ class RestartTest {
         ManagedChannel otherNamespace = mesh.client("b", Mesh.AGENT_B).channel("orders:9090");
         assertThat(XdsClient.call(otherNamespace, 10_000)).isEqualTo("o1");
         assertThat(etcd.isRunning()).as("etcd still down while the new clients resolved").isFalse();
-        Poll.until(WAIT, () -> System.nanoTime() - down > OUTAGE.toNanos() && calls.since(down).size() >= 100,
+        Poll.until(WAIT, () -> System.nanoTime() - down > OUTAGE.toNanos() && calls.after(down).size() >= 100,
             "calls during the outage");
         assertThat(calls.failures()).as("failed calls while etcd was down").isEmpty();
         assertThat(mesh.server.registry().view().isReady()).as("view ready without etcd").isFalse();
