@@ -1,18 +1,15 @@
 package io.tether.xds.cache;
 
+import io.envoyproxy.controlplane.cache.AbstractWatch;
 import io.envoyproxy.controlplane.cache.ConfigWatcher;
 import io.envoyproxy.controlplane.cache.DeltaResponse;
 import io.envoyproxy.controlplane.cache.DeltaWatch;
 import io.envoyproxy.controlplane.cache.DeltaXdsRequest;
 import io.envoyproxy.controlplane.cache.Resources.ResourceType;
 import io.envoyproxy.controlplane.cache.Response;
-import io.envoyproxy.controlplane.cache.VersionedResource;
 import io.envoyproxy.controlplane.cache.Watch;
-import io.envoyproxy.controlplane.cache.WatchCancelledException;
 import io.envoyproxy.controlplane.cache.XdsRequest;
-import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.tether.xds.node.NodeGroup;
-import io.tether.xds.node.ProxyKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,18 +57,7 @@ public final class TetherCache implements ConfigWatcher {
   private static final class Group {
     GroupSnapshot snapshot; // null until the first publish
     int streams;
-    final List<Pending> waiting = new ArrayList<>();
-  }
-
-  /** A watch that could not be answered yet: it is retried with the names each update changes. */
-  private interface Pending {
-    ResourceType type();
-
-    /** True when it responded (or was cancelled) and can be forgotten. */
-    boolean retry(GroupSnapshot snapshot, Set<String> changed);
-
-    /** True when its stream is owed assignments again (see {@link TypeState#resend}). */
-    boolean owesResend();
+    final List<PlannedWatch<?>> waiting = new ArrayList<>();
   }
 
   /**
@@ -116,7 +102,7 @@ public final class TetherCache implements ConfigWatcher {
       if (first || changed == null) {
         g.waiting.removeIf(w -> w.retry(snapshot, null));
       } else {
-        g.waiting.removeIf(w -> changed.containsKey(w.type()) && w.retry(snapshot, changed.get(w.type())));
+        g.waiting.removeIf(w -> changed.containsKey(w.type) && w.retry(snapshot, changed.get(w.type)));
       }
       settleResends(g);
     }
@@ -131,26 +117,6 @@ public final class TetherCache implements ConfigWatcher {
     if (g.snapshot != null) {
       g.waiting.removeIf(w -> w.owesResend() && w.retry(g.snapshot, Set.of()));
     }
-  }
-
-  /**
-   * After a cluster response: Envoy drops the assignment of every EDS cluster it held at another
-   * version and waits for it again without asking, so its stream is owed those assignments.
-   * Proxyless clients keep theirs. Caller holds the group lock.
-   */
-  private static void oweAssignments(ProxyStream stream, Map<String, VersionedResource<?>> sent,
-      Map<String, String> held) {
-    TypeState endpoints = stream.types().get(ResourceType.ENDPOINT);
-    if (endpoints == null || stream.identity().group().kind() != ProxyKind.ENVOY) {
-      return;
-    }
-    sent.forEach((name, r) -> {
-      String before = held.get(name);
-      if (before != null && !before.equals(r.version()) && r.resource() instanceof Cluster c && c.hasEdsClusterConfig()) {
-        String service = c.getEdsClusterConfig().getServiceName();
-        endpoints.resend.add(service.isEmpty() ? c.getName() : service);
-      }
-    });
   }
 
   void attach(ProxyStream stream) {
@@ -179,24 +145,15 @@ public final class TetherCache implements ConfigWatcher {
       Consumer<Response> consumer, boolean hasClusterChanged, boolean allowDefaultEmptyEdsUpdate) {
     ProxyStream stream = streams.takeCurrent();
     Watch watch = new Watch(ads, allowDefaultEmptyEdsUpdate, request, consumer);
-    Group g = groups.get(stream.identity().group());
     ResourceType type = request.getResourceType();
-    boolean fullState = type == ResourceType.LISTENER || type == ResourceType.CLUSTER;
+    Group g = groups.get(stream.identity().group());
     synchronized (g) {
       TypeState state = stream.type(type);
       if (!request.getResponseNonce().isEmpty()) {
-        state.onReply(request.hasErrorDetail() ? request.v3Request().getErrorDetail().getMessage() : null, fullState);
+        state.onReply(request.hasErrorDetail() ? request.v3Request().getErrorDetail().getMessage() : null,
+            type == ResourceType.LISTENER || type == ResourceType.CLUSTER);
       }
-      SotwWatch w = new SotwWatch(watch, request, stream, state, type, fullState);
-      if (g.snapshot == null || !w.retry(g.snapshot, null)) {
-        g.waiting.add(w);
-        watch.setStop(() -> {
-          synchronized (g) {
-            g.waiting.remove(w);
-          }
-        });
-      }
-      settleResends(g);
+      answerOrWait(g, new SotwWatch(watch, stream, state), watch);
     }
     return watch;
   }
@@ -208,37 +165,28 @@ public final class TetherCache implements ConfigWatcher {
     ProxyStream stream = streams.takeCurrent();
     DeltaWatch watch = new DeltaWatch(request, resourceVersions, pendingResources, requesterVersion, isWildcard, consumer);
     Group g = groups.get(stream.identity().group());
-    ResourceType type = request.getResourceType();
     synchronized (g) {
-      TypeState state = stream.type(type);
+      TypeState state = stream.type(request.getResourceType());
       if (!request.v3Request().getResponseNonce().isEmpty()) {
         state.onReply(request.v3Request().hasErrorDetail() ? request.v3Request().getErrorDetail().getMessage() : null,
             false);
       }
-      DeltaWatchPlan w = new DeltaWatchPlan(watch, stream, state, type);
-      if (g.snapshot == null || !w.retry(g.snapshot, null)) {
-        g.waiting.add(w);
-        watch.setStop(() -> {
-          synchronized (g) {
-            g.waiting.remove(w);
-          }
-        });
-      }
-      settleResends(g);
+      answerOrWait(g, new DeltaCacheWatch(watch, stream, state), watch);
     }
     return watch;
   }
 
-  /** A client on a new stream that already runs exactly the current resources: take its word, send nothing. */
-  private static void adoptReconnect(TypeState state, XdsRequest request, TypeResources current) {
-    List<String> names = request.getResourceNamesList();
-    current.resources().forEach((name, r) -> {
-      if (names.isEmpty() || names.contains(name)) {
-        state.accepted.put(name, r.version());
-      }
-    });
-    state.responded = true;
-    state.ackedVersion = request.getVersionInfo();
+  /** Answers a new watch from the group's snapshot, or parks it until an update concerns it. Caller holds the lock. */
+  private static void answerOrWait(Group g, PlannedWatch<?> w, AbstractWatch<?, ?> watch) {
+    if (g.snapshot == null || !w.retry(g.snapshot, null)) {
+      g.waiting.add(w);
+      watch.setStop(() -> {
+        synchronized (g) {
+          g.waiting.remove(w);
+        }
+      });
+    }
+    settleResends(g);
   }
 
   /** The group of a connected node, if one of its streams is open. */
@@ -263,114 +211,5 @@ public final class TetherCache implements ConfigWatcher {
       }
     }
     return out;
-  }
-
-  private static final class SotwWatch implements Pending {
-    private final Watch watch;
-    private final XdsRequest request;
-    private final ProxyStream stream;
-    private final TypeState state;
-    private final ResourceType type;
-    private final boolean fullState;
-
-    SotwWatch(Watch watch, XdsRequest request, ProxyStream stream, TypeState state, ResourceType type,
-        boolean fullState) {
-      this.watch = watch;
-      this.request = request;
-      this.stream = stream;
-      this.state = state;
-      this.type = type;
-      this.fullState = fullState;
-    }
-
-    @Override
-    public ResourceType type() {
-      return type;
-    }
-
-    @Override
-    public boolean owesResend() {
-      return type == ResourceType.ENDPOINT && !state.resend.isEmpty() && !watch.isCancelled();
-    }
-
-    @Override
-    public boolean retry(GroupSnapshot snapshot, Set<String> changed) {
-      if (watch.isCancelled()) {
-        return true;
-      }
-      TypeResources current = snapshot.of(type);
-      List<String> names = request.getResourceNamesList();
-      state.resend.removeIf(n -> !current.resources().containsKey(n) || (!names.isEmpty() && !names.contains(n)));
-      if (!state.responded && request.getResponseNonce().isEmpty() && request.getVersionInfo().equals(current.version())) {
-        adoptReconnect(state, request, current);
-      }
-      Optional<SotwPlanner.Plan> plan = SotwPlanner.plan(state, request.getResourceNamesList(), current,
-          fullState, changed);
-      if (plan.isEmpty()) {
-        return false;
-      }
-      if (type == ResourceType.CLUSTER) {
-        oweAssignments(stream, plan.get().resources(), state.accepted);
-      }
-      state.onSent(plan.get().versions(), current.version());
-      try {
-        watch.respond(Response.create(watch.request(), SotwPlanner.messages(plan.get()), current.version()));
-      } catch (WatchCancelledException e) {
-        // the stream moved on; its next request re-plans from the state recorded above
-      }
-      return true;
-    }
-  }
-
-  private static final class DeltaWatchPlan implements Pending {
-    private final DeltaWatch watch;
-    private final ProxyStream stream;
-    private final TypeState state;
-    private final ResourceType type;
-
-    DeltaWatchPlan(DeltaWatch watch, ProxyStream stream, TypeState state, ResourceType type) {
-      this.watch = watch;
-      this.stream = stream;
-      this.state = state;
-      this.type = type;
-    }
-
-    @Override
-    public ResourceType type() {
-      return type;
-    }
-
-    @Override
-    public boolean owesResend() {
-      return type == ResourceType.ENDPOINT && !state.resend.isEmpty() && !watch.isCancelled();
-    }
-
-    @Override
-    public boolean retry(GroupSnapshot snapshot, Set<String> changed) {
-      if (watch.isCancelled()) {
-        return true;
-      }
-      TypeResources current = snapshot.of(type);
-      state.resend.removeIf(n -> !current.resources().containsKey(n)
-          || !(watch.trackedResources().containsKey(n) || watch.pendingResources().contains(n)));
-      Optional<DeltaPlanner.Plan> plan = DeltaPlanner.plan(state, watch.trackedResources(), watch.pendingResources(),
-          watch.isWildcard(), current);
-      if (plan.isEmpty()) {
-        return false;
-      }
-      Map<String, String> versions = new java.util.LinkedHashMap<>();
-      plan.get().resources().forEach((n, r) -> versions.put(n, r.version()));
-      if (type == ResourceType.CLUSTER) {
-        oweAssignments(stream, plan.get().resources(), watch.trackedResources());
-      }
-      state.onSent(versions, current.version());
-      try {
-        watch.respond(DeltaResponse.create(watch.request(), plan.get().resources(), plan.get().removed(),
-            current.version()));
-      } catch (WatchCancelledException e) {
-        // as above
-      }
-      return true;
-    }
   }
 }
