@@ -74,10 +74,15 @@ final class AdsProbe implements AutoCloseable {
   private StreamObserver<DeltaDiscoveryRequest> delta;
 
   AdsProbe(int port, String token, Node node) {
+    this(port, token, node, InsecureChannelCredentials.create());
+  }
+
+  /** A probe over the given channel credentials (e.g. TLS, with or without a client certificate). */
+  AdsProbe(int port, String token, Node node, io.grpc.ChannelCredentials credentials) {
     this.port = port;
     this.token = token;
     this.node = node;
-    this.channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create()).build();
+    this.channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port, credentials).build();
     Metadata headers = new Metadata();
     headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
     this.stub = AggregatedDiscoveryServiceGrpc.newStub(channel)

@@ -50,10 +50,15 @@ final class Mesh implements AutoCloseable {
   }
 
   static TetherServer startReplica(String etcdUrl, String prefix, int xdsPort, String replica) {
+    return startReplica(etcdUrl, prefix, new XdsServer.Config("127.0.0.1", xdsPort, TOKENS), replica);
+  }
+
+  /** A replica with xDS settings of the caller's choosing (e.g. TLS). */
+  static TetherServer startReplica(String etcdUrl, String prefix, XdsServer.Config xds, String replica) {
     TetherServer s = new TetherServer(
         new RegistryServer.Config(List.of(etcdUrl), prefix, "127.0.0.1", 0, TOKENS, Duration.ofSeconds(5),
             RegistryApi.DEFAULT_BODY_LIMIT),
-        new XdsServer.Config("127.0.0.1", xdsPort, TOKENS), replica).start();
+        xds, replica).start();
     Poll.until(Duration.ofSeconds(20), () -> s.registry().view().isReady(), "registry view ready");
     return s;
   }

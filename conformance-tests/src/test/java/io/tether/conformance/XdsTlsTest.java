@@ -1,0 +1,126 @@
+package io.tether.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.envoyproxy.controlplane.cache.Resources;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.Status;
+import io.grpc.TlsChannelCredentials;
+import io.tether.registry.testing.ApiClient;
+import io.tether.registry.testing.TestEtcd;
+import io.tether.server.TetherServer;
+import io.tether.xds.server.XdsServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The xDS port over TLS ({@code --xds-tls-cert/--xds-tls-key}) and mutual TLS ({@code --xds-client-ca}),
+ * with certificates minted for the test by openssl: a client that trusts the CA gets its resources; a
+ * plaintext client, and under mTLS a client without a certificate from the CA, get nothing.
+ */
+class XdsTlsTest {
+  private static Path pki;
+
+  @BeforeAll
+  static void mintCertificates() throws Exception {
+    pki = TestEtcd.tempDir("pki");
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "1",
+        "-subj", "/CN=tether-test-ca");
+    issue("server", "subjectAltName=IP:127.0.0.1");
+    issue("client", "extendedKeyUsage=clientAuth");
+  }
+
+  @Test
+  void tlsClientGetsResourcesAndAPlaintextClientGetsNothing() throws Exception {
+    try (TetherServer server = replica(null)) {
+      seed(server);
+      int port = server.xds().port();
+      assertThat(firstClusters(port, tls(false))).as("CDS over TLS").isNotNull();
+      assertThat(refusal(port, InsecureChannelCredentials.create())).as("plaintext to a TLS port").isNotNull();
+    }
+  }
+
+  @Test
+  void mutualTlsRequiresAClientCertificateFromTheCa() throws Exception {
+    try (TetherServer server = replica(pki.resolve("ca.pem"))) {
+      seed(server);
+      int port = server.xds().port();
+      assertThat(firstClusters(port, tls(true))).as("CDS with a client certificate").isNotNull();
+      assertThat(refusal(port, tls(false))).as("TLS without a client certificate").isNotNull();
+    }
+  }
+
+  private static TetherServer replica(Path clientCa) {
+    return Mesh.startReplica(TestEtcd.shared().clientUrl(), TestEtcd.uniquePrefix(),
+        new XdsServer.Config("127.0.0.1", 0, Mesh.TOKENS, pki.resolve("server.pem"), pki.resolve("server.key"), clientCa),
+        "tls-replica");
+  }
+
+  private static void seed(TetherServer server) {
+    ApiClient api = new ApiClient("http://127.0.0.1:" + server.registry().apiPort(), Mesh.ADMIN);
+    api.put("/v1/namespaces/a", "{}").expect(201);
+    api.put("/v1/namespaces/a/services/vault", "{\"portName\":\"grpc\",\"appProtocol\":\"grpc\","
+        + "\"clientAliases\":[{\"dnsName\":\"vault\",\"port\":8200}]}").expect(201);
+  }
+
+  private static ChannelCredentials tls(boolean withClientCertificate) throws IOException {
+    TlsChannelCredentials.Builder b = TlsChannelCredentials.newBuilder().trustManager(pki.resolve("ca.pem").toFile());
+    if (withClientCertificate) {
+      b.keyManager(pki.resolve("client.pem").toFile(), pki.resolve("client.key").toFile());
+    }
+    return b.build();
+  }
+
+  /** The first CDS response a proxyless probe gets, or null. */
+  private static DiscoveryResponse firstClusters(int port, ChannelCredentials credentials) {
+    AdsProbe probe = new AdsProbe(port, Mesh.AGENT_A, AdsProbe.node("tls-" + System.nanoTime(), AdsProbe.GRPC_JAVA,
+        AdsProbe.metadata("a")), credentials);
+    try {
+      probe.subscribe(Resources.V3.CLUSTER_TYPE_URL, List.of());
+      DiscoveryResponse r = probe.next(Resources.V3.CLUSTER_TYPE_URL, Duration.ofSeconds(10));
+      assertThat(AdsProbe.resources(r)).containsKey("vault.a");
+      return r;
+    } finally {
+      probe.close();
+    }
+  }
+
+  /** The status the stream is closed with when the connection is refused, or null if it was served. */
+  private static Status refusal(int port, ChannelCredentials credentials) throws Exception {
+    AdsProbe probe = new AdsProbe(port, Mesh.AGENT_A, AdsProbe.node("refused-" + System.nanoTime(), AdsProbe.GRPC_JAVA,
+        AdsProbe.metadata("a")), credentials);
+    try {
+      probe.subscribe(Resources.V3.CLUSTER_TYPE_URL, List.of());
+      Status status = probe.closed.get(10, TimeUnit.SECONDS);
+      assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(probe.received(Resources.V3.CLUSTER_TYPE_URL)).as("nothing served").isZero();
+      return status;
+    } finally {
+      probe.close();
+    }
+  }
+
+  private static void issue(String name, String extension) throws Exception {
+    Files.writeString(pki.resolve(name + ".ext"), extension + "\n");
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr", "-subj",
+        "/CN=" + name);
+    openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+        "-out", name + ".pem", "-days", "1", "-extfile", name + ".ext");
+  }
+
+  private static void openssl(String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of("openssl"));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).directory(pki.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as("openssl %s: %s", String.join(" ", args), out).isZero();
+  }
+}
