@@ -1,0 +1,152 @@
+package io.tether.agent.envoy;
+
+import io.tether.agent.process.ChildProcesses;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one Envoy: starts it with hot restart off and the agent's drain time, waits for {@code /ready},
+ * restarts it with exponential back-off when it crashes (the count resets once it has run a while), and
+ * gives up after a limit, telling the agent so that the task fails and is deregistered. Thread-safe.
+ */
+public final class EnvoySupervisor implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EnvoySupervisor.class);
+
+  /** How to run Envoy, and how hard to try keeping it up. */
+  public record Settings(Path binary, Path bootstrap, int adminPort, Duration drainTime, Duration readyTimeout,
+      int maxRestarts, Duration initialBackoff, Duration maxBackoff, Duration stableAfter, Path log) {}
+
+  /** What the agent hears about Envoy's life. Called on the supervisor's thread. */
+  public interface Listener {
+    void onRestarted(int attempt, int exitCode);
+
+    void onGaveUp(int exitCode);
+  }
+
+  private final Settings settings;
+  private final ChildProcesses children;
+  private final Listener listener;
+  private final EnvoyAdmin admin;
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "tether-envoy-supervisor");
+    t.setDaemon(true);
+    return t;
+  });
+  private volatile Process process;
+  private volatile boolean stopping;
+  private int failures;
+  private Instant startedAt;
+
+  public EnvoySupervisor(Settings settings, ChildProcesses children, Listener listener) {
+    this.settings = settings;
+    this.children = children;
+    this.listener = listener;
+    this.admin = new EnvoyAdmin(settings.adminPort());
+  }
+
+  public EnvoyAdmin admin() {
+    return admin;
+  }
+
+  /** Starts Envoy and waits until it is ready; throws when it exits or is not ready in time. */
+  public void start() throws TimeoutException, InterruptedException {
+    launch();
+    awaitReady(process);
+  }
+
+  /** Fails Envoy's health checks and drains its listeners gracefully (over the configured drain time). */
+  public void drain() {
+    admin.failHealthChecks();
+    admin.drainListeners();
+  }
+
+  /** Asks Envoy to quit, then SIGTERM, then SIGKILL, each after {@code grace}; no restart after this. */
+  public void stop(Duration grace) throws InterruptedException {
+    stopping = true;
+    Process p = process;
+    if (p == null || !p.isAlive()) {
+      return;
+    }
+    admin.quit();
+    if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+      p.destroy();
+      if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  public boolean isRunning() {
+    Process p = process;
+    return p != null && p.isAlive();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stop(Duration.ofSeconds(2));
+    timer.shutdownNow();
+  }
+
+  private void launch() {
+    List<String> command = List.of(settings.binary().toString(),
+        "-c", settings.bootstrap().toString(),
+        "--disable-hot-restart",
+        "--drain-time-s", Long.toString(Math.max(1, settings.drainTime().toSeconds())),
+        "--drain-strategy", "immediate",
+        "--log-level", "info");
+    Process p = children.start(new ChildProcesses.Spec(command, Map.of(), settings.log()));
+    process = p;
+    startedAt = Instant.now();
+    p.onExit().thenAcceptAsync(this::exited, timer); // all restart state lives on the timer thread
+    log.info("envoy started (pid {})", p.pid());
+  }
+
+  private void awaitReady(Process p) throws TimeoutException, InterruptedException {
+    long deadline = System.nanoTime() + settings.readyTimeout().toNanos();
+    while (!admin.ready()) {
+      if (!p.isAlive()) {
+        throw new IllegalStateException("envoy exited with " + p.exitValue() + " before it was ready; see "
+            + settings.log());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException("envoy was not ready within " + settings.readyTimeout().toSeconds() + " s");
+      }
+      Thread.sleep(25);
+    }
+  }
+
+  private void exited(Process p) {
+    if (stopping || p != process) {
+      return;
+    }
+    int code = p.exitValue();
+    if (Duration.between(startedAt, Instant.now()).compareTo(settings.stableAfter()) > 0) {
+      failures = 0; // it ran well for a while: this is a fresh failure, not a crash loop
+    }
+    failures++;
+    if (failures > settings.maxRestarts()) {
+      log.error("envoy exited with {} and has failed {} times in a row: giving up", code, failures);
+      timer.execute(() -> listener.onGaveUp(code));
+      return;
+    }
+    long delay = Math.min(settings.maxBackoff().toMillis(), settings.initialBackoff().toMillis() << (failures - 1));
+    log.warn("envoy exited with {}; restarting in {} ms (attempt {} of {})", code, delay, failures, settings.maxRestarts());
+    int attempt = failures;
+    timer.schedule(() -> {
+      if (stopping) {
+        return;
+      }
+      launch();
+      listener.onRestarted(attempt, code);
+    }, delay, TimeUnit.MILLISECONDS);
+  }
+}

@@ -1,0 +1,74 @@
+package io.tether.agent.process;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Starts the processes the agent supervises so that none outlives it, even when the agent is killed
+ * with SIGKILL: on Linux each child is started through {@code setpriv --pdeathsig KILL}, which makes the
+ * kernel kill it when its parent goes. The kernel ties that signal to the parent <em>thread</em>, so
+ * every child is started from one thread that lives as long as the agent.
+ */
+public final class ChildProcesses {
+  private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+  private final ExecutorService spawner = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "tether-agent-spawner");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /** A command to run, its extra environment and where its output goes (null: inherit the agent's). */
+  public record Spec(List<String> command, Map<String, String> environment, Path log) {
+    public Spec {
+      command = List.copyOf(command);
+      environment = Map.copyOf(environment);
+    }
+  }
+
+  public Process start(Spec spec) {
+    try {
+      return spawner.submit(() -> spawn(spec)).get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof UncheckedIOException u ? u : new IllegalStateException("cannot start " + spec.command(), cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted starting " + spec.command(), e);
+    }
+  }
+
+  /** True when children are bound to the agent's life (Linux with util-linux's setpriv). */
+  public static boolean boundToAgent() {
+    return Files.isExecutable(SETPRIV);
+  }
+
+  private static Process spawn(Spec spec) {
+    List<String> command = new ArrayList<>();
+    if (boundToAgent()) {
+      command.addAll(List.of(SETPRIV.toString(), "--pdeathsig", "KILL", "--"));
+    }
+    command.addAll(spec.command());
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(spec.environment());
+    if (spec.log() != null) {
+      File log = spec.log().toFile();
+      builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));
+    } else {
+      builder.inheritIO();
+    }
+    try {
+      return builder.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + spec.command().get(0) + ": " + e.getMessage(), e);
+    }
+  }
+}

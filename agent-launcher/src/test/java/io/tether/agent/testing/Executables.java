@@ -1,0 +1,20 @@
+package io.tether.agent.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/** Writes small executables that start a Java main of the test tree, as a real binary would be started. */
+public final class Executables {
+  private Executables() {}
+
+  public static Path javaMain(Path file, Class<?> main) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String script = "#!/bin/sh\nexec '" + java + "' -Xshare:auto -XX:TieredStopAtLevel=1 -cp '"
+        + System.getProperty("java.class.path") + "' " + main.getName() + " \"$@\"\n";
+    Files.writeString(file, script);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return file;
+  }
+}

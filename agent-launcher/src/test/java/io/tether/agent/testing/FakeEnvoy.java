@@ -1,0 +1,74 @@
+package io.tether.agent.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import io.tether.registry.json.Json;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import sun.misc.Signal;
+
+/**
+ * A stand-in for Envoy at the process level, for testing the agent's supervision without Envoy: it
+ * takes Envoy's command line ({@code -c bootstrap.json …}), serves {@code /ready}, {@code
+ * /healthcheck/fail}, {@code /drain_listeners} and {@code /quitquitquit} on the bootstrap's admin port,
+ * and journals every call and signal. {@code FAKE_ENVOY_MODE} makes it misbehave: {@code crash-after:MS}
+ * (exit 1 after MS), {@code never-ready}, {@code hang} (ignore SIGTERM and /quitquitquit).
+ */
+public final class FakeEnvoy {
+  public static void main(String[] args) throws Exception {
+    Journal journal = Journal.fromEnvironment();
+    String mode = System.getenv().getOrDefault("FAKE_ENVOY_MODE", "normal");
+    Path bootstrap = Path.of(args[List.of(args).indexOf("-c") + 1]);
+    JsonNode config = Json.MAPPER.readTree(Files.readAllBytes(bootstrap));
+    int adminPort = config.at("/admin/address/socket_address/port_value").asInt();
+    log(journal, "start " + String.join(" ", args));
+
+    CountDownLatch quit = new CountDownLatch(1);
+    HttpServer admin = HttpServer.create(new InetSocketAddress("127.0.0.1", adminPort), 0);
+    admin.createContext("/", exchange -> {
+      String path = exchange.getRequestURI().getPath();
+      log(journal, exchange.getRequestMethod() + " " + path);
+      int status = path.equals("/ready") && mode.equals("never-ready") ? 503 : 200;
+      byte[] body = (path.equals("/ready") ? "LIVE" : "OK").getBytes();
+      exchange.sendResponseHeaders(status, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+      if (path.equals("/quitquitquit") && !mode.equals("hang")) {
+        quit.countDown();
+      }
+    });
+    admin.start();
+    Signal.handle(new Signal("TERM"), s -> {
+      log(journal, "signal TERM");
+      if (!mode.equals("hang")) {
+        quit.countDown();
+      }
+    });
+    if (mode.startsWith("crash-after:")) {
+      long ms = Long.parseLong(mode.substring("crash-after:".length()));
+      if (!quit.await(ms, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        log(journal, "crash");
+        Runtime.getRuntime().halt(1);
+      }
+    }
+    quit.await();
+    log(journal, "exit");
+    admin.stop(0);
+    System.exit(0);
+  }
+
+  private static void log(Journal journal, String event) {
+    if (journal != null) {
+      journal.append("envoy", event);
+    }
+  }
+
+  /** Writes an executable that runs this stand-in as {@code envoy}, with the test's classpath. */
+  public static Path install(Path dir) throws IOException {
+    return Executables.javaMain(dir.resolve("envoy"), FakeEnvoy.class);
+  }
+}
