@@ -1,0 +1,259 @@
+package io.tether.agent.registry;
+
+import io.tether.registry.model.Endpoint;
+import io.tether.registry.model.Health;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One task's endpoint in the registry, for as long as the task runs: registered under a lease of its
+ * own, the lease kept alive every TTL/3, and the endpoint's health kept as the agent last set it.
+ *
+ * <p>If the lease is found gone (it expired while the host was paused or cut off, an operator revoked
+ * it, etcd lost it) or the endpoint is found missing, a new lease is granted and the endpoint is
+ * registered again with the same address, metadata and the current health: nothing the agent set is
+ * lost. While the registry cannot be reached, keepalives are retried at the next tick; the lease
+ * expires (and the endpoint with it) only if that lasts longer than the TTL, which is the point of a
+ * lease.
+ *
+ * <p>{@link #stop()} deregisters and revokes; it does not mark the endpoint DRAINING first, which is
+ * the caller's job ({@code setHealth(DRAINING)}, drain, then stop). Thread-safe: registry calls are
+ * made one at a time, so a health update and a re-registration never race.
+ */
+public final class Registration implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Registration.class);
+  public static final Duration DEFAULT_TTL = Duration.ofSeconds(10);
+
+  private final RegistryClient client;
+  private final String namespace;
+  private final String service;
+  private final String endpointId;
+  private final Endpoint endpoint;
+  private final long ttlSeconds;
+  private final ScheduledExecutorService executor;
+  private final Object lock = new Object();
+
+  // All guarded by lock.
+  private Health health;
+  private RegistryClient.Lease lease;
+  private boolean registered;
+  private boolean started;
+  private boolean stopped;
+  private int reRegistrations;
+
+  /**
+   * @param endpoint the endpoint to register (its leaseId is ignored; its health, or HEALTHY, is the first one)
+   * @param ttl the lease's TTL, whole seconds between 2 and 3600; the endpoint outlives a dead agent by at most this
+   */
+  public Registration(RegistryClient client, String namespace, String service, String endpointId, Endpoint endpoint,
+      Duration ttl) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.namespace = Objects.requireNonNull(namespace, "namespace");
+    this.service = Objects.requireNonNull(service, "service");
+    this.endpointId = Objects.requireNonNull(endpointId, "endpointId");
+    this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+    this.ttlSeconds = ttl.toSeconds();
+    if (ttlSeconds < 2 || ttlSeconds > 3600) {
+      throw new IllegalArgumentException("lease TTL must be between 2 and 3600 seconds, was " + ttl);
+    }
+    this.health = endpoint.healthOrDefault();
+    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "tether-lease-" + service + "-" + endpointId);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * Grants the lease and registers the endpoint, then keeps the lease alive in the background.
+   *
+   * @throws RegistryCallException when the first registration fails (no lease is left behind)
+   */
+  public Registration start() {
+    synchronized (lock) {
+      if (started || stopped) {
+        throw new IllegalStateException(stopped ? "stopped" : "already started");
+      }
+      started = true;
+      try {
+        register();
+      } catch (RuntimeException e) {
+        releaseQuietly();
+        lease = null;
+        registered = false;
+        stopped = true;
+        executor.shutdownNow();
+        throw e;
+      }
+      // The granted TTL may exceed the one asked for; the one asked for is the tighter bound.
+      long periodMillis = Math.max(500, Math.min(ttlSeconds, lease.ttlSeconds()) * 1000 / 3);
+      executor.scheduleWithFixedDelay(this::tick, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+      log.info("registered {}/{}/{} at {}:{} under lease {} (TTL {} s)", namespace, service, endpointId,
+          endpoint.address(), endpoint.port(), lease.id(), lease.ttlSeconds());
+      return this;
+    }
+  }
+
+  /**
+   * Sets the endpoint's health in the registry, registering it again first if it was found gone.
+   * The health is kept even when the call fails, and applied by the next re-registration.
+   *
+   * @throws RegistryCallException when the registry did not take it
+   */
+  public void setHealth(Health newHealth) {
+    Objects.requireNonNull(newHealth, "health");
+    synchronized (lock) {
+      if (!started || stopped) {
+        throw new IllegalStateException("not registered: " + (stopped ? "stopped" : "not started"));
+      }
+      health = newHealth;
+      if (!registered) {
+        register();
+        return;
+      }
+      try {
+        client.setHealth(namespace, service, endpointId, newHealth);
+      } catch (RegistryCallException e) {
+        if (!e.isNotFound()) {
+          throw e;
+        }
+        // Deleted behind our back, or its lease went with it: register again, with this health.
+        log.warn("endpoint {}/{}/{} is gone; registering it again", namespace, service, endpointId);
+        registered = false;
+        reRegistrations++;
+        register();
+      }
+    }
+  }
+
+  /** The health as the agent last set it. */
+  public Health health() {
+    synchronized (lock) {
+      return health;
+    }
+  }
+
+  /** The lease the endpoint is registered under now, or 0 when there is none. */
+  public long leaseId() {
+    synchronized (lock) {
+      return lease == null ? 0 : lease.id();
+    }
+  }
+
+  /** How many times the endpoint had to be registered again after its lease or itself went missing. */
+  public int reRegistrations() {
+    synchronized (lock) {
+      return reRegistrations;
+    }
+  }
+
+  /**
+   * Stops the keepalives, deregisters the endpoint and revokes the lease. Never throws: when the registry
+   * cannot be reached the endpoint still leaves it, when the lease expires. Idempotent.
+   */
+  public void stop() {
+    synchronized (lock) {
+      if (stopped) {
+        return;
+      }
+      stopped = true;
+    }
+    executor.shutdown(); // a keepalive under way finishes; stopped keeps later ones from running
+    synchronized (lock) {
+      releaseQuietly();
+      registered = false;
+      lease = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private void tick() {
+    try {
+      keepAliveOrRegister();
+    } catch (RuntimeException e) {
+      // A periodic task that throws is never run again: the lease would silently lapse.
+      log.error("keeping {}/{}/{} registered failed unexpectedly", namespace, service, endpointId, e);
+    }
+  }
+
+  private void keepAliveOrRegister() {
+    synchronized (lock) {
+      if (stopped) {
+        return;
+      }
+      if (lease == null || !registered) {
+        tryRegister(); // a previous attempt to register again failed: try again now
+        return;
+      }
+      try {
+        client.keepAlive(lease.id());
+      } catch (LeaseGoneException e) {
+        log.warn("lease {} of {}/{}/{} is gone ({}); registering again under a new lease", e.leaseId(),
+            namespace, service, endpointId, e.getMessage());
+        lease = null;
+        registered = false;
+        reRegistrations++;
+        tryRegister();
+      } catch (RegistryCallException e) {
+        log.warn("keeping {}/{}/{} registered failed, will retry at the next keepalive: {}", namespace, service, endpointId,
+            e.getMessage());
+      }
+    }
+  }
+
+  private void tryRegister() {
+    try {
+      register();
+      log.info("registered {}/{}/{} again under lease {}", namespace, service, endpointId, lease.id());
+    } catch (RegistryCallException e) {
+      log.warn("registering {}/{}/{} again failed, will retry: {}", namespace, service, endpointId, e.getMessage());
+    }
+  }
+
+  /** Registers under the current lease, or a new one; a lease that vanishes in between is replaced once. */
+  private void register() {
+    for (int attempt = 1; ; attempt++) {
+      if (lease == null) {
+        lease = client.grantLease(namespace, ttlSeconds);
+      }
+      try {
+        client.registerEndpoint(namespace, service, endpointId, new Endpoint(endpoint.address(), endpoint.port(),
+            endpoint.zone(), health, endpoint.taskId(), endpoint.host(), endpoint.metadata(), lease.id()));
+        registered = true;
+        return;
+      } catch (LeaseGoneException e) {
+        lease = null;
+        if (attempt == 2) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private void releaseQuietly() {
+    if (registered) {
+      try {
+        client.deregister(namespace, service, endpointId);
+      } catch (RegistryCallException e) {
+        log.warn("could not deregister {}/{}/{} ({}); it leaves when lease {} expires", namespace, service,
+            endpointId, e.getMessage(), lease == null ? "-" : lease.id());
+      }
+    }
+    if (lease != null) {
+      try {
+        client.revoke(lease.id());
+      } catch (RegistryCallException e) {
+        log.warn("could not revoke lease {} ({}); it expires within {} s", lease.id(), e.getMessage(), ttlSeconds);
+      }
+    }
+  }
+}

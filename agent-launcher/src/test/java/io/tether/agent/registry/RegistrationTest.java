@@ -1,0 +1,165 @@
+package io.tether.agent.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tether.registry.model.Endpoint;
+import io.tether.registry.model.Health;
+import io.tether.registry.testing.ApiClient;
+import io.tether.registry.testing.Poll;
+import io.tether.registry.testing.TestEtcd;
+import io.tether.registry.testing.TestRegistry;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** One task's registration against the real registry: lease, keepalive, health, re-registration, stop. */
+class RegistrationTest {
+  private static final Duration TTL = Duration.ofSeconds(2);
+  private static final Duration WAIT = Duration.ofSeconds(15);
+  private static TestRegistry registry;
+  private static ApiClient admin;
+  private static RegistryClient agent;
+
+  private final List<Registration> started = new ArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    registry = new TestRegistry(TestEtcd.shared().clientUrl());
+    admin = registry.admin();
+    admin.put("/v1/namespaces/a", "{}").expect(201);
+    admin.put("/v1/namespaces/a/services/web", "{\"portName\":\"http\",\"appProtocol\":\"http\",\"clientAliases\":"
+        + "[{\"dnsName\":\"web\",\"port\":80}]}").expect(201);
+    agent = new RegistryClient(URI.create(registry.baseUrl()), TestRegistry.AGENT_A);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (registry != null) {
+      registry.close();
+    }
+  }
+
+  @AfterEach
+  void stopRegistrations() {
+    started.forEach(Registration::stop);
+  }
+
+  private Registration register(String id) {
+    Registration r = new Registration(agent, "a", "web", id, new Endpoint("10.0.3.7", 15000, "onprem-a", null,
+        "task-" + id, "host-1", Map.of("app", "web"), null), TTL);
+    started.add(r);
+    return r.start();
+  }
+
+  private static ApiClient.Response endpoint(String id) {
+    return admin.get("/v1/namespaces/a/services/web/endpoints/" + id);
+  }
+
+  @Test
+  void startRegistersUnderALeaseThatKeepalivesHoldPastItsTtl() {
+    Registration registration = register("keep");
+    // A control: an endpoint under a lease of the same TTL that nobody keeps alive.
+    RegistryClient.Lease unkept = agent.grantLease("a", TTL.toSeconds());
+    agent.registerEndpoint("a", "web", "unkept", new Endpoint("10.0.3.9", 15000, null, null, null, null, null,
+        unkept.id()));
+
+    JsonNode stored = endpoint("keep").expect(200).body();
+    assertThat(stored.path("leaseId").asLong()).isEqualTo(registration.leaseId()).isPositive();
+    assertThat(stored.path("health").asText()).isEqualTo("HEALTHY");
+    assertThat(stored.path("address").asText()).isEqualTo("10.0.3.7");
+    assertThat(stored.path("metadata").path("app").asText()).isEqualTo("web");
+
+    long since = System.nanoTime();
+    AtomicInteger absences = new AtomicInteger();
+    Poll.until(WAIT, () -> {
+      if (endpoint("keep").status() != 200) {
+        absences.incrementAndGet();
+      }
+      return endpoint("unkept").status() == 404 && System.nanoTime() - since > TTL.multipliedBy(5).dividedBy(2).toNanos();
+    }, "the unkept endpoint expires and 2.5 TTLs pass");
+
+    assertThat(absences).hasValue(0);
+    assertThat(registration.reRegistrations()).isZero();
+  }
+
+  @Test
+  void stopDeregistersAndRevokesTheLease() {
+    Registration registration = register("stopped");
+    long lease = registration.leaseId();
+
+    registration.stop();
+
+    endpoint("stopped").expect(404);
+    assertThat(admin.post("/v1/leases/" + lease + "/keepalive", null).status()).isEqualTo(404);
+    assertThat(registration.leaseId()).isZero();
+    registration.stop(); // idempotent
+    assertThatThrownBy(() -> registration.setHealth(Health.HEALTHY)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void aLeaseRevokedBehindItsBackIsReplacedAndTheEndpointComesBackWithItsHealth() {
+    Registration registration = register("revoked");
+    registration.setHealth(Health.DRAINING);
+    long first = registration.leaseId();
+
+    admin.delete("/v1/leases/" + first).expect(204);
+    endpoint("revoked").expect(404);
+
+    Poll.until(WAIT, () -> endpoint("revoked").status() == 200, "the endpoint is registered again");
+    JsonNode stored = endpoint("revoked").expect(200).body();
+    assertThat(stored.path("leaseId").asLong()).isNotEqualTo(first).isEqualTo(registration.leaseId());
+    assertThat(stored.path("health").asText()).isEqualTo("DRAINING");
+    assertThat(stored.path("metadata").path("app").asText()).isEqualTo("web");
+    assertThat(registration.reRegistrations()).isEqualTo(1);
+    assertThat(admin.post("/v1/leases/" + registration.leaseId() + "/keepalive", null).status()).isEqualTo(200);
+  }
+
+  @Test
+  void healthUpdatesReachTheRegistryUnderTheSameLease() {
+    Registration registration = register("health");
+    long lease = registration.leaseId();
+
+    registration.setHealth(Health.UNHEALTHY);
+    assertThat(endpoint("health").expect(200).body().path("health").asText()).isEqualTo("UNHEALTHY");
+    registration.setHealth(Health.HEALTHY);
+    assertThat(endpoint("health").expect(200).body().path("health").asText()).isEqualTo("HEALTHY");
+
+    assertThat(endpoint("health").body().path("leaseId").asLong()).isEqualTo(lease);
+    assertThat(registration.health()).isEqualTo(Health.HEALTHY);
+  }
+
+  @Test
+  void anEndpointDeletedBehindItsBackIsRegisteredAgainByTheNextHealthUpdate() {
+    Registration registration = register("deleted");
+    admin.delete("/v1/namespaces/a/services/web/endpoints/deleted").expect(204);
+
+    registration.setHealth(Health.DRAINING);
+
+    JsonNode stored = endpoint("deleted").expect(200).body();
+    assertThat(stored.path("health").asText()).isEqualTo("DRAINING");
+    assertThat(stored.path("leaseId").asLong()).isEqualTo(registration.leaseId());
+    assertThat(registration.reRegistrations()).isEqualTo(1);
+  }
+
+  @Test
+  void startFailsWithTheRegistrysReasonWhenTheServiceDoesNotExist() {
+    Registration registration = new Registration(agent, "a", "no-such-service", "t1",
+        new Endpoint("10.0.3.7", 15000, null, null, null, null, null, null), TTL);
+    started.add(registration);
+
+    assertThatThrownBy(registration::start).isInstanceOfSatisfying(RegistryCallException.class, e -> {
+      assertThat(e.status()).isEqualTo(404);
+      assertThat(e.getMessage()).contains("no-such-service");
+    });
+    assertThat(registration.leaseId()).as("the lease granted for it was revoked").isZero();
+  }
+}
