@@ -1,13 +1,167 @@
 package io.tether.agent.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.tether.agent.AgentTask;
+import io.tether.agent.TaskSettings;
+import io.tether.agent.registry.RegistryClient;
+import io.tether.registry.json.Json;
+import io.tether.registry.model.ServiceSpec;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** {@code tether agent run}: runs one task with its sidecar. */
+/**
+ * {@code tether agent run [options] -- APP COMMAND…}: runs one task beside an Envoy sidecar (or, with
+ * {@code --proxyless}, beside nothing but the registration). Every option may also come from a JSON
+ * or YAML file ({@code --config}) with the same names without dashes; flags win.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run a task beside an Envoy sidecar.")
 public final class RunCommand implements Callable<Integer> {
+  @Option(names = "--config", description = "JSON or YAML file with these options (keys without dashes)")
+  Path config;
+
+  @Option(names = "--control-plane", description = "Tether REST API, e.g. http://10.0.0.5:8700")
+  URI controlPlane;
+
+  @Option(names = "--xds", description = "xDS server host:port (default: the control plane's host, port 18000)")
+  String xds;
+
+  @Option(names = "--token-file", description = "File holding the agent token of the namespace")
+  Path tokenFile;
+
+  @Option(names = "--namespace") String namespace;
+
+  @Option(names = "--service", description = "The discovery name this task serves (omit for a client-only task)")
+  String service;
+
+  @Option(names = "--app-port", description = "The port the app listens on") Integer appPort;
+
+  @Option(names = "--ingress-port", description = "Envoy's ingress port (default: the service's ingressPortOverride, else 15000)")
+  Integer ingressPort;
+
+  @Option(names = "--address", description = "Where other hosts reach this task (default: this host's address)")
+  String address;
+
+  @Option(names = "--zone") String zone;
+
+  @Option(names = "--task-id", description = "Unique per task (default: random)") String taskId;
+
+  @Option(names = "--health-check", description = "http:/path, tcp, grpc or none (default: the service's healthCheck policy)")
+  String healthCheck;
+
+  @Option(names = "--envoy-bin") Path envoyBin;
+
+  @Option(names = "--admin-port", description = "Envoy admin port on 127.0.0.1 (default 9901)") Integer adminPort;
+
+  @Option(names = "--drain-time", description = "Seconds Envoy drains before the app is stopped (default 5)")
+  Integer drainSeconds;
+
+  @Option(names = "--stop-grace", description = "Seconds between SIGTERM and SIGKILL for the app (default 10)")
+  Integer stopGraceSeconds;
+
+  @Option(names = "--hosts-file", description = "Where client aliases go (default /etc/hosts; 'none' to skip)")
+  String hostsFile;
+
+  @Option(names = "--proxyless", description = "No Envoy: the app speaks xDS itself (GRPC_XDS_BOOTSTRAP is set for it)")
+  Boolean proxyless;
+
+  @Option(names = "--lease-ttl", description = "Seconds the endpoint outlives a silent agent (default 10)")
+  Integer leaseTtl;
+
+  @Option(names = "--work-dir", description = "Where bootstraps and Envoy's log go (default /tmp/tether-agent-TASK)")
+  Path workDir;
+
+  @Parameters(paramLabel = "APP", description = "The app's command, after --")
+  List<String> app;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
   @Override
-  public Integer call() {
-    throw new UnsupportedOperationException("not yet");
+  public Integer call() throws Exception {
+    TaskSettings settings = settings();
+    AgentTask task = new AgentTask(settings);
+    task.handleSignals();
+    return task.run();
+  }
+
+  private TaskSettings settings() throws IOException {
+    JsonNode file = config == null ? Json.MAPPER.createObjectNode() : new YAMLMapper().readTree(config.toFile());
+    URI cp = controlPlane != null ? controlPlane : uri(file, "controlPlane");
+    String ns = first(namespace, text(file, "namespace"));
+    String token = tokenFile != null ? Files.readString(tokenFile).trim()
+        : file.hasNonNull("tokenFile") ? Files.readString(Path.of(file.get("tokenFile").asText())).trim() : null;
+    List<String> command = app != null ? app : file.has("app") ? List.of(Json.MAPPER.convertValue(file.get("app"), String[].class)) : null;
+    require(cp != null, "--control-plane is required");
+    require(ns != null, "--namespace is required");
+    require(token != null, "--token-file is required");
+    require(command != null && !command.isEmpty(), "the app's command is required after --");
+    String svc = first(service, text(file, "service"));
+    Integer port = appPort != null ? appPort : file.hasNonNull("appPort") ? file.get("appPort").asInt() : null;
+    require(svc == null || port != null, "--app-port is required with --service");
+    ServiceSpec serviceSpec = svc == null ? null : new RegistryClient(cp, token).service(ns, svc, true);
+    String xdsTarget = first(xds, text(file, "xds"));
+    String xdsHost = xdsTarget != null ? xdsTarget.substring(0, xdsTarget.lastIndexOf(':')) : cp.getHost();
+    int xdsPort = xdsTarget != null ? Integer.parseInt(xdsTarget.substring(xdsTarget.lastIndexOf(':') + 1)) : 18000;
+    String task = first(taskId, text(file, "taskId"));
+    task = task != null ? task : UUID.randomUUID().toString().substring(0, 8);
+    boolean noProxy = proxyless != null ? proxyless : file.path("proxyless").asBoolean(false);
+    String hosts = first(hostsFile, text(file, "hostsFile"));
+    return new TaskSettings(cp, xdsHost, xdsPort, token, ns, svc, port,
+        intOr(ingressPort, file, "ingressPort", serviceSpec == null || serviceSpec.ingressPortOverride() == null
+            ? 15000 : serviceSpec.ingressPortOverride()),
+        first(address, first(text(file, "address"), InetAddress.getLocalHost().getHostAddress())),
+        first(zone, text(file, "zone")), task, InetAddress.getLocalHost().getHostName(),
+        first(healthCheck, first(text(file, "healthCheck"), defaultHealthCheck(serviceSpec))),
+        envoyBin != null ? envoyBin : file.hasNonNull("envoyBin") ? Path.of(file.get("envoyBin").asText()) : null,
+        intOr(adminPort, file, "adminPort", 9901),
+        Duration.ofSeconds(intOr(drainSeconds, file, "drainTime", 5)),
+        Duration.ofSeconds(intOr(stopGraceSeconds, file, "stopGrace", 10)),
+        "none".equals(hosts) ? null : Path.of(hosts != null ? hosts : "/etc/hosts"),
+        noProxy, intOr(leaseTtl, file, "leaseTtl", 10),
+        workDir != null ? workDir : Path.of(first(text(file, "workDir"), "/tmp/tether-agent-" + task)),
+        command);
+  }
+
+  /** The service's health check policy as the {@code --health-check} syntax. */
+  private static String defaultHealthCheck(ServiceSpec spec) {
+    if (spec == null || spec.healthCheck() == null) {
+      return "none";
+    }
+    String protocol = spec.healthCheck().protocol() == null ? "tcp" : spec.healthCheck().protocol();
+    return protocol.equals("http") ? "http:" + spec.healthCheck().path() : protocol;
+  }
+
+  private void require(boolean ok, String message) {
+    if (!ok) {
+      throw new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+  }
+
+  private static URI uri(JsonNode file, String key) {
+    return file.hasNonNull(key) ? URI.create(file.get(key).asText()) : null;
+  }
+
+  private static String text(JsonNode file, String key) {
+    return file.hasNonNull(key) ? file.get(key).asText() : null;
+  }
+
+  private static int intOr(Integer flag, JsonNode file, String key, int fallback) {
+    return flag != null ? flag : file.hasNonNull(key) ? file.get(key).asInt() : fallback;
+  }
+
+  private static String first(String a, String b) {
+    return a != null ? a : b;
   }
 }

@@ -25,7 +25,7 @@ public final class FakeEnvoy {
     Path bootstrap = Path.of(args[List.of(args).indexOf("-c") + 1]);
     JsonNode config = Json.MAPPER.readTree(Files.readAllBytes(bootstrap));
     int adminPort = config.at("/admin/address/socket_address/port_value").asInt();
-    log(journal, "start " + String.join(" ", args));
+    log(journal, "start pid " + ProcessHandle.current().pid() + " " + String.join(" ", args));
 
     CountDownLatch quit = new CountDownLatch(1);
     HttpServer admin = HttpServer.create(new InetSocketAddress("127.0.0.1", adminPort), 0);

@@ -1,0 +1,224 @@
+package io.tether.agent;
+
+import io.tether.agent.bootstrap.BootstrapSpec;
+import io.tether.agent.bootstrap.EnvoyBootstrap;
+import io.tether.agent.bootstrap.GrpcBootstrap;
+import io.tether.agent.bootstrap.ServedPort;
+import io.tether.agent.envoy.EnvoyBinary;
+import io.tether.agent.envoy.EnvoySupervisor;
+import io.tether.agent.health.HealthCheck;
+import io.tether.agent.health.HealthMonitor;
+import io.tether.agent.hosts.HostsFile;
+import io.tether.agent.process.ChildProcesses;
+import io.tether.agent.registry.Registration;
+import io.tether.agent.registry.RegistryClient;
+import io.tether.registry.model.Endpoint;
+import io.tether.registry.model.Health;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One task's life beside its sidecar: Envoy up and ready, aliases in the hosts file, the app started and
+ * healthy, its endpoint registered HEALTHY under a kept-alive lease and following the app's health;
+ * then, on SIGTERM/SIGINT: DRAINING, Envoy drains, the drain time passes, the app is stopped (SIGTERM,
+ * then SIGKILL after the grace), the endpoint is deregistered, Envoy quits, the hosts block goes, and
+ * the agent exits with the app's status. A crashed app or an Envoy that cannot be kept up ends the task
+ * the same way, minus the draining.
+ */
+public final class AgentTask {
+  private static final Logger log = LoggerFactory.getLogger(AgentTask.class);
+
+  /** What ends a task's run. */
+  enum Ending { SIGNAL, APP_EXITED, ENVOY_GAVE_UP }
+
+  private final TaskSettings settings;
+  private final ChildProcesses children = new ChildProcesses();
+  private final RegistryClient registry;
+  private final LinkedBlockingQueue<Ending> endings = new LinkedBlockingQueue<>();
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "tether-agent-task");
+    t.setDaemon(true);
+    return t;
+  });
+  private EnvoySupervisor envoy;
+  private HostsFile hosts;
+  private Process app;
+  private HealthMonitor health;
+  private Registration registration;
+
+  public AgentTask(TaskSettings settings) {
+    this.settings = settings;
+    this.registry = new RegistryClient(settings.controlPlane(), settings.token());
+  }
+
+  /** Signals (SIGTERM, SIGINT) end the task gracefully. */
+  public void handleSignals() {
+    for (String name : List.of("TERM", "INT")) {
+      sun.misc.Signal.handle(new sun.misc.Signal(name), s -> {
+        log.info("SIG{} received: draining", name);
+        endings.add(Ending.SIGNAL);
+      });
+    }
+  }
+
+  /** Runs the task to its end; returns the exit status the agent should exit with. */
+  public int run() throws Exception {
+    Files.createDirectories(settings.workDir());
+    try {
+      Map<String, String> appEnvironment = startProxy();
+      publishAliases();
+      app = children.start(new ChildProcesses.Spec(settings.appCommand(), appEnvironment, null));
+      app.onExit().thenRun(() -> endings.add(Ending.APP_EXITED));
+      log.info("app started (pid {}): {}", app.pid(), String.join(" ", settings.appCommand()));
+      register();
+      Ending ending = endings.take();
+      log.info("task ending: {}", ending);
+      return finish(ending);
+    } finally {
+      cleanUp();
+    }
+  }
+
+  private Map<String, String> startProxy() throws Exception {
+    BootstrapSpec spec = new BootstrapSpec(settings.nodeId(), settings.service() != null ? settings.service() : settings.namespace(),
+        settings.namespace(),
+        settings.service() != null && !settings.proxyless()
+            ? List.of(new ServedPort(settings.service(), settings.ingressPort(), settings.appPort())) : List.of(),
+        settings.xdsHost(), settings.xdsPort(), settings.token(), settings.adminPort(), null);
+    Map<String, String> environment = new HashMap<>();
+    environment.put("TETHER_NAMESPACE", settings.namespace());
+    if (settings.proxyless()) {
+      Path bootstrap = writeSecret("grpc-bootstrap.json", GrpcBootstrap.json(spec));
+      environment.put("GRPC_XDS_BOOTSTRAP", bootstrap.toString());
+      return environment;
+    }
+    Path bootstrap = writeSecret("envoy-bootstrap.json", EnvoyBootstrap.json(EnvoyBootstrap.render(spec)));
+    envoy = new EnvoySupervisor(new EnvoySupervisor.Settings(EnvoyBinary.locate(settings.envoyBin()), bootstrap,
+        settings.adminPort(), settings.drainTime(), Duration.ofSeconds(60), 5, Duration.ofSeconds(1),
+        Duration.ofSeconds(30), Duration.ofMinutes(2), settings.workDir().resolve("envoy.log")),
+        children, new EnvoySupervisor.Listener() {
+          @Override
+          public void onRestarted(int attempt, int exitCode) {
+            log.warn("envoy restarted (attempt {}) after exiting with {}", attempt, exitCode);
+          }
+
+          @Override
+          public void onGaveUp(int exitCode) {
+            endings.add(Ending.ENVOY_GAVE_UP);
+          }
+        });
+    envoy.start();
+    log.info("envoy ready (admin on 127.0.0.1:{})", settings.adminPort());
+    return environment;
+  }
+
+  /** Writes the namespace's aliases to the hosts file now and every 10 s (aliases change with services). */
+  private void publishAliases() {
+    if (settings.proxyless() || settings.hostsFile() == null) {
+      return;
+    }
+    hosts = new HostsFile(settings.hostsFile());
+    Runnable refresh = () -> {
+      try {
+        hosts.write(registry.aliases(settings.namespace()));
+      } catch (RuntimeException | IOException e) {
+        log.warn("could not refresh client aliases: {}", e.getMessage());
+      }
+    };
+    refresh.run();
+    timer.scheduleWithFixedDelay(refresh, 10, 10, TimeUnit.SECONDS);
+  }
+
+  /** Waits for the app to be healthy, registers it HEALTHY, and keeps its endpoint's health current. */
+  private void register() throws Exception {
+    if (settings.service() == null) {
+      return;
+    }
+    health = new HealthMonitor(HealthCheck.parse(settings.healthCheck(), settings.appPort()), (from, to, reason) -> {
+      if (registration == null || to == HealthMonitor.Status.UNKNOWN) {
+        return; // before registration the endpoint does not exist yet
+      }
+      try {
+        registration.setHealth(to == HealthMonitor.Status.HEALTHY ? Health.HEALTHY : Health.UNHEALTHY);
+        log.info("app {} ({}): endpoint now {}", to, reason, registration.health());
+      } catch (RuntimeException e) {
+        log.warn("could not report the app's health ({}): {}", to, e.getMessage());
+      }
+    }).start();
+    if (!health.awaitHealthy(Duration.ofMinutes(5))) {
+      throw new IllegalStateException("the app never became healthy: " + health.lastFailure());
+    }
+    Endpoint endpoint = new Endpoint(settings.address(), settings.registeredPort(), settings.zone(), Health.HEALTHY,
+        settings.taskId(), settings.host(), Map.of(), null);
+    registration = new Registration(registry, settings.namespace(), settings.service(), settings.taskId(), endpoint,
+        Duration.ofSeconds(settings.leaseTtlSeconds())).start();
+    log.info("registered {}:{} as {} of {}/{}", settings.address(), settings.registeredPort(), settings.taskId(),
+        settings.namespace(), settings.service());
+  }
+
+  private int finish(Ending ending) throws InterruptedException {
+    if (ending == Ending.SIGNAL && registration != null) {
+      try {
+        registration.setHealth(Health.DRAINING);
+      } catch (RuntimeException e) {
+        log.warn("could not mark the endpoint DRAINING: {}", e.getMessage());
+      }
+    }
+    if (ending == Ending.SIGNAL && envoy != null) {
+      envoy.drain();
+      Thread.sleep(settings.drainTime().toMillis()); // let callers' Envoys and open requests move away
+    }
+    int status = stopApp();
+    if (registration != null) {
+      registration.stop();
+    }
+    if (envoy != null) {
+      envoy.stop(settings.stopGrace());
+    }
+    return ending == Ending.ENVOY_GAVE_UP ? Math.max(status, 1) : status;
+  }
+
+  private int stopApp() throws InterruptedException {
+    if (app.isAlive()) {
+      app.destroy();
+      if (!app.waitFor(settings.stopGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("app did not stop within {} s of SIGTERM: SIGKILL", settings.stopGrace().toSeconds());
+        app.destroyForcibly();
+      }
+    }
+    return app.waitFor();
+  }
+
+  private void cleanUp() {
+    timer.shutdownNow();
+    if (health != null) {
+      health.close();
+    }
+    if (hosts != null) {
+      try {
+        hosts.remove();
+      } catch (IOException e) {
+        log.warn("could not remove the client aliases from {}: {}", settings.hostsFile(), e.getMessage());
+      }
+    }
+  }
+
+  private Path writeSecret(String name, String content) throws IOException {
+    Path file = settings.workDir().resolve(name);
+    Files.writeString(file, content);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    return file;
+  }
+}
