@@ -1,5 +1,6 @@
 package io.tether.agent.bootstrap;
 
+import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Duration;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.ListValue;
@@ -30,14 +31,17 @@ import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
 import com.google.common.net.InetAddresses;
+import java.util.List;
 
 /**
  * The Envoy bootstrap of a Tether sidecar: the node (id, cluster, Tether metadata), delta ADS to the
  * control plane with the agent token and TCP keepalive, LDS and CDS from ADS, and the admin interface
- * on 127.0.0.1 (readiness, draining and stats). Pure: equal specs give equal bootstraps.
+ * on 127.0.0.1 (readiness, draining and stats); for each served app that Envoy cannot reach on its own
+ * loopback, an {@link AppForwarder}. Pure: equal specs give equal bootstraps.
  */
 public final class EnvoyBootstrap {
   private EnvoyBootstrap() {}
@@ -60,26 +64,46 @@ public final class EnvoyBootstrap {
                     .addInitialMetadata(HeaderValue.newBuilder().setKey("authorization").setValue("Bearer " + spec.token()))))
             .setLdsConfig(ads)
             .setCdsConfig(ads))
-        .setStaticResources(Bootstrap.StaticResources.newBuilder().addClusters(xdsCluster(spec)))
+        .setStaticResources(staticResources(spec))
         .setAdmin(Admin.newBuilder().setAddress(socket("127.0.0.1", spec.adminPort())))
         .build();
   }
 
   /** The bootstrap as Envoy reads it (JSON is YAML), with proto field names. */
   public static String json(Bootstrap bootstrap) {
+    return print(JsonFormat.printer(), bootstrap);
+  }
+
+  /** {@link #json} on one line, for carrying the bootstrap in an environment variable. */
+  public static String compactJson(Bootstrap bootstrap) {
+    return print(JsonFormat.printer().omittingInsignificantWhitespace(), bootstrap);
+  }
+
+  private static String print(JsonFormat.Printer printer, Bootstrap bootstrap) {
     try {
-      return JsonFormat.printer().preservingProtoFieldNames().usingTypeRegistry(typeRegistry()).print(bootstrap);
+      return printer.preservingProtoFieldNames().usingTypeRegistry(typeRegistry()).print(bootstrap);
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("cannot print the bootstrap", e);
     }
   }
 
   /** The message types packed into the bootstrap's Any fields. */
+  public static final List<Descriptor> PACKED_TYPES = List.of(
+      HttpProtocolOptions.getDescriptor(), UpstreamTlsContext.getDescriptor(), TcpProxy.getDescriptor());
+
+  /** {@link #PACKED_TYPES}, for printing and parsing the bootstrap as JSON. */
   public static JsonFormat.TypeRegistry typeRegistry() {
-    return JsonFormat.TypeRegistry.newBuilder()
-        .add(HttpProtocolOptions.getDescriptor())
-        .add(UpstreamTlsContext.getDescriptor())
-        .build();
+    return JsonFormat.TypeRegistry.newBuilder().add(PACKED_TYPES).build();
+  }
+
+  private static Bootstrap.StaticResources staticResources(BootstrapSpec spec) {
+    Bootstrap.StaticResources.Builder resources = Bootstrap.StaticResources.newBuilder().addClusters(xdsCluster(spec));
+    for (ServedPort served : spec.served()) {
+      if (!served.appOnLoopback()) {
+        resources.addListeners(AppForwarder.listener(served)).addClusters(AppForwarder.cluster(served));
+      }
+    }
+    return resources.build();
   }
 
   private static Node node(BootstrapSpec spec) {
@@ -128,7 +152,7 @@ public final class EnvoyBootstrap {
     return cluster.build();
   }
 
-  private static Address socket(String host, int port) {
+  static Address socket(String host, int port) {
     return Address.newBuilder().setSocketAddress(SocketAddress.newBuilder().setAddress(host).setPortValue(port)).build();
   }
 }

@@ -24,7 +24,10 @@ public final class GrpcBootstrap {
     Map<String, Object> node = new LinkedHashMap<>();
     node.put("id", spec.nodeId());
     node.put("cluster", spec.cluster());
-    node.put("metadata", Map.of("namespace", spec.namespace(), "mode", "client-only"));
+    Map<String, Object> metadata = new LinkedHashMap<>(); // ordered: equal specs print equal bootstraps
+    metadata.put("namespace", spec.namespace());
+    metadata.put("mode", "client-only");
+    node.put("metadata", metadata);
     Map<String, Object> bootstrap = new LinkedHashMap<>();
     bootstrap.put("xds_servers", List.of(server));
     bootstrap.put("node", node);

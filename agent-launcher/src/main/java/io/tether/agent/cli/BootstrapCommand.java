@@ -1,13 +1,249 @@
 package io.tether.agent.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.tether.agent.bootstrap.BootstrapSpec;
+import io.tether.agent.bootstrap.EnvoyBootstrap;
+import io.tether.agent.bootstrap.GrpcBootstrap;
+import io.tether.agent.bootstrap.ServedPort;
+import io.tether.registry.json.Json;
+import io.tether.registry.model.Names;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** {@code tether agent bootstrap}: prints the Envoy (or grpc-java) bootstrap for a task. */
-@Command(name = "bootstrap", mixinStandardHelpOptions = true, description = "Print the sidecar bootstrap.")
+/**
+ * {@code tether agent bootstrap}: prints the Envoy (or grpc-java) bootstrap for a task. Every mistake
+ * in the options is a usage error (exit code 2) naming the option; nothing is printed on stdout then.
+ */
+@Command(name = "bootstrap", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Print the bootstrap of a task's Envoy sidecar, or with --proxyless of a grpc-java app.",
+        "Example: tether agent bootstrap --namespace prod --service payments:15000:8080 --xds tether.internal:18000 "
+            + "--token-file agent.token"})
 public final class BootstrapCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--namespace", required = true, paramLabel = "NS", description = "The task's Tether namespace.")
+  String namespace;
+
+  @Option(names = "--service", paramLabel = "NAME:INGRESS_PORT:[APP_HOST:]APP_PORT",
+      description = {"A service the task serves (repeatable): callers reach it on INGRESS_PORT, Envoy forwards to "
+          + "the app on APP_PORT. APP_HOST, when the app is not on Envoy's loopback (e.g. another container), "
+          + "adds a forwarder from 127.0.0.1:APP_PORT to it."})
+  List<String> services = new ArrayList<>();
+
+  @Option(names = "--cluster", paramLabel = "NAME",
+      description = "node.cluster (default: the first --service's NAME; required without --service: the task family).")
+  String cluster;
+
+  @Option(names = "--node-id", paramLabel = "ID",
+      description = "node.id, unique per task (default: the cluster and a random suffix).")
+  String nodeId;
+
+  @Option(names = "--xds", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:18000",
+      description = "The control plane's xDS address (default: ${DEFAULT-VALUE}).")
+  String xds;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  TokenSource token;
+
+  static final class TokenSource {
+    @Option(names = "--token-file", paramLabel = "FILE", required = true, description = "File holding the agent token.")
+    Path file;
+
+    @Option(names = "--token", paramLabel = "TOKEN", required = true,
+        description = "The agent token (visible to other users in the process list; prefer --token-file).")
+    String value;
+  }
+
+  @Option(names = "--admin-port", paramLabel = "PORT", defaultValue = "9901",
+      description = "Envoy's admin port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+  int adminPort;
+
+  @Option(names = "--xds-ca", paramLabel = "FILE",
+      description = "Speak TLS to xDS, verified against this CA file (a path where Envoy runs).")
+  String xdsCa;
+
+  @Option(names = "--proxyless", description = "Print the grpc-java xDS bootstrap (GRPC_XDS_BOOTSTRAP) instead.")
+  boolean proxyless;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "json",
+      description = "json or yaml (default: ${DEFAULT-VALUE}).")
+  Format output;
+
+  enum Format { json, yaml }
+
   @Override
   public Integer call() {
-    throw new UnsupportedOperationException("not yet");
+    String text;
+    try {
+      text = render();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    spec.commandLine().getOut().print(text);
+    spec.commandLine().getOut().flush();
+    return 0;
+  }
+
+  private String render() {
+    if (!Names.isLabel(namespace)) {
+      throw new IllegalArgumentException("--namespace '" + namespace + "' is not a DNS label (lower-case letters, "
+          + "digits and '-', at most 63)");
+    }
+    Args.HostPort xdsAddress = Args.hostPort("--xds", xds);
+    Args.port("--admin-port", adminPort);
+    List<ServedPort> served = served();
+    if (proxyless && !served.isEmpty()) {
+      throw new IllegalArgumentException("--service is for sidecars: a proxyless grpc-java app only calls services");
+    }
+    if (proxyless && xdsCa != null) {
+      throw new IllegalArgumentException("--xds-ca is not available with --proxyless: the tether-bearer channel "
+          + "credentials of grpc-java's bootstrap are plaintext");
+    }
+    if (proxyless && output == Format.yaml) {
+      throw new IllegalArgumentException("-o yaml is not available with --proxyless: grpc-java reads a JSON bootstrap");
+    }
+    String nodeCluster = cluster != null ? cluster : served.isEmpty() ? null : served.get(0).discoveryName();
+    if (nodeCluster == null || nodeCluster.isBlank()) {
+      throw new IllegalArgumentException("--cluster is required without --service: a client-only task's "
+          + "node.cluster is its task family");
+    }
+    String id = nodeId != null ? nodeId : nodeCluster + "-" + randomSuffix();
+    if (id.isBlank()) {
+      throw new IllegalArgumentException("--node-id is empty");
+    }
+    BootstrapSpec bootstrap = new BootstrapSpec(id, nodeCluster, namespace, served, xdsAddress.host(),
+        xdsAddress.port(), token(), adminPort, xdsCa);
+    if (proxyless) {
+      return pretty(GrpcBootstrap.render(bootstrap));
+    }
+    String json = EnvoyBootstrap.json(EnvoyBootstrap.render(bootstrap)) + "\n";
+    return output == Format.yaml ? yaml(json) : json;
+  }
+
+  /**
+   * The --service values. Envoy and the apps beside it share one network namespace, so every port in it
+   * is held once: Envoy's admin port, each ingress port (Envoy's), each app port (the app's, or the
+   * forwarder's for an app on APP_HOST). Two services may name the same app port on the loopback (one app
+   * under two names), never the same forwarder.
+   */
+  private List<ServedPort> served() {
+    List<ServedPort> out = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    Map<Integer, String> holders = new HashMap<>();
+    holders.put(adminPort, "Envoy's --admin-port");
+    for (String arg : services) {
+      String[] p = arg.split(":", -1);
+      if (p.length != 3 && p.length != 4) {
+        throw new IllegalArgumentException("--service '" + arg + "' must be NAME:INGRESS_PORT:APP_PORT "
+            + "(e.g. payments:15000:8080) or NAME:INGRESS_PORT:APP_HOST:APP_PORT");
+      }
+      String what = "--service " + arg + ": ";
+      if (!Names.isLabel(p[0])) {
+        throw new IllegalArgumentException(what + "NAME '" + p[0] + "' is not a DNS label (lower-case letters, "
+            + "digits and '-', at most 63)");
+      }
+      int ingress = Args.port(what + "INGRESS_PORT", p[1]);
+      int app = Args.port(what + "APP_PORT", p[p.length - 1]);
+      if (p.length == 4 && (p[2].isEmpty() || p[2].chars().anyMatch(c -> c <= ' ' || c == '/'))) {
+        throw new IllegalArgumentException(what + "APP_HOST '" + p[2] + "' is not a host name or IP address");
+      }
+      ServedPort s = p.length == 3 ? new ServedPort(p[0], ingress, app) : new ServedPort(p[0], ingress, app, p[2]);
+      if (!names.add(s.discoveryName())) {
+        throw new IllegalArgumentException(what + "service '" + s.discoveryName() + "' is given twice");
+      }
+      if (ingress == app) {
+        throw new IllegalArgumentException(what + "INGRESS_PORT and APP_PORT are both " + ingress + ": Envoy and "
+            + "the app beside it cannot listen on the same port");
+      }
+      String holder = holders.putIfAbsent(ingress, "service " + s.discoveryName() + "'s INGRESS_PORT");
+      if (holder != null) {
+        throw new IllegalArgumentException(what + "INGRESS_PORT " + ingress + " is already " + holder);
+      }
+      String appHolder = s.appOnLoopback() ? "the app port of service " : "the forwarder of service ";
+      holder = holders.putIfAbsent(app, appHolder + s.discoveryName());
+      if (holder != null && !(s.appOnLoopback() && holder.startsWith("the app port"))) {
+        throw new IllegalArgumentException(what + "APP_PORT " + app + " is already " + holder
+            + (s.appOnLoopback() ? "" : " (an app on APP_HOST is forwarded from 127.0.0.1:APP_PORT)"));
+      }
+      out.add(s);
+    }
+    return out;
+  }
+
+  private String token() {
+    String t;
+    if (token.file != null) {
+      try {
+        t = Files.readString(token.file, StandardCharsets.UTF_8).strip();
+      } catch (IOException e) {
+        throw new IllegalArgumentException("--token-file " + token.file + " cannot be read: "
+            + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()));
+      }
+      if (t.isEmpty()) {
+        throw new IllegalArgumentException("--token-file " + token.file + " is empty");
+      }
+    } else {
+      t = token.value.strip();
+      if (t.isEmpty()) {
+        throw new IllegalArgumentException("--token is empty");
+      }
+    }
+    if (t.chars().anyMatch(c -> c < ' ' || c > '~')) {
+      throw new IllegalArgumentException((token.file != null ? "--token-file " + token.file : "--token")
+          + ": the token has a control or non-ASCII character, which an HTTP header cannot carry");
+    }
+    return t;
+  }
+
+  private static String randomSuffix() {
+    byte[] bytes = new byte[4];
+    new SecureRandom().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  /** As the operator CLI prints JSON. */
+  private static String pretty(Object value) {
+    try {
+      return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot print the bootstrap", e);
+    }
+  }
+
+  private static String yaml(String json) {
+    try {
+      ObjectMapper yaml = new YAMLMapper(YAMLFactory.builder()
+          .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+          .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+          .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+          .build());
+      return yaml.writeValueAsString(new ObjectMapper().readTree(json));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot convert the bootstrap to YAML", e);
+    }
   }
 }
