@@ -106,8 +106,8 @@ public final class AgentTask {
     }
     Path bootstrap = writeSecret("envoy-bootstrap.json", EnvoyBootstrap.json(EnvoyBootstrap.render(spec)));
     envoy = new EnvoySupervisor(new EnvoySupervisor.Settings(EnvoyBinary.locate(settings.envoyBin()), bootstrap,
-        settings.adminPort(), settings.drainTime(), Duration.ofSeconds(60), 5, Duration.ofSeconds(1),
-        Duration.ofSeconds(30), Duration.ofMinutes(2), settings.workDir().resolve("envoy.log")),
+        settings.adminPort(), settings.drainTime(), Duration.ofSeconds(60), settings.envoyRestarts(),
+        settings.envoyBackoff(), Duration.ofSeconds(30), Duration.ofMinutes(2), settings.workDir().resolve("envoy.log")),
         children, new EnvoySupervisor.Listener() {
           @Override
           public void onRestarted(int attempt, int exitCode) {
@@ -146,7 +146,11 @@ public final class AgentTask {
     if (settings.service() == null) {
       return;
     }
-    health = new HealthMonitor(HealthCheck.parse(settings.healthCheck(), settings.appPort()), (from, to, reason) -> {
+    TaskSettings.HealthTiming timing = settings.healthTiming();
+    HealthCheck check = HealthCheck.parse(settings.healthCheck(), settings.appPort())
+        .withTiming(timing.interval(), timing.timeout())
+        .withThresholds(timing.healthyThreshold(), timing.unhealthyThreshold());
+    health = new HealthMonitor(check, (from, to, reason) -> {
       if (registration == null || to == HealthMonitor.Status.UNKNOWN) {
         return; // before registration the endpoint does not exist yet
       }
@@ -176,9 +180,13 @@ public final class AgentTask {
         log.warn("could not mark the endpoint DRAINING: {}", e.getMessage());
       }
     }
-    if (ending == Ending.SIGNAL && envoy != null) {
-      envoy.drain();
-      Thread.sleep(settings.drainTime().toMillis()); // let callers' Envoys and open requests move away
+    if (ending == Ending.SIGNAL) {
+      if (envoy != null) {
+        envoy.drain();
+      }
+      // Callers (Envoys or proxyless clients) learn of DRAINING over xDS and open requests finish:
+      // only then does the app stop.
+      Thread.sleep(settings.drainTime().toMillis());
     }
     int status = stopApp();
     if (registration != null) {

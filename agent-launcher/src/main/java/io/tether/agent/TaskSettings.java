@@ -15,8 +15,14 @@ import java.util.List;
 public record TaskSettings(
     URI controlPlane, String xdsHost, int xdsPort, String token, String namespace,
     String service, Integer appPort, int ingressPort, String address, String zone, String taskId, String host,
-    String healthCheck, Path envoyBin, int adminPort, Duration drainTime, Duration stopGrace,
+    String healthCheck, HealthTiming healthTiming, Path envoyBin, int adminPort, Duration drainTime,
+    Duration stopGrace, int envoyRestarts, Duration envoyBackoff,
     Path hostsFile, boolean proxyless, int leaseTtlSeconds, Path workDir, List<String> appCommand) {
+
+  /** How often and how strictly the app is checked: the service's healthCheck policy. */
+  public record HealthTiming(Duration interval, Duration timeout, int healthyThreshold, int unhealthyThreshold) {
+    public static final HealthTiming DEFAULT = new HealthTiming(Duration.ofSeconds(5), Duration.ofSeconds(2), 2, 3);
+  }
 
   public TaskSettings {
     appCommand = List.copyOf(appCommand);

@@ -70,6 +70,12 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--stop-grace", description = "Seconds between SIGTERM and SIGKILL for the app (default 10)")
   Integer stopGraceSeconds;
 
+  @Option(names = "--envoy-restarts", description = "Envoy crashes in a row before the task fails (default 5)")
+  Integer envoyRestarts;
+
+  @Option(names = "--envoy-backoff-ms", description = "First restart delay, doubling up to 30 s (default 1000)")
+  Integer envoyBackoffMs;
+
   @Option(names = "--hosts-file", description = "Where client aliases go (default /etc/hosts; 'none' to skip)")
   String hostsFile;
 
@@ -123,15 +129,26 @@ public final class RunCommand implements Callable<Integer> {
             ? 15000 : serviceSpec.ingressPortOverride()),
         first(address, first(text(file, "address"), InetAddress.getLocalHost().getHostAddress())),
         first(zone, text(file, "zone")), task, InetAddress.getLocalHost().getHostName(),
-        first(healthCheck, first(text(file, "healthCheck"), defaultHealthCheck(serviceSpec))),
+        first(healthCheck, first(text(file, "healthCheck"), defaultHealthCheck(serviceSpec))), timing(serviceSpec),
         envoyBin != null ? envoyBin : file.hasNonNull("envoyBin") ? Path.of(file.get("envoyBin").asText()) : null,
         intOr(adminPort, file, "adminPort", 9901),
         Duration.ofSeconds(intOr(drainSeconds, file, "drainTime", 5)),
         Duration.ofSeconds(intOr(stopGraceSeconds, file, "stopGrace", 10)),
+        intOr(envoyRestarts, file, "envoyRestarts", 5), Duration.ofMillis(intOr(envoyBackoffMs, file, "envoyBackoffMs", 1000)),
         "none".equals(hosts) ? null : Path.of(hosts != null ? hosts : "/etc/hosts"),
         noProxy, intOr(leaseTtl, file, "leaseTtl", 10),
         workDir != null ? workDir : Path.of(first(text(file, "workDir"), "/tmp/tether-agent-" + task)),
         command);
+  }
+
+  /** The timing of the service's health check policy (Service Connect's defaults when it sets none). */
+  private static TaskSettings.HealthTiming timing(ServiceSpec spec) {
+    if (spec == null || spec.healthCheck() == null) {
+      return TaskSettings.HealthTiming.DEFAULT;
+    }
+    io.tether.registry.model.HealthCheck hc = spec.healthCheck();
+    return new TaskSettings.HealthTiming(Duration.ofSeconds(hc.intervalSeconds()), Duration.ofSeconds(hc.timeoutSeconds()),
+        hc.healthyThreshold(), hc.unhealthyThreshold());
   }
 
   /** The service's health check policy as the {@code --health-check} syntax. */

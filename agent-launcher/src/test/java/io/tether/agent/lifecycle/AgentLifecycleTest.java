@@ -42,8 +42,11 @@ class AgentLifecycleTest {
     registry = new TestRegistry(TestEtcd.shared().clientUrl());
     admin = registry.admin();
     admin.put("/v1/namespaces/a", "{}").expect(201);
+    // The agent takes the check's timing from the service's policy: fast here, so the tests are.
     admin.put("/v1/namespaces/a/services/web", "{\"portName\":\"http\",\"appProtocol\":\"http\","
-        + "\"clientAliases\":[{\"dnsName\":\"web\",\"port\":8080}]}").expect(201);
+        + "\"clientAliases\":[{\"dnsName\":\"web\",\"port\":8080}],\"healthCheck\":{\"protocol\":\"http\","
+        + "\"path\":\"/healthz\",\"intervalSeconds\":1,\"timeoutSeconds\":1,\"healthyThreshold\":1,"
+        + "\"unhealthyThreshold\":2}}").expect(201);
   }
 
   @AfterAll
@@ -59,6 +62,10 @@ class AgentLifecycleTest {
   }
 
   private Process startAgent(String taskId, List<String> extra) throws Exception {
+    return startAgent(taskId, extra, java.util.Map.of());
+  }
+
+  private Process startAgent(String taskId, List<String> extra, java.util.Map<String, String> env) throws Exception {
     Files.writeString(hosts, "127.0.0.1\tlocalhost\n# keep me\n10.0.0.9 db.internal\n");
     Path token = dir.resolve("token");
     Files.writeString(token, TestRegistry.AGENT_A);
@@ -66,7 +73,7 @@ class AgentLifecycleTest {
         "-cp", System.getProperty("java.class.path"), AgentMain.class.getName(), "run",
         "--control-plane", registry.baseUrl(), "--token-file", token.toString(), "--namespace", "a",
         "--service", "web", "--app-port", Integer.toString(appPort), "--ingress-port", Integer.toString(Ports.free()),
-        "--address", "127.0.0.1", "--task-id", taskId, "--health-check", "http:/healthz",
+        "--address", "127.0.0.1", "--task-id", taskId,
         "--envoy-bin", FakeEnvoy.install(dir).toString(), "--admin-port", Integer.toString(Ports.free()),
         "--drain-time", "1", "--stop-grace", "2", "--hosts-file", hosts.toString(), "--lease-ttl", "3",
         "--work-dir", dir.resolve("work").toString()));
@@ -75,6 +82,7 @@ class AgentLifecycleTest {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile());
     pb.environment().put("TETHER_TEST_JOURNAL", journal.path().toString());
     pb.environment().put("FAKE_APP_SICK_FILE", sick.toString());
+    pb.environment().putAll(env);
     return pb.start();
   }
 
@@ -129,6 +137,42 @@ class AgentLifecycleTest {
     System.out.printf("[AgentLifecycleTest] endpoint gone %d ms after SIGKILL (lease TTL 3 s)%n",
         (System.nanoTime() - killed) / 1_000_000);
     assertThat(gone).isLessThan(4_000 + 1_000);
+  }
+
+  @Test
+  void anEnvoyThatKeepsCrashingFailsTheTaskAndDeregistersIt() throws Exception {
+    agent = startAgent("t3", List.of("--envoy-restarts", "1", "--envoy-backoff-ms", "100"),
+        java.util.Map.of("FAKE_ENVOY_MODE", "crash-after:4000"));
+    Poll.until(Duration.ofSeconds(60), () -> "HEALTHY".equals(health("t3")), () -> "registered; log:\n" + logQuietly());
+    assertThat(agent.waitFor(60, TimeUnit.SECONDS)).as("the task fails once Envoy cannot be kept up").isTrue();
+    assertThat(agent.exitValue()).as("a failed task exits non-zero").isNotZero();
+    assertThat(journal.lines().stream().filter(l -> l.startsWith("envoy start")).count()).as("restarted once").isEqualTo(2);
+    assertThat(journal.lines()).containsSubsequence("envoy crash", "envoy crash", "app signal TERM");
+    assertThat(endpoint("t3")).as("deregistered").isNull();
+    assertNoChildAlive();
+  }
+
+  @Test
+  void proxylessAgentHandsTheAppAGrpcBootstrapAndRegistersTheAppItself() throws Exception {
+    agent = startAgent("t4", List.of("--proxyless"));
+    Poll.until(Duration.ofSeconds(60), () -> "HEALTHY".equals(health("t4")), () -> "registered; log:\n" + logQuietly());
+    assertThat(endpoint("t4").path("port").asInt()).as("callers reach the app directly").isEqualTo(appPort);
+    String start = journal.lines().stream().filter(l -> l.startsWith("app start")).findFirst().orElseThrow();
+    Path bootstrap = Path.of(start.substring(start.indexOf(" bootstrap ") + 11));
+    JsonNode grpc = io.tether.registry.json.Json.MAPPER.readTree(Files.readString(bootstrap));
+    assertThat(grpc.at("/xds_servers/0/channel_creds/0/type").asText()).isEqualTo("tether-bearer");
+    assertThat(grpc.at("/node/metadata/namespace").asText()).isEqualTo("a");
+    assertThat(Files.getPosixFilePermissions(bootstrap)).as("it holds the token")
+        .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    assertThat(journal.lines()).noneMatch(l -> l.startsWith("envoy"));
+
+    agent.destroy();
+    Poll.until(Duration.ofSeconds(10), () -> "DRAINING".equals(health("t4")), "DRAINING first");
+    assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(agent.exitValue()).isZero();
+    assertThat(endpoint("t4")).isNull();
+    assertNoChildAlive();
   }
 
   private String logQuietly() {
