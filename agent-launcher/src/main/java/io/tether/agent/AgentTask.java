@@ -86,6 +86,9 @@ public final class AgentTask {
       Ending ending = endings.take();
       log.info("task ending: {}", ending);
       return finish(ending);
+    } catch (Exception e) {
+      log.error("task failed: {}", e.getMessage());
+      return 1;
     } finally {
       cleanUp();
     }
@@ -161,7 +164,7 @@ public final class AgentTask {
         log.warn("could not report the app's health ({}): {}", to, e.getMessage());
       }
     }).start();
-    if (!health.awaitHealthy(Duration.ofMinutes(5))) {
+    if (!health.awaitHealthy(settings.startTimeout())) {
       throw new IllegalStateException("the app never became healthy: " + health.lastFailure());
     }
     Endpoint endpoint = new Endpoint(settings.address(), settings.registeredPort(), settings.zone(), Health.HEALTHY,
@@ -209,10 +212,20 @@ public final class AgentTask {
     return app.waitFor();
   }
 
-  private void cleanUp() {
+  /** Whatever the way out, nothing stays running or registered; every step is a no-op when already done. */
+  private void cleanUp() throws InterruptedException {
     timer.shutdownNow();
     if (health != null) {
       health.close();
+    }
+    if (app != null && app.isAlive()) {
+      stopApp();
+    }
+    if (registration != null) {
+      registration.stop();
+    }
+    if (envoy != null) {
+      envoy.stop(settings.stopGrace());
     }
     if (hosts != null) {
       try {

@@ -16,7 +16,7 @@ public record TaskSettings(
     URI controlPlane, String xdsHost, int xdsPort, String token, String namespace,
     String service, Integer appPort, int ingressPort, String address, String zone, String taskId, String host,
     String healthCheck, HealthTiming healthTiming, Path envoyBin, int adminPort, Duration drainTime,
-    Duration stopGrace, int envoyRestarts, Duration envoyBackoff,
+    Duration stopGrace, Duration startTimeout, int envoyRestarts, Duration envoyBackoff,
     Path hostsFile, boolean proxyless, int leaseTtlSeconds, Path workDir, List<String> appCommand) {
 
   /** How often and how strictly the app is checked: the service's healthCheck policy. */

@@ -70,6 +70,9 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--stop-grace", description = "Seconds between SIGTERM and SIGKILL for the app (default 10)")
   Integer stopGraceSeconds;
 
+  @Option(names = "--start-timeout", description = "Seconds the app has to become healthy before the task fails (default 300)")
+  Integer startTimeout;
+
   @Option(names = "--envoy-restarts", description = "Envoy crashes in a row before the task fails (default 5)")
   Integer envoyRestarts;
 
@@ -134,6 +137,7 @@ public final class RunCommand implements Callable<Integer> {
         intOr(adminPort, file, "adminPort", 9901),
         Duration.ofSeconds(intOr(drainSeconds, file, "drainTime", 5)),
         Duration.ofSeconds(intOr(stopGraceSeconds, file, "stopGrace", 10)),
+        Duration.ofSeconds(intOr(startTimeout, file, "startTimeout", 300)),
         intOr(envoyRestarts, file, "envoyRestarts", 5), Duration.ofMillis(intOr(envoyBackoffMs, file, "envoyBackoffMs", 1000)),
         "none".equals(hosts) ? null : Path.of(hosts != null ? hosts : "/etc/hosts"),
         noProxy, intOr(leaseTtl, file, "leaseTtl", 10),

@@ -175,6 +175,19 @@ class AgentLifecycleTest {
     assertNoChildAlive();
   }
 
+  @Test
+  void anAppThatNeverBecomesHealthyFailsTheTaskAndLeavesNothingBehind() throws Exception {
+    Files.writeString(sick, "");
+    agent = startAgent("t5", List.of("--start-timeout", "3"));
+    assertThat(agent.waitFor(60, TimeUnit.SECONDS)).as("the agent gives up").isTrue();
+    assertThat(agent.exitValue()).isEqualTo(1);
+    assertThat(log()).contains("the app never became healthy");
+    assertThat(endpoint("t5")).as("never registered").isNull();
+    assertThat(journal.lines()).contains("app signal TERM", "envoy POST /quitquitquit");
+    assertThat(Files.readString(hosts)).doesNotContain("tether");
+    assertNoChildAlive();
+  }
+
   private String logQuietly() {
     try {
       return log();
