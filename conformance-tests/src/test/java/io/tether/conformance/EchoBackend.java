@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real gRPC backend on 127.0.0.1 whose one method answers with the backend's name. It can be told
+ * A real gRPC backend (on every interface) whose one method answers with the backend's name. It can be told
  * to answer slowly, to fail first attempts with UNAVAILABLE (grpc-java marks retries with the
  * {@code grpc-previous-rpc-attempts} header), or to fail every call. It counts the calls it saw.
  */
@@ -46,6 +46,14 @@ final class EchoBackend implements AutoCloseable {
   volatile boolean failAll;
 
   EchoBackend(String name, ScheduledExecutorService timer) {
+    this(name, timer, 0, false);
+  }
+
+  /**
+   * A backend on {@code port} of every interface (0: any free port), also serving grpc.health.v1 as
+   * SERVING when {@code withHealth}.
+   */
+  EchoBackend(String name, ScheduledExecutorService timer, int port, boolean withHealth) {
     this.name = name;
     this.timer = timer;
     ServerInterceptor attempts = new ServerInterceptor() {
@@ -76,8 +84,12 @@ final class EchoBackend implements AutoCloseable {
         }))
         .build();
     try {
-      server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
-          .addService(io.grpc.ServerInterceptors.intercept(service, attempts)).build().start();
+      io.grpc.ServerBuilder<?> builder = Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create())
+          .addService(io.grpc.ServerInterceptors.intercept(service, attempts));
+      if (withHealth) {
+        builder.addService(new io.grpc.protobuf.services.HealthStatusManager().getHealthService());
+      }
+      server = builder.build().start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -90,6 +102,11 @@ final class EchoBackend implements AutoCloseable {
   @Override
   public void close() {
     server.shutdownNow();
+  }
+
+  /** Stops taking new calls and lets calls in flight finish (at most {@code millis}). */
+  void shutdownGracefully(long millis) throws InterruptedException {
+    server.shutdown().awaitTermination(millis, TimeUnit.MILLISECONDS);
   }
 
   private static final class Utf8 implements MethodDescriptor.Marshaller<String> {

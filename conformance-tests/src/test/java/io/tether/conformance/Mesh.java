@@ -32,6 +32,8 @@ final class Mesh implements AutoCloseable {
 
   final String etcdUrl;
   final String prefix;
+  /** Where this replica's registry API and xDS listen. */
+  final String bindHost;
   final TetherServer server;
   final ApiClient api;
   private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
@@ -43,10 +45,23 @@ final class Mesh implements AutoCloseable {
   }
 
   Mesh(String etcdUrl, String prefix, int xdsPort) {
+    this(etcdUrl, prefix, "127.0.0.1", xdsPort);
+  }
+
+  /**
+   * A replica whose registry API and xDS listen on {@code bindHost} (e.g. an address that test hosts in
+   * network namespaces reach); etcd stays where it is.
+   */
+  Mesh(String bindHost) {
+    this(TestEtcd.shared().clientUrl(), TestEtcd.uniquePrefix(), bindHost, 0);
+  }
+
+  private Mesh(String etcdUrl, String prefix, String bindHost, int xdsPort) {
     this.etcdUrl = etcdUrl;
     this.prefix = prefix;
-    this.server = startReplica(etcdUrl, prefix, xdsPort, "replica-1");
-    this.api = new ApiClient("http://127.0.0.1:" + server.registry().apiPort(), ADMIN);
+    this.bindHost = bindHost;
+    this.server = startReplica(etcdUrl, prefix, bindHost, new XdsServer.Config(bindHost, xdsPort, TOKENS), "replica-1");
+    this.api = new ApiClient(apiUrl(), ADMIN);
   }
 
   static TetherServer startReplica(String etcdUrl, String prefix, int xdsPort, String replica) {
@@ -55,8 +70,13 @@ final class Mesh implements AutoCloseable {
 
   /** A replica with xDS settings of the caller's choosing (e.g. TLS). */
   static TetherServer startReplica(String etcdUrl, String prefix, XdsServer.Config xds, String replica) {
+    return startReplica(etcdUrl, prefix, "127.0.0.1", xds, replica);
+  }
+
+  private static TetherServer startReplica(String etcdUrl, String prefix, String apiHost, XdsServer.Config xds,
+      String replica) {
     TetherServer s = new TetherServer(
-        new RegistryServer.Config(List.of(etcdUrl), prefix, "127.0.0.1", 0, TOKENS, Duration.ofSeconds(5),
+        new RegistryServer.Config(List.of(etcdUrl), prefix, apiHost, 0, TOKENS, Duration.ofSeconds(5),
             RegistryApi.DEFAULT_BODY_LIMIT),
         xds, replica).start();
     Poll.until(Duration.ofSeconds(20), () -> s.registry().view().isReady(), "registry view ready");
@@ -85,6 +105,11 @@ final class Mesh implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /** The registry API's base URL, on the bind host. */
+  String apiUrl() {
+    return "http://" + bindHost + ":" + server.registry().apiPort();
   }
 
   int xdsPort() {
