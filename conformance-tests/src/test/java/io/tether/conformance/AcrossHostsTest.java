@@ -56,16 +56,6 @@ class AcrossHostsTest {
   private static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
   private static final List<String> HOSTS = List.of("h1", "h2", "h3");
 
-  /**
-   * Starts every process through one thread that lives as long as the test JVM, with
-   * {@code setpriv --pdeathsig KILL}: nothing started here outlives the test JVM, even a killed one.
-   */
-  private static final ExecutorService SPAWNER = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "across-hosts-spawner");
-    t.setDaemon(true);
-    return t;
-  });
-
   private static NetnsHosts net;
   private static Mesh mesh;
   private static Path dir;
@@ -386,23 +376,11 @@ class AcrossHostsTest {
   }
 
   private static List<String> java(List<String> flags) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(flags);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path")));
-    return command;
+    return TestProcesses.java(flags);
   }
 
-  /** Starts {@code pb}'s command bound to the test JVM's life ({@code setpriv --pdeathsig KILL}, same pid). */
   private static Process spawn(ProcessBuilder pb) throws Exception {
-    List<String> command = new ArrayList<>(List.of("/usr/bin/setpriv", "--pdeathsig", "KILL", "--"));
-    command.addAll(pb.command());
-    pb.command(command);
-    try {
-      return SPAWNER.submit(pb::start).get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof IOException io ? new UncheckedIOException(io) : e;
-    }
+    return TestProcesses.spawn(pb);
   }
 
   private static Path agentLog(String h) {

@@ -1,0 +1,148 @@
+package io.tether.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tether.agent.AgentMain;
+import io.tether.registry.testing.ApiClient;
+import io.tether.registry.testing.Poll;
+import io.tether.registry.testing.TestEtcd;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two test hosts (network namespaces), each a task beside a real Envoy run by {@code tether agent run}:
+ * an app on one host calls {@code http://web:8080} (the alias's VIP, from the agent's hosts file) and
+ * reaches both hosts through the sidecars; stopping one host with SIGTERM loses no call. Runs only
+ * where an Envoy binary is installed ({@code ENVOY_BIN}) and test hosts can be made (root, iproute2).
+ */
+class EnvoyAcrossHostsTest {
+  private static final List<String> HOSTS = List.of("e1", "e2");
+  private static final int APP_PORT = 8081;
+  private static final int INGRESS_PORT = 15000;
+  private static NetnsHosts net;
+  private static Mesh mesh;
+  private static Path dir;
+  private static final Map<String, Process> agents = new HashMap<>();
+
+  @BeforeAll
+  static void setUp() {
+    String envoy = System.getenv("ENVOY_BIN");
+    Assumptions.assumeTrue(envoy != null && Files.isExecutable(Path.of(envoy)),
+        "ENVOY_BIN is not set to an Envoy binary: the Envoy across-hosts test needs a real Envoy");
+    Optional<String> unavailable = NetnsHosts.unavailable();
+    Assumptions.assumeTrue(unavailable.isEmpty(), () -> "test hosts unavailable: " + unavailable.orElse(""));
+    dir = TestEtcd.tempDir("envoy-across");
+    net = new NetnsHosts(HOSTS);
+    mesh = new Mesh(net.host("e1").rootAddress());
+    mesh.api.put("/v1/namespaces/a", "{}");
+    mesh.api.put("/v1/namespaces/a/services/web", "{\"portName\":\"http\",\"appProtocol\":\"http\","
+        + "\"clientAliases\":[{\"dnsName\":\"web\",\"port\":8080}],\"healthCheck\":{\"protocol\":\"http\","
+        + "\"path\":\"/\",\"intervalSeconds\":1,\"timeoutSeconds\":1,\"healthyThreshold\":1,\"unhealthyThreshold\":2}}")
+        .expect(201);
+  }
+
+  @AfterAll
+  static void tearDown() {
+    agents.values().forEach(Process::destroyForcibly);
+    if (mesh != null) {
+      mesh.close();
+    }
+    if (net != null) {
+      net.close();
+    }
+  }
+
+  @Test
+  void appCallsTheServiceByNameThroughItsSidecarReachesBothHostsAndLosesNoCallWhenOneStops() throws Exception {
+    for (String h : HOSTS) {
+      agents.put(h, startAgent(h));
+    }
+    for (String h : HOSTS) {
+      Poll.until(Duration.ofSeconds(90), () -> "HEALTHY".equals(health(h)), () -> h + " HEALTHY; log:\n" + log(h));
+    }
+    String vip = mesh.api.get("/v1/namespaces/a/services").body().at("/items/0/clientAliases/0/vip").asText();
+    assertThat(Files.readString(hostsFile("e1"))).as("the agent maps the alias to its VIP").contains(vip + "\tweb");
+
+    List<String> first = call("e1", "http://" + vip + ":8080/", 40);
+    assertThat(first).as("calls through e1's Envoy egress listener on the VIP").allMatch(HOSTS::contains)
+        .contains("e1", "e2");
+
+    Process caller = caller("e1", "http://" + vip + ":8080/", 60);
+    agents.get("e2").destroy(); // SIGTERM: DRAINING, Envoy drains, the app stops, deregistered
+    assertThat(agents.get("e2").waitFor(60, TimeUnit.SECONDS)).isTrue();
+    List<String> during = answers(caller);
+    assertThat(during).as("no call fails while e2 stops").allMatch(HOSTS::contains);
+    assertThat(during.subList(during.size() - 10, during.size())).as("then only e1 answers").containsOnly("e1");
+  }
+
+  private static Process startAgent(String h) throws Exception {
+    NetnsHosts.Host host = net.host(h);
+    Path token = dir.resolve("token");
+    Files.writeString(token, Mesh.AGENT_A);
+    Files.writeString(hostsFile(h), "127.0.0.1\tlocalhost\n");
+    List<String> command = new ArrayList<>(TestProcesses.java(List.of()));
+    command.addAll(List.of(AgentMain.class.getName(), "run", "--control-plane", mesh.apiUrl(),
+        "--xds", mesh.bindHost + ":" + mesh.xdsPort(), "--token-file", token.toString(), "--namespace", "a",
+        "--service", "web", "--app-port", Integer.toString(APP_PORT), "--ingress-port", Integer.toString(INGRESS_PORT),
+        "--address", host.address(), "--task-id", h, "--envoy-bin", System.getenv("ENVOY_BIN"),
+        "--hosts-file", hostsFile(h).toString(), "--drain-time", "2", "--stop-grace", "3", "--lease-ttl", "3",
+        "--work-dir", dir.resolve("work-" + h).toString(), "--"));
+    command.addAll(TestProcesses.java(List.of()));
+    command.addAll(List.of(HttpHostMain.class.getName(), h, Integer.toString(APP_PORT)));
+    return TestProcesses.spawn(new ProcessBuilder(net.exec(host, command)).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("agent-" + h + ".log").toFile()));
+  }
+
+  private static Process caller(String h, String url, int count) throws Exception {
+    List<String> command = new ArrayList<>(TestProcesses.java(List.of()));
+    command.addAll(List.of(HttpCallerMain.class.getName(), url, Integer.toString(count), "50"));
+    return TestProcesses.spawn(new ProcessBuilder(net.exec(net.host(h), command))
+        .redirectError(dir.resolve("caller.log").toFile()));
+  }
+
+  private static List<String> call(String h, String url, int count) throws Exception {
+    return answers(caller(h, url, count));
+  }
+
+  /** The answers a caller printed, until it is done (bounded by its own call timeouts). */
+  private static List<String> answers(Process caller) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(caller.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line = in.readLine(); line != null && !line.equals("DONE"); line = in.readLine()) {
+        out.add(line.substring(line.indexOf(' ') + 1));
+      }
+    }
+    return out;
+  }
+
+  private static String health(String h) {
+    ApiClient.Response r = mesh.api.get("/v1/namespaces/a/services/web/endpoints/" + h);
+    return r.status() == 200 ? r.body().path("health").asText("HEALTHY") : "ABSENT";
+  }
+
+  private static Path hostsFile(String h) {
+    return dir.resolve("hosts-" + h);
+  }
+
+  private static String log(String h) {
+    try {
+      return Files.readString(dir.resolve("agent-" + h + ".log"));
+    } catch (Exception e) {
+      return "(no log)";
+    }
+  }
+}
