@@ -13,7 +13,8 @@ public final class Policies {
   /**
    * The fully populated policy Service Connect applies when nothing is configured: 15 s per request,
    * 2 retries on connect-failure/refused-stream/unavailable/503, Envoy's outlier-detection and
-   * circuit-breaker defaults, round robin, and an HTTP health check of the app's /healthz.
+   * circuit-breaker defaults, round robin, and a health check of the app in its own protocol (HTTP
+   * /healthz, gRPC health, or a TCP connect).
    */
   public static ServicePolicy serviceConnectDefaults(AppProtocol protocol) {
     int idle = protocol == AppProtocol.TCP ? TCP_IDLE_TIMEOUT_SECONDS : HTTP_IDLE_TIMEOUT_SECONDS;
@@ -23,7 +24,16 @@ public final class Policies {
         new OutlierDetection(5, 10_000, 30_000, 10),
         new CircuitBreakers(1024, 1024, 1024, 3),
         LoadBalancing.ROUND_ROBIN,
-        new HealthCheck(protocol == AppProtocol.TCP ? "tcp" : "http", "/healthz", 5, 2, 2, 3));
+        new HealthCheck(healthCheckProtocol(protocol), "/healthz", 5, 2, 2, 3));
+  }
+
+  /** The check an app of this protocol answers: gRPC apps the standard grpc.health.v1 service. */
+  private static String healthCheckProtocol(AppProtocol protocol) {
+    return switch (protocol) {
+      case TCP -> "tcp";
+      case GRPC -> "grpc";
+      default -> "http";
+    };
   }
 
   static <T> T first(T preferred, T fallback) {

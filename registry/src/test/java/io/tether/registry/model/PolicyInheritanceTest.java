@@ -28,6 +28,12 @@ class PolicyInheritanceTest {
   }
 
   @Test
+  void grpcServicesAreCheckedWithTheGrpcHealthService() {
+    assertThat(spec(AppProtocol.GRPC, null, null).effectivePolicy(null).healthCheck().protocol()).isEqualTo("grpc");
+    assertThat(spec(AppProtocol.HTTP2, null, null).effectivePolicy(null).healthCheck().protocol()).isEqualTo("http");
+  }
+
+  @Test
   void serviceValueBeatsNamespaceDefaultFieldByField() {
     Namespace ns = new Namespace("prod", null, new ServicePolicy(new Timeout(60, 3),
         new RetryPolicy(4, List.of("5xx"), 250), null, null, LoadBalancing.LEAST_REQUEST, null));
