@@ -9,9 +9,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Endpoint changes reach a running proxyless client within a second: a registered endpoint starts
@@ -19,17 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 class EndpointChangesTest {
   private static final long CALL_TIMEOUT_MS = 2_000;
-  private static Mesh mesh;
-
-  @BeforeAll
-  static void start() {
-    mesh = new Mesh();
-  }
-
-  @AfterAll
-  static void stop() {
-    mesh.close();
-  }
+  @RegisterExtension
+  static final Mesh mesh = Mesh.perClass();
 
   @Test
   void newlyRegisteredEndpointGetsCallsWithinOneSecond() {

@@ -10,9 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The cost of an update grows with what changed, not with the mesh: with ten services subscribed, one
@@ -22,17 +21,8 @@ import org.junit.jupiter.api.Test;
 class IncrementalUpdateTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final int SERVICES = 10;
-  private static Mesh mesh;
-
-  @BeforeAll
-  static void start() {
-    mesh = new Mesh();
-  }
-
-  @AfterAll
-  static void stop() {
-    mesh.close();
-  }
+  @RegisterExtension
+  static final Mesh mesh = Mesh.perClass();
 
   @Test
   void sotwEndpointChangeOfOneServiceSendsOnlyThatServicesAssignment() {

@@ -8,9 +8,8 @@ import io.tether.registry.testing.Poll;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Namespaces are walls: a client sees only its own namespace's services, a client without a valid
@@ -18,17 +17,8 @@ import org.junit.jupiter.api.Test;
  */
 class IsolationTest {
   private static final long CALL_TIMEOUT_MS = 1_000;
-  private static Mesh mesh;
-
-  @BeforeAll
-  static void start() {
-    mesh = new Mesh();
-  }
-
-  @AfterAll
-  static void stop() {
-    mesh.close();
-  }
+  @RegisterExtension
+  static final Mesh mesh = Mesh.perClass();
 
   @Test
   void clientInNamespaceACannotResolveAServiceThatExistsOnlyInNamespaceB() {

@@ -10,6 +10,9 @@ import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.TestEtcd;
 import io.tether.server.TetherServer;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import io.tether.xds.server.XdsServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * A Tether replica (registry + xDS) on a real etcd under a prefix of its own, real gRPC backends, and
  * helpers to register them: what every conformance test starts from.
  */
-final class Mesh implements AutoCloseable {
+final class Mesh implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
   static final String ADMIN = "conformance-admin-token";
   static final String AGENT_A = "conformance-agent-a-token";
   static final String AGENT_B = "conformance-agent-b-token";
@@ -34,8 +37,9 @@ final class Mesh implements AutoCloseable {
   final String prefix;
   /** Where this replica's registry API and xDS listen. */
   final String bindHost;
-  final TetherServer server;
-  final ApiClient api;
+  /** Set by {@link #start}: at once for a Mesh made with a constructor, before the class for {@link #perClass}. */
+  TetherServer server;
+  ApiClient api;
   private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
   private final List<AutoCloseable> owned = new ArrayList<>();
   private boolean serverStopped;
@@ -57,11 +61,37 @@ final class Mesh implements AutoCloseable {
   }
 
   private Mesh(String etcdUrl, String prefix, String bindHost, int xdsPort) {
+    this(etcdUrl, prefix, bindHost);
+    start(xdsPort);
+  }
+
+  private Mesh(String etcdUrl, String prefix, String bindHost) {
     this.etcdUrl = etcdUrl;
     this.prefix = prefix;
     this.bindHost = bindHost;
-    this.server = startReplica(etcdUrl, prefix, bindHost, new XdsServer.Config(bindHost, xdsPort, TOKENS), "replica-1");
-    this.api = new ApiClient(apiUrl(), ADMIN);
+  }
+
+  /**
+   * A mesh for one test class, as a JUnit extension: {@code @RegisterExtension static final Mesh mesh =
+   * Mesh.perClass();} starts it before the class's tests and closes it after them.
+   */
+  static Mesh perClass() {
+    return new Mesh(TestEtcd.shared().clientUrl(), TestEtcd.uniquePrefix(), "127.0.0.1");
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    start(0);
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
+  }
+
+  private void start(int xdsPort) {
+    server = startReplica(etcdUrl, prefix, bindHost, new XdsServer.Config(bindHost, xdsPort, TOKENS), "replica-1");
+    api = new ApiClient(apiUrl(), ADMIN);
   }
 
   static TetherServer startReplica(String etcdUrl, String prefix, int xdsPort, String replica) {
@@ -163,7 +193,7 @@ final class Mesh implements AutoCloseable {
         // best effort
       }
     }
-    if (!serverStopped) {
+    if (!serverStopped && server != null) {
       server.close();
     }
     timer.shutdownNow();

@@ -7,9 +7,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Outlier detection ejects a replica that fails every call: a proxyless client stops calling it and
@@ -18,17 +17,8 @@ import org.junit.jupiter.api.Test;
  */
 class OutlierDetectionTest {
   private static final long CALL_TIMEOUT_MS = 2_000;
-  private static Mesh mesh;
-
-  @BeforeAll
-  static void start() {
-    mesh = new Mesh();
-  }
-
-  @AfterAll
-  static void stop() {
-    mesh.close();
-  }
+  @RegisterExtension
+  static final Mesh mesh = Mesh.perClass();
 
   @Test
   void replicaFailingEveryCallIsEjectedAndGetsNoMoreCalls() {

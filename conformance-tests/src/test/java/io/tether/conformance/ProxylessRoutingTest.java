@@ -5,23 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.grpc.ManagedChannel;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A stock grpc-java xDS client resolves a Tether service by name and spreads calls over its endpoints. */
 class ProxylessRoutingTest {
-  private static Mesh mesh;
-
-  @BeforeAll
-  static void start() {
-    mesh = new Mesh();
-  }
-
-  @AfterAll
-  static void stop() {
-    mesh.close();
-  }
+  @RegisterExtension
+  static final Mesh mesh = Mesh.perClass();
 
   @Test
   void threeHundredCallsSpreadOverThreeBackends() {

@@ -3,24 +3,14 @@ package io.tether.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.ManagedChannel;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A service's per-request timeout bounds a proxyless client's calls, whatever deadline the caller set. */
 class TimeoutTest {
   private static final long OWN_DEADLINE_MS = 10_000;
-  private static Mesh mesh;
-
-  @BeforeAll
-  static void start() {
-    mesh = new Mesh();
-  }
-
-  @AfterAll
-  static void stop() {
-    mesh.close();
-  }
+  @RegisterExtension
+  static final Mesh mesh = Mesh.perClass();
 
   @Test
   void perRequestTimeoutOfOneSecondEndsASlowCallWithDeadlineExceeded() {
