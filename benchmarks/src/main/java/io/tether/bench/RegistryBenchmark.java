@@ -213,7 +213,7 @@ public final class RegistryBenchmark implements Callable<Integer> {
   private static RegistryServer startServer(LocalEtcd etcd) {
     TokenAuthenticator tokens = TokenAuthenticator.of(List.of(new TokenFile.Entry("admin", TOKEN, Role.ADMIN, null)));
     RegistryServer server = new RegistryServer(new RegistryServer.Config(List.of(etcd.clientUrl()), PREFIX,
-        "127.0.0.1", 0, tokens, Duration.ofSeconds(5), RegistryApi.DEFAULT_BODY_LIMIT)).start();
+        "127.0.0.1", 0, tokens, Duration.ofSeconds(5), io.tether.registry.api.HttpLimits.defaults())).start();
     try {
       server.view().awaitRevision(1, Duration.ofSeconds(30)).get();
     } catch (Exception e) {

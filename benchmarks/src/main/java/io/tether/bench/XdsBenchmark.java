@@ -79,7 +79,7 @@ public final class XdsBenchmark implements Callable<Integer> {
     AckClock tetherAcks = new AckClock();
     AckClock stockAcks = new AckClock();
     try (RegistryServer registry = new RegistryServer(new RegistryServer.Config(List.of(etcd.clientUrl()), "/bench/",
-            "127.0.0.1", 0, tokens, Duration.ofSeconds(5), RegistryApi.DEFAULT_BODY_LIMIT)).start();
+            "127.0.0.1", 0, tokens, Duration.ofSeconds(5), io.tether.registry.api.HttpLimits.defaults())).start();
         XdsServer xds = new XdsServer(new XdsServer.Config("127.0.0.1", 0, tokens))
             .start(registry.view(), registry.meters(), List.of(tetherAcks))) {
       SimpleCache<NodeGroup> simple = new SimpleCache<>(XdsBenchmark::groupOf);

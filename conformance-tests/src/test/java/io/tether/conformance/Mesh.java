@@ -107,7 +107,7 @@ final class Mesh implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
       String replica) {
     TetherServer s = new TetherServer(
         new RegistryServer.Config(List.of(etcdUrl), prefix, apiHost, 0, TOKENS, Duration.ofSeconds(5),
-            RegistryApi.DEFAULT_BODY_LIMIT),
+            io.tether.registry.api.HttpLimits.defaults()),
         xds, replica).start();
     Poll.until(Duration.ofSeconds(20), () -> s.registry().view().isReady(), "registry view ready");
     return s;

@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tether.registry.api.ApiHttpServer;
+import io.tether.registry.api.HttpLimits;
 import io.tether.registry.api.RegistryApi;
 import io.tether.registry.auth.TokenAuthenticator;
 import io.tether.registry.etcd.EtcdClients;
@@ -15,7 +17,6 @@ import io.tether.registry.store.RegistryStore;
 import io.tether.registry.view.EtcdRegistryView;
 import io.tether.registry.view.RegistryView;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -33,14 +34,14 @@ public final class RegistryServer implements AutoCloseable {
   private EtcdRegistryView view;
   private RegistryStore store;
   private RegistryApi api;
-  private HttpServer http;
+  private ApiHttpServer http;
 
   /** Settings; {@code apiPort} 0 picks a free port. */
   public record Config(List<String> etcdEndpoints, String keyPrefix, String apiHost, int apiPort,
-      TokenAuthenticator tokens, Duration etcdTimeout, int bodyLimit) {
+      TokenAuthenticator tokens, Duration etcdTimeout, HttpLimits http) {
     public Config(List<String> etcdEndpoints, String apiHost, int apiPort, TokenAuthenticator tokens) {
       this(etcdEndpoints, KeyLayout.DEFAULT_PREFIX, apiHost, apiPort, tokens, Duration.ofSeconds(5),
-          RegistryApi.DEFAULT_BODY_LIMIT);
+          HttpLimits.defaults());
     }
   }
 
@@ -61,14 +62,14 @@ public final class RegistryServer implements AutoCloseable {
     view.start();
     store = new RegistryStore(client, keys, meters, config.etcdTimeout());
     vertx = Vertx.vertx();
-    api = new RegistryApi(vertx, store, view, config.tokens(), meters, config.bodyLimit());
-    http = await(vertx.createHttpServer().requestHandler(api.router())
-        .listen(config.apiPort(), config.apiHost()).toCompletionStage().toCompletableFuture());
+    api = new RegistryApi(vertx, store, view, config.tokens(), meters, config.http());
+    http = await(ApiHttpServer.start(vertx, api.router(), config.http(), meters, config.apiHost(), config.apiPort())
+        .toCompletionStage().toCompletableFuture());
     return this;
   }
 
   public int apiPort() {
-    return http.actualPort();
+    return http.port();
   }
 
   public RegistryView view() {
@@ -94,7 +95,7 @@ public final class RegistryServer implements AutoCloseable {
   @Override
   public void close() {
     if (http != null) {
-      await(http.close().toCompletionStage().toCompletableFuture());
+      await(http.shutdown().toCompletionStage().toCompletableFuture());
     }
     if (view != null) {
       view.close();

@@ -15,7 +15,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -30,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RegistryApi {
   private static final Logger log = LoggerFactory.getLogger(RegistryApi.class);
-  public static final int DEFAULT_BODY_LIMIT = 64 * 1024;
+  public static final int DEFAULT_BODY_LIMIT = HttpLimits.DEFAULT_BODY_LIMIT;
   static final String CALLER = "tether.caller";
 
   private final Router router;
@@ -38,21 +37,21 @@ public final class RegistryApi {
   private final TokenAuthenticator tokens;
   private final EtcdRegistryView view;
   private final PrometheusMeterRegistry meters;
+  private final AllowedMethods allowed = new AllowedMethods();
 
   public RegistryApi(Vertx vertx, RegistryStore store, EtcdRegistryView view, TokenAuthenticator tokens,
-      PrometheusMeterRegistry meters, int bodyLimit) {
+      PrometheusMeterRegistry meters, HttpLimits limits) {
     this.service = new RegistryService(store, view);
     this.tokens = tokens;
     this.view = view;
     this.meters = meters;
     this.router = Router.router(vertx);
     router.route().handler(new ApiMetrics(meters)::handle);
-    router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
+    router.route().handler(new RequestBodyReader(limits)::handle);
     router.route().failureHandler(this::onFailure);
     router.errorHandler(404, ctx -> error(ctx, new RegistryException(ErrorCode.NOT_FOUND, "no such route: "
         + ctx.request().method() + " " + ctx.request().path())));
-    router.errorHandler(405, ctx -> error(ctx, new RegistryException(ErrorCode.NOT_FOUND, "method "
-        + ctx.request().method() + " is not allowed on " + ctx.request().path())));
+    router.errorHandler(405, this::methodNotAllowed);
     mountProbes();
     router.route("/v1/*").handler(this::authenticate);
     mountNamespaces();
@@ -164,6 +163,7 @@ public final class RegistryApi {
   // ---- plumbing ----
 
   private void on(HttpMethod method, String path, Handler<RoutingContext> handler) {
+    allowed.add(method, path);
     router.route(method, path).handler(ctx -> {
       ctx.put(ApiMetrics.ROUTE, path);
       try {
@@ -172,6 +172,13 @@ public final class RegistryApi {
         error(ctx, e);
       }
     });
+  }
+
+  private void methodNotAllowed(RoutingContext ctx) {
+    String methods = allowed.on(ctx.request().path());
+    ctx.response().putHeader("Allow", methods);
+    error(ctx, new RegistryException(ErrorCode.METHOD_NOT_ALLOWED, "method " + ctx.request().method()
+        + " is not allowed on " + ctx.request().path() + "; allowed: " + methods));
   }
 
   private void authenticate(RoutingContext ctx) {
@@ -265,7 +272,7 @@ public final class RegistryApi {
   }
 
   private static byte[] body(RoutingContext ctx) {
-    return ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes();
+    return RequestBodyReader.body(ctx);
   }
 
   private static io.tether.registry.store.Precondition precondition(RoutingContext ctx) {
@@ -273,10 +280,14 @@ public final class RegistryApi {
   }
 
   private static long leaseId(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
     try {
-      return Long.parseLong(ctx.pathParam("id"));
+      if (id.matches("[0-9]{1,19}") && Long.parseLong(id) > 0) {
+        return Long.parseLong(id);
+      }
     } catch (NumberFormatException e) {
-      throw new RegistryException(ErrorCode.INVALID_ARGUMENT, "lease id must be a decimal number", "leaseId");
+      // above int64: refused below
     }
+    throw new RegistryException(ErrorCode.INVALID_ARGUMENT, "lease id must be a positive decimal int64", "leaseId");
   }
 }

@@ -4,7 +4,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
 import io.tether.registry.RegistryServer;
-import io.tether.registry.api.RegistryApi;
+import io.tether.registry.api.HttpLimits;
 import io.tether.registry.auth.Role;
 import io.tether.registry.auth.TokenAuthenticator;
 import io.tether.registry.auth.TokenFile;
@@ -34,6 +34,10 @@ public final class TestRegistry implements AutoCloseable {
   }
 
   public TestRegistry(List<String> etcdUrls, String prefix) {
+    this(etcdUrls, prefix, HttpLimits.defaults());
+  }
+
+  public TestRegistry(List<String> etcdUrls, String prefix, HttpLimits limits) {
     this.prefix = prefix;
     TokenAuthenticator tokens = TokenAuthenticator.of(List.of(
         new TokenFile.Entry("admin", ADMIN, Role.ADMIN, null),
@@ -41,7 +45,7 @@ public final class TestRegistry implements AutoCloseable {
         new TokenFile.Entry("agent-a", AGENT_A, Role.AGENT, "a"),
         new TokenFile.Entry("agent-b", AGENT_B, Role.AGENT, "b")));
     server = new RegistryServer(new RegistryServer.Config(etcdUrls, prefix, "127.0.0.1", 0, tokens,
-        Duration.ofSeconds(5), RegistryApi.DEFAULT_BODY_LIMIT)).start();
+        Duration.ofSeconds(5), limits)).start();
     Poll.until(Duration.ofSeconds(20), () -> server.view().isReady(), "registry view ready");
   }
 
