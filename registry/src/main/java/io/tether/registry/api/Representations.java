@@ -1,6 +1,8 @@
 package io.tether.registry.api;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import io.tether.registry.model.AppProtocol;
 import io.tether.registry.model.Endpoint;
 import java.util.List;
@@ -22,7 +24,8 @@ final class Representations {
 
   record LeaseGrant(Long ttlSeconds, String namespace) {}
 
-  record LeaseView(long leaseId, long ttlSeconds, String namespace) {}
+  /** A lease as the API shows it; the id is a string, see {@link io.tether.registry.model.LeaseIdJson}. */
+  record LeaseView(@JsonSerialize(using = ToStringSerializer.class) long leaseId, long ttlSeconds, String namespace) {}
 
   record HealthUpdate(io.tether.registry.model.Health health) {}
 }

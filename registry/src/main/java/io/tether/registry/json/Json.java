@@ -33,6 +33,7 @@ public final class Json {
       .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
       .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
       .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+      .addModule(UnicodeStrings.module())
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       .serializationInclusion(JsonInclude.Include.NON_NULL)
       .withCoercionConfigDefaults(c -> c
@@ -45,13 +46,17 @@ public final class Json {
       .withCoercionConfig(String.class, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.TryConvert))
       .build();
 
-  /** Parses a request body; a malformed or mistyped one throws {@link InvalidSpecException}. */
+  /**
+   * Parses a request body; a malformed or mistyped one throws {@link InvalidSpecException}. The body
+   * must be UTF-8 (RFC 8259 §8.1): Jackson alone would also take UTF-16 and UTF-32 by guessing.
+   */
   public static <T> T parse(byte[] body, Class<T> type) {
     if (body == null || body.length == 0) {
       throw new InvalidSpecException("", "request body is required");
     }
+    String text = Utf8.decode(body);
     try {
-      T value = MAPPER.readValue(body, type);
+      T value = MAPPER.readValue(text, type);
       if (value == null) {
         throw new InvalidSpecException("", "request body must be a JSON object");
       }

@@ -1,6 +1,9 @@
 package io.tether.registry.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.util.Map;
 
 /**
@@ -15,7 +18,7 @@ public record Endpoint(
     String taskId,
     String host,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> metadata,
-    Long leaseId) {
+    @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = LeaseIdJson.class) Long leaseId) {
 
   public Endpoint {
     metadata = metadata == null ? Map.of() : Map.copyOf(metadata);

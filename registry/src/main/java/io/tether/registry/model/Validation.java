@@ -55,10 +55,23 @@ public final class Validation {
     return spec.withDiscoveryName(pathName);
   }
 
-  public static Endpoint endpoint(Endpoint ep) {
-    if (ep.address() == null || !InetAddresses.isInetAddress(ep.address())) {
-      throw new InvalidSpecException("address", "address must be an IPv4 or IPv6 address");
+  /**
+   * An endpoint address is a literal IP address that other hosts can route to, in a form Envoy's
+   * SocketAddress takes: no zone (scope id), and not link-local, unspecified or multicast.
+   */
+  private static void address(String address) {
+    if (address == null || address.indexOf('%') >= 0 || !InetAddresses.isInetAddress(address)) {
+      throw new InvalidSpecException("address", "address must be an IPv4 or IPv6 address (without a zone such as %eth0)");
     }
+    java.net.InetAddress ip = InetAddresses.forString(address);
+    if (ip.isLinkLocalAddress() || ip.isAnyLocalAddress() || ip.isMulticastAddress()) {
+      throw new InvalidSpecException("address", "address must be routable: " + address
+          + " is link-local, unspecified or multicast");
+    }
+  }
+
+  public static Endpoint endpoint(Endpoint ep) {
+    address(ep.address());
     required("port", ep.port());
     port("port", ep.port());
     if (ep.zone() != null && !Names.isDnsName(ep.zone())) {
