@@ -13,31 +13,65 @@ import picocli.CommandLine.Parameters;
         NamespaceCommands.Get.class, NamespaceCommands.Delete.class})
 public final class NamespaceCommands {
 
-  @Command(name = "create", description = "Create (or update) a namespace.")
+  /**
+   * Creates a namespace. On an existing one, {@code --description} changes the description and
+   * nothing else (its {@code defaults} stay), by a read and a conditional write; {@code -f} replaces
+   * the whole namespace with the file, as {@code svc apply} does.
+   */
+  @Command(name = "create", description = "Create a namespace, or change an existing one's description (-f replaces it whole).")
   static final class Create extends OperatorCommand {
+    private static final int ATTEMPTS = 5;
     @Parameters(index = "0", paramLabel = "NAME") String name;
-    @Option(names = "--description") String description;
-    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Namespace JSON (description, defaults)")
+    @Option(names = "--description", description = "Its description; on an existing namespace, only this changes")
+    String description;
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Namespace JSON (description, defaults): replaces it whole")
     java.nio.file.Path file;
 
     @Override
     void run(RestClient client) {
-      byte[] body = file != null ? Files.read(file) : namespaceJson();
-      JsonNode created = client.put(path("namespaces", name), body);
+      if (file != null && description != null) {
+        throw new CliException("--description and -f cannot be used together: put the description in the file");
+      }
+      Outcome outcome = file != null
+          ? new Outcome("applied", client.put(path("namespaces", name), Files.read(file)))
+          : createOrDescribe(client);
       if (api.json()) {
-        printJson(created);
+        printJson(outcome.namespace());
       } else {
-        out().println("namespace/" + name + " applied");
+        out().println("namespace/" + name + " " + outcome.verb());
         out().flush();
       }
     }
 
-    private byte[] namespaceJson() {
-      ObjectNode node = Json.MAPPER.createObjectNode();
+    private record Outcome(String verb, JsonNode namespace) {}
+
+    /** Creates the namespace, or sets the description of the existing one under If-Match, retrying races. */
+    private Outcome createOrDescribe(RestClient client) {
+      ObjectNode fresh = Json.MAPPER.createObjectNode();
       if (description != null) {
-        node.put("description", description);
+        fresh.put("description", description);
       }
-      return Json.write(node);
+      try {
+        return new Outcome("created", client.putIf(path("namespaces", name), Json.write(fresh), null));
+      } catch (CliException e) {
+        if (!"ALREADY_EXISTS".equals(e.code()) && !"PRECONDITION_FAILED".equals(e.code())) {
+          throw e;
+        }
+      }
+      for (int attempt = 1; ; attempt++) {
+        RestClient.Answer current = client.getVersioned(path("namespaces", name));
+        ObjectNode updated = ((ObjectNode) current.body()).deepCopy();
+        if (description != null) {
+          updated.put("description", description);
+        }
+        try {
+          return new Outcome("updated", client.putIf(path("namespaces", name), Json.write(updated), current.etag()));
+        } catch (CliException e) {
+          if (!"PRECONDITION_FAILED".equals(e.code()) || attempt == ATTEMPTS) {
+            throw e;
+          }
+        }
+      }
     }
   }
 

@@ -21,19 +21,31 @@ final class RestClient {
     this.token = token;
   }
 
+  /** A successful answer: its body and its {@code ETag} (null when it has none). */
+  record Answer(JsonNode body, String etag) {}
+
   JsonNode get(String path) {
-    return call("GET", path, null);
+    return call("GET", path, null, null, null).body();
+  }
+
+  Answer getVersioned(String path) {
+    return call("GET", path, null, null, null);
   }
 
   JsonNode put(String path, byte[] body) {
-    return call("PUT", path, body);
+    return call("PUT", path, body, null, null).body();
+  }
+
+  /** A conditional PUT: {@code If-Match: etag}, or create-only ({@code If-None-Match: *}) when etag is null. */
+  JsonNode putIf(String path, byte[] body, String etag) {
+    return etag == null ? call("PUT", path, body, "If-None-Match", "*").body() : call("PUT", path, body, "If-Match", etag).body();
   }
 
   JsonNode delete(String path) {
-    return call("DELETE", path, null);
+    return call("DELETE", path, null, null, null).body();
   }
 
-  private JsonNode call(String method, String path, byte[] body) {
+  private Answer call(String method, String path, byte[] body, String header, String value) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
         .timeout(Duration.ofSeconds(15))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
@@ -41,13 +53,16 @@ final class RestClient {
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
+    if (header != null) {
+      request.header(header, value);
+    }
     try {
       HttpResponse<byte[]> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
       JsonNode json = r.body().length == 0 ? null : Json.MAPPER.readTree(r.body());
       if (r.statusCode() >= 400) {
         throw CliException.fromApi(r.statusCode(), json);
       }
-      return json;
+      return new Answer(json, r.headers().firstValue("ETag").orElse(null));
     } catch (ConnectException e) {
       throw new CliException("cannot reach the Tether API at " + base + " (is `./tether server` running?)");
     } catch (IOException e) {

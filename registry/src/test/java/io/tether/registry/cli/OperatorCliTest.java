@@ -77,6 +77,28 @@ class OperatorCliTest {
   }
 
   @Test
+  void createOnAnExistingNamespaceChangesOnlyItsDescription() {
+    registry.admin().put("/v1/namespaces/cli-keep",
+        "{\"description\":\"old\",\"defaults\":{\"timeout\":{\"perRequestTimeoutSeconds\":3}}}").expect(201);
+    Run create = run(new NamespaceCommands(), "create", "cli-keep", "--description", "new");
+    assertThat(create.exit()).as(create.err()).isZero();
+    assertThat(create.out()).contains("namespace/cli-keep updated");
+    var ns = registry.admin().get("/v1/namespaces/cli-keep").body();
+    assertThat(ns.path("description").asText()).isEqualTo("new");
+    assertThat(ns.at("/defaults/timeout/perRequestTimeoutSeconds").asInt()).as("defaults kept").isEqualTo(3);
+  }
+
+  @Test
+  void descriptionAndFileTogetherAreRefused() throws Exception {
+    Path file = Files.createTempFile("ns", ".json");
+    Files.writeString(file, "{\"description\":\"from file\"}");
+    Run create = run(new NamespaceCommands(), "create", "cli-both", "--description", "d", "-f", file.toString());
+    assertThat(create.exit()).isEqualTo(1);
+    assertThat(create.err()).contains("--description and -f cannot be used together");
+    assertThat(registry.admin().get("/v1/namespaces/cli-both").status()).isEqualTo(404);
+  }
+
+  @Test
   void unreachableServerIsAClearError() {
     StringWriter err = new StringWriter();
     int exit = new CommandLine(new NamespaceCommands()).setErr(new PrintWriter(err))
