@@ -1,9 +1,12 @@
 package io.tether.server;
 
 import io.tether.registry.RegistryServer;
-import io.tether.registry.api.RegistryApi;
+import io.tether.registry.api.HttpLimits;
 import io.tether.registry.auth.TokenAuthenticator;
 import io.tether.registry.etcd.LocalEtcd;
+import io.tether.registry.etcd.LocalEtcdPorts;
+import io.tether.registry.etcd.LocalEtcdSupervisor;
+import io.tether.registry.process.PortOwner;
 import io.tether.registry.store.KeyLayout;
 import io.tether.xds.server.XdsServer;
 import java.nio.file.Path;
@@ -61,47 +64,100 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--etcd-prefix", defaultValue = KeyLayout.DEFAULT_PREFIX, description = "Key prefix (default: ${DEFAULT-VALUE})")
   String prefix;
 
-  @Option(names = "--local-etcd-port", defaultValue = "12379", description = "Client port of the local etcd (default: ${DEFAULT-VALUE})")
-  int localEtcdPort;
+  @Option(names = "--local-etcd-port", paramLabel = "PORT",
+      description = "Client port of the local etcd (default: 12379 if free, else a free port; kept in DIR/etcd/ports)")
+  Integer localEtcdPort;
 
-  @Option(names = "--local-etcd-peer-port", defaultValue = "12380", description = "Peer port of the local etcd (default: ${DEFAULT-VALUE})")
-  int localEtcdPeerPort;
+  @Option(names = "--local-etcd-peer-port", paramLabel = "PORT",
+      description = "Peer port of the local etcd (default: 12380 if free, else a free port; kept in DIR/etcd/ports)")
+  Integer localEtcdPeerPort;
+
+  @Option(names = "--api-header-timeout", paramLabel = "S", defaultValue = "10",
+      description = "Seconds from a connection's accept to its first request's complete headers (default: ${DEFAULT-VALUE})")
+  int apiHeaderTimeout;
+
+  @Option(names = "--api-body-timeout", paramLabel = "S", defaultValue = "30",
+      description = "Seconds from a request's headers to its complete body (default: ${DEFAULT-VALUE})")
+  int apiBodyTimeout;
+
+  @Option(names = "--api-idle-timeout", paramLabel = "S", defaultValue = "60",
+      description = "Seconds a kept-alive API connection may wait for its next request (default: ${DEFAULT-VALUE})")
+  int apiIdleTimeout;
+
+  @Option(names = "--api-max-connections", paramLabel = "N", defaultValue = "4096",
+      description = "Open API connections at once; more are closed on accept (default: ${DEFAULT-VALUE})")
+  int apiMaxConnections;
+
+  @Option(names = "--shutdown-grace", paramLabel = "S", defaultValue = "10",
+      description = "On SIGTERM, seconds in-flight API requests may take to finish (default: ${DEFAULT-VALUE})")
+  int shutdownGrace;
 
   @Override
   public Integer call() throws InterruptedException {
-    TokenAuthenticator tokens = tokenFile != null ? TokenAuthenticator.fromFile(tokenFile) : AdminToken.loadOrCreate(dataDir);
-    LocalEtcd localEtcd = null;
-    List<String> endpoints = etcd;
-    if (endpoints == null || endpoints.isEmpty()) {
-      localEtcd = LocalEtcd.single(dataDir.resolve("etcd"), localEtcdPort, localEtcdPeerPort).start()
-          .awaitHealthy(Duration.ofSeconds(30));
-      endpoints = List.of(localEtcd.clientUrl());
-      log.info("started local etcd at {} (data in {})", localEtcd.clientUrl(), dataDir.resolve("etcd"));
-    }
     if ((xdsTlsCert == null) != (xdsTlsKey == null) || (xdsClientCa != null && xdsTlsCert == null)) {
       throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
           "--xds-tls-cert and --xds-tls-key go together, and --xds-client-ca needs them");
     }
+    HttpLimits limits = httpLimits();
+    requireFree("REST API", apiHost, apiPort);
+    requireFree("xDS", xdsHost, xdsPort);
+    TokenAuthenticator tokens = tokenFile != null ? TokenAuthenticator.fromFile(tokenFile) : AdminToken.loadOrCreate(dataDir);
+    boolean local = etcd == null || etcd.isEmpty();
+    DataDirLock lock = local ? DataDirLock.acquire(dataDir) : null;
+    LocalEtcdSupervisor localEtcd = local ? startLocalEtcd() : null;
+    List<String> endpoints = local ? List.of(localEtcd.clientUrl()) : etcd;
     TetherServer server = new TetherServer(
-        new RegistryServer.Config(endpoints, prefix, apiHost, apiPort, tokens, Duration.ofSeconds(5),
-            RegistryApi.DEFAULT_BODY_LIMIT),
+        new RegistryServer.Config(endpoints, prefix, apiHost, apiPort, tokens, Duration.ofSeconds(5), limits),
         new XdsServer.Config(xdsHost, xdsPort, tokens, xdsTlsCert, xdsTlsKey, xdsClientCa),
         replicaId != null ? replicaId : hostName() + ":" + xdsPort).start();
     log.info("Tether registry API on http://{}:{}, xDS (ADS) on {}:{}{} (etcd {})", apiHost,
         server.registry().apiPort(), xdsHost, server.xds().port(), xdsTlsCert == null ? "" : " with TLS", endpoints);
 
     CountDownLatch stopped = new CountDownLatch(1);
-    LocalEtcd ownedEtcd = localEtcd;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("shutting down");
+      log.info("shutting down: finishing in-flight requests for up to {} s", shutdownGrace);
       server.close();
-      if (ownedEtcd != null) {
-        ownedEtcd.close();
+      if (localEtcd != null) {
+        localEtcd.close();
+      }
+      if (lock != null) {
+        lock.close();
       }
       stopped.countDown();
     }, "tether-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /** Starts the local etcd under supervision; if it cannot be kept up, the server exits with status 1. */
+  private LocalEtcdSupervisor startLocalEtcd() {
+    Path etcdDir = dataDir.resolve("etcd");
+    LocalEtcdPorts ports = LocalEtcdPorts.forDataDir(etcdDir, localEtcdPort, localEtcdPeerPort);
+    LocalEtcd member = LocalEtcd.single(etcdDir, ports.client(), ports.peer());
+    LocalEtcdSupervisor supervisor = new LocalEtcdSupervisor(member, Duration.ofMillis(500), Duration.ofSeconds(30), 5,
+        cause -> {
+          log.error("{}; exiting so that a process supervisor can restart the server", cause);
+          System.exit(1);
+        }).start(Duration.ofSeconds(30));
+    log.info("started local etcd at {} (data in {}, supervised)", member.clientUrl(), etcdDir);
+    return supervisor;
+  }
+
+  private static void requireFree(String what, String host, int port) {
+    if (port != 0 && !PortOwner.isFree(host, port)) {
+      throw new StartupException("the " + what + " port " + host + ":" + port + " is " + PortOwner.describe(port)
+          + "; stop it or choose another port");
+    }
+  }
+
+  private HttpLimits httpLimits() {
+    try {
+      return new HttpLimits(Duration.ofSeconds(apiHeaderTimeout), Duration.ofSeconds(apiBodyTimeout),
+          Duration.ofSeconds(apiIdleTimeout), apiMaxConnections, HttpLimits.DEFAULT_BODY_LIMIT,
+          Duration.ofSeconds(shutdownGrace));
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+    }
   }
 
   private static String hostName() {

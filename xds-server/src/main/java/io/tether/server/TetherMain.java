@@ -12,7 +12,23 @@ import picocli.CommandLine.Command;
     subcommands = {ServerCommand.class, NamespaceCommands.class, ServiceCommands.class,
         EndpointCommands.class, CommandLine.HelpCommand.class})
 public final class TetherMain {
+  /**
+   * A command that fails prints one line naming the cause, never a stack trace (set TETHER_DEBUG=1
+   * for one), and exits 1.
+   */
+  private static int oneLine(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+    if (System.getenv("TETHER_DEBUG") != null) {
+      e.printStackTrace();
+    }
+    Throwable cause = e;
+    while (cause.getMessage() == null && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    cmd.getErr().println("tether: error: " + (cause.getMessage() != null ? cause.getMessage() : cause.toString()));
+    return 1;
+  }
+
   public static void main(String[] args) {
-    System.exit(new CommandLine(new TetherMain()).execute(args));
+    System.exit(new CommandLine(new TetherMain()).setExecutionExceptionHandler(TetherMain::oneLine).execute(args));
   }
 }

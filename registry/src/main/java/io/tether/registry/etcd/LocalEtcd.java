@@ -1,5 +1,7 @@
 package io.tether.registry.etcd;
 
+import io.tether.registry.process.BoundChildren;
+import io.tether.registry.process.PortOwner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,20 +14,30 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An etcd server run as a child process on loopback: what {@code tether server} starts when no
  * {@code --etcd} is given, and what the tests run against. One member, or one member of a local
- * cluster ({@link #cluster}). The process is destroyed with the JVM.
+ * cluster ({@link #cluster}).
+ *
+ * <p>The process is bound to this JVM's life ({@link BoundChildren}): a server killed with SIGKILL
+ * takes its etcd with it, so a restart finds its ports free. An etcd still running on this member's
+ * data directory (left by a server that had no such binding) is replaced. Every reason it cannot
+ * start is a {@link LocalEtcdException} with a one-line message.
  */
 public final class LocalEtcd implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LocalEtcd.class);
   private final String name;
   private final Path dataDir;
   private final int clientPort;
   private final int peerPort;
   private final String initialCluster;
-  private Process process;
+  private volatile Process process;
+  private boolean hooked;
 
   public LocalEtcd(String name, Path dataDir, int clientPort, int peerPort, String initialCluster) {
     this.name = name;
@@ -57,6 +69,9 @@ public final class LocalEtcd implements AutoCloseable {
   public static Path binary() {
     String env = System.getenv("ETCD_BIN");
     if (env != null && !env.isBlank()) {
+      if (!Files.isExecutable(Path.of(env))) {
+        throw new LocalEtcdException("ETCD_BIN=" + env + " is not an executable file");
+      }
       return Path.of(env);
     }
     for (String dir : Objects.requireNonNullElse(System.getenv("PATH"), "/usr/bin").split(":")) {
@@ -65,33 +80,47 @@ public final class LocalEtcd implements AutoCloseable {
         return candidate;
       }
     }
-    throw new IllegalStateException("etcd was not found on PATH: install it with 'apt-get install etcd-server' "
+    throw new LocalEtcdException("etcd was not found on PATH: install it with 'apt-get install etcd-server' "
         + "(Debian/Ubuntu), set ETCD_BIN, or point Tether at an existing cluster with --etcd URL");
   }
 
-  /** Starts the process (without waiting for it to serve). */
-  public LocalEtcd start() {
+  /** Starts the process (without waiting for it to serve); throws when it cannot, saying why. */
+  public synchronized LocalEtcd start() {
+    Path binary = binary();
     try {
       Files.createDirectories(dataDir);
-      List<String> cmd = List.of(binary().toString(),
-          "--name", name,
-          "--data-dir", dataDir.resolve("data").toString(),
-          "--listen-client-urls", clientUrl(),
-          "--advertise-client-urls", clientUrl(),
-          "--listen-peer-urls", peerUrl(peerPort),
-          "--initial-advertise-peer-urls", peerUrl(peerPort),
-          "--initial-cluster", initialCluster,
-          "--initial-cluster-state", "new",
-          "--heartbeat-interval", "50",
-          "--election-timeout", "500");
-      process = new ProcessBuilder(cmd)
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("etcd.log").toFile()))
-          .start();
-      Runtime.getRuntime().addShutdownHook(new Thread(this::close));
-      return this;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start etcd", e);
+      throw new LocalEtcdException("cannot create the etcd data directory " + dataDir + ": " + e.getMessage());
+    }
+    Orphans.replaceAny(dataDir.resolve("data"));
+    requireFree("client", clientPort);
+    requireFree("peer", peerPort);
+    process = BoundChildren.shared().start(command(binary), logFile());
+    if (!hooked) {
+      hooked = true;
+      Runtime.getRuntime().addShutdownHook(new Thread(this::close, "local-etcd-stop"));
+    }
+    return this;
+  }
+
+  private List<String> command(Path binary) {
+    return List.of(binary.toString(),
+        "--name", name,
+        "--data-dir", dataDir.resolve("data").toString(),
+        "--listen-client-urls", clientUrl(),
+        "--advertise-client-urls", clientUrl(),
+        "--listen-peer-urls", peerUrl(peerPort),
+        "--initial-advertise-peer-urls", peerUrl(peerPort),
+        "--initial-cluster", initialCluster,
+        "--initial-cluster-state", "new",
+        "--heartbeat-interval", "50",
+        "--election-timeout", "500");
+  }
+
+  private static void requireFree(String which, int port) {
+    if (!PortOwner.isFree("127.0.0.1", port)) {
+      throw new LocalEtcdException("local etcd cannot start: its " + which + " port " + port + " is "
+          + PortOwner.describe(port) + "; free it or choose another port (--local-etcd-port/--local-etcd-peer-port)");
     }
   }
 
@@ -100,59 +129,96 @@ public final class LocalEtcd implements AutoCloseable {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      if (process != null && !process.isAlive()) {
-        throw new IllegalStateException("etcd exited with " + process.exitValue() + "; see " + dataDir.resolve("etcd.log"));
+      Process p = process;
+      if (p != null && !p.isAlive()) {
+        throw new LocalEtcdException("local etcd exited with status " + p.exitValue() + ": " + lastLogLine()
+            + " (full log: " + logFile() + ")");
       }
-      try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(clientUrl() + "/health"))
-            .timeout(Duration.ofMillis(500)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200 && r.body().contains("true")) {
-          return this;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted waiting for etcd", e);
+      if (healthy(http)) {
+        return this;
       }
       pause(50);
     }
-    throw new IllegalStateException("etcd did not become healthy within " + timeout + "; see " + dataDir.resolve("etcd.log"));
+    throw new LocalEtcdException("local etcd did not become healthy within " + timeout.toSeconds() + " s: "
+        + lastLogLine() + " (full log: " + logFile() + ")");
+  }
+
+  private boolean healthy(HttpClient http) {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(clientUrl() + "/health"))
+          .timeout(Duration.ofMillis(500)).build(), HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 && r.body().contains("true");
+    } catch (IOException e) {
+      return false; // not listening yet
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LocalEtcdException("interrupted waiting for etcd");
+    }
   }
 
   public String clientUrl() {
     return "http://127.0.0.1:" + clientPort;
   }
 
+  public Path logFile() {
+    return dataDir.resolve("etcd.log");
+  }
+
+  /** Completes when the running process exits (at once when none runs). */
+  public CompletableFuture<Process> onExit() {
+    Process p = process;
+    return p == null ? CompletableFuture.completedFuture(null) : p.onExit();
+  }
+
   /** The etcd process's id, e.g. to read its CPU time; -1 when it is not running. */
   public long pid() {
-    return process == null ? -1 : process.pid();
+    Process p = process;
+    return p == null ? -1 : p.pid();
   }
 
   public boolean isRunning() {
-    return process != null && process.isAlive();
+    Process p = process;
+    return p != null && p.isAlive();
   }
 
   /** SIGKILL, as a crash would. The data directory stays, so {@link #start} brings the member back. */
   public void kill() {
-    if (process != null) {
-      process.destroyForcibly();
-      waitFor();
+    Process p = process;
+    if (p != null) {
+      p.destroyForcibly();
+      waitFor(p);
     }
   }
 
   @Override
   public void close() {
-    if (process != null && process.isAlive()) {
-      process.destroy();
-      waitFor();
+    Process p = process;
+    if (p != null && p.isAlive()) {
+      p.destroy();
+      waitFor(p);
     }
   }
 
-  private void waitFor() {
+  /** The last line etcd logged that says something, to name the cause of a failed start. */
+  String lastLogLine() {
     try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      List<String> lines = Files.readAllLines(logFile());
+      for (int i = lines.size() - 1; i >= 0; i--) {
+        String line = lines.get(i).trim();
+        if (!line.isEmpty()) {
+          return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+        }
+      }
+      return "it logged nothing";
+    } catch (IOException e) {
+      return "no log";
+    }
+  }
+
+  private static void waitFor(Process p) {
+    try {
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -169,5 +235,9 @@ public final class LocalEtcd implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  static {
+    log.debug("local etcd children bound to this JVM: {}", BoundChildren.available());
   }
 }
