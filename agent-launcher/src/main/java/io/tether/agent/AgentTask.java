@@ -9,7 +9,9 @@ import io.tether.agent.envoy.EnvoySupervisor;
 import io.tether.agent.health.HealthCheck;
 import io.tether.agent.health.HealthMonitor;
 import io.tether.agent.hosts.HostsFile;
+import io.tether.agent.process.AppProcess;
 import io.tether.agent.process.ChildProcesses;
+import io.tether.agent.process.ProgramPath;
 import io.tether.agent.registry.Registration;
 import io.tether.agent.registry.RegistryClient;
 import io.tether.registry.model.Endpoint;
@@ -22,10 +24,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * then, on SIGTERM/SIGINT: DRAINING, Envoy drains, the drain time passes, the app is stopped (SIGTERM,
  * then SIGKILL after the grace), the endpoint is deregistered, Envoy quits, the hosts block goes, and
  * the agent exits with the app's status. A crashed app or an Envoy that cannot be kept up ends the task
- * the same way, minus the draining.
+ * the same way, minus the draining. An app that exits before it is registered fails the task at once
+ * (exit 1), reported with the last lines it wrote.
  */
 public final class AgentTask {
   private static final Logger log = LoggerFactory.getLogger(AgentTask.class);
@@ -47,6 +52,7 @@ public final class AgentTask {
   private final ChildProcesses children = new ChildProcesses();
   private final RegistryClient registry;
   private final LinkedBlockingQueue<Ending> endings = new LinkedBlockingQueue<>();
+  private final CompletableFuture<Void> healthy = new CompletableFuture<>();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "tether-agent-task");
     t.setDaemon(true);
@@ -54,9 +60,9 @@ public final class AgentTask {
   });
   private EnvoySupervisor envoy;
   private HostsFile hosts;
-  private Process app;
+  private AppProcess app;
   private HealthMonitor health;
-  private Registration registration;
+  private volatile Registration registration;
 
   public AgentTask(TaskSettings settings) {
     this.settings = settings;
@@ -75,13 +81,14 @@ public final class AgentTask {
 
   /** Runs the task to its end; returns the exit status the agent should exit with. */
   public int run() throws Exception {
-    Files.createDirectories(settings.workDir());
     try {
+      Files.createDirectories(settings.workDir());
+      // Before anything starts: a missing program is one clear line, not an app exiting with 127.
+      ProgramPath.resolve("the app's program", settings.appCommand().get(0));
       Map<String, String> appEnvironment = startProxy();
       publishAliases();
-      app = children.start(new ChildProcesses.Spec(settings.appCommand(), appEnvironment, null));
-      app.onExit().thenRun(() -> endings.add(Ending.APP_EXITED));
-      log.info("app started (pid {}): {}", app.pid(), String.join(" ", settings.appCommand()));
+      startApp(appEnvironment);
+      awaitHealthy();
       register();
       Ending ending = endings.take();
       log.info("task ending: {}", ending);
@@ -144,8 +151,17 @@ public final class AgentTask {
     timer.scheduleWithFixedDelay(refresh, 10, 10, TimeUnit.SECONDS);
   }
 
-  /** Waits for the app to be healthy, registers it HEALTHY, and keeps its endpoint's health current. */
-  private void register() throws Exception {
+  private void startApp(Map<String, String> environment) {
+    app = AppProcess.start(children, settings.appCommand(), environment);
+    app.onExit().thenRun(() -> endings.add(Ending.APP_EXITED));
+    log.info("app started (pid {}): {}", app.pid(), String.join(" ", settings.appCommand()));
+  }
+
+  /**
+   * Checks the app until it is healthy, for at most the start timeout; an app that exits meanwhile
+   * fails the task at once. The checks go on after, keeping the endpoint's health current.
+   */
+  private void awaitHealthy() throws Exception {
     if (settings.service() == null) {
       return;
     }
@@ -153,19 +169,41 @@ public final class AgentTask {
     HealthCheck check = HealthCheck.parse(settings.healthCheck(), settings.appPort())
         .withTiming(timing.interval(), timing.timeout())
         .withThresholds(timing.healthyThreshold(), timing.unhealthyThreshold());
-    health = new HealthMonitor(check, (from, to, reason) -> {
-      if (registration == null || to == HealthMonitor.Status.UNKNOWN) {
-        return; // before registration the endpoint does not exist yet
-      }
-      try {
-        registration.setHealth(to == HealthMonitor.Status.HEALTHY ? Health.HEALTHY : Health.UNHEALTHY);
-        log.info("app {} ({}): endpoint now {}", to, reason, registration.health());
-      } catch (RuntimeException e) {
-        log.warn("could not report the app's health ({}): {}", to, e.getMessage());
-      }
-    }).start();
-    if (!health.awaitHealthy(settings.startTimeout())) {
-      throw new IllegalStateException("the app never became healthy: " + health.lastFailure());
+    health = new HealthMonitor(check, this::onHealthChanged).start();
+    try {
+      CompletableFuture.anyOf(healthy, app.onExit()).get(settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("the app never became healthy within " + settings.startTimeout().toSeconds()
+          + " s: " + health.lastFailure());
+    }
+    if (!app.isAlive()) {
+      throw new IllegalStateException(app.exitReport("before becoming healthy"));
+    }
+  }
+
+  private void onHealthChanged(HealthMonitor.Status from, HealthMonitor.Status to, String reason) {
+    if (to == HealthMonitor.Status.HEALTHY) {
+      healthy.complete(null);
+    }
+    Registration current = registration;
+    if (current == null || to == HealthMonitor.Status.UNKNOWN) {
+      return; // before registration the endpoint does not exist yet
+    }
+    try {
+      current.setHealth(to == HealthMonitor.Status.HEALTHY ? Health.HEALTHY : Health.UNHEALTHY);
+      log.info("app {} ({}): endpoint now {}", to, reason, current.health());
+    } catch (RuntimeException e) {
+      log.warn("could not report the app's health ({}): {}", to, e.getMessage());
+    }
+  }
+
+  /** Registers the healthy app's endpoint HEALTHY under a lease kept alive. */
+  private void register() throws InterruptedException {
+    if (settings.service() == null) {
+      return;
+    }
+    if (!app.isAlive()) {
+      throw new IllegalStateException(app.exitReport("before it was registered"));
     }
     Endpoint endpoint = new Endpoint(settings.address(), settings.registeredPort(), settings.zone(), Health.HEALTHY,
         settings.taskId(), settings.host(), Map.of(), null);
@@ -191,7 +229,7 @@ public final class AgentTask {
       // only then does the app stop.
       Thread.sleep(settings.drainTime().toMillis());
     }
-    int status = stopApp();
+    int status = app.stop(settings.stopGrace());
     if (registration != null) {
       registration.stop();
     }
@@ -201,25 +239,14 @@ public final class AgentTask {
     return ending == Ending.ENVOY_GAVE_UP ? Math.max(status, 1) : status;
   }
 
-  private int stopApp() throws InterruptedException {
-    if (app.isAlive()) {
-      app.destroy();
-      if (!app.waitFor(settings.stopGrace().toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn("app did not stop within {} s of SIGTERM: SIGKILL", settings.stopGrace().toSeconds());
-        app.destroyForcibly();
-      }
-    }
-    return app.waitFor();
-  }
-
   /** Whatever the way out, nothing stays running or registered; every step is a no-op when already done. */
   private void cleanUp() throws InterruptedException {
     timer.shutdownNow();
     if (health != null) {
       health.close();
     }
-    if (app != null && app.isAlive()) {
-      stopApp();
+    if (app != null) {
+      app.stop(settings.stopGrace());
     }
     if (registration != null) {
       registration.stop();

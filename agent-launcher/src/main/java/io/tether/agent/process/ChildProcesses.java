@@ -26,7 +26,10 @@ public final class ChildProcesses {
     return t;
   });
 
-  /** A command to run, its extra environment and where its output goes (null: inherit the agent's). */
+  /**
+   * A command to run, its extra environment and the file its output goes to; with no file (null) its
+   * stdout and stderr are pipes that the caller must read (see {@link OutputTail}), its stdin the agent's.
+   */
   public record Spec(List<String> command, Map<String, String> environment, Path log) {
     public Spec {
       command = List.copyOf(command);
@@ -63,7 +66,7 @@ public final class ChildProcesses {
       File log = spec.log().toFile();
       builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));
     } else {
-      builder.inheritIO();
+      builder.redirectInput(ProcessBuilder.Redirect.INHERIT);
     }
     try {
       return builder.start();

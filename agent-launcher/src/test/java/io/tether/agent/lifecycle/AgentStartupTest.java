@@ -1,0 +1,92 @@
+package io.tether.agent.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tether.agent.testing.AgentUnderTest;
+import io.tether.registry.testing.ApiClient;
+import io.tether.registry.testing.TestEtcd;
+import io.tether.registry.testing.TestRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What ends {@code tether agent run} before its endpoint is registered, as a real process against a
+ * real registry with the stand-in Envoy: each must end the task at once, say why, and leave nothing
+ * running or registered. The start timeout is left at its default (300 s), so a test that waits for
+ * it fails.
+ */
+class AgentStartupTest {
+  /** Far below the default start timeout: the agent JVM and the stand-in Envoy start well within it. */
+  private static final Duration AT_ONCE = Duration.ofSeconds(30);
+  private static TestRegistry registry;
+  private static ApiClient admin;
+  private final Path dir = TestEtcd.tempDir("agent-startup");
+  private AgentUnderTest agent;
+
+  @BeforeAll
+  static void startRegistry() {
+    registry = new TestRegistry(TestEtcd.shared().clientUrl());
+    admin = registry.admin();
+    AgentUnderTest.createService(admin);
+  }
+
+  @AfterAll
+  static void stopRegistry() {
+    registry.close();
+  }
+
+  @AfterEach
+  void killAgent() throws Exception {
+    if (agent != null) {
+      agent.kill();
+    }
+  }
+
+  private AgentUnderTest agent(String taskId) {
+    agent = new AgentUnderTest(dir, registry.baseUrl(), taskId);
+    return agent;
+  }
+
+  @Test
+  void anAppThatExitsDuringStartUpFailsTheTaskAtOnceWithWhatItWroteLast() throws Exception {
+    agent("s1").app("sh", "-c", "echo starting; echo 'cannot open /etc/app.conf' >&2; exit 3").start();
+
+    assertThat(agent.awaitExit(AT_ONCE)).isEqualTo(1);
+    assertThat(agent.log()).contains("the app exited with status 3 before becoming healthy")
+        .contains("\n    starting").contains("\n    cannot open /etc/app.conf")
+        .doesNotContain("never became healthy").doesNotContain("registered a/web/s1");
+    assertStoppedCleanly("s1");
+  }
+
+  @Test
+  void aMissingAppProgramIsReportedInOneLineBeforeAnythingStarts() throws Exception {
+    agent("s2").app("no-such-app-program", "--port", "8080").start();
+
+    assertThat(agent.awaitExit(AT_ONCE)).isEqualTo(1);
+    String failure = agent.log().lines().filter(l -> l.contains("task failed")).findFirst().orElseThrow(
+        () -> new AssertionError("no failure line in:\n" + agent.log()));
+    assertThat(failure).endsWith("task failed: the app's program 'no-such-app-program' was not found on PATH ("
+        + System.getenv("PATH") + ")");
+    assertThat(agent.log().lines().filter(l -> l.startsWith("\tat ") || l.startsWith("Caused by"))).isEmpty();
+    assertThat(agent.journal().lines()).as("Envoy was not even started").isEmpty();
+    assertThat(endpoint("s2")).isFalse();
+  }
+
+  /** The endpoint is not registered, Envoy was told to quit, the hosts block is gone, no child is alive. */
+  private void assertStoppedCleanly(String taskId) throws Exception {
+    assertThat(endpoint(taskId)).as("never registered").isFalse();
+    assertThat(agent.journal().lines()).contains("envoy POST /quitquitquit");
+    assertThat(Files.readString(agent.hostsFile())).as("hosts block removed")
+        .isEqualTo("127.0.0.1\tlocalhost\n# keep me\n10.0.0.9 db.internal\n");
+    agent.assertNoChildAlive();
+  }
+
+  private boolean endpoint(String taskId) {
+    return admin.get("/v1/namespaces/a/services/web/endpoints/" + taskId).status() == 200;
+  }
+}
