@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
  * One task's life beside its sidecar: Envoy up and ready, aliases in the hosts file, the app started and
@@ -40,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * then SIGKILL after the grace), the endpoint is deregistered, Envoy quits, the hosts block goes, and
  * the agent exits with the app's status. A crashed app or an Envoy that cannot be kept up ends the task
  * the same way, minus the draining. An app that exits before it is registered fails the task at once
- * (exit 1), reported with the last lines it wrote.
+ * (exit 1), reported with the last lines it wrote. A signal before the app is healthy stops the task at
+ * once, with nothing to drain: the agent exits 128 + the signal's number (143 for SIGTERM).
  */
 public final class AgentTask {
   private static final Logger log = LoggerFactory.getLogger(AgentTask.class);
@@ -51,6 +53,7 @@ public final class AgentTask {
   private final TaskSettings settings;
   private final ChildProcesses children = new ChildProcesses();
   private final RegistryClient registry;
+  private final StartupGuard startup = new StartupGuard();
   private final LinkedBlockingQueue<Ending> endings = new LinkedBlockingQueue<>();
   private final CompletableFuture<Void> healthy = new CompletableFuture<>();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -69,26 +72,27 @@ public final class AgentTask {
     this.registry = new RegistryClient(settings.controlPlane(), settings.token());
   }
 
-  /** Signals (SIGTERM, SIGINT) end the task gracefully. */
+  /** Signals (SIGTERM, SIGINT) stop a task that is starting at once, and drain a started one. */
   public void handleSignals() {
     for (String name : List.of("TERM", "INT")) {
-      sun.misc.Signal.handle(new sun.misc.Signal(name), s -> {
-        log.info("SIG{} received: draining", name);
-        endings.add(Ending.SIGNAL);
-      });
+      Signal.handle(new Signal(name), this::onSignal);
+    }
+  }
+
+  private void onSignal(Signal signal) {
+    if (!startup.stop(signal)) { // start-up is over: startUp() reports a signal that stopped it
+      log.info("SIG{} received: draining", signal.getName());
+      endings.add(Ending.SIGNAL);
     }
   }
 
   /** Runs the task to its end; returns the exit status the agent should exit with. */
-  public int run() throws Exception {
+  public int run() throws InterruptedException {
     try {
-      Files.createDirectories(settings.workDir());
-      // Before anything starts: a missing program is one clear line, not an app exiting with 127.
-      ProgramPath.resolve("the app's program", settings.appCommand().get(0));
-      Map<String, String> appEnvironment = startProxy();
-      publishAliases();
-      startApp(appEnvironment);
-      awaitHealthy();
+      Signal stoppedBy = startUp();
+      if (stoppedBy != null) {
+        return 128 + stoppedBy.getNumber();
+      }
       register();
       Ending ending = endings.take();
       log.info("task ending: {}", ending);
@@ -99,6 +103,39 @@ public final class AgentTask {
     } finally {
       cleanUp();
     }
+  }
+
+  /**
+   * Everything up to a healthy app, stopped at once by a signal; returns that signal, or null when
+   * start-up completed. Registering is not part of it: a signal then drains the task as it would later.
+   */
+  private Signal startUp() throws Exception {
+    startup.begin();
+    Exception failure = null;
+    try {
+      start();
+    } catch (Exception e) {
+      failure = e; // after a signal this is only how the interrupt surfaced
+    }
+    Signal stoppedBy = startup.end();
+    if (stoppedBy != null) {
+      log.info("SIG{} received during start-up: stopping, with nothing to drain (not registered)", stoppedBy.getName());
+      return stoppedBy;
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return null;
+  }
+
+  private void start() throws Exception {
+    Files.createDirectories(settings.workDir());
+    // Before anything starts: a missing program is one clear line, not an app exiting with 127.
+    ProgramPath.resolve("the app's program", settings.appCommand().get(0));
+    Map<String, String> appEnvironment = startProxy();
+    publishAliases();
+    startApp(appEnvironment);
+    awaitHealthy();
   }
 
   private Map<String, String> startProxy() throws Exception {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Starts the processes the agent supervises so that none outlives it, even when the agent is killed
@@ -37,15 +38,29 @@ public final class ChildProcesses {
     }
   }
 
+  /**
+   * Starts the command and returns its process. An interrupt does not cut this short (spawning takes
+   * milliseconds, and a process started but not returned would run on unknown to the caller): it is
+   * kept for the caller's next wait.
+   */
   public Process start(Spec spec) {
+    Future<Process> spawned = spawner.submit(() -> spawn(spec));
+    boolean interrupted = false;
     try {
-      return spawner.submit(() -> spawn(spec)).get();
+      while (true) {
+        try {
+          return spawned.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       throw cause instanceof UncheckedIOException u ? u : new IllegalStateException("cannot start " + spec.command(), cause);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted starting " + spec.command(), e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

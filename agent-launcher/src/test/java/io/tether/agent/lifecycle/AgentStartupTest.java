@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tether.agent.testing.AgentUnderTest;
 import io.tether.registry.testing.ApiClient;
+import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.TestEtcd;
 import io.tether.registry.testing.TestRegistry;
 import java.nio.file.Files;
@@ -75,6 +76,36 @@ class AgentStartupTest {
     assertThat(agent.log().lines().filter(l -> l.startsWith("\tat ") || l.startsWith("Caused by"))).isEmpty();
     assertThat(agent.journal().lines()).as("Envoy was not even started").isEmpty();
     assertThat(endpoint("s2")).isFalse();
+  }
+
+  @Test
+  void sigtermWhileTheAppIsStartingStopsTheTaskAtOnce() throws Exception {
+    agent("s3");
+    Files.writeString(agent.sickFile(), ""); // never healthy: start-up lasts until the signal
+    agent.start();
+    awaitJournal("app start");
+
+    agent.process().destroy(); // SIGTERM
+    assertThat(agent.awaitExit(AT_ONCE)).as("128 + SIGTERM").isEqualTo(143);
+    assertThat(agent.journal().lines()).containsSubsequence("app signal TERM", "app exit", "envoy POST /quitquitquit");
+    assertThat(agent.log()).contains("SIGTERM received during start-up: stopping");
+    assertStoppedCleanly("s3");
+  }
+
+  @Test
+  void sigtermWhileEnvoyIsStartingStopsTheTaskAtOnce() throws Exception {
+    agent("s4").env("FAKE_ENVOY_MODE", "never-ready").start();
+    awaitJournal("envoy GET /ready");
+
+    agent.process().destroy(); // SIGTERM
+    assertThat(agent.awaitExit(AT_ONCE)).as("128 + SIGTERM").isEqualTo(143);
+    assertThat(agent.journal().lines()).as("the app was never started").noneMatch(l -> l.startsWith("app "));
+    assertStoppedCleanly("s4");
+  }
+
+  private void awaitJournal(String event) {
+    Poll.until(AT_ONCE, () -> agent.journal().lines().stream().anyMatch(l -> l.startsWith(event)),
+        () -> "journal shows '" + event + "'; agent log:\n" + agent.log());
   }
 
   /** The endpoint is not registered, Envoy was told to quit, the hosts block is gone, no child is alive. */
