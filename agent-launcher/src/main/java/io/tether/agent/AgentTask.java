@@ -9,6 +9,7 @@ import io.tether.agent.envoy.EnvoySupervisor;
 import io.tether.agent.health.HealthCheck;
 import io.tether.agent.health.HealthMonitor;
 import io.tether.agent.hosts.HostsFile;
+import io.tether.agent.net.PortCheck;
 import io.tether.agent.process.AppProcess;
 import io.tether.agent.process.ChildProcesses;
 import io.tether.agent.process.ProgramPath;
@@ -189,6 +190,9 @@ public final class AgentTask {
   }
 
   private void startApp(Map<String, String> environment) {
+    if (settings.service() != null) {
+      PortCheck.requireFree(settings.appPort()); // else the health check would find whoever holds it
+    }
     app = AppProcess.start(children, settings.appCommand(), environment);
     app.onExit().thenRun(() -> endings.add(Ending.APP_EXITED));
     log.info("app started (pid {}): {}", app.pid(), String.join(" ", settings.appCommand()));
@@ -225,6 +229,9 @@ public final class AgentTask {
     Registration current = registration;
     if (current == null || to == HealthMonitor.Status.UNKNOWN) {
       return; // before registration the endpoint does not exist yet
+    }
+    if (to == HealthMonitor.Status.HEALTHY && !app.isAlive()) {
+      return; // whoever answers on the port now is not the app; its exit is ending the task
     }
     try {
       current.setHealth(to == HealthMonitor.Status.HEALTHY ? Health.HEALTHY : Health.UNHEALTHY);

@@ -2,14 +2,18 @@ package io.tether.agent.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import io.tether.agent.testing.AgentUnderTest;
 import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.TestEtcd;
 import io.tether.registry.testing.TestRegistry;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -101,6 +105,31 @@ class AgentStartupTest {
     assertThat(agent.awaitExit(AT_ONCE)).as("128 + SIGTERM").isEqualTo(143);
     assertThat(agent.journal().lines()).as("the app was never started").noneMatch(l -> l.startsWith("app "));
     assertStoppedCleanly("s4");
+  }
+
+  @Test
+  void anAppPortInUseFailsTheTaskBeforeTheAppStartsNamingThePortAndWhoHoldsIt() throws Exception {
+    agent("s5");
+    // A squatter that passes any health check: before, the agent registered it in the app's place.
+    AtomicInteger probes = new AtomicInteger();
+    HttpServer squatter = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), agent.appPort()), 0);
+    squatter.createContext("/", exchange -> {
+      probes.incrementAndGet();
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    squatter.start();
+    try {
+      agent.start();
+      assertThat(agent.awaitExit(AT_ONCE)).isEqualTo(1);
+      assertThat(agent.log()).contains("task failed: the app's port " + agent.appPort() + " is already in use, held by pid "
+          + ProcessHandle.current().pid() + " (");
+      assertThat(probes).as("the squatter was never health-checked").hasValue(0);
+      assertThat(agent.journal().lines()).as("the app was never started").noneMatch(l -> l.startsWith("app "));
+      assertStoppedCleanly("s5");
+    } finally {
+      squatter.stop(0);
+    }
   }
 
   private void awaitJournal(String event) {
