@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -168,6 +169,24 @@ class AgentLifecycleTest {
     assertThat(journal.lines()).contains("app signal TERM", "envoy POST /quitquitquit");
     assertThat(Files.readString(hosts)).doesNotContain("tether");
     assertNoChildAlive();
+  }
+
+  @Test
+  void withoutAddressItRegistersTheAddressOfTheDefaultRoutesInterface() throws Exception {
+    // What `ip route` (not the agent's /proc reading) says: the test is skipped on a host without a default route.
+    String route = new String(new ProcessBuilder("ip", "-4", "route", "show", "default").start().getInputStream()
+        .readAllBytes()).trim();
+    Assumptions.assumeTrue(route.contains(" dev "), "no default route here");
+    String device = route.substring(route.indexOf(" dev ") + 5).split("\\s+")[0];
+    String expected = java.util.Collections.list(java.net.NetworkInterface.getByName(device).getInetAddresses()).stream()
+        .filter(a -> a instanceof java.net.Inet4Address).findFirst().orElseThrow().getHostAddress();
+
+    agent = start(agent("t6").without("--address"));
+    Poll.until(Duration.ofSeconds(60), () -> "HEALTHY".equals(health("t6")), () -> "registered; log:\n" + log());
+    assertThat(endpoint("t6").path("address").asText()).as("not InetAddress.getLocalHost()'s loopback")
+        .isEqualTo(expected);
+    assertThat(log()).contains("registering address " + expected + ": the address of " + device
+        + ", the default route's interface");
   }
 
   private boolean noChildAlive() {
