@@ -18,9 +18,7 @@ import io.tether.agent.registry.RegistryClient;
 import io.tether.registry.model.Endpoint;
 import io.tether.registry.model.Health;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -43,7 +41,8 @@ import sun.misc.Signal;
  * the agent exits with the app's status. A crashed app or an Envoy that cannot be kept up ends the task
  * the same way, minus the draining. An app that exits before it is registered fails the task at once
  * (exit 1), reported with the last lines it wrote. A signal before the app is healthy stops the task at
- * once, with nothing to drain: the agent exits 128 + the signal's number (143 for SIGTERM).
+ * once, with nothing to drain: the agent exits 128 + the signal's number (143 for SIGTERM). However the
+ * task ends, its work dir (the bootstraps hold the token) goes last.
  */
 public final class AgentTask {
   private static final Logger log = LoggerFactory.getLogger(AgentTask.class);
@@ -62,6 +61,7 @@ public final class AgentTask {
     t.setDaemon(true);
     return t;
   });
+  private WorkDir workDir;
   private EnvoySupervisor envoy;
   private HostsFile hosts;
   private AppProcess app;
@@ -130,7 +130,7 @@ public final class AgentTask {
   }
 
   private void start() throws Exception {
-    Files.createDirectories(settings.workDir());
+    workDir = WorkDir.open(settings.workDir(), settings.taskId());
     // Before anything starts: a missing program is one clear line, not an app exiting with 127.
     ProgramPath.resolve("the app's program", settings.appCommand().get(0));
     Map<String, String> appEnvironment = startProxy();
@@ -148,14 +148,14 @@ public final class AgentTask {
     Map<String, String> environment = new HashMap<>();
     environment.put("TETHER_NAMESPACE", settings.namespace());
     if (settings.proxyless()) {
-      Path bootstrap = writeSecret("grpc-bootstrap.json", GrpcBootstrap.json(spec));
+      Path bootstrap = workDir.writeSecret("grpc-bootstrap.json", GrpcBootstrap.json(spec));
       environment.put("GRPC_XDS_BOOTSTRAP", bootstrap.toString());
       return environment;
     }
-    Path bootstrap = writeSecret("envoy-bootstrap.json", EnvoyBootstrap.json(EnvoyBootstrap.render(spec)));
+    Path bootstrap = workDir.writeSecret("envoy-bootstrap.json", EnvoyBootstrap.json(EnvoyBootstrap.render(spec)));
     envoy = new EnvoySupervisor(new EnvoySupervisor.Settings(EnvoyBinary.locate(settings.envoyBin()), bootstrap,
         settings.adminPort(), settings.drainTime(), Duration.ofSeconds(60), settings.envoyRestarts(),
-        settings.envoyBackoff(), Duration.ofSeconds(30), Duration.ofMinutes(2), settings.workDir().resolve("envoy.log")),
+        settings.envoyBackoff(), Duration.ofSeconds(30), Duration.ofMinutes(2), workDir.path().resolve("envoy.log")),
         children, new EnvoySupervisor.Listener() {
           @Override
           public void onRestarted(int attempt, int exitCode) {
@@ -283,8 +283,18 @@ public final class AgentTask {
     return ending == Ending.ENVOY_GAVE_UP ? Math.max(status, 1) : status;
   }
 
-  /** Whatever the way out, nothing stays running or registered; every step is a no-op when already done. */
+  /** Whatever the way out, nothing stays running, registered or on disk; every step is a no-op when already done. */
   private void cleanUp() throws InterruptedException {
+    try {
+      stopEverything();
+    } finally {
+      if (workDir != null) {
+        workDir.close(); // last: Envoy writes its log until it has quit
+      }
+    }
+  }
+
+  private void stopEverything() throws InterruptedException {
     timer.shutdownNow();
     if (health != null) {
       health.close();
@@ -305,12 +315,5 @@ public final class AgentTask {
         log.warn("could not remove the client aliases from {}: {}", settings.hostsFile(), e.getMessage());
       }
     }
-  }
-
-  private Path writeSecret(String name, String content) throws IOException {
-    Path file = settings.workDir().resolve(name);
-    Files.writeString(file, content);
-    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    return file;
   }
 }

@@ -98,7 +98,8 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--lease-ttl", description = "Seconds the endpoint outlives a silent agent (default 10)")
   Integer leaseTtl;
 
-  @Option(names = "--work-dir", description = "Where bootstraps and Envoy's log go (default /tmp/tether-agent-TASK)")
+  @Option(names = "--work-dir", description = "Where bootstraps and Envoy's log go (default: a new private directory "
+      + "tether-agent-TASK-* in the system temp directory, removed on exit; of a given one, only the bootstraps are)")
   Path workDir;
 
   @Parameters(paramLabel = "APP", description = "The app's command, after --")
@@ -153,7 +154,7 @@ public final class RunCommand implements Callable<Integer> {
         intOr(envoyRestarts, file, "envoyRestarts", 5), Duration.ofMillis(intOr(envoyBackoffMs, file, "envoyBackoffMs", 1000)),
         "none".equals(hosts) ? null : Path.of(hosts != null ? hosts : "/etc/hosts"),
         noProxy, intOr(leaseTtl, file, "leaseTtl", 10),
-        workDir != null ? workDir : Path.of(first(text(file, "workDir"), "/tmp/tether-agent-" + task)),
+        workDir != null ? workDir : file.hasNonNull("workDir") ? Path.of(file.get("workDir").asText()) : null,
         command);
   }
 
