@@ -9,25 +9,29 @@ import io.tether.agent.envoy.EnvoySupervisor;
 import io.tether.agent.health.HealthCheck;
 import io.tether.agent.health.HealthMonitor;
 import io.tether.agent.hosts.HostsFile;
+import io.tether.agent.net.PortCheck;
+import io.tether.agent.process.AppProcess;
 import io.tether.agent.process.ChildProcesses;
+import io.tether.agent.process.ProgramPath;
 import io.tether.agent.registry.Registration;
 import io.tether.agent.registry.RegistryClient;
 import io.tether.registry.model.Endpoint;
 import io.tether.registry.model.Health;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
  * One task's life beside its sidecar: Envoy up and ready, aliases in the hosts file, the app started and
@@ -35,7 +39,10 @@ import org.slf4j.LoggerFactory;
  * then, on SIGTERM/SIGINT: DRAINING, Envoy drains, the drain time passes, the app is stopped (SIGTERM,
  * then SIGKILL after the grace), the endpoint is deregistered, Envoy quits, the hosts block goes, and
  * the agent exits with the app's status. A crashed app or an Envoy that cannot be kept up ends the task
- * the same way, minus the draining.
+ * the same way, minus the draining. An app that exits before it is registered fails the task at once
+ * (exit 1), reported with the last lines it wrote. A signal before the app is healthy stops the task at
+ * once, with nothing to drain: the agent exits 128 + the signal's number (143 for SIGTERM). However the
+ * task ends, its work dir (the bootstraps hold the token) goes last.
  */
 public final class AgentTask {
   private static final Logger log = LoggerFactory.getLogger(AgentTask.class);
@@ -46,42 +53,47 @@ public final class AgentTask {
   private final TaskSettings settings;
   private final ChildProcesses children = new ChildProcesses();
   private final RegistryClient registry;
+  private final StartupGuard startup = new StartupGuard();
   private final LinkedBlockingQueue<Ending> endings = new LinkedBlockingQueue<>();
+  private final CompletableFuture<Void> healthy = new CompletableFuture<>();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "tether-agent-task");
     t.setDaemon(true);
     return t;
   });
+  private WorkDir workDir;
   private EnvoySupervisor envoy;
   private HostsFile hosts;
-  private Process app;
+  private AppProcess app;
   private HealthMonitor health;
-  private Registration registration;
+  private volatile Registration registration;
 
   public AgentTask(TaskSettings settings) {
     this.settings = settings;
     this.registry = new RegistryClient(settings.controlPlane(), settings.token());
   }
 
-  /** Signals (SIGTERM, SIGINT) end the task gracefully. */
+  /** Signals (SIGTERM, SIGINT) stop a task that is starting at once, and drain a started one. */
   public void handleSignals() {
     for (String name : List.of("TERM", "INT")) {
-      sun.misc.Signal.handle(new sun.misc.Signal(name), s -> {
-        log.info("SIG{} received: draining", name);
-        endings.add(Ending.SIGNAL);
-      });
+      Signal.handle(new Signal(name), this::onSignal);
+    }
+  }
+
+  private void onSignal(Signal signal) {
+    if (!startup.stop(signal)) { // start-up is over: startUp() reports a signal that stopped it
+      log.info("SIG{} received: draining", signal.getName());
+      endings.add(Ending.SIGNAL);
     }
   }
 
   /** Runs the task to its end; returns the exit status the agent should exit with. */
-  public int run() throws Exception {
-    Files.createDirectories(settings.workDir());
+  public int run() throws InterruptedException {
     try {
-      Map<String, String> appEnvironment = startProxy();
-      publishAliases();
-      app = children.start(new ChildProcesses.Spec(settings.appCommand(), appEnvironment, null));
-      app.onExit().thenRun(() -> endings.add(Ending.APP_EXITED));
-      log.info("app started (pid {}): {}", app.pid(), String.join(" ", settings.appCommand()));
+      Signal stoppedBy = startUp();
+      if (stoppedBy != null) {
+        return 128 + stoppedBy.getNumber();
+      }
       register();
       Ending ending = endings.take();
       log.info("task ending: {}", ending);
@@ -94,6 +106,39 @@ public final class AgentTask {
     }
   }
 
+  /**
+   * Everything up to a healthy app, stopped at once by a signal; returns that signal, or null when
+   * start-up completed. Registering is not part of it: a signal then drains the task as it would later.
+   */
+  private Signal startUp() throws Exception {
+    startup.begin();
+    Exception failure = null;
+    try {
+      start();
+    } catch (Exception e) {
+      failure = e; // after a signal this is only how the interrupt surfaced
+    }
+    Signal stoppedBy = startup.end();
+    if (stoppedBy != null) {
+      log.info("SIG{} received during start-up: stopping, with nothing to drain (not registered)", stoppedBy.getName());
+      return stoppedBy;
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return null;
+  }
+
+  private void start() throws Exception {
+    workDir = WorkDir.open(settings.workDir(), settings.taskId());
+    // Before anything starts: a missing program is one clear line, not an app exiting with 127.
+    ProgramPath.resolve("the app's program", settings.appCommand().get(0));
+    Map<String, String> appEnvironment = startProxy();
+    publishAliases();
+    startApp(appEnvironment);
+    awaitHealthy();
+  }
+
   private Map<String, String> startProxy() throws Exception {
     BootstrapSpec spec = new BootstrapSpec(settings.nodeId(), settings.service() != null ? settings.service() : settings.namespace(),
         settings.namespace(),
@@ -103,14 +148,14 @@ public final class AgentTask {
     Map<String, String> environment = new HashMap<>();
     environment.put("TETHER_NAMESPACE", settings.namespace());
     if (settings.proxyless()) {
-      Path bootstrap = writeSecret("grpc-bootstrap.json", GrpcBootstrap.json(spec));
+      Path bootstrap = workDir.writeSecret("grpc-bootstrap.json", GrpcBootstrap.json(spec));
       environment.put("GRPC_XDS_BOOTSTRAP", bootstrap.toString());
       return environment;
     }
-    Path bootstrap = writeSecret("envoy-bootstrap.json", EnvoyBootstrap.json(EnvoyBootstrap.render(spec)));
+    Path bootstrap = workDir.writeSecret("envoy-bootstrap.json", EnvoyBootstrap.json(EnvoyBootstrap.render(spec)));
     envoy = new EnvoySupervisor(new EnvoySupervisor.Settings(EnvoyBinary.locate(settings.envoyBin()), bootstrap,
         settings.adminPort(), settings.drainTime(), Duration.ofSeconds(60), settings.envoyRestarts(),
-        settings.envoyBackoff(), Duration.ofSeconds(30), Duration.ofMinutes(2), settings.workDir().resolve("envoy.log")),
+        settings.envoyBackoff(), Duration.ofSeconds(30), Duration.ofMinutes(2), workDir.path().resolve("envoy.log")),
         children, new EnvoySupervisor.Listener() {
           @Override
           public void onRestarted(int attempt, int exitCode) {
@@ -144,8 +189,20 @@ public final class AgentTask {
     timer.scheduleWithFixedDelay(refresh, 10, 10, TimeUnit.SECONDS);
   }
 
-  /** Waits for the app to be healthy, registers it HEALTHY, and keeps its endpoint's health current. */
-  private void register() throws Exception {
+  private void startApp(Map<String, String> environment) {
+    if (settings.service() != null) {
+      PortCheck.requireFree(settings.appPort()); // else the health check would find whoever holds it
+    }
+    app = AppProcess.start(children, settings.appCommand(), environment);
+    app.onExit().thenRun(() -> endings.add(Ending.APP_EXITED));
+    log.info("app started (pid {}): {}", app.pid(), String.join(" ", settings.appCommand()));
+  }
+
+  /**
+   * Checks the app until it is healthy, for at most the start timeout; an app that exits meanwhile
+   * fails the task at once. The checks go on after, keeping the endpoint's health current.
+   */
+  private void awaitHealthy() throws Exception {
     if (settings.service() == null) {
       return;
     }
@@ -153,19 +210,44 @@ public final class AgentTask {
     HealthCheck check = HealthCheck.parse(settings.healthCheck(), settings.appPort())
         .withTiming(timing.interval(), timing.timeout())
         .withThresholds(timing.healthyThreshold(), timing.unhealthyThreshold());
-    health = new HealthMonitor(check, (from, to, reason) -> {
-      if (registration == null || to == HealthMonitor.Status.UNKNOWN) {
-        return; // before registration the endpoint does not exist yet
-      }
-      try {
-        registration.setHealth(to == HealthMonitor.Status.HEALTHY ? Health.HEALTHY : Health.UNHEALTHY);
-        log.info("app {} ({}): endpoint now {}", to, reason, registration.health());
-      } catch (RuntimeException e) {
-        log.warn("could not report the app's health ({}): {}", to, e.getMessage());
-      }
-    }).start();
-    if (!health.awaitHealthy(settings.startTimeout())) {
-      throw new IllegalStateException("the app never became healthy: " + health.lastFailure());
+    health = new HealthMonitor(check, this::onHealthChanged).start();
+    try {
+      CompletableFuture.anyOf(healthy, app.onExit()).get(settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("the app never became healthy within " + settings.startTimeout().toSeconds()
+          + " s: " + health.lastFailure());
+    }
+    if (!app.isAlive()) {
+      throw new IllegalStateException(app.exitReport("before becoming healthy"));
+    }
+  }
+
+  private void onHealthChanged(HealthMonitor.Status from, HealthMonitor.Status to, String reason) {
+    if (to == HealthMonitor.Status.HEALTHY) {
+      healthy.complete(null);
+    }
+    Registration current = registration;
+    if (current == null || to == HealthMonitor.Status.UNKNOWN) {
+      return; // before registration the endpoint does not exist yet
+    }
+    if (to == HealthMonitor.Status.HEALTHY && !app.isAlive()) {
+      return; // whoever answers on the port now is not the app; its exit is ending the task
+    }
+    try {
+      current.setHealth(to == HealthMonitor.Status.HEALTHY ? Health.HEALTHY : Health.UNHEALTHY);
+      log.info("app {} ({}): endpoint now {}", to, reason, current.health());
+    } catch (RuntimeException e) {
+      log.warn("could not report the app's health ({}): {}", to, e.getMessage());
+    }
+  }
+
+  /** Registers the healthy app's endpoint HEALTHY under a lease kept alive. */
+  private void register() throws InterruptedException {
+    if (settings.service() == null) {
+      return;
+    }
+    if (!app.isAlive()) {
+      throw new IllegalStateException(app.exitReport("before it was registered"));
     }
     Endpoint endpoint = new Endpoint(settings.address(), settings.registeredPort(), settings.zone(), Health.HEALTHY,
         settings.taskId(), settings.host(), Map.of(), null);
@@ -191,7 +273,7 @@ public final class AgentTask {
       // only then does the app stop.
       Thread.sleep(settings.drainTime().toMillis());
     }
-    int status = stopApp();
+    int status = app.stop(settings.stopGrace());
     if (registration != null) {
       registration.stop();
     }
@@ -201,25 +283,24 @@ public final class AgentTask {
     return ending == Ending.ENVOY_GAVE_UP ? Math.max(status, 1) : status;
   }
 
-  private int stopApp() throws InterruptedException {
-    if (app.isAlive()) {
-      app.destroy();
-      if (!app.waitFor(settings.stopGrace().toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn("app did not stop within {} s of SIGTERM: SIGKILL", settings.stopGrace().toSeconds());
-        app.destroyForcibly();
+  /** Whatever the way out, nothing stays running, registered or on disk; every step is a no-op when already done. */
+  private void cleanUp() throws InterruptedException {
+    try {
+      stopEverything();
+    } finally {
+      if (workDir != null) {
+        workDir.close(); // last: Envoy writes its log until it has quit
       }
     }
-    return app.waitFor();
   }
 
-  /** Whatever the way out, nothing stays running or registered; every step is a no-op when already done. */
-  private void cleanUp() throws InterruptedException {
+  private void stopEverything() throws InterruptedException {
     timer.shutdownNow();
     if (health != null) {
       health.close();
     }
-    if (app != null && app.isAlive()) {
-      stopApp();
+    if (app != null) {
+      app.stop(settings.stopGrace());
     }
     if (registration != null) {
       registration.stop();
@@ -234,12 +315,5 @@ public final class AgentTask {
         log.warn("could not remove the client aliases from {}: {}", settings.hostsFile(), e.getMessage());
       }
     }
-  }
-
-  private Path writeSecret(String name, String content) throws IOException {
-    Path file = settings.workDir().resolve(name);
-    Files.writeString(file, content);
-    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    return file;
   }
 }

@@ -9,8 +9,9 @@ import java.util.List;
  * Everything {@code tether agent run} needs for one task, resolved from flags or a config file.
  *
  * @param service the discovery name the task serves, or null for a client-only task
- * @param address where other hosts reach this task (its host's address)
+ * @param address where other hosts reach this task (its host's address; null for a client-only task)
  * @param healthCheck {@code http:/path}, {@code tcp}, {@code grpc} or {@code none}
+ * @param workDir where bootstraps and Envoy's log go; null for a new private one in the system temp directory
  */
 public record TaskSettings(
     URI controlPlane, String xdsHost, int xdsPort, String token, String namespace,

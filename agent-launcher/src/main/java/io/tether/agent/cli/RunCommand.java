@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.tether.agent.AgentTask;
 import io.tether.agent.TaskSettings;
+import io.tether.agent.net.HostAddress;
 import io.tether.agent.registry.RegistryClient;
 import io.tether.registry.json.Json;
 import io.tether.registry.model.ServiceSpec;
@@ -16,6 +17,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,6 +31,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run a task beside an Envoy sidecar.")
 public final class RunCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
   @Option(names = "--config", description = "JSON or YAML file with these options (keys without dashes)")
   Path config;
 
@@ -50,8 +55,13 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--ingress-port", description = "Envoy's ingress port (default: the service's ingressPortOverride, else 15000)")
   Integer ingressPort;
 
-  @Option(names = "--address", description = "Where other hosts reach this task (default: this host's address)")
+  @Option(names = "--address", description = "Where other hosts reach this task, taken as given, loopback included "
+      + "(default: the address of the default route's interface, else of the first non-loopback interface)")
   String address;
+
+  @Option(names = "--allow-loopback-address", description = "Without --address, register 127.0.0.1 when this host "
+      + "has no other address (a single-host mesh) instead of failing")
+  Boolean allowLoopbackAddress;
 
   @Option(names = "--zone") String zone;
 
@@ -88,7 +98,8 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--lease-ttl", description = "Seconds the endpoint outlives a silent agent (default 10)")
   Integer leaseTtl;
 
-  @Option(names = "--work-dir", description = "Where bootstraps and Envoy's log go (default /tmp/tether-agent-TASK)")
+  @Option(names = "--work-dir", description = "Where bootstraps and Envoy's log go (default: a new private directory "
+      + "tether-agent-TASK-* in the system temp directory, removed on exit; of a given one, only the bootstraps are)")
   Path workDir;
 
   @Parameters(paramLabel = "APP", description = "The app's command, after --")
@@ -119,6 +130,8 @@ public final class RunCommand implements Callable<Integer> {
     String svc = first(service, text(file, "service"));
     Integer port = appPort != null ? appPort : file.hasNonNull("appPort") ? file.get("appPort").asInt() : null;
     require(svc == null || port != null, "--app-port is required with --service");
+    String registeredAddress = svc == null ? null : registeredAddress(first(address, text(file, "address")),
+        allowLoopbackAddress != null ? allowLoopbackAddress : file.path("allowLoopbackAddress").asBoolean(false));
     ServiceSpec serviceSpec = svc == null ? null : new RegistryClient(cp, token).service(ns, svc, true);
     String xdsTarget = first(xds, text(file, "xds"));
     String xdsHost = xdsTarget != null ? xdsTarget.substring(0, xdsTarget.lastIndexOf(':')) : cp.getHost();
@@ -130,7 +143,7 @@ public final class RunCommand implements Callable<Integer> {
     return new TaskSettings(cp, xdsHost, xdsPort, token, ns, svc, port,
         intOr(ingressPort, file, "ingressPort", serviceSpec == null || serviceSpec.ingressPortOverride() == null
             ? 15000 : serviceSpec.ingressPortOverride()),
-        first(address, first(text(file, "address"), InetAddress.getLocalHost().getHostAddress())),
+        registeredAddress,
         first(zone, text(file, "zone")), task, InetAddress.getLocalHost().getHostName(),
         first(healthCheck, first(text(file, "healthCheck"), defaultHealthCheck(serviceSpec))), timing(serviceSpec),
         envoyBin != null ? envoyBin : file.hasNonNull("envoyBin") ? Path.of(file.get("envoyBin").asText()) : null,
@@ -141,8 +154,28 @@ public final class RunCommand implements Callable<Integer> {
         intOr(envoyRestarts, file, "envoyRestarts", 5), Duration.ofMillis(intOr(envoyBackoffMs, file, "envoyBackoffMs", 1000)),
         "none".equals(hosts) ? null : Path.of(hosts != null ? hosts : "/etc/hosts"),
         noProxy, intOr(leaseTtl, file, "leaseTtl", 10),
-        workDir != null ? workDir : Path.of(first(text(file, "workDir"), "/tmp/tether-agent-" + task)),
+        workDir != null ? workDir : file.hasNonNull("workDir") ? Path.of(file.get("workDir").asText()) : null,
         command);
+  }
+
+  /**
+   * The address to register: {@code --address} as given (a loopback one too: tests and single-host
+   * setups pass 127.0.0.1 on purpose), else this host's routable address; logged with why.
+   */
+  private String registeredAddress(String explicit, boolean allowLoopback) {
+    if (explicit != null) {
+      boolean loopback = explicit.startsWith("127.") || explicit.equals("::1") || explicit.equalsIgnoreCase("localhost");
+      log.info("registering address {} (--address){}", explicit, loopback ? ": loopback, only this host can reach it" : "");
+      return explicit;
+    }
+    HostAddress.Choice choice;
+    try {
+      choice = HostAddress.ofThisHost(allowLoopback);
+    } catch (IllegalStateException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    log.info("registering address {}: {}", choice.address(), choice.reason());
+    return choice.address();
   }
 
   /** The timing of the service's health check policy (Service Connect's defaults when it sets none). */

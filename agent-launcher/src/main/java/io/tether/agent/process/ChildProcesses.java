@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Starts the processes the agent supervises so that none outlives it, even when the agent is killed
@@ -26,7 +27,10 @@ public final class ChildProcesses {
     return t;
   });
 
-  /** A command to run, its extra environment and where its output goes (null: inherit the agent's). */
+  /**
+   * A command to run, its extra environment and the file its output goes to; with no file (null) its
+   * stdout and stderr are pipes that the caller must read (see {@link OutputTail}), its stdin the agent's.
+   */
   public record Spec(List<String> command, Map<String, String> environment, Path log) {
     public Spec {
       command = List.copyOf(command);
@@ -34,15 +38,29 @@ public final class ChildProcesses {
     }
   }
 
+  /**
+   * Starts the command and returns its process. An interrupt does not cut this short (spawning takes
+   * milliseconds, and a process started but not returned would run on unknown to the caller): it is
+   * kept for the caller's next wait.
+   */
   public Process start(Spec spec) {
+    Future<Process> spawned = spawner.submit(() -> spawn(spec));
+    boolean interrupted = false;
     try {
-      return spawner.submit(() -> spawn(spec)).get();
+      while (true) {
+        try {
+          return spawned.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       throw cause instanceof UncheckedIOException u ? u : new IllegalStateException("cannot start " + spec.command(), cause);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted starting " + spec.command(), e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -63,7 +81,7 @@ public final class ChildProcesses {
       File log = spec.log().toFile();
       builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));
     } else {
-      builder.inheritIO();
+      builder.redirectInput(ProcessBuilder.Redirect.INHERIT);
     }
     try {
       return builder.start();

@@ -3,23 +3,20 @@ package io.tether.agent.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tether.agent.AgentMain;
-import io.tether.agent.testing.FakeApp;
-import io.tether.agent.testing.FakeEnvoy;
+import io.tether.agent.testing.AgentUnderTest;
 import io.tether.agent.testing.Journal;
 import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.Poll;
-import io.tether.registry.testing.Ports;
 import io.tether.registry.testing.TestEtcd;
 import io.tether.registry.testing.TestRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,22 +28,19 @@ class AgentLifecycleTest {
   private static TestRegistry registry;
   private static ApiClient admin;
   private final Path dir = TestEtcd.tempDir("agent");
-  private final Journal journal = new Journal(dir.resolve("journal"));
-  private final Path sick = dir.resolve("sick");
-  private final Path hosts = dir.resolve("hosts");
-  private final int appPort = Ports.free();
+  private AgentUnderTest task;
+  private Journal journal;
+  private Path sick;
+  private Path hosts;
+  private int appPort;
   private Process agent;
 
   @BeforeAll
   static void startRegistry() {
     registry = new TestRegistry(TestEtcd.shared().clientUrl());
     admin = registry.admin();
-    admin.put("/v1/namespaces/a", "{}").expect(201);
     // The agent takes the check's timing from the service's policy: fast here, so the tests are.
-    admin.put("/v1/namespaces/a/services/web", "{\"portName\":\"http\",\"appProtocol\":\"http\","
-        + "\"clientAliases\":[{\"dnsName\":\"web\",\"port\":8080}],\"healthCheck\":{\"protocol\":\"http\","
-        + "\"path\":\"/healthz\",\"intervalSeconds\":1,\"timeoutSeconds\":1,\"healthyThreshold\":1,"
-        + "\"unhealthyThreshold\":2}}").expect(201);
+    AgentUnderTest.createService(admin);
   }
 
   @AfterAll
@@ -55,35 +49,23 @@ class AgentLifecycleTest {
   }
 
   @AfterEach
-  void killAgent() {
-    if (agent != null && agent.isAlive()) {
-      agent.destroyForcibly();
+  void killAgent() throws Exception {
+    if (task != null) {
+      task.kill();
     }
   }
 
-  private Process startAgent(String taskId, List<String> extra) throws Exception {
-    return startAgent(taskId, extra, java.util.Map.of());
+  private AgentUnderTest agent(String taskId) {
+    return new AgentUnderTest(dir, registry.baseUrl(), taskId);
   }
 
-  private Process startAgent(String taskId, List<String> extra, java.util.Map<String, String> env) throws Exception {
-    Files.writeString(hosts, "127.0.0.1\tlocalhost\n# keep me\n10.0.0.9 db.internal\n");
-    Path token = dir.resolve("token");
-    Files.writeString(token, TestRegistry.AGENT_A);
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), AgentMain.class.getName(), "run",
-        "--control-plane", registry.baseUrl(), "--token-file", token.toString(), "--namespace", "a",
-        "--service", "web", "--app-port", Integer.toString(appPort), "--ingress-port", Integer.toString(Ports.free()),
-        "--address", "127.0.0.1", "--task-id", taskId,
-        "--envoy-bin", FakeEnvoy.install(dir).toString(), "--admin-port", Integer.toString(Ports.free()),
-        "--drain-time", "1", "--stop-grace", "2", "--hosts-file", hosts.toString(), "--lease-ttl", "3",
-        "--work-dir", dir.resolve("work").toString()));
-    cmd.addAll(extra);
-    cmd.addAll(List.of("--", FakeApp.install(dir).toString(), Integer.toString(appPort)));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile());
-    pb.environment().put("TETHER_TEST_JOURNAL", journal.path().toString());
-    pb.environment().put("FAKE_APP_SICK_FILE", sick.toString());
-    pb.environment().putAll(env);
-    return pb.start();
+  private Process start(AgentUnderTest agentUnderTest) throws Exception {
+    task = agentUnderTest;
+    journal = task.journal();
+    sick = task.sickFile();
+    hosts = task.hostsFile();
+    appPort = task.appPort();
+    return task.start();
   }
 
   private JsonNode endpoint(String id) {
@@ -96,14 +78,14 @@ class AgentLifecycleTest {
     return e == null ? "ABSENT" : e.path("health").asText("HEALTHY");
   }
 
-  private String log() throws Exception {
-    return Files.exists(dir.resolve("agent.log")) ? Files.readString(dir.resolve("agent.log")) : "";
+  private String log() {
+    return task.log();
   }
 
   @Test
   void registersHealthyFollowsTheAppsHealthAndDrainsInOrderOnSigterm() throws Exception {
-    agent = startAgent("t1", List.of());
-    Poll.until(Duration.ofSeconds(60), () -> "HEALTHY".equals(health("t1")), () -> "registered HEALTHY; log:\n" + logQuietly());
+    agent = start(agent("t1"));
+    Poll.until(Duration.ofSeconds(60), () -> "HEALTHY".equals(health("t1")), () -> "registered HEALTHY; log:\n" + log());
     assertThat(endpoint("t1").path("leaseId").asLong()).as("under a lease").isPositive();
     String vip = admin.get("/v1/namespaces/a/services").body().at("/items/0/clientAliases/0/vip").asText();
     assertThat(Files.readString(hosts)).startsWith("127.0.0.1\tlocalhost\n# keep me\n10.0.0.9 db.internal\n")
@@ -128,8 +110,8 @@ class AgentLifecycleTest {
 
   @Test
   void sigkilledAgentTakesItsChildrenAndItsEndpointLeavesWithinTheLeaseTtl() throws Exception {
-    agent = startAgent("t2", List.of());
-    Poll.until(Duration.ofSeconds(60), () -> "HEALTHY".equals(health("t2")), () -> "registered; log:\n" + logQuietly());
+    agent = start(agent("t2"));
+    Poll.until(Duration.ofSeconds(60), () -> "HEALTHY".equals(health("t2")), () -> "registered; log:\n" + log());
     agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     long killed = System.nanoTime();
     Poll.until(Duration.ofSeconds(5), this::noChildAlive, "no process the agent started survives it");
@@ -141,9 +123,9 @@ class AgentLifecycleTest {
 
   @Test
   void anEnvoyThatKeepsCrashingFailsTheTaskAndDeregistersIt() throws Exception {
-    agent = startAgent("t3", List.of("--envoy-restarts", "1", "--envoy-backoff-ms", "100"),
-        java.util.Map.of("FAKE_ENVOY_MODE", "crash-after:4000"));
-    Poll.until(Duration.ofSeconds(60), () -> "HEALTHY".equals(health("t3")), () -> "registered; log:\n" + logQuietly());
+    agent = start(agent("t3").flag("--envoy-restarts", "1").flag("--envoy-backoff-ms", "100")
+        .env("FAKE_ENVOY_MODE", "crash-after:4000"));
+    Poll.until(Duration.ofSeconds(60), () -> "HEALTHY".equals(health("t3")), () -> "registered; log:\n" + log());
     assertThat(agent.waitFor(60, TimeUnit.SECONDS)).as("the task fails once Envoy cannot be kept up").isTrue();
     assertThat(agent.exitValue()).as("a failed task exits non-zero").isNotZero();
     assertThat(journal.lines().stream().filter(l -> l.startsWith("envoy start")).count()).as("restarted once").isEqualTo(2);
@@ -154,8 +136,8 @@ class AgentLifecycleTest {
 
   @Test
   void proxylessAgentHandsTheAppAGrpcBootstrapAndRegistersTheAppItself() throws Exception {
-    agent = startAgent("t4", List.of("--proxyless"));
-    Poll.until(Duration.ofSeconds(60), () -> "HEALTHY".equals(health("t4")), () -> "registered; log:\n" + logQuietly());
+    agent = start(agent("t4").flag("--proxyless", null));
+    Poll.until(Duration.ofSeconds(60), () -> "HEALTHY".equals(health("t4")), () -> "registered; log:\n" + log());
     assertThat(endpoint("t4").path("port").asInt()).as("callers reach the app directly").isEqualTo(appPort);
     String start = journal.lines().stream().filter(l -> l.startsWith("app start")).findFirst().orElseThrow();
     Path bootstrap = Path.of(start.substring(start.indexOf(" bootstrap ") + 11));
@@ -177,8 +159,9 @@ class AgentLifecycleTest {
 
   @Test
   void anAppThatNeverBecomesHealthyFailsTheTaskAndLeavesNothingBehind() throws Exception {
-    Files.writeString(sick, "");
-    agent = startAgent("t5", List.of("--start-timeout", "3"));
+    AgentUnderTest sickApp = agent("t5").flag("--start-timeout", "3");
+    Files.writeString(sickApp.sickFile(), "");
+    agent = start(sickApp);
     assertThat(agent.waitFor(60, TimeUnit.SECONDS)).as("the agent gives up").isTrue();
     assertThat(agent.exitValue()).isEqualTo(1);
     assertThat(log()).contains("the app never became healthy");
@@ -188,30 +171,29 @@ class AgentLifecycleTest {
     assertNoChildAlive();
   }
 
-  private String logQuietly() {
-    try {
-      return log();
-    } catch (Exception e) {
-      return "";
-    }
-  }
+  @Test
+  void withoutAddressItRegistersTheAddressOfTheDefaultRoutesInterface() throws Exception {
+    // What `ip route` (not the agent's /proc reading) says: the test is skipped on a host without a default route.
+    String route = new String(new ProcessBuilder("ip", "-4", "route", "show", "default").start().getInputStream()
+        .readAllBytes()).trim();
+    Assumptions.assumeTrue(route.contains(" dev "), "no default route here");
+    String device = route.substring(route.indexOf(" dev ") + 5).split("\\s+")[0];
+    String expected = java.util.Collections.list(java.net.NetworkInterface.getByName(device).getInetAddresses()).stream()
+        .filter(a -> a instanceof java.net.Inet4Address).findFirst().orElseThrow().getHostAddress();
 
-  private List<Long> childPids() {
-    List<Long> pids = new ArrayList<>();
-    for (String line : journal.lines()) {
-      if (line.contains(" start pid ")) {
-        String rest = line.substring(line.indexOf(" start pid ") + 11);
-        pids.add(Long.parseLong(rest.split(" ")[0]));
-      }
-    }
-    return pids;
+    agent = start(agent("t6").without("--address"));
+    Poll.until(Duration.ofSeconds(60), () -> "HEALTHY".equals(health("t6")), () -> "registered; log:\n" + log());
+    assertThat(endpoint("t6").path("address").asText()).as("not InetAddress.getLocalHost()'s loopback")
+        .isEqualTo(expected);
+    assertThat(log()).contains("registering address " + expected + ": the address of " + device
+        + ", the default route's interface");
   }
 
   private boolean noChildAlive() {
-    return childPids().stream().noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+    return task.noChildAlive();
   }
 
   private void assertNoChildAlive() {
-    Poll.until(Duration.ofSeconds(5), this::noChildAlive, () -> "children still alive: " + childPids());
+    task.assertNoChildAlive();
   }
 }

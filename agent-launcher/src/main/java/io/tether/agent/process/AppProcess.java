@@ -1,0 +1,68 @@
+package io.tether.agent.process;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The task's app: started bound to the agent, its output passed through the agent (which keeps the
+ * last lines of it), and stopped with SIGTERM, then SIGKILL after a grace.
+ */
+public final class AppProcess {
+  private static final Logger log = LoggerFactory.getLogger(AppProcess.class);
+  private static final int TAIL_LINES = 20;
+  /** How long to wait for the last output of an app that has exited (a child of it may hold its stdout). */
+  private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(1);
+
+  private final Process process;
+  private final OutputTail output;
+
+  private AppProcess(Process process) {
+    this.process = process;
+    this.output = OutputTail.follow(process, TAIL_LINES);
+  }
+
+  public static AppProcess start(ChildProcesses children, List<String> command, Map<String, String> environment) {
+    return new AppProcess(children.start(new ChildProcesses.Spec(command, environment, null)));
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public CompletableFuture<Process> onExit() {
+    return process.onExit();
+  }
+
+  /** SIGTERM, then SIGKILL if it is still running after the grace; returns its exit status. */
+  public int stop(Duration grace) throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("app did not stop within {} s of SIGTERM: SIGKILL", grace.toSeconds());
+        process.destroyForcibly();
+      }
+    }
+    return process.waitFor();
+  }
+
+  /** "the app exited with status 3 {when}", and the last lines it wrote; for an app that has exited. */
+  public String exitReport(String when) throws InterruptedException {
+    StringBuilder report = new StringBuilder("the app exited with status " + process.waitFor() + " " + when);
+    List<String> last = output.lastLines(OUTPUT_DRAIN);
+    if (last.isEmpty()) {
+      return report.append(" (it wrote nothing)").toString();
+    }
+    report.append("; its last ").append(last.size() == 1 ? "line" : last.size() + " lines").append(':');
+    last.forEach(line -> report.append("\n    ").append(line));
+    return report.toString();
+  }
+}

@@ -1,0 +1,152 @@
+package io.tether.agent.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.tether.agent.testing.AgentUnderTest;
+import io.tether.registry.testing.ApiClient;
+import io.tether.registry.testing.Poll;
+import io.tether.registry.testing.TestEtcd;
+import io.tether.registry.testing.TestRegistry;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What ends {@code tether agent run} before its endpoint is registered, as a real process against a
+ * real registry with the stand-in Envoy: each must end the task at once, say why, and leave nothing
+ * running or registered. The start timeout is left at its default (300 s), so a test that waits for
+ * it fails.
+ */
+class AgentStartupTest {
+  /** Far below the default start timeout: the agent JVM and the stand-in Envoy start well within it. */
+  private static final Duration AT_ONCE = Duration.ofSeconds(30);
+  private static TestRegistry registry;
+  private static ApiClient admin;
+  private final Path dir = TestEtcd.tempDir("agent-startup");
+  private AgentUnderTest agent;
+
+  @BeforeAll
+  static void startRegistry() {
+    registry = new TestRegistry(TestEtcd.shared().clientUrl());
+    admin = registry.admin();
+    AgentUnderTest.createService(admin);
+  }
+
+  @AfterAll
+  static void stopRegistry() {
+    registry.close();
+  }
+
+  @AfterEach
+  void killAgent() throws Exception {
+    if (agent != null) {
+      agent.kill();
+    }
+  }
+
+  private AgentUnderTest agent(String taskId) {
+    agent = new AgentUnderTest(dir, registry.baseUrl(), taskId);
+    return agent;
+  }
+
+  @Test
+  void anAppThatExitsDuringStartUpFailsTheTaskAtOnceWithWhatItWroteLast() throws Exception {
+    agent("s1").app("sh", "-c", "echo starting; echo 'cannot open /etc/app.conf' >&2; exit 3").start();
+
+    assertThat(agent.awaitExit(AT_ONCE)).isEqualTo(1);
+    assertThat(agent.log()).contains("the app exited with status 3 before becoming healthy")
+        .contains("\n    starting").contains("\n    cannot open /etc/app.conf")
+        .doesNotContain("never became healthy").doesNotContain("registered a/web/s1");
+    assertStoppedCleanly("s1");
+  }
+
+  @Test
+  void aMissingAppProgramIsReportedInOneLineBeforeAnythingStarts() throws Exception {
+    agent("s2").app("no-such-app-program", "--port", "8080").start();
+
+    assertThat(agent.awaitExit(AT_ONCE)).isEqualTo(1);
+    String failure = agent.log().lines().filter(l -> l.contains("task failed")).findFirst().orElseThrow(
+        () -> new AssertionError("no failure line in:\n" + agent.log()));
+    assertThat(failure).endsWith("task failed: the app's program 'no-such-app-program' was not found on PATH ("
+        + System.getenv("PATH") + ")");
+    assertThat(agent.log().lines().filter(l -> l.startsWith("\tat ") || l.startsWith("Caused by"))).isEmpty();
+    assertThat(agent.journal().lines()).as("Envoy was not even started").isEmpty();
+    assertThat(endpoint("s2")).isFalse();
+  }
+
+  @Test
+  void sigtermWhileTheAppIsStartingStopsTheTaskAtOnce() throws Exception {
+    agent("s3");
+    Files.writeString(agent.sickFile(), ""); // never healthy: start-up lasts until the signal
+    agent.start();
+    awaitJournal("app start");
+
+    agent.process().destroy(); // SIGTERM
+    assertThat(agent.awaitExit(AT_ONCE)).as("128 + SIGTERM").isEqualTo(143);
+    assertThat(agent.journal().lines()).containsSubsequence("app signal TERM", "app exit", "envoy POST /quitquitquit");
+    assertThat(agent.log()).contains("SIGTERM received during start-up: stopping");
+    assertStoppedCleanly("s3");
+  }
+
+  @Test
+  void sigtermWhileEnvoyIsStartingStopsTheTaskAtOnce() throws Exception {
+    agent("s4").env("FAKE_ENVOY_MODE", "never-ready").start();
+    awaitJournal("envoy GET /ready");
+
+    agent.process().destroy(); // SIGTERM
+    assertThat(agent.awaitExit(AT_ONCE)).as("128 + SIGTERM").isEqualTo(143);
+    assertThat(agent.journal().lines()).as("the app was never started").noneMatch(l -> l.startsWith("app "));
+    assertStoppedCleanly("s4");
+  }
+
+  @Test
+  void anAppPortInUseFailsTheTaskBeforeTheAppStartsNamingThePortAndWhoHoldsIt() throws Exception {
+    agent("s5");
+    // A squatter that passes any health check: before, the agent registered it in the app's place.
+    AtomicInteger probes = new AtomicInteger();
+    HttpServer squatter = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), agent.appPort()), 0);
+    squatter.createContext("/", exchange -> {
+      probes.incrementAndGet();
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    squatter.start();
+    try {
+      agent.start();
+      assertThat(agent.awaitExit(AT_ONCE)).isEqualTo(1);
+      assertThat(agent.log()).contains("task failed: the app's port " + agent.appPort() + " is already in use, held by pid "
+          + ProcessHandle.current().pid() + " (");
+      assertThat(probes).as("the squatter was never health-checked").hasValue(0);
+      assertThat(agent.journal().lines()).as("the app was never started").noneMatch(l -> l.startsWith("app "));
+      assertStoppedCleanly("s5");
+    } finally {
+      squatter.stop(0);
+    }
+  }
+
+  private void awaitJournal(String event) {
+    Poll.until(AT_ONCE, () -> agent.journal().lines().stream().anyMatch(l -> l.startsWith(event)),
+        () -> "journal shows '" + event + "'; agent log:\n" + agent.log());
+  }
+
+  /** The endpoint is not registered, Envoy was told to quit, the hosts block is gone, no child is alive. */
+  private void assertStoppedCleanly(String taskId) throws Exception {
+    assertThat(endpoint(taskId)).as("never registered").isFalse();
+    assertThat(agent.journal().lines()).contains("envoy POST /quitquitquit");
+    assertThat(Files.readString(agent.hostsFile())).as("hosts block removed")
+        .isEqualTo("127.0.0.1\tlocalhost\n# keep me\n10.0.0.9 db.internal\n");
+    agent.assertNoChildAlive();
+  }
+
+  private boolean endpoint(String taskId) {
+    return admin.get("/v1/namespaces/a/services/web/endpoints/" + taskId).status() == 200;
+  }
+}
