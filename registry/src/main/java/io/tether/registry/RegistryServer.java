@@ -55,7 +55,7 @@ public final class RegistryServer implements AutoCloseable {
     new JvmThreadMetrics().bindTo(meters);
     KeyLayout keys = new KeyLayout(config.keyPrefix());
     client = EtcdClients.connect(config.etcdEndpoints());
-    view = new EtcdRegistryView(client, keys, Duration.ofMillis(500));
+    view = new EtcdRegistryView(client, keys, EtcdRegistryView.PROBE_INTERVAL);
     Gauge.builder("tether.registry.view.revision", view, v -> v.current().revision()).register(meters);
     Gauge.builder("tether.registry.view.revision.lag", view, EtcdRegistryView::revisionLag).register(meters);
     Gauge.builder("tether.registry.view.ready", view, v -> v.isReady() ? 1 : 0).register(meters);

@@ -25,10 +25,17 @@ class ServerProcessTest {
   private final int etcdPeerPort = Ports.free();
   private Process server;
 
+  /**
+   * SIGTERM first: the server stops its local etcd on the way out, which a SIGKILL would leave running,
+   * orphaned. SIGKILL only if it does not exit.
+   */
   @AfterEach
   void stop() throws InterruptedException {
     if (server != null && server.isAlive()) {
-      server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      server.destroy();
+      if (!server.waitFor(30, TimeUnit.SECONDS)) {
+        server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
     }
   }
 

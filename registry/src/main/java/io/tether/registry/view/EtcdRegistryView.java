@@ -19,8 +19,11 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +34,17 @@ import org.slf4j.LoggerFactory;
  * <p>Failure handling: a compacted watch re-lists at once; a lost watch re-lists with back-off; while
  * etcd is unreachable the last state stays served and {@link #isReady()} is false. A re-list publishes
  * the complete new state in one step, with the exact differences, so no reader sees a partial state.
+ *
+ * <p>Readiness ({@link #isReady()}, {@link #addReadinessListener}): loaded, the watch up, the watch
+ * level with the revision etcd reported one probe before, and etcd reachable. Reachability is judged
+ * by what etcd does, not by whether one probe was answered in time: anything etcd answers (a probe,
+ * even late; a watch event or progress notification; a load) proves it reachable, and it is declared
+ * unreachable only once {@value #FAILED_PROBES} probes in a row failed <em>and</em> nothing at all was
+ * heard from it for {@link #UNREACHABLE_AFTER}. A busy box that answers slowly therefore stays ready;
+ * a broken connection fails the watch, which makes the view not ready at once; an etcd that goes
+ * silent with its connection open is reported within {@link #NOT_READY_WITHIN} of its last answer.
+ * The probe runs on a thread of its own and times out on it, so no other work can delay it into
+ * failing, nor hold back its verdict.
  *
  * <p>The state's revision moves only with events under the prefix and with re-lists, so a state at
  * revision R holds every write up to R. Progress notifications only tell readiness how far etcd has
@@ -43,16 +57,46 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
   private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
+  /** How often the view asks etcd for its revision (the server's setting). */
+  public static final Duration PROBE_INTERVAL = Duration.ofMillis(500);
+  /** A probe not answered by then counts as failed; its answer, should it come later, still proves etcd reachable. */
+  public static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
+  /** Failed probes in a row that, with {@link #UNREACHABLE_AFTER} of silence, make etcd unreachable. */
+  public static final int FAILED_PROBES = 3;
+  /** How long etcd must have said nothing at all, to any request or watch, before it is unreachable. */
+  public static final Duration UNREACHABLE_AFTER = Duration.ofSeconds(5);
+  /**
+   * The bound, with {@link #PROBE_INTERVAL}, from etcd's last answer to the view reporting not ready when
+   * etcd falls silent with its connection open (hung, paused, cut off): the silence, then at most one
+   * more probe's timeout and interval (6.5 s), rounded up. A closed connection is reported at once.
+   */
+  public static final Duration NOT_READY_WITHIN = Duration.ofSeconds(7);
+
+  /** Whether the view is ready and, when it is not, why. */
+  public record Readiness(boolean ready, String reason) {}
+
   private final Client client;
   private final KeyLayout keys;
   private final Duration probeInterval;
   private final ScheduledExecutorService loop;
+  /** The probe's own thread: nothing else runs on it, so nothing else can hold a probe or its verdict back. */
+  private final ScheduledExecutorService prober;
   private final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Readiness>> readinessListeners = new CopyOnWriteArrayList<>();
 
   private volatile RegistryState state = RegistryState.EMPTY;
   private volatile boolean initialized;
-  private volatile boolean etcdReachable;
   private volatile boolean watchHealthy;
+  private volatile boolean closed;
+
+  // Reachability: written by the prober and by whichever gRPC thread delivers an answer.
+  private final Object reach = new Object();
+  private volatile boolean etcdReachable;
+  private long lastHeardNanos; // guarded by reach
+  private int failedProbes; // guarded by reach
+
+  private final Object readinessLock = new Object();
+  private volatile Readiness readiness = new Readiness(false, "not loaded yet");
   private volatile long lastProbeRevision;
   private volatile long previousProbeRevision;
   /** The highest revision the watch has reported, events or progress: for readiness and lag only. */
@@ -63,7 +107,6 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
   private Watch.Watcher watcher;
   private long generation;
   private Duration backoff = Duration.ofMillis(100);
-  private boolean closed;
 
   public EtcdRegistryView(Client client, KeyLayout keys, Duration probeInterval) {
     this.client = client;
@@ -74,13 +117,18 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    this.prober = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "tether-registry-probe");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /** Loads the registry and starts following it; the returned future completes after the first load. */
   public CompletableFuture<RegistryState> start() {
     CompletableFuture<RegistryState> first = awaitRevision(1, Duration.ofDays(365));
     loop.execute(this::relist);
-    loop.scheduleWithFixedDelay(this::probe, 0, probeInterval.toMillis(), TimeUnit.MILLISECONDS);
+    prober.execute(this::probe);
     return first;
   }
 
@@ -91,7 +139,17 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
 
   @Override
   public boolean isReady() {
-    return initialized && etcdReachable && watchHealthy && confirmedRevision() >= previousProbeRevision;
+    return readiness.ready();
+  }
+
+  /** Readiness and, when not ready, why. */
+  public Readiness readiness() {
+    return readiness;
+  }
+
+  /** Told every change of readiness, in order, on the thread that made it; must be quick. */
+  public void addReadinessListener(Consumer<Readiness> listener) {
+    readinessListeners.add(listener);
   }
 
   /** How many revisions the view trails etcd by, as of the last probe. */
@@ -147,6 +205,14 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
     });
   }
 
+  /** Test hook: how many probes in a row have failed (0 once one is answered). */
+  @VisibleForTesting
+  int failedProbesForTest() {
+    synchronized (reach) {
+      return failedProbes;
+    }
+  }
+
   /** Test hook: asks etcd for a progress notification on the current watch now, as the probe does. */
   @VisibleForTesting
   void requestProgressForTest() {
@@ -166,6 +232,7 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
       closed = true;
       closeWatcher();
     }, loop).join();
+    prober.shutdownNow();
     loop.shutdownNow();
     try {
       loop.awaitTermination(5, TimeUnit.SECONDS);
@@ -188,9 +255,10 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
                 error.getMessage(), backoff.toMillis());
             retryRelistLater();
           } else {
+            heard();
             installSnapshot(response);
           }
-        }, loop);
+        }, this::onLoop);
   }
 
   private void installSnapshot(GetResponse response) {
@@ -206,6 +274,7 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
     publish(previous, next, StateDiff.between(previous, next), true);
     subscribe(revision + 1);
     log.info("registry view loaded at revision {} ({} keys)", revision, response.getKvs().size());
+    updateReadiness();
   }
 
   private void subscribe(long fromRevision) {
@@ -213,10 +282,14 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
     WatchOption option = WatchOption.builder()
         .isPrefix(true).withRevision(fromRevision).withProgressNotify(true).build();
     watcher = client.getWatchClient().watch(keys.root(), option, Watch.listener(
-        response -> onLoop(() -> onWatch(gen, response)),
+        response -> {
+          heard(); // here, not on the view's thread: a busy view must not hide that etcd answers
+          onLoop(() -> onWatch(gen, response));
+        },
         error -> onLoop(() -> onWatchError(gen, error)),
         () -> onLoop(() -> onWatchError(gen, new IllegalStateException("watch completed")))));
     watchHealthy = true;
+    updateReadiness();
   }
 
   private void onWatch(long gen, WatchResponse response) {
@@ -226,7 +299,8 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
     watchedRevision = Math.max(watchedRevision, response.getHeader().getRevision());
     List<WatchEvent> events = response.getEvents();
     if (events.isEmpty()) {
-      return; // a progress notification: readiness only, see the class comment
+      updateReadiness(); // a progress notification: readiness only, see the class comment
+      return;
     }
     RegistryState previous = state;
     StateMutation mutation = new StateMutation(previous);
@@ -238,6 +312,7 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
       revision = Math.max(revision, kv.getModRevision());
     }
     publish(previous, mutation.result(revision), mutation.changes(), false);
+    updateReadiness();
   }
 
   private void onWatchError(long gen, Throwable error) {
@@ -245,6 +320,7 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
       return;
     }
     watchHealthy = false;
+    updateReadiness();
     if (error instanceof CompactedException || causedByCompaction(error)) {
       log.info("registry watch fell behind a compaction; re-listing");
       relist();
@@ -297,38 +373,132 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
     due.clear();
   }
 
+  /**
+   * One probe at a time, on the prober: a range read of one key, then the next {@code probeInterval}
+   * after it was answered or timed out. The timeout is the prober's own, not the JVM-wide one of
+   * {@code orTimeout}, whose thread runs other futures' callbacks.
+   */
   private void probe() {
     if (closed) {
       return;
     }
-    client.getKVClient().get(keys.root())
-        .orTimeout(Math.max(250, probeInterval.toMillis()), TimeUnit.MILLISECONDS)
-        .whenCompleteAsync((response, error) -> {
-          if (error != null) {
-            if (etcdReachable) {
-              log.warn("etcd unreachable: {}", error.toString());
-            }
-            etcdReachable = false;
-            return;
-          }
-          if (!etcdReachable) {
-            log.info("etcd reachable at revision {}", response.getHeader().getRevision());
-          }
-          etcdReachable = true;
-          previousProbeRevision = lastProbeRevision;
-          lastProbeRevision = response.getHeader().getRevision();
-          if (watcher != null && watchHealthy) {
-            watcher.requestProgress();
-          }
-        }, loop);
+    CompletableFuture<GetResponse> answer = client.getKVClient().get(keys.root());
+    answer.thenAccept(this::probeAnswered); // however late: an answer proves etcd reachable
+    CompletableFuture<GetResponse> inTime = answer.copy();
+    prober.schedule(() -> inTime.completeExceptionally(new TimeoutException(
+        "no answer within " + PROBE_TIMEOUT.toMillis() + " ms")), PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    inTime.whenCompleteAsync((response, error) -> {
+      if (error != null) {
+        probeFailed(error);
+      }
+      if (!closed) {
+        prober.schedule(this::probe, probeInterval.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    }, this::onProber);
+  }
+
+  private void probeAnswered(GetResponse response) {
+    synchronized (reach) {
+      failedProbes = 0;
+    }
+    heard();
+    long revision = response.getHeader().getRevision();
+    onLoop(() -> probedAt(revision));
+  }
+
+  /** On the view's thread, in order with the watch's responses: what readiness compares the watch with. */
+  private void probedAt(long revision) {
+    if (closed || revision < lastProbeRevision) {
+      return; // a late answer, overtaken by a newer one
+    }
+    previousProbeRevision = lastProbeRevision;
+    lastProbeRevision = revision;
+    if (watcher != null && watchHealthy) {
+      watcher.requestProgress();
+    }
+    updateReadiness();
+  }
+
+  /** Anything etcd answered. */
+  private void heard() {
+    synchronized (reach) {
+      lastHeardNanos = System.nanoTime();
+      if (etcdReachable || closed) {
+        return;
+      }
+      etcdReachable = true;
+    }
+    log.info("etcd reachable");
+    updateReadiness();
+  }
+
+  private void probeFailed(Throwable error) {
+    long silentMs;
+    int failed;
+    synchronized (reach) {
+      failed = ++failedProbes;
+      silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastHeardNanos);
+      if (!etcdReachable || failed < FAILED_PROBES || silentMs < UNREACHABLE_AFTER.toMillis()) {
+        log.debug("etcd probe failed ({} in a row, nothing heard for {} ms): {}", failed, silentMs, error.toString());
+        return;
+      }
+      etcdReachable = false;
+    }
+    log.warn("etcd unreachable: {} probes in a row failed, the last with {}, and nothing heard from etcd for {} ms",
+        failed, error.toString(), silentMs);
+    updateReadiness();
+  }
+
+  /**
+   * Re-evaluates readiness after any of its inputs changed, from whichever thread changed it, and tells
+   * the listeners about a change under the lock, so that they see changes in the order they happened.
+   */
+  private void updateReadiness() {
+    synchronized (readinessLock) {
+      Readiness next = evaluateReadiness();
+      if (next.ready() == readiness.ready() || closed) {
+        return;
+      }
+      readiness = next;
+      if (next.ready()) {
+        log.info("registry view ready at revision {}", state.revision());
+      } else {
+        log.warn("registry view not ready: {}", next.reason());
+      }
+      for (Consumer<Readiness> listener : readinessListeners) {
+        listener.accept(next);
+      }
+    }
+  }
+
+  private Readiness evaluateReadiness() {
+    if (!initialized) {
+      return new Readiness(false, "not loaded yet");
+    } else if (!etcdReachable) {
+      return new Readiness(false, "etcd unreachable");
+    } else if (!watchHealthy) {
+      return new Readiness(false, "registry watch lost; re-listing");
+    } else if (confirmedRevision() < previousProbeRevision) {
+      return new Readiness(false, "behind etcd: confirmed revision " + confirmedRevision() + ", etcd at "
+          + previousProbeRevision + " one probe ago");
+    }
+    return new Readiness(true, null);
   }
 
   /** Runs on the view's thread; after close, jetcd's late callbacks are dropped rather than thrown back at it. */
   private void onLoop(Runnable task) {
     try {
       loop.execute(task);
-    } catch (java.util.concurrent.RejectedExecutionException closedAlready) {
+    } catch (RejectedExecutionException closedAlready) {
       // the view is closed: nothing to apply
+    }
+  }
+
+  private void onProber(Runnable task) {
+    try {
+      prober.execute(task);
+    } catch (RejectedExecutionException closedAlready) {
+      // the view is closed: no more probes
     }
   }
 

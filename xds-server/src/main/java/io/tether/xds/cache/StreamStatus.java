@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** One connected client as /v1/proxies shows it. */
+/**
+ * One connected client's stream as /v1/proxies shows it. The proxy is (namespace, nodeId), never the
+ * node id alone: node ids are unique per namespace only.
+ */
 public record StreamStatus(long streamId, String nodeId, String namespace, String kind, String cluster,
     String userAgent, String mode, boolean delta, Instant connectedAt, Map<String, String> ackedVersions,
     Map<String, Nack> lastNacks) {

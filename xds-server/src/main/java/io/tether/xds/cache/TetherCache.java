@@ -10,7 +10,10 @@ import io.envoyproxy.controlplane.cache.Response;
 import io.envoyproxy.controlplane.cache.Watch;
 import io.envoyproxy.controlplane.cache.XdsRequest;
 import io.tether.xds.node.NodeGroup;
+import io.tether.xds.node.NodeIdentity;
+import io.tether.xds.node.ProxyKey;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -189,13 +192,22 @@ public final class TetherCache implements ConfigWatcher {
     settleResends(g);
   }
 
-  /** The group of a connected node, if one of its streams is open. */
-  public Optional<NodeGroup> groupOfNode(String nodeId) {
-    return streams.streams().stream().filter(s -> s.identity() != null && s.identity().nodeId().equals(nodeId))
-        .map(s -> s.identity().group()).findFirst();
+  /**
+   * The group a connected proxy is served as. Should it have more than one stream (an old one not yet
+   * closed after a reconnect), the newest one's: stream ids only grow.
+   */
+  public Optional<NodeGroup> groupOf(ProxyKey proxy) {
+    return streams.streams().stream().filter(s -> s.identity() != null && s.identity().key().equals(proxy))
+        .max(Comparator.comparingLong(s -> s.streamId)).map(s -> s.identity().group());
   }
 
-  /** Per-stream status for /v1/proxies, read under each group's lock. */
+  /** The connected proxies that have this node id: one per namespace it is connected in, by namespace. */
+  public List<ProxyKey> proxiesWithNodeId(String nodeId) {
+    return streams.streams().stream().map(ProxyStream::identity).filter(id -> id != null && id.nodeId().equals(nodeId))
+        .map(NodeIdentity::key).distinct().sorted(Comparator.comparing(ProxyKey::namespace)).toList();
+  }
+
+  /** Per-stream status for /v1/proxies, read under each group's lock, by namespace, node id and stream. */
   public List<StreamStatus> status() {
     List<StreamStatus> out = new ArrayList<>();
     for (ProxyStream s : streams.streams()) {
@@ -210,6 +222,8 @@ public final class TetherCache implements ConfigWatcher {
         out.add(StreamStatus.of(s));
       }
     }
+    out.sort(Comparator.comparing(StreamStatus::namespace).thenComparing(StreamStatus::nodeId)
+        .thenComparingLong(StreamStatus::streamId));
     return out;
   }
 }

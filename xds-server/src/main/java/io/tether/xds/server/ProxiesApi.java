@@ -7,9 +7,14 @@ import io.envoyproxy.controlplane.cache.VersionedResource;
 import io.tether.registry.api.RegistryApi;
 import io.tether.registry.auth.Caller;
 import io.tether.registry.json.Json;
+import io.tether.registry.model.ErrorCode;
+import io.tether.registry.model.InvalidSpecException;
+import io.tether.registry.model.Names;
+import io.tether.registry.model.RegistryException;
 import io.tether.xds.cache.GroupSnapshot;
 import io.tether.xds.cache.StreamStatus;
 import io.tether.xds.node.NodeGroup;
+import io.tether.xds.node.ProxyKey;
 import io.tether.xds.render.RenderedTypes;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -18,14 +23,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * {@code GET /v1/proxies}: every connected xDS client (node, namespace, kind, replica, ACKed version per
- * type, last NACK) and the nodes refused lately; {@code GET /v1/proxies/{nodeId}/config}: the resources
- * that client is served, as JSON. Agents see only their namespace.
+ * type, last NACK) and the nodes refused lately, optionally of one namespace ({@code ?namespace=});
+ * {@code GET /v1/proxies/{ns}/{nodeId}/config}: the resources that client is served, as JSON. Agents
+ * see only their namespace.
+ *
+ * <p>A proxy is (namespace, node id): node ids are unique per namespace only. {@code GET
+ * /v1/proxies/{nodeId}/config} stays for callers to whom the id is unambiguous, i.e. connected in
+ * exactly one namespace they may read; when it is connected in several, it answers 409 naming them.
  */
 public final class ProxiesApi {
   private static final JsonFormat.Printer PRINTER = JsonFormat.printer().usingTypeRegistry(RenderedTypes.typeRegistry());
+
+  /**
+   * The node ids the config routes accept: what a path segment carries as is (RFC 3986 pchar without
+   * percent-encoding), 1 to 256 characters, and not "." or "..". No '%': an id is looked up exactly as
+   * sent, so what was checked is what is looked up.
+   */
+  private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._~!$&'()*+,;=:@-]{1,256}");
 
   private final XdsServer xds;
   private final String replica;
@@ -38,22 +58,29 @@ public final class ProxiesApi {
   public static void mount(RegistryApi api, XdsServer xds, String replica) {
     ProxiesApi proxies = new ProxiesApi(xds, replica);
     api.get("/v1/proxies", proxies::list);
-    api.get("/v1/proxies/:id/config", proxies::config);
+    api.get("/v1/proxies/:ns/:id/config", proxies::configInNamespace);
+    api.get("/v1/proxies/:id/config", proxies::configByNodeId);
   }
 
   private void list(RoutingContext ctx) {
     Caller caller = RegistryApi.caller(ctx);
+    String only = ctx.queryParams().get("namespace");
+    if (only != null) {
+      requireRead(caller, Names.requireLabel("namespace", only));
+    }
+    Predicate<String> shown = ns -> (only == null || only.equals(ns)) && caller.canRead(ns);
     List<Map<String, Object>> items = new ArrayList<>();
     for (StreamStatus s : xds.cache().status()) {
-      if (caller.canRead(s.namespace())) {
+      if (shown.test(s.namespace())) {
         Map<String, Object> item = new LinkedHashMap<>();
         item.put("replica", replica);
         item.put("stream", s);
         items.add(item);
       }
     }
+    // A node refused before it named a namespace belongs to none: only cluster-wide readers see it.
     List<StreamTrackerRefusal> refused = xds.tracker().refusals().stream()
-        .filter(r -> r.namespace() == null ? caller.canRead(null) : caller.canRead(r.namespace()))
+        .filter(r -> r.namespace() == null ? only == null && caller.canRead(null) : shown.test(r.namespace()))
         .map(r -> new StreamTrackerRefusal(r.nodeId(), r.namespace(), r.reason(), r.at().toString())).toList();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("replica", replica);
@@ -64,13 +91,36 @@ public final class ProxiesApi {
 
   private record StreamTrackerRefusal(String nodeId, String namespace, String reason, String at) {}
 
-  private void config(RoutingContext ctx) {
-    String nodeId = ctx.pathParam("id");
-    NodeGroup group = xds.cache().groupOfNode(nodeId).orElse(null);
+  private void configInNamespace(RoutingContext ctx) {
+    List<String> params = rawParams(ctx, 2);
+    String ns = Names.requireLabel("namespace", params.get(0));
+    String nodeId = requireNodeId(params.get(1));
+    requireRead(RegistryApi.caller(ctx), ns);
+    config(ctx, new ProxyKey(ns, nodeId));
+  }
+
+  private void configByNodeId(RoutingContext ctx) {
+    String nodeId = requireNodeId(rawParams(ctx, 1).get(0));
+    Caller caller = RegistryApi.caller(ctx);
+    List<ProxyKey> readable = xds.cache().proxiesWithNodeId(nodeId).stream()
+        .filter(p -> caller.canRead(p.namespace())).toList();
+    if (readable.isEmpty()) {
+      throw new RegistryException(ErrorCode.NOT_FOUND, "no proxy with node id '" + nodeId + "' is connected");
+    }
+    if (readable.size() > 1) {
+      throw new RegistryException(ErrorCode.FAILED_PRECONDITION, "node id '" + nodeId + "' is connected in namespaces "
+          + readable.stream().map(ProxyKey::namespace).collect(Collectors.joining(", "))
+          + "; use /v1/proxies/{ns}/" + nodeId + "/config");
+    }
+    config(ctx, readable.get(0));
+  }
+
+  private void config(RoutingContext ctx, ProxyKey proxy) {
+    NodeGroup group = xds.cache().groupOf(proxy).orElse(null);
     GroupSnapshot snapshot = group == null ? null : xds.cache().snapshot(group).orElse(null);
-    if (group == null || snapshot == null || !RegistryApi.caller(ctx).canRead(group.namespace())) {
-      json(ctx, 404, Map.of("error", Map.of("code", "NOT_FOUND", "message", "no connected proxy with node id '" + nodeId + "'")));
-      return;
+    if (snapshot == null) {
+      throw new RegistryException(ErrorCode.NOT_FOUND, "no proxy with node id '" + proxy.nodeId()
+          + "' is connected in namespace '" + proxy.namespace() + "'");
     }
     Map<String, Object> resources = new TreeMap<>();
     snapshot.types().forEach((type, byName) -> {
@@ -79,10 +129,40 @@ public final class ProxiesApi {
       resources.put(type.name(), named);
     });
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("nodeId", nodeId);
+    body.put("namespace", proxy.namespace());
+    body.put("nodeId", proxy.nodeId());
     body.put("group", group);
     body.put("resources", resources);
     json(ctx, 200, body);
+  }
+
+  /**
+   * The path parameters as the client sent them. Vert.x routes on the normalized path, where %XX is
+   * decoded and "." and ".." segments are resolved, so "/v1/proxies/a/./config" would reach the
+   * node-id route as node id "a", and "x%2Fy" as "x/y". A resolved segment changes the count.
+   */
+  private static List<String> rawParams(RoutingContext ctx, int count) {
+    String[] segments = ctx.request().path().split("/", -1); // "", "v1", "proxies", the parameters, "config"
+    if (segments.length != count + 4) {
+      throw new InvalidSpecException("nodeId", "the path may not contain '.' or '..' segments, and a node id may "
+          + "not be '.' or '..'");
+    }
+    return List.of(segments).subList(3, 3 + count);
+  }
+
+  private static String requireNodeId(String raw) {
+    if (!NODE_ID.matcher(raw).matches() || raw.equals(".") || raw.equals("..")) {
+      throw new InvalidSpecException("nodeId", "nodeId must be 1 to 256 letters, digits or characters of "
+          + "-._~!$&'()*+,;=:@ as sent (no '%', '/' or spaces), and not '.' or '..'");
+    }
+    return raw;
+  }
+
+  private static void requireRead(Caller caller, String ns) {
+    if (!caller.canRead(ns)) {
+      throw new RegistryException(ErrorCode.PERMISSION_DENIED, "token '" + caller.name()
+          + "' may not read proxies of namespace '" + ns + "'");
+    }
   }
 
   private static Map<String, Object> resource(VersionedResource<?> r) {
