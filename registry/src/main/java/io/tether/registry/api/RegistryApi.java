@@ -79,10 +79,14 @@ public final class RegistryApi {
     on(HttpMethod.GET, "/healthz", ctx -> write(ctx, ApiResponse.ok(Map.of("status", "ok"))));
     on(HttpMethod.GET, "/readyz", ctx -> {
       Map<String, Object> body = new LinkedHashMap<>();
-      body.put("ready", view.isReady());
+      EtcdRegistryView.Readiness readiness = view.readiness();
+      body.put("ready", readiness.ready());
+      if (!readiness.ready()) {
+        body.put("reason", readiness.reason());
+      }
       body.put("revision", view.current().revision());
       body.put("revisionLag", view.revisionLag());
-      write(ctx, new ApiResponse(view.isReady() ? 200 : 503, body, null));
+      write(ctx, new ApiResponse(readiness.ready() ? 200 : 503, body, null));
     });
     on(HttpMethod.GET, "/metrics", ctx -> ctx.response()
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(meters.scrape()));
