@@ -9,7 +9,6 @@ import io.tether.agent.envoy.EnvoySupervisor;
 import io.tether.agent.health.HealthCheck;
 import io.tether.agent.health.HealthMonitor;
 import io.tether.agent.hosts.HostsFile;
-import io.tether.agent.net.PortCheck;
 import io.tether.agent.process.AppProcess;
 import io.tether.agent.process.ChildProcesses;
 import io.tether.agent.process.ProgramPath;
@@ -17,6 +16,7 @@ import io.tether.agent.registry.Registration;
 import io.tether.agent.registry.RegistryClient;
 import io.tether.registry.model.Endpoint;
 import io.tether.registry.model.Health;
+import io.tether.registry.process.PortOwner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -191,11 +191,25 @@ public final class AgentTask {
 
   private void startApp(Map<String, String> environment) {
     if (settings.service() != null) {
-      PortCheck.requireFree(settings.appPort()); // else the health check would find whoever holds it
+      requireAppPortFree();
     }
     app = AppProcess.start(children, settings.appCommand(), environment);
     app.onExit().thenRun(() -> endings.add(Ending.APP_EXITED));
     log.info("app started (pid {}): {}", app.pid(), String.join(" ", settings.appCommand()));
+  }
+
+  /**
+   * An app whose port is taken would die with EADDRINUSE while the health check (on 127.0.0.1:port)
+   * found whoever holds the port healthy, and the agent would register that process in the app's place.
+   * The port is tried on the wildcard address, which fails while anyone listens on it on any address.
+   */
+  private void requireAppPortFree() {
+    int port = settings.appPort();
+    if (!PortOwner.isFree(port)) {
+      String holder = PortOwner.listening(port).map(p -> ", held by " + p).orElse("");
+      throw new IllegalStateException("the app's port " + port + " is already in use" + holder
+          + ": stop that process or give the app another --app-port");
+    }
   }
 
   /**
