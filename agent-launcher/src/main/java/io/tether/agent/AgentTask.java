@@ -10,7 +10,6 @@ import io.tether.agent.health.HealthCheck;
 import io.tether.agent.health.HealthMonitor;
 import io.tether.agent.hosts.HostsFile;
 import io.tether.agent.process.AppProcess;
-import io.tether.agent.process.ChildProcesses;
 import io.tether.agent.process.ProgramPath;
 import io.tether.agent.registry.Registration;
 import io.tether.agent.registry.RegistryClient;
@@ -51,7 +50,6 @@ public final class AgentTask {
   enum Ending { SIGNAL, APP_EXITED, ENVOY_GAVE_UP }
 
   private final TaskSettings settings;
-  private final ChildProcesses children = new ChildProcesses();
   private final RegistryClient registry;
   private final StartupGuard startup = new StartupGuard();
   private final LinkedBlockingQueue<Ending> endings = new LinkedBlockingQueue<>();
@@ -156,7 +154,7 @@ public final class AgentTask {
     envoy = new EnvoySupervisor(new EnvoySupervisor.Settings(EnvoyBinary.locate(settings.envoyBin()), bootstrap,
         settings.adminPort(), settings.drainTime(), Duration.ofSeconds(60), settings.envoyRestarts(),
         settings.envoyBackoff(), Duration.ofSeconds(30), Duration.ofMinutes(2), workDir.path().resolve("envoy.log")),
-        children, new EnvoySupervisor.Listener() {
+        new EnvoySupervisor.Listener() {
           @Override
           public void onRestarted(int attempt, int exitCode) {
             log.warn("envoy restarted (attempt {}) after exiting with {}", attempt, exitCode);
@@ -193,7 +191,7 @@ public final class AgentTask {
     if (settings.service() != null) {
       requireAppPortFree();
     }
-    app = AppProcess.start(children, settings.appCommand(), environment);
+    app = AppProcess.start(settings.appCommand(), environment);
     app.onExit().thenRun(() -> endings.add(Ending.APP_EXITED));
     log.info("app started (pid {}): {}", app.pid(), String.join(" ", settings.appCommand()));
   }

@@ -1,11 +1,10 @@
 package io.tether.agent.envoy;
 
-import io.tether.agent.process.ChildProcesses;
+import io.tether.registry.process.BoundChildren;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +32,6 @@ public final class EnvoySupervisor implements AutoCloseable {
   }
 
   private final Settings settings;
-  private final ChildProcesses children;
   private final Listener listener;
   private final EnvoyAdmin admin;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -46,9 +44,8 @@ public final class EnvoySupervisor implements AutoCloseable {
   private int failures;
   private Instant startedAt;
 
-  public EnvoySupervisor(Settings settings, ChildProcesses children, Listener listener) {
+  public EnvoySupervisor(Settings settings, Listener listener) {
     this.settings = settings;
-    this.children = children;
     this.listener = listener;
     this.admin = new EnvoyAdmin(settings.adminPort());
   }
@@ -103,7 +100,7 @@ public final class EnvoySupervisor implements AutoCloseable {
         "--drain-time-s", Long.toString(Math.max(1, settings.drainTime().toSeconds())),
         "--drain-strategy", "immediate",
         "--log-level", "info");
-    Process p = children.start(new ChildProcesses.Spec(command, Map.of(), settings.log()));
+    Process p = BoundChildren.shared().start(command, settings.log()); // dies with the agent, however it ends
     process = p;
     startedAt = Instant.now();
     p.onExit().thenAcceptAsync(this::exited, timer); // all restart state lives on the timer thread
