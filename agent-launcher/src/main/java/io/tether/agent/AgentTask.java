@@ -212,7 +212,8 @@ public final class AgentTask {
 
   /**
    * Checks the app until it is healthy, for at most the start timeout; an app that exits meanwhile
-   * fails the task at once. The checks go on after, keeping the endpoint's health current.
+   * fails the task at once. The checks go on after, keeping the endpoint's health current until a drain
+   * makes it DRAINING for good (see {@link Registration#setHealth}).
    */
   private void awaitHealthy() throws Exception {
     if (settings.service() == null) {
@@ -246,8 +247,11 @@ public final class AgentTask {
       return; // whoever answers on the port now is not the app; its exit is ending the task
     }
     try {
-      current.setHealth(to == HealthMonitor.Status.HEALTHY ? Health.HEALTHY : Health.UNHEALTHY);
-      log.info("app {} ({}): endpoint now {}", to, reason, current.health());
+      if (current.setHealth(to == HealthMonitor.Status.HEALTHY ? Health.HEALTHY : Health.UNHEALTHY)) {
+        log.info("app {} ({}): endpoint now {}", to, reason, current.health());
+      } else {
+        log.info("app {} ({}): endpoint stays DRAINING", to, reason);
+      }
     } catch (RuntimeException e) {
       log.warn("could not report the app's health ({}): {}", to, e.getMessage());
     }
