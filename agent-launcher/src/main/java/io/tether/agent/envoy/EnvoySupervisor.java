@@ -1,5 +1,6 @@
 package io.tether.agent.envoy;
 
+import io.tether.agent.process.OutputTail;
 import io.tether.registry.process.BoundChildren;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EnvoySupervisor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EnvoySupervisor.class);
+  private static final int LOG_TAIL_LINES = 20;
 
   /** How to run Envoy, and how hard to try keeping it up. */
   public record Settings(Path binary, Path bootstrap, int adminPort, Duration drainTime, Duration readyTimeout,
@@ -111,14 +113,21 @@ public final class EnvoySupervisor implements AutoCloseable {
     long deadline = System.nanoTime() + settings.readyTimeout().toNanos();
     while (!admin.ready()) {
       if (!p.isAlive()) {
-        throw new IllegalStateException("envoy exited with " + p.exitValue() + " before it was ready; see "
-            + settings.log());
+        throw new IllegalStateException("envoy exited with " + p.exitValue() + " before it was ready" + logTail());
       }
       if (System.nanoTime() > deadline) {
-        throw new TimeoutException("envoy was not ready within " + settings.readyTimeout().toSeconds() + " s");
+        throw new TimeoutException("envoy was not ready within " + settings.readyTimeout().toSeconds() + " s" + logTail());
       }
       Thread.sleep(25);
     }
+  }
+
+  /**
+   * Envoy's last words, for a report that it failed: the log itself may be gone soon after (a work dir
+   * the agent made is removed when the task ends), so the cause must travel in the message.
+   */
+  private String logTail() {
+    return OutputTail.report(OutputTail.lastLinesOf(settings.log(), LOG_TAIL_LINES));
   }
 
   private void exited(Process p) {
@@ -131,7 +140,7 @@ public final class EnvoySupervisor implements AutoCloseable {
     }
     failures++;
     if (failures > settings.maxRestarts()) {
-      log.error("envoy exited with {} and has failed {} times in a row: giving up", code, failures);
+      log.error("envoy exited with {} and has failed {} times in a row: giving up{}", code, failures, logTail());
       timer.execute(() -> listener.onGaveUp(code));
       return;
     }

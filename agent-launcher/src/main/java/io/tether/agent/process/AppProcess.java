@@ -63,13 +63,6 @@ public final class AppProcess {
 
   /** "the app exited with status 3 {when}", and the last lines it wrote; for an app that has exited. */
   public String exitReport(String when) throws InterruptedException {
-    StringBuilder report = new StringBuilder("the app exited with status " + process.waitFor() + " " + when);
-    List<String> last = output.lastLines(OUTPUT_DRAIN);
-    if (last.isEmpty()) {
-      return report.append(" (it wrote nothing)").toString();
-    }
-    report.append("; its last ").append(last.size() == 1 ? "line" : last.size() + " lines").append(':');
-    last.forEach(line -> report.append("\n    ").append(line));
-    return report.toString();
+    return "the app exited with status " + process.waitFor() + " " + when + OutputTail.report(output.lastLines(OUTPUT_DRAIN));
   }
 }

@@ -103,6 +103,15 @@ class EnvoySupervisorTest {
   }
 
   @Test
+  void anEnvoyThatExitsBeforeItIsReadyIsReportedWithTheLastLinesOfItsLog() throws Exception {
+    try (EnvoySupervisor s = supervisor("exit-at-start", 0)) {
+      assertThatThrownBy(s::start).isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith("envoy exited with 1 before it was ready; its last ")
+          .hasMessageContaining("\n    [critical][main] error initializing configuration '" + dir.resolve("bootstrap.json"));
+    }
+  }
+
+  @Test
   void anEnvoyThatNeverBecomesReadyIsReported() throws Exception {
     try (EnvoySupervisor s = supervisor("never-ready", 0, Duration.ofSeconds(3))) {
       assertThatThrownBy(s::start).isInstanceOf(TimeoutException.class).hasMessageContaining("not ready within 3 s");

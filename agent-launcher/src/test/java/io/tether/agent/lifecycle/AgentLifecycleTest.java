@@ -164,6 +164,8 @@ class AgentLifecycleTest {
     assertThat(agent.exitValue()).as("a failed task exits non-zero").isNotZero();
     assertThat(journal.lines().stream().filter(l -> l.startsWith("envoy start")).count()).as("restarted once").isEqualTo(2);
     assertThat(journal.lines()).containsSubsequence("envoy crash", "envoy crash", "app signal TERM");
+    assertThat(log()).as("why Envoy failed, from its log").contains("giving up; its last")
+        .contains("\n    [critical][backtrace] Caught Segmentation fault");
     assertThat(endpoint("t3")).as("deregistered").isNull();
     assertNoChildAlive();
   }
