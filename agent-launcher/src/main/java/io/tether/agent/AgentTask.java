@@ -9,14 +9,13 @@ import io.tether.agent.envoy.EnvoySupervisor;
 import io.tether.agent.health.HealthCheck;
 import io.tether.agent.health.HealthMonitor;
 import io.tether.agent.hosts.HostsFile;
-import io.tether.agent.net.PortCheck;
 import io.tether.agent.process.AppProcess;
-import io.tether.agent.process.ChildProcesses;
 import io.tether.agent.process.ProgramPath;
 import io.tether.agent.registry.Registration;
 import io.tether.agent.registry.RegistryClient;
 import io.tether.registry.model.Endpoint;
 import io.tether.registry.model.Health;
+import io.tether.registry.process.PortOwner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,7 +50,6 @@ public final class AgentTask {
   enum Ending { SIGNAL, APP_EXITED, ENVOY_GAVE_UP }
 
   private final TaskSettings settings;
-  private final ChildProcesses children = new ChildProcesses();
   private final RegistryClient registry;
   private final StartupGuard startup = new StartupGuard();
   private final LinkedBlockingQueue<Ending> endings = new LinkedBlockingQueue<>();
@@ -156,7 +154,7 @@ public final class AgentTask {
     envoy = new EnvoySupervisor(new EnvoySupervisor.Settings(EnvoyBinary.locate(settings.envoyBin()), bootstrap,
         settings.adminPort(), settings.drainTime(), Duration.ofSeconds(60), settings.envoyRestarts(),
         settings.envoyBackoff(), Duration.ofSeconds(30), Duration.ofMinutes(2), workDir.path().resolve("envoy.log")),
-        children, new EnvoySupervisor.Listener() {
+        new EnvoySupervisor.Listener() {
           @Override
           public void onRestarted(int attempt, int exitCode) {
             log.warn("envoy restarted (attempt {}) after exiting with {}", attempt, exitCode);
@@ -191,16 +189,31 @@ public final class AgentTask {
 
   private void startApp(Map<String, String> environment) {
     if (settings.service() != null) {
-      PortCheck.requireFree(settings.appPort()); // else the health check would find whoever holds it
+      requireAppPortFree();
     }
-    app = AppProcess.start(children, settings.appCommand(), environment);
+    app = AppProcess.start(settings.appCommand(), environment);
     app.onExit().thenRun(() -> endings.add(Ending.APP_EXITED));
     log.info("app started (pid {}): {}", app.pid(), String.join(" ", settings.appCommand()));
   }
 
   /**
+   * An app whose port is taken would die with EADDRINUSE while the health check (on 127.0.0.1:port)
+   * found whoever holds the port healthy, and the agent would register that process in the app's place.
+   * The port is tried on the wildcard address, which fails while anyone listens on it on any address.
+   */
+  private void requireAppPortFree() {
+    int port = settings.appPort();
+    if (!PortOwner.isFree(port)) {
+      String holder = PortOwner.listening(port).map(p -> ", held by " + p).orElse("");
+      throw new IllegalStateException("the app's port " + port + " is already in use" + holder
+          + ": stop that process or give the app another --app-port");
+    }
+  }
+
+  /**
    * Checks the app until it is healthy, for at most the start timeout; an app that exits meanwhile
-   * fails the task at once. The checks go on after, keeping the endpoint's health current.
+   * fails the task at once. The checks go on after, keeping the endpoint's health current until a drain
+   * makes it DRAINING for good (see {@link Registration#setHealth}).
    */
   private void awaitHealthy() throws Exception {
     if (settings.service() == null) {
@@ -234,8 +247,11 @@ public final class AgentTask {
       return; // whoever answers on the port now is not the app; its exit is ending the task
     }
     try {
-      current.setHealth(to == HealthMonitor.Status.HEALTHY ? Health.HEALTHY : Health.UNHEALTHY);
-      log.info("app {} ({}): endpoint now {}", to, reason, current.health());
+      if (current.setHealth(to == HealthMonitor.Status.HEALTHY ? Health.HEALTHY : Health.UNHEALTHY)) {
+        log.info("app {} ({}): endpoint now {}", to, reason, current.health());
+      } else {
+        log.info("app {} ({}): endpoint stays DRAINING", to, reason);
+      }
     } catch (RuntimeException e) {
       log.warn("could not report the app's health ({}): {}", to, e.getMessage());
     }

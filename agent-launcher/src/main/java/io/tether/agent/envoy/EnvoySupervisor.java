@@ -1,11 +1,11 @@
 package io.tether.agent.envoy;
 
-import io.tether.agent.process.ChildProcesses;
+import io.tether.agent.process.OutputTail;
+import io.tether.registry.process.BoundChildren;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EnvoySupervisor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EnvoySupervisor.class);
+  private static final int LOG_TAIL_LINES = 20;
 
   /** How to run Envoy, and how hard to try keeping it up. */
   public record Settings(Path binary, Path bootstrap, int adminPort, Duration drainTime, Duration readyTimeout,
@@ -33,7 +34,6 @@ public final class EnvoySupervisor implements AutoCloseable {
   }
 
   private final Settings settings;
-  private final ChildProcesses children;
   private final Listener listener;
   private final EnvoyAdmin admin;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -46,9 +46,8 @@ public final class EnvoySupervisor implements AutoCloseable {
   private int failures;
   private Instant startedAt;
 
-  public EnvoySupervisor(Settings settings, ChildProcesses children, Listener listener) {
+  public EnvoySupervisor(Settings settings, Listener listener) {
     this.settings = settings;
-    this.children = children;
     this.listener = listener;
     this.admin = new EnvoyAdmin(settings.adminPort());
   }
@@ -103,7 +102,7 @@ public final class EnvoySupervisor implements AutoCloseable {
         "--drain-time-s", Long.toString(Math.max(1, settings.drainTime().toSeconds())),
         "--drain-strategy", "immediate",
         "--log-level", "info");
-    Process p = children.start(new ChildProcesses.Spec(command, Map.of(), settings.log()));
+    Process p = BoundChildren.shared().start(command, settings.log()); // dies with the agent, however it ends
     process = p;
     startedAt = Instant.now();
     p.onExit().thenAcceptAsync(this::exited, timer); // all restart state lives on the timer thread
@@ -114,14 +113,21 @@ public final class EnvoySupervisor implements AutoCloseable {
     long deadline = System.nanoTime() + settings.readyTimeout().toNanos();
     while (!admin.ready()) {
       if (!p.isAlive()) {
-        throw new IllegalStateException("envoy exited with " + p.exitValue() + " before it was ready; see "
-            + settings.log());
+        throw new IllegalStateException("envoy exited with " + p.exitValue() + " before it was ready" + logTail());
       }
       if (System.nanoTime() > deadline) {
-        throw new TimeoutException("envoy was not ready within " + settings.readyTimeout().toSeconds() + " s");
+        throw new TimeoutException("envoy was not ready within " + settings.readyTimeout().toSeconds() + " s" + logTail());
       }
       Thread.sleep(25);
     }
+  }
+
+  /**
+   * Envoy's last words, for a report that it failed: the log itself may be gone soon after (a work dir
+   * the agent made is removed when the task ends), so the cause must travel in the message.
+   */
+  private String logTail() {
+    return OutputTail.report(OutputTail.lastLinesOf(settings.log(), LOG_TAIL_LINES));
   }
 
   private void exited(Process p) {
@@ -134,7 +140,7 @@ public final class EnvoySupervisor implements AutoCloseable {
     }
     failures++;
     if (failures > settings.maxRestarts()) {
-      log.error("envoy exited with {} and has failed {} times in a row: giving up", code, failures);
+      log.error("envoy exited with {} and has failed {} times in a row: giving up{}", code, failures, logTail());
       timer.execute(() -> listener.onGaveUp(code));
       return;
     }

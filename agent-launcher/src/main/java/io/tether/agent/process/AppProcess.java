@@ -1,5 +1,6 @@
 package io.tether.agent.process;
 
+import io.tether.registry.process.BoundChildren;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +27,14 @@ public final class AppProcess {
     this.output = OutputTail.follow(process, TAIL_LINES);
   }
 
-  public static AppProcess start(ChildProcesses children, List<String> command, Map<String, String> environment) {
-    return new AppProcess(children.start(new ChildProcesses.Spec(command, environment, null)));
+  /**
+   * Starts the app with the agent's environment plus {@code environment}, and the agent's stdin; its
+   * stdout and stderr are pipes that {@link OutputTail} passes on.
+   */
+  public static AppProcess start(List<String> command, Map<String, String> environment) {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT);
+    builder.environment().putAll(environment);
+    return new AppProcess(BoundChildren.shared().start(builder));
   }
 
   public long pid() {
@@ -56,13 +63,6 @@ public final class AppProcess {
 
   /** "the app exited with status 3 {when}", and the last lines it wrote; for an app that has exited. */
   public String exitReport(String when) throws InterruptedException {
-    StringBuilder report = new StringBuilder("the app exited with status " + process.waitFor() + " " + when);
-    List<String> last = output.lastLines(OUTPUT_DRAIN);
-    if (last.isEmpty()) {
-      return report.append(" (it wrote nothing)").toString();
-    }
-    report.append("; its last ").append(last.size() == 1 ? "line" : last.size() + " lines").append(':');
-    last.forEach(line -> report.append("\n    ").append(line));
-    return report.toString();
+    return "the app exited with status " + process.waitFor() + " " + when + OutputTail.report(output.lastLines(OUTPUT_DRAIN));
   }
 }

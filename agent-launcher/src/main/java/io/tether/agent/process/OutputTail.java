@@ -1,9 +1,15 @@
 package io.tether.agent.process;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -11,11 +17,14 @@ import java.util.List;
 
 /**
  * Passes a child's stdout and stderr on to the agent's own, byte for byte, and remembers the last
- * lines of both, so that an app that dies can be reported with what it said last.
+ * lines of both, so that an app that dies can be reported with what it said last. The same for a
+ * child whose output went to a file: {@link #lastLinesOf}.
  */
 public final class OutputTail {
   /** A longer line (binary output, a progress bar) is cut here in the tail; it still passes through whole. */
   private static final int MAX_LINE_BYTES = 1000;
+  /** How much of a file's end is read for its last lines: a log can be large, its last lines are not. */
+  private static final int FILE_TAIL_BYTES = 64 * 1024;
 
   private final int maxLines;
   private final ArrayDeque<String> lines = new ArrayDeque<>();
@@ -34,6 +43,49 @@ public final class OutputTail {
   }
 
   /**
+   * The last lines of a file a process wrote its output to, oldest first: of its last 64 KiB, without
+   * the line that those cut; empty when there is no such file.
+   */
+  public static List<String> lastLinesOf(Path file, int maxLines) {
+    OutputTail tail = new OutputTail(maxLines);
+    try (SeekableByteChannel channel = Files.newByteChannel(file)) {
+      long start = Math.max(0, channel.size() - FILE_TAIL_BYTES);
+      // From the byte before the window, so that a window that begins with a whole line keeps it.
+      InputStream in = new BufferedInputStream(Channels.newInputStream(channel.position(Math.max(0, start - 1))));
+      if (start > 0) {
+        skipLine(in); // the end of a line the window cut in two
+      }
+      tail.copy(in, OutputStream.nullOutputStream());
+    } catch (NoSuchFileException e) {
+      return List.of();
+    } catch (IOException e) {
+      return List.of("(cannot read " + file + ": " + e.getMessage() + ")");
+    }
+    return tail.lines();
+  }
+
+  private static void skipLine(InputStream in) throws IOException {
+    int b;
+    do {
+      b = in.read();
+    } while (b != -1 && b != '\n');
+  }
+
+  /**
+   * "; its last 3 lines:" and the lines, each on a line of its own, indented; or " (it wrote
+   * nothing)": the end of a report on a process that failed.
+   */
+  public static String report(List<String> last) {
+    if (last.isEmpty()) {
+      return " (it wrote nothing)";
+    }
+    StringBuilder report = new StringBuilder("; its last ").append(last.size() == 1 ? "line" : last.size() + " lines")
+        .append(':');
+    last.forEach(line -> report.append("\n    ").append(line));
+    return report.toString();
+  }
+
+  /**
    * The last lines, oldest first, once both streams have ended or {@code wait} has passed: the
    * streams end when the process exits, unless a process it started still holds them open.
    */
@@ -42,6 +94,10 @@ public final class OutputTail {
     for (Thread pump : pumps) {
       pump.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
     }
+    return lines();
+  }
+
+  private List<String> lines() {
     synchronized (lines) {
       return List.copyOf(lines);
     }

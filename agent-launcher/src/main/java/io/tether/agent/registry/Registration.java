@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
  * lease.
  *
  * <p>{@link #stop()} deregisters and revokes; it does not mark the endpoint DRAINING first, which is
- * the caller's job ({@code setHealth(DRAINING)}, drain, then stop). Thread-safe: registry calls are
- * made one at a time, so a health update and a re-registration never race.
+ * the caller's job ({@code setHealth(DRAINING)}, drain, then stop). DRAINING is final: a task that is
+ * going away must not be routed to again, so health set after it (a health check still under way, say)
+ * is ignored. Thread-safe: registry calls are made one at a time, so a health update and a
+ * re-registration never race.
  */
 public final class Registration implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Registration.class);
@@ -101,20 +103,26 @@ public final class Registration implements AutoCloseable {
 
   /**
    * Sets the endpoint's health in the registry, registering it again first if it was found gone.
-   * The health is kept even when the call fails, and applied by the next re-registration.
+   * The health is kept even when the call fails, and applied by the next re-registration. Once the
+   * health is DRAINING, any other is ignored: checked and set under the lock, so no late update can
+   * slip in between.
    *
+   * @return false when ignored because the endpoint is draining
    * @throws RegistryCallException when the registry did not take it
    */
-  public void setHealth(Health newHealth) {
+  public boolean setHealth(Health newHealth) {
     Objects.requireNonNull(newHealth, "health");
     synchronized (lock) {
       if (!started || stopped) {
         throw new IllegalStateException("not registered: " + (stopped ? "stopped" : "not started"));
       }
+      if (health == Health.DRAINING && newHealth != Health.DRAINING) {
+        return false;
+      }
       health = newHealth;
       if (!registered) {
         register();
-        return;
+        return true;
       }
       try {
         client.setHealth(namespace, service, endpointId, newHealth);
@@ -128,6 +136,7 @@ public final class Registration implements AutoCloseable {
         reRegistrations++;
         register();
       }
+      return true;
     }
   }
 

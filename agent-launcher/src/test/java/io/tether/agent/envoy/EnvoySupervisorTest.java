@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tether.agent.bootstrap.BootstrapSpec;
 import io.tether.agent.bootstrap.EnvoyBootstrap;
-import io.tether.agent.process.ChildProcesses;
 import io.tether.agent.testing.FakeEnvoy;
 import io.tether.agent.testing.Journal;
 import io.tether.registry.testing.Poll;
@@ -42,7 +41,7 @@ class EnvoySupervisorTest {
     EnvoySupervisor.Settings settings = new EnvoySupervisor.Settings(wrapper, bootstrap, adminPort,
         Duration.ofSeconds(1), readyTimeout, maxRestarts, Duration.ofMillis(200), Duration.ofSeconds(2),
         Duration.ofSeconds(60), dir.resolve("envoy.log"));
-    return new EnvoySupervisor(settings, new ChildProcesses(), new EnvoySupervisor.Listener() {
+    return new EnvoySupervisor(settings, new EnvoySupervisor.Listener() {
       @Override
       public void onRestarted(int attempt, int exitCode) {
         events.add("restarted " + attempt + " after " + exitCode);
@@ -100,6 +99,15 @@ class EnvoySupervisorTest {
       List<Long> gaps = gapsBetweenCrashAndStart();
       assertThat(gaps).hasSize(3);
       assertThat(gaps.get(2)).as("back-off grows: %s", gaps).isGreaterThan(gaps.get(0));
+    }
+  }
+
+  @Test
+  void anEnvoyThatExitsBeforeItIsReadyIsReportedWithTheLastLinesOfItsLog() throws Exception {
+    try (EnvoySupervisor s = supervisor("exit-at-start", 0)) {
+      assertThatThrownBy(s::start).isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith("envoy exited with 1 before it was ready; its last ")
+          .hasMessageContaining("\n    [critical][main] error initializing configuration '" + dir.resolve("bootstrap.json"));
     }
   }
 

@@ -12,8 +12,10 @@ import io.tether.registry.testing.TestRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -109,6 +111,38 @@ class AgentLifecycleTest {
   }
 
   @Test
+  void anAppWhoseHealthCheckFailsDuringTheDrainStaysDrainingUntilDeregistered() throws Exception {
+    // Long enough for the check (every second, UNHEALTHY after two failures) to turn well within it.
+    agent = start(agent("t7").flag("--drain-time", "8"));
+    Poll.until(Duration.ofSeconds(60), () -> "HEALTHY".equals(health("t7")), () -> "registered HEALTHY; log:\n" + log());
+
+    agent.destroy(); // SIGTERM
+    Poll.until(Duration.ofSeconds(10), () -> "DRAINING".equals(health("t7")), "DRAINING first");
+    Files.writeString(sick, ""); // from now on the app fails its health check
+    String verdict = "app on port " + appPort + " is UNHEALTHY (was HEALTHY)";
+    List<String> seen = new ArrayList<>(List.of("DRAINING"));
+    AtomicBoolean failedWhileRegistered = new AtomicBoolean();
+    Poll.until(Duration.ofSeconds(30), () -> {
+      boolean failed = log().contains(verdict); // read before the health: then the verdict came first
+      String now = health("t7");
+      if (!now.equals(seen.get(seen.size() - 1))) {
+        seen.add(now);
+      }
+      if (failed && !now.equals("ABSENT")) {
+        failedWhileRegistered.set(true);
+      }
+      return now.equals("ABSENT");
+    }, () -> "deregistered; seen " + seen + "; log:\n" + log());
+
+    assertThat(failedWhileRegistered).as("the health check turned UNHEALTHY during the drain; log:\n%s", log()).isTrue();
+    assertThat(seen).as("the endpoint's health from the drain's start to its deregistration").containsExactly("DRAINING", "ABSENT");
+    assertThat(log()).contains("endpoint stays DRAINING");
+    assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(agent.exitValue()).isZero();
+    assertNoChildAlive();
+  }
+
+  @Test
   void sigkilledAgentTakesItsChildrenAndItsEndpointLeavesWithinTheLeaseTtl() throws Exception {
     agent = start(agent("t2"));
     Poll.until(Duration.ofSeconds(60), () -> "HEALTHY".equals(health("t2")), () -> "registered; log:\n" + log());
@@ -130,6 +164,8 @@ class AgentLifecycleTest {
     assertThat(agent.exitValue()).as("a failed task exits non-zero").isNotZero();
     assertThat(journal.lines().stream().filter(l -> l.startsWith("envoy start")).count()).as("restarted once").isEqualTo(2);
     assertThat(journal.lines()).containsSubsequence("envoy crash", "envoy crash", "app signal TERM");
+    assertThat(log()).as("why Envoy failed, from its log").contains("giving up; its last")
+        .contains("\n    [critical][backtrace] Caught Segmentation fault");
     assertThat(endpoint("t3")).as("deregistered").isNull();
     assertNoChildAlive();
   }

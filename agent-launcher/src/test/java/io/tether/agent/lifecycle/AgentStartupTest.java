@@ -108,6 +108,22 @@ class AgentStartupTest {
   }
 
   @Test
+  void anEnvoyThatExitsBeforeItIsReadyFailsTheTaskWithTheLastLinesOfItsLog() throws Exception {
+    // In a work dir the agent makes, which is removed with Envoy's log in it when the task ends.
+    Path tmp = Files.createDirectories(dir.resolve("tmp"));
+    agent("s6").without("--work-dir").jvmOption("-Djava.io.tmpdir=" + tmp).env("FAKE_ENVOY_MODE", "exit-at-start").start();
+
+    assertThat(agent.awaitExit(AT_ONCE)).isEqualTo(1);
+    assertThat(agent.log()).contains("task failed: envoy exited with 1 before it was ready; its last ")
+        .contains("\n    [info][main] fake envoy starting")
+        .contains("\n    [critical][main] error initializing configuration '" + tmp.resolve("tether-agent-s6-"));
+    assertThat(tmp).as("the work dir, and Envoy's log with it, is gone").isEmptyDirectory();
+    assertThat(agent.journal().lines()).as("the app was never started").noneMatch(l -> l.startsWith("app "));
+    assertThat(endpoint("s6")).as("never registered").isFalse();
+    agent.assertNoChildAlive();
+  }
+
+  @Test
   void anAppPortInUseFailsTheTaskBeforeTheAppStartsNamingThePortAndWhoHoldsIt() throws Exception {
     agent("s5");
     // A squatter that passes any health check: before, the agent registered it in the app's place.

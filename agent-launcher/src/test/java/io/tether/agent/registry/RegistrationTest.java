@@ -138,6 +138,22 @@ class RegistrationTest {
   }
 
   @Test
+  void drainingIsFinalNoLaterHealthReplacesItNorARegistrationAgain() {
+    Registration registration = register("draining");
+    registration.setHealth(Health.DRAINING);
+
+    registration.setHealth(Health.UNHEALTHY); // a health check that was still under way
+    registration.setHealth(Health.HEALTHY);
+    assertThat(endpoint("draining").expect(200).body().path("health").asText()).isEqualTo("DRAINING");
+
+    admin.delete("/v1/leases/" + registration.leaseId()).expect(204);
+    endpoint("draining").expect(404);
+    Poll.until(WAIT, () -> endpoint("draining").status() == 200, "the next keepalive registers it again");
+    assertThat(endpoint("draining").body().path("health").asText()).as("with the health it keeps").isEqualTo("DRAINING");
+    assertThat(registration.health()).isEqualTo(Health.DRAINING);
+  }
+
+  @Test
   void anEndpointDeletedBehindItsBackIsRegisteredAgainByTheNextHealthUpdate() {
     Registration registration = register("deleted");
     admin.delete("/v1/namespaces/a/services/web/endpoints/deleted").expect(204);

@@ -15,8 +15,10 @@ import sun.misc.Signal;
  * A stand-in for Envoy at the process level, for testing the agent's supervision without Envoy: it
  * takes Envoy's command line ({@code -c bootstrap.json …}), serves {@code /ready}, {@code
  * /healthcheck/fail}, {@code /drain_listeners} and {@code /quitquitquit} on the bootstrap's admin port,
- * and journals every call and signal. {@code FAKE_ENVOY_MODE} makes it misbehave: {@code crash-after:MS}
- * (exit 1 after MS), {@code never-ready}, {@code hang} (ignore SIGTERM and /quitquitquit).
+ * and journals every call and signal. Like Envoy it writes its log to stderr, where a line before each
+ * exit on error says why. {@code FAKE_ENVOY_MODE} makes it misbehave: {@code crash-after:MS} (exit 1
+ * after MS), {@code exit-at-start} (exit 1 before serving anything, as Envoy does on a bad bootstrap),
+ * {@code never-ready}, {@code hang} (ignore SIGTERM and /quitquitquit).
  */
 public final class FakeEnvoy {
   public static void main(String[] args) throws Exception {
@@ -26,6 +28,12 @@ public final class FakeEnvoy {
     JsonNode config = Json.MAPPER.readTree(Files.readAllBytes(bootstrap));
     int adminPort = config.at("/admin/address/socket_address/port_value").asInt();
     log(journal, "start pid " + ProcessHandle.current().pid() + " " + String.join(" ", args));
+    System.err.println("[info][main] fake envoy starting, admin port " + adminPort + ", mode " + mode);
+    if (mode.equals("exit-at-start")) {
+      System.err.println("[critical][main] error initializing configuration '" + bootstrap + "': fake envoy asked to fail");
+      log(journal, "crash");
+      System.exit(1);
+    }
 
     CountDownLatch quit = new CountDownLatch(1);
     HttpServer admin = HttpServer.create(new InetSocketAddress("127.0.0.1", adminPort), 0);
@@ -51,6 +59,7 @@ public final class FakeEnvoy {
     if (mode.startsWith("crash-after:")) {
       long ms = Long.parseLong(mode.substring("crash-after:".length()));
       if (!quit.await(ms, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        System.err.println("[critical][backtrace] Caught Segmentation fault, suspect faulting address 0x0 (fake envoy)");
         log(journal, "crash");
         Runtime.getRuntime().halt(1);
       }

@@ -32,9 +32,27 @@ public final class PortOwner {
 
   /** True when {@code port} can be bound on {@code host} now. */
   public static boolean isFree(String host, int port) {
+    try {
+      return canBind(new InetSocketAddress(InetAddress.getByName(host), port));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * True when {@code port} can be bound on the wildcard address now (IPv6 and IPv4 where dual-stack),
+   * which fails while anyone listens on it on any local address: for a port a server of ours will bind
+   * on whichever address it likes.
+   */
+  public static boolean isFree(int port) {
+    return canBind(new InetSocketAddress(port));
+  }
+
+  private static boolean canBind(InetSocketAddress address) {
     try (ServerSocket s = new ServerSocket()) {
+      // As servers bind: a port whose last connections linger in TIME_WAIT is free.
       s.setReuseAddress(true);
-      s.bind(new InetSocketAddress(InetAddress.getByName(host), port));
+      s.bind(address);
       return true;
     } catch (IOException e) {
       return false;
