@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -43,14 +44,20 @@ class LocalEtcdLifecycleTest {
     final Process process;
 
     Server(Path dataDir, String... extra) throws IOException {
+      this(dataDir, Map.of(), extra);
+    }
+
+    Server(Path dataDir, Map<String, String> env, String... extra) throws IOException {
       this.dataDir = dataDir;
       List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-cp", System.getProperty("java.class.path"), TetherMain.class.getName(), "server",
           "--data-dir", dataDir.toString(), "--api-host", "127.0.0.1", "--api-port", Integer.toString(apiPort),
           "--xds-host", "127.0.0.1", "--xds-port", Integer.toString(Ports.free())));
       cmd.addAll(List.of(extra));
-      process = new ProcessBuilder(cmd).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile())).start();
+      ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile()));
+      builder.environment().putAll(env);
+      process = builder.start();
       started.add(process);
     }
 
@@ -132,6 +139,14 @@ class LocalEtcdLifecycleTest {
       assertThat(oneLineError(server)).contains("port " + squatter.getLocalPort() + " is in use by pid "
           + ProcessHandle.current().pid());
     }
+  }
+
+  @Test
+  void aMissingEtcdBinaryIsOneLine() throws Exception {
+    Server server = new Server(TestEtcd.tempDir("noetcd"), Map.of("ETCD_BIN", "/nonexistent/etcd"));
+    assertThat(server.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(server.process.exitValue()).isEqualTo(1);
+    assertThat(oneLineError(server)).contains("ETCD_BIN=/nonexistent/etcd is not an executable file");
   }
 
   /** The server's error line; asserts that it printed no stack trace. */
