@@ -2,6 +2,8 @@ package io.tether.registry.api;
 
 import io.tether.registry.json.Json;
 import io.tether.registry.model.RegistryException;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -14,6 +16,8 @@ import java.util.Map;
  * handlers and for the guards in front of it alike.
  */
 final class ApiErrors {
+  private static final long LINGER_MILLIS = 2_000;
+
   private ApiErrors() {}
 
   static Map<String, Object> body(RegistryException e) {
@@ -40,7 +44,29 @@ final class ApiErrors {
           .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
           .putHeader(HttpHeaders.CONNECTION, "close");
     }
-    // Close even when the request has ended: the header alone does not make Vert.x close it.
-    response.end(Buffer.buffer(Json.write(body(e)))).onComplete(done -> request.connection().close());
+    response.end(Buffer.buffer(Json.write(body(e)))).onComplete(done -> closeAfterRequest(request));
+  }
+
+  /**
+   * Closes the connection once the client has finished sending (Vert.x does not close it for the
+   * header alone). A request still sending its body is read and discarded for a moment first, a
+   * "lingering close": closing at once would reset the connection under a client that is still
+   * writing, and it would lose the answer.
+   */
+  private static void closeAfterRequest(HttpServerRequest request) {
+    Context context = Vertx.currentContext();
+    if (request.isEnded() || context == null) {
+      request.connection().close();
+      return;
+    }
+    Vertx vertx = context.owner();
+    long timer = vertx.setTimer(LINGER_MILLIS, t -> request.connection().close());
+    request.handler(discarded -> { });
+    request.exceptionHandler(failed -> request.connection().close());
+    request.endHandler(ended -> {
+      vertx.cancelTimer(timer);
+      request.connection().close();
+    });
+    request.resume();
   }
 }
