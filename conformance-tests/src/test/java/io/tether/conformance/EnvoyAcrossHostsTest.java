@@ -2,6 +2,7 @@ package io.tether.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tether.agent.AgentMain;
 import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.Poll;
@@ -65,13 +66,8 @@ class EnvoyAcrossHostsTest {
 
   @Test
   void appCallsTheServiceByNameThroughItsSidecarReachesBothHostsAndLosesNoCallWhenOneStops() throws Exception {
-    for (String h : HOSTS) {
-      agents.put(h, startAgent(h));
-    }
-    for (String h : HOSTS) {
-      Poll.until(Duration.ofSeconds(90), () -> "HEALTHY".equals(health(h)), () -> h + " HEALTHY; log:\n" + log(h));
-    }
-    String vip = mesh.api.get("/v1/namespaces/a/services").body().at("/items/0/clientAliases/0/vip").asText();
+    runningAgents(HOSTS);
+    String vip = vip("web");
     assertThat(Files.readString(hostsFile("e1"))).as("the agent maps the alias to its VIP").contains(vip + "\tweb");
 
     List<String> first = call("e1", "http://" + vip + ":8080/", 40);
@@ -84,6 +80,57 @@ class EnvoyAcrossHostsTest {
     List<String> during = answers(caller);
     assertThat(during).as("no call fails while e2 stops").allMatch(HOSTS::contains);
     assertThat(during.subList(during.size() - 10, during.size())).as("then only e1 answers").containsOnly("e1");
+  }
+
+  @Test
+  void aServiceCreatedAfterTheSidecarStartedIsCallableByNameAndGoesAwayWhenDeleted() throws Exception {
+    runningAgents(List.of("e1"));
+    mesh.api.put("/v1/namespaces/a/services/late", "{\"portName\":\"http\",\"appProtocol\":\"http\","
+        + "\"clientAliases\":[{\"dnsName\":\"late\",\"port\":9090}]}").expect(201);
+    // The endpoint is e1's app itself: what is proven here is the caller side (hosts entry, VIP, listener).
+    mesh.api.put("/v1/namespaces/a/services/late/endpoints/late-1", "{\"address\":\"" + net.host("e1").address()
+        + "\",\"port\":" + APP_PORT + "}").expect(201);
+    String vip = vip("late");
+    assertThat(vip).startsWith("127.255.");
+    Poll.until(Duration.ofSeconds(30), () -> read(hostsFile("e1")).contains(vip + "\tlate"), "the hosts entry arrives");
+    String url = "http://" + vip + ":9090/";
+    Poll.until(Duration.ofSeconds(30), () -> call("e1", url, 1).equals(List.of("e1")), "the new alias answers through Envoy");
+
+    mesh.api.delete("/v1/namespaces/a/services/late/endpoints/late-1").expect(204);
+    mesh.api.delete("/v1/namespaces/a/services/late").expect(204);
+    Poll.until(Duration.ofSeconds(30), () -> !read(hostsFile("e1")).contains("\tlate"), "the hosts entry goes");
+    Poll.until(Duration.ofSeconds(30), () -> call("e1", url, 1).get(0).startsWith("FAILED"),
+        "the alias's listener goes: nothing answers on its VIP");
+  }
+
+  /** The agents of these hosts, started where no earlier test left one running, once their endpoints are HEALTHY. */
+  private static void runningAgents(List<String> hosts) throws Exception {
+    for (String h : hosts) {
+      if (!agents.containsKey(h) || !agents.get(h).isAlive()) {
+        agents.put(h, startAgent(h));
+      }
+    }
+    for (String h : hosts) {
+      Poll.until(Duration.ofSeconds(90), () -> "HEALTHY".equals(health(h)), () -> h + " HEALTHY; log:\n" + log(h));
+    }
+  }
+
+  /** The VIP of a service's first alias, as the services list shows it. */
+  private static String vip(String service) {
+    for (JsonNode item : mesh.api.get("/v1/namespaces/a/services").body().path("items")) {
+      if (item.path("discoveryName").asText().equals(service)) {
+        return item.at("/clientAliases/0/vip").asText();
+      }
+    }
+    throw new AssertionError("no service " + service);
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (Exception e) {
+      return "";
+    }
   }
 
   private static Process startAgent(String h) throws Exception {
@@ -111,8 +158,12 @@ class EnvoyAcrossHostsTest {
         .redirectError(dir.resolve("caller.log").toFile()));
   }
 
-  private static List<String> call(String h, String url, int count) throws Exception {
-    return answers(caller(h, url, count));
+  private static List<String> call(String h, String url, int count) {
+    try {
+      return answers(caller(h, url, count));
+    } catch (Exception e) {
+      throw new IllegalStateException("caller on " + h + " failed", e);
+    }
   }
 
   /** The answers a caller printed, until it is done (bounded by its own call timeouts). */
