@@ -1,13 +1,5 @@
 package io.tether.bench;
 
-import io.envoyproxy.controlplane.cache.Resources.ResourceType;
-import io.envoyproxy.controlplane.cache.v3.SimpleCache;
-import io.envoyproxy.controlplane.cache.v3.Snapshot;
-import io.envoyproxy.controlplane.server.V3DiscoveryServer;
-import io.envoyproxy.envoy.config.cluster.v3.Cluster;
-import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
-import io.envoyproxy.envoy.config.listener.v3.Listener;
-import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.tether.registry.RegistryServer;
@@ -23,10 +15,6 @@ import io.tether.registry.model.Namespace;
 import io.tether.registry.model.ServiceSpec;
 import io.tether.registry.store.Precondition;
 import io.tether.registry.store.RegistryStore;
-import io.tether.xds.cache.GroupSnapshot;
-import io.tether.xds.node.InvalidNodeException;
-import io.tether.xds.node.NodeGroup;
-import io.tether.xds.node.NodeMetadataParser;
 import io.tether.xds.server.XdsServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -82,11 +70,7 @@ public final class XdsBenchmark implements Callable<Integer> {
             "127.0.0.1", 0, tokens, Duration.ofSeconds(5), io.tether.registry.api.HttpLimits.defaults())).start();
         XdsServer xds = new XdsServer(new XdsServer.Config("127.0.0.1", 0, tokens))
             .start(registry.view(), registry.meters(), List.of(tetherAcks))) {
-      SimpleCache<NodeGroup> simple = new SimpleCache<>(XdsBenchmark::groupOf);
-      xds.cache().addPublishListener((group, snapshot) -> simple.setSnapshot(group, toSnapshot(snapshot)));
-      Server stock = NettyServerBuilder.forPort(0)
-          .addService(new V3DiscoveryServer(List.of(stockAcks), simple).getAggregatedDiscoveryServiceImpl())
-          .build().start();
+      StockServer stock = StockServer.start(xds, List.of(stockAcks));
       Server backend = NettyServerBuilder.forPort(0).addService(Echo.service()).build().start();
       RegistryStore store = registry.store();
       seed(store, backend.getPort());
@@ -94,12 +78,12 @@ public final class XdsBenchmark implements Callable<Integer> {
       // the one-time costs (Netty's pooled buffers, class loading, the group's first render).
       memoryPerStream(xds.port(), TOKEN, tetherAcks);
       try (IdleChild feeder = IdleChild.start(xds.port(), 1, TOKEN)) {
-        memoryPerStream(stock.getPort(), "-", stockAcks);
+        memoryPerStream(stock.port(), "-", stockAcks);
       }
       System.out.printf(Locale.ROOT, "%-34s %12s%n", "idle ADS streams: " + streams, "heap per stream");
       System.out.printf(Locale.ROOT, "%-34s %9.1f KB%n", "Tether (TetherCache)", memoryPerStream(xds.port(), TOKEN, tetherAcks));
       try (IdleChild feeder = IdleChild.start(xds.port(), 1, TOKEN)) { // keeps the Envoy group's snapshots coming
-        System.out.printf(Locale.ROOT, "%-34s %9.1f KB%n%n", "stock SimpleCache", memoryPerStream(stock.getPort(), "-", stockAcks));
+        System.out.printf(Locale.ROOT, "%-34s %9.1f KB%n%n", "stock SimpleCache", memoryPerStream(stock.port(), "-", stockAcks));
       }
       System.out.printf(Locale.ROOT, "xDS: namespace of 20 grpc services, clients call echo:8080; %d writes per arm;"
           + " %d CPUs%n%n", writes, Runtime.getRuntime().availableProcessors());
@@ -111,7 +95,7 @@ public final class XdsBenchmark implements Callable<Integer> {
       int most = clientCounts.stream().max(Integer::compare).orElse(1);
       propagation(store, xds.port(), TOKEN, tetherAcks, most, backend.getPort());
       GrpcXdsClient warmFeeder = new GrpcXdsClient(xds.port(), NS, TOKEN, "echo:8080");
-      propagation(store, stock.getPort(), null, stockAcks, most, backend.getPort());
+      propagation(store, stock.port(), null, stockAcks, most, backend.getPort());
       warmFeeder.close();
       writes = saved;
       for (int n : clientCounts) {
@@ -119,7 +103,7 @@ public final class XdsBenchmark implements Callable<Integer> {
         // Tether renders only groups with streams: this client keeps the group, and so the feed to the
         // SimpleCache, alive while the baseline arm runs. Its ACKs count on Tether's clock only.
         GrpcXdsClient feeder = new GrpcXdsClient(xds.port(), NS, TOKEN, "echo:8080");
-        Histogram baseline = propagation(store, stock.getPort(), null, stockAcks, n, backend.getPort());
+        Histogram baseline = propagation(store, stock.port(), null, stockAcks, n, backend.getPort());
         feeder.close();
         if (tether == null) {
           tether = propagation(store, xds.port(), TOKEN, tetherAcks, n, backend.getPort());
@@ -129,7 +113,7 @@ public final class XdsBenchmark implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%-8d %-34s %9.2fx %9.2fx%n", n, "ratio Tether / SimpleCache",
             ms(tether, 50) / ms(baseline, 50), ms(tether, 99) / ms(baseline, 99));
       }
-      stock.shutdownNow();
+      stock.close();
       backend.shutdownNow();
     } finally {
       etcd.close();
@@ -221,28 +205,6 @@ public final class XdsBenchmark implements Callable<Integer> {
       used = Math.min(used, rt.totalMemory() - rt.freeMemory());
     }
     return used;
-  }
-
-  private static NodeGroup groupOf(io.envoyproxy.envoy.config.core.v3.Node node) {
-    try {
-      return NodeMetadataParser.parse(node).group();
-    } catch (InvalidNodeException e) {
-      return NodeGroup.grpc("invalid");
-    }
-  }
-
-  /** The same resources and per-type versions as Tether's group snapshot, as a java-control-plane Snapshot. */
-  static Snapshot toSnapshot(GroupSnapshot s) {
-    return Snapshot.create(
-        resources(s, ResourceType.CLUSTER, Cluster.class), s.of(ResourceType.CLUSTER).version(),
-        resources(s, ResourceType.ENDPOINT, ClusterLoadAssignment.class), s.of(ResourceType.ENDPOINT).version(),
-        resources(s, ResourceType.LISTENER, Listener.class), s.of(ResourceType.LISTENER).version(),
-        resources(s, ResourceType.ROUTE, RouteConfiguration.class), s.of(ResourceType.ROUTE).version(),
-        List.of(), "0");
-  }
-
-  private static <T> List<T> resources(GroupSnapshot s, ResourceType type, Class<T> cls) {
-    return s.of(type).resources().values().stream().map(r -> cls.cast(r.resource())).toList();
   }
 
   private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {

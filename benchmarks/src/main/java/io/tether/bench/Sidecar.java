@@ -1,0 +1,99 @@
+package io.tether.bench;
+
+import io.tether.agent.bootstrap.BootstrapSpec;
+import io.tether.agent.bootstrap.EnvoyBootstrap;
+import io.tether.registry.process.BoundChildren;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Envoy as the agent runs it beside a client-only task: the agent's own bootstrap (delta ADS
+ * with the agent token), {@code --concurrency 1}, bound to this JVM's life. Read through its admin API.
+ */
+final class Sidecar implements AutoCloseable {
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private final Process process;
+  private final int adminPort;
+  private final long startedNanos = System.nanoTime();
+
+  private Sidecar(Process process, int adminPort) {
+    this.process = process;
+    this.adminPort = adminPort;
+  }
+
+  /** How the sidecar speaks ADS: delta, as the agent bootstraps it, or state-of-the-world. */
+  enum Ads { DELTA, SOTW }
+
+  static Sidecar start(Path envoy, Path dir, String nodeId, String namespace, int xdsPort, String token, Ads ads)
+      throws IOException {
+    int admin = Ports.free();
+    Path bootstrap = dir.resolve(nodeId + ".json");
+    String json = EnvoyBootstrap.json(EnvoyBootstrap.render(new BootstrapSpec(nodeId, "bench-caller",
+        namespace, List.of(), "127.0.0.1", xdsPort, token, admin, null)));
+    Files.writeString(bootstrap, ads == Ads.DELTA ? json : json.replace("\"DELTA_GRPC\"", "\"GRPC\""));
+    List<String> command = List.of(envoy.toString(), "-c", bootstrap.toString(), "--concurrency", "1",
+        "--disable-hot-restart", "--base-id", Integer.toString(ThreadLocalRandom.current().nextInt(1, 1 << 20)),
+        "--log-level", "warn");
+    return new Sidecar(BoundChildren.shared().start(command, dir.resolve(nodeId + ".log")), admin);
+  }
+
+  /** Envoy's {@code /ready} answers 200: its first configuration is applied. */
+  boolean ready() {
+    return get("/ready").map(body -> body.trim().equals("LIVE")).orElse(false);
+  }
+
+  /** True when Envoy's cluster {@code cluster} has {@code address:port} among its hosts. */
+  boolean hasEndpoint(String cluster, String hostPort) {
+    return get("/clusters").map(body -> body.contains(cluster + "::" + hostPort + "::")).orElse(false);
+  }
+
+  /** Nanoseconds from the start of the process to now. */
+  long sinceStart() {
+    return System.nanoTime() - startedNanos;
+  }
+
+  /** Resident memory of the Envoy process, from /proc. */
+  long rssBytes() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+    }
+    return -1;
+  }
+
+  private java.util.Optional<String> get(String path) {
+    try {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? java.util.Optional.of(r.body()) : java.util.Optional.empty();
+    } catch (IOException e) {
+      return java.util.Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return java.util.Optional.empty();
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+}

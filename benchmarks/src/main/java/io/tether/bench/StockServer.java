@@ -1,0 +1,72 @@
+package io.tether.bench;
+
+import io.envoyproxy.controlplane.cache.Resources.ResourceType;
+import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
+import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import io.tether.xds.cache.GroupSnapshot;
+import io.tether.xds.node.InvalidNodeException;
+import io.tether.xds.node.NodeGroup;
+import io.tether.xds.node.NodeMetadataParser;
+import io.tether.xds.server.XdsServer;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The benchmarks' baseline: a stock java-control-plane {@code V3DiscoveryServer} on a
+ * {@code SimpleCache}, fed exactly the snapshots Tether publishes (the whole snapshot per update,
+ * the only way SimpleCache takes them), keyed by the same node groups.
+ */
+final class StockServer implements AutoCloseable {
+  private final Server server;
+
+  private StockServer(Server server) {
+    this.server = server;
+  }
+
+  static StockServer start(XdsServer tether, List<DiscoveryServerCallbacks> callbacks) throws IOException {
+    SimpleCache<NodeGroup> simple = new SimpleCache<>(StockServer::groupOf);
+    tether.cache().addPublishListener((group, snapshot) -> simple.setSnapshot(group, toSnapshot(snapshot)));
+    return new StockServer(NettyServerBuilder.forPort(0)
+        .addService(new V3DiscoveryServer(callbacks, simple).getAggregatedDiscoveryServiceImpl())
+        .build().start());
+  }
+
+  int port() {
+    return server.getPort();
+  }
+
+  static NodeGroup groupOf(io.envoyproxy.envoy.config.core.v3.Node node) {
+    try {
+      return NodeMetadataParser.parse(node).group();
+    } catch (InvalidNodeException e) {
+      return NodeGroup.grpc("invalid");
+    }
+  }
+
+  /** The same resources and per-type versions as Tether's group snapshot, as a java-control-plane Snapshot. */
+  static Snapshot toSnapshot(GroupSnapshot s) {
+    return Snapshot.create(
+        resources(s, ResourceType.CLUSTER, Cluster.class), s.of(ResourceType.CLUSTER).version(),
+        resources(s, ResourceType.ENDPOINT, ClusterLoadAssignment.class), s.of(ResourceType.ENDPOINT).version(),
+        resources(s, ResourceType.LISTENER, Listener.class), s.of(ResourceType.LISTENER).version(),
+        resources(s, ResourceType.ROUTE, RouteConfiguration.class), s.of(ResourceType.ROUTE).version(),
+        List.of(), "0");
+  }
+
+  private static <T> List<T> resources(GroupSnapshot s, ResourceType type, Class<T> cls) {
+    return s.of(type).resources().values().stream().map(r -> cls.cast(r.resource())).toList();
+  }
+
+  @Override
+  public void close() {
+    server.shutdownNow();
+  }
+}
