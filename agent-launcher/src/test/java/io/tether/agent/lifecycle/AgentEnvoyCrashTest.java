@@ -42,7 +42,11 @@ class AgentEnvoyCrashTest {
   }
 
   private void startRegistered(String taskId) throws Exception {
-    task = new AgentUnderTest(TestEtcd.tempDir("agent-envoy-crash"), registry.baseUrl(), taskId);
+    startRegistered(new AgentUnderTest(TestEtcd.tempDir("agent-envoy-crash"), registry.baseUrl(), taskId), taskId);
+  }
+
+  private void startRegistered(AgentUnderTest agent, String taskId) throws Exception {
+    task = agent;
     health = new HealthTrace(registry.admin(), "a", "web", taskId);
     task.start();
     health.until("HEALTHY", Duration.ofSeconds(60));
@@ -87,5 +91,22 @@ class AgentEnvoyCrashTest {
     Files.delete(task.sickFile());
     health.until("HEALTHY", Duration.ofSeconds(10));
     assertThat(health.seen()).containsExactly("ABSENT", "HEALTHY", "UNHEALTHY", "HEALTHY");
+  }
+
+  @Test
+  void anEnvoyReadyAgainDuringTheDrainLeavesTheEndpointDraining() throws Exception {
+    // The drain outlasts the restart (1 s back-off, then the stand-in's start): it is ready mid-drain.
+    startRegistered(new AgentUnderTest(TestEtcd.tempDir("agent-envoy-crash"), registry.baseUrl(), "c3")
+        .flag("--drain-time", "6"), "c3");
+    killEnvoy();
+    health.until("UNHEALTHY", Duration.ofSeconds(1));
+    task.process().destroy(); // SIGTERM
+
+    health.until("DRAINING", Duration.ofSeconds(5));
+    Poll.until(Duration.ofSeconds(20), () -> task.log().contains("restarted envoy ready: endpoint stays DRAINING"),
+        () -> "the new Envoy is ready during the drain; log:\n" + task.log());
+    health.until("ABSENT", Duration.ofSeconds(20));
+    assertThat(health.seen()).containsExactly("ABSENT", "HEALTHY", "UNHEALTHY", "DRAINING", "ABSENT");
+    assertThat(task.awaitExit(Duration.ofSeconds(20))).isZero();
   }
 }
