@@ -95,9 +95,9 @@ class AgentEnvoyCrashTest {
 
   @Test
   void anEnvoyReadyAgainDuringTheDrainLeavesTheEndpointDraining() throws Exception {
-    // The drain outlasts the restart (1 s back-off, then the stand-in's start): it is ready mid-drain.
+    // The drain outlasts the restart (0.2 s back-off, then the stand-in's start): it is ready mid-drain.
     startRegistered(new AgentUnderTest(TestEtcd.tempDir("agent-envoy-crash"), registry.baseUrl(), "c3")
-        .flag("--drain-time", "6"), "c3");
+        .flag("--drain-time", "4").flag("--envoy-backoff-ms", "200"), "c3");
     killEnvoy();
     health.until("UNHEALTHY", Duration.ofSeconds(1));
     task.process().destroy(); // SIGTERM
