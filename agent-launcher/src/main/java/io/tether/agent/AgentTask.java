@@ -34,7 +34,8 @@ import sun.misc.Signal;
 
 /**
  * One task's life beside its sidecar: Envoy up and ready, aliases in the hosts file, the app started and
- * healthy, its endpoint registered HEALTHY under a kept-alive lease and following the app's health;
+ * healthy, its endpoint registered HEALTHY under a kept-alive lease and following the app's health and
+ * Envoy's (see {@link EndpointHealth});
  * then, on SIGTERM/SIGINT: DRAINING, Envoy drains, the drain time passes, the app is stopped (SIGTERM,
  * then SIGKILL after the grace), the endpoint is deregistered, Envoy quits, the hosts block goes, and
  * the agent exits with the app's status. A crashed app or an Envoy that cannot be kept up ends the task
@@ -54,6 +55,7 @@ public final class AgentTask {
   private final StartupGuard startup = new StartupGuard();
   private final LinkedBlockingQueue<Ending> endings = new LinkedBlockingQueue<>();
   private final CompletableFuture<Void> healthy = new CompletableFuture<>();
+  private final EndpointHealth endpointHealth = new EndpointHealth();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "tether-agent-task");
     t.setDaemon(true);
@@ -156,8 +158,18 @@ public final class AgentTask {
         settings.envoyBackoff(), Duration.ofSeconds(30), Duration.ofMinutes(2), workDir.path().resolve("envoy.log")),
         new EnvoySupervisor.Listener() {
           @Override
+          public void onExited(int exitCode) {
+            endpointHealth.envoyReady(false, "envoy exited with " + exitCode);
+          }
+
+          @Override
           public void onRestarted(int attempt, int exitCode) {
             log.warn("envoy restarted (attempt {}) after exiting with {}", attempt, exitCode);
+          }
+
+          @Override
+          public void onReady() {
+            endpointHealth.envoyReady(true, "restarted envoy ready");
           }
 
           @Override
@@ -236,28 +248,19 @@ public final class AgentTask {
   }
 
   private void onHealthChanged(HealthMonitor.Status from, HealthMonitor.Status to, String reason) {
-    if (to == HealthMonitor.Status.HEALTHY) {
-      healthy.complete(null);
-    }
-    Registration current = registration;
-    if (current == null || to == HealthMonitor.Status.UNKNOWN) {
-      return; // before registration the endpoint does not exist yet
+    if (to == HealthMonitor.Status.UNKNOWN) {
+      return;
     }
     if (to == HealthMonitor.Status.HEALTHY && !app.isAlive()) {
       return; // whoever answers on the port now is not the app; its exit is ending the task
     }
-    try {
-      if (current.setHealth(to == HealthMonitor.Status.HEALTHY ? Health.HEALTHY : Health.UNHEALTHY)) {
-        log.info("app {} ({}): endpoint now {}", to, reason, current.health());
-      } else {
-        log.info("app {} ({}): endpoint stays DRAINING", to, reason);
-      }
-    } catch (RuntimeException e) {
-      log.warn("could not report the app's health ({}): {}", to, e.getMessage());
+    endpointHealth.appHealthy(to == HealthMonitor.Status.HEALTHY, "app " + to + " (" + reason + ")");
+    if (to == HealthMonitor.Status.HEALTHY) {
+      healthy.complete(null); // after the line above: registering reads the app's health from there
     }
   }
 
-  /** Registers the healthy app's endpoint HEALTHY under a lease kept alive. */
+  /** Registers the healthy app's endpoint under a lease kept alive: HEALTHY, unless Envoy is down right now. */
   private void register() throws InterruptedException {
     if (settings.service() == null) {
       return;
@@ -265,12 +268,15 @@ public final class AgentTask {
     if (!app.isAlive()) {
       throw new IllegalStateException(app.exitReport("before it was registered"));
     }
-    Endpoint endpoint = new Endpoint(settings.address(), settings.registeredPort(), settings.zone(), Health.HEALTHY,
-        settings.taskId(), settings.host(), Map.of(), null);
-    registration = new Registration(registry, settings.namespace(), settings.service(), settings.taskId(), endpoint,
-        Duration.ofSeconds(settings.leaseTtlSeconds())).start();
-    log.info("registered {}:{} as {} of {}/{}", settings.address(), settings.registeredPort(), settings.taskId(),
-        settings.namespace(), settings.service());
+    registration = endpointHealth.register(health -> new Registration(registry, settings.namespace(), settings.service(),
+        settings.taskId(), endpoint(health), Duration.ofSeconds(settings.leaseTtlSeconds())).start());
+    log.info("registered {}:{} as {} of {}/{} ({})", settings.address(), settings.registeredPort(), settings.taskId(),
+        settings.namespace(), settings.service(), registration.health());
+  }
+
+  private Endpoint endpoint(Health health) {
+    return new Endpoint(settings.address(), settings.registeredPort(), settings.zone(), health, settings.taskId(),
+        settings.host(), Map.of(), null);
   }
 
   private int finish(Ending ending) throws InterruptedException {
@@ -315,6 +321,7 @@ public final class AgentTask {
     if (health != null) {
       health.close();
     }
+    endpointHealth.close();
     if (app != null) {
       app.stop(settings.stopGrace());
     }

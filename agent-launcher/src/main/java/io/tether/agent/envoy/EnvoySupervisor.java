@@ -15,20 +15,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one Envoy: starts it with hot restart off and the agent's drain time, waits for {@code /ready},
- * restarts it with exponential back-off when it crashes (the count resets once it has run a while), and
- * gives up after a limit, telling the agent so that the task fails and is deregistered. Thread-safe.
+ * restarts it with exponential back-off when it crashes (the count resets once it has run a while),
+ * telling the agent at once that it went down and later that the new one is ready, and gives up after a
+ * limit, telling the agent so that the task fails and is deregistered. Thread-safe.
  */
 public final class EnvoySupervisor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EnvoySupervisor.class);
   private static final int LOG_TAIL_LINES = 20;
+  private static final long READY_POLL_MILLIS = 25;
 
   /** How to run Envoy, and how hard to try keeping it up. */
   public record Settings(Path binary, Path bootstrap, int adminPort, Duration drainTime, Duration readyTimeout,
       int maxRestarts, Duration initialBackoff, Duration maxBackoff, Duration stableAfter, Path log) {}
 
-  /** What the agent hears about Envoy's life. Called on the supervisor's thread. */
+  /** What the agent hears about Envoy's life, in order, on the supervisor's thread: it should not block. */
   public interface Listener {
+    /** Envoy exited unexpectedly (not stopped by the agent): heard at once, before any restart back-off. */
+    void onExited(int exitCode);
+
+    /** A new Envoy was started after a crash; it is not ready yet. */
     void onRestarted(int attempt, int exitCode);
+
+    /** A restarted Envoy answers {@code /ready}. */
+    void onReady();
 
     void onGaveUp(int exitCode);
   }
@@ -118,7 +127,26 @@ public final class EnvoySupervisor implements AutoCloseable {
       if (System.nanoTime() > deadline) {
         throw new TimeoutException("envoy was not ready within " + settings.readyTimeout().toSeconds() + " s" + logTail());
       }
-      Thread.sleep(25);
+      Thread.sleep(READY_POLL_MILLIS);
+    }
+  }
+
+  /**
+   * A restarted Envoy's readiness, polled on the timer thread without blocking it, so that its exit
+   * meanwhile is handled as any other. One that is not ready in time is killed: that counts as a crash.
+   */
+  private void pollReady(Process p, long deadline) {
+    if (stopping || p != process || !p.isAlive()) {
+      return; // stopped, or it exited: exited() takes it from there
+    }
+    if (admin.ready()) {
+      log.info("restarted envoy (pid {}) is ready", p.pid());
+      listener.onReady();
+    } else if (System.nanoTime() > deadline) {
+      log.warn("restarted envoy was not ready within {} s: killing it", settings.readyTimeout().toSeconds());
+      p.destroyForcibly();
+    } else {
+      timer.schedule(() -> pollReady(p, deadline), READY_POLL_MILLIS, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -135,6 +163,7 @@ public final class EnvoySupervisor implements AutoCloseable {
       return;
     }
     int code = p.exitValue();
+    listener.onExited(code);
     if (Duration.between(startedAt, Instant.now()).compareTo(settings.stableAfter()) > 0) {
       failures = 0; // it ran well for a while: this is a fresh failure, not a crash loop
     }
@@ -153,6 +182,7 @@ public final class EnvoySupervisor implements AutoCloseable {
       }
       launch();
       listener.onRestarted(attempt, code);
+      pollReady(process, System.nanoTime() + settings.readyTimeout().toNanos());
     }, delay, TimeUnit.MILLISECONDS);
   }
 }

@@ -43,8 +43,18 @@ class EnvoySupervisorTest {
         Duration.ofSeconds(60), dir.resolve("envoy.log"));
     return new EnvoySupervisor(settings, new EnvoySupervisor.Listener() {
       @Override
+      public void onExited(int exitCode) {
+        events.add("exited " + exitCode);
+      }
+
+      @Override
       public void onRestarted(int attempt, int exitCode) {
         events.add("restarted " + attempt + " after " + exitCode);
+      }
+
+      @Override
+      public void onReady() {
+        events.add("ready");
       }
 
       @Override
@@ -94,8 +104,9 @@ class EnvoySupervisorTest {
     try (EnvoySupervisor s = supervisor("crash-after:700", 3)) {
       s.start();
       Poll.until(Duration.ofSeconds(30), () -> events.contains("gave up after 1"), () -> "give up; events " + events);
-      assertThat(events).containsExactly("restarted 1 after 1", "restarted 2 after 1", "restarted 3 after 1",
-          "gave up after 1");
+      // Each stand-in answers /ready for 700 ms before it crashes: every restarted one is seen ready.
+      assertThat(events).containsExactly("exited 1", "restarted 1 after 1", "ready", "exited 1", "restarted 2 after 1",
+          "ready", "exited 1", "restarted 3 after 1", "ready", "exited 1", "gave up after 1");
       List<Long> gaps = gapsBetweenCrashAndStart();
       assertThat(gaps).hasSize(3);
       assertThat(gaps.get(2)).as("back-off grows: %s", gaps).isGreaterThan(gaps.get(0));

@@ -165,6 +165,15 @@ public final class AgentUnderTest {
     return pids;
   }
 
+  /** The pid of the stand-in Envoy started last. */
+  public long envoyPid() {
+    List<String> starts = journal.lines().stream().filter(l -> l.startsWith("envoy start pid ")).toList();
+    if (starts.isEmpty()) {
+      throw new AssertionError("no envoy started; log:\n" + log());
+    }
+    return Long.parseLong(starts.get(starts.size() - 1).split(" ")[3]);
+  }
+
   public boolean noChildAlive() {
     return childPids().stream().noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
   }
