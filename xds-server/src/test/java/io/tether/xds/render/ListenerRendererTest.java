@@ -52,6 +52,8 @@ class ListenerRendererTest {
     assertThat(hcm.getRds().getRouteConfigName()).isEqualTo("payments:8080");
     assertThat(hcm.getHttpFiltersList()).last().satisfies(f -> assertThat(f.getTypedConfig().is(Router.class)).isTrue());
     assertThat(hcm.getCommonHttpProtocolOptions().getIdleTimeout()).isEqualTo(Durations.fromSeconds(120));
+    assertThat(hcm.getDrainTimeout()).as("not Envoy's 5 s, added to every idle close")
+        .isEqualTo(Durations.fromMillis(100));
     assertThat(hcm.getAccessLogList()).singleElement().satisfies(log -> {
       assertThat(log.getName()).isEqualTo("envoy.access_loggers.stdout");
       assertThat(Resources.unpack(log.getTypedConfig(), StdoutAccessLog.class).getLogFormat().hasJsonFormat()).isTrue();
