@@ -137,6 +137,20 @@ final class Mesh implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     return null;
   }
 
+  /** The VIP the registry gave alias port {@code port} of service {@code svc}, or null when it has none. */
+  String vip(String ns, String svc, int port) {
+    for (JsonNode s : api.get("/v1/namespaces/" + ns + "/services").expect(200).body().path("items")) {
+      if (s.path("discoveryName").asText().equals(svc)) {
+        for (JsonNode a : s.path("clientAliases")) {
+          if (a.path("port").asInt() == port) {
+            return a.path("vip").asText(null);
+          }
+        }
+      }
+    }
+    return null;
+  }
+
   /** The registry API's base URL, on the bind host. */
   String apiUrl() {
     return "http://" + bindHost + ":" + server.registry().apiPort();

@@ -21,6 +21,12 @@ final class RetryPolicyRenderer {
 
   static final String RETRIABLE_STATUS_CODES = "retriable-status-codes";
 
+  /** Envoy's condition for an attempt that got no response: reset, disconnect, or its per-try timeout. */
+  static final String RESET = "reset";
+
+  /** The only conditions under which Envoy retries an attempt that hit {@code per_try_timeout}. */
+  private static final Set<String> RETRY_TIMED_OUT_ATTEMPT = Set.of(RESET, "5xx", "gateway-error");
+
   /**
    * Both clients reject a back-off without a positive base (grpc-java NACKs it), and these are the
    * defaults each uses anyway; written out so the config dump says what happens.
@@ -33,7 +39,11 @@ final class RetryPolicyRenderer {
   /**
    * For Envoy: named conditions in {@code retry_on}, numeric ones as {@code retriable_status_codes}
    * under the {@code retriable-status-codes} condition, and each retry sent to another replica than the
-   * ones that failed (a retry to the same bad task rarely helps).
+   * ones that failed (a retry to the same bad task rarely helps). A per-try timeout adds {@code reset}
+   * unless a condition covering a timed-out attempt is there already: Envoy retries an attempt cut by
+   * {@code per_try_timeout} only under {@code reset}, {@code 5xx} or {@code gateway-error}, so with the
+   * default conditions the first timed-out attempt ended the request with a 504 (seen with a real
+   * Envoy: per-try timeout 300 ms, one timeout, no retry), which is not what a per-try timeout is for.
    */
   static Optional<RetryPolicy> envoy(io.tether.registry.model.RetryPolicy policy) {
     Set<String> conditions = new LinkedHashSet<>();
@@ -50,6 +60,9 @@ final class RetryPolicyRenderer {
     }
     if (policy.numRetries() == 0 || conditions.isEmpty()) {
       return Optional.empty();
+    }
+    if (policy.perTryTimeoutMs() > 0 && conditions.stream().noneMatch(RETRY_TIMED_OUT_ATTEMPT::contains)) {
+      conditions.add(RESET);
     }
     RetryPolicy.Builder retry = RetryPolicy.newBuilder()
         .setRetryOn(String.join(",", conditions))

@@ -24,6 +24,7 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import io.tether.xds.node.ProxyKind;
 import io.tether.xds.node.ServedService;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Envoy egress listeners and their routes, proxyless api_listeners, and ingress. */
@@ -52,6 +53,8 @@ class ListenerRendererTest {
     assertThat(hcm.getRds().getRouteConfigName()).isEqualTo("payments:8080");
     assertThat(hcm.getHttpFiltersList()).last().satisfies(f -> assertThat(f.getTypedConfig().is(Router.class)).isTrue());
     assertThat(hcm.getCommonHttpProtocolOptions().getIdleTimeout()).isEqualTo(Durations.fromSeconds(120));
+    assertThat(hcm.getDrainTimeout()).as("not Envoy's 5 s, added to every idle close")
+        .isEqualTo(Durations.fromMillis(100));
     assertThat(hcm.getAccessLogList()).singleElement().satisfies(log -> {
       assertThat(log.getName()).isEqualTo("envoy.access_loggers.stdout");
       assertThat(Resources.unpack(log.getTypedConfig(), StdoutAccessLog.class).getLogFormat().hasJsonFormat()).isTrue();
@@ -106,6 +109,19 @@ class ListenerRendererTest {
     assertThat(Durations.toMillis(retry.getRetryBackOff().getMaxInterval())).isEqualTo(250);
     assertThat(onlyRoute(envoy(QUOTES).routes().get(0)).getRetryPolicy().hasPerTryTimeout())
         .as("perTryTimeoutMs 0").isFalse();
+  }
+
+  @Test
+  void aPerTryTimeoutMakesATimedOutAttemptRetriable() {
+    RetryPolicy retry = RetryPolicyRenderer.envoy(new io.tether.registry.model.RetryPolicy(
+        2, List.of("connect-failure", "503"), 300)).orElseThrow();
+    assertThat(retry.getRetryOn()).isEqualTo("connect-failure,retriable-status-codes,reset");
+    assertThat(RetryPolicyRenderer.envoy(new io.tether.registry.model.RetryPolicy(
+        2, List.of("connect-failure", "5xx"), 300)).orElseThrow().getRetryOn())
+        .as("5xx already retries a timed-out attempt").isEqualTo("connect-failure,5xx");
+    assertThat(RetryPolicyRenderer.envoy(new io.tether.registry.model.RetryPolicy(
+        2, List.of("connect-failure", "503"), 0)).orElseThrow().getRetryOn())
+        .as("no per-try timeout").isEqualTo("connect-failure,retriable-status-codes");
   }
 
   @Test

@@ -1,0 +1,144 @@
+package io.tether.conformance;
+
+import io.tether.registry.json.Json;
+import io.tether.registry.testing.Poll;
+import io.tether.registry.testing.Ports;
+import io.tether.registry.testing.Prerequisites;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Envoy sidecar bootstrapped as the agent bootstraps one (ADS to a test mesh's xDS port with
+ * agent A's token, admin on loopback), one worker thread, bound to the test JVM's life; closing it
+ * stops it. Needs {@code ENVOY_BIN} ({@code ./tether test} installs one).
+ */
+final class EnvoyProxy implements AutoCloseable {
+  private static final Duration READY = Duration.ofSeconds(20);
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(2)).build();
+
+  final String nodeId = "envoy-" + UUID.randomUUID();
+  final String adminUrl;
+  private final Path log;
+  private final Process process;
+
+  private EnvoyProxy(Path dir, int xdsPort) throws Exception {
+    int admin = Ports.free();
+    adminUrl = "http://127.0.0.1:" + admin;
+    Path bootstrap = dir.resolve("bootstrap.json");
+    Files.writeString(bootstrap, Json.MAPPER.writeValueAsString(bootstrap(nodeId, xdsPort, admin, Mesh.AGENT_A)));
+    log = dir.resolve("envoy.log");
+    process = TestProcesses.spawn(new ProcessBuilder(Prerequisites.envoy().toString(), "-c", bootstrap.toString(),
+        "--base-id", Integer.toString(ThreadLocalRandom.current().nextInt(1_000, 1_000_000)),
+        "--concurrency", "1", "--log-level", "info")
+        .redirectErrorStream(true).redirectOutput(log.toFile()));
+  }
+
+  /** Starts an Envoy against {@code mesh}'s xDS, its files in {@code dir}; returns once its admin says /ready. */
+  static EnvoyProxy start(Mesh mesh, Path dir) throws Exception {
+    EnvoyProxy envoy = new EnvoyProxy(dir, mesh.xdsPort());
+    try {
+      Poll.until(READY, () -> get(envoy.adminUrl + "/ready").map(r -> r.statusCode() == 200).orElse(false),
+          () -> "envoy /ready; envoy log:\n" + envoy.tail());
+    } catch (RuntimeException | Error e) {
+      envoy.close();
+      throw e;
+    }
+    return envoy;
+  }
+
+  /** An admin endpoint's body, e.g. {@code /config_dump}. */
+  String admin(String path) {
+    return get(adminUrl + path).orElseThrow(() -> new AssertionError("envoy admin " + path + " unreachable")).body();
+  }
+
+  /** A counter or gauge from {@code /stats}, 0 when Envoy has none of that name. */
+  long stat(String name) {
+    String prefix = name + ": ";
+    return admin("/stats?filter=" + URLEncoder.encode("^" + name.replace(".", "\\.") + "$",
+        StandardCharsets.UTF_8)).lines()
+        .filter(l -> l.startsWith(prefix)).mapToLong(l -> Long.parseLong(l.substring(prefix.length()).trim()))
+        .findFirst().orElse(0);
+  }
+
+  /** The last lines of Envoy's log, for failure messages. */
+  String tail() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        throw new AssertionError("envoy did not exit");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /** A GET with a 2 s timeout; empty when nothing answers. */
+  static Optional<HttpResponse<String>> get(String url) {
+    try {
+      return Optional.of(HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+          HttpResponse.BodyHandlers.ofString()));
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /** An Envoy bootstrap as the agent writes it: ADS to Tether with the agent's token, admin on loopback. */
+  private static Map<String, Object> bootstrap(String nodeId, int xdsPort, int adminPort, String token) {
+    Map<String, Object> ads = Map.of("ads", Map.of(), "resource_api_version", "V3");
+    return Map.of(
+        "node", Map.of("id", nodeId, "cluster", "conformance-client",
+            "metadata", Map.of("namespace", "a", "services", List.of())),
+        "dynamic_resources", Map.of(
+            "ads_config", Map.of(
+                "api_type", "GRPC",
+                "transport_api_version", "V3",
+                "set_node_on_first_message_only", false,
+                "grpc_services", List.of(Map.of(
+                    "envoy_grpc", Map.of("cluster_name", "xds"),
+                    "initial_metadata", List.of(Map.of("key", "authorization", "value", "Bearer " + token))))),
+            "lds_config", ads,
+            "cds_config", ads),
+        "static_resources", Map.of("clusters", List.of(Map.of(
+            "name", "xds",
+            "type", "STATIC",
+            "connect_timeout", "1s",
+            "typed_extension_protocol_options", Map.of(
+                "envoy.extensions.upstreams.http.v3.HttpProtocolOptions", Map.of(
+                    "@type", "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+                    "explicit_http_config", Map.of("http2_protocol_options", Map.of()))),
+            "load_assignment", Map.of(
+                "cluster_name", "xds",
+                "endpoints", List.of(Map.of("lb_endpoints", List.of(Map.of("endpoint", Map.of("address",
+                    Map.of("socket_address", Map.of("address", "127.0.0.1", "port_value", xdsPort))))))))))),
+        "admin", Map.of("address", Map.of("socket_address", Map.of("address", "127.0.0.1", "port_value", adminPort))));
+  }
+}
