@@ -36,11 +36,11 @@ final class EnvoyProxy implements AutoCloseable {
   private final Path log;
   private final Process process;
 
-  private EnvoyProxy(Path dir, int xdsPort) throws Exception {
+  private EnvoyProxy(Path dir, int xdsPort, String apiType) throws Exception {
     int admin = Ports.free();
     adminUrl = "http://127.0.0.1:" + admin;
     Path bootstrap = dir.resolve("bootstrap.json");
-    Files.writeString(bootstrap, Json.MAPPER.writeValueAsString(bootstrap(nodeId, xdsPort, admin, Mesh.AGENT_A)));
+    Files.writeString(bootstrap, Json.MAPPER.writeValueAsString(bootstrap(nodeId, xdsPort, admin, Mesh.AGENT_A, apiType)));
     log = dir.resolve("envoy.log");
     process = TestProcesses.spawn(new ProcessBuilder(Prerequisites.envoy().toString(), "-c", bootstrap.toString(),
         "--base-id", Integer.toString(ThreadLocalRandom.current().nextInt(1_000, 1_000_000)),
@@ -50,7 +50,12 @@ final class EnvoyProxy implements AutoCloseable {
 
   /** Starts an Envoy against {@code mesh}'s xDS, its files in {@code dir}; returns once its admin says /ready. */
   static EnvoyProxy start(Mesh mesh, Path dir) throws Exception {
-    EnvoyProxy envoy = new EnvoyProxy(dir, mesh.xdsPort());
+    return start(mesh, dir, "GRPC");
+  }
+
+  /** As {@link #start(Mesh, Path)}, over ADS of the given {@code api_type}: {@code GRPC} or {@code DELTA_GRPC}. */
+  static EnvoyProxy start(Mesh mesh, Path dir, String apiType) throws Exception {
+    EnvoyProxy envoy = new EnvoyProxy(dir, mesh.xdsPort(), apiType);
     try {
       Poll.until(READY, () -> get(envoy.adminUrl + "/ready").map(r -> r.statusCode() == 200).orElse(false),
           () -> "envoy /ready; envoy log:\n" + envoy.tail());
@@ -112,14 +117,14 @@ final class EnvoyProxy implements AutoCloseable {
   }
 
   /** An Envoy bootstrap as the agent writes it: ADS to Tether with the agent's token, admin on loopback. */
-  private static Map<String, Object> bootstrap(String nodeId, int xdsPort, int adminPort, String token) {
+  private static Map<String, Object> bootstrap(String nodeId, int xdsPort, int adminPort, String token, String apiType) {
     Map<String, Object> ads = Map.of("ads", Map.of(), "resource_api_version", "V3");
     return Map.of(
         "node", Map.of("id", nodeId, "cluster", "conformance-client",
             "metadata", Map.of("namespace", "a", "services", List.of())),
         "dynamic_resources", Map.of(
             "ads_config", Map.of(
-                "api_type", "GRPC",
+                "api_type", apiType,
                 "transport_api_version", "V3",
                 "set_node_on_first_message_only", false,
                 "grpc_services", List.of(Map.of(

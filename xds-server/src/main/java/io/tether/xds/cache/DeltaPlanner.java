@@ -38,6 +38,11 @@ final class DeltaPlanner {
         send.put(name, r);
       }
     }
-    return send.isEmpty() && removed.isEmpty() ? Optional.empty() : Optional.of(new Plan(send, removed));
+    if (send.isEmpty() && removed.isEmpty()) {
+      // A wildcard subscription's first answer is due even when there is nothing: Envoy holds its
+      // initialisation (and /ready) until it has one, for 15 s per type, in a namespace without services.
+      return wildcard && !state.responded ? Optional.of(new Plan(send, removed)) : Optional.empty();
+    }
+    return Optional.of(new Plan(send, removed));
   }
 }
