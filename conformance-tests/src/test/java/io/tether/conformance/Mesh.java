@@ -146,6 +146,20 @@ final class Mesh implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     return server.xds().port();
   }
 
+  /** The virtual IP of a service's alias {@code svc:port} as GET …/services lists it, or null. */
+  String vip(String ns, String svc, int port) {
+    for (JsonNode s : api.get("/v1/namespaces/" + ns + "/services").expect(200).body().path("items")) {
+      if (s.path("discoveryName").asText().equals(svc)) {
+        for (JsonNode a : s.path("clientAliases")) {
+          if (a.path("port").asInt() == port) {
+            return a.path("vip").asText(null);
+          }
+        }
+      }
+    }
+    return null;
+  }
+
   /** Creates a namespace and a grpc service with one alias {@code name:port}; {@code policy} is extra JSON fields. */
   void service(String ns, String name, int port, String policy) {
     if (api.get("/v1/namespaces/" + ns).status() == 404) {
