@@ -100,16 +100,21 @@ final class EnvoySidecar implements AutoCloseable {
   static HttpServer httpBackend(String answer) {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-      server.createContext("/", exchange -> {
-        byte[] body = answer.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(200, body.length);
-        exchange.getResponseBody().write(body);
-        exchange.close();
-      });
+      answerEveryPath(server, answer);
       server.start();
       return server;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Makes {@code server} answer 200 {@code answer} on every path. */
+  static void answerEveryPath(HttpServer server, String answer) {
+    byte[] body = answer.getBytes(StandardCharsets.UTF_8);
+    server.createContext("/", exchange -> {
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
   }
 }
