@@ -105,9 +105,15 @@ final class EnvoyProxy implements AutoCloseable {
 
   /** A GET with a 2 s timeout; empty when nothing answers. */
   static Optional<HttpResponse<String>> get(String url) {
+    return get(url, Map.of());
+  }
+
+  /** A GET with these headers and a 2 s timeout; empty when nothing answers. */
+  static Optional<HttpResponse<String>> get(String url, Map<String, String> headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2));
+    headers.forEach(request::header);
     try {
-      return Optional.of(HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
-          HttpResponse.BodyHandlers.ofString()));
+      return Optional.of(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()));
     } catch (IOException e) {
       return Optional.empty();
     } catch (InterruptedException e) {

@@ -54,7 +54,7 @@ class EnvoySidecarTest {
 
   @Test
   void envoyAcksEveryTypeAndRoutesAVipCallToTheHttpBackend() throws Exception {
-    backend = httpBackend("hello from web-1");
+    backend = HttpBackends.httpBackend("hello from web-1");
     mesh.api.put("/v1/namespaces/a", "{}").expect(201);
     mesh.api.put("/v1/namespaces/a/services/web", "{\"portName\":\"http\",\"appProtocol\":\"http\","
         + "\"clientAliases\":[{\"dnsName\":\"web\",\"port\":8080}]}").expect(201);
@@ -89,19 +89,4 @@ class EnvoySidecarTest {
             .map(r -> r.statusCode() + " " + r.body()).orElse("no connection") + "\nenvoy log:\n" + envoy.tail());
   }
 
-  private static HttpServer httpBackend(String answer) {
-    try {
-      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-      server.createContext("/", exchange -> {
-        byte[] body = answer.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(200, body.length);
-        exchange.getResponseBody().write(body);
-        exchange.close();
-      });
-      server.start();
-      return server;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

@@ -2,7 +2,6 @@ package io.tether.conformance;
 
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import sun.misc.Signal;
 
@@ -11,12 +10,7 @@ public final class HttpHostMain {
   public static void main(String[] args) throws Exception {
     String name = args[0];
     HttpServer server = HttpServer.create(new InetSocketAddress("0.0.0.0", Integer.parseInt(args[1])), 0);
-    server.createContext("/", exchange -> {
-      byte[] body = name.getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+    HttpBackends.answerEveryPath(server, name);
     server.start();
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), s -> stop.countDown());

@@ -3,6 +3,7 @@ package io.tether.conformance;
 import io.grpc.CallOptions;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
+import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.NameResolverRegistry;
 import io.grpc.StatusRuntimeException;
@@ -46,13 +47,13 @@ final class XdsClient implements AutoCloseable {
   }
 
   /** One call, bounded by our own deadline (grpc-java's outlier-detection defect can hang calls). */
-  static String call(ManagedChannel channel, long timeoutMs) {
+  static String call(Channel channel, long timeoutMs) {
     return ClientCalls.blockingUnaryCall(channel, EchoBackend.CALL,
         CallOptions.DEFAULT.withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS), "hello");
   }
 
   /** The call's answer, or the status code name when it failed. */
-  static String tryCall(ManagedChannel channel, long timeoutMs) {
+  static String tryCall(Channel channel, long timeoutMs) {
     try {
       return call(channel, timeoutMs);
     } catch (StatusRuntimeException e) {

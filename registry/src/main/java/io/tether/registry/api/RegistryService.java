@@ -281,7 +281,7 @@ final class RegistryService {
   private static ServiceSpec withPolicy(ServiceSpec s, ServicePolicy p) {
     return new ServiceSpec(s.discoveryName(), s.portName(), s.protocol(), s.clientAliases(),
         s.ingressPortOverride(), p.timeout(), p.retryPolicy(), p.outlierDetection(), p.circuitBreakers(),
-        p.loadBalancing(), p.healthCheck());
+        p.loadBalancing(), p.hashOn(), p.healthCheck());
   }
 
   private static RegistryException notFound(String what) {

@@ -3,6 +3,7 @@ package io.tether.registry.model;
 import com.google.common.net.InetAddresses;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -20,6 +21,7 @@ public final class Validation {
   static final int MAX_METADATA_ENTRIES = 32;
   static final int MAX_TEXT = 256;
   private static final Pattern STATUS_CODE = Pattern.compile("[45][0-9][0-9]");
+  private static final Pattern HTTP_TOKEN = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
 
   /** Envoy's HTTP and gRPC retry conditions; a three-digit 4xx/5xx code is also accepted. */
   static final Set<String> RETRY_CONDITIONS = Set.of(
@@ -35,7 +37,7 @@ public final class Validation {
     }
     text("description", ns.description());
     if (ns.defaults() != null) {
-      policy("defaults.", ns.defaults());
+      policy("defaults.", ns.defaults(), null);
     }
     return ns.withName(pathName);
   }
@@ -51,7 +53,7 @@ public final class Validation {
     if (spec.ingressPortOverride() != null) {
       port("ingressPortOverride", spec.ingressPortOverride());
     }
-    policy("", spec.policy());
+    policy("", spec.policy(), spec.protocol());
     return spec.withDiscoveryName(pathName);
   }
 
@@ -115,7 +117,8 @@ public final class Validation {
     }
   }
 
-  private static void policy(String prefix, ServicePolicy p) {
+  /** {@code protocol} is the service's, or null for a namespace's defaults (any service may inherit them). */
+  private static void policy(String prefix, ServicePolicy p, AppProtocol protocol) {
     if (p.timeout() != null) {
       range(prefix + "timeout.idleTimeoutSeconds", p.timeout().idleTimeoutSeconds(), 0, MAX_TIMEOUT_SECONDS);
       range(prefix + "timeout.perRequestTimeoutSeconds", p.timeout().perRequestTimeoutSeconds(), 0,
@@ -140,6 +143,46 @@ public final class Validation {
     }
     if (p.healthCheck() != null) {
       healthCheck(prefix + "healthCheck", p.healthCheck());
+    }
+    if (p.hashOn() != null) {
+      hashOn(prefix + "hashOn", p.hashOn(), p.loadBalancing(), protocol);
+    }
+  }
+
+  /**
+   * Exactly one key, named as it travels (header names are HTTP tokens in lower case, as HTTP/2 sends
+   * them; cookie names are tokens), beside a hashing loadBalancing in the same object so that the
+   * rule is checked where it is written; tcp has only the source address to hash on.
+   */
+  private static void hashOn(String field, HashOn h, LoadBalancing lb, AppProtocol protocol) {
+    if (h.keys() != 1) {
+      throw new InvalidSpecException(field, field + " must name exactly one of header, cookie, sourceIp: true");
+    }
+    if (!HashOn.hashes(lb)) {
+      throw new InvalidSpecException(field, field + " needs \"loadBalancing\": \"RING_HASH\" or \"MAGLEV\" beside it, was "
+          + (lb == null ? "unset" : lb));
+    }
+    if (h.header() != null) {
+      token(field + ".header", h.header());
+      if (!h.header().equals(h.header().toLowerCase(Locale.ROOT))) {
+        throw new InvalidSpecException(field + ".header", field + ".header must be in lower case");
+      }
+    }
+    if (h.cookie() != null) {
+      token(field + ".cookie", h.cookie());
+    }
+    if (protocol == AppProtocol.TCP && !h.onSourceIp()) {
+      String key = h.header() != null ? ".header" : ".cookie";
+      throw new InvalidSpecException(field + key,
+          "a tcp service has no headers or cookies: hash it on \"sourceIp\": true");
+    }
+  }
+
+  /** An HTTP token (RFC 9110 section 5.6.2), as header and cookie names are. */
+  private static void token(String field, String value) {
+    if (value.isEmpty() || value.length() > MAX_TEXT || !HTTP_TOKEN.matcher(value).matches()) {
+      throw new InvalidSpecException(field, field + " must be an HTTP token of at most " + MAX_TEXT
+          + " characters (letters, digits and !#$%&'*+-.^_`|~), was '" + value + "'");
     }
   }
 

@@ -249,6 +249,23 @@ class CrudTest {
   }
 
   @Test
+  void effectiveViewShowsTheInheritedHashKeyWhereItApplies() {
+    String ns = "/v1/namespaces/crud-hash";
+    String tcp = "{\"portName\":\"pg\",\"appProtocol\":\"tcp\",\"clientAliases\":[{\"dnsName\":\"db\",\"port\":5432}]}";
+    api.put(ns, "{\"defaults\":{\"loadBalancing\":\"RING_HASH\",\"hashOn\":{\"header\":\"x-user-id\"}}}").expect(201);
+    api.put(ns + "/services/web", httpService("web", 80)).expect(201);
+    api.put(ns + "/services/db", tcp).expect(201);
+
+    assertThat(api.get(ns + "/services/web").expect(200).body().has("hashOn")).isFalse();
+    JsonNode web = api.get(ns + "/services/web?effective=true").expect(200).body();
+    assertThat(web.path("loadBalancing").asText()).isEqualTo("RING_HASH");
+    assertThat(web.path("hashOn").toString()).isEqualTo("{\"header\":\"x-user-id\"}");
+    JsonNode db = api.get(ns + "/services/db?effective=true").expect(200).body();
+    assertThat(db.path("loadBalancing").asText()).isEqualTo("RING_HASH");
+    assertThat(db.has("hashOn")).as("a tcp service cannot hash on a header").isFalse();
+  }
+
+  @Test
   void deletingNamespaceWithServicesIsFailedPreconditionAndKeepsIt() {
     ApiClient.Response ns = api.put("/v1/namespaces/crud-busy", "{\"description\":\"busy\"}").expect(201);
     api.put("/v1/namespaces/crud-busy/services/api", httpService("api", 80)).expect(201);

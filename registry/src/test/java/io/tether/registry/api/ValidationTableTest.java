@@ -137,6 +137,41 @@ class ValidationTableTest {
         service("\"healthCheck\":{\"intervalSeconds\":5,\"timeoutSeconds\":6}"), "healthCheck.timeoutSeconds"));
     rows.add(bad("health check path without leading slash", "PUT", SVC + "/s1",
         service("\"healthCheck\":{\"path\":\"healthz\"}"), "healthCheck.path"));
+    // ---- hashOn ----
+    rows.add(bad("hashOn with two keys", "PUT", SVC + "/s1",
+        service("\"loadBalancing\":\"RING_HASH\",\"hashOn\":{\"header\":\"x-user-id\",\"cookie\":\"session\"}"), "hashOn"));
+    rows.add(bad("hashOn with no key", "PUT", SVC + "/s1",
+        service("\"loadBalancing\":\"RING_HASH\",\"hashOn\":{}"), "hashOn"));
+    rows.add(bad("hashOn sourceIp false is no key", "PUT", SVC + "/s1",
+        service("\"loadBalancing\":\"MAGLEV\",\"hashOn\":{\"sourceIp\":false}"), "hashOn"));
+    rows.add(bad("hashOn without loadBalancing", "PUT", SVC + "/s1",
+        service("\"hashOn\":{\"header\":\"x-user-id\"}"), "hashOn"));
+    rows.add(bad("hashOn with ROUND_ROBIN", "PUT", SVC + "/s1",
+        service("\"loadBalancing\":\"ROUND_ROBIN\",\"hashOn\":{\"sourceIp\":true}"), "hashOn"));
+    rows.add(bad("hashOn header in upper case", "PUT", SVC + "/s1",
+        service("\"loadBalancing\":\"RING_HASH\",\"hashOn\":{\"header\":\"X-User-Id\"}"), "hashOn.header"));
+    rows.add(bad("hashOn header with a space", "PUT", SVC + "/s1",
+        service("\"loadBalancing\":\"RING_HASH\",\"hashOn\":{\"header\":\"x user\"}"), "hashOn.header"));
+    rows.add(bad("hashOn header that is a pseudo-header", "PUT", SVC + "/s1",
+        service("\"loadBalancing\":\"RING_HASH\",\"hashOn\":{\"header\":\":authority\"}"), "hashOn.header"));
+    rows.add(bad("hashOn header empty", "PUT", SVC + "/s1",
+        service("\"loadBalancing\":\"RING_HASH\",\"hashOn\":{\"header\":\"\"}"), "hashOn.header"));
+    rows.add(bad("hashOn cookie with '='", "PUT", SVC + "/s1",
+        service("\"loadBalancing\":\"MAGLEV\",\"hashOn\":{\"cookie\":\"a=b\"}"), "hashOn.cookie"));
+    rows.add(bad("hashOn cookie with ';'", "PUT", SVC + "/s1",
+        service("\"loadBalancing\":\"MAGLEV\",\"hashOn\":{\"cookie\":\"s;id\"}"), "hashOn.cookie"));
+    rows.add(bad("hashOn header for a tcp service", "PUT", SVC + "/s1",
+        "{\"portName\":\"pg\",\"appProtocol\":\"tcp\"," + OK_ALIASES
+            + ",\"loadBalancing\":\"RING_HASH\",\"hashOn\":{\"header\":\"x-user-id\"}}", "hashOn.header"));
+    rows.add(bad("hashOn cookie for a service without appProtocol (tcp)", "PUT", SVC + "/s1",
+        "{\"portName\":\"pg\"," + OK_ALIASES
+            + ",\"loadBalancing\":\"MAGLEV\",\"hashOn\":{\"cookie\":\"session\"}}", "hashOn.cookie"));
+    rows.add(bad("hashOn with an unknown key", "PUT", SVC + "/s1",
+        service("\"loadBalancing\":\"RING_HASH\",\"hashOn\":{\"query\":\"user\"}"), "hashOn.query"));
+    rows.add(bad("hashOn sourceIp as a string", "PUT", SVC + "/s1",
+        service("\"loadBalancing\":\"RING_HASH\",\"hashOn\":{\"sourceIp\":\"yes\"}"), "hashOn.sourceIp"));
+    rows.add(bad("hashOn as a string", "PUT", SVC + "/s1",
+        service("\"loadBalancing\":\"RING_HASH\",\"hashOn\":\"x-user-id\""), "hashOn"));
     // ---- JSON types ----
     rows.add(bad("string for a port", "PUT", SVC + "/s1",
         "{\"portName\":\"http\",\"clientAliases\":[{\"dnsName\":\"s1\",\"port\":\"8080\"}]}", "clientAliases[0].port"));
@@ -225,6 +260,10 @@ class ValidationTableTest {
         "{\"defaults\":{\"loadBalancing\":\"BEST\"}}", "defaults.loadBalancing"));
     rows.add(bad("namespace default with unknown field", "PUT", NS,
         "{\"defaults\":{\"timeout\":{\"idle\":5}}}", "defaults.timeout.idle"));
+    rows.add(bad("namespace default hashOn without a hashing loadBalancing", "PUT", NS,
+        "{\"defaults\":{\"hashOn\":{\"header\":\"x-user-id\"}}}", "defaults.hashOn"));
+    rows.add(bad("namespace default hashOn with an invalid cookie", "PUT", NS,
+        "{\"defaults\":{\"loadBalancing\":\"RING_HASH\",\"hashOn\":{\"cookie\":\"a b\"}}}", "defaults.hashOn.cookie"));
     return rows.stream();
   }
 

@@ -50,4 +50,40 @@ class PolicyInheritanceTest {
     assertThat(p.timeout()).isEqualTo(new Timeout(0, 0));
     assertThat(p.retryPolicy().numRetries()).isZero();
   }
+
+  private static ServiceSpec hashing(AppProtocol protocol, LoadBalancing lb, HashOn hashOn) {
+    return new ServiceSpec("payments", "http", protocol, List.of(), null, null, null, null, null, lb, hashOn, null);
+  }
+
+  private static Namespace hashingDefaults(HashOn hashOn) {
+    return new Namespace("prod", null,
+        new ServicePolicy(null, null, null, null, LoadBalancing.RING_HASH, hashOn, null));
+  }
+
+  @Test
+  void noHashKeyByDefaultEvenForHashingPolicies() {
+    assertThat(hashing(AppProtocol.HTTP, LoadBalancing.RING_HASH, null).effectivePolicy(null).hashOn()).isNull();
+  }
+
+  @Test
+  void aHashingServiceInheritsTheNamespacesHashKeyWholeAndItsOwnWinsWhole() {
+    Namespace ns = hashingDefaults(new HashOn("x-user-id", null, null));
+    assertThat(hashing(AppProtocol.HTTP, LoadBalancing.MAGLEV, null).effectivePolicy(ns).hashOn())
+        .isEqualTo(new HashOn("x-user-id", null, null));
+    assertThat(hashing(AppProtocol.HTTP, null, null).effectivePolicy(ns).loadBalancing())
+        .isEqualTo(LoadBalancing.RING_HASH);
+    assertThat(hashing(AppProtocol.HTTP, LoadBalancing.RING_HASH, new HashOn(null, "session", null))
+        .effectivePolicy(ns).hashOn()).as("not merged into header and cookie").isEqualTo(new HashOn(null, "session", null));
+  }
+
+  @Test
+  void anInheritedHashKeyTheServiceCannotUseIsDropped() {
+    Namespace ns = hashingDefaults(new HashOn("x-user-id", null, null));
+    assertThat(hashing(AppProtocol.HTTP, LoadBalancing.ROUND_ROBIN, null).effectivePolicy(ns).hashOn())
+        .as("the service balances without hashing").isNull();
+    assertThat(hashing(AppProtocol.TCP, null, null).effectivePolicy(ns).hashOn())
+        .as("a tcp connection has no header").isNull();
+    assertThat(hashing(AppProtocol.TCP, null, null).effectivePolicy(hashingDefaults(new HashOn(null, null, true)))
+        .hashOn()).isEqualTo(new HashOn(null, null, true));
+  }
 }

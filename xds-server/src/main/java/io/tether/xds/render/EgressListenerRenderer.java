@@ -21,7 +21,8 @@ final class EgressListenerRenderer {
     Filter filter = in.spec().protocol().isHttp()
         ? HttpConnectionManagers.networkFilter(
             HttpConnectionManagers.egress(name, ResourceNames.route(alias.hostPort()), timeout))
-        : TcpProxies.networkFilter(name, ResourceNames.cluster(in.namespace(), in.spec().discoveryName()), timeout);
+        : TcpProxies.networkFilter(name, ResourceNames.cluster(in.namespace(), in.spec().discoveryName()), timeout,
+            in.policy().hashOn());
     return Listener.newBuilder()
         .setName(name)
         .setAddress(Protos.socketAddress(vip, alias.port()))

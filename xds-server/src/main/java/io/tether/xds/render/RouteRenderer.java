@@ -18,7 +18,7 @@ final class RouteRenderer {
 
   /**
    * The Envoy egress route (RDS) of one alias: the per-request timeout, the stream idle timeout, the
-   * retry policy, and for gRPC the timeout again as a stream duration that also caps the caller's
+   * retry policy, the hash key of a hashing service, and for gRPC the timeout again as a stream duration that also caps the caller's
    * {@code grpc-timeout} header.
    */
   static RouteConfiguration egress(ServiceInput in, String hostPort) {
@@ -29,6 +29,7 @@ final class RouteRenderer {
         .setTimeout(TimeoutPolicy.requestTimeout(timeout))
         .setIdleTimeout(TimeoutPolicy.idleTimeout(timeout));
     RetryPolicyRenderer.envoy(policy.retryPolicy()).ifPresent(action::setRetryPolicy);
+    HashPolicyRenderer.envoy(policy.hashOn()).ifPresent(action::addHashPolicy);
     if (in.spec().protocol() == AppProtocol.GRPC) {
       TimeoutPolicy.grpcMaxStreamDuration(timeout).ifPresent(action::setMaxStreamDuration);
     }
@@ -48,6 +49,7 @@ final class RouteRenderer {
         .setTimeout(limit.getMaxStreamDuration())
         .setMaxStreamDuration(limit));
     RetryPolicyRenderer.proxyless(policy.retryPolicy()).ifPresent(action::setRetryPolicy);
+    HashPolicyRenderer.proxyless(policy.hashOn()).ifPresent(action::addHashPolicy);
     return single(ResourceNames.route(hostPort), cluster(in), action);
   }
 

@@ -7,6 +7,7 @@ import io.tether.registry.model.AppProtocol;
 import io.tether.registry.model.CircuitBreakers;
 import io.tether.registry.model.ClientAlias;
 import io.tether.registry.model.Endpoint;
+import io.tether.registry.model.HashOn;
 import io.tether.registry.model.Health;
 import io.tether.registry.model.LoadBalancing;
 import io.tether.registry.model.Namespace;
@@ -24,7 +25,8 @@ import java.util.Map;
 
 /**
  * One namespace that exercises everything the renderer can emit: every appProtocol, every load
- * balancing policy, non-default timeouts/retries/outlier detection/circuit breakers, an alias without
+ * balancing policy, a hash key of each kind an Envoy sidecar and grpc-java render (header, source
+ * address, the tcp_proxy's), non-default timeouts/retries/outlier detection/circuit breakers, an alias without
  * a VIP, a dnsName with two ports, endpoints in two zones and none, in all three health states, an
  * empty service, and ingress for an http, a grpc and a tcp service.
  */
@@ -39,7 +41,12 @@ final class MeshFixture {
 
   static ServiceSpec spec(String name, AppProtocol protocol, List<ClientAlias> aliases, Timeout timeout,
       RetryPolicy retry, OutlierDetection outlier, CircuitBreakers breakers, LoadBalancing lb) {
-    return new ServiceSpec(name, "port", protocol, aliases, null, timeout, retry, outlier, breakers, lb, null);
+    return spec(name, protocol, aliases, timeout, retry, outlier, breakers, lb, null);
+  }
+
+  static ServiceSpec spec(String name, AppProtocol protocol, List<ClientAlias> aliases, Timeout timeout,
+      RetryPolicy retry, OutlierDetection outlier, CircuitBreakers breakers, LoadBalancing lb, HashOn hashOn) {
+    return new ServiceSpec(name, "port", protocol, aliases, null, timeout, retry, outlier, breakers, lb, hashOn, null);
   }
 
   static ServiceInput input(ServiceSpec spec, Map<String, String> vips) {
@@ -66,20 +73,27 @@ final class MeshFixture {
           new Timeout(600, 3),
           new RetryPolicy(2, List.of("unavailable", "resource-exhausted", "5xx", "503", "connect-failure"), 0),
           new OutlierDetection(3, 2_000, 10_000, 50),
-          null, LoadBalancing.RING_HASH),
+          null, LoadBalancing.RING_HASH, new HashOn("x-user-id", null, null)),
       Map.of("quotes:50051", "127.255.0.4"));
 
   /** No retries and no per-request timeout: nothing of either may be rendered. */
   static final ServiceInput SEARCH = input(spec("search", AppProtocol.GRPC,
           List.of(new ClientAlias("search.internal", 50052)),
-          new Timeout(null, 0), new RetryPolicy(0, null, null), null, null, LoadBalancing.MAGLEV),
+          new Timeout(null, 0), new RetryPolicy(0, null, null), null, null, LoadBalancing.MAGLEV,
+          new HashOn(null, null, true)),
       Map.of("search.internal:50052", "127.255.0.5"));
 
   static final ServiceInput CACHE = input(spec("cache", AppProtocol.TCP,
           List.of(new ClientAlias("cache", 6379)), null, null, null, null, LoadBalancing.RANDOM),
       Map.of("cache:6379", "127.255.0.6"));
 
-  static final List<ServiceInput> SERVICES = List.of(PAYMENTS, LEDGER, QUOTES, SEARCH, CACHE);
+  /** tcp_proxy's hash key: the caller's address, the only one a tcp service may have. */
+  static final ServiceInput SESSIONS = input(spec("sessions", AppProtocol.TCP,
+          List.of(new ClientAlias("sessions", 7000)), null, null, null, null, LoadBalancing.RING_HASH,
+          new HashOn(null, null, true)),
+      Map.of("sessions:7000", "127.255.0.7"));
+
+  static final List<ServiceInput> SERVICES = List.of(PAYMENTS, LEDGER, QUOTES, SEARCH, CACHE, SESSIONS);
 
   static final List<ServedService> SERVED = List.of(
       new ServedService("payments", 15000, 8080),
@@ -106,6 +120,7 @@ final class MeshFixture {
     all.put("quotes", new HashMap<>(Map.of("quotes-1", endpoint("fd00::7", 15001, "zone-a", Health.HEALTHY))));
     all.put("search", new HashMap<>());
     all.put("cache", new HashMap<>(Map.of("cache-1", endpoint("10.0.1.30", 15002, "zone-a", Health.HEALTHY))));
+    all.put("sessions", new HashMap<>(Map.of("sessions-1", endpoint("10.0.1.40", 15003, "zone-a", Health.HEALTHY))));
     return all;
   }
 
