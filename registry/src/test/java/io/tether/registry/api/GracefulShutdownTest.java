@@ -23,7 +23,10 @@ class GracefulShutdownTest {
     String body = "{\"description\":\"finished during shutdown\"}";
     try (RawHttp inFlight = new RawHttp(port)) {
       inFlight.send("PUT /v1/namespaces/late HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer " + TestRegistry.ADMIN
-          + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body.substring(0, 10));
+          + "\r\nExpect: 100-continue\r\nContent-Length: " + body.length() + "\r\n\r\n");
+      // The interim answer proves the server has the request in hand before the stop begins.
+      assertThat(inFlight.read().status()).isEqualTo(100);
+      inFlight.send(body.substring(0, 10));
       CompletableFuture<Void> stopping = CompletableFuture.runAsync(registry::close);
       io.tether.registry.testing.Poll.until(java.time.Duration.ofSeconds(5), () -> !accepts(port), "the listener is closed");
       RawHttp.Response r = inFlight.send(body.substring(10)).read();

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,10 +46,15 @@ class ViewReadinessTest {
     KeyLayout keys = new KeyLayout(TestEtcd.uniquePrefix());
     try (Client client = EtcdClients.connect(List.of(etcd.clientUrl()));
         EtcdRegistryView view = new EtcdRegistryView(client, keys, EtcdRegistryView.PROBE_INTERVAL)) {
+      AtomicLong since = new AtomicLong(System.nanoTime());
+      List<Change> changes = record(view, since);
       view.start().get(10, TimeUnit.SECONDS);
-      Poll.until(WAIT, view::isReady, "view ready");
+      // Ready, and the listeners told so: the first notification must not land among the pause's changes.
+      Poll.until(WAIT, () -> view.isReady() && !changes.isEmpty() && changes.get(changes.size() - 1).ready(),
+          () -> "view ready and its listeners told: " + changes);
+      changes.clear();
       long pausedAt = System.nanoTime();
-      List<Change> changes = record(view, pausedAt);
+      since.set(pausedAt);
 
       signal("STOP");
       try {
@@ -77,10 +83,15 @@ class ViewReadinessTest {
     KeyLayout keys = new KeyLayout(TestEtcd.uniquePrefix());
     try (Client client = EtcdClients.connect(List.of(etcd.clientUrl()));
         EtcdRegistryView view = new EtcdRegistryView(client, keys, EtcdRegistryView.PROBE_INTERVAL)) {
+      AtomicLong since = new AtomicLong(System.nanoTime());
+      List<Change> changes = record(view, since);
       view.start().get(10, TimeUnit.SECONDS);
-      Poll.until(WAIT, view::isReady, "view ready");
+      // Ready, and the listeners told so: the first notification must not land among the pause's changes.
+      Poll.until(WAIT, () -> view.isReady() && !changes.isEmpty() && changes.get(changes.size() - 1).ready(),
+          () -> "view ready and its listeners told: " + changes);
+      changes.clear();
       long pausedAt = System.nanoTime();
-      List<Change> changes = record(view, pausedAt);
+      since.set(pausedAt);
 
       signal("STOP");
       try {
@@ -102,10 +113,10 @@ class ViewReadinessTest {
     }
   }
 
-  private static List<Change> record(EtcdRegistryView view, long since) {
+  private static List<Change> record(EtcdRegistryView view, AtomicLong since) {
     List<Change> changes = new CopyOnWriteArrayList<>();
     view.addReadinessListener(r -> changes.add(new Change(r.ready(), r.reason(),
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since))));
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since.get()))));
     return changes;
   }
 
