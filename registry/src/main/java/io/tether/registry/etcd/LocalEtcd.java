@@ -37,6 +37,7 @@ public final class LocalEtcd implements AutoCloseable {
   private final int peerPort;
   private final String initialCluster;
   private volatile Process process;
+  private volatile boolean stopped;
   private boolean hooked;
 
   public LocalEtcd(String name, Path dataDir, int clientPort, int peerPort, String initialCluster) {
@@ -95,6 +96,7 @@ public final class LocalEtcd implements AutoCloseable {
     Orphans.replaceAny(dataDir.resolve("data"));
     requireFree("client", clientPort);
     requireFree("peer", peerPort);
+    stopped = false;
     process = BoundChildren.shared().start(command(binary), logFile());
     if (!hooked) {
       hooked = true;
@@ -190,8 +192,14 @@ public final class LocalEtcd implements AutoCloseable {
     }
   }
 
+  /** True once {@link #close} has been called since the last start: an exit since then was asked for. */
+  public boolean stoppedOnPurpose() {
+    return stopped;
+  }
+
   @Override
   public void close() {
+    stopped = true;
     Process p = process;
     if (p != null && p.isAlive()) {
       p.destroy();

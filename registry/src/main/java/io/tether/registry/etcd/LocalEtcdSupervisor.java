@@ -55,7 +55,8 @@ public final class LocalEtcdSupervisor implements AutoCloseable {
 
   private void watch() {
     etcd.onExit().thenAccept(p -> {
-      if (!stopping) {
+      // Stopped on purpose (the supervisor's close, or the JVM's shutdown hook racing it): no restart.
+      if (!stopping && !etcd.stoppedOnPurpose()) {
         thread.execute(this::exited);
       }
     });
