@@ -135,7 +135,7 @@ class AcrossHostsTest {
     }
 
     // Calls that began once the client had all three (a call in flight across an endpoint change may
-    // hang until its deadline: grpc-java's outlier-detection defect, XDS-CLIENT-NOTES.md).
+    // hang until its deadline: grpc-java's outlier-detection defect, docs/xds-clients.md).
     long allUp = System.currentTimeMillis() + CALL_DEADLINE_MS + 1_000;
     Poll.until(Duration.ofSeconds(15), () -> since(allUp).size() >= 90, () -> "calls go on: " + summary(since(allUp)));
     List<Call> spread = since(allUp).subList(0, 90);

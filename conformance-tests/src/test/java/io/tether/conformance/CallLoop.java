@@ -15,7 +15,7 @@ import java.util.concurrent.TimeoutException;
  * Calls that can never hang a test, and a background loop that calls a channel continuously (a few
  * callers at once) and records when each answer arrived: what tests measuring propagation and
  * ejection need. grpc-java can leave a call stuck until its deadline around endpoint changes
- * (XDS-CLIENT-NOTES.md); such a call is bounded, reported as a failure or {@link #HUNG}, and does not
+ * (docs/xds-clients.md); such a call is bounded, reported as a failure or {@link #HUNG}, and does not
  * stop the others.
  */
 final class CallLoop implements AutoCloseable {

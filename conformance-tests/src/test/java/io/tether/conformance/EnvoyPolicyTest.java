@@ -268,6 +268,7 @@ class EnvoyPolicyTest {
     }
   }
 
+  /** A slow backend: the latency under test, not a wait for anything (the test's waits poll with deadlines). */
   private static void answerAfter(HttpExchange exchange, long millis, int status) throws Exception {
     Thread.sleep(millis);
     answer(exchange, status, "after " + millis + " ms");

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Outlier detection ejects a replica that fails every call: a proxyless client stops calling it and
  * its calls succeed on the others. Every call is bounded by its own deadline (grpc-java's
- * outlier-detection defect can hang calls, XDS-CLIENT-NOTES.md); calls that hit it are counted.
+ * outlier-detection defect can hang calls, docs/xds-clients.md); calls that hit it are counted.
  */
 class OutlierDetectionTest {
   private static final long CALL_TIMEOUT_MS = 2_000;

@@ -13,7 +13,7 @@ import java.util.concurrent.Executor;
  * Lets a stock grpc-java xDS client (a proxyless app) present a Tether agent token on its ADS stream:
  * put this jar on the app's classpath and use, in the bootstrap,
  * {@code "channel_creds": [{"type": "tether-bearer", "config": {"token": "…"}}]}. grpc-java's
- * bootstrap has no other way to send call credentials over plaintext (XDS-CLIENT-NOTES.md).
+ * bootstrap has no other way to send call credentials over plaintext (docs/xds-clients.md).
  */
 public final class BearerXdsCredentialsProvider extends XdsCredentialsProvider {
   private static final Metadata.Key<String> AUTHORIZATION =

@@ -2,18 +2,16 @@ package io.tether.agent.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tether.agent.testing.AgentRegistry;
 import io.tether.agent.testing.AgentUnderTest;
 import io.tether.registry.testing.HealthTrace;
 import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.TestEtcd;
-import io.tether.registry.testing.TestRegistry;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A task's Envoy killed under it (the stand-in, SIGKILL): callers' sidecars must stop sending to the dead
@@ -21,28 +19,13 @@ import org.junit.jupiter.api.Test;
  * and HEALTHY after only while the app is healthy too.
  */
 class AgentEnvoyCrashTest {
-  private static TestRegistry registry;
+  @RegisterExtension
+  static final AgentRegistry registry = new AgentRegistry();
   private AgentUnderTest task;
   private HealthTrace health;
 
-  @BeforeAll
-  static void startRegistry() {
-    registry = new TestRegistry(TestEtcd.shared().clientUrl());
-    AgentUnderTest.createService(registry.admin());
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
-  }
-
-  @AfterEach
-  void killAgent() throws Exception {
-    task.kill();
-  }
-
   private void startRegistered(String taskId) throws Exception {
-    startRegistered(new AgentUnderTest(TestEtcd.tempDir("agent-envoy-crash"), registry.baseUrl(), taskId), taskId);
+    startRegistered(registry.agent(TestEtcd.tempDir("agent-envoy-crash"), taskId), taskId);
   }
 
   private void startRegistered(AgentUnderTest agent, String taskId) throws Exception {
@@ -96,7 +79,7 @@ class AgentEnvoyCrashTest {
   @Test
   void anEnvoyReadyAgainDuringTheDrainLeavesTheEndpointDraining() throws Exception {
     // The drain outlasts the restart (0.2 s back-off, then the stand-in's start): it is ready mid-drain.
-    startRegistered(new AgentUnderTest(TestEtcd.tempDir("agent-envoy-crash"), registry.baseUrl(), "c3")
+    startRegistered(registry.agent(TestEtcd.tempDir("agent-envoy-crash"), "c3")
         .flag("--drain-time", "4").flag("--envoy-backoff-ms", "200"), "c3");
     killEnvoy();
     health.until("UNHEALTHY", Duration.ofSeconds(1));

@@ -3,12 +3,13 @@ package io.tether.agent.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tether.agent.testing.AgentRegistry;
 import io.tether.agent.testing.AgentUnderTest;
 import io.tether.agent.testing.Journal;
 import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.Poll;
+import io.tether.registry.testing.Prerequisites;
 import io.tether.registry.testing.TestEtcd;
-import io.tether.registry.testing.TestRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,19 +17,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code tether agent run} as a real process against a real registry, with the stand-in Envoy and a
  * real app process: registration, health following, the drain order on SIGTERM, and what SIGKILL leaves.
  */
 class AgentLifecycleTest {
-  private static TestRegistry registry;
-  private static ApiClient admin;
+  @RegisterExtension
+  static final AgentRegistry registry = new AgentRegistry();
   private final Path dir = TestEtcd.tempDir("agent");
   private AgentUnderTest task;
   private Journal journal;
@@ -37,28 +35,8 @@ class AgentLifecycleTest {
   private int appPort;
   private Process agent;
 
-  @BeforeAll
-  static void startRegistry() {
-    registry = new TestRegistry(TestEtcd.shared().clientUrl());
-    admin = registry.admin();
-    // The agent takes the check's timing from the service's policy: fast here, so the tests are.
-    AgentUnderTest.createService(admin);
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
-  }
-
-  @AfterEach
-  void killAgent() throws Exception {
-    if (task != null) {
-      task.kill();
-    }
-  }
-
   private AgentUnderTest agent(String taskId) {
-    return new AgentUnderTest(dir, registry.baseUrl(), taskId);
+    return registry.agent(dir, taskId);
   }
 
   private Process start(AgentUnderTest agentUnderTest) throws Exception {
@@ -71,7 +49,7 @@ class AgentLifecycleTest {
   }
 
   private JsonNode endpoint(String id) {
-    ApiClient.Response r = admin.get("/v1/namespaces/a/services/web/endpoints/" + id);
+    ApiClient.Response r = registry.admin().get("/v1/namespaces/a/services/web/endpoints/" + id);
     return r.status() == 200 ? r.body() : null;
   }
 
@@ -89,7 +67,7 @@ class AgentLifecycleTest {
     agent = start(agent("t1"));
     Poll.until(Duration.ofSeconds(60), () -> "HEALTHY".equals(health("t1")), () -> "registered HEALTHY; log:\n" + log());
     assertThat(endpoint("t1").path("leaseId").asLong()).as("under a lease").isPositive();
-    String vip = admin.get("/v1/namespaces/a/services").body().at("/items/0/clientAliases/0/vip").asText();
+    String vip = registry.admin().get("/v1/namespaces/a/services").body().at("/items/0/clientAliases/0/vip").asText();
     assertThat(Files.readString(hosts)).startsWith("127.0.0.1\tlocalhost\n# keep me\n10.0.0.9 db.internal\n")
         .contains(vip + "\tweb");
 
@@ -209,10 +187,11 @@ class AgentLifecycleTest {
 
   @Test
   void withoutAddressItRegistersTheAddressOfTheDefaultRoutesInterface() throws Exception {
-    // What `ip route` (not the agent's /proc reading) says: the test is skipped on a host without a default route.
+    // What `ip route` (not the agent's /proc reading) says; a host without a default route fails the test
+    // unless TETHER_TESTS_WITHOUT_DEFAULT_ROUTE is set.
     String route = new String(new ProcessBuilder("ip", "-4", "route", "show", "default").start().getInputStream()
         .readAllBytes()).trim();
-    Assumptions.assumeTrue(route.contains(" dev "), "no default route here");
+    Prerequisites.defaultRoute(route);
     String device = route.substring(route.indexOf(" dev ") + 5).split("\\s+")[0];
     String expected = java.util.Collections.list(java.net.NetworkInterface.getByName(device).getInetAddresses()).stream()
         .filter(a -> a instanceof java.net.Inet4Address).findFirst().orElseThrow().getHostAddress();

@@ -3,21 +3,19 @@ package io.tether.agent.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.tether.agent.testing.AgentRegistry;
 import io.tether.agent.testing.AgentUnderTest;
 import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.TestEtcd;
-import io.tether.registry.testing.TestRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What ends {@code tether agent run} before its endpoint is registered, as a real process against a
@@ -28,32 +26,13 @@ import org.junit.jupiter.api.Test;
 class AgentStartupTest {
   /** Far below the default start timeout: the agent JVM and the stand-in Envoy start well within it. */
   private static final Duration AT_ONCE = Duration.ofSeconds(30);
-  private static TestRegistry registry;
-  private static ApiClient admin;
+  @RegisterExtension
+  static final AgentRegistry registry = new AgentRegistry();
   private final Path dir = TestEtcd.tempDir("agent-startup");
   private AgentUnderTest agent;
 
-  @BeforeAll
-  static void startRegistry() {
-    registry = new TestRegistry(TestEtcd.shared().clientUrl());
-    admin = registry.admin();
-    AgentUnderTest.createService(admin);
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
-  }
-
-  @AfterEach
-  void killAgent() throws Exception {
-    if (agent != null) {
-      agent.kill();
-    }
-  }
-
   private AgentUnderTest agent(String taskId) {
-    agent = new AgentUnderTest(dir, registry.baseUrl(), taskId);
+    agent = registry.agent(dir, taskId);
     return agent;
   }
 
@@ -163,6 +142,6 @@ class AgentStartupTest {
   }
 
   private boolean endpoint(String taskId) {
-    return admin.get("/v1/namespaces/a/services/web/endpoints/" + taskId).status() == 200;
+    return registry.admin().get("/v1/namespaces/a/services/web/endpoints/" + taskId).status() == 200;
   }
 }

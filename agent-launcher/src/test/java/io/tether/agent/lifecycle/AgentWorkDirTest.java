@@ -2,21 +2,19 @@ package io.tether.agent.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tether.agent.testing.AgentRegistry;
 import io.tether.agent.testing.AgentUnderTest;
 import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.TestEtcd;
-import io.tether.registry.testing.TestRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The agent's work dir holds bootstraps with the agent token: private while the task runs, and
@@ -24,34 +22,15 @@ import org.junit.jupiter.api.Test;
  */
 class AgentWorkDirTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private static TestRegistry registry;
-  private static ApiClient admin;
+  @RegisterExtension
+  static final AgentRegistry registry = new AgentRegistry();
   private final Path dir = TestEtcd.tempDir("agent-workdir");
   private final Path tmp = dir.resolve("tmp");
   private AgentUnderTest agent;
 
-  @BeforeAll
-  static void startRegistry() {
-    registry = new TestRegistry(TestEtcd.shared().clientUrl());
-    admin = registry.admin();
-    AgentUnderTest.createService(admin);
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
-  }
-
-  @AfterEach
-  void killAgent() throws Exception {
-    if (agent != null) {
-      agent.kill();
-    }
-  }
-
   private AgentUnderTest agent(String taskId) throws Exception {
     Files.createDirectories(tmp);
-    agent = new AgentUnderTest(dir, registry.baseUrl(), taskId).without("--work-dir")
+    agent = registry.agent(dir, taskId).without("--work-dir")
         .jvmOption("-Djava.io.tmpdir=" + tmp);
     return agent;
   }
@@ -59,7 +38,7 @@ class AgentWorkDirTest {
   @Test
   void aWorkDirItMakesIsPrivateWhileTheTaskRunsAndGoneOnceTheTaskHasDrained() throws Exception {
     agent("w1").start();
-    Poll.until(WAIT, () -> admin.get("/v1/namespaces/a/services/web/endpoints/w1").status() == 200,
+    Poll.until(WAIT, () -> registry.admin().get("/v1/namespaces/a/services/web/endpoints/w1").status() == 200,
         () -> "registered; log:\n" + agent.log());
     Path bootstrap = envoyBootstrap();
     assertThat(bootstrap.getParent().getParent()).as("in the system temp directory").isEqualTo(tmp);
@@ -108,7 +87,7 @@ class AgentWorkDirTest {
     Path given = Files.createDirectories(dir.resolve("given"));
     Files.writeString(given.resolve("keep.txt"), "the operator's");
     agent("w4").flag("--work-dir", given.toString()).start();
-    Poll.until(WAIT, () -> admin.get("/v1/namespaces/a/services/web/endpoints/w4").status() == 200,
+    Poll.until(WAIT, () -> registry.admin().get("/v1/namespaces/a/services/web/endpoints/w4").status() == 200,
         () -> "registered; log:\n" + agent.log());
     assertThat(envoyBootstrap()).isEqualTo(given.resolve("envoy-bootstrap.json"));
 

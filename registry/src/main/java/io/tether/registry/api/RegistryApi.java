@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The REST API of DESIGN.md on a Vert.x router. Handlers parse the request, check the caller's
+ * The REST API (README, "REST API") on a Vert.x router. Handlers parse the request, check the caller's
  * rights and delegate to {@link RegistryService}; nothing here blocks an event loop.
  */
 public final class RegistryApi {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Assumptions;
 public final class Prerequisites {
   public static final String WITHOUT_ENVOY = "TETHER_TESTS_WITHOUT_ENVOY";
   public static final String WITHOUT_TEST_HOSTS = "TETHER_TESTS_WITHOUT_NETNS";
+  public static final String WITHOUT_DEFAULT_ROUTE = "TETHER_TESTS_WITHOUT_DEFAULT_ROUTE";
 
   private Prerequisites() {}
 
@@ -31,6 +32,13 @@ public final class Prerequisites {
   public static void testHosts(Optional<String> unavailable) {
     unavailable.ifPresent(why -> missing(WITHOUT_TEST_HOSTS, "test hosts cannot be made: " + why,
         "run the tests as root on Linux with iproute2"));
+  }
+
+  /** An IPv4 default route on this host; {@code route} is what {@code ip -4 route show default} printed. */
+  public static void defaultRoute(String route) {
+    if (!route.contains(" dev ")) {
+      missing(WITHOUT_DEFAULT_ROUTE, "this host has no IPv4 default route", "run the tests on a host with one");
+    }
   }
 
   private static void missing(String optOut, String what, String fix) {

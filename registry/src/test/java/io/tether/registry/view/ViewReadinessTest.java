@@ -46,15 +46,8 @@ class ViewReadinessTest {
     KeyLayout keys = new KeyLayout(TestEtcd.uniquePrefix());
     try (Client client = EtcdClients.connect(List.of(etcd.clientUrl()));
         EtcdRegistryView view = new EtcdRegistryView(client, keys, EtcdRegistryView.PROBE_INTERVAL)) {
-      AtomicLong since = new AtomicLong(System.nanoTime());
-      List<Change> changes = record(view, since);
-      view.start().get(10, TimeUnit.SECONDS);
-      // Ready, and the listeners told so: the first notification must not land among the pause's changes.
-      Poll.until(WAIT, () -> view.isReady() && !changes.isEmpty() && changes.get(changes.size() - 1).ready(),
-          () -> "view ready and its listeners told: " + changes);
-      changes.clear();
+      List<Change> changes = startReadyAndRecord(view);
       long pausedAt = System.nanoTime();
-      since.set(pausedAt);
 
       signal("STOP");
       try {
@@ -83,15 +76,8 @@ class ViewReadinessTest {
     KeyLayout keys = new KeyLayout(TestEtcd.uniquePrefix());
     try (Client client = EtcdClients.connect(List.of(etcd.clientUrl()));
         EtcdRegistryView view = new EtcdRegistryView(client, keys, EtcdRegistryView.PROBE_INTERVAL)) {
-      AtomicLong since = new AtomicLong(System.nanoTime());
-      List<Change> changes = record(view, since);
-      view.start().get(10, TimeUnit.SECONDS);
-      // Ready, and the listeners told so: the first notification must not land among the pause's changes.
-      Poll.until(WAIT, () -> view.isReady() && !changes.isEmpty() && changes.get(changes.size() - 1).ready(),
-          () -> "view ready and its listeners told: " + changes);
-      changes.clear();
+      List<Change> changes = startReadyAndRecord(view);
       long pausedAt = System.nanoTime();
-      since.set(pausedAt);
 
       signal("STOP");
       try {
@@ -111,6 +97,22 @@ class ViewReadinessTest {
           .getHeader().getRevision();
       assertThat(view.awaitRevision(revision, WAIT).get().namespace("after")).as("followed after the outage").isPresent();
     }
+  }
+
+  /**
+   * Starts the view and waits until it is ready <em>and</em> its listeners were told so, so that the
+   * first notification is not taken for a change; then records the changes from now on, with times in
+   * ms from now.
+   */
+  private static List<Change> startReadyAndRecord(EtcdRegistryView view) throws Exception {
+    AtomicLong since = new AtomicLong(System.nanoTime());
+    List<Change> changes = record(view, since);
+    view.start().get(10, TimeUnit.SECONDS);
+    Poll.until(WAIT, () -> view.isReady() && !changes.isEmpty() && changes.get(changes.size() - 1).ready(),
+        () -> "view ready and its listeners told: " + changes);
+    changes.clear();
+    since.set(System.nanoTime());
+    return changes;
   }
 
   private static List<Change> record(EtcdRegistryView view, AtomicLong since) {
