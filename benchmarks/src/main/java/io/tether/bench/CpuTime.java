@@ -12,7 +12,8 @@ import java.util.TreeMap;
 
 /**
  * CPU time consumed so far by this JVM, by its server-side threads (Vert.x event loops, gRPC/jetcd,
- * the registry view; during the raw arm the gRPC/jetcd threads are the raw client's), and by the etcd
+ * Tether's own named threads such as the registry view and the xDS publisher; during the raw arm the
+ * gRPC/jetcd threads are the raw client's), and by the etcd
  * process (from /proc, in clock ticks of 10 ms).
  */
 record CpuTime(long jvmNanos, long serverNanos, long etcdTicks) {
@@ -63,7 +64,7 @@ record CpuTime(long jvmNanos, long serverNanos, long etcdTicks) {
 
   static boolean isServerThread(String name, long id) {
     return SERVER_LOOPS.contains(id) || name.startsWith("grpc-") || name.startsWith("jetcd")
-        || name.startsWith("tether-registry-view");
+        || name.startsWith("tether-");
   }
 
   double serverMicrosSince(CpuTime before) {
