@@ -1,0 +1,39 @@
+package io.tether.testbed;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import sun.misc.Signal;
+
+/**
+ * A task's app: an HTTP/1.1 server on {@code 127.0.0.1:PORT} that answers its name on every path, and
+ * {@code ok} on {@code /health} for the agent's health check. It exits 0 on SIGTERM, as an app that
+ * stops cleanly does. Usage: {@code SampleApp NAME PORT}.
+ */
+public final class SampleApp {
+  private SampleApp() {}
+
+  public static void main(String[] args) throws Exception {
+    String name = args[0];
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[1])), 0);
+    server.createContext("/", exchange -> answer(exchange, name));
+    server.createContext("/health", exchange -> answer(exchange, "ok"));
+    server.start();
+    CountDownLatch stop = new CountDownLatch(1);
+    Signal.handle(new Signal("TERM"), s -> stop.countDown());
+    stop.await();
+    server.stop(0);
+    System.exit(0);
+  }
+
+  private static void answer(HttpExchange exchange, String text) throws IOException {
+    byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+    exchange.sendResponseHeaders(200, body.length);
+    exchange.getResponseBody().write(body);
+    exchange.close();
+  }
+}
