@@ -3,7 +3,6 @@ package io.tether.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tether.agent.AgentMain;
 import io.tether.registry.json.Json;
 import io.tether.registry.testing.HealthTrace;
 import io.tether.registry.testing.Poll;
@@ -195,17 +194,7 @@ class EnvoyAccessLogTest {
   }
 
   private Process startAgent() throws Exception {
-    Path token = dir.resolve("token");
-    Files.writeString(token, Mesh.AGENT_A);
-    List<String> command = new ArrayList<>(TestProcesses.java(List.of()));
-    command.addAll(List.of(AgentMain.class.getName(), "run", "--control-plane", mesh.apiUrl(),
-        "--xds", mesh.bindHost + ":" + mesh.xdsPort(), "--token-file", token.toString(), "--namespace", "a",
-        "--service", "web", "--app-port", Integer.toString(appPort), "--ingress-port", Integer.toString(ingressPort),
-        "--admin-port", Integer.toString(adminPort), "--address", "127.0.0.1", "--task-id", TASK,
-        "--envoy-bin", Prerequisites.envoy().toString(), "--hosts-file", "none", "--lease-ttl", "3",
-        "--work-dir", dir.resolve("work").toString(), "--"));
-    command.addAll(TestProcesses.java(List.of()));
-    command.addAll(List.of(HttpHostMain.class.getName(), TASK, Integer.toString(appPort)));
+    List<String> command = EnvoyAgents.webTask(mesh, dir, TASK, appPort, ingressPort, adminPort);
     // Apart, so that the test sees what reaches the agent's stdout: the access log and nothing else.
     return TestProcesses.spawn(new ProcessBuilder(command).redirectOutput(dir.resolve("agent.stdout").toFile())
         .redirectError(dir.resolve("agent.stderr").toFile()));
