@@ -2,7 +2,6 @@ package io.tether.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tether.agent.AgentMain;
 import io.tether.registry.testing.HealthTrace;
 import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.Ports;
@@ -12,10 +11,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -76,17 +73,7 @@ class EnvoyCrashTest {
   }
 
   private Process startAgent(String taskId) throws Exception {
-    Path token = dir.resolve("token");
-    Files.writeString(token, Mesh.AGENT_A);
-    List<String> command = new ArrayList<>(TestProcesses.java(List.of()));
-    command.addAll(List.of(AgentMain.class.getName(), "run", "--control-plane", mesh.apiUrl(),
-        "--xds", mesh.bindHost + ":" + mesh.xdsPort(), "--token-file", token.toString(), "--namespace", "a",
-        "--service", "web", "--app-port", Integer.toString(appPort), "--ingress-port", Integer.toString(ingressPort),
-        "--admin-port", Integer.toString(adminPort), "--address", "127.0.0.1", "--task-id", taskId,
-        "--envoy-bin", Prerequisites.envoy().toString(), "--hosts-file", "none", "--drain-time", "1",
-        "--lease-ttl", "3", "--work-dir", dir.resolve("work").toString(), "--"));
-    command.addAll(TestProcesses.java(List.of()));
-    command.addAll(List.of(HttpHostMain.class.getName(), taskId, Integer.toString(appPort)));
+    List<String> command = EnvoyAgents.webTask(mesh, dir, taskId, appPort, ingressPort, adminPort);
     return TestProcesses.spawn(new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(dir.resolve("agent.log").toFile()));
   }

@@ -24,7 +24,7 @@ public final class EnvoySupervisor implements AutoCloseable {
   private static final int LOG_TAIL_LINES = 20;
   private static final long READY_POLL_MILLIS = 25;
 
-  /** How to run Envoy, and how hard to try keeping it up. */
+  /** How to run Envoy, and how hard to try keeping it up; {@code log} gets its stderr, the agent's stdout its stdout. */
   public record Settings(Path binary, Path bootstrap, int adminPort, Duration drainTime, Duration readyTimeout,
       int maxRestarts, Duration initialBackoff, Duration maxBackoff, Duration stableAfter, Path log) {}
 
@@ -111,7 +111,12 @@ public final class EnvoySupervisor implements AutoCloseable {
         "--drain-time-s", Long.toString(Math.max(1, settings.drainTime().toSeconds())),
         "--drain-strategy", "immediate",
         "--log-level", "info");
-    Process p = BoundChildren.shared().start(command, settings.log()); // dies with the agent, however it ends
+    // Envoy's stdout is nothing but its access log: inherited, each Envoy (a restarted one too) writes
+    // its lines straight into the agent's stdout, with the task's logs. Its own log (stderr) is
+    // diagnostics, kept out of the agent's stream in a file whose tail goes into failure reports.
+    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.INHERIT)
+        .redirectError(ProcessBuilder.Redirect.appendTo(settings.log().toFile()));
+    Process p = BoundChildren.shared().start(builder); // dies with the agent, however it ends
     process = p;
     startedAt = Instant.now();
     p.onExit().thenAcceptAsync(this::exited, timer); // all restart state lives on the timer thread

@@ -55,7 +55,9 @@ final class AccessLogs {
     Struct.Builder json = Struct.newBuilder();
     fields.forEach((key, format) -> json.putFields(key, Value.newBuilder().setStringValue(format).build()));
     StdoutAccessLog log = StdoutAccessLog.newBuilder()
-        .setLogFormat(SubstitutionFormatString.newBuilder().setJsonFormat(json))
+        // A field with nothing to say (no upstream host on a 503 UH, no gRPC status on plain HTTP) is
+        // left out rather than logged as null; numeric operators stay JSON numbers.
+        .setLogFormat(SubstitutionFormatString.newBuilder().setJsonFormat(json).setOmitEmptyValues(true))
         .build();
     return AccessLog.newBuilder().setName(STDOUT).setTypedConfig(Protos.any(log)).build();
   }

@@ -1,0 +1,34 @@
+package io.tether.conformance;
+
+import io.tether.agent.AgentMain;
+import io.tether.registry.testing.Prerequisites;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code tether agent run} on this host beside a real Envoy, for the tests that need the agent's own Envoy. */
+final class EnvoyAgents {
+  private EnvoyAgents() {}
+
+  /**
+   * The command of an agent serving {@code a/web} with {@link HttpHostMain} (answering {@code taskId}) as its
+   * app, on 127.0.0.1, with a 1 s drain and a 3 s lease; its token and work dir in {@code dir}.
+   */
+  static List<String> webTask(Mesh mesh, Path dir, String taskId, int appPort, int ingressPort, int adminPort)
+      throws IOException {
+    Path token = dir.resolve("token");
+    Files.writeString(token, Mesh.AGENT_A);
+    List<String> command = new ArrayList<>(TestProcesses.java(List.of()));
+    command.addAll(List.of(AgentMain.class.getName(), "run", "--control-plane", mesh.apiUrl(),
+        "--xds", mesh.bindHost + ":" + mesh.xdsPort(), "--token-file", token.toString(), "--namespace", "a",
+        "--service", "web", "--app-port", Integer.toString(appPort), "--ingress-port", Integer.toString(ingressPort),
+        "--admin-port", Integer.toString(adminPort), "--address", "127.0.0.1", "--task-id", taskId,
+        "--envoy-bin", Prerequisites.envoy().toString(), "--hosts-file", "none", "--drain-time", "1",
+        "--lease-ttl", "3", "--work-dir", dir.resolve("work").toString(), "--"));
+    command.addAll(TestProcesses.java(List.of()));
+    command.addAll(List.of(HttpHostMain.class.getName(), taskId, Integer.toString(appPort)));
+    return command;
+  }
+}
