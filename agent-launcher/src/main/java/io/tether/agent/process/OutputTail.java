@@ -16,7 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Passes a child's stdout and stderr on to the agent's own, byte for byte, and remembers the last
+ * Passes a child's stdout and stderr on to the agent's own, byte for byte and in whole lines
+ * ({@link WholeLines}: Envoy's access log shares the agent's stdout), and remembers the last
  * lines of both, so that an app that dies can be reported with what it said last. The same for a
  * child whose output went to a file: {@link #lastLinesOf}.
  */
@@ -113,12 +114,13 @@ public final class OutputTail {
   private void copy(InputStream from, OutputStream to) {
     byte[] buffer = new byte[8192];
     LineBuffer line = new LineBuffer();
+    WholeLines out = new WholeLines(to);
     try (from) {
       for (int n; (n = from.read(buffer)) > 0; ) {
-        to.write(buffer, 0, n);
-        to.flush();
+        out.write(buffer, n, from.available() > 0);
         line.add(buffer, n);
       }
+      out.finish();
     } catch (IOException e) {
       // the stream was closed under us: the process is gone, and so is its output
     }
