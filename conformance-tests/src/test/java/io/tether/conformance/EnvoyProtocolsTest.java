@@ -14,11 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -104,39 +106,55 @@ class EnvoyProtocolsTest {
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"web", "h2", "rpc", "echo"})
-  void aCallerOnOneHostReachesTheServiceOnBothOthersByItsAlias(String service) throws Exception {
+  /** Each service called in its own protocol, and an http2 one also by an HTTP/1.1 app (the sidecars speak HTTP/2). */
+  @ParameterizedTest(name = "{0} called in {1}")
+  @CsvSource({"web,http", "h2,http2", "h2,http", "rpc,grpc", "echo,tcp"})
+  void aCallerOnOneHostReachesTheServiceOnBothOthersByItsAlias(String service, String protocol) throws Exception {
     Svc s = SERVICES.get(service);
-    try (HostCaller caller = caller(s)) {
+    try (HostCaller caller = caller(s, protocol)) {
       long start = System.nanoTime();
       caller.until(Duration.ofSeconds(30), seen -> seen.contains(s.answer("pb")) && seen.contains(s.answer("pc")),
           "both pb and pc answer " + service);
       long spread = (System.nanoTime() - start) / 1_000_000;
       List<String> next = caller.next(FURTHER);
-      System.out.printf("EnvoyProtocolsTest %s (%s): both answered after %d ms; next %d calls %s%n", service,
-          s.protocol(), spread, FURTHER, counts(next));
+      System.out.printf("EnvoyProtocolsTest %s (%s) called in %s: both answered after %d ms; next %d calls %s%n",
+          service, s.protocol(), protocol, spread, FURTHER, counts(next));
       assertThat(next).as("every call answered by pb or pc").allMatch(a -> a.equals(s.answer("pb"))
           || a.equals(s.answer("pc"))).contains(s.answer("pb"), s.answer("pc"));
     }
   }
 
-  @Test
-  void drainingAndUnhealthyEndpointsGetNoNewCallsAndGetThemAgainWhenHealthy() throws Exception {
-    Svc web = SERVICES.get("web");
+  /** DRAINING set as an agent sets it; pc's agent pushes health only when its app's or Envoy's changes: no race. */
+  @ParameterizedTest
+  @ValueSource(strings = {"web", "h2", "rpc", "echo"})
+  void aDrainingEndpointGetsNoNewCallsAndGetsThemAgainWhenHealthy(String service) throws Exception {
+    Svc s = SERVICES.get(service);
     ApiClient agentApi = new ApiClient(mesh.apiUrl(), Mesh.AGENT_A);
-    Path sick = dir.resolve("sick-pc");
-    try (HostCaller caller = caller(web)) {
-      caller.until(Duration.ofSeconds(30), seen -> seen.contains("pc"), "pc answers");
-      // DRAINING as an agent sets it; pc's agent only pushes its health when the app's or Envoy's changes.
-      agentApi.put("/v1/namespaces/a/services/web/endpoints/pc/health", "{\"health\":\"DRAINING\"}").expect(200);
-      onlyPbAnswers(caller, "DRAINING");
-      agentApi.put("/v1/namespaces/a/services/web/endpoints/pc/health", "{\"health\":\"HEALTHY\"}").expect(200);
-      caller.until(Duration.ofSeconds(30), seen -> seen.contains("pc"), "pc answers again once HEALTHY");
+    String pcHealth = "/v1/namespaces/a/services/" + service + "/endpoints/pc/health";
+    try (HostCaller caller = caller(s, s.protocol())) {
+      caller.until(Duration.ofSeconds(30), seen -> seen.contains(s.answer("pc")), "pc answers");
+      long changedAt = System.currentTimeMillis();
+      agentApi.put(pcHealth, "{\"health\":\"DRAINING\"}").expect(200);
+      onlyPbAnswers(caller, s, "DRAINING", changedAt);
+      agentApi.put(pcHealth, "{\"health\":\"HEALTHY\"}").expect(200);
+      caller.until(Duration.ofSeconds(30), seen -> seen.contains(s.answer("pc")), "pc answers again once HEALTHY");
+    } finally {
+      agentApi.put(pcHealth, "{\"health\":\"HEALTHY\"}");
+    }
+  }
 
-      Files.writeString(sick, ""); // pc's /healthz fails: its agent reports UNHEALTHY
+  @Test
+  void anEndpointWhoseHealthCheckFailsGetsNoNewCallsUntilItPassesAgain() throws Exception {
+    Svc web = SERVICES.get("web");
+    Path sick = dir.resolve("sick-pc");
+    try (HostCaller caller = caller(web, web.protocol())) {
+      caller.until(Duration.ofSeconds(30), seen -> seen.contains("pc"), "pc answers");
+      long changedAt = System.currentTimeMillis();
+      Files.writeString(sick, ""); // pc's /healthz fails: after 2 failed checks 1 s apart its agent reports UNHEALTHY
       Poll.until(Duration.ofSeconds(30), () -> "UNHEALTHY".equals(health(web, "pc")), "pc's agent reports UNHEALTHY");
-      onlyPbAnswers(caller, "UNHEALTHY");
+      System.out.printf("EnvoyProtocolsTest web pc UNHEALTHY in the registry %d ms after its check began failing%n",
+          System.currentTimeMillis() - changedAt);
+      onlyPbAnswers(caller, web, "UNHEALTHY", changedAt);
       Files.delete(sick);
       Poll.until(Duration.ofSeconds(30), () -> "HEALTHY".equals(health(web, "pc")), "pc's agent reports HEALTHY");
       caller.until(Duration.ofSeconds(30), seen -> seen.contains("pc"), "pc answers again once HEALTHY");
@@ -145,25 +163,34 @@ class EnvoyProtocolsTest {
     }
   }
 
-  /** Waits until the last calls all reached pb, then proves with further calls that none reaches pc. */
-  private static void onlyPbAnswers(HostCaller caller, String why) throws Exception {
-    long start = System.nanoTime();
-    List<String> settling = caller.until(Duration.ofSeconds(30), seen -> seen.size() >= SETTLED
-        && seen.subList(seen.size() - SETTLED, seen.size()).stream().allMatch("pb"::equals), "only pb answers");
-    long settled = (System.nanoTime() - start) / 1_000_000;
+  /**
+   * Waits until the last calls all reached pb, then proves with further calls that none reaches pc; reports
+   * how long after {@code changedAt} (epoch ms) a call still reached pc (the answers read first may predate
+   * the change: the caller does not wait for the test to read).
+   */
+  private static void onlyPbAnswers(HostCaller caller, Svc s, String why, long changedAt) throws Exception {
+    String pb = s.answer("pb");
+    AtomicLong lastPc = new AtomicLong(changedAt);
+    List<String> settling = caller.until(Duration.ofSeconds(30), seen -> {
+      if (!seen.isEmpty() && seen.get(seen.size() - 1).equals(s.answer("pc")) && caller.lastAt() > changedAt) {
+        lastPc.set(caller.lastAt());
+      }
+      return seen.size() >= SETTLED && seen.subList(seen.size() - SETTLED, seen.size()).stream().allMatch(pb::equals);
+    }, "only pb answers");
     List<String> next = caller.next(FURTHER);
-    System.out.printf("EnvoyProtocolsTest pc %s: only pb after %d ms (%d calls: %s); next %d calls %s%n", why, settled,
-        settling.size(), counts(settling), FURTHER, counts(next));
-    assertThat(next).as("no call reaches pc while it is " + why).containsOnly("pb");
+    System.out.printf("EnvoyProtocolsTest %s pc %s: calls reached pc until %d ms after the change (calls read until %d"
+        + " in a row on pb: %s); next %d calls %s%n", s.name(), why, lastPc.get() - changedAt, SETTLED,
+        counts(settling), FURTHER, counts(next));
+    assertThat(next).as("no call reaches pc while it is " + why).containsOnly(pb);
   }
 
   private static Map<String, Long> counts(List<String> answers) {
     return answers.stream().collect(Collectors.groupingBy(a -> a, TreeMap::new, Collectors.counting()));
   }
 
-  private static HostCaller caller(Svc s) throws Exception {
+  private static HostCaller caller(Svc s, String protocol) throws Exception {
     List<String> command = new ArrayList<>(TestProcesses.java(List.of()));
-    command.addAll(List.of(ProtocolCallerMain.class.getName(), s.protocol(), s.name(), Integer.toString(s.aliasPort()),
+    command.addAll(List.of(ProtocolCallerMain.class.getName(), protocol, s.name(), Integer.toString(s.aliasPort()),
         "20"));
     return new HostCaller(TestProcesses.spawn(new ProcessBuilder(net.exec(net.host("pa"), command))
         .redirectError(dir.resolve("caller-" + s.name() + ".log").toFile())));

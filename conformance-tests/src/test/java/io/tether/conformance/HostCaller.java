@@ -17,6 +17,7 @@ import java.util.function.Predicate;
 final class HostCaller implements AutoCloseable {
   private final Process process;
   private final BufferedReader answers;
+  private long lastAt;
 
   HostCaller(Process process) {
     this.process = process;
@@ -29,7 +30,14 @@ final class HostCaller implements AutoCloseable {
     if (line == null) {
       throw new AssertionError("the caller exited: " + process.onExit().join().exitValue());
     }
-    return line;
+    int space = line.indexOf(' ');
+    lastAt = Long.parseLong(line.substring(0, space));
+    return line.substring(space + 1);
+  }
+
+  /** When the call last read ended (epoch ms, the caller's clock: this machine's). */
+  long lastAt() {
+    return lastAt;
   }
 
   List<String> next(int count) throws IOException {

@@ -90,7 +90,7 @@ public final class ProtocolAppMain {
     }
   }
 
-  private static void daemon(Runnable task) {
+  static void daemon(Runnable task) {
     Thread t = new Thread(task);
     t.setDaemon(true);
     t.start();

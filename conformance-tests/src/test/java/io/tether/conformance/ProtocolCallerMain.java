@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An app on a test host calling a service by its alias, {@code NAME:PORT}, in one protocol, every PAUSE_MS
- * (each call bounded by 2 s) until stdin closes or 5 minutes pass: one line per call, the answer or
- * {@code FAILED} and why. The alias is resolved by the JVM's ordinary resolver (InetAddress, i.e. the
+ * (each call bounded by 2 s) until stdin closes or 5 minutes pass: one line per call, the epoch ms it
+ * ended at and the answer, or {@code FAILED} and why. The alias is resolved by the JVM's ordinary resolver (InetAddress, i.e. the
  * system's /etc/hosts; Vert.x's resolver reads the same file): the test makes the agent's hosts file that
  * /etc/hosts, as the agent's own /etc/hosts would be on a real host.
  *
@@ -45,7 +45,7 @@ public final class ProtocolCallerMain {
       case "tcp" -> () -> tcp(host, port);
       default -> throw new IllegalArgumentException("protocol: " + args[0]);
     };
-    daemon(ProtocolCallerMain::exitWhenStdinCloses);
+    ProtocolAppMain.daemon(ProtocolCallerMain::exitWhenStdinCloses);
     long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
     while (System.nanoTime() < end) {
       String answer;
@@ -54,7 +54,7 @@ public final class ProtocolCallerMain {
       } catch (Exception e) {
         answer = "FAILED " + e;
       }
-      System.out.println(answer);
+      System.out.println(System.currentTimeMillis() + " " + answer);
       System.out.flush();
       Thread.sleep(pause);
     }
@@ -111,11 +111,5 @@ public final class ProtocolCallerMain {
       // closed
     }
     System.exit(0);
-  }
-
-  private static void daemon(Runnable task) {
-    Thread t = new Thread(task);
-    t.setDaemon(true);
-    t.start();
   }
 }
