@@ -76,7 +76,9 @@ class EnvoyProtocolsTest {
     }
     etc = Path.of("/etc/netns", net.host("pa").netns());
     Files.createDirectories(etc);
-    Files.copy(Path.of("/etc/hosts"), etc.resolve("hosts")); // this machine's, plus the block pa's agent adds
+    // Not this machine's: its own host name is left out on purpose, so pa's agent proves that a task
+    // starts where the host name resolves nowhere (as in many containers and namespaces).
+    Files.writeString(etc.resolve("hosts"), "127.0.0.1\tlocalhost\n::1\tlocalhost\n");
     agents.add(startAgent("pa", null, etc.resolve("hosts"), List.of("/bin/sleep", "300")));
     for (String h : BACKENDS) {
       for (Svc s : SERVICES.values()) {

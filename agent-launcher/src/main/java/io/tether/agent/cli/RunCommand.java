@@ -5,11 +5,11 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.tether.agent.AgentTask;
 import io.tether.agent.TaskSettings;
 import io.tether.agent.net.HostAddress;
+import io.tether.agent.net.HostName;
 import io.tether.agent.registry.RegistryClient;
 import io.tether.registry.json.Json;
 import io.tether.registry.model.ServiceSpec;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,7 +144,7 @@ public final class RunCommand implements Callable<Integer> {
         intOr(ingressPort, file, "ingressPort", serviceSpec == null || serviceSpec.ingressPortOverride() == null
             ? 15000 : serviceSpec.ingressPortOverride()),
         registeredAddress,
-        first(zone, text(file, "zone")), task, InetAddress.getLocalHost().getHostName(),
+        first(zone, text(file, "zone")), task, HostName.ofThisHost(),
         first(healthCheck, first(text(file, "healthCheck"), defaultHealthCheck(serviceSpec))), timing(serviceSpec),
         envoyBin != null ? envoyBin : file.hasNonNull("envoyBin") ? Path.of(file.get("envoyBin").asText()) : null,
         intOr(adminPort, file, "adminPort", 9901),
