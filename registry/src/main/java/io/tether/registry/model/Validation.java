@@ -1,6 +1,7 @@
 package io.tether.registry.model;
 
 import com.google.common.net.InetAddresses;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -99,6 +100,7 @@ public final class Validation {
       throw new InvalidSpecException("clientAliases", "at most " + MAX_ALIASES + " client aliases");
     }
     Set<String> seen = new HashSet<>();
+    Map<Integer, String> portOwners = new HashMap<>();
     for (int i = 0; i < aliases.size(); i++) {
       String field = "clientAliases[" + i + "]";
       ClientAlias alias = aliases.get(i);
@@ -113,6 +115,13 @@ public final class Validation {
       port(field + ".port", alias.port());
       if (!seen.add(alias.hostPort())) {
         throw new InvalidSpecException(field, "client alias " + alias.hostPort() + " is listed twice");
+      }
+      // Every alias of a service shares its VIP, so each alias's listener needs a port of its own:
+      // Envoy rejects (NACKs) a second listener on the same VIP:port.
+      String other = portOwners.putIfAbsent(alias.port(), alias.hostPort());
+      if (other != null) {
+        throw new InvalidSpecException(field + ".port", "client alias " + alias.hostPort() + " has the port of "
+            + other + ": a service's aliases share one virtual IP, so each needs a port of its own");
       }
     }
   }

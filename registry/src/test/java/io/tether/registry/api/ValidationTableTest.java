@@ -104,6 +104,13 @@ class ValidationTableTest {
     rows.add(bad("duplicate client alias within the spec", "PUT", SVC + "/s1",
         "{\"portName\":\"http\",\"clientAliases\":[{\"dnsName\":\"s1\",\"port\":80},{\"dnsName\":\"s1\",\"port\":80}]}",
         "clientAliases[1]"));
+    rows.add(bad("two client aliases on one port (they share the VIP, Envoy cannot bind both)", "PUT", SVC + "/s1",
+        "{\"portName\":\"http\",\"clientAliases\":[{\"dnsName\":\"s1\",\"port\":80},{\"dnsName\":\"s1-twin\",\"port\":80}]}",
+        "clientAliases[1].port"));
+    rows.add(bad("a new alias on the port of the service's existing alias", "PUT", SVC + "/svc",
+        "{\"portName\":\"http\",\"appProtocol\":\"http\",\"clientAliases\":[{\"dnsName\":\"svc\",\"port\":80},"
+            + "{\"dnsName\":\"svc-twin\",\"port\":80}]}",
+        "clientAliases[1].port"));
     rows.add(row("alias already used by another service", "PUT", SVC + "/s1",
         "{\"portName\":\"http\",\"clientAliases\":[{\"dnsName\":\"taken\",\"port\":8080}]}",
         409, "ALREADY_EXISTS", "clientAliases[0]"));

@@ -18,8 +18,13 @@ final class LoadBalancingPolicy {
     // Only HEALTHY endpoints get traffic (the registry's promise). Envoy's panic mode would send
     // traffic to UNHEALTHY and DRAINING tasks as soon as fewer than half are healthy; grpc-java has no
     // such mode, so turning it off also makes both kinds of client behave alike.
+    // Envoy merges health changes of a cluster's hosts for update_merge_window (default 1 s) before
+    // its load balancer sees them: an endpoint ejected after consecutive5xx failures kept getting
+    // calls (and answering 5xx) for up to that second. A window of 0 applies each change at once;
+    // the clusters are small, so rebuilding the balancer per change is cheap.
     cluster.setCommonLbConfig(Cluster.CommonLbConfig.newBuilder()
-        .setHealthyPanicThreshold(Percent.newBuilder().setValue(0)));
+        .setHealthyPanicThreshold(Percent.newBuilder().setValue(0))
+        .setUpdateMergeWindow(Protos.millis(0)));
   }
 
   /** Envoy implements every policy the registry names, under the same names. */

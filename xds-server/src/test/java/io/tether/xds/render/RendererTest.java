@@ -81,6 +81,13 @@ class RendererTest {
   }
 
   @Test
+  void envoyAppliesAnEjectionAtOnceInsteadOfMergingHealthChangesForASecond() {
+    Cluster.CommonLbConfig lb = cluster(PAYMENTS, ProxyKind.ENVOY).getCommonLbConfig();
+    assertThat(lb.hasUpdateMergeWindow()).isTrue();
+    assertThat(lb.getUpdateMergeWindow().getSeconds() + lb.getUpdateMergeWindow().getNanos()).isZero();
+  }
+
+  @Test
   void circuitBreakersCarryThePolicyAtDefaultPriority() {
     var t = cluster(PAYMENTS, ProxyKind.ENVOY).getCircuitBreakers().getThresholdsList();
     assertThat(t).singleElement().satisfies(th -> {
