@@ -177,6 +177,17 @@ final class Mesh implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     return "http://" + bindHost + ":" + server.registry().apiPort();
   }
 
+  /**
+   * The start of a {@code tether agent run} command line for namespace {@code ns} against this replica
+   * ({@code java … AgentMain run --control-plane … --xds … --token-file … --namespace ns}): add the task's flags.
+   */
+  List<String> agentCommand(java.nio.file.Path tokenFile, String ns) {
+    List<String> command = new ArrayList<>(TestProcesses.java(List.of()));
+    command.addAll(List.of(io.tether.agent.AgentMain.class.getName(), "run", "--control-plane", apiUrl(),
+        "--xds", bindHost + ":" + xdsPort(), "--token-file", tokenFile.toString(), "--namespace", ns));
+    return command;
+  }
+
   int xdsPort() {
     return server.xds().port();
   }
