@@ -43,6 +43,8 @@ final class Mesh implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
   private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
   private final List<AutoCloseable> owned = new ArrayList<>();
   private boolean serverStopped;
+  /** The registry API's port: 0 (any) unless made {@link #restartable}, which keeps it across restarts. */
+  private int apiPort;
 
   Mesh() {
     this(TestEtcd.shared().clientUrl(), TestEtcd.uniquePrefix(), 0);
@@ -79,6 +81,24 @@ final class Mesh implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     return new Mesh(TestEtcd.shared().clientUrl(), TestEtcd.uniquePrefix(), "127.0.0.1");
   }
 
+  /**
+   * A replica on {@code bindHost} over {@code etcdUrl} whose API and xDS ports stay the same across
+   * {@link #restartServer}, so that agents and Envoys configured with them reach its successor.
+   */
+  static Mesh restartable(String etcdUrl, String bindHost) {
+    Mesh m = new Mesh(etcdUrl, TestEtcd.uniquePrefix(), bindHost);
+    m.apiPort = io.tether.registry.testing.Ports.free();
+    m.start(io.tether.registry.testing.Ports.free());
+    return m;
+  }
+
+  /** Stops this replica and starts a new one on the same ports and etcd prefix, as a redeploy does. */
+  void restartServer() {
+    int xdsPort = xdsPort();
+    server.close();
+    start(xdsPort);
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) {
     start(0);
@@ -90,7 +110,8 @@ final class Mesh implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
   }
 
   private void start(int xdsPort) {
-    server = startReplica(etcdUrl, prefix, bindHost, new XdsServer.Config(bindHost, xdsPort, TOKENS), "replica-1");
+    server = startReplica(etcdUrl, prefix, bindHost, apiPort, new XdsServer.Config(bindHost, xdsPort, TOKENS),
+        "replica-1");
     api = new ApiClient(apiUrl(), ADMIN);
   }
 
@@ -100,13 +121,13 @@ final class Mesh implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
   /** A replica with xDS settings of the caller's choosing (e.g. TLS). */
   static TetherServer startReplica(String etcdUrl, String prefix, XdsServer.Config xds, String replica) {
-    return startReplica(etcdUrl, prefix, "127.0.0.1", xds, replica);
+    return startReplica(etcdUrl, prefix, "127.0.0.1", 0, xds, replica);
   }
 
-  private static TetherServer startReplica(String etcdUrl, String prefix, String apiHost, XdsServer.Config xds,
-      String replica) {
+  private static TetherServer startReplica(String etcdUrl, String prefix, String apiHost, int apiPort,
+      XdsServer.Config xds, String replica) {
     TetherServer s = new TetherServer(
-        new RegistryServer.Config(List.of(etcdUrl), prefix, apiHost, 0, TOKENS, Duration.ofSeconds(5),
+        new RegistryServer.Config(List.of(etcdUrl), prefix, apiHost, apiPort, TOKENS, Duration.ofSeconds(5),
             io.tether.registry.api.HttpLimits.defaults()),
         xds, replica).start();
     Poll.until(Duration.ofSeconds(20), () -> s.registry().view().isReady(), "registry view ready");
@@ -154,6 +175,17 @@ final class Mesh implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
   /** The registry API's base URL, on the bind host. */
   String apiUrl() {
     return "http://" + bindHost + ":" + server.registry().apiPort();
+  }
+
+  /**
+   * The start of a {@code tether agent run} command line for namespace {@code ns} against this replica
+   * ({@code java … AgentMain run --control-plane … --xds … --token-file … --namespace ns}): add the task's flags.
+   */
+  List<String> agentCommand(java.nio.file.Path tokenFile, String ns) {
+    List<String> command = new ArrayList<>(TestProcesses.java(List.of()));
+    command.addAll(List.of(io.tether.agent.AgentMain.class.getName(), "run", "--control-plane", apiUrl(),
+        "--xds", bindHost + ":" + xdsPort(), "--token-file", tokenFile.toString(), "--namespace", ns));
+    return command;
   }
 
   int xdsPort() {

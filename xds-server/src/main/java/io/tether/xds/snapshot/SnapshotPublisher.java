@@ -14,6 +14,7 @@ import io.tether.xds.node.ProxyKind;
 import io.tether.xds.node.ServedService;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -50,6 +51,8 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
   private final Map<String, Map<String, RenderedService>> assignments = new HashMap<>();
   private final Map<NodeGroup, Map<String, RenderedService>> ingress = new HashMap<>();
   private final Map<NodeGroup, GroupSnapshot> snapshots = new HashMap<>();
+  /** Groups that connected before the view's first load: rendered once it arrives. */
+  private final Set<NodeGroup> awaitingLoad = new HashSet<>();
 
   public SnapshotPublisher(TetherCache cache, RegistryView view, MeterRegistry meters) {
     this.cache = cache;
@@ -83,6 +86,7 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     state = update.current();
     prune();
     NamespaceChanges.byNamespace(update.changes()).forEach(this::applyToNamespace);
+    initializeAwaiting();
     applyTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
   }
 
@@ -164,6 +168,12 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     if (!cache.activeGroups().contains(group)) {
       return;
     }
+    if (state.revision() == 0) {
+      // The view has not loaded yet (a replica just started): an empty snapshot now would make the
+      // proxy drop every listener and cluster it holds. It is answered from the first load instead.
+      awaitingLoad.add(group);
+      return;
+    }
     String ns = group.namespace();
     Map<String, RenderedService> rendered = services.computeIfAbsent(new NamespaceKind(ns, group.kind()), k -> {
       Map<String, RenderedService> all = new HashMap<>();
@@ -185,6 +195,14 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     GroupSnapshot snapshot = all.applyTo(GroupSnapshot.EMPTY);
     snapshots.put(group, snapshot);
     cache.publish(group, snapshot, null);
+  }
+
+  private void initializeAwaiting() {
+    if (state.revision() > 0 && !awaitingLoad.isEmpty()) {
+      List<NodeGroup> groups = List.copyOf(awaitingLoad);
+      awaitingLoad.clear();
+      groups.forEach(this::initialize);
+    }
   }
 
   /** Forgets groups without streams, and namespaces no remaining group needs. */
