@@ -1,7 +1,7 @@
 package io.tether.agent;
 
 import io.tether.agent.registry.Registration;
-import io.tether.registry.model.Health;
+import io.tether.model.Health;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;

@@ -2,7 +2,7 @@ package io.tether.bench;
 
 import io.tether.agent.bootstrap.BootstrapSpec;
 import io.tether.agent.bootstrap.EnvoyBootstrap;
-import io.tether.registry.process.BoundChildren;
+import io.tether.process.BoundChildren;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

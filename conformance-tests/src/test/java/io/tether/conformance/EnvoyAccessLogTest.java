@@ -3,7 +3,7 @@ package io.tether.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tether.registry.json.Json;
+import io.tether.model.json.Json;
 import io.tether.registry.testing.HealthTrace;
 import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.Ports;

@@ -11,7 +11,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
-import io.tether.registry.json.Json;
+import io.tether.model.json.Json;
 import io.tether.registry.store.KeyLayout;
 import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.Prerequisites;

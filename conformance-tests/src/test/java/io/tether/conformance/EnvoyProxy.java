@@ -1,6 +1,6 @@
 package io.tether.conformance;
 
-import io.tether.registry.json.Json;
+import io.tether.model.json.Json;
 import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.Ports;
 import io.tether.registry.testing.Prerequisites;

@@ -6,7 +6,7 @@ import io.tether.registry.auth.TokenAuthenticator;
 import io.tether.registry.etcd.LocalEtcd;
 import io.tether.registry.etcd.LocalEtcdPorts;
 import io.tether.registry.etcd.LocalEtcdSupervisor;
-import io.tether.registry.process.PortOwner;
+import io.tether.process.PortOwner;
 import io.tether.registry.store.KeyLayout;
 import io.tether.xds.server.XdsServer;
 import java.nio.file.Path;

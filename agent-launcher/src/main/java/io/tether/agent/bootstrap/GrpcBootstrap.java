@@ -1,6 +1,6 @@
 package io.tether.agent.bootstrap;
 
-import io.tether.registry.json.Json;
+import io.tether.model.json.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

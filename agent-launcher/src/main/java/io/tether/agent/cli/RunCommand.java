@@ -7,8 +7,8 @@ import io.tether.agent.TaskSettings;
 import io.tether.agent.net.HostAddress;
 import io.tether.agent.net.HostName;
 import io.tether.agent.registry.RegistryClient;
-import io.tether.registry.json.Json;
-import io.tether.registry.model.ServiceSpec;
+import io.tether.model.json.Json;
+import io.tether.model.ServiceSpec;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -183,7 +183,7 @@ public final class RunCommand implements Callable<Integer> {
     if (spec == null || spec.healthCheck() == null) {
       return TaskSettings.HealthTiming.DEFAULT;
     }
-    io.tether.registry.model.HealthCheck hc = spec.healthCheck();
+    io.tether.model.HealthCheck hc = spec.healthCheck();
     return new TaskSettings.HealthTiming(Duration.ofSeconds(hc.intervalSeconds()), Duration.ofSeconds(hc.timeoutSeconds()),
         hc.healthyThreshold(), hc.unhealthyThreshold());
   }

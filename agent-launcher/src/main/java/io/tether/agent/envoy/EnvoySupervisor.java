@@ -1,7 +1,7 @@
 package io.tether.agent.envoy;
 
 import io.tether.agent.process.OutputTail;
-import io.tether.registry.process.BoundChildren;
+import io.tether.process.BoundChildren;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -90,7 +90,7 @@ public record HealthCheck(Protocol protocol, String path, String grpcService, in
    * The check a service's effective policy asks for ({@code GET …/services/{svc}?effective=true}).
    * The policy's path is an HTTP path; a gRPC check from the policy asks about the whole server ("").
    */
-  public static HealthCheck fromPolicy(io.tether.registry.model.HealthCheck policy, int port) {
+  public static HealthCheck fromPolicy(io.tether.model.HealthCheck policy, int port) {
     Objects.requireNonNull(policy, "policy");
     String protocol = policy.protocol() == null ? "http" : policy.protocol();
     HealthCheck base = parse(protocol, port);

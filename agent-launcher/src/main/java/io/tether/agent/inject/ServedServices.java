@@ -1,6 +1,6 @@
 package io.tether.agent.inject;
 
-import io.tether.registry.model.Names;
+import io.tether.model.Names;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tether.agent.bootstrap.BootstrapSpec;
 import io.tether.agent.bootstrap.ServedPort;
-import io.tether.registry.model.Names;
+import io.tether.model.Names;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package io.tether.agent.process;
 
-import io.tether.registry.process.BoundChildren;
+import io.tether.process.BoundChildren;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

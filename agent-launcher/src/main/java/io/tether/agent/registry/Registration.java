@@ -1,7 +1,7 @@
 package io.tether.agent.registry;
 
-import io.tether.registry.model.Endpoint;
-import io.tether.registry.model.Health;
+import io.tether.model.Endpoint;
+import io.tether.model.Health;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executors;

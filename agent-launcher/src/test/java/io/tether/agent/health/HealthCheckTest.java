@@ -50,13 +50,13 @@ class HealthCheckTest {
   @Test
   void aServicePolicyBecomesTheSameCheckWithItsTiming() {
     HealthCheck check = HealthCheck.fromPolicy(
-        new io.tether.registry.model.HealthCheck("http", "/live", 7, 3, 4, 5), 8080);
+        new io.tether.model.HealthCheck("http", "/live", 7, 3, 4, 5), 8080);
 
     assertThat(check).isEqualTo(new HealthCheck(Protocol.HTTP, "/live", null, 8080, Duration.ofSeconds(7),
         Duration.ofSeconds(3), 4, 5));
-    assertThat(HealthCheck.fromPolicy(new io.tether.registry.model.HealthCheck("grpc", "/healthz", null, null,
+    assertThat(HealthCheck.fromPolicy(new io.tether.model.HealthCheck("grpc", "/healthz", null, null,
         null, null), 9090)).isEqualTo(HealthCheck.parse("grpc", 9090));
-    assertThat(HealthCheck.fromPolicy(new io.tether.registry.model.HealthCheck(null, null, null, null, null, null),
+    assertThat(HealthCheck.fromPolicy(new io.tether.model.HealthCheck(null, null, null, null, null, null),
         80)).isEqualTo(HealthCheck.parse("http:/healthz", 80));
   }
 }

@@ -155,7 +155,7 @@ class AgentLifecycleTest {
     assertThat(endpoint("t4").path("port").asInt()).as("callers reach the app directly").isEqualTo(appPort);
     String start = journal.lines().stream().filter(l -> l.startsWith("app start")).findFirst().orElseThrow();
     Path bootstrap = Path.of(start.substring(start.indexOf(" bootstrap ") + 11));
-    JsonNode grpc = io.tether.registry.json.Json.MAPPER.readTree(Files.readString(bootstrap));
+    JsonNode grpc = io.tether.model.json.Json.MAPPER.readTree(Files.readString(bootstrap));
     assertThat(grpc.at("/xds_servers/0/channel_creds/0/type").asText()).isEqualTo("tether-bearer");
     assertThat(grpc.at("/node/metadata/namespace").asText()).isEqualTo("a");
     assertThat(Files.getPosixFilePermissions(bootstrap)).as("it holds the token")

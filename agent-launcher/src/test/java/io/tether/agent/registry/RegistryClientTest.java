@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import io.tether.registry.model.Endpoint;
-import io.tether.registry.model.Health;
+import io.tether.model.Endpoint;
+import io.tether.model.Health;
 import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.Ports;
 import io.tether.registry.testing.TestEtcd;
@@ -160,7 +160,7 @@ class RegistryClientTest {
   void theEffectiveServiceCarriesTheHealthCheckPolicy() {
     assertThat(agent.service("a", "web", false).healthCheck()).isNull();
     assertThat(agent.service("a", "web", true).healthCheck())
-        .isEqualTo(new io.tether.registry.model.HealthCheck("http", "/healthz", 5, 2, 2, 3));
+        .isEqualTo(new io.tether.model.HealthCheck("http", "/healthz", 5, 2, 2, 3));
   }
 
   @Test

@@ -2,7 +2,7 @@ package io.tether.agent.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import io.tether.registry.json.Json;
+import io.tether.model.json.Json;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.tether.registry.api;
 
-import io.tether.registry.json.Json;
-import io.tether.registry.model.RegistryException;
+import io.tether.model.json.Json;
+import io.tether.model.RegistryException;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

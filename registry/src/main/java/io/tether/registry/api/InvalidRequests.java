@@ -2,8 +2,8 @@ package io.tether.registry.api;
 
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.tether.registry.model.ErrorCode;
-import io.tether.registry.model.RegistryException;
+import io.tether.model.ErrorCode;
+import io.tether.model.RegistryException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 

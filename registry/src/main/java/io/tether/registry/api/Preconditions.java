@@ -1,6 +1,6 @@
 package io.tether.registry.api;
 
-import io.tether.registry.model.InvalidSpecException;
+import io.tether.model.InvalidSpecException;
 import io.tether.registry.store.Precondition;
 
 /** Reads {@code If-Match} and {@code If-None-Match}; ETags are the quoted etcd mod revision, e.g. {@code "42"}. */

@@ -3,8 +3,8 @@ package io.tether.registry.api;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
-import io.tether.registry.model.AppProtocol;
-import io.tether.registry.model.Endpoint;
+import io.tether.model.AppProtocol;
+import io.tether.model.Endpoint;
 import java.util.List;
 
 /** The shapes of list responses: summaries for people and tools; single GETs return the stored resource. */
@@ -24,8 +24,8 @@ final class Representations {
 
   record LeaseGrant(Long ttlSeconds, String namespace) {}
 
-  /** A lease as the API shows it; the id is a string, see {@link io.tether.registry.model.LeaseIdJson}. */
+  /** A lease as the API shows it; the id is a string, see {@link io.tether.model.LeaseIdJson}. */
   record LeaseView(@JsonSerialize(using = ToStringSerializer.class) long leaseId, long ttlSeconds, String namespace) {}
 
-  record HealthUpdate(io.tether.registry.model.Health health) {}
+  record HealthUpdate(io.tether.model.Health health) {}
 }

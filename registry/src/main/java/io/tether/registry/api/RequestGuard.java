@@ -1,7 +1,7 @@
 package io.tether.registry.api;
 
-import io.tether.registry.model.ErrorCode;
-import io.tether.registry.model.RegistryException;
+import io.tether.model.ErrorCode;
+import io.tether.model.RegistryException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;

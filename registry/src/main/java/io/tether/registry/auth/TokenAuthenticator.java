@@ -1,7 +1,7 @@
 package io.tether.registry.auth;
 
-import io.tether.registry.json.Json;
-import io.tether.registry.model.Names;
+import io.tether.model.json.Json;
+import io.tether.model.Names;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.tether.registry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tether.registry.json.Json;
+import io.tether.model.json.Json;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;

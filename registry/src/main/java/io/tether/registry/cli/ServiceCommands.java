@@ -1,7 +1,7 @@
 package io.tether.registry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tether.registry.json.Json;
+import io.tether.model.json.Json;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import picocli.CommandLine.Command;

@@ -1,7 +1,7 @@
 package io.tether.registry.etcd;
 
-import io.tether.registry.process.BoundChildren;
-import io.tether.registry.process.PortOwner;
+import io.tether.process.BoundChildren;
+import io.tether.process.PortOwner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package io.tether.registry.etcd;
 
-import io.tether.registry.process.PortOwner;
+import io.tether.process.PortOwner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;

@@ -1,9 +1,9 @@
 package io.tether.registry.store;
 
-import io.tether.registry.model.ClientAlias;
-import io.tether.registry.model.ErrorCode;
-import io.tether.registry.model.RegistryException;
-import io.tether.registry.model.ServiceSpec;
+import io.tether.model.ClientAlias;
+import io.tether.model.ErrorCode;
+import io.tether.model.RegistryException;
+import io.tether.model.ServiceSpec;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;

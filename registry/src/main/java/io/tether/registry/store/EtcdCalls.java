@@ -2,8 +2,8 @@ package io.tether.registry.store;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.tether.registry.model.ErrorCode;
-import io.tether.registry.model.RegistryException;
+import io.tether.model.ErrorCode;
+import io.tether.model.RegistryException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -3,8 +3,8 @@ package io.tether.registry.store;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
-import io.tether.registry.model.ErrorCode;
-import io.tether.registry.model.RegistryException;
+import io.tether.model.ErrorCode;
+import io.tether.model.RegistryException;
 import java.util.Optional;
 
 /**

@@ -15,14 +15,14 @@ import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tether.registry.json.Json;
-import io.tether.registry.model.Endpoint;
-import io.tether.registry.model.ErrorCode;
-import io.tether.registry.model.Health;
-import io.tether.registry.model.Namespace;
-import io.tether.registry.model.RegistryException;
-import io.tether.registry.model.ServiceSpec;
-import io.tether.registry.model.Versioned;
+import io.tether.model.json.Json;
+import io.tether.model.Endpoint;
+import io.tether.model.ErrorCode;
+import io.tether.model.Health;
+import io.tether.model.Namespace;
+import io.tether.model.RegistryException;
+import io.tether.model.ServiceSpec;
+import io.tether.model.Versioned;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,7 +38,7 @@ import java.util.function.Supplier;
  * on exactly those keys. A lost race is retried from the read (so invariants are re-checked), except
  * that a caller who pinned a revision with If-Match gets PRECONDITION_FAILED.
  *
- * <p>Callers must validate values first ({@link io.tether.registry.model.Validation}). Thread-safe;
+ * <p>Callers must validate values first ({@link io.tether.model.Validation}). Thread-safe;
  * nothing blocks: every method returns a future completed on jetcd's threads.
  */
 public final class RegistryStore {

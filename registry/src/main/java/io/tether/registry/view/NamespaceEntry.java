@@ -1,7 +1,7 @@
 package io.tether.registry.view;
 
-import io.tether.registry.model.Versioned;
-import io.tether.registry.model.Namespace;
+import io.tether.model.Versioned;
+import io.tether.model.Namespace;
 import org.pcollections.HashTreePMap;
 import org.pcollections.PMap;
 

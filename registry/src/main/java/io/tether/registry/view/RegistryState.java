@@ -1,9 +1,9 @@
 package io.tether.registry.view;
 
-import io.tether.registry.model.Versioned;
-import io.tether.registry.model.Endpoint;
-import io.tether.registry.model.Namespace;
-import io.tether.registry.model.ServiceSpec;
+import io.tether.model.Versioned;
+import io.tether.model.Endpoint;
+import io.tether.model.Namespace;
+import io.tether.model.ServiceSpec;
 import java.util.Map;
 import java.util.Optional;
 import org.pcollections.HashTreePMap;

@@ -1,8 +1,8 @@
 package io.tether.registry.view;
 
-import io.tether.registry.model.Versioned;
-import io.tether.registry.model.Endpoint;
-import io.tether.registry.model.ServiceSpec;
+import io.tether.model.Versioned;
+import io.tether.model.Endpoint;
+import io.tether.model.ServiceSpec;
 import org.pcollections.HashTreePMap;
 import org.pcollections.PMap;
 

@@ -1,10 +1,10 @@
 package io.tether.registry.view;
 
-import io.tether.registry.model.Versioned;
-import io.tether.registry.json.Json;
-import io.tether.registry.model.Endpoint;
-import io.tether.registry.model.Namespace;
-import io.tether.registry.model.ServiceSpec;
+import io.tether.model.Versioned;
+import io.tether.model.json.Json;
+import io.tether.model.Endpoint;
+import io.tether.model.Namespace;
+import io.tether.model.ServiceSpec;
 import io.tether.registry.store.RegistryKey;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;

@@ -3,10 +3,10 @@ package io.tether.registry.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tether.registry.model.ClientAlias;
-import io.tether.registry.model.ErrorCode;
-import io.tether.registry.model.RegistryException;
-import io.tether.registry.model.ServiceSpec;
+import io.tether.model.ClientAlias;
+import io.tether.model.ErrorCode;
+import io.tether.model.RegistryException;
+import io.tether.model.ServiceSpec;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

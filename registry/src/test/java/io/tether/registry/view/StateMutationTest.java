@@ -1,16 +1,16 @@
 package io.tether.registry.view;
 
-import io.tether.registry.model.Versioned;
+import io.tether.model.Versioned;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tether.registry.json.Json;
-import io.tether.registry.model.AppProtocol;
-import io.tether.registry.model.ClientAlias;
-import io.tether.registry.model.Endpoint;
-import io.tether.registry.model.Health;
-import io.tether.registry.model.Namespace;
-import io.tether.registry.model.ServiceSpec;
+import io.tether.model.json.Json;
+import io.tether.model.AppProtocol;
+import io.tether.model.ClientAlias;
+import io.tether.model.Endpoint;
+import io.tether.model.Health;
+import io.tether.model.Namespace;
+import io.tether.model.ServiceSpec;
 import io.tether.registry.store.RegistryKey;
 import io.tether.registry.view.RegistryChange.EndpointsChanged;
 import io.tether.registry.view.RegistryChange.NamespaceChanged;

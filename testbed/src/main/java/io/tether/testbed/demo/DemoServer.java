@@ -1,8 +1,8 @@
 package io.tether.testbed.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tether.registry.json.Json;
-import io.tether.registry.process.BoundChildren;
+import io.tether.model.json.Json;
+import io.tether.process.BoundChildren;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,6 +1,6 @@
 package io.tether.testbed.demo;
 
-import io.tether.registry.process.BoundChildren;
+import io.tether.process.BoundChildren;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;

@@ -3,7 +3,7 @@ package io.tether.xds.node;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.core.v3.Node;
-import io.tether.registry.model.Names;
+import io.tether.model.Names;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;

@@ -2,7 +2,7 @@ package io.tether.xds.render;
 
 import io.envoyproxy.envoy.config.listener.v3.ApiListener;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
-import io.tether.registry.model.ClientAlias;
+import io.tether.model.ClientAlias;
 import java.util.ArrayList;
 import java.util.List;
 

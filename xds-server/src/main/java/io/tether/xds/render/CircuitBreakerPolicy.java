@@ -10,7 +10,7 @@ import io.envoyproxy.envoy.config.core.v3.RoutingPriority;
 final class CircuitBreakerPolicy {
   private CircuitBreakerPolicy() {}
 
-  static CircuitBreakers render(io.tether.registry.model.CircuitBreakers policy) {
+  static CircuitBreakers render(io.tether.model.CircuitBreakers policy) {
     return CircuitBreakers.newBuilder()
         .addThresholds(CircuitBreakers.Thresholds.newBuilder()
             .setPriority(RoutingPriority.DEFAULT)
@@ -27,7 +27,7 @@ final class CircuitBreakerPolicy {
    * accidental 1024 here would make the sidecar, not the app, the service's bottleneck.
    */
   static CircuitBreakers unlimited() {
-    return render(new io.tether.registry.model.CircuitBreakers(
+    return render(new io.tether.model.CircuitBreakers(
         Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE));
   }
 }

@@ -1,7 +1,7 @@
 package io.tether.xds.render;
 
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
-import io.tether.registry.model.ServicePolicy;
+import io.tether.model.ServicePolicy;
 import io.tether.xds.node.ProxyKind;
 
 /**

@@ -4,8 +4,8 @@ import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
-import io.tether.registry.model.ClientAlias;
-import io.tether.registry.model.Timeout;
+import io.tether.model.ClientAlias;
+import io.tether.model.Timeout;
 
 /**
  * An Envoy sidecar's listener for one client alias, bound to the alias's VIP and port: the app calls

@@ -5,8 +5,8 @@ import io.envoyproxy.envoy.config.core.v3.Locality;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
-import io.tether.registry.model.Endpoint;
-import io.tether.registry.model.Health;
+import io.tether.model.Endpoint;
+import io.tether.model.Health;
 import java.util.Map;
 import java.util.TreeMap;
 

@@ -2,7 +2,7 @@ package io.tether.xds.render;
 
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.type.v3.HashPolicy;
-import io.tether.registry.model.HashOn;
+import io.tether.model.HashOn;
 import java.util.Optional;
 
 /**

@@ -7,7 +7,7 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.CodecType;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
-import io.tether.registry.model.Timeout;
+import io.tether.model.Timeout;
 
 /** The HTTP connection managers of Envoy listeners and proxyless api_listeners. */
 final class HttpConnectionManagers {

@@ -4,7 +4,7 @@ import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
-import io.tether.registry.model.Timeout;
+import io.tether.model.Timeout;
 import io.tether.xds.node.ServedService;
 
 /**

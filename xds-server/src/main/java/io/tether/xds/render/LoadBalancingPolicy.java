@@ -2,7 +2,7 @@ package io.tether.xds.render;
 
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.type.v3.Percent;
-import io.tether.registry.model.LoadBalancing;
+import io.tether.model.LoadBalancing;
 import io.tether.xds.node.ProxyKind;
 
 /** A service's load-balancing policy on its cluster. */

@@ -21,7 +21,7 @@ final class OutlierDetectionPolicy {
    */
   static final int FAILURE_PERCENTAGE_MINIMUM_HOSTS = 2;
 
-  static OutlierDetection render(io.tether.registry.model.OutlierDetection policy, ProxyKind kind) {
+  static OutlierDetection render(io.tether.model.OutlierDetection policy, ProxyKind kind) {
     OutlierDetection.Builder od = OutlierDetection.newBuilder()
         .setInterval(Protos.millis(policy.intervalMs()))
         .setBaseEjectionTime(Protos.millis(policy.baseEjectionTimeMs()))

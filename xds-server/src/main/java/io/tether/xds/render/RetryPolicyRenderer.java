@@ -45,7 +45,7 @@ final class RetryPolicyRenderer {
    * default conditions the first timed-out attempt ended the request with a 504 (seen with a real
    * Envoy: per-try timeout 300 ms, one timeout, no retry), which is not what a per-try timeout is for.
    */
-  static Optional<RetryPolicy> envoy(io.tether.registry.model.RetryPolicy policy) {
+  static Optional<RetryPolicy> envoy(io.tether.model.RetryPolicy policy) {
     Set<String> conditions = new LinkedHashSet<>();
     Set<Integer> codes = new LinkedHashSet<>();
     for (String on : policy.retryOn()) {
@@ -85,7 +85,7 @@ final class RetryPolicyRenderer {
    * parser rejects ("maxAttempts must be greater than 1"), failing the channel's config instead of
    * disabling retries. grpc-java ignores {@code per_try_timeout} and caps attempts at 5 on its own.
    */
-  static Optional<RetryPolicy> proxyless(io.tether.registry.model.RetryPolicy policy) {
+  static Optional<RetryPolicy> proxyless(io.tether.model.RetryPolicy policy) {
     List<String> conditions = new ArrayList<>();
     for (String on : policy.retryOn()) {
       if (GRPC_CONDITIONS.contains(on) && !conditions.contains(on)) {

@@ -5,9 +5,9 @@ import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
-import io.tether.registry.model.AppProtocol;
-import io.tether.registry.model.ServicePolicy;
-import io.tether.registry.model.Timeout;
+import io.tether.model.AppProtocol;
+import io.tether.model.ServicePolicy;
+import io.tether.model.Timeout;
 
 /**
  * Route configurations: every one sends everything to one cluster, since a listener (or api_listener)

@@ -1,7 +1,7 @@
 package io.tether.xds.render;
 
-import io.tether.registry.model.ServicePolicy;
-import io.tether.registry.model.ServiceSpec;
+import io.tether.model.ServicePolicy;
+import io.tether.model.ServiceSpec;
 import java.util.Map;
 
 /**

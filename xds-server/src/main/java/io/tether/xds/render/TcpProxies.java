@@ -2,8 +2,8 @@ package io.tether.xds.render;
 
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
-import io.tether.registry.model.HashOn;
-import io.tether.registry.model.Timeout;
+import io.tether.model.HashOn;
+import io.tether.model.Timeout;
 
 /** The tcp_proxy filter of tcp services' listeners: bytes to one cluster, closed when idle. */
 final class TcpProxies {

@@ -3,7 +3,7 @@ package io.tether.xds.render;
 import com.google.protobuf.Duration;
 import io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
-import io.tether.registry.model.Timeout;
+import io.tether.model.Timeout;
 import java.util.Optional;
 
 /**

@@ -4,8 +4,8 @@ import com.google.protobuf.Any;
 import io.envoyproxy.envoy.config.core.v3.Http1ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
-import io.tether.registry.model.AppProtocol;
-import io.tether.registry.model.Timeout;
+import io.tether.model.AppProtocol;
+import io.tether.model.Timeout;
 import java.util.Map;
 
 /**

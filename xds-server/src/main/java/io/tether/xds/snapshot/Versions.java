@@ -2,8 +2,8 @@ package io.tether.xds.snapshot;
 
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
-import io.tether.registry.model.Endpoint;
-import io.tether.registry.model.Versioned;
+import io.tether.model.Endpoint;
+import io.tether.model.Versioned;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;

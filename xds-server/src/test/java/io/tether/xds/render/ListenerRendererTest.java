@@ -113,13 +113,13 @@ class ListenerRendererTest {
 
   @Test
   void aPerTryTimeoutMakesATimedOutAttemptRetriable() {
-    RetryPolicy retry = RetryPolicyRenderer.envoy(new io.tether.registry.model.RetryPolicy(
+    RetryPolicy retry = RetryPolicyRenderer.envoy(new io.tether.model.RetryPolicy(
         2, List.of("connect-failure", "503"), 300)).orElseThrow();
     assertThat(retry.getRetryOn()).isEqualTo("connect-failure,retriable-status-codes,reset");
-    assertThat(RetryPolicyRenderer.envoy(new io.tether.registry.model.RetryPolicy(
+    assertThat(RetryPolicyRenderer.envoy(new io.tether.model.RetryPolicy(
         2, List.of("connect-failure", "5xx"), 300)).orElseThrow().getRetryOn())
         .as("5xx already retries a timed-out attempt").isEqualTo("connect-failure,5xx");
-    assertThat(RetryPolicyRenderer.envoy(new io.tether.registry.model.RetryPolicy(
+    assertThat(RetryPolicyRenderer.envoy(new io.tether.model.RetryPolicy(
         2, List.of("connect-failure", "503"), 0)).orElseThrow().getRetryOn())
         .as("no per-try timeout").isEqualTo("connect-failure,retriable-status-codes");
   }

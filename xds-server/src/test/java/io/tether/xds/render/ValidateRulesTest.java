@@ -25,10 +25,10 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.resource_monitors.downstream_connections.v3.DownstreamConnectionsConfig;
 import io.envoyproxy.envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig;
 import io.envoyproxy.envoy.type.v3.Percent;
-import io.tether.registry.model.AppProtocol;
-import io.tether.registry.model.Endpoint;
-import io.tether.registry.model.Health;
-import io.tether.registry.model.LoadBalancing;
+import io.tether.model.AppProtocol;
+import io.tether.model.Endpoint;
+import io.tether.model.Health;
+import io.tether.model.LoadBalancing;
 import io.tether.xds.node.ProxyKind;
 import java.util.List;
 import java.util.Map;

@@ -1,0 +1,35 @@
+package io.tether.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import java.util.Map;
+
+/**
+ * One task's address for a service. Endpoints registered by agents hang off the agent's lease
+ * ({@code leaseId}), so a host that dies takes its endpoints with it when the lease expires.
+ */
+public record Endpoint(
+    String address,
+    Integer port,
+    String zone,
+    Health health,
+    String taskId,
+    String host,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> metadata,
+    @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = LeaseIdJson.class) Long leaseId) {
+
+  public Endpoint {
+    metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+  }
+
+  public Endpoint withHealth(Health newHealth) {
+    return new Endpoint(address, port, zone, newHealth, taskId, host, metadata, leaseId);
+  }
+
+  /** Endpoints registered without a health are taken to be HEALTHY: the agent registers after its check passes. */
+  public Health healthOrDefault() {
+    return health == null ? Health.HEALTHY : health;
+  }
+}

@@ -1,0 +1,42 @@
+package io.tether.model;
+
+import java.util.List;
+
+/** Service Connect's observed defaults, and the merge rule every policy record uses. */
+public final class Policies {
+  private Policies() {}
+
+  /** Service Connect closes idle HTTP streams after 300 s and idle TCP connections after an hour. */
+  static final int HTTP_IDLE_TIMEOUT_SECONDS = 300;
+  static final int TCP_IDLE_TIMEOUT_SECONDS = 3600;
+
+  /**
+   * The fully populated policy Service Connect applies when nothing is configured: 15 s per request,
+   * 2 retries on connect-failure/refused-stream/unavailable/503, Envoy's outlier-detection and
+   * circuit-breaker defaults, round robin, and a health check of the app in its own protocol (HTTP
+   * /healthz, gRPC health, or a TCP connect).
+   */
+  public static ServicePolicy serviceConnectDefaults(AppProtocol protocol) {
+    int idle = protocol == AppProtocol.TCP ? TCP_IDLE_TIMEOUT_SECONDS : HTTP_IDLE_TIMEOUT_SECONDS;
+    return new ServicePolicy(
+        new Timeout(idle, 15),
+        new RetryPolicy(2, List.of("connect-failure", "refused-stream", "unavailable", "503"), 0),
+        new OutlierDetection(5, 10_000, 30_000, 10),
+        new CircuitBreakers(1024, 1024, 1024, 3),
+        LoadBalancing.ROUND_ROBIN,
+        new HealthCheck(healthCheckProtocol(protocol), "/healthz", 5, 2, 2, 3));
+  }
+
+  /** The check an app of this protocol answers: gRPC apps the standard grpc.health.v1 service. */
+  private static String healthCheckProtocol(AppProtocol protocol) {
+    return switch (protocol) {
+      case TCP -> "tcp";
+      case GRPC -> "grpc";
+      default -> "http";
+    };
+  }
+
+  static <T> T first(T preferred, T fallback) {
+    return preferred != null ? preferred : fallback;
+  }
+}

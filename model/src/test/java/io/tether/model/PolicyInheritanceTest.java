@@ -1,0 +1,89 @@
+package io.tether.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PolicyInheritanceTest {
+  private static ServiceSpec spec(AppProtocol protocol, Timeout timeout, RetryPolicy retry) {
+    return new ServiceSpec("payments", "http", protocol, List.of(), null, timeout, retry, null, null, null, null);
+  }
+
+  @Test
+  void unsetPolicyIsServiceConnectDefault() {
+    ServicePolicy p = spec(AppProtocol.HTTP, null, null).effectivePolicy(null);
+    assertThat(p.timeout()).isEqualTo(new Timeout(300, 15));
+    assertThat(p.retryPolicy().numRetries()).isEqualTo(2);
+    assertThat(p.retryPolicy().retryOn()).containsExactly("connect-failure", "refused-stream", "unavailable", "503");
+    assertThat(p.outlierDetection()).isEqualTo(new OutlierDetection(5, 10_000, 30_000, 10));
+    assertThat(p.loadBalancing()).isEqualTo(LoadBalancing.ROUND_ROBIN);
+  }
+
+  @Test
+  void tcpServicesDefaultToAnHourOfIdleTimeAndATcpHealthCheck() {
+    ServicePolicy p = spec(null, null, null).effectivePolicy(null);
+    assertThat(p.timeout().idleTimeoutSeconds()).isEqualTo(3600);
+    assertThat(p.healthCheck().protocol()).isEqualTo("tcp");
+  }
+
+  @Test
+  void grpcServicesAreCheckedWithTheGrpcHealthService() {
+    assertThat(spec(AppProtocol.GRPC, null, null).effectivePolicy(null).healthCheck().protocol()).isEqualTo("grpc");
+    assertThat(spec(AppProtocol.HTTP2, null, null).effectivePolicy(null).healthCheck().protocol()).isEqualTo("http");
+  }
+
+  @Test
+  void serviceValueBeatsNamespaceDefaultFieldByField() {
+    Namespace ns = new Namespace("prod", null, new ServicePolicy(new Timeout(60, 3),
+        new RetryPolicy(4, List.of("5xx"), 250), null, null, LoadBalancing.LEAST_REQUEST, null));
+    ServicePolicy p = spec(AppProtocol.HTTP, new Timeout(null, 9), null).effectivePolicy(ns);
+    assertThat(p.timeout()).as("per-request from the service, idle from the namespace").isEqualTo(new Timeout(60, 9));
+    assertThat(p.retryPolicy()).isEqualTo(new RetryPolicy(4, List.of("5xx"), 250));
+    assertThat(p.loadBalancing()).isEqualTo(LoadBalancing.LEAST_REQUEST);
+    assertThat(p.circuitBreakers()).as("neither sets it: Service Connect's").isEqualTo(new CircuitBreakers(1024, 1024, 1024, 3));
+  }
+
+  @Test
+  void zeroIsAValueNotAnAbsence() {
+    ServicePolicy p = spec(AppProtocol.HTTP, new Timeout(0, 0), new RetryPolicy(0, null, null)).effectivePolicy(null);
+    assertThat(p.timeout()).isEqualTo(new Timeout(0, 0));
+    assertThat(p.retryPolicy().numRetries()).isZero();
+  }
+
+  private static ServiceSpec hashing(AppProtocol protocol, LoadBalancing lb, HashOn hashOn) {
+    return new ServiceSpec("payments", "http", protocol, List.of(), null, null, null, null, null, lb, hashOn, null);
+  }
+
+  private static Namespace hashingDefaults(HashOn hashOn) {
+    return new Namespace("prod", null,
+        new ServicePolicy(null, null, null, null, LoadBalancing.RING_HASH, hashOn, null));
+  }
+
+  @Test
+  void noHashKeyByDefaultEvenForHashingPolicies() {
+    assertThat(hashing(AppProtocol.HTTP, LoadBalancing.RING_HASH, null).effectivePolicy(null).hashOn()).isNull();
+  }
+
+  @Test
+  void aHashingServiceInheritsTheNamespacesHashKeyWholeAndItsOwnWinsWhole() {
+    Namespace ns = hashingDefaults(new HashOn("x-user-id", null, null));
+    assertThat(hashing(AppProtocol.HTTP, LoadBalancing.MAGLEV, null).effectivePolicy(ns).hashOn())
+        .isEqualTo(new HashOn("x-user-id", null, null));
+    assertThat(hashing(AppProtocol.HTTP, null, null).effectivePolicy(ns).loadBalancing())
+        .isEqualTo(LoadBalancing.RING_HASH);
+    assertThat(hashing(AppProtocol.HTTP, LoadBalancing.RING_HASH, new HashOn(null, "session", null))
+        .effectivePolicy(ns).hashOn()).as("not merged into header and cookie").isEqualTo(new HashOn(null, "session", null));
+  }
+
+  @Test
+  void anInheritedHashKeyTheServiceCannotUseIsDropped() {
+    Namespace ns = hashingDefaults(new HashOn("x-user-id", null, null));
+    assertThat(hashing(AppProtocol.HTTP, LoadBalancing.ROUND_ROBIN, null).effectivePolicy(ns).hashOn())
+        .as("the service balances without hashing").isNull();
+    assertThat(hashing(AppProtocol.TCP, null, null).effectivePolicy(ns).hashOn())
+        .as("a tcp connection has no header").isNull();
+    assertThat(hashing(AppProtocol.TCP, null, null).effectivePolicy(hashingDefaults(new HashOn(null, null, true)))
+        .hashOn()).isEqualTo(new HashOn(null, null, true));
+  }
+}

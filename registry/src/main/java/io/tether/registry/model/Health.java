@@ -1,6 +1,0 @@
-package io.tether.registry.model;
-
-/** Health of one endpoint as the agent beside it last reported. Only HEALTHY endpoints get new traffic. */
-public enum Health {
-  HEALTHY, UNHEALTHY, DRAINING
-}
