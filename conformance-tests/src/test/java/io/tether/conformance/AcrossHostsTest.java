@@ -3,11 +3,11 @@ package io.tether.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tether.agent.AgentMain;
 import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.Prerequisites;
 import io.tether.registry.testing.TestEtcd;
+import io.tether.testbed.NetnsHosts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -322,10 +322,8 @@ class AcrossHostsTest {
     Path token = dir.resolve("agent-a.token");
     Files.writeString(token, Mesh.AGENT_A);
     // The agent with the JVM's defaults, as `tether agent run` starts it: its RSS is the one measured.
-    List<String> command = new ArrayList<>(java(List.of()));
-    command.addAll(List.of(AgentMain.class.getName(), "run",
-        "--control-plane", mesh.apiUrl(), "--xds", mesh.bindHost + ":" + mesh.xdsPort(),
-        "--token-file", token.toString(), "--namespace", "a", "--service", SERVICE,
+    List<String> command = mesh.agentCommand(token, "a");
+    command.addAll(List.of("--service", SERVICE,
         "--app-port", Integer.toString(APP_PORT), "--address", host.address(), "--task-id", h + "-" + runId,
         "--health-check", "grpc", "--proxyless", "--lease-ttl", Integer.toString(LEASE_TTL_S),
         "--hosts-file", "none", "--drain-time", Long.toString(DRAIN_MS / 1_000), "--stop-grace", "3",

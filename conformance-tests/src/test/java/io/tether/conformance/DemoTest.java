@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.Prerequisites;
 import io.tether.registry.testing.TestEtcd;
+import io.tether.testbed.NetnsHosts;
 import io.tether.testbed.demo.DemoMain;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

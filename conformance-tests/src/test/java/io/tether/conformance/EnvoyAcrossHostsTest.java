@@ -3,11 +3,11 @@ package io.tether.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tether.agent.AgentMain;
 import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.Prerequisites;
 import io.tether.registry.testing.TestEtcd;
+import io.tether.testbed.NetnsHosts;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -138,10 +138,8 @@ class EnvoyAcrossHostsTest {
     Path token = dir.resolve("token");
     Files.writeString(token, Mesh.AGENT_A);
     Files.writeString(hostsFile(h), "127.0.0.1\tlocalhost\n");
-    List<String> command = new ArrayList<>(TestProcesses.java(List.of()));
-    command.addAll(List.of(AgentMain.class.getName(), "run", "--control-plane", mesh.apiUrl(),
-        "--xds", mesh.bindHost + ":" + mesh.xdsPort(), "--token-file", token.toString(), "--namespace", "a",
-        "--service", "web", "--app-port", Integer.toString(APP_PORT), "--ingress-port", Integer.toString(INGRESS_PORT),
+    List<String> command = mesh.agentCommand(token, "a");
+    command.addAll(List.of("--service", "web", "--app-port", Integer.toString(APP_PORT), "--ingress-port", Integer.toString(INGRESS_PORT),
         "--address", host.address(), "--task-id", h, "--envoy-bin", Prerequisites.envoy().toString(),
         "--hosts-file", hostsFile(h).toString(), "--drain-time", "2", "--stop-grace", "3", "--lease-ttl", "3",
         "--work-dir", dir.resolve("work-" + h).toString(), "--"));

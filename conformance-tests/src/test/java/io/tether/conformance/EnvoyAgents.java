@@ -1,6 +1,5 @@
 package io.tether.conformance;
 
-import io.tether.agent.AgentMain;
 import io.tether.registry.testing.Prerequisites;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,10 +19,8 @@ final class EnvoyAgents {
       throws IOException {
     Path token = dir.resolve("token");
     Files.writeString(token, Mesh.AGENT_A);
-    List<String> command = new ArrayList<>(TestProcesses.java(List.of()));
-    command.addAll(List.of(AgentMain.class.getName(), "run", "--control-plane", mesh.apiUrl(),
-        "--xds", mesh.bindHost + ":" + mesh.xdsPort(), "--token-file", token.toString(), "--namespace", "a",
-        "--service", "web", "--app-port", Integer.toString(appPort), "--ingress-port", Integer.toString(ingressPort),
+    List<String> command = mesh.agentCommand(token, "a");
+    command.addAll(List.of("--service", "web", "--app-port", Integer.toString(appPort), "--ingress-port", Integer.toString(ingressPort),
         "--admin-port", Integer.toString(adminPort), "--address", "127.0.0.1", "--task-id", taskId,
         "--envoy-bin", Prerequisites.envoy().toString(), "--hosts-file", "none", "--drain-time", "1",
         "--lease-ttl", "3", "--work-dir", dir.resolve("work").toString(), "--"));

@@ -8,6 +8,7 @@ import io.tether.registry.testing.HealthTrace;
 import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.Prerequisites;
 import io.tether.registry.testing.TestEtcd;
+import io.tether.testbed.NetnsHosts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -162,7 +164,12 @@ class EnvoyFaultsTest {
     report("kill -9 of fb's Envoy", calls, "UNHEALTHY after %d ms, HEALTHY after %d ms", unhealthyMs, healthyMs);
     assertThat(trace.seen()).containsExactly("HEALTHY", "UNHEALTHY", "HEALTHY");
     assertThat(envoyOf("fb").pid()).as("a new Envoy").isNotEqualTo(envoy.pid());
-    assertThat(SteadyCaller.failed(calls)).as("failed calls over the Envoy crash").isZero();
+    // The caller calls one at a time, so at most one call is in flight when fb's Envoy dies: its stream is
+    // reset, and the default retryOn does not retry a reset (the request may have run). Every later call
+    // is routed around fb: refused connections are retried on fc.
+    assertThat(calls.stream().filter(SteadyCaller.Call::failed).toList())
+        .as("failed calls over the Envoy crash: at most the one in flight at the kill, ended by it")
+        .hasSizeLessThanOrEqualTo(1).allMatch(c -> c.epochMs() - start < 1_000);
   }
 
   @Test
@@ -191,8 +198,9 @@ class EnvoyFaultsTest {
 
   private static void report(String fault, List<SteadyCaller.Call> calls, String format, Object... args) {
     double seconds = (calls.get(calls.size() - 1).epochMs() - calls.get(0).epochMs()) / 1000.0;
-    System.out.printf("[EnvoyFaultsTest] %s: %d of %d calls failed (%.0f calls/s); %s%n", fault,
-        SteadyCaller.failed(calls), calls.size(), calls.size() / seconds, String.format(format, args));
+    System.out.printf("[EnvoyFaultsTest] %s: %d of %d calls failed (%.0f calls/s); %s%s%n", fault,
+        SteadyCaller.failed(calls), calls.size(), calls.size() / seconds, String.format(format, args),
+        calls.stream().filter(SteadyCaller.Call::failed).map(c -> "; " + c.answer()).collect(Collectors.joining()));
   }
 
   /**

@@ -2,11 +2,11 @@ package io.tether.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tether.agent.AgentMain;
 import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.Prerequisites;
 import io.tether.registry.testing.TestEtcd;
+import io.tether.testbed.NetnsHosts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -217,10 +217,8 @@ class EnvoyProtocolsTest {
     if (!Files.exists(hostsFile)) {
       Files.writeString(hostsFile, "127.0.0.1\tlocalhost\n");
     }
-    List<String> command = new ArrayList<>(TestProcesses.java(List.of()));
-    command.addAll(List.of(AgentMain.class.getName(), "run", "--control-plane", mesh.apiUrl(),
-        "--xds", mesh.bindHost + ":" + mesh.xdsPort(), "--token-file", token.toString(), "--namespace", "a",
-        "--envoy-bin", Prerequisites.envoy().toString(), "--hosts-file", hostsFile.toString(), "--drain-time", "1",
+    List<String> command = mesh.agentCommand(token, "a");
+    command.addAll(List.of("--envoy-bin", Prerequisites.envoy().toString(), "--hosts-file", hostsFile.toString(), "--drain-time", "1",
         "--stop-grace", "2", "--lease-ttl", "3", "--work-dir", dir.resolve("work-" + task).toString()));
     if (s == null) {
       command.addAll(List.of("--admin-port", "9910", "--task-id", h));

@@ -1,5 +1,6 @@
 package io.tether.conformance;
 
+import io.tether.testbed.NetnsHosts;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

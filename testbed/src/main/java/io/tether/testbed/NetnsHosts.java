@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * and nothing else. Namespaces are named {@code tether-PID-NAME} and veths {@code tthPIDNAME} after the
  * creating JVM, so that parallel runs do not clash and a later run removes what a killed one left.
  * {@link #close} (also run by a shutdown hook) kills the processes left in the namespaces, by pid, and
- * deletes the veths and the namespaces.
+ * deletes the veths, the namespaces and their {@code /etc/netns/NAME} files.
  */
 public final class NetnsHosts implements AutoCloseable {
   private static final Pattern OURS = Pattern.compile("^tether-(\\d+)-([a-z0-9]+)$");
@@ -158,6 +158,21 @@ public final class NetnsHosts implements AutoCloseable {
       run(List.of(IP, "link", "del", veth), false); // synchronous, unlike the namespace's own clean-up
     }
     run(List.of(IP, "netns", "del", netns), false);
+    removeEtcFiles(netns);
+  }
+
+  /** {@code /etc/netns/NAME}: files a user of a host put there for {@code ip netns exec} to mount over /etc. */
+  private static void removeEtcFiles(String netns) {
+    Path etc = Path.of("/etc/netns", netns);
+    if (Files.isDirectory(etc)) {
+      try (var files = Files.walk(etc)) {
+        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      } catch (IOException e) {
+        System.err.println("cannot remove " + etc + ": " + e);
+      }
+    }
   }
 
   private static List<Long> pids(String netns) {
