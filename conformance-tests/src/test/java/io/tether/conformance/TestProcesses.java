@@ -1,6 +1,6 @@
 package io.tether.conformance;
 
-import io.tether.registry.process.BoundChildren;
+import io.tether.process.BoundChildren;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
