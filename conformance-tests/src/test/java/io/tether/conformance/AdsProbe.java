@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A raw ADS client for protocol-level tests: one real gRPC stream (state-of-the-world or delta) to
  * the xDS server, authenticated with a bearer token, as a given node. It sends exactly the requests
  * a test tells it to, and collects every response, per type URL, in a {@link BlockingQueue}, so a
- * test can assert on what the server sent and, with a timed poll, on what it did not send.
+ * test can assert on what the server sent and, with a later change as a barrier, on what it did not
+ * send: the stream is ordered, so when the next response is the later change's, nothing came between.
  *
  * <p>ACK and NACK follow the xDS protocol as Envoy speaks it: an ACK echoes the response's
  * version_info and nonce; a NACK echoes the nonce, carries the last version the client accepted and

@@ -44,7 +44,7 @@ class IncrementalUpdateTest {
           .isEqualTo(2);
       assertThat(update.getVersionInfo()).isNotEqualTo(initial.getVersionInfo());
       envoy.ack(update, clusters);
-      assertThat(envoy.poll(AdsProbe.EDS, Duration.ofMillis(500))).as("a further response").isNull();
+      barrier(envoy, "sotw", clusters);
       System.out.printf("sotw: one endpoint change -> one CLA after %d ms%n", ms);
     }
   }
@@ -80,7 +80,7 @@ class IncrementalUpdateTest {
       assertThat(removed.getRemovedResourcesList()).as("removed after a service deletion").containsExactly("svc7.delta");
       assertThat(removed.getResourcesList()).isEmpty();
       envoy.deltaAck(removed);
-      assertThat(envoy.pollDelta(AdsProbe.EDS, Duration.ofMillis(500))).as("a further delta response").isNull();
+      deltaBarrier(envoy, "delta");
       System.out.printf("delta: endpoint change -> 1 resource after %d ms; deletion -> removal after %d ms%n",
           changeMs, removeMs);
     }
@@ -114,7 +114,7 @@ class IncrementalUpdateTest {
       assertThat(AdsProbe.resources(again)).containsOnlyKeys("svc5.warm");
       assertThat(AdsProbe.resources(again).get("svc5.warm")).isEqualTo(AdsProbe.resources(eds).get("svc5.warm"));
       envoy.ack(again, clusters);
-      assertThat(envoy.poll(AdsProbe.EDS, Duration.ofMillis(500))).as("a further EDS response").isNull();
+      barrier(envoy, "warm", clusters);
     }
   }
 
@@ -140,8 +140,31 @@ class IncrementalUpdateTest {
       assertThat(AdsProbe.resources(again)).containsOnlyKeys("svc5.dwarm");
       assertThat(AdsProbe.resources(again).get("svc5.dwarm")).isEqualTo(AdsProbe.resources(eds).get("svc5.dwarm"));
       envoy.deltaAck(again);
-      assertThat(envoy.pollDelta(AdsProbe.EDS, Duration.ofMillis(500))).as("a further EDS response").isNull();
+      deltaBarrier(envoy, "dwarm");
     }
+  }
+
+  /*
+   * "Nothing further was sent" is proven with a barrier, not a wait: a later, unrelated change (an
+   * endpoint of svc8) must be the very next EDS response. The stream is ordered, so a further response
+   * to the change under test would have arrived before it.
+   */
+
+  private static void barrier(AdsProbe envoy, String ns, List<String> clusters) {
+    endpoint(ns, "svc8", "barrier", 3);
+    DiscoveryResponse next = envoy.next(AdsProbe.EDS, WAIT);
+    assertThat(AdsProbe.resources(next)).as("the next EDS response: the barrier, nothing before it; queued: %s",
+        envoy.pending()).containsOnlyKeys("svc8." + ns);
+    envoy.ack(next, clusters);
+  }
+
+  private static void deltaBarrier(AdsProbe envoy, String ns) {
+    endpoint(ns, "svc8", "barrier", 3);
+    DeltaDiscoveryResponse next = envoy.nextDelta(AdsProbe.EDS, WAIT);
+    assertThat(AdsProbe.resources(next)).as("the next delta EDS response: the barrier, nothing before it; queued: %s",
+        envoy.pending()).containsOnlyKeys("svc8." + ns);
+    assertThat(next.getRemovedResourcesList()).isEmpty();
+    envoy.deltaAck(next);
   }
 
   /** Ten grpc services in the namespace, each with one endpoint; returns their cluster names. */

@@ -111,24 +111,29 @@ class NackTest {
       assertThat(nack.path("message").asText()).isEqualTo(error);
       assertThat(nack.path("at").asText()).isNotEmpty();
 
-      // No resend storm: nothing at all for 2 s, and the rejected version was sent exactly once.
-      DiscoveryResponse resent = envoy.poll(AdsProbe.EDS, Duration.ofSeconds(2));
-      assertThat(resent).as("a response after the NACK (NACK recorded after %d ms)", recordedMs).isNull();
-      assertThat(envoy.received(AdsProbe.EDS)).as("EDS responses in all").isEqualTo(1);
-
-      // A change of the resource is sent: exactly once, with the new endpoint.
+      // No resend storm: the next response is the one to a later change, and the rejected version was sent
+      // exactly once. The stream is ordered, so a resend would have arrived before it.
       mesh.register("a", "payments", mesh.backend("p-after-nack"), "HEALTHY");
       DiscoveryResponse changed = envoy.next(AdsProbe.EDS, WAIT);
-      assertThat(changed.getVersionInfo()).isNotEqualTo(rejected.getVersionInfo());
+      assertThat(changed.getVersionInfo()).as("the next EDS response after the NACK (recorded after %d ms)", recordedMs)
+          .isNotEqualTo(rejected.getVersionInfo());
+      assertThat(envoy.received(AdsProbe.EDS)).as("EDS responses in all: the rejected one, then the change").isEqualTo(2);
       ClusterLoadAssignment cla = (ClusterLoadAssignment) AdsProbe.resources(changed).get("payments.a");
       assertThat(cla).isNotNull();
       assertThat(AdsProbe.endpointCount(cla)).isGreaterThan(AdsProbe.endpointCount(
           (ClusterLoadAssignment) AdsProbe.resources(rejected).get("payments.a")));
       envoy.ack(changed, names);
-      assertThat(envoy.poll(AdsProbe.EDS, Duration.ofMillis(500))).as("a second response to one change").isNull();
-      assertThat(envoy.received(AdsProbe.EDS)).isEqualTo(2);
       Poll.until(WAIT, () -> changed.getVersionInfo().equals(acked(envoy.node.getId(), "EDS")),
           "the ACK of the new version shows in /v1/proxies");
+
+      // One change, one response: a further change is the very next response.
+      mesh.register("a", "payments", mesh.backend("p-barrier"), "HEALTHY");
+      DiscoveryResponse barrier = envoy.next(AdsProbe.EDS, WAIT);
+      assertThat(barrier.getVersionInfo()).as("the response after the change's").isNotEqualTo(changed.getVersionInfo());
+      assertThat(AdsProbe.endpointCount((ClusterLoadAssignment) AdsProbe.resources(barrier).get("payments.a")))
+          .isEqualTo(AdsProbe.endpointCount(cla) + 1);
+      assertThat(envoy.received(AdsProbe.EDS)).as("EDS responses in all: no second response to one change").isEqualTo(3);
+      envoy.ack(barrier, names);
     }
   }
 
@@ -144,13 +149,12 @@ class NackTest {
       Poll.until(WAIT, () -> nackOf(envoy.node.getId(), "CDS") != null, "the CDS NACK shows in /v1/proxies");
       assertThat(nackOf(envoy.node.getId(), "CDS").path("version").asText()).isEqualTo(rejected.getVersionInfo());
 
-      assertThat(envoy.poll(AdsProbe.CDS, Duration.ofSeconds(2))).as("a CDS response after the NACK").isNull();
-      assertThat(envoy.received(AdsProbe.CDS)).isEqualTo(1);
-
-      // Full state: a change of one cluster re-sends every cluster, with the new version.
+      // Full state: a change of one cluster re-sends every cluster, with the new version; and it is the next
+      // CDS response (the stream is ordered: a resend after the NACK would have arrived before it).
       mesh.service("a", "ledger", 7070, "\"loadBalancing\":\"LEAST_REQUEST\"");
       DiscoveryResponse changed = envoy.next(AdsProbe.CDS, WAIT);
       assertThat(changed.getVersionInfo()).isNotEqualTo(rejected.getVersionInfo());
+      assertThat(envoy.received(AdsProbe.CDS)).as("CDS responses in all: the rejected one, then the change").isEqualTo(2);
       assertThat(AdsProbe.resources(changed)).containsKeys("payments.a", "ledger.a");
       assertThat(AdsProbe.resources(changed).get("ledger.a")).isNotEqualTo(AdsProbe.resources(rejected).get("ledger.a"));
     }
@@ -166,14 +170,23 @@ class NackTest {
       Poll.until(WAIT, () -> lastNack(envoy.node.getId()) != null, "the delta NACK shows in /v1/proxies");
       assertThat(lastNack(envoy.node.getId()).path("message").asText()).isEqualTo("conformance: delta rejection");
 
-      assertThat(envoy.pollDelta(AdsProbe.EDS, Duration.ofSeconds(2))).as("a delta response after the NACK").isNull();
-
+      // The next delta response is the one to a later change: a resend would have arrived before it.
       mesh.register("a", "payments", mesh.backend("p-after-delta-nack"), "HEALTHY");
       DeltaDiscoveryResponse changed = envoy.nextDelta(AdsProbe.EDS, WAIT);
       assertThat(AdsProbe.resources(changed)).containsOnlyKeys("payments.a");
-      assertThat(changed.getResources(0).getVersion()).isNotEqualTo(rejected.getResources(0).getVersion());
+      assertThat(changed.getResources(0).getVersion()).as("the next delta response after the NACK")
+          .isNotEqualTo(rejected.getResources(0).getVersion());
       envoy.deltaAck(changed);
-      assertThat(envoy.pollDelta(AdsProbe.EDS, Duration.ofMillis(500))).as("a second response to one change").isNull();
+
+      // One change, one response: a further change is the very next delta response.
+      mesh.register("a", "payments", mesh.backend("p-delta-barrier"), "HEALTHY");
+      DeltaDiscoveryResponse barrier = envoy.nextDelta(AdsProbe.EDS, WAIT);
+      assertThat(AdsProbe.resources(barrier)).containsOnlyKeys("payments.a");
+      assertThat(barrier.getResources(0).getVersion()).as("the delta response after the change's")
+          .isNotEqualTo(changed.getResources(0).getVersion());
+      assertThat(AdsProbe.endpointCount((ClusterLoadAssignment) AdsProbe.resources(barrier).get("payments.a")))
+          .isEqualTo(AdsProbe.endpointCount((ClusterLoadAssignment) AdsProbe.resources(changed).get("payments.a")) + 1);
+      envoy.deltaAck(barrier);
     }
   }
 
