@@ -6,6 +6,7 @@ import io.grpc.ManagedChannel;
 import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.Ports;
+import io.tether.registry.testing.TestChildren;
 import io.tether.registry.testing.TestEtcd;
 import io.tether.server.TetherMain;
 import java.io.IOException;
@@ -44,12 +45,12 @@ class ServerProcessEndToEndTest {
 
   @Test
   void cliCreatedServiceIsServedToAGrpcJavaClientByTheServerProcess() throws Exception {
-    server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    server = TestChildren.start(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), TetherMain.class.getName(), "server",
         "--data-dir", dataDir.toString(), "--api-host", "127.0.0.1", "--api-port", Integer.toString(apiPort),
         "--xds-host", "127.0.0.1", "--xds-port", Integer.toString(xdsPort),
         "--local-etcd-port", Integer.toString(Ports.free()), "--local-etcd-peer-port", Integer.toString(Ports.free()))
-        .redirectErrorStream(true).redirectOutput(dataDir.resolve("server.log").toFile()).start();
+        .redirectErrorStream(true).redirectOutput(dataDir.resolve("server.log").toFile()));
     ApiClient anonymous = new ApiClient("http://127.0.0.1:" + apiPort, null);
     Poll.until(Duration.ofSeconds(60), () -> ready(anonymous), () -> "server ready; log:\n" + log());
     String token = Files.readString(dataDir.resolve("admin.token")).trim();

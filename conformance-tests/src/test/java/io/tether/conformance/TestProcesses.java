@@ -1,6 +1,7 @@
 package io.tether.conformance;
 
 import io.tether.process.BoundChildren;
+import io.tether.registry.testing.TestChildren;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,6 @@ final class TestProcesses {
 
   /** Starts {@code pb}'s command bound to the test JVM's life (same pid: setpriv execs it). */
   static Process spawn(ProcessBuilder pb) {
-    return BoundChildren.shared().start(pb);
+    return TestChildren.start(pb);
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.Ports;
+import io.tether.registry.testing.TestChildren;
 import io.tether.registry.testing.TestEtcd;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -57,7 +58,7 @@ class LocalEtcdLifecycleTest {
       ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile()));
       builder.environment().putAll(env);
-      process = builder.start();
+      process = TestChildren.start(builder);
       started.add(process);
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.Ports;
+import io.tether.registry.testing.TestChildren;
 import io.tether.registry.testing.TestEtcd;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -44,8 +45,8 @@ class ServerProcessTest {
         "-cp", System.getProperty("java.class.path"), TetherMain.class.getName(), "server",
         "--data-dir", dataDir.toString(), "--api-host", "127.0.0.1", "--api-port", Integer.toString(apiPort),
         "--local-etcd-port", Integer.toString(etcdPort), "--local-etcd-peer-port", Integer.toString(etcdPeerPort));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile())).start();
+    Process p = TestChildren.start(new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile())));
     ApiClient anonymous = new ApiClient("http://127.0.0.1:" + apiPort, null);
     Poll.until(Duration.ofSeconds(60), () -> ready(anonymous), () -> "server ready; log:\n" + log());
     return p;

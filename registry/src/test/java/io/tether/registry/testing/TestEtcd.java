@@ -1,9 +1,6 @@
 package io.tether.registry.testing;
 
 import io.tether.registry.etcd.LocalEtcd;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
@@ -33,11 +30,8 @@ public final class TestEtcd {
     return "/tether-test-" + UUID.randomUUID() + "/";
   }
 
+  /** A temp dir of this test JVM: see {@link TestChildren#tempDir}. */
   public static Path tempDir(String name) {
-    try {
-      return Files.createTempDirectory("tether-" + name);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return TestChildren.tempDir(name);
   }
 }
