@@ -1,5 +1,16 @@
 package io.tether.registry.store;
 
+import static io.tether.registry.store.TxnOps.COUNT_PREFIX;
+import static io.tether.registry.store.TxnOps.DELETE_PREFIX;
+import static io.tether.registry.store.TxnOps.PREFIX;
+import static io.tether.registry.store.TxnOps.absent;
+import static io.tether.registry.store.TxnOps.atRevision;
+import static io.tether.registry.store.TxnOps.bytes;
+import static io.tether.registry.store.TxnOps.modRevision;
+import static io.tether.registry.store.TxnOps.present;
+import static io.tether.registry.store.TxnOps.put;
+import static io.tether.registry.store.TxnOps.requireExists;
+import static io.tether.registry.store.TxnOps.suffixMap;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.etcd.jetcd.ByteSequence;
@@ -7,9 +18,7 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
-import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
@@ -25,38 +34,33 @@ import io.tether.model.ServiceSpec;
 import io.tether.model.Versioned;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 /**
  * The registry's only writer to etcd. Every write reads what it depends on at one revision, checks
  * the caller's precondition and the domain's invariants, then commits a compare-and-swap transaction
  * on exactly those keys. A lost race is retried from the read (so invariants are re-checked), except
- * that a caller who pinned a revision with If-Match gets PRECONDITION_FAILED.
+ * that a caller who pinned a revision with If-Match gets PRECONDITION_FAILED. How a write is read,
+ * committed and retried: {@link CasWriter}; what its transactions are made of: {@link TxnOps}.
  *
  * <p>Callers must validate values first ({@link io.tether.model.Validation}). Thread-safe;
  * nothing blocks: every method returns a future completed on jetcd's threads.
  */
 public final class RegistryStore {
-  private static final int MAX_ATTEMPTS = 32;
-  private static final GetOption PREFIX = GetOption.builder().isPrefix(true).build();
-  private static final GetOption COUNT_PREFIX = GetOption.builder().isPrefix(true).withCountOnly(true).build();
-  private static final DeleteOption DELETE_PREFIX = DeleteOption.builder().isPrefix(true).build();
-
   private final KV kv;
   private final Client client;
   private final KeyLayout keys;
   private final EtcdCalls etcd;
+  private final CasWriter cas;
 
   public RegistryStore(Client client, KeyLayout keys, MeterRegistry meters, Duration timeout) {
     this.client = client;
     this.kv = client.getKVClient();
     this.keys = keys;
     this.etcd = new EtcdCalls(meters, timeout);
+    this.cas = new CasWriter(kv, etcd);
   }
 
   public KeyLayout keys() {
@@ -67,17 +71,17 @@ public final class RegistryStore {
 
   public CompletableFuture<Written> putNamespace(Namespace ns, Precondition pre) {
     ByteSequence key = keys.namespace(ns.name());
-    return retrying(() -> read(Op.get(key, GetOption.DEFAULT)).thenCompose(r -> {
+    return cas.retrying(() -> cas.read(Op.get(key, GetOption.DEFAULT)).thenCompose(r -> {
       long current = modRevision(r.get(0).getKvs());
       pre.check(current);
-      return commit(kv.txn().If(atRevision(key, current)).Then(put(key, Json.write(ns))), current == 0);
+      return cas.commit(kv.txn().If(atRevision(key, current)).Then(put(key, Json.write(ns))), current == 0);
     }));
   }
 
   public CompletableFuture<Written> deleteNamespace(String ns, Precondition pre) {
     ByteSequence key = keys.namespace(ns);
     ByteSequence guard = keys.guard(ns);
-    return retrying(() -> read(
+    return cas.retrying(() -> cas.read(
         Op.get(key, GetOption.DEFAULT), Op.get(guard, GetOption.DEFAULT),
         Op.get(keys.servicesOf(ns), COUNT_PREFIX)).thenCompose(r -> {
           long current = requireExists(r.get(0).getKvs(), "namespace '" + ns + "'");
@@ -87,7 +91,7 @@ public final class RegistryStore {
             throw new RegistryException(ErrorCode.FAILED_PRECONDITION,
                 "namespace '" + ns + "' still has " + services + " service(s); delete them first");
           }
-          return commit(kv.txn()
+          return cas.commit(kv.txn()
               .If(atRevision(key, current), atRevision(guard, modRevision(r.get(1).getKvs())))
               .Then(Op.delete(key, DeleteOption.DEFAULT), Op.delete(guard, DeleteOption.DEFAULT),
                   Op.delete(keys.vipsOf(ns), DELETE_PREFIX), Op.delete(keys.vipAddressesOf(ns), DELETE_PREFIX)));
@@ -99,7 +103,7 @@ public final class RegistryStore {
   public CompletableFuture<Written> putService(String ns, ServiceSpec spec, Precondition pre) {
     ByteSequence nsKey = keys.namespace(ns);
     ByteSequence key = keys.service(ns, spec.discoveryName());
-    return retrying(() -> read(
+    return cas.retrying(() -> cas.read(
         Op.get(nsKey, GetOption.DEFAULT), Op.get(key, GetOption.DEFAULT),
         Op.get(keys.vipsOf(ns), PREFIX), Op.get(keys.vipAddressesOf(ns), PREFIX)).thenCompose(r -> {
           long nsRevision = requireExists(r.get(0).getKvs(), "namespace '" + ns + "'");
@@ -109,7 +113,7 @@ public final class RegistryStore {
           ServiceSpec previous = existing.isEmpty() ? null : Json.read(existing.get(0).getValue().getBytes(), ServiceSpec.class);
           AliasPlan plan = AliasPlan.compute(ns, previous, spec,
               suffixMap(r.get(2), keys.vipsOf(ns)), suffixMap(r.get(3), keys.vipAddressesOf(ns)));
-          return commit(serviceTxn(ns, spec, key, nsRevision, current, plan), current == 0);
+          return cas.commit(serviceTxn(ns, spec, key, nsRevision, current, plan), current == 0);
         }));
   }
 
@@ -140,7 +144,7 @@ public final class RegistryStore {
 
   public CompletableFuture<Written> deleteService(String ns, String svc, Precondition pre) {
     ByteSequence key = keys.service(ns, svc);
-    return retrying(() -> read(Op.get(key, GetOption.DEFAULT), Op.get(keys.vipAddressesOf(ns), PREFIX))
+    return cas.retrying(() -> cas.read(Op.get(key, GetOption.DEFAULT), Op.get(keys.vipAddressesOf(ns), PREFIX))
         .thenCompose(r -> {
           long current = requireExists(r.get(0).getKvs(), "service '" + ns + "/" + svc + "'");
           pre.check(current);
@@ -153,7 +157,7 @@ public final class RegistryStore {
               ops.add(Op.delete(keys.vipAddress(ns, ip), DeleteOption.DEFAULT));
             }
           });
-          return commit(kv.txn().If(atRevision(key, current)).Then(ops.toArray(Op[]::new)));
+          return cas.commit(kv.txn().If(atRevision(key, current)).Then(ops.toArray(Op[]::new)));
         }));
   }
 
@@ -177,7 +181,7 @@ public final class RegistryStore {
       diagnose.add(Op.get(keys.leaseRecords(ep.leaseId()), PREFIX));
     }
     Op[] then = {Op.put(key, bytes(Json.write(ep)), option.build())};
-    return retrying(() -> etcd.call("txn", () -> kv.txn().If(ifs.toArray(Cmp[]::new))
+    return cas.retrying(() -> etcd.call("txn", () -> kv.txn().If(ifs.toArray(Cmp[]::new))
         .Then(then).Else(diagnose.toArray(Op[]::new)).commit()).thenApply(t -> {
       if (t.isSucceeded()) {
         boolean created = !t.getPutResponses().get(0).hasPrevKv();
@@ -197,23 +201,23 @@ public final class RegistryStore {
   public CompletableFuture<Versioned<Endpoint>> setEndpointHealth(
       String ns, String svc, String id, Health health, Precondition pre) {
     ByteSequence key = keys.endpoint(ns, svc, id);
-    return retrying(() -> read(Op.get(key, GetOption.DEFAULT)).thenCompose(r -> {
+    return cas.retrying(() -> cas.read(Op.get(key, GetOption.DEFAULT)).thenCompose(r -> {
       long current = requireExists(r.get(0).getKvs(), "endpoint '" + id + "' of '" + ns + "/" + svc + "'");
       pre.check(current);
       KeyValue stored = r.get(0).getKvs().get(0);
       Endpoint updated = Json.read(stored.getValue().getBytes(), Endpoint.class).withHealth(health);
       PutOption keepLease = PutOption.builder().withLeaseId(stored.getLease()).build();
-      return commit(kv.txn().If(atRevision(key, current)).Then(Op.put(key, bytes(Json.write(updated)), keepLease)))
+      return cas.commit(kv.txn().If(atRevision(key, current)).Then(Op.put(key, bytes(Json.write(updated)), keepLease)))
           .thenApply(w -> w.map(written -> new Versioned<>(updated, written.revision())));
     }));
   }
 
   public CompletableFuture<Written> deleteEndpoint(String ns, String svc, String id, Precondition pre) {
     ByteSequence key = keys.endpoint(ns, svc, id);
-    return retrying(() -> read(Op.get(key, GetOption.DEFAULT)).thenCompose(r -> {
+    return cas.retrying(() -> cas.read(Op.get(key, GetOption.DEFAULT)).thenCompose(r -> {
       long current = requireExists(r.get(0).getKvs(), "endpoint '" + id + "' of '" + ns + "/" + svc + "'");
       pre.check(current);
-      return commit(kv.txn().If(atRevision(key, current)).Then(Op.delete(key, DeleteOption.DEFAULT)));
+      return cas.commit(kv.txn().If(atRevision(key, current)).Then(Op.delete(key, DeleteOption.DEFAULT)));
     }));
   }
 
@@ -256,35 +260,6 @@ public final class RegistryStore {
 
   // ---- helpers ----
 
-  private <T> CompletableFuture<T> retrying(Supplier<CompletableFuture<Optional<T>>> attempt) {
-    return attempt(attempt, 1);
-  }
-
-  private <T> CompletableFuture<T> attempt(Supplier<CompletableFuture<Optional<T>>> attempt, int n) {
-    return attempt.get().thenCompose(result -> {
-      if (result.isPresent()) {
-        return CompletableFuture.completedFuture(result.get());
-      }
-      if (n >= MAX_ATTEMPTS) {
-        throw new RegistryException(ErrorCode.ABORTED, "too many concurrent writers; try again");
-      }
-      return attempt(attempt, n + 1);
-    });
-  }
-
-  private CompletableFuture<List<GetResponse>> read(Op... gets) {
-    return etcd.call("read", () -> kv.txn().Then(gets).commit()).thenApply(TxnResponse::getGetResponses);
-  }
-
-  private CompletableFuture<Optional<Written>> commit(io.etcd.jetcd.Txn txn) {
-    return commit(txn, false);
-  }
-
-  private CompletableFuture<Optional<Written>> commit(io.etcd.jetcd.Txn txn, boolean creates) {
-    return etcd.call("txn", txn::commit).thenApply(t ->
-        t.isSucceeded() ? Optional.of(new Written(t.getHeader().getRevision(), creates)) : Optional.empty());
-  }
-
   private void requireLeaseOf(String ns, long leaseId, List<KeyValue> leaseKvs) {
     if (leaseKvs.isEmpty()) {
       throw new RegistryException(ErrorCode.NOT_FOUND, "lease " + leaseId + " not found or expired", "leaseId");
@@ -295,47 +270,4 @@ public final class RegistryStore {
           "lease " + leaseId + " belongs to namespace '" + lease.namespace() + "'", "leaseId");
     }
   }
-
-  private static long requireExists(List<KeyValue> kvs, String what) {
-    if (kvs.isEmpty()) {
-      throw new RegistryException(ErrorCode.NOT_FOUND, what + " does not exist");
-    }
-    return kvs.get(0).getModRevision();
-  }
-
-  private static long modRevision(List<KeyValue> kvs) {
-    return kvs.isEmpty() ? 0 : kvs.get(0).getModRevision();
-  }
-
-  /** The key is at this mod revision; revision 0 means the key must not exist. */
-  private static Cmp atRevision(ByteSequence key, long modRevision) {
-    return modRevision == 0 ? absent(key) : new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(modRevision));
-  }
-
-  private static Cmp absent(ByteSequence key) {
-    return new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0));
-  }
-
-  private static Cmp present(ByteSequence key) {
-    return new Cmp(key, Cmp.Op.GREATER, CmpTarget.version(0));
-  }
-
-  private static Op put(ByteSequence key, byte[] value) {
-    return Op.put(key, bytes(value), PutOption.DEFAULT);
-  }
-
-  private static ByteSequence bytes(byte[] value) {
-    return ByteSequence.from(value);
-  }
-
-  /** A prefix read as {@code key suffix -> value}. */
-  private static Map<String, String> suffixMap(GetResponse response, ByteSequence prefix) {
-    int skip = prefix.size();
-    Map<String, String> out = new HashMap<>();
-    for (KeyValue kv : response.getKvs()) {
-      out.put(kv.getKey().substring(skip).toString(UTF_8), kv.getValue().toString(UTF_8));
-    }
-    return out;
-  }
-
 }
