@@ -38,7 +38,7 @@ final class RouteRenderer {
 
   /**
    * The inline route of a proxyless client's api_listener. grpc-java ignores {@code timeout} and
-   * honours {@code max_stream_duration}; both are written (DESIGN: "rendered as both"). Omitted when the
+   * honours {@code max_stream_duration}; both are written (docs/xds-clients.md, "Timeouts"). Omitted when the
    * service has no per-request timeout: grpc-java then applies none (0 would mean the same, but
    * absent is unambiguous). No idle timeout: grpc-java has no such route setting.
    */
