@@ -1,11 +1,5 @@
 package io.tether.conformance;
 
-import com.google.protobuf.Any;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.ListValue;
-import com.google.protobuf.Message;
-import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
 import com.google.rpc.Status;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Node;
@@ -17,7 +11,6 @@ import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
-import io.envoyproxy.envoy.service.discovery.v3.Resource;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -29,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,7 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>ACK and NACK follow the xDS protocol as Envoy speaks it: an ACK echoes the response's
  * version_info and nonce; a NACK echoes the nonce, carries the last version the client accepted and
- * an error_detail.
+ * an error_detail. The messages themselves (nodes, resources by name): {@link XdsMessages}.
  */
 final class AdsProbe implements AutoCloseable {
   static final String LDS = "type.googleapis.com/envoy.config.listener.v3.Listener";
@@ -88,36 +80,6 @@ final class AdsProbe implements AutoCloseable {
     headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
     this.stub = AggregatedDiscoveryServiceGrpc.newStub(channel)
         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
-  }
-
-  /** A node as its client would describe itself. */
-  static Node node(String id, String userAgent, Struct metadata) {
-    return Node.newBuilder().setId(id).setCluster("conformance").setUserAgentName(userAgent)
-        .setUserAgentVersion(userAgent.equals(ENVOY) ? "1.31.0" : "1.85.1").setMetadata(metadata).build();
-  }
-
-  /** {@code {"namespace": ns, "services": [...]}}; each service as {discoveryName, ingressPort, appPort}. */
-  static Struct metadata(String namespace, Struct... services) {
-    Struct.Builder s = Struct.newBuilder();
-    if (namespace != null) {
-      s.putFields("namespace", str(namespace));
-    }
-    ListValue.Builder list = ListValue.newBuilder();
-    for (Struct svc : services) {
-      list.addValues(Value.newBuilder().setStructValue(svc));
-    }
-    s.putFields("services", Value.newBuilder().setListValue(list).build());
-    return s.build();
-  }
-
-  static Struct served(String discoveryName, double ingressPort, double appPort) {
-    return Struct.newBuilder().putFields("discoveryName", str(discoveryName))
-        .putFields("ingressPort", Value.newBuilder().setNumberValue(ingressPort).build())
-        .putFields("appPort", Value.newBuilder().setNumberValue(appPort).build()).build();
-  }
-
-  static Value str(String s) {
-    return Value.newBuilder().setStringValue(s).build();
   }
 
   // ---- state of the world ----
@@ -173,7 +135,7 @@ final class AdsProbe implements AutoCloseable {
   DiscoveryResponse next(String typeUrl, Duration timeout) {
     DiscoveryResponse r = poll(typeUrl, timeout);
     if (r == null) {
-      throw new AssertionError("no " + shortType(typeUrl) + " response within " + timeout.toMillis() + " ms"
+      throw new AssertionError("no " + XdsMessages.shortType(typeUrl) + " response within " + timeout.toMillis() + " ms"
           + (closed.isDone() ? "; the stream ended with " + closed.join() : ""));
     }
     return r;
@@ -213,7 +175,7 @@ final class AdsProbe implements AutoCloseable {
   DeltaDiscoveryResponse nextDelta(String typeUrl, Duration timeout) {
     DeltaDiscoveryResponse r = pollDelta(typeUrl, timeout);
     if (r == null) {
-      throw new AssertionError("no delta " + shortType(typeUrl) + " response within " + timeout.toMillis() + " ms"
+      throw new AssertionError("no delta " + XdsMessages.shortType(typeUrl) + " response within " + timeout.toMillis() + " ms"
           + (closed.isDone() ? "; the stream ended with " + closed.join() : ""));
     }
     return r;
@@ -229,74 +191,12 @@ final class AdsProbe implements AutoCloseable {
     }
   }
 
-  // ---- reading responses ----
-
-  /** A response's resources by name, unpacked. */
-  static Map<String, Message> resources(DiscoveryResponse r) {
-    Map<String, Message> out = new TreeMap<>();
-    for (Any any : r.getResourcesList()) {
-      Message m = unpack(any);
-      out.put(nameOf(m), m);
-    }
-    return out;
-  }
-
-  /** A delta response's resources by name, unpacked. */
-  static Map<String, Message> resources(DeltaDiscoveryResponse r) {
-    Map<String, Message> out = new TreeMap<>();
-    for (Resource res : r.getResourcesList()) {
-      out.put(res.getName(), unpack(res.getResource()));
-    }
-    return out;
-  }
-
-  static Message unpack(Any any) {
-    try {
-      return switch (any.getTypeUrl()) {
-        case LDS -> any.unpack(Listener.class);
-        case RDS -> any.unpack(RouteConfiguration.class);
-        case CDS -> any.unpack(Cluster.class);
-        case EDS -> any.unpack(ClusterLoadAssignment.class);
-        default -> throw new AssertionError("unexpected resource type " + any.getTypeUrl());
-      };
-    } catch (InvalidProtocolBufferException e) {
-      throw new AssertionError("unparseable " + any.getTypeUrl(), e);
-    }
-  }
-
-  static String nameOf(Message m) {
-    if (m instanceof Listener l) {
-      return l.getName();
-    } else if (m instanceof RouteConfiguration rc) {
-      return rc.getName();
-    } else if (m instanceof Cluster c) {
-      return c.getName();
-    } else if (m instanceof ClusterLoadAssignment cla) {
-      return cla.getClusterName();
-    }
-    throw new AssertionError("unexpected resource " + m.getClass());
-  }
-
-  static int endpointCount(ClusterLoadAssignment cla) {
-    return cla.getEndpointsList().stream().mapToInt(l -> l.getLbEndpointsCount()).sum();
-  }
-
-  static String shortType(String typeUrl) {
-    return switch (typeUrl) {
-      case LDS -> "LDS";
-      case RDS -> "RDS";
-      case CDS -> "CDS";
-      case EDS -> "EDS";
-      default -> typeUrl;
-    };
-  }
-
   /** Everything still queued, of every type: what a "nothing more was sent" assertion reports. */
   List<String> pending() {
     List<String> out = new ArrayList<>();
-    responses.forEach((t, q) -> q.forEach(r -> out.add(shortType(t) + " v" + r.getVersionInfo() + " "
-        + resources(r).keySet())));
-    deltaResponses.forEach((t, q) -> q.forEach(r -> out.add("delta " + shortType(t) + " " + resources(r).keySet()
+    responses.forEach((t, q) -> q.forEach(r -> out.add(XdsMessages.shortType(t) + " v" + r.getVersionInfo() + " "
+        + XdsMessages.resources(r).keySet())));
+    deltaResponses.forEach((t, q) -> q.forEach(r -> out.add("delta " + XdsMessages.shortType(t) + " " + XdsMessages.resources(r).keySet()
         + " removed " + r.getRemovedResourcesList())));
     return out;
   }

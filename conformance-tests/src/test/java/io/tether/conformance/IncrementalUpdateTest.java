@@ -28,19 +28,19 @@ class IncrementalUpdateTest {
   void sotwEndpointChangeOfOneServiceSendsOnlyThatServicesAssignment() {
     List<String> clusters = tenServices("sotw");
     try (AdsProbe envoy = new AdsProbe(mesh.xdsPort(), Mesh.ADMIN,
-        AdsProbe.node("sotw-" + UUID.randomUUID(), AdsProbe.ENVOY, AdsProbe.metadata("sotw")))) {
+        XdsMessages.node("sotw-" + UUID.randomUUID(), AdsProbe.ENVOY, XdsMessages.metadata("sotw")))) {
       envoy.subscribe(AdsProbe.EDS, clusters);
       DiscoveryResponse initial = envoy.next(AdsProbe.EDS, WAIT);
-      assertThat(AdsProbe.resources(initial).keySet()).containsExactlyInAnyOrderElementsOf(clusters);
+      assertThat(XdsMessages.resources(initial).keySet()).containsExactlyInAnyOrderElementsOf(clusters);
       envoy.ack(initial, clusters);
 
       long start = System.nanoTime();
       endpoint("sotw", "svc3", "extra", 2);
       DiscoveryResponse update = envoy.next(AdsProbe.EDS, WAIT);
       long ms = (System.nanoTime() - start) / 1_000_000;
-      assertThat(AdsProbe.resources(update)).as("resources of the update (after %d ms)", ms)
+      assertThat(XdsMessages.resources(update)).as("resources of the update (after %d ms)", ms)
           .containsOnlyKeys("svc3.sotw");
-      assertThat(AdsProbe.endpointCount((ClusterLoadAssignment) AdsProbe.resources(update).get("svc3.sotw")))
+      assertThat(XdsMessages.endpointCount((ClusterLoadAssignment) XdsMessages.resources(update).get("svc3.sotw")))
           .isEqualTo(2);
       assertThat(update.getVersionInfo()).isNotEqualTo(initial.getVersionInfo());
       envoy.ack(update, clusters);
@@ -53,11 +53,11 @@ class IncrementalUpdateTest {
   void deltaEndpointChangeSendsOneResourceAndServiceDeletionRemovesIt() {
     List<String> clusters = tenServices("delta");
     try (AdsProbe envoy = new AdsProbe(mesh.xdsPort(), Mesh.ADMIN,
-        AdsProbe.node("delta-" + UUID.randomUUID(), AdsProbe.ENVOY, AdsProbe.metadata("delta")))) {
+        XdsMessages.node("delta-" + UUID.randomUUID(), AdsProbe.ENVOY, XdsMessages.metadata("delta")))) {
       envoy.sendDelta(AdsProbe.EDS, clusters, List.of(), "", null);
       DeltaDiscoveryResponse initial = envoy.nextDelta(AdsProbe.EDS, WAIT);
       assertThat(initial.getTypeUrl()).isEqualTo(AdsProbe.EDS);
-      assertThat(AdsProbe.resources(initial).keySet()).containsExactlyInAnyOrderElementsOf(clusters);
+      assertThat(XdsMessages.resources(initial).keySet()).containsExactlyInAnyOrderElementsOf(clusters);
       assertThat(initial.getRemovedResourcesList()).isEmpty();
       envoy.deltaAck(initial);
 
@@ -65,8 +65,8 @@ class IncrementalUpdateTest {
       endpoint("delta", "svc3", "extra", 2);
       DeltaDiscoveryResponse changed = envoy.nextDelta(AdsProbe.EDS, WAIT);
       long changeMs = (System.nanoTime() - start) / 1_000_000;
-      assertThat(AdsProbe.resources(changed)).as("resources after an endpoint change").containsOnlyKeys("svc3.delta");
-      assertThat(AdsProbe.endpointCount((ClusterLoadAssignment) AdsProbe.resources(changed).get("svc3.delta")))
+      assertThat(XdsMessages.resources(changed)).as("resources after an endpoint change").containsOnlyKeys("svc3.delta");
+      assertThat(XdsMessages.endpointCount((ClusterLoadAssignment) XdsMessages.resources(changed).get("svc3.delta")))
           .isEqualTo(2);
       assertThat(changed.getRemovedResourcesList()).isEmpty();
       assertThat(changed.getResources(0).getVersion()).isNotEqualTo(initial.getResourcesList().stream()
@@ -97,22 +97,22 @@ class IncrementalUpdateTest {
   void sotwUpdatedClusterIsFollowedByItsAssignmentAndOnlyThatOne() {
     List<String> clusters = tenServices("warm");
     try (AdsProbe envoy = new AdsProbe(mesh.xdsPort(), Mesh.ADMIN,
-        AdsProbe.node("warm-" + UUID.randomUUID(), AdsProbe.ENVOY, AdsProbe.metadata("warm")))) {
+        XdsMessages.node("warm-" + UUID.randomUUID(), AdsProbe.ENVOY, XdsMessages.metadata("warm")))) {
       envoy.subscribe(AdsProbe.CDS, List.of());
       envoy.subscribe(AdsProbe.EDS, clusters);
       DiscoveryResponse cds = envoy.next(AdsProbe.CDS, WAIT);
       envoy.ack(cds, List.of());
       DiscoveryResponse eds = envoy.next(AdsProbe.EDS, WAIT);
-      assertThat(AdsProbe.resources(eds).keySet()).containsExactlyInAnyOrderElementsOf(clusters);
+      assertThat(XdsMessages.resources(eds).keySet()).containsExactlyInAnyOrderElementsOf(clusters);
       envoy.ack(eds, clusters);
 
       mesh.service("warm", "svc5", 9005, "\"loadBalancing\":\"LEAST_REQUEST\"");
       DiscoveryResponse updated = envoy.next(AdsProbe.CDS, WAIT);
-      assertThat(AdsProbe.resources(updated).get("svc5.warm")).isNotEqualTo(AdsProbe.resources(cds).get("svc5.warm"));
+      assertThat(XdsMessages.resources(updated).get("svc5.warm")).isNotEqualTo(XdsMessages.resources(cds).get("svc5.warm"));
       envoy.ack(updated, List.of());
       DiscoveryResponse again = envoy.next(AdsProbe.EDS, WAIT);
-      assertThat(AdsProbe.resources(again)).containsOnlyKeys("svc5.warm");
-      assertThat(AdsProbe.resources(again).get("svc5.warm")).isEqualTo(AdsProbe.resources(eds).get("svc5.warm"));
+      assertThat(XdsMessages.resources(again)).containsOnlyKeys("svc5.warm");
+      assertThat(XdsMessages.resources(again).get("svc5.warm")).isEqualTo(XdsMessages.resources(eds).get("svc5.warm"));
       envoy.ack(again, clusters);
       barrier(envoy, "warm", clusters);
     }
@@ -122,23 +122,23 @@ class IncrementalUpdateTest {
   void deltaUpdatedClusterIsFollowedByItsAssignmentAndOnlyThatOne() {
     List<String> clusters = tenServices("dwarm");
     try (AdsProbe envoy = new AdsProbe(mesh.xdsPort(), Mesh.ADMIN,
-        AdsProbe.node("dwarm-" + UUID.randomUUID(), AdsProbe.ENVOY, AdsProbe.metadata("dwarm")))) {
+        XdsMessages.node("dwarm-" + UUID.randomUUID(), AdsProbe.ENVOY, XdsMessages.metadata("dwarm")))) {
       envoy.sendDelta(AdsProbe.CDS, List.of(), List.of(), "", null);
       envoy.sendDelta(AdsProbe.EDS, clusters, List.of(), "", null);
       DeltaDiscoveryResponse cds = envoy.nextDelta(AdsProbe.CDS, WAIT);
-      assertThat(AdsProbe.resources(cds).keySet()).containsExactlyInAnyOrderElementsOf(clusters);
+      assertThat(XdsMessages.resources(cds).keySet()).containsExactlyInAnyOrderElementsOf(clusters);
       envoy.deltaAck(cds);
       DeltaDiscoveryResponse eds = envoy.nextDelta(AdsProbe.EDS, WAIT);
-      assertThat(AdsProbe.resources(eds).keySet()).containsExactlyInAnyOrderElementsOf(clusters);
+      assertThat(XdsMessages.resources(eds).keySet()).containsExactlyInAnyOrderElementsOf(clusters);
       envoy.deltaAck(eds);
 
       mesh.service("dwarm", "svc5", 9005, "\"loadBalancing\":\"LEAST_REQUEST\"");
       DeltaDiscoveryResponse updated = envoy.nextDelta(AdsProbe.CDS, WAIT);
-      assertThat(AdsProbe.resources(updated)).containsOnlyKeys("svc5.dwarm");
+      assertThat(XdsMessages.resources(updated)).containsOnlyKeys("svc5.dwarm");
       envoy.deltaAck(updated);
       DeltaDiscoveryResponse again = envoy.nextDelta(AdsProbe.EDS, WAIT);
-      assertThat(AdsProbe.resources(again)).containsOnlyKeys("svc5.dwarm");
-      assertThat(AdsProbe.resources(again).get("svc5.dwarm")).isEqualTo(AdsProbe.resources(eds).get("svc5.dwarm"));
+      assertThat(XdsMessages.resources(again)).containsOnlyKeys("svc5.dwarm");
+      assertThat(XdsMessages.resources(again).get("svc5.dwarm")).isEqualTo(XdsMessages.resources(eds).get("svc5.dwarm"));
       envoy.deltaAck(again);
       deltaBarrier(envoy, "dwarm");
     }
@@ -153,7 +153,7 @@ class IncrementalUpdateTest {
   private static void barrier(AdsProbe envoy, String ns, List<String> clusters) {
     endpoint(ns, "svc8", "barrier", 3);
     DiscoveryResponse next = envoy.next(AdsProbe.EDS, WAIT);
-    assertThat(AdsProbe.resources(next)).as("the next EDS response: the barrier, nothing before it; queued: %s",
+    assertThat(XdsMessages.resources(next)).as("the next EDS response: the barrier, nothing before it; queued: %s",
         envoy.pending()).containsOnlyKeys("svc8." + ns);
     envoy.ack(next, clusters);
   }
@@ -161,7 +161,7 @@ class IncrementalUpdateTest {
   private static void deltaBarrier(AdsProbe envoy, String ns) {
     endpoint(ns, "svc8", "barrier", 3);
     DeltaDiscoveryResponse next = envoy.nextDelta(AdsProbe.EDS, WAIT);
-    assertThat(AdsProbe.resources(next)).as("the next delta EDS response: the barrier, nothing before it; queued: %s",
+    assertThat(XdsMessages.resources(next)).as("the next delta EDS response: the barrier, nothing before it; queued: %s",
         envoy.pending()).containsOnlyKeys("svc8." + ns);
     assertThat(next.getRemovedResourcesList()).isEmpty();
     envoy.deltaAck(next);

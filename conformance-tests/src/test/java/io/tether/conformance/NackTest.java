@@ -45,10 +45,10 @@ class NackTest {
 
   static Stream<Arguments> invalidNodes() {
     return Stream.of(
-        Arguments.of("missing namespace", AdsProbe.metadata(null), "node.metadata.namespace is required"),
-        Arguments.of("namespace not a DNS label", AdsProbe.metadata("Not_A_Label"),
+        Arguments.of("missing namespace", XdsMessages.metadata(null), "node.metadata.namespace is required"),
+        Arguments.of("namespace not a DNS label", XdsMessages.metadata("Not_A_Label"),
             "node.metadata.namespace 'Not_A_Label' is not a DNS label"),
-        Arguments.of("ingress port 0", AdsProbe.metadata("a", AdsProbe.served("payments", 0, 8080)),
+        Arguments.of("ingress port 0", XdsMessages.metadata("a", XdsMessages.served("payments", 0, 8080)),
             "node.metadata.services[0].ingressPort must be a port number (1-65535)"));
   }
 
@@ -56,7 +56,7 @@ class NackTest {
   @MethodSource("invalidNodes")
   void invalidNodeIsRefusedWithItsReasonAndOtherClientsAreUnaffected(String what, Struct metadata, String reason)
       throws Exception {
-    try (AdsProbe healthy = probe("healthy-" + UUID.randomUUID(), Mesh.AGENT_A, AdsProbe.metadata("a"));
+    try (AdsProbe healthy = probe("healthy-" + UUID.randomUUID(), Mesh.AGENT_A, XdsMessages.metadata("a"));
         AdsProbe invalid = probe("invalid-" + UUID.randomUUID(), Mesh.AGENT_A, metadata)) {
       healthy.subscribe(AdsProbe.EDS, List.of("payments.a"));
       healthy.ack(healthy.next(AdsProbe.EDS, WAIT), List.of("payments.a"));
@@ -79,14 +79,14 @@ class NackTest {
       // The server is still up and the client already connected still gets its updates.
       mesh.register("a", "payments", mesh.backend("p-" + UUID.randomUUID().toString().substring(0, 8)), "HEALTHY");
       DiscoveryResponse update = healthy.next(AdsProbe.EDS, WAIT);
-      assertThat(AdsProbe.resources(update)).containsOnlyKeys("payments.a");
+      assertThat(XdsMessages.resources(update)).containsOnlyKeys("payments.a");
       assertThat(healthy.closed).as("the healthy stream").isNotDone();
     }
   }
 
   @Test
   void tokenOfAnotherNamespaceIsRefusedWithPermissionDenied() throws Exception {
-    try (AdsProbe probe = probe("intruder-" + UUID.randomUUID(), Mesh.AGENT_B, AdsProbe.metadata("a"))) {
+    try (AdsProbe probe = probe("intruder-" + UUID.randomUUID(), Mesh.AGENT_B, XdsMessages.metadata("a"))) {
       probe.subscribe(AdsProbe.EDS, List.of("payments.a"));
       Status status = probe.closed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
       assertThat(status.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
@@ -96,11 +96,11 @@ class NackTest {
 
   @Test
   void nackedAssignmentIsRecordedAndNotResentUntilItsEndpointsChange() {
-    try (AdsProbe envoy = probe("nacker-" + UUID.randomUUID(), Mesh.AGENT_A, AdsProbe.metadata("a"))) {
+    try (AdsProbe envoy = probe("nacker-" + UUID.randomUUID(), Mesh.AGENT_A, XdsMessages.metadata("a"))) {
       List<String> names = List.of("payments.a");
       envoy.subscribe(AdsProbe.EDS, names);
       DiscoveryResponse rejected = envoy.next(AdsProbe.EDS, WAIT);
-      assertThat(AdsProbe.resources(rejected)).containsOnlyKeys("payments.a");
+      assertThat(XdsMessages.resources(rejected)).containsOnlyKeys("payments.a");
 
       String error = "conformance: rejecting " + rejected.getVersionInfo();
       envoy.nack(rejected, names, error);
@@ -118,10 +118,10 @@ class NackTest {
       assertThat(changed.getVersionInfo()).as("the next EDS response after the NACK (recorded after %d ms)", recordedMs)
           .isNotEqualTo(rejected.getVersionInfo());
       assertThat(envoy.received(AdsProbe.EDS)).as("EDS responses in all: the rejected one, then the change").isEqualTo(2);
-      ClusterLoadAssignment cla = (ClusterLoadAssignment) AdsProbe.resources(changed).get("payments.a");
+      ClusterLoadAssignment cla = (ClusterLoadAssignment) XdsMessages.resources(changed).get("payments.a");
       assertThat(cla).isNotNull();
-      assertThat(AdsProbe.endpointCount(cla)).isGreaterThan(AdsProbe.endpointCount(
-          (ClusterLoadAssignment) AdsProbe.resources(rejected).get("payments.a")));
+      assertThat(XdsMessages.endpointCount(cla)).isGreaterThan(XdsMessages.endpointCount(
+          (ClusterLoadAssignment) XdsMessages.resources(rejected).get("payments.a")));
       envoy.ack(changed, names);
       Poll.until(WAIT, () -> changed.getVersionInfo().equals(acked(envoy.node.getId(), "EDS")),
           "the ACK of the new version shows in /v1/proxies");
@@ -130,8 +130,8 @@ class NackTest {
       mesh.register("a", "payments", mesh.backend("p-barrier"), "HEALTHY");
       DiscoveryResponse barrier = envoy.next(AdsProbe.EDS, WAIT);
       assertThat(barrier.getVersionInfo()).as("the response after the change's").isNotEqualTo(changed.getVersionInfo());
-      assertThat(AdsProbe.endpointCount((ClusterLoadAssignment) AdsProbe.resources(barrier).get("payments.a")))
-          .isEqualTo(AdsProbe.endpointCount(cla) + 1);
+      assertThat(XdsMessages.endpointCount((ClusterLoadAssignment) XdsMessages.resources(barrier).get("payments.a")))
+          .isEqualTo(XdsMessages.endpointCount(cla) + 1);
       assertThat(envoy.received(AdsProbe.EDS)).as("EDS responses in all: no second response to one change").isEqualTo(3);
       envoy.ack(barrier, names);
     }
@@ -141,10 +141,10 @@ class NackTest {
   void nackedClustersAreNotResentUntilAClusterChanges() {
     mesh.service("a", "ledger", 7070, "");
     mesh.awaitView();
-    try (AdsProbe envoy = probe("cds-nacker-" + UUID.randomUUID(), Mesh.AGENT_A, AdsProbe.metadata("a"))) {
+    try (AdsProbe envoy = probe("cds-nacker-" + UUID.randomUUID(), Mesh.AGENT_A, XdsMessages.metadata("a"))) {
       envoy.subscribe(AdsProbe.CDS, List.of());
       DiscoveryResponse rejected = envoy.next(AdsProbe.CDS, WAIT);
-      assertThat(AdsProbe.resources(rejected)).containsKeys("payments.a", "ledger.a");
+      assertThat(XdsMessages.resources(rejected)).containsKeys("payments.a", "ledger.a");
       envoy.nack(rejected, List.of(), "conformance: no clusters today");
       Poll.until(WAIT, () -> nackOf(envoy.node.getId(), "CDS") != null, "the CDS NACK shows in /v1/proxies");
       assertThat(nackOf(envoy.node.getId(), "CDS").path("version").asText()).isEqualTo(rejected.getVersionInfo());
@@ -155,17 +155,17 @@ class NackTest {
       DiscoveryResponse changed = envoy.next(AdsProbe.CDS, WAIT);
       assertThat(changed.getVersionInfo()).isNotEqualTo(rejected.getVersionInfo());
       assertThat(envoy.received(AdsProbe.CDS)).as("CDS responses in all: the rejected one, then the change").isEqualTo(2);
-      assertThat(AdsProbe.resources(changed)).containsKeys("payments.a", "ledger.a");
-      assertThat(AdsProbe.resources(changed).get("ledger.a")).isNotEqualTo(AdsProbe.resources(rejected).get("ledger.a"));
+      assertThat(XdsMessages.resources(changed)).containsKeys("payments.a", "ledger.a");
+      assertThat(XdsMessages.resources(changed).get("ledger.a")).isNotEqualTo(XdsMessages.resources(rejected).get("ledger.a"));
     }
   }
 
   @Test
   void deltaNackedAssignmentIsNotResentUntilItsEndpointsChange() {
-    try (AdsProbe envoy = probe("delta-nacker-" + UUID.randomUUID(), Mesh.AGENT_A, AdsProbe.metadata("a"))) {
+    try (AdsProbe envoy = probe("delta-nacker-" + UUID.randomUUID(), Mesh.AGENT_A, XdsMessages.metadata("a"))) {
       envoy.sendDelta(AdsProbe.EDS, List.of("payments.a"), List.of(), "", null);
       DeltaDiscoveryResponse rejected = envoy.nextDelta(AdsProbe.EDS, WAIT);
-      assertThat(AdsProbe.resources(rejected)).containsOnlyKeys("payments.a");
+      assertThat(XdsMessages.resources(rejected)).containsOnlyKeys("payments.a");
       envoy.sendDelta(AdsProbe.EDS, List.of(), List.of(), rejected.getNonce(), "conformance: delta rejection");
       Poll.until(WAIT, () -> lastNack(envoy.node.getId()) != null, "the delta NACK shows in /v1/proxies");
       assertThat(lastNack(envoy.node.getId()).path("message").asText()).isEqualTo("conformance: delta rejection");
@@ -173,7 +173,7 @@ class NackTest {
       // The next delta response is the one to a later change: a resend would have arrived before it.
       mesh.register("a", "payments", mesh.backend("p-after-delta-nack"), "HEALTHY");
       DeltaDiscoveryResponse changed = envoy.nextDelta(AdsProbe.EDS, WAIT);
-      assertThat(AdsProbe.resources(changed)).containsOnlyKeys("payments.a");
+      assertThat(XdsMessages.resources(changed)).containsOnlyKeys("payments.a");
       assertThat(changed.getResources(0).getVersion()).as("the next delta response after the NACK")
           .isNotEqualTo(rejected.getResources(0).getVersion());
       envoy.deltaAck(changed);
@@ -181,17 +181,17 @@ class NackTest {
       // One change, one response: a further change is the very next delta response.
       mesh.register("a", "payments", mesh.backend("p-delta-barrier"), "HEALTHY");
       DeltaDiscoveryResponse barrier = envoy.nextDelta(AdsProbe.EDS, WAIT);
-      assertThat(AdsProbe.resources(barrier)).containsOnlyKeys("payments.a");
+      assertThat(XdsMessages.resources(barrier)).containsOnlyKeys("payments.a");
       assertThat(barrier.getResources(0).getVersion()).as("the delta response after the change's")
           .isNotEqualTo(changed.getResources(0).getVersion());
-      assertThat(AdsProbe.endpointCount((ClusterLoadAssignment) AdsProbe.resources(barrier).get("payments.a")))
-          .isEqualTo(AdsProbe.endpointCount((ClusterLoadAssignment) AdsProbe.resources(changed).get("payments.a")) + 1);
+      assertThat(XdsMessages.endpointCount((ClusterLoadAssignment) XdsMessages.resources(barrier).get("payments.a")))
+          .isEqualTo(XdsMessages.endpointCount((ClusterLoadAssignment) XdsMessages.resources(changed).get("payments.a")) + 1);
       envoy.deltaAck(barrier);
     }
   }
 
   private static AdsProbe probe(String nodeId, String token, Struct metadata) {
-    return new AdsProbe(mesh.xdsPort(), token, AdsProbe.node(nodeId, AdsProbe.ENVOY, metadata));
+    return new AdsProbe(mesh.xdsPort(), token, XdsMessages.node(nodeId, AdsProbe.ENVOY, metadata));
   }
 
   private static JsonNode lastNack(String nodeId) {

@@ -134,7 +134,7 @@ class ProxiesApiTest {
 
   /** A client of the namespace that has been sent its clusters: its group's snapshot exists. */
   private static AdsProbe connect(String nodeId, String ns, String token) {
-    AdsProbe probe = new AdsProbe(mesh.xdsPort(), token, AdsProbe.node(nodeId, AdsProbe.ENVOY, AdsProbe.metadata(ns)));
+    AdsProbe probe = new AdsProbe(mesh.xdsPort(), token, XdsMessages.node(nodeId, AdsProbe.ENVOY, XdsMessages.metadata(ns)));
     probe.subscribe(AdsProbe.CDS, List.of());
     probe.ack(probe.next(AdsProbe.CDS, WAIT), List.of());
     return probe;

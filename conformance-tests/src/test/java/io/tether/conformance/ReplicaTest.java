@@ -63,12 +63,12 @@ class ReplicaTest {
       fromReplica1 = subscribeAndAckAll(one);
       Map<String, DiscoveryResponse> fromReplica2 = subscribeAndAckAll(two);
       for (String type : AdsProbe.TYPES) {
-        String t = AdsProbe.shortType(type);
+        String t = XdsMessages.shortType(type);
         assertThat(fromReplica2.get(type).getVersionInfo()).as("%s version_info on replica 2", t)
             .isEqualTo(fromReplica1.get(type).getVersionInfo());
-        Map<String, Message> r1 = AdsProbe.resources(fromReplica1.get(type));
+        Map<String, Message> r1 = XdsMessages.resources(fromReplica1.get(type));
         assertThat(r1).as("%s resources", t).isNotEmpty();
-        assertThat(AdsProbe.resources(fromReplica2.get(type))).as("%s resources on replica 2", t).isEqualTo(r1);
+        assertThat(XdsMessages.resources(fromReplica2.get(type))).as("%s resources on replica 2", t).isEqualTo(r1);
       }
     } // replica 1's stream ends, as when its replica goes away
 
@@ -86,19 +86,19 @@ class ReplicaTest {
       for (String type : AdsProbe.TYPES) {
         List<String> served = new ArrayList<>();
         config.path(typeNames.get(type)).fieldNames().forEachRemaining(served::add);
-        assertThat(served).as("%s in /v1/proxies/%s/config", AdsProbe.shortType(type), nodeId)
-            .containsExactlyInAnyOrderElementsOf(AdsProbe.resources(fromReplica1.get(type)).keySet());
+        assertThat(served).as("%s in /v1/proxies/%s/config", XdsMessages.shortType(type), nodeId)
+            .containsExactlyInAnyOrderElementsOf(XdsMessages.resources(fromReplica1.get(type)).keySet());
       }
 
       // An endpoint change: its EDS response is the first response of any type on this stream (the stream
       // is ordered, so a spurious response to the versions the proxy holds would have arrived before it).
       mesh.register("a", "payments", mesh.backend("p2"), "HEALTHY");
       DiscoveryResponse eds = moved.next(AdsProbe.EDS, WAIT);
-      assertThat(AdsProbe.resources(eds)).containsOnlyKeys("payments.a");
+      assertThat(XdsMessages.resources(eds)).containsOnlyKeys("payments.a");
       assertThat(eds.getVersionInfo()).isNotEqualTo(fromReplica1.get(AdsProbe.EDS).getVersionInfo());
       for (String type : AdsProbe.TYPES) {
         assertThat(moved.received(type)).as("%s responses to a proxy that holds the current version: %s",
-            AdsProbe.shortType(type), moved.pending()).isEqualTo(type.equals(AdsProbe.EDS) ? 1 : 0);
+            XdsMessages.shortType(type), moved.pending()).isEqualTo(type.equals(AdsProbe.EDS) ? 1 : 0);
       }
       moved.ack(eds, NAMES.get(AdsProbe.EDS));
 
@@ -106,7 +106,7 @@ class ReplicaTest {
       // next response of any type.
       mesh.register("a", "payments", mesh.backend("p3"), "HEALTHY");
       DiscoveryResponse barrier = moved.next(AdsProbe.EDS, WAIT);
-      assertThat(AdsProbe.resources(barrier)).containsOnlyKeys("payments.a");
+      assertThat(XdsMessages.resources(barrier)).containsOnlyKeys("payments.a");
       assertThat(barrier.getVersionInfo()).isNotEqualTo(eds.getVersionInfo());
       assertThat(moved.received(AdsProbe.EDS)).as("EDS responses: one per endpoint change").isEqualTo(2);
       assertThat(moved.received(AdsProbe.LDS) + moved.received(AdsProbe.RDS) + moved.received(AdsProbe.CDS))
@@ -117,14 +117,14 @@ class ReplicaTest {
       mesh.service("a", "orders", 9090, "\"loadBalancing\":\"LEAST_REQUEST\"");
       DiscoveryResponse cds = moved.next(AdsProbe.CDS, WAIT);
       assertThat(cds.getVersionInfo()).isNotEqualTo(fromReplica1.get(AdsProbe.CDS).getVersionInfo());
-      assertThat(AdsProbe.resources(cds)).containsOnlyKeys("orders.a", "payments.a");
-      assertThat(AdsProbe.resources(cds).get("orders.a"))
-          .isNotEqualTo(AdsProbe.resources(fromReplica1.get(AdsProbe.CDS)).get("orders.a"));
+      assertThat(XdsMessages.resources(cds)).containsOnlyKeys("orders.a", "payments.a");
+      assertThat(XdsMessages.resources(cds).get("orders.a"))
+          .isNotEqualTo(XdsMessages.resources(fromReplica1.get(AdsProbe.CDS)).get("orders.a"));
     }
   }
 
   private static AdsProbe probe(int port, String nodeId) {
-    return new AdsProbe(port, Mesh.AGENT_A, AdsProbe.node(nodeId, AdsProbe.ENVOY, AdsProbe.metadata("a")));
+    return new AdsProbe(port, Mesh.AGENT_A, XdsMessages.node(nodeId, AdsProbe.ENVOY, XdsMessages.metadata("a")));
   }
 
   private static Map<String, DiscoveryResponse> subscribeAndAckAll(AdsProbe probe) {

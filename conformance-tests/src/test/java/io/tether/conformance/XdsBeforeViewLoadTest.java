@@ -32,13 +32,13 @@ class XdsBeforeViewLoadTest {
           XdsServer xds = new XdsServer(new XdsServer.Config("127.0.0.1", 0, Mesh.TOKENS))
               .start(view, new SimpleMeterRegistry());
           AdsProbe probe = new AdsProbe(xds.port(), Mesh.AGENT_A,
-              AdsProbe.node("early", AdsProbe.ENVOY, AdsProbe.metadata("a")))) {
+              XdsMessages.node("early", AdsProbe.ENVOY, XdsMessages.metadata("a")))) {
         probe.subscribe(AdsProbe.CDS, List.of());
         Poll.until(WAIT, () -> !xds.cache().activeGroups().isEmpty(), "the server has the proxy's stream");
 
         view.start().get(WAIT.toSeconds(), TimeUnit.SECONDS); // the later event that answers it
         DiscoveryResponse first = probe.next(AdsProbe.CDS, WAIT);
-        assertThat(AdsProbe.resources(first).keySet()).as("the first clusters sent")
+        assertThat(XdsMessages.resources(first).keySet()).as("the first clusters sent")
             .anyMatch(name -> name.contains("payments"));
       } finally {
         client.close();

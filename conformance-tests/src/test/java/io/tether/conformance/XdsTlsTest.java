@@ -81,12 +81,12 @@ class XdsTlsTest {
 
   /** The first CDS response a proxyless probe gets, or null. */
   private static DiscoveryResponse firstClusters(int port, ChannelCredentials credentials) {
-    AdsProbe probe = new AdsProbe(port, Mesh.AGENT_A, AdsProbe.node("tls-" + System.nanoTime(), AdsProbe.GRPC_JAVA,
-        AdsProbe.metadata("a")), credentials);
+    AdsProbe probe = new AdsProbe(port, Mesh.AGENT_A, XdsMessages.node("tls-" + System.nanoTime(), AdsProbe.GRPC_JAVA,
+        XdsMessages.metadata("a")), credentials);
     try {
       probe.subscribe(Resources.V3.CLUSTER_TYPE_URL, List.of());
       DiscoveryResponse r = probe.next(Resources.V3.CLUSTER_TYPE_URL, Duration.ofSeconds(10));
-      assertThat(AdsProbe.resources(r)).containsKey("vault.a");
+      assertThat(XdsMessages.resources(r)).containsKey("vault.a");
       return r;
     } finally {
       probe.close();
@@ -95,8 +95,8 @@ class XdsTlsTest {
 
   /** The status the stream is closed with when the connection is refused, or null if it was served. */
   private static Status refusal(int port, ChannelCredentials credentials) throws Exception {
-    AdsProbe probe = new AdsProbe(port, Mesh.AGENT_A, AdsProbe.node("refused-" + System.nanoTime(), AdsProbe.GRPC_JAVA,
-        AdsProbe.metadata("a")), credentials);
+    AdsProbe probe = new AdsProbe(port, Mesh.AGENT_A, XdsMessages.node("refused-" + System.nanoTime(), AdsProbe.GRPC_JAVA,
+        XdsMessages.metadata("a")), credentials);
     try {
       probe.subscribe(Resources.V3.CLUSTER_TYPE_URL, List.of());
       Status status = probe.closed.get(10, TimeUnit.SECONDS);
