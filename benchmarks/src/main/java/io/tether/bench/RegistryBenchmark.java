@@ -2,9 +2,7 @@ package io.tether.bench;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.micrometer.core.instrument.Timer;
 import io.tether.registry.RegistryServer;
-import io.tether.registry.api.RegistryApi;
 import io.tether.registry.auth.Role;
 import io.tether.registry.auth.TokenAuthenticator;
 import io.tether.registry.auth.TokenFile;
@@ -13,8 +11,6 @@ import io.tether.registry.etcd.LocalEtcd;
 import io.tether.registry.store.KeyLayout;
 import io.tether.registry.view.RegistryChange;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -74,7 +70,7 @@ public final class RegistryBenchmark implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path dir = Files.createTempDirectory("tether-bench");
-    LocalEtcd etcd = LocalEtcd.single(dir, freePort(), freePort()).start().awaitHealthy(Duration.ofSeconds(30));
+    LocalEtcd etcd = LocalEtcd.single(dir, Ports.free(), Ports.free()).start().awaitHealthy(Duration.ofSeconds(30));
     try (RegistryServer server = startServer(etcd); Client raw = EtcdClients.connect(List.of(etcd.clientUrl()))) {
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(2)).build();
@@ -122,7 +118,7 @@ public final class RegistryBenchmark implements Callable<Integer> {
       run(txn, 0, warmup, null);
       Histogram apiLatency = new ConcurrentHistogram(3);
       Histogram putLatency = new ConcurrentHistogram(3);
-      double[] before = serverTimes(server);
+      double[] before = RegistryReport.serverTimes(server);
       CpuTime cpu0 = CpuTime.now(etcd.pid());
       java.util.Map<String, Long> groups0 = CpuTime.byGroup();
       double apiRate = run(api, warmup, requests, apiLatency);
@@ -132,7 +128,7 @@ public final class RegistryBenchmark implements Callable<Integer> {
         groups1.forEach((g, ns) -> System.out.printf(Locale.ROOT, "  thread group %-28s %8.0f us/request%n", g,
             (ns - groups0.getOrDefault(g, 0L)) / 1e3 / requests));
       }
-      double[] after = serverTimes(server);
+      double[] after = RegistryReport.serverTimes(server);
       double putRate = run(put, warmup, requests, putLatency);
       Histogram txnLatency = new ConcurrentHistogram(3);
       double txnRate = run(txn, warmup, requests, txnLatency);
@@ -168,9 +164,9 @@ public final class RegistryBenchmark implements Callable<Integer> {
       }
 
       clientVertx.close();
-      report(apiRate, apiLatency, putRate, putLatency, txnRate, txnLatency, eventLatency, eventPutLatency);
+      RegistryReport.print(apiRate, apiLatency, putRate, putLatency, txnRate, txnLatency, eventLatency, eventPutLatency);
       System.out.println();
-      System.out.println(breakdown(before, after));
+      System.out.println(RegistryReport.breakdown(before, after));
       System.out.printf(Locale.ROOT, "CPU per request (us)     whole JVM   server threads*      etcd%n");
       System.out.printf(Locale.ROOT, "  REST PUT               %9.0f %17.0f %9.0f%n", cpu1.jvmMicrosSince(cpu0) / requests,
           cpu1.serverMicrosSince(cpu0) / requests, cpu1.etcdMicrosSince(cpu0) / requests);
@@ -182,32 +178,6 @@ public final class RegistryBenchmark implements Callable<Integer> {
       deleteRecursively(dir);
     }
     return 0;
-  }
-
-  /** Total ms and count of the server's PUT-endpoint requests, etcd reads and etcd txns so far. */
-  private static double[] serverTimes(RegistryServer server) {
-    Timer http = server.meters().find("tether.http.requests").tag("method", "PUT")
-        .tag("route", "/v1/namespaces/:ns/services/:svc/endpoints/:id").tag("status", "201").timer();
-    Timer read = server.meters().find("tether.etcd.requests").tag("op", "read").tag("outcome", "ok").timer();
-    Timer txn = server.meters().find("tether.etcd.requests").tag("op", "txn").tag("outcome", "ok").timer();
-    double[] out = new double[6];
-    Timer[] timers = {http, read, txn};
-    for (int k = 0; k < 3; k++) {
-      out[2 * k] = timers[k] == null ? 0 : timers[k].totalTime(TimeUnit.MILLISECONDS);
-      out[2 * k + 1] = timers[k] == null ? 0 : timers[k].count();
-    }
-    return out;
-  }
-
-  /** Where a REST registration's time goes inside the server, as means over the measured run. */
-  private static String breakdown(double[] before, double[] after) {
-    double[] mean = new double[3];
-    for (int k = 0; k < 3; k++) {
-      double n = after[2 * k + 1] - before[2 * k + 1];
-      mean[k] = n == 0 ? Double.NaN : (after[2 * k] - before[2 * k]) / n;
-    }
-    return String.format(Locale.ROOT, "inside the server, one REST registration (means): %.2f ms = etcd txn %.2f"
-        + " + HTTP, auth, JSON and validation %.2f", mean[0], mean[2], mean[0] - mean[2]);
   }
 
   private static RegistryServer startServer(LocalEtcd etcd) {
@@ -229,7 +199,6 @@ public final class RegistryBenchmark implements Callable<Integer> {
   }
 
   private record Pending(String id, CompletableFuture<Long> arrived) {}
-
 
   /** Runs requests [from, from+count) with {@code concurrency} in flight; returns requests per second. */
   private double run(Load load, int from, int count, Histogram latency) throws Exception {
@@ -258,35 +227,6 @@ public final class RegistryBenchmark implements Callable<Integer> {
     } finally {
       pool.shutdownNow();
     }
-  }
-
-  private static void report(double apiRate, Histogram api, double putRate, Histogram put,
-      double txnRate, Histogram txn, Histogram event, Histogram eventPut) {
-    System.out.println();
-    System.out.println("(a) endpoint registration              req/s     p50 ms    p99 ms");
-    row("REST PUT .../endpoints/{id}", apiRate, api);
-    row("raw jetcd put, same JSON", putRate, put);
-    row("raw jetcd txn, same compares", txnRate, txn);
-    System.out.printf(Locale.ROOT, "  %-32s %9.2f %10.2f %9.2f%n", "ratio REST / raw put", apiRate / putRate,
-        ms(api, 50) / ms(put, 50), ms(api, 99) / ms(put, 99));
-    System.out.printf(Locale.ROOT, "  %-32s %9.2f %10.2f %9.2f%n", "ratio REST / raw txn", apiRate / txnRate,
-        ms(api, 50) / ms(txn, 50), ms(api, 99) / ms(txn, 99));
-    System.out.println();
-    System.out.printf(Locale.ROOT, "(b) sequential, n=%d                               p50 ms    p99 ms%n",
-        event.getTotalCount());
-    row("etcd put -> view listener", Double.NaN, event);
-    row("etcd put (its own latency)", Double.NaN, eventPut);
-    System.out.printf(Locale.ROOT, "  %-32s %9s %10.2f %9.2f%n", "ratio event / put", "",
-        ms(event, 50) / ms(eventPut, 50), ms(event, 99) / ms(eventPut, 99));
-  }
-
-  private static void row(String name, double rate, Histogram h) {
-    System.out.printf(Locale.ROOT, "  %-32s %9s %10.2f %9.2f%n", name,
-        Double.isNaN(rate) ? "" : String.format(Locale.ROOT, "%.0f", rate), ms(h, 50), ms(h, 99));
-  }
-
-  private static double ms(Histogram h, double percentile) {
-    return h.getValueAtPercentile(percentile) / 1000.0;
   }
 
   private static long micros(long nanos) {
@@ -323,14 +263,6 @@ public final class RegistryBenchmark implements Callable<Integer> {
       return f[0] + " " + f[1] + " " + f[2];
     } catch (IOException e) {
       return "?";
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 
