@@ -2,8 +2,6 @@ package io.tether.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.Ports;
 import io.tether.registry.testing.Prerequisites;
@@ -11,8 +9,6 @@ import io.tether.registry.testing.TestEtcd;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,14 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -53,7 +44,7 @@ class EnvoyPolicyTest {
       .connectTimeout(Duration.ofSeconds(2)).build();
 
   private static EnvoyProxy envoy;
-  private static final List<Backend> backends = new ArrayList<>();
+  private static final List<PolicyBackend> backends = new ArrayList<>();
 
   @BeforeAll
   static void startEnvoy() throws Exception {
@@ -67,12 +58,12 @@ class EnvoyPolicyTest {
     if (envoy != null) {
       envoy.close();
     }
-    backends.forEach(Backend::close);
+    backends.forEach(PolicyBackend::close);
   }
 
   @Test
   void perRequestTimeoutAnswers504AfterOneSecond() throws Exception {
-    Backend slow = backend((exchange, attempt) -> answerAfter(exchange, 3_000, 200));
+    PolicyBackend slow = backend((exchange, attempt) -> PolicyBackend.answerAfter(exchange, 3_000, 200));
     String url = service("timeout-1s", "\"timeout\":{\"perRequestTimeoutSeconds\":1}", slow.port());
 
     Call call = call(url);
@@ -85,7 +76,7 @@ class EnvoyPolicyTest {
 
   @Test
   void perRequestTimeoutZeroLetsAThreeSecondCallSucceed() throws Exception {
-    Backend slow = backend((exchange, attempt) -> answerAfter(exchange, 3_000, 200));
+    PolicyBackend slow = backend((exchange, attempt) -> PolicyBackend.answerAfter(exchange, 3_000, 200));
     String url = service("timeout-off", "\"timeout\":{\"perRequestTimeoutSeconds\":0}", slow.port());
 
     Call call = call(url);
@@ -96,7 +87,7 @@ class EnvoyPolicyTest {
 
   @Test
   void defaultRetryPolicyRetriesA503() throws Exception {
-    Backend flaky = backend(EnvoyPolicyTest::failFirstAttempt);
+    PolicyBackend flaky = backend(PolicyBackend::failFirstAttempt);
     String url = service("retry-default", "", flaky.port());
 
     Call call = call(url);
@@ -108,7 +99,7 @@ class EnvoyPolicyTest {
 
   @Test
   void noRetriesLetThe503Through() throws Exception {
-    Backend flaky = backend(EnvoyPolicyTest::failFirstAttempt);
+    PolicyBackend flaky = backend(PolicyBackend::failFirstAttempt);
     String url = service("retry-none", "\"retryPolicy\":{\"numRetries\":0}", flaky.port());
 
     Call call = call(url);
@@ -120,7 +111,7 @@ class EnvoyPolicyTest {
 
   @Test
   void connectFailureToOneEndpointIsRetriedOnTheHealthyOne() throws Exception {
-    Backend healthy = backend((exchange, attempt) -> answer(exchange, 200, "healthy"));
+    PolicyBackend healthy = backend((exchange, attempt) -> PolicyBackend.answer(exchange, 200, "healthy"));
     int dead = Ports.free();
     String url = service("retry-connect", "", dead, healthy.port());
 
@@ -138,8 +129,8 @@ class EnvoyPolicyTest {
 
   @Test
   void perTryTimeoutRetriesAHungFirstAttemptAtOnce() throws Exception {
-    Backend hangsOnce = backend((exchange, attempt) ->
-        answerAfter(exchange, attempt == 1 ? 2_000 : 0, 200));
+    PolicyBackend hangsOnce = backend((exchange, attempt) ->
+        PolicyBackend.answerAfter(exchange, attempt == 1 ? 2_000 : 0, 200));
     String url = service("retry-per-try", "\"retryPolicy\":{\"perTryTimeoutMs\":300}", hangsOnce.port());
 
     Call call = call(url);
@@ -154,7 +145,7 @@ class EnvoyPolicyTest {
 
   @Test
   void circuitBreakerAnswersExcessConcurrentRequestsItself() throws Exception {
-    Backend slow = backend((exchange, attempt) -> answerAfter(exchange, 1_000, 200));
+    PolicyBackend slow = backend((exchange, attempt) -> PolicyBackend.answerAfter(exchange, 1_000, 200));
     String url = service("breaker", "\"circuitBreakers\":{\"maxRequests\":2}", slow.port());
 
     List<String> ids = new ArrayList<>();
@@ -188,7 +179,7 @@ class EnvoyPolicyTest {
 
   @Test
   void idleDownstreamConnectionIsClosedAfterTheIdleTimeout() throws Exception {
-    Backend backend = backend((exchange, attempt) -> answer(exchange, 200, "ok"));
+    PolicyBackend backend = backend((exchange, attempt) -> PolicyBackend.answer(exchange, 200, "ok"));
     String url = service("idle-1s", "\"timeout\":{\"idleTimeoutSeconds\":1}", backend.port());
     URI vip = URI.create(url);
 
@@ -207,78 +198,10 @@ class EnvoyPolicyTest {
     }
   }
 
-  /** Answers a request, given how many times the backend has seen this request's id before (1 first). */
-  @FunctionalInterface
-  private interface Handler {
-    void handle(HttpExchange exchange, int attempt) throws Exception;
-  }
-
-  /** A local HTTP backend: {@code /warm} answers at once, every other path goes to its handler. */
-  private static final class Backend implements AutoCloseable {
-    private final HttpServer server;
-    private final ExecutorService threads = Executors.newCachedThreadPool();
-    private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
-
-    Backend(Handler handler) throws IOException {
-      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-      server.setExecutor(threads);
-      server.createContext("/warm", exchange -> answer(exchange, 200, "warm"));
-      server.createContext("/", exchange -> {
-        String id = String.valueOf(exchange.getRequestHeaders().getFirst("x-test-id"));
-        try {
-          handler.handle(exchange, attempts.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet());
-        } catch (IOException e) {
-          // Envoy gave up on this attempt (timeout) and closed the connection: nobody to answer.
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        } finally {
-          exchange.close();
-        }
-      });
-      server.start();
-    }
-
-    int port() {
-      return server.getAddress().getPort();
-    }
-
-    int attempts(String id) {
-      AtomicInteger n = attempts.get(id);
-      return n == null ? 0 : n.get();
-    }
-
-    @Override
-    public void close() {
-      server.stop(0);
-      threads.shutdownNow();
-    }
-  }
-
-  private static Backend backend(Handler handler) throws IOException {
-    Backend b = new Backend(handler);
+  private static PolicyBackend backend(PolicyBackend.Handler handler) throws IOException {
+    PolicyBackend b = new PolicyBackend(handler);
     backends.add(b);
     return b;
-  }
-
-  private static void failFirstAttempt(HttpExchange exchange, int attempt) throws IOException {
-    if (attempt == 1) {
-      answer(exchange, 503, "attempt 1 failed");
-    } else {
-      answer(exchange, 200, "attempt " + attempt);
-    }
-  }
-
-  /** A slow backend: the latency under test, not a wait for anything (the test's waits poll with deadlines). */
-  private static void answerAfter(HttpExchange exchange, long millis, int status) throws Exception {
-    Thread.sleep(millis);
-    answer(exchange, status, "after " + millis + " ms");
-  }
-
-  private static void answer(HttpExchange exchange, int status, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.sendResponseHeaders(status, bytes.length);
-    exchange.getResponseBody().write(bytes);
-    exchange.close();
   }
 
   /**
