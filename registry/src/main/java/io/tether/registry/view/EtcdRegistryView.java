@@ -167,9 +167,7 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
   /** Test hook: asks etcd for a progress notification on the current watch now, as the probe does. */
   @VisibleForTesting
   void requestProgressForTest() {
-    loop.execute(() -> {
-      watch.requestProgress();
-    });
+    loop.execute(watch::requestProgress);
   }
 
   @Override
@@ -293,5 +291,4 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
       // the view is closed: nothing to apply
     }
   }
-
 }
