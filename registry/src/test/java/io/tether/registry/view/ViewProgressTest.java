@@ -75,8 +75,14 @@ class ViewProgressTest {
       view.start().get(10, TimeUnit.SECONDS);
       Written ns = store.putNamespace(new Namespace("shop", null, null), Precondition.NONE).get(5, TimeUnit.SECONDS);
       RegistryState mine = view.awaitRevision(ns.revision(), Duration.ofSeconds(5)).get();
+      // The namespace's own update may still be on its way to the listeners when awaitRevision completes:
+      // it is the one update whose previous state predates the namespace; every later one is recorded.
       List<RegistryUpdate> updates = new CopyOnWriteArrayList<>();
-      view.addListener(updates::add);
+      view.addListener(u -> {
+        if (u.previous().revision() >= ns.revision()) {
+          updates.add(u);
+        }
+      });
 
       for (int i = 0; i < 10; i++) {
         client.getKVClient().put(foreign.namespace("n" + i), KeyLayout.bytes("{}")).get(5, TimeUnit.SECONDS);
