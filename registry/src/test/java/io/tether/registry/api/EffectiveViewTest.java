@@ -3,52 +3,31 @@ package io.tether.registry.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tether.registry.testing.ApiClient;
-import io.tether.registry.testing.TestEtcd;
-import io.tether.registry.testing.TestRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.tether.registry.testing.RegistryPerClass;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code GET …/services/{name}?effective=true}: the stored service with every policy field filled, its own
  * value first, then its namespace's default, then Service Connect's; the stored body stays as written.
  */
 class EffectiveViewTest {
-  private static TestRegistry registry;
-  private static ApiClient api;
-
-  @BeforeAll
-  static void start() {
-    registry = new TestRegistry(TestEtcd.shared().clientUrl());
-    api = registry.admin();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (registry != null) {
-      registry.close();
-    }
-  }
-
-  private static String httpService(String dnsName, int port) {
-    return "{\"portName\":\"http\",\"appProtocol\":\"http\",\"clientAliases\":[{\"dnsName\":\"" + dnsName
-        + "\",\"port\":" + port + "}]}";
-  }
+  @RegisterExtension
+  static final RegistryPerClass registry = new RegistryPerClass();
 
   @Test
   void effectiveViewFillsServiceConnectDefaults() {
-    api.put("/v1/namespaces/crud-eff", "{}").expect(201);
-    api.put("/v1/namespaces/crud-eff/services/web", httpService("web", 80)).expect(201);
-    api.put("/v1/namespaces/crud-eff/services/db",
+    registry.api().put("/v1/namespaces/crud-eff", "{}").expect(201);
+    registry.api().put("/v1/namespaces/crud-eff/services/web", httpService("web", 80)).expect(201);
+    registry.api().put("/v1/namespaces/crud-eff/services/db",
         "{\"portName\":\"pg\",\"appProtocol\":\"tcp\",\"clientAliases\":[{\"dnsName\":\"db\",\"port\":5432}],"
             + "\"retryPolicy\":{\"numRetries\":5}}").expect(201);
 
-    JsonNode raw = api.get("/v1/namespaces/crud-eff/services/web").expect(200).body();
+    JsonNode raw = registry.api().get("/v1/namespaces/crud-eff/services/web").expect(200).body();
     assertThat(raw.has("timeout")).isFalse();
     assertThat(raw.has("retryPolicy")).isFalse();
 
-    JsonNode web = api.get("/v1/namespaces/crud-eff/services/web?effective=true").expect(200).body();
+    JsonNode web = registry.api().get("/v1/namespaces/crud-eff/services/web?effective=true").expect(200).body();
     assertThat(web.path("timeout").path("perRequestTimeoutSeconds").asInt()).isEqualTo(15);
     assertThat(web.path("timeout").path("idleTimeoutSeconds").asInt()).isEqualTo(300);
     assertThat(web.path("retryPolicy").path("numRetries").asInt()).isEqualTo(2);
@@ -59,7 +38,7 @@ class EffectiveViewTest {
     assertThat(web.path("circuitBreakers").path("maxConnections").asInt()).isEqualTo(1024);
     assertThat(web.path("healthCheck").path("path").asText()).isEqualTo("/healthz");
 
-    JsonNode db = api.get("/v1/namespaces/crud-eff/services/db?effective=true").expect(200).body();
+    JsonNode db = registry.api().get("/v1/namespaces/crud-eff/services/db?effective=true").expect(200).body();
     assertThat(db.path("timeout").path("idleTimeoutSeconds").asInt()).as("TCP idle timeout").isEqualTo(3600);
     assertThat(db.path("retryPolicy").path("numRetries").asInt()).as("own value wins").isEqualTo(5);
     assertThat(db.path("retryPolicy").path("retryOn")).as("unset leaves filled field by field").hasSize(4);
@@ -67,25 +46,25 @@ class EffectiveViewTest {
 
   @Test
   void effectiveViewInheritsNamespaceDefaultsFieldByField() {
-    api.put("/v1/namespaces/crud-inherit",
+    registry.api().put("/v1/namespaces/crud-inherit",
         "{\"defaults\":{\"timeout\":{\"perRequestTimeoutSeconds\":3},\"loadBalancing\":\"RANDOM\"}}").expect(201);
-    api.put("/v1/namespaces/crud-inherit/services/plain", httpService("plain", 80)).expect(201);
-    api.put("/v1/namespaces/crud-inherit/services/own",
+    registry.api().put("/v1/namespaces/crud-inherit/services/plain", httpService("plain", 80)).expect(201);
+    registry.api().put("/v1/namespaces/crud-inherit/services/own",
         "{\"portName\":\"http\",\"appProtocol\":\"http\",\"clientAliases\":[{\"dnsName\":\"own\",\"port\":80}],"
             + "\"timeout\":{\"perRequestTimeoutSeconds\":7},\"loadBalancing\":\"MAGLEV\"}").expect(201);
 
-    JsonNode plain = api.get("/v1/namespaces/crud-inherit/services/plain?effective=true").expect(200).body();
+    JsonNode plain = registry.api().get("/v1/namespaces/crud-inherit/services/plain?effective=true").expect(200).body();
     assertThat(plain.path("timeout").path("perRequestTimeoutSeconds").asInt()).isEqualTo(3);
     assertThat(plain.path("timeout").path("idleTimeoutSeconds").asInt()).as("unset in namespace too").isEqualTo(300);
     assertThat(plain.path("loadBalancing").asText()).isEqualTo("RANDOM");
     assertThat(plain.path("retryPolicy").path("numRetries").asInt()).isEqualTo(2);
 
-    JsonNode own = api.get("/v1/namespaces/crud-inherit/services/own?effective=true").expect(200).body();
+    JsonNode own = registry.api().get("/v1/namespaces/crud-inherit/services/own?effective=true").expect(200).body();
     assertThat(own.path("timeout").path("perRequestTimeoutSeconds").asInt()).isEqualTo(7);
     assertThat(own.path("loadBalancing").asText()).isEqualTo("MAGLEV");
 
-    api.put("/v1/namespaces/crud-inherit", "{\"defaults\":{\"timeout\":{\"perRequestTimeoutSeconds\":9}}}").expect(200);
-    JsonNode changed = api.get("/v1/namespaces/crud-inherit/services/plain?effective=true").expect(200).body();
+    registry.api().put("/v1/namespaces/crud-inherit", "{\"defaults\":{\"timeout\":{\"perRequestTimeoutSeconds\":9}}}").expect(200);
+    JsonNode changed = registry.api().get("/v1/namespaces/crud-inherit/services/plain?effective=true").expect(200).body();
     assertThat(changed.path("timeout").path("perRequestTimeoutSeconds").asInt())
         .as("a namespace change applies to existing services").isEqualTo(9);
     assertThat(changed.path("loadBalancing").asText()).isEqualTo("ROUND_ROBIN");
@@ -95,16 +74,21 @@ class EffectiveViewTest {
   void effectiveViewShowsTheInheritedHashKeyWhereItApplies() {
     String ns = "/v1/namespaces/crud-hash";
     String tcp = "{\"portName\":\"pg\",\"appProtocol\":\"tcp\",\"clientAliases\":[{\"dnsName\":\"db\",\"port\":5432}]}";
-    api.put(ns, "{\"defaults\":{\"loadBalancing\":\"RING_HASH\",\"hashOn\":{\"header\":\"x-user-id\"}}}").expect(201);
-    api.put(ns + "/services/web", httpService("web", 80)).expect(201);
-    api.put(ns + "/services/db", tcp).expect(201);
+    registry.api().put(ns, "{\"defaults\":{\"loadBalancing\":\"RING_HASH\",\"hashOn\":{\"header\":\"x-user-id\"}}}").expect(201);
+    registry.api().put(ns + "/services/web", httpService("web", 80)).expect(201);
+    registry.api().put(ns + "/services/db", tcp).expect(201);
 
-    assertThat(api.get(ns + "/services/web").expect(200).body().has("hashOn")).isFalse();
-    JsonNode web = api.get(ns + "/services/web?effective=true").expect(200).body();
+    assertThat(registry.api().get(ns + "/services/web").expect(200).body().has("hashOn")).isFalse();
+    JsonNode web = registry.api().get(ns + "/services/web?effective=true").expect(200).body();
     assertThat(web.path("loadBalancing").asText()).isEqualTo("RING_HASH");
     assertThat(web.path("hashOn").toString()).isEqualTo("{\"header\":\"x-user-id\"}");
-    JsonNode db = api.get(ns + "/services/db?effective=true").expect(200).body();
+    JsonNode db = registry.api().get(ns + "/services/db?effective=true").expect(200).body();
     assertThat(db.path("loadBalancing").asText()).isEqualTo("RING_HASH");
     assertThat(db.has("hashOn")).as("a tcp service cannot hash on a header").isFalse();
+  }
+
+  private static String httpService(String dnsName, int port) {
+    return "{\"portName\":\"http\",\"appProtocol\":\"http\",\"clientAliases\":[{\"dnsName\":\"" + dnsName
+        + "\",\"port\":" + port + "}]}";
   }
 }
