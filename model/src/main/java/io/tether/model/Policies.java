@@ -27,6 +27,11 @@ public final class Policies {
         new HealthCheck(healthCheckProtocol(protocol), "/healthz", 5, 2, 2, 3));
   }
 
+  /** A policy with every gap (a null policy is all gaps) filled with {@link #serviceConnectDefaults}. */
+  public static ServicePolicy completed(ServicePolicy policy, AppProtocol protocol) {
+    return (policy == null ? ServicePolicy.EMPTY : policy).orElse(serviceConnectDefaults(protocol));
+  }
+
   /** The check an app of this protocol answers: gRPC apps the standard grpc.health.v1 service. */
   private static String healthCheckProtocol(AppProtocol protocol) {
     return switch (protocol) {

@@ -49,9 +49,18 @@ public record ServiceSpec(
    * is a header or cookie) is dropped.
    */
   public ServicePolicy effectivePolicy(Namespace namespace) {
+    return Policies.completed(inheritedPolicy(namespace), protocol());
+  }
+
+  /**
+   * This spec's values, then the namespace's defaults, without Service Connect's: what {@link
+   * Policies#completed} turns into the {@link #effectivePolicy}. An inherited hash key the service cannot
+   * use is already dropped (Service Connect's defaults add none, and balance round robin, which never
+   * hashes, so dropping it before or after completing is the same).
+   */
+  public ServicePolicy inheritedPolicy(Namespace namespace) {
     ServicePolicy inherited = namespace == null ? ServicePolicy.EMPTY : namespace.defaultsOrEmpty();
-    return policy().orElse(inherited).orElse(Policies.serviceConnectDefaults(protocol()))
-        .withApplicableHashOn(protocol());
+    return policy().orElse(inherited).withApplicableHashOn(protocol());
   }
 
   public ServiceSpec withDiscoveryName(String name) {
