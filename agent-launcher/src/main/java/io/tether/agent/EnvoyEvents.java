@@ -5,16 +5,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** What a task does as its Envoy goes down and comes back: the endpoint follows it, and giving up ends the task. */
-final class EnvoyEvents implements EnvoySupervisor.Listener {
+record EnvoyEvents(EndpointHealth endpointHealth, Runnable gaveUp) implements EnvoySupervisor.Listener {
   private static final Logger log = LoggerFactory.getLogger(AgentTask.class);
-
-  private final EndpointHealth endpointHealth;
-  private final Runnable onGaveUp;
-
-  EnvoyEvents(EndpointHealth endpointHealth, Runnable onGaveUp) {
-    this.endpointHealth = endpointHealth;
-    this.onGaveUp = onGaveUp;
-  }
 
   @Override
   public void onExited(int exitCode) {
@@ -33,6 +25,6 @@ final class EnvoyEvents implements EnvoySupervisor.Listener {
 
   @Override
   public void onGaveUp(int exitCode) {
-    onGaveUp.run();
+    gaveUp.run();
   }
 }
