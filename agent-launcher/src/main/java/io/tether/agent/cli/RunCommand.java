@@ -146,7 +146,7 @@ public final class RunCommand implements Callable<Integer> {
         new TaskSettings.Ports(port, intOr(ingressPort, file, "ingressPort", defaultIngress),
             intOr(adminPort, file, "adminPort", 9901)),
         new TaskSettings.AppHealth(first(healthCheck, first(text(file, "healthCheck"), defaultHealthCheck(serviceSpec))),
-            TaskSettings.HealthTiming.of(serviceSpec == null ? null : serviceSpec.healthCheck())),
+            TaskSettings.HealthTiming.of(serviceSpec == null ? null : serviceSpec.policy().healthCheck())),
         new TaskSettings.Envoy(
             envoyBin != null ? envoyBin : file.hasNonNull("envoyBin") ? Path.of(file.get("envoyBin").asText()) : null,
             intOr(envoyRestarts, file, "envoyRestarts", 5),
@@ -204,11 +204,11 @@ public final class RunCommand implements Callable<Integer> {
 
   /** The service's health check policy as the {@code --health-check} syntax. */
   private static String defaultHealthCheck(ServiceSpec spec) {
-    if (spec == null || spec.healthCheck() == null) {
+    if (spec == null || spec.policy().healthCheck() == null) {
       return "none";
     }
-    String protocol = spec.healthCheck().protocol() == null ? "tcp" : spec.healthCheck().protocol();
-    return protocol.equals("http") ? "http:" + spec.healthCheck().path() : protocol;
+    String protocol = spec.policy().healthCheck().protocol() == null ? "tcp" : spec.policy().healthCheck().protocol();
+    return protocol.equals("http") ? "http:" + spec.policy().healthCheck().path() : protocol;
   }
 
   private void require(boolean ok, String message) {
