@@ -3,10 +3,9 @@ package io.tether.agent;
 import io.tether.agent.bootstrap.BootstrapSpec;
 import io.tether.agent.bootstrap.EnvoyBootstrap;
 import io.tether.agent.bootstrap.GrpcBootstrap;
-import io.tether.agent.bootstrap.ServedPort;
 import io.tether.agent.envoy.EnvoyBinary;
 import io.tether.agent.envoy.EnvoySupervisor;
-import io.tether.agent.health.HealthCheck;
+import io.tether.agent.health.AppHealthCheck;
 import io.tether.agent.health.HealthMonitor;
 import io.tether.agent.hosts.HostsFile;
 import io.tether.agent.process.AppProcess;
@@ -15,8 +14,6 @@ import io.tether.agent.registry.Registration;
 import io.tether.agent.registry.RegistryClient;
 import io.tether.model.Endpoint;
 import io.tether.model.Health;
-import io.tether.process.PortOwner;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -63,14 +60,14 @@ public final class AgentTask {
   });
   private WorkDir workDir;
   private EnvoySupervisor envoy;
-  private HostsFile hosts;
+  private ClientAliases aliases;
   private AppProcess app;
   private HealthMonitor health;
   private volatile Registration registration;
 
   public AgentTask(TaskSettings settings) {
     this.settings = settings;
-    this.registry = new RegistryClient(settings.controlPlane(), settings.token());
+    this.registry = new RegistryClient(settings.controlPlane().restApi(), settings.controlPlane().token());
   }
 
   /** Signals (SIGTERM, SIGINT) stop a task that is starting at once, and drain a started one. */
@@ -130,21 +127,19 @@ public final class AgentTask {
   }
 
   private void start() throws Exception {
-    workDir = WorkDir.open(settings.workDir(), settings.taskId());
+    workDir = WorkDir.open(settings.workDir(), settings.identity().taskId());
     // Before anything starts: a missing program is one clear line, not an app exiting with 127.
     ProgramPath.resolve("the app's program", settings.appCommand().get(0));
     Map<String, String> appEnvironment = startProxy();
-    publishAliases();
+    if (!settings.proxyless() && settings.hostsFile() != null) {
+      aliases = ClientAliases.publish(new HostsFile(settings.hostsFile()), registry, settings.namespace(), timer);
+    }
     startApp(appEnvironment);
     awaitHealthy();
   }
 
   private Map<String, String> startProxy() throws Exception {
-    BootstrapSpec spec = new BootstrapSpec(settings.nodeId(), settings.service() != null ? settings.service() : settings.namespace(),
-        settings.namespace(),
-        settings.service() != null && !settings.proxyless()
-            ? List.of(new ServedPort(settings.service(), settings.ingressPort(), settings.appPort())) : List.of(),
-        settings.xdsHost(), settings.xdsPort(), settings.token(), settings.adminPort(), null);
+    BootstrapSpec spec = settings.bootstrap();
     Map<String, String> environment = new HashMap<>();
     environment.put("TETHER_NAMESPACE", settings.namespace());
     if (settings.proxyless()) {
@@ -153,73 +148,24 @@ public final class AgentTask {
       return environment;
     }
     Path bootstrap = workDir.writeSecret("envoy-bootstrap.json", EnvoyBootstrap.json(EnvoyBootstrap.render(spec)));
-    envoy = new EnvoySupervisor(new EnvoySupervisor.Settings(EnvoyBinary.locate(settings.envoyBin()), bootstrap,
-        settings.adminPort(), settings.drainTime(), Duration.ofSeconds(60), settings.envoyRestarts(),
-        settings.envoyBackoff(), Duration.ofSeconds(30), Duration.ofMinutes(2), workDir.path().resolve("envoy.log")),
-        new EnvoySupervisor.Listener() {
-          @Override
-          public void onExited(int exitCode) {
-            endpointHealth.envoyReady(false, "envoy exited with " + exitCode);
-          }
-
-          @Override
-          public void onRestarted(int attempt, int exitCode) {
-            log.warn("envoy restarted (attempt {}) after exiting with {}", attempt, exitCode);
-          }
-
-          @Override
-          public void onReady() {
-            endpointHealth.envoyReady(true, "restarted envoy ready");
-          }
-
-          @Override
-          public void onGaveUp(int exitCode) {
-            endings.add(Ending.ENVOY_GAVE_UP);
-          }
-        });
+    EnvoySupervisor.Launch launch = new EnvoySupervisor.Launch(EnvoyBinary.locate(settings.envoy().bin()), bootstrap,
+        settings.ports().admin(), settings.timings().drainTime(), workDir.path().resolve("envoy.log"));
+    EnvoySupervisor.Restarts restarts = new EnvoySupervisor.Restarts(settings.envoy().restarts(),
+        settings.envoy().backoff(), Duration.ofSeconds(30), Duration.ofMinutes(2));
+    envoy = new EnvoySupervisor(new EnvoySupervisor.Settings(launch, Duration.ofSeconds(60), restarts),
+        new EnvoyEvents(endpointHealth, () -> endings.add(Ending.ENVOY_GAVE_UP)));
     envoy.start();
-    log.info("envoy ready (admin on 127.0.0.1:{})", settings.adminPort());
+    log.info("envoy ready (admin on 127.0.0.1:{})", settings.ports().admin());
     return environment;
-  }
-
-  /** Writes the namespace's aliases to the hosts file now and every 10 s (aliases change with services). */
-  private void publishAliases() {
-    if (settings.proxyless() || settings.hostsFile() == null) {
-      return;
-    }
-    hosts = new HostsFile(settings.hostsFile());
-    Runnable refresh = () -> {
-      try {
-        hosts.write(registry.aliases(settings.namespace()));
-      } catch (RuntimeException | IOException e) {
-        log.warn("could not refresh client aliases: {}", e.getMessage());
-      }
-    };
-    refresh.run();
-    timer.scheduleWithFixedDelay(refresh, 10, 10, TimeUnit.SECONDS);
   }
 
   private void startApp(Map<String, String> environment) {
     if (settings.service() != null) {
-      requireAppPortFree();
+      AppProcess.requirePortFree(settings.ports().app());
     }
     app = AppProcess.start(settings.appCommand(), environment);
     app.onExit().thenRun(() -> endings.add(Ending.APP_EXITED));
     log.info("app started (pid {}): {}", app.pid(), String.join(" ", settings.appCommand()));
-  }
-
-  /**
-   * An app whose port is taken would die with EADDRINUSE while the health check (on 127.0.0.1:port)
-   * found whoever holds the port healthy, and the agent would register that process in the app's place.
-   * The port is tried on the wildcard address, which fails while anyone listens on it on any address.
-   */
-  private void requireAppPortFree() {
-    int port = settings.appPort();
-    if (!PortOwner.isFree(port)) {
-      String holder = PortOwner.listening(port).map(p -> ", held by " + p).orElse("");
-      throw new IllegalStateException("the app's port " + port + " is already in use" + holder
-          + ": stop that process or give the app another --app-port");
-    }
   }
 
   /**
@@ -231,15 +177,16 @@ public final class AgentTask {
     if (settings.service() == null) {
       return;
     }
-    TaskSettings.HealthTiming timing = settings.healthTiming();
-    HealthCheck check = HealthCheck.parse(settings.healthCheck(), settings.appPort())
+    TaskSettings.HealthTiming timing = settings.health().timing();
+    AppHealthCheck check = AppHealthCheck.parse(settings.health().check(), settings.ports().app())
         .withTiming(timing.interval(), timing.timeout())
         .withThresholds(timing.healthyThreshold(), timing.unhealthyThreshold());
     health = new HealthMonitor(check, this::onHealthChanged).start();
+    Duration startTimeout = settings.timings().startTimeout();
     try {
-      CompletableFuture.anyOf(healthy, app.onExit()).get(settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      CompletableFuture.anyOf(healthy, app.onExit()).get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new IllegalStateException("the app never became healthy within " + settings.startTimeout().toSeconds()
+      throw new IllegalStateException("the app never became healthy within " + startTimeout.toSeconds()
           + " s: " + health.lastFailure());
     }
     if (!app.isAlive()) {
@@ -268,15 +215,16 @@ public final class AgentTask {
     if (!app.isAlive()) {
       throw new IllegalStateException(app.exitReport("before it was registered"));
     }
-    registration = endpointHealth.register(health -> new Registration(registry, settings.namespace(), settings.service(),
-        settings.taskId(), endpoint(health), Duration.ofSeconds(settings.leaseTtlSeconds())).start());
-    log.info("registered {}:{} as {} of {}/{} ({})", settings.address(), settings.registeredPort(), settings.taskId(),
-        settings.namespace(), settings.service(), registration.health());
+    TaskSettings.Identity id = settings.identity();
+    registration = endpointHealth.register(health -> new Registration(registry, id.namespace(), id.service(),
+        id.taskId(), endpoint(health), Duration.ofSeconds(settings.timings().leaseTtlSeconds())).start());
+    log.info("registered {}:{} as {} of {}/{} ({})", id.address(), settings.registeredPort(), id.taskId(),
+        id.namespace(), id.service(), registration.health());
   }
 
   private Endpoint endpoint(Health health) {
-    return new Endpoint(settings.address(), settings.registeredPort(), settings.zone(), health, settings.taskId(),
-        settings.host(), Map.of(), null);
+    TaskSettings.Identity id = settings.identity();
+    return new Endpoint(id.address(), settings.registeredPort(), id.zone(), health, id.taskId(), id.host(), Map.of(), null);
   }
 
   private int finish(Ending ending) throws InterruptedException {
@@ -293,14 +241,14 @@ public final class AgentTask {
       }
       // Callers (Envoys or proxyless clients) learn of DRAINING over xDS and open requests finish:
       // only then does the app stop.
-      Thread.sleep(settings.drainTime().toMillis());
+      Thread.sleep(settings.timings().drainTime().toMillis());
     }
-    int status = app.stop(settings.stopGrace());
+    int status = app.stop(settings.timings().stopGrace());
     if (registration != null) {
       registration.stop();
     }
     if (envoy != null) {
-      envoy.stop(settings.stopGrace());
+      envoy.stop(settings.timings().stopGrace());
     }
     return ending == Ending.ENVOY_GAVE_UP ? Math.max(status, 1) : status;
   }
@@ -323,20 +271,16 @@ public final class AgentTask {
     }
     endpointHealth.close();
     if (app != null) {
-      app.stop(settings.stopGrace());
+      app.stop(settings.timings().stopGrace());
     }
     if (registration != null) {
       registration.stop();
     }
     if (envoy != null) {
-      envoy.stop(settings.stopGrace());
+      envoy.stop(settings.timings().stopGrace());
     }
-    if (hosts != null) {
-      try {
-        hosts.remove();
-      } catch (IOException e) {
-        log.warn("could not remove the client aliases from {}: {}", settings.hostsFile(), e.getMessage());
-      }
+    if (aliases != null) {
+      aliases.remove();
     }
   }
 }

@@ -1,40 +1,118 @@
 package io.tether.agent;
 
+import io.tether.agent.bootstrap.BootstrapSpec;
+import io.tether.agent.bootstrap.ServedPort;
+import io.tether.model.HealthCheck;
+import io.tether.model.Policies;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * Everything {@code tether agent run} needs for one task, resolved from flags or a config file.
+ * Everything {@code tether agent run} needs for one task, resolved from flags or a config file, in groups
+ * that each say one thing: where the control plane is, who the task is, its ports, how its app is
+ * checked, how Envoy is kept up, and how long each step of its life may take.
  *
- * @param service the discovery name the task serves, or null for a client-only task
- * @param address where other hosts reach this task (its host's address; null for a client-only task)
- * @param healthCheck {@code http:/path}, {@code tcp}, {@code grpc} or {@code none}
+ * @param hostsFile where client aliases go; null to write none
  * @param workDir where bootstraps and Envoy's log go; null for a new private one in the system temp directory
  */
-public record TaskSettings(
-    URI controlPlane, String xdsHost, int xdsPort, String token, String namespace,
-    String service, Integer appPort, int ingressPort, String address, String zone, String taskId, String host,
-    String healthCheck, HealthTiming healthTiming, Path envoyBin, int adminPort, Duration drainTime,
-    Duration stopGrace, Duration startTimeout, int envoyRestarts, Duration envoyBackoff,
-    Path hostsFile, boolean proxyless, int leaseTtlSeconds, Path workDir, List<String> appCommand) {
+public record TaskSettings(ControlPlane controlPlane, Identity identity, Ports ports, AppHealth health, Envoy envoy,
+    Timings timings, Path hostsFile, boolean proxyless, Path workDir, List<String> appCommand) {
+
+  /**
+   * The control plane: its REST API, its xDS server, and the namespace's agent token for both.
+   *
+   * @param restApi e.g. {@code http://10.0.0.5:8700}
+   */
+  public record ControlPlane(URI restApi, String xdsHost, int xdsPort, String token) {}
+
+  /**
+   * Who the task is in the mesh.
+   *
+   * @param service the discovery name the task serves, or null for a client-only task
+   * @param address where other hosts reach this task (its host's address; null for a client-only task)
+   * @param host this host's name, registered with the endpoint
+   */
+  public record Identity(String namespace, String service, String taskId, String address, String zone, String host) {}
+
+  /**
+   * The task's ports.
+   *
+   * @param app the port the app listens on; null for a client-only task
+   * @param ingress Envoy's ingress listener
+   * @param admin Envoy's admin port on 127.0.0.1
+   */
+  public record Ports(Integer app, int ingress, int admin) {}
+
+  /**
+   * How the app is checked.
+   *
+   * @param check {@code http:/path}, {@code tcp}, {@code grpc} or {@code none}
+   */
+  public record AppHealth(String check, HealthTiming timing) {}
 
   /** How often and how strictly the app is checked: the service's healthCheck policy. */
   public record HealthTiming(Duration interval, Duration timeout, int healthyThreshold, int unhealthyThreshold) {
-    public static final HealthTiming DEFAULT = new HealthTiming(Duration.ofSeconds(5), Duration.ofSeconds(2), 2, 3);
+    /** The timing of a healthCheck policy; Service Connect's ({@link Policies}) when there is none. */
+    public static HealthTiming of(HealthCheck policy) {
+      if (policy == null) {
+        return new HealthTiming(Duration.ofSeconds(Policies.HEALTH_INTERVAL_SECONDS),
+            Duration.ofSeconds(Policies.HEALTH_TIMEOUT_SECONDS), Policies.HEALTHY_THRESHOLD, Policies.UNHEALTHY_THRESHOLD);
+      }
+      return new HealthTiming(Duration.ofSeconds(policy.intervalSeconds()), Duration.ofSeconds(policy.timeoutSeconds()),
+          policy.healthyThreshold(), policy.unhealthyThreshold());
+    }
   }
 
+  /**
+   * Which Envoy runs, and how hard the agent tries to keep it up.
+   *
+   * @param bin the Envoy binary; null to look for one
+   * @param restarts crashes in a row before the task fails
+   * @param backoff the first restart delay, doubling
+   */
+  public record Envoy(Path bin, int restarts, Duration backoff) {}
+
+  /**
+   * How long each step of the task's life may take.
+   *
+   * @param drainTime how long Envoy drains before the app is stopped
+   * @param stopGrace between SIGTERM and SIGKILL for the app (and for Envoy)
+   * @param startTimeout how long the app has to become healthy
+   * @param leaseTtlSeconds how long the endpoint outlives a silent agent
+   */
+  public record Timings(Duration drainTime, Duration stopGrace, Duration startTimeout, int leaseTtlSeconds) {}
+
   public TaskSettings {
+    Objects.requireNonNull(controlPlane, "controlPlane");
+    Objects.requireNonNull(identity, "identity");
     appCommand = List.copyOf(appCommand);
   }
 
+  public String service() {
+    return identity.service();
+  }
+
+  public String namespace() {
+    return identity.namespace();
+  }
+
   public String nodeId() {
-    return (service != null ? service : namespace) + "-" + taskId;
+    return (service() != null ? service() : namespace()) + "-" + identity.taskId();
   }
 
   /** The port callers reach this task on: Envoy's ingress listener, or the app itself when proxyless. */
   public int registeredPort() {
-    return proxyless ? appPort : ingressPort;
+    return proxyless ? ports.app() : ports.ingress();
+  }
+
+  /** The bootstrap of the task's Envoy (or, proxyless, of its app): it serves its service, if any, unless proxyless. */
+  BootstrapSpec bootstrap() {
+    List<ServedPort> served = service() != null && !proxyless
+        ? List.of(new ServedPort(service(), ports.ingress(), ports.app())) : List.of();
+    return new BootstrapSpec(nodeId(), service() != null ? service() : namespace(), namespace(), served,
+        controlPlane.xdsHost(), controlPlane.xdsPort(), controlPlane.token(), ports.admin(), null);
   }
 }

@@ -10,6 +10,7 @@ import io.tether.model.AppProtocol;
 import io.tether.model.ClientAlias;
 import io.tether.model.Endpoint;
 import io.tether.model.Namespace;
+import io.tether.model.ServicePolicy;
 import io.tether.model.ServiceSpec;
 import io.tether.registry.store.Precondition;
 import io.tether.registry.store.RegistryStore;
@@ -177,7 +178,7 @@ public final class EnvoyBenchmark implements Callable<Integer> {
     for (int i = 0; i < size; i++) {
       String name = i == 0 && ns.equals(NS) ? "web" : "svc" + i;
       store.putService(ns, new ServiceSpec(name, "http", AppProtocol.HTTP, List.of(new ClientAlias(name, 8080)), null,
-          null, null, null, null, null, null), Precondition.NONE).get(5, TimeUnit.SECONDS);
+          ServicePolicy.EMPTY), Precondition.NONE).get(5, TimeUnit.SECONDS);
       store.putEndpoint(ns, name, "e0", new Endpoint("127.0.0.1", 1, null, null, null, null, null, null),
           Precondition.NONE).get(5, TimeUnit.SECONDS);
     }

@@ -12,6 +12,7 @@ import io.tether.model.AppProtocol;
 import io.tether.model.ClientAlias;
 import io.tether.model.Endpoint;
 import io.tether.model.Namespace;
+import io.tether.model.ServicePolicy;
 import io.tether.model.ServiceSpec;
 import io.tether.registry.store.Precondition;
 import io.tether.registry.store.RegistryStore;
@@ -127,7 +128,7 @@ public final class XdsBenchmark implements Callable<Integer> {
     for (int i = 0; i < 20; i++) {
       String name = i == 0 ? "echo" : "svc" + i;
       store.putService(NS, new ServiceSpec(name, "grpc", AppProtocol.GRPC, List.of(new ClientAlias(name, 8080)), null,
-          null, null, null, null, null, null), Precondition.NONE).get(5, TimeUnit.SECONDS);
+          ServicePolicy.EMPTY), Precondition.NONE).get(5, TimeUnit.SECONDS);
     }
     store.putEndpoint(NS, "echo", "e0", endpoint(backendPort), Precondition.NONE).get(5, TimeUnit.SECONDS);
   }

@@ -10,6 +10,12 @@ public final class Policies {
   static final int HTTP_IDLE_TIMEOUT_SECONDS = 300;
   static final int TCP_IDLE_TIMEOUT_SECONDS = 3600;
 
+  /** Service Connect checks an app every 5 s, gives it 2 s to answer, healthy after 2 passes, unhealthy after 3 failures. */
+  public static final int HEALTH_INTERVAL_SECONDS = 5;
+  public static final int HEALTH_TIMEOUT_SECONDS = 2;
+  public static final int HEALTHY_THRESHOLD = 2;
+  public static final int UNHEALTHY_THRESHOLD = 3;
+
   /**
    * The fully populated policy Service Connect applies when nothing is configured: 15 s per request,
    * 2 retries on connect-failure/refused-stream/unavailable/503, Envoy's outlier-detection and
@@ -24,7 +30,13 @@ public final class Policies {
         new OutlierDetection(5, 10_000, 30_000, 10),
         new CircuitBreakers(1024, 1024, 1024, 3),
         LoadBalancing.ROUND_ROBIN,
-        new HealthCheck(healthCheckProtocol(protocol), "/healthz", 5, 2, 2, 3));
+        new HealthCheck(healthCheckProtocol(protocol), "/healthz", HEALTH_INTERVAL_SECONDS, HEALTH_TIMEOUT_SECONDS,
+            HEALTHY_THRESHOLD, UNHEALTHY_THRESHOLD));
+  }
+
+  /** A policy with every gap (a null policy is all gaps) filled with {@link #serviceConnectDefaults}. */
+  public static ServicePolicy completed(ServicePolicy policy, AppProtocol protocol) {
+    return (policy == null ? ServicePolicy.EMPTY : policy).orElse(serviceConnectDefaults(protocol));
   }
 
   /** The check an app of this protocol answers: gRPC apps the standard grpc.health.v1 service. */

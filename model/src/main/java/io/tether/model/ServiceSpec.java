@@ -1,5 +1,8 @@
 package io.tether.model;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.List;
 
 /**
@@ -12,35 +15,37 @@ public record ServiceSpec(
     AppProtocol appProtocol,
     List<ClientAlias> clientAliases,
     Integer ingressPortOverride,
-    Timeout timeout,
-    RetryPolicy retryPolicy,
-    OutlierDetection outlierDetection,
-    CircuitBreakers circuitBreakers,
-    LoadBalancing loadBalancing,
-    HashOn hashOn,
-    HealthCheck healthCheck) {
+    @JsonUnwrapped ServicePolicy policy) {
 
+  /** An absent policy is an empty one: every field inherited. */
   public ServiceSpec {
     clientAliases = clientAliases == null ? List.of() : List.copyOf(clientAliases);
+    policy = policy == null ? ServicePolicy.EMPTY : policy;
   }
 
-  /** A spec without a hash key. */
-  public ServiceSpec(String discoveryName, String portName, AppProtocol appProtocol,
-      List<ClientAlias> clientAliases, Integer ingressPortOverride, Timeout timeout, RetryPolicy retryPolicy,
-      OutlierDetection outlierDetection, CircuitBreakers circuitBreakers, LoadBalancing loadBalancing,
-      HealthCheck healthCheck) {
-    this(discoveryName, portName, appProtocol, clientAliases, ingressPortOverride, timeout, retryPolicy,
-        outlierDetection, circuitBreakers, loadBalancing, null, healthCheck);
+  /**
+   * The JSON shape: the policy's fields sit beside the service's names, as in ECS (written so by
+   * {@link JsonUnwrapped}). Read through this creator rather than an unwrapped one, because Jackson
+   * lets an unwrapped object swallow unknown fields: here an unknown field is still an error, and a
+   * bad value is reported at the same path ({@code timeout.perRequestTimeoutSeconds}).
+   */
+  @JsonCreator
+  static ServiceSpec fromJson(@JsonProperty("discoveryName") String discoveryName,
+      @JsonProperty("portName") String portName, @JsonProperty("appProtocol") AppProtocol appProtocol,
+      @JsonProperty("clientAliases") List<ClientAlias> clientAliases,
+      @JsonProperty("ingressPortOverride") Integer ingressPortOverride,
+      @JsonProperty("timeout") Timeout timeout, @JsonProperty("retryPolicy") RetryPolicy retryPolicy,
+      @JsonProperty("outlierDetection") OutlierDetection outlierDetection,
+      @JsonProperty("circuitBreakers") CircuitBreakers circuitBreakers,
+      @JsonProperty("loadBalancing") LoadBalancing loadBalancing, @JsonProperty("hashOn") HashOn hashOn,
+      @JsonProperty("healthCheck") HealthCheck healthCheck) {
+    return new ServiceSpec(discoveryName, portName, appProtocol, clientAliases, ingressPortOverride,
+        new ServicePolicy(timeout, retryPolicy, outlierDetection, circuitBreakers, loadBalancing, hashOn, healthCheck));
   }
 
   /** Service Connect treats a service without an appProtocol as plain TCP. */
   public AppProtocol protocol() {
     return appProtocol == null ? AppProtocol.TCP : appProtocol;
-  }
-
-  public ServicePolicy policy() {
-    return new ServicePolicy(
-        timeout, retryPolicy, outlierDetection, circuitBreakers, loadBalancing, hashOn, healthCheck);
   }
 
   /**
@@ -49,13 +54,25 @@ public record ServiceSpec(
    * is a header or cookie) is dropped.
    */
   public ServicePolicy effectivePolicy(Namespace namespace) {
+    return Policies.completed(inheritedPolicy(namespace), protocol());
+  }
+
+  /**
+   * This spec's values, then the namespace's defaults, without Service Connect's: what {@link
+   * Policies#completed} turns into the {@link #effectivePolicy}. An inherited hash key the service cannot
+   * use is already dropped (Service Connect's defaults add none, and balance round robin, which never
+   * hashes, so dropping it before or after completing is the same).
+   */
+  public ServicePolicy inheritedPolicy(Namespace namespace) {
     ServicePolicy inherited = namespace == null ? ServicePolicy.EMPTY : namespace.defaultsOrEmpty();
-    return policy().orElse(inherited).orElse(Policies.serviceConnectDefaults(protocol()))
-        .withApplicableHashOn(protocol());
+    return policy().orElse(inherited).withApplicableHashOn(protocol());
   }
 
   public ServiceSpec withDiscoveryName(String name) {
-    return new ServiceSpec(name, portName, appProtocol, clientAliases, ingressPortOverride, timeout,
-        retryPolicy, outlierDetection, circuitBreakers, loadBalancing, hashOn, healthCheck);
+    return new ServiceSpec(name, portName, appProtocol, clientAliases, ingressPortOverride, policy);
+  }
+
+  public ServiceSpec withPolicy(ServicePolicy newPolicy) {
+    return new ServiceSpec(discoveryName, portName, appProtocol, clientAliases, ingressPortOverride, newPolicy);
   }
 }

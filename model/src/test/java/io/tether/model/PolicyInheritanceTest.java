@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 class PolicyInheritanceTest {
   private static ServiceSpec spec(AppProtocol protocol, Timeout timeout, RetryPolicy retry) {
-    return new ServiceSpec("payments", "http", protocol, List.of(), null, timeout, retry, null, null, null, null);
+    return new ServiceSpec("payments", "http", protocol, List.of(), null,
+        new ServicePolicy(timeout, retry, null, null, null, null));
   }
 
   @Test
@@ -52,7 +53,8 @@ class PolicyInheritanceTest {
   }
 
   private static ServiceSpec hashing(AppProtocol protocol, LoadBalancing lb, HashOn hashOn) {
-    return new ServiceSpec("payments", "http", protocol, List.of(), null, null, null, null, null, lb, hashOn, null);
+    return new ServiceSpec("payments", "http", protocol, List.of(), null,
+        new ServicePolicy(null, null, null, null, lb, hashOn, null));
   }
 
   private static Namespace hashingDefaults(HashOn hashOn) {

@@ -1,6 +1,8 @@
 package io.tether.agent.cli;
 
+import io.tether.agent.bootstrap.ServedPort;
 import io.tether.agent.inject.ServiceRequest;
+import io.tether.model.Names;
 
 /**
  * Option values the agent's commands share, parsed strictly. A malformed value throws
@@ -47,7 +49,35 @@ final class Args {
     return new HostPort(host, port(option + " " + value + ": PORT", port));
   }
 
-  /** {@code CONTAINER:PORTNAME[:DISCOVERYNAME[:INGRESSPORT]]}. */
+  /**
+   * {@code tether agent bootstrap --service NAME:INGRESS_PORT:[APP_HOST:]APP_PORT}: a service the task's
+   * sidecar serves. Only the value itself is checked here; whether the ports of several clash is the
+   * command's business.
+   */
+  static ServedPort servedPort(String arg) {
+    String[] p = arg.split(":", -1);
+    if (p.length != 3 && p.length != 4) {
+      throw new IllegalArgumentException("--service '" + arg + "' must be NAME:INGRESS_PORT:APP_PORT "
+          + "(e.g. payments:15000:8080) or NAME:INGRESS_PORT:APP_HOST:APP_PORT");
+    }
+    String what = "--service " + arg + ": ";
+    if (!Names.isLabel(p[0])) {
+      throw new IllegalArgumentException(what + "NAME '" + p[0] + "' is not a DNS label (lower-case letters, "
+          + "digits and '-', at most 63)");
+    }
+    int ingress = port(what + "INGRESS_PORT", p[1]);
+    int app = port(what + "APP_PORT", p[p.length - 1]);
+    if (p.length == 4 && (p[2].isEmpty() || p[2].chars().anyMatch(c -> c <= ' ' || c == '/'))) {
+      throw new IllegalArgumentException(what + "APP_HOST '" + p[2] + "' is not a host name or IP address");
+    }
+    return p.length == 3 ? new ServedPort(p[0], ingress, app) : new ServedPort(p[0], ingress, app, p[2]);
+  }
+
+  /**
+   * {@code tether agent inject --service CONTAINER:PORTNAME[:DISCOVERYNAME[:INGRESSPORT]]}: a container's
+   * port mapping the injected sidecar serves. A different value from {@code bootstrap}'s (which names
+   * ports, not port mappings) and from {@code run}'s (a bare discovery name), so a grammar of its own.
+   */
   static ServiceRequest serviceRequest(String arg) {
     String[] parts = arg.split(":", -1);
     if (parts.length < 2 || parts.length > 4 || parts[0].isEmpty() || parts[1].isEmpty()) {

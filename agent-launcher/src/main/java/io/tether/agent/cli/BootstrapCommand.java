@@ -155,22 +155,10 @@ public final class BootstrapCommand implements Callable<Integer> {
     Map<Integer, String> holders = new HashMap<>();
     holders.put(adminPort, "Envoy's --admin-port");
     for (String arg : services) {
-      String[] p = arg.split(":", -1);
-      if (p.length != 3 && p.length != 4) {
-        throw new IllegalArgumentException("--service '" + arg + "' must be NAME:INGRESS_PORT:APP_PORT "
-            + "(e.g. payments:15000:8080) or NAME:INGRESS_PORT:APP_HOST:APP_PORT");
-      }
+      ServedPort s = Args.servedPort(arg);
       String what = "--service " + arg + ": ";
-      if (!Names.isLabel(p[0])) {
-        throw new IllegalArgumentException(what + "NAME '" + p[0] + "' is not a DNS label (lower-case letters, "
-            + "digits and '-', at most 63)");
-      }
-      int ingress = Args.port(what + "INGRESS_PORT", p[1]);
-      int app = Args.port(what + "APP_PORT", p[p.length - 1]);
-      if (p.length == 4 && (p[2].isEmpty() || p[2].chars().anyMatch(c -> c <= ' ' || c == '/'))) {
-        throw new IllegalArgumentException(what + "APP_HOST '" + p[2] + "' is not a host name or IP address");
-      }
-      ServedPort s = p.length == 3 ? new ServedPort(p[0], ingress, app) : new ServedPort(p[0], ingress, app, p[2]);
+      int ingress = s.ingressPort();
+      int app = s.appPort();
       if (!names.add(s.discoveryName())) {
         throw new IllegalArgumentException(what + "service '" + s.discoveryName() + "' is given twice");
       }

@@ -133,29 +133,53 @@ public final class RunCommand implements Callable<Integer> {
     String registeredAddress = svc == null ? null : registeredAddress(first(address, text(file, "address")),
         allowLoopbackAddress != null ? allowLoopbackAddress : file.path("allowLoopbackAddress").asBoolean(false));
     ServiceSpec serviceSpec = svc == null ? null : new RegistryClient(cp, token).service(ns, svc, true);
-    String xdsTarget = first(xds, text(file, "xds"));
-    String xdsHost = xdsTarget != null ? xdsTarget.substring(0, xdsTarget.lastIndexOf(':')) : cp.getHost();
-    int xdsPort = xdsTarget != null ? Integer.parseInt(xdsTarget.substring(xdsTarget.lastIndexOf(':') + 1)) : 18000;
+    Args.HostPort xdsAddress = xdsAddress(first(xds, text(file, "xds")), cp);
     String task = first(taskId, text(file, "taskId"));
     task = task != null ? task : UUID.randomUUID().toString().substring(0, 8);
     boolean noProxy = proxyless != null ? proxyless : file.path("proxyless").asBoolean(false);
     String hosts = first(hostsFile, text(file, "hostsFile"));
-    return new TaskSettings(cp, xdsHost, xdsPort, token, ns, svc, port,
-        intOr(ingressPort, file, "ingressPort", serviceSpec == null || serviceSpec.ingressPortOverride() == null
-            ? 15000 : serviceSpec.ingressPortOverride()),
-        registeredAddress,
-        first(zone, text(file, "zone")), task, HostName.ofThisHost(),
-        first(healthCheck, first(text(file, "healthCheck"), defaultHealthCheck(serviceSpec))), timing(serviceSpec),
-        envoyBin != null ? envoyBin : file.hasNonNull("envoyBin") ? Path.of(file.get("envoyBin").asText()) : null,
-        intOr(adminPort, file, "adminPort", 9901),
-        Duration.ofSeconds(intOr(drainSeconds, file, "drainTime", 5)),
-        Duration.ofSeconds(intOr(stopGraceSeconds, file, "stopGrace", 10)),
-        Duration.ofSeconds(intOr(startTimeout, file, "startTimeout", 300)),
-        intOr(envoyRestarts, file, "envoyRestarts", 5), Duration.ofMillis(intOr(envoyBackoffMs, file, "envoyBackoffMs", 1000)),
+    int defaultIngress = serviceSpec == null || serviceSpec.ingressPortOverride() == null
+        ? 15000 : serviceSpec.ingressPortOverride();
+    return new TaskSettings(
+        new TaskSettings.ControlPlane(cp, xdsAddress.host(), xdsAddress.port(), token),
+        new TaskSettings.Identity(ns, svc, task, registeredAddress, first(zone, text(file, "zone")), HostName.ofThisHost()),
+        new TaskSettings.Ports(port, intOr(ingressPort, file, "ingressPort", defaultIngress),
+            intOr(adminPort, file, "adminPort", 9901)),
+        new TaskSettings.AppHealth(first(healthCheck, first(text(file, "healthCheck"), defaultHealthCheck(serviceSpec))),
+            TaskSettings.HealthTiming.of(serviceSpec == null ? null : serviceSpec.policy().healthCheck())),
+        new TaskSettings.Envoy(
+            envoyBin != null ? envoyBin : file.hasNonNull("envoyBin") ? Path.of(file.get("envoyBin").asText()) : null,
+            intOr(envoyRestarts, file, "envoyRestarts", 5),
+            Duration.ofMillis(intOr(envoyBackoffMs, file, "envoyBackoffMs", 1000))),
+        new TaskSettings.Timings(
+            Duration.ofSeconds(intOr(drainSeconds, file, "drainTime", 5)),
+            Duration.ofSeconds(intOr(stopGraceSeconds, file, "stopGrace", 10)),
+            Duration.ofSeconds(intOr(startTimeout, file, "startTimeout", 300)),
+            intOr(leaseTtl, file, "leaseTtl", 10)),
         "none".equals(hosts) ? null : Path.of(hosts != null ? hosts : "/etc/hosts"),
-        noProxy, intOr(leaseTtl, file, "leaseTtl", 10),
+        noProxy,
         workDir != null ? workDir : file.hasNonNull("workDir") ? Path.of(file.get("workDir").asText()) : null,
         command);
+  }
+
+  /**
+   * The xDS server: {@code --xds HOST:PORT} as every command reads it ({@link Args#hostPort}), else the
+   * control plane's host, port 18000. {@code run} has always also taken a bare IPv6 address before the
+   * port ({@code fd00::5:18000}: the port is after the last colon); that form is still accepted.
+   */
+  private Args.HostPort xdsAddress(String target, URI cp) {
+    if (target == null) {
+      return new Args.HostPort(cp.getHost(), 18000);
+    }
+    boolean bareIpv6 = !target.startsWith("[") && target.indexOf(':') != target.lastIndexOf(':');
+    String value = bareIpv6
+        ? "[" + target.substring(0, target.lastIndexOf(':')) + "]" + target.substring(target.lastIndexOf(':'))
+        : target;
+    try {
+      return Args.hostPort("--xds", value);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 
   /**
@@ -178,23 +202,13 @@ public final class RunCommand implements Callable<Integer> {
     return choice.address();
   }
 
-  /** The timing of the service's health check policy (Service Connect's defaults when it sets none). */
-  private static TaskSettings.HealthTiming timing(ServiceSpec spec) {
-    if (spec == null || spec.healthCheck() == null) {
-      return TaskSettings.HealthTiming.DEFAULT;
-    }
-    io.tether.model.HealthCheck hc = spec.healthCheck();
-    return new TaskSettings.HealthTiming(Duration.ofSeconds(hc.intervalSeconds()), Duration.ofSeconds(hc.timeoutSeconds()),
-        hc.healthyThreshold(), hc.unhealthyThreshold());
-  }
-
   /** The service's health check policy as the {@code --health-check} syntax. */
   private static String defaultHealthCheck(ServiceSpec spec) {
-    if (spec == null || spec.healthCheck() == null) {
+    if (spec == null || spec.policy().healthCheck() == null) {
       return "none";
     }
-    String protocol = spec.healthCheck().protocol() == null ? "tcp" : spec.healthCheck().protocol();
-    return protocol.equals("http") ? "http:" + spec.healthCheck().path() : protocol;
+    String protocol = spec.policy().healthCheck().protocol() == null ? "tcp" : spec.policy().healthCheck().protocol();
+    return protocol.equals("http") ? "http:" + spec.policy().healthCheck().path() : protocol;
   }
 
   private void require(boolean ok, String message) {

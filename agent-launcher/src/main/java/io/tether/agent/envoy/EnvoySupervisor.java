@@ -24,9 +24,26 @@ public final class EnvoySupervisor implements AutoCloseable {
   private static final int LOG_TAIL_LINES = 20;
   private static final long READY_POLL_MILLIS = 25;
 
-  /** How to run Envoy, and how hard to try keeping it up; {@code log} gets its stderr, the agent's stdout its stdout. */
-  public record Settings(Path binary, Path bootstrap, int adminPort, Duration drainTime, Duration readyTimeout,
-      int maxRestarts, Duration initialBackoff, Duration maxBackoff, Duration stableAfter, Path log) {}
+  /**
+   * How to run Envoy, how long it has to become ready, and how hard to try keeping it up.
+   *
+   * @param readyTimeout how long a started Envoy has to answer {@code /ready}
+   */
+  public record Settings(Launch launch, Duration readyTimeout, Restarts restarts) {}
+
+  /**
+   * One Envoy's command line and output: {@code log} gets its stderr, the agent's stdout its stdout.
+   *
+   * @param drainTime Envoy's {@code --drain-time-s} (at least 1 s)
+   */
+  public record Launch(Path binary, Path bootstrap, int adminPort, Duration drainTime, Path log) {}
+
+  /**
+   * When a crashed Envoy is restarted: after {@code initialBackoff}, doubling up to {@code maxBackoff};
+   * the count of crashes resets once one has run {@code stableAfter}; after {@code max} in a row the
+   * supervisor gives up.
+   */
+  public record Restarts(int max, Duration initialBackoff, Duration maxBackoff, Duration stableAfter) {}
 
   /** What the agent hears about Envoy's life, in order, on the supervisor's thread: it should not block. */
   public interface Listener {
@@ -58,7 +75,7 @@ public final class EnvoySupervisor implements AutoCloseable {
   public EnvoySupervisor(Settings settings, Listener listener) {
     this.settings = settings;
     this.listener = listener;
-    this.admin = new EnvoyAdmin(settings.adminPort());
+    this.admin = new EnvoyAdmin(settings.launch().adminPort());
   }
 
   public EnvoyAdmin admin() {
@@ -105,17 +122,17 @@ public final class EnvoySupervisor implements AutoCloseable {
   }
 
   private void launch() {
-    List<String> command = List.of(settings.binary().toString(),
-        "-c", settings.bootstrap().toString(),
+    List<String> command = List.of(settings.launch().binary().toString(),
+        "-c", settings.launch().bootstrap().toString(),
         "--disable-hot-restart",
-        "--drain-time-s", Long.toString(Math.max(1, settings.drainTime().toSeconds())),
+        "--drain-time-s", Long.toString(Math.max(1, settings.launch().drainTime().toSeconds())),
         "--drain-strategy", "immediate",
         "--log-level", "info");
     // Envoy's stdout is nothing but its access log: inherited, each Envoy (a restarted one too) writes
     // its lines straight into the agent's stdout, with the task's logs. Its own log (stderr) is
     // diagnostics, kept out of the agent's stream in a file whose tail goes into failure reports.
     ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.INHERIT)
-        .redirectError(ProcessBuilder.Redirect.appendTo(settings.log().toFile()));
+        .redirectError(ProcessBuilder.Redirect.appendTo(settings.launch().log().toFile()));
     Process p = BoundChildren.shared().start(builder); // dies with the agent, however it ends
     process = p;
     startedAt = Instant.now();
@@ -160,7 +177,7 @@ public final class EnvoySupervisor implements AutoCloseable {
    * the agent made is removed when the task ends), so the cause must travel in the message.
    */
   private String logTail() {
-    return OutputTail.report(OutputTail.lastLinesOf(settings.log(), LOG_TAIL_LINES));
+    return OutputTail.report(OutputTail.lastLinesOf(settings.launch().log(), LOG_TAIL_LINES));
   }
 
   private void exited(Process p) {
@@ -169,17 +186,17 @@ public final class EnvoySupervisor implements AutoCloseable {
     }
     int code = p.exitValue();
     listener.onExited(code);
-    if (Duration.between(startedAt, Instant.now()).compareTo(settings.stableAfter()) > 0) {
+    if (Duration.between(startedAt, Instant.now()).compareTo(settings.restarts().stableAfter()) > 0) {
       failures = 0; // it ran well for a while: this is a fresh failure, not a crash loop
     }
     failures++;
-    if (failures > settings.maxRestarts()) {
+    if (failures > settings.restarts().max()) {
       log.error("envoy exited with {} and has failed {} times in a row: giving up{}", code, failures, logTail());
       timer.execute(() -> listener.onGaveUp(code));
       return;
     }
-    long delay = Math.min(settings.maxBackoff().toMillis(), settings.initialBackoff().toMillis() << (failures - 1));
-    log.warn("envoy exited with {}; restarting in {} ms (attempt {} of {})", code, delay, failures, settings.maxRestarts());
+    long delay = Math.min(settings.restarts().maxBackoff().toMillis(), settings.restarts().initialBackoff().toMillis() << (failures - 1));
+    log.warn("envoy exited with {}; restarting in {} ms (attempt {} of {})", code, delay, failures, settings.restarts().max());
     int attempt = failures;
     timer.schedule(() -> {
       if (stopping) {

@@ -18,7 +18,7 @@ final class GrpcProbe implements Probe {
   private final HealthCheckRequest request;
   private final long timeoutMillis;
 
-  GrpcProbe(HealthCheck check) {
+  GrpcProbe(AppHealthCheck check) {
     this.channel = Grpc.newChannelBuilderForAddress(InetAddress.getLoopbackAddress().getHostAddress(), check.port(),
         InsecureChannelCredentials.create()).userAgent("tether-agent-health-check").build();
     this.health = HealthGrpc.newBlockingStub(channel);

@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a {@link HealthCheck} against the app on its own thread and turns the results into a status
+ * Runs an {@link AppHealthCheck} against the app on its own thread and turns the results into a status
  * with hysteresis: {@code healthyThreshold} consecutive passes make it HEALTHY, {@code
  * unhealthyThreshold} consecutive failures make it UNHEALTHY, and anything shorter changes nothing, so
  * that one slow answer does not pull a task out of the load balancer. It starts UNKNOWN, which the
@@ -31,7 +31,7 @@ public final class HealthMonitor implements AutoCloseable {
     void onTransition(Status from, Status to, String reason);
   }
 
-  private final HealthCheck check;
+  private final AppHealthCheck check;
   private final Listener listener;
   private final ScheduledExecutorService executor;
   private final Object lock = new Object();
@@ -43,7 +43,7 @@ public final class HealthMonitor implements AutoCloseable {
   private boolean started;
   private boolean closed;
 
-  public HealthMonitor(HealthCheck check, Listener listener) {
+  public HealthMonitor(AppHealthCheck check, Listener listener) {
     this.check = Objects.requireNonNull(check, "check");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -62,7 +62,7 @@ public final class HealthMonitor implements AutoCloseable {
       started = true;
       probe = Probe.of(check);
     }
-    if (check.protocol() == HealthCheck.Protocol.NONE) {
+    if (check.protocol() == AppHealthCheck.Protocol.NONE) {
       executor.execute(() -> record(true, null));
     } else {
       // Fixed delay, not fixed rate: after a pause (a suspended VM, a long GC) the checks must not
@@ -72,7 +72,7 @@ public final class HealthMonitor implements AutoCloseable {
     return this;
   }
 
-  public HealthCheck check() {
+  public AppHealthCheck check() {
     return check;
   }
 
@@ -165,7 +165,7 @@ public final class HealthMonitor implements AutoCloseable {
         passes = 0;
         lastFailure = failure;
       }
-      boolean unchecked = check.protocol() == HealthCheck.Protocol.NONE;
+      boolean unchecked = check.protocol() == AppHealthCheck.Protocol.NONE;
       if (passed && status != Status.HEALTHY && (unchecked || passes >= check.healthyThreshold())) {
         status = Status.HEALTHY;
       } else if (!passed && status != Status.UNHEALTHY && failures >= check.unhealthyThreshold()) {

@@ -17,7 +17,7 @@ final class HttpProbe implements Probe {
   private final HttpRequest request;
   private final long timeoutMillis;
 
-  HttpProbe(HealthCheck check) {
+  HttpProbe(AppHealthCheck check) {
     // HTTP/1.1 explicitly: for http:// URIs the default (HTTP/2) sends an h2c Upgrade that some apps
     // answer badly, and a health check should ask the plainest question.
     this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)

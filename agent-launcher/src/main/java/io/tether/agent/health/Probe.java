@@ -11,7 +11,7 @@ interface Probe extends AutoCloseable {
   @Override
   default void close() {}
 
-  static Probe of(HealthCheck check) {
+  static Probe of(AppHealthCheck check) {
     return switch (check.protocol()) {
       case HTTP -> new HttpProbe(check);
       case TCP -> new TcpProbe(check);

@@ -10,7 +10,7 @@ final class TcpProbe implements Probe {
   private final InetSocketAddress address;
   private final int timeoutMillis;
 
-  TcpProbe(HealthCheck check) {
+  TcpProbe(AppHealthCheck check) {
     this.address = new InetSocketAddress(InetAddress.getLoopbackAddress(), check.port());
     this.timeoutMillis = Math.toIntExact(Math.max(1, check.timeout().toMillis()));
   }

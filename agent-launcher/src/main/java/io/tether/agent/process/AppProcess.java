@@ -1,6 +1,7 @@
 package io.tether.agent.process;
 
 import io.tether.process.BoundChildren;
+import io.tether.process.PortOwner;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,19 @@ public final class AppProcess {
     ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT);
     builder.environment().putAll(environment);
     return new AppProcess(BoundChildren.shared().start(builder));
+  }
+
+  /**
+   * An app whose port is taken would die with EADDRINUSE while the health check (on 127.0.0.1:port)
+   * found whoever holds the port healthy, and the agent would register that process in the app's place.
+   * The port is tried on the wildcard address, which fails while anyone listens on it on any address.
+   */
+  public static void requirePortFree(int port) {
+    if (!PortOwner.isFree(port)) {
+      String holder = PortOwner.listening(port).map(p -> ", held by " + p).orElse("");
+      throw new IllegalStateException("the app's port " + port + " is already in use" + holder
+          + ": stop that process or give the app another --app-port");
+    }
   }
 
   public long pid() {

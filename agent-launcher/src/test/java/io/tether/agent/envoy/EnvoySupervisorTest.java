@@ -38,9 +38,10 @@ class EnvoySupervisorTest {
     Files.writeString(wrapper, "#!/bin/sh\nTETHER_TEST_JOURNAL='" + journal.path() + "' FAKE_ENVOY_MODE='" + mode
         + "' exec '" + binary + "' \"$@\"\n");
     wrapper.toFile().setExecutable(true);
-    EnvoySupervisor.Settings settings = new EnvoySupervisor.Settings(wrapper, bootstrap, adminPort,
-        Duration.ofSeconds(1), readyTimeout, maxRestarts, Duration.ofMillis(200), Duration.ofSeconds(2),
-        Duration.ofSeconds(60), dir.resolve("envoy.log"));
+    EnvoySupervisor.Settings settings = new EnvoySupervisor.Settings(
+        new EnvoySupervisor.Launch(wrapper, bootstrap, adminPort, Duration.ofSeconds(1), dir.resolve("envoy.log")),
+        readyTimeout,
+        new EnvoySupervisor.Restarts(maxRestarts, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(60)));
     return new EnvoySupervisor(settings, new EnvoySupervisor.Listener() {
       @Override
       public void onExited(int exitCode) {

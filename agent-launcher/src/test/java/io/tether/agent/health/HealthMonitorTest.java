@@ -54,15 +54,15 @@ class HealthMonitorTest {
     return server.getAddress().getPort();
   }
 
-  private HealthMonitor monitor(HealthCheck check) {
+  private HealthMonitor monitor(AppHealthCheck check) {
     HealthMonitor monitor = new HealthMonitor(check,
         (from, to, reason) -> transitions.add(from + "->" + to + "@" + requests.get()));
     closeAfter.add(0, monitor); // closed before the servers it checks
     return monitor.start();
   }
 
-  private static HealthCheck fast(String spec, int port, int healthy, int unhealthy) {
-    return HealthCheck.parse(spec, port).withTiming(FAST, Duration.ofSeconds(1)).withThresholds(healthy, unhealthy);
+  private static AppHealthCheck fast(String spec, int port, int healthy, int unhealthy) {
+    return AppHealthCheck.parse(spec, port).withTiming(FAST, Duration.ofSeconds(1)).withThresholds(healthy, unhealthy);
   }
 
   @Test
@@ -103,7 +103,7 @@ class HealthMonitorTest {
   @Test
   void anAppThatAcceptsButNeverAnswersFailsHttpOnTimeoutYetPassesTcp() throws Exception {
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      HealthCheck http = HealthCheck.parse("http:/healthz", silent.getLocalPort())
+      AppHealthCheck http = AppHealthCheck.parse("http:/healthz", silent.getLocalPort())
           .withTiming(FAST, Duration.ofMillis(200)).withThresholds(1, 1);
       HealthMonitor httpMonitor = monitor(http);
       HealthMonitor tcpMonitor = monitor(fast("tcp", silent.getLocalPort(), 1, 1));
@@ -177,7 +177,7 @@ class HealthMonitorTest {
 
   @Test
   void withoutACheckTheAppIsHealthyAtOnce() throws Exception {
-    HealthMonitor monitor = monitor(HealthCheck.parse("none", 0));
+    HealthMonitor monitor = monitor(AppHealthCheck.parse("none", 0));
 
     assertThat(monitor.awaitHealthy(WAIT)).isTrue();
     awaitTransitions("UNKNOWN->HEALTHY@0");

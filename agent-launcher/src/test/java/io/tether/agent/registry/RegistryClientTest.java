@@ -158,8 +158,8 @@ class RegistryClientTest {
 
   @Test
   void theEffectiveServiceCarriesTheHealthCheckPolicy() {
-    assertThat(agent.service("a", "web", false).healthCheck()).isNull();
-    assertThat(agent.service("a", "web", true).healthCheck())
+    assertThat(agent.service("a", "web", false).policy().healthCheck()).isNull();
+    assertThat(agent.service("a", "web", true).policy().healthCheck())
         .isEqualTo(new io.tether.model.HealthCheck("http", "/healthz", 5, 2, 2, 3));
   }
 

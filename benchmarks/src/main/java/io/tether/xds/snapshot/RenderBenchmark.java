@@ -12,6 +12,7 @@ import io.tether.model.ClientAlias;
 import io.tether.model.Endpoint;
 import io.tether.model.Health;
 import io.tether.model.Namespace;
+import io.tether.model.ServicePolicy;
 import io.tether.model.ServiceSpec;
 import io.tether.model.Versioned;
 import io.tether.registry.view.NamespaceEntry;
@@ -159,8 +160,8 @@ public final class RenderBenchmark {
     AppProtocol[] protocols = {AppProtocol.HTTP, AppProtocol.GRPC, AppProtocol.TCP};
     for (int i = 0; i < n; i++) {
       String svc = "svc" + i;
-      ServiceSpec spec = new ServiceSpec(svc, "p", protocols[i % 3], List.of(new ClientAlias(svc, 8080)), null, null,
-          null, null, null, null, null);
+      ServiceSpec spec = new ServiceSpec(svc, "p", protocols[i % 3], List.of(new ClientAlias(svc, 8080)), null,
+          ServicePolicy.EMPTY);
       PMap<String, Versioned<Endpoint>> eps = HashTreePMap.empty();
       for (int e = 0; e < ENDPOINTS; e++) {
         eps = eps.plus("t" + e, new Versioned<>(endpoint(i, e), revision));

@@ -232,7 +232,7 @@ public final class RegistryApi {
     }
     ctx.response().setStatusCode(r.status());
     if (r.etag() != null) {
-      ctx.response().putHeader("ETag", Preconditions.etag(r.etag()));
+      ctx.response().putHeader("ETag", IfMatchHeaders.etag(r.etag()));
     }
     if (r.body() == null) {
       ctx.response().end();
@@ -280,7 +280,7 @@ public final class RegistryApi {
   }
 
   private static io.tether.registry.store.Precondition precondition(RoutingContext ctx) {
-    return Preconditions.parse(ctx.request().getHeader("If-Match"), ctx.request().getHeader("If-None-Match"));
+    return IfMatchHeaders.parse(ctx.request().getHeader("If-Match"), ctx.request().getHeader("If-None-Match"));
   }
 
   private static long leaseId(RoutingContext ctx) {

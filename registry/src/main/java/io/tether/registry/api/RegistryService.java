@@ -109,7 +109,7 @@ final class RegistryService {
           .orElseThrow(() -> notFound("service '" + ns + "/" + svc + "'"));
       ServiceSpec spec = v.value();
       if (effective) {
-        spec = withPolicy(spec, spec.effectivePolicy(s.namespace(ns).map(Versioned::value).orElse(null)));
+        spec = spec.withPolicy(spec.effectivePolicy(s.namespace(ns).map(Versioned::value).orElse(null)));
       }
       return ApiResponse.ok(spec, v.modRevision());
     });
@@ -276,12 +276,6 @@ final class RegistryService {
         .filter(e -> e.value().healthOrDefault() == Health.HEALTHY).count();
     return new ServiceSummary(spec.discoveryName(), spec.portName(), spec.protocol(), aliases,
         entry.endpoints().size(), healthy, entry.spec().modRevision());
-  }
-
-  private static ServiceSpec withPolicy(ServiceSpec s, ServicePolicy p) {
-    return new ServiceSpec(s.discoveryName(), s.portName(), s.protocol(), s.clientAliases(),
-        s.ingressPortOverride(), p.timeout(), p.retryPolicy(), p.outlierDetection(), p.circuitBreakers(),
-        p.loadBalancing(), p.hashOn(), p.healthCheck());
   }
 
   private static RegistryException notFound(String what) {

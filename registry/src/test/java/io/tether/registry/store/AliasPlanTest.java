@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tether.model.ClientAlias;
 import io.tether.model.ErrorCode;
 import io.tether.model.RegistryException;
+import io.tether.model.ServicePolicy;
 import io.tether.model.ServiceSpec;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class AliasPlanTest {
   private static ServiceSpec spec(String name, ClientAlias... aliases) {
-    return new ServiceSpec(name, "http", null, List.of(aliases), null, null, null, null, null, null, null);
+    return new ServiceSpec(name, "http", null, List.of(aliases), null, ServicePolicy.EMPTY);
   }
 
   @Test

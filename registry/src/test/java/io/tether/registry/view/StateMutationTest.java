@@ -10,6 +10,7 @@ import io.tether.model.ClientAlias;
 import io.tether.model.Endpoint;
 import io.tether.model.Health;
 import io.tether.model.Namespace;
+import io.tether.model.ServicePolicy;
 import io.tether.model.ServiceSpec;
 import io.tether.registry.store.RegistryKey;
 import io.tether.registry.view.RegistryChange.EndpointsChanged;
@@ -159,7 +160,7 @@ class StateMutationTest {
 
   private static ServiceSpec service(String name, String... aliases) {
     List<ClientAlias> list = java.util.Arrays.stream(aliases).map(a -> new ClientAlias(a, 80)).toList();
-    return new ServiceSpec(name, "http", AppProtocol.HTTP, list, null, null, null, null, null, null, null);
+    return new ServiceSpec(name, "http", AppProtocol.HTTP, list, null, ServicePolicy.EMPTY);
   }
 
   private static Endpoint endpoint(String address) {

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tether.registry.etcd.EtcdClients;
 import io.tether.model.Endpoint;
 import io.tether.model.Namespace;
+import io.tether.model.ServicePolicy;
 import io.tether.model.ServiceSpec;
 import io.tether.registry.store.KeyLayout;
 import io.tether.registry.store.Precondition;
@@ -37,8 +38,8 @@ class ViewProgressTest {
       RegistryStore store = new RegistryStore(client, keys, new SimpleMeterRegistry(), Duration.ofSeconds(5));
       view.start().get(10, TimeUnit.SECONDS);
       store.putNamespace(new Namespace("shop", null, null), Precondition.NONE).get(5, TimeUnit.SECONDS);
-      Written svc = store.putService("shop", new ServiceSpec("cart", "http", null, List.of(), null, null, null, null,
-          null, null, null), Precondition.NONE).get(5, TimeUnit.SECONDS);
+      Written svc = store.putService("shop", new ServiceSpec("cart", "http", null, List.of(), null,
+          ServicePolicy.EMPTY), Precondition.NONE).get(5, TimeUnit.SECONDS);
       view.awaitRevision(svc.revision(), Duration.ofSeconds(5)).get();
 
       for (int round = 0; round < 5; round++) {

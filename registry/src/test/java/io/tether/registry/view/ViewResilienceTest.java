@@ -12,6 +12,7 @@ import io.tether.model.AppProtocol;
 import io.tether.model.ClientAlias;
 import io.tether.model.Endpoint;
 import io.tether.model.Namespace;
+import io.tether.model.ServicePolicy;
 import io.tether.model.ServiceSpec;
 import io.tether.registry.store.KeyLayout;
 import io.tether.registry.store.Precondition;
@@ -209,7 +210,7 @@ class ViewResilienceTest {
     for (String a : aliases) {
       list.add(new ClientAlias(a, 80));
     }
-    return new ServiceSpec(name, "http", AppProtocol.HTTP, list, null, null, null, null, null, null, null);
+    return new ServiceSpec(name, "http", AppProtocol.HTTP, list, null, ServicePolicy.EMPTY);
   }
 
   private static Endpoint endpoint(String address) {

@@ -6,8 +6,6 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.tether.model.ClientAlias;
 import io.tether.model.Endpoint;
-import io.tether.model.Policies;
-import io.tether.model.ServicePolicy;
 import io.tether.xds.node.ProxyKind;
 import io.tether.xds.node.ServedService;
 import java.util.ArrayList;
@@ -34,8 +32,7 @@ public final class MeshRenderer {
   private MeshRenderer() {}
 
   /** The cluster, listeners and routes one service contributes to every node of its namespace of that kind. */
-  public static ServiceResources service(ServiceInput in, ProxyKind kind) {
-    ServiceInput input = withDefaults(in);
+  public static ServiceResources service(ServiceInput input, ProxyKind kind) {
     Cluster cluster = ClusterRenderer.render(input, kind);
     List<ClientAlias> aliases = sortedAliases(input);
     List<Listener> listeners = new ArrayList<>();
@@ -66,24 +63,13 @@ public final class MeshRenderer {
   }
 
   /** What a sidecar serving {@code served} adds for it: the ingress listener and the cluster to the app. Envoy only. */
-  public static IngressResources ingress(ServiceInput in, ServedService served) {
-    if (!Objects.equals(in.spec().discoveryName(), served.discoveryName())) {
+  public static IngressResources ingress(ServiceInput input, ServedService served) {
+    if (!Objects.equals(input.spec().discoveryName(), served.discoveryName())) {
       throw new IllegalArgumentException("served service " + served.discoveryName()
-          + " rendered with the spec of " + in.spec().discoveryName());
+          + " rendered with the spec of " + input.spec().discoveryName());
     }
-    ServiceInput input = withDefaults(in);
     return new IngressResources(
         IngressListenerRenderer.render(input, served), LocalClusterRenderer.render(input, served));
-  }
-
-  /**
-   * The input's policy is documented as fully populated; filling any gap with Service Connect's
-   * defaults here (a no-op then) keeps one missing leaf from becoming a NullPointerException mid-render.
-   */
-  private static ServiceInput withDefaults(ServiceInput in) {
-    ServicePolicy policy = in.policy() == null ? ServicePolicy.EMPTY : in.policy();
-    return new ServiceInput(in.namespace(), in.spec(),
-        policy.orElse(Policies.serviceConnectDefaults(in.spec().protocol())), in.vips());
   }
 
   /** Aliases in a canonical order, so reordering them in the spec changes no resource. */

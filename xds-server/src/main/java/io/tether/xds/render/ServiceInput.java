@@ -1,5 +1,6 @@
 package io.tether.xds.render;
 
+import io.tether.model.Policies;
 import io.tether.model.ServicePolicy;
 import io.tether.model.ServiceSpec;
 import java.util.Map;
@@ -9,12 +10,14 @@ import java.util.Map;
  *
  * @param namespace the service's namespace
  * @param spec the service as stored
- * @param policy the effective policy (spec, then namespace defaults, then Service Connect's), fully populated
+ * @param policy the service's policy (spec, then namespace defaults); every gap is filled here, once, with
+ *     Service Connect's defaults, so the renderers always see the fully populated effective policy
  * @param vips the virtual IP of each of the service's aliases, by {@code dnsName:port}; an alias whose VIP is
  *     not (yet) allocated is missing and gets no Envoy egress listener
  */
 public record ServiceInput(String namespace, ServiceSpec spec, ServicePolicy policy, Map<String, String> vips) {
   public ServiceInput {
     vips = Map.copyOf(vips);
+    policy = Policies.completed(policy, spec.protocol());
   }
 }

@@ -34,15 +34,21 @@ final class ServiceRendering {
 
   /** The service's cluster, listeners and routes for a kind of client; NONE when the service is gone. */
   static RenderedService service(RegistryState state, String ns, String svc, ProxyKind kind) {
+    return service(state, ns, svc, kind, null);
+  }
+
+  /** As {@link #service(RegistryState, String, String, ProxyKind)}, with the service's {@link #vipsOf} when known. */
+  static RenderedService service(RegistryState state, String ns, String svc, ProxyKind kind,
+      Map<String, String> knownVips) {
     Versioned<ServiceSpec> spec = state.service(ns, svc).orElse(null);
     if (spec == null) {
       return RenderedService.NONE;
     }
     Versioned<Namespace> namespace = state.namespace(ns).orElse(null);
     long nsRevision = namespace == null ? 0 : namespace.modRevision();
-    Map<String, String> vips = vipsOf(spec.value(), state.vips(ns));
+    Map<String, String> vips = knownVips != null ? knownVips : vipsOf(spec.value(), state.vips(ns));
     ServiceInput input = new ServiceInput(ns, spec.value(),
-        spec.value().effectivePolicy(namespace == null ? null : namespace.value()), vips);
+        spec.value().inheritedPolicy(namespace == null ? null : namespace.value()), vips);
     ServiceResources rendered = MeshRenderer.service(input, kind);
     String version = Versions.of(kind, nsRevision, spec.modRevision(), new TreeMap<>(vips));
     Map<ResourceType, Map<String, VersionedResource<?>>> out = new EnumMap<>(ResourceType.class);
@@ -79,7 +85,7 @@ final class ServiceRendering {
     }
     Versioned<Namespace> namespace = state.namespace(ns).orElse(null);
     ServiceInput input = new ServiceInput(ns, spec.value(),
-        spec.value().effectivePolicy(namespace == null ? null : namespace.value()), Map.of());
+        spec.value().inheritedPolicy(namespace == null ? null : namespace.value()), Map.of());
     IngressResources r = MeshRenderer.ingress(input, served);
     String version = Versions.of("ingress", namespace == null ? 0 : namespace.modRevision(), spec.modRevision(),
         served.ingressPort(), served.appPort());

@@ -131,20 +131,25 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
   private SnapshotDelta rerenderServices(String ns, ProxyKind kind, Map<String, RenderedService> rendered,
       NamespaceChanges changes) {
     Set<String> todo = new HashSet<>(changes.specs);
+    Map<String, Map<String, String>> vipsBySvc = new HashMap<>(); // worked out once, to compare and to render
     if (changes.namespace) {
       todo.addAll(rendered.keySet());
       todo.addAll(state.services(ns).keySet());
     } else if (changes.vips) {
       rendered.forEach((svc, r) -> {
         var spec = state.service(ns, svc);
-        if (spec.isPresent() && !ServiceRendering.vipsOf(spec.get().value(), state.vips(ns)).equals(r.vips())) {
-          todo.add(svc);
+        if (spec.isPresent()) {
+          Map<String, String> vips = ServiceRendering.vipsOf(spec.get().value(), state.vips(ns));
+          if (!vips.equals(r.vips())) {
+            todo.add(svc);
+            vipsBySvc.put(svc, vips);
+          }
         }
       });
     }
     SnapshotDelta delta = new SnapshotDelta();
     for (String svc : todo) {
-      replace(rendered, svc, ServiceRendering.service(state, ns, svc, kind), delta);
+      replace(rendered, svc, ServiceRendering.service(state, ns, svc, kind, vipsBySvc.get(svc)), delta);
     }
     return delta;
   }

@@ -46,7 +46,8 @@ final class MeshFixture {
 
   static ServiceSpec spec(String name, AppProtocol protocol, List<ClientAlias> aliases, Timeout timeout,
       RetryPolicy retry, OutlierDetection outlier, CircuitBreakers breakers, LoadBalancing lb, HashOn hashOn) {
-    return new ServiceSpec(name, "port", protocol, aliases, null, timeout, retry, outlier, breakers, lb, hashOn, null);
+    return new ServiceSpec(name, "port", protocol, aliases, null,
+        new ServicePolicy(timeout, retry, outlier, breakers, lb, hashOn, null));
   }
 
   static ServiceInput input(ServiceSpec spec, Map<String, String> vips) {

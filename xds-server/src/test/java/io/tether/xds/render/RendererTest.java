@@ -207,7 +207,8 @@ class RendererTest {
     Collections.reverse(reversed);
     ServiceSpec s = PAYMENTS.spec();
     ServiceInput reordered = MeshFixture.input(MeshFixture.spec(s.discoveryName(), s.appProtocol(), reversed,
-        s.timeout(), s.retryPolicy(), s.outlierDetection(), s.circuitBreakers(), s.loadBalancing()), PAYMENTS.vips());
+        s.policy().timeout(), s.policy().retryPolicy(), s.policy().outlierDetection(), s.policy().circuitBreakers(),
+        s.policy().loadBalancing()), PAYMENTS.vips());
     assertThat(reordered.spec().clientAliases()).isNotEqualTo(PAYMENTS.spec().clientAliases());
 
     ServiceResources a = MeshRenderer.service(PAYMENTS, kind);

@@ -4,8 +4,8 @@ import io.tether.model.InvalidSpecException;
 import io.tether.registry.store.Precondition;
 
 /** Reads {@code If-Match} and {@code If-None-Match}; ETags are the quoted etcd mod revision, e.g. {@code "42"}. */
-final class Preconditions {
-  private Preconditions() {}
+final class IfMatchHeaders {
+  private IfMatchHeaders() {}
 
   static Precondition parse(String ifMatch, String ifNoneMatch) {
     if (ifMatch != null && ifNoneMatch != null) {

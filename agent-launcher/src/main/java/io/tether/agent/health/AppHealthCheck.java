@@ -1,5 +1,6 @@
 package io.tether.agent.health;
 
+import io.tether.model.Policies;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -17,13 +18,14 @@ import java.util.Objects;
  * @param healthyThreshold consecutive passes that make the app HEALTHY
  * @param unhealthyThreshold consecutive failures that make it UNHEALTHY
  */
-public record HealthCheck(Protocol protocol, String path, String grpcService, int port, Duration interval,
+public record AppHealthCheck(Protocol protocol, String path, String grpcService, int port, Duration interval,
     Duration timeout, int healthyThreshold, int unhealthyThreshold) {
 
-  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
-  public static final int DEFAULT_HEALTHY_THRESHOLD = 2;
-  public static final int DEFAULT_UNHEALTHY_THRESHOLD = 3;
+  /** Service Connect's timing ({@link Policies}), for a check that names none. */
+  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(Policies.HEALTH_INTERVAL_SECONDS);
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(Policies.HEALTH_TIMEOUT_SECONDS);
+  public static final int DEFAULT_HEALTHY_THRESHOLD = Policies.HEALTHY_THRESHOLD;
+  public static final int DEFAULT_UNHEALTHY_THRESHOLD = Policies.UNHEALTHY_THRESHOLD;
 
   public enum Protocol {
     /** GET path; any 2xx passes. */
@@ -36,7 +38,7 @@ public record HealthCheck(Protocol protocol, String path, String grpcService, in
     NONE
   }
 
-  public HealthCheck {
+  public AppHealthCheck {
     Objects.requireNonNull(protocol, "protocol");
     Objects.requireNonNull(interval, "interval");
     Objects.requireNonNull(timeout, "timeout");
@@ -62,7 +64,7 @@ public record HealthCheck(Protocol protocol, String path, String grpcService, in
    * Parses {@code http:/healthz}, {@code http} (path "/"), {@code tcp}, {@code grpc},
    * {@code grpc:package.Service} or {@code none}, with the default interval, timeout and thresholds.
    */
-  public static HealthCheck parse(String spec, int port) {
+  public static AppHealthCheck parse(String spec, int port) {
     Objects.requireNonNull(spec, "spec");
     int colon = spec.indexOf(':');
     String kind = (colon < 0 ? spec : spec.substring(0, colon)).trim().toLowerCase(Locale.ROOT);
@@ -79,7 +81,7 @@ public record HealthCheck(Protocol protocol, String path, String grpcService, in
       throw new IllegalArgumentException("health check '" + spec + "': "
           + (argument.isEmpty() ? "nothing after ':'" : kind + " takes no argument"));
     }
-    return new HealthCheck(protocol,
+    return new AppHealthCheck(protocol,
         protocol == Protocol.HTTP ? (argument == null ? "/" : argument) : null,
         protocol == Protocol.GRPC ? argument : null,
         protocol == Protocol.NONE ? 0 : port,
@@ -90,23 +92,23 @@ public record HealthCheck(Protocol protocol, String path, String grpcService, in
    * The check a service's effective policy asks for ({@code GET …/services/{svc}?effective=true}).
    * The policy's path is an HTTP path; a gRPC check from the policy asks about the whole server ("").
    */
-  public static HealthCheck fromPolicy(io.tether.model.HealthCheck policy, int port) {
+  public static AppHealthCheck fromPolicy(io.tether.model.HealthCheck policy, int port) {
     Objects.requireNonNull(policy, "policy");
     String protocol = policy.protocol() == null ? "http" : policy.protocol();
-    HealthCheck base = parse(protocol, port);
-    return new HealthCheck(base.protocol(), policy.path() == null ? "/healthz" : policy.path(), "", port,
+    AppHealthCheck base = parse(protocol, port);
+    return new AppHealthCheck(base.protocol(), policy.path() == null ? "/healthz" : policy.path(), "", port,
         seconds(policy.intervalSeconds(), DEFAULT_INTERVAL), seconds(policy.timeoutSeconds(), DEFAULT_TIMEOUT),
         policy.healthyThreshold() == null ? DEFAULT_HEALTHY_THRESHOLD : policy.healthyThreshold(),
         policy.unhealthyThreshold() == null ? DEFAULT_UNHEALTHY_THRESHOLD : policy.unhealthyThreshold());
   }
 
-  public HealthCheck withTiming(Duration newInterval, Duration newTimeout) {
-    return new HealthCheck(protocol, path, grpcService, port, newInterval, newTimeout, healthyThreshold,
+  public AppHealthCheck withTiming(Duration newInterval, Duration newTimeout) {
+    return new AppHealthCheck(protocol, path, grpcService, port, newInterval, newTimeout, healthyThreshold,
         unhealthyThreshold);
   }
 
-  public HealthCheck withThresholds(int healthy, int unhealthy) {
-    return new HealthCheck(protocol, path, grpcService, port, interval, timeout, healthy, unhealthy);
+  public AppHealthCheck withThresholds(int healthy, int unhealthy) {
+    return new AppHealthCheck(protocol, path, grpcService, port, interval, timeout, healthy, unhealthy);
   }
 
   @Override
