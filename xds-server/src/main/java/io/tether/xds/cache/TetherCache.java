@@ -9,7 +9,7 @@ import io.envoyproxy.controlplane.cache.Resources.ResourceType;
 import io.envoyproxy.controlplane.cache.Response;
 import io.envoyproxy.controlplane.cache.Watch;
 import io.envoyproxy.controlplane.cache.XdsRequest;
-import io.tether.xds.node.NodeGroup;
+import io.tether.xds.node.GroupKey;
 import io.tether.xds.node.NodeIdentity;
 import io.tether.xds.node.ProxyKey;
 import java.util.ArrayList;
@@ -37,10 +37,10 @@ import java.util.function.Consumer;
  * one of its streams is planned; responses are handed to java-control-plane's executors.
  */
 public final class TetherCache implements ConfigWatcher {
-  private final ConcurrentMap<NodeGroup, Group> groups = new ConcurrentHashMap<>();
+  private final ConcurrentMap<GroupKey, Group> groups = new ConcurrentHashMap<>();
   private final StreamTracker streams;
-  private volatile Consumer<NodeGroup> onNewGroup = g -> { };
-  private final List<java.util.function.BiConsumer<NodeGroup, GroupSnapshot>> publishListeners =
+  private volatile Consumer<GroupKey> onNewGroup = g -> { };
+  private final List<java.util.function.BiConsumer<GroupKey, GroupSnapshot>> publishListeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public TetherCache(StreamTracker streams) {
@@ -53,7 +53,7 @@ public final class TetherCache implements ConfigWatcher {
    * block: the group's watches wait until its first {@link #publish}, which comes from the renderer's
    * own thread, in order with registry updates, so no update can slip between render and install.
    */
-  public void onNewGroup(Consumer<NodeGroup> renderer) {
+  public void onNewGroup(Consumer<GroupKey> renderer) {
     this.onNewGroup = renderer;
   }
 
@@ -67,17 +67,17 @@ public final class TetherCache implements ConfigWatcher {
    * Observes every snapshot published, after its watches were answered: for mirroring a group's
    * snapshots elsewhere (the benchmarks feed a stock SimpleCache with them). Listeners must be quick.
    */
-  public void addPublishListener(java.util.function.BiConsumer<NodeGroup, GroupSnapshot> listener) {
+  public void addPublishListener(java.util.function.BiConsumer<GroupKey, GroupSnapshot> listener) {
     publishListeners.add(listener);
   }
 
   /** The groups that have at least one stream: the only ones worth rendering. */
-  public Set<NodeGroup> activeGroups() {
+  public Set<GroupKey> activeGroups() {
     return Set.copyOf(groups.keySet());
   }
 
   /** The snapshot a group is served, if it has streams. */
-  public Optional<GroupSnapshot> snapshot(NodeGroup group) {
+  public Optional<GroupSnapshot> snapshot(GroupKey group) {
     Group g = groups.get(group);
     if (g == null) {
       return Optional.empty();
@@ -94,7 +94,7 @@ public final class TetherCache implements ConfigWatcher {
    *     for routes and endpoints only these names are compared; null (a group's first snapshot) means
    *     everything
    */
-  public void publish(NodeGroup group, GroupSnapshot snapshot, Map<ResourceType, Set<String>> changed) {
+  public void publish(GroupKey group, GroupSnapshot snapshot, Map<ResourceType, Set<String>> changed) {
     Group g = groups.get(group);
     if (g == null) {
       return;
@@ -123,7 +123,7 @@ public final class TetherCache implements ConfigWatcher {
   }
 
   void attach(ProxyStream stream) {
-    NodeGroup group = stream.identity().group();
+    GroupKey group = stream.identity().group();
     boolean[] created = {false};
     groups.compute(group, (k, g) -> {
       Group out = g;
@@ -196,7 +196,7 @@ public final class TetherCache implements ConfigWatcher {
    * The group a connected proxy is served as. Should it have more than one stream (an old one not yet
    * closed after a reconnect), the newest one's: stream ids only grow.
    */
-  public Optional<NodeGroup> groupOf(ProxyKey proxy) {
+  public Optional<GroupKey> groupOf(ProxyKey proxy) {
     return streams.streams().stream().filter(s -> s.identity() != null && s.identity().key().equals(proxy))
         .max(Comparator.comparingLong(s -> s.streamId)).map(s -> s.identity().group());
   }

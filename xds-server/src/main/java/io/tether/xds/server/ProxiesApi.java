@@ -13,7 +13,7 @@ import io.tether.model.Names;
 import io.tether.model.RegistryException;
 import io.tether.xds.cache.GroupSnapshot;
 import io.tether.xds.cache.StreamStatus;
-import io.tether.xds.node.NodeGroup;
+import io.tether.xds.node.GroupKey;
 import io.tether.xds.node.ProxyKey;
 import io.tether.xds.render.RenderedTypes;
 import io.vertx.core.buffer.Buffer;
@@ -116,7 +116,7 @@ public final class ProxiesApi {
   }
 
   private void config(RoutingContext ctx, ProxyKey proxy) {
-    NodeGroup group = xds.cache().groupOf(proxy).orElse(null);
+    GroupKey group = xds.cache().groupOf(proxy).orElse(null);
     GroupSnapshot snapshot = group == null ? null : xds.cache().snapshot(group).orElse(null);
     if (snapshot == null) {
       throw new RegistryException(ErrorCode.NOT_FOUND, "no proxy with node id '" + proxy.nodeId()

@@ -9,7 +9,7 @@ import io.tether.registry.view.RegistryUpdate;
 import io.tether.registry.view.RegistryView;
 import io.tether.xds.cache.GroupSnapshot;
 import io.tether.xds.cache.TetherCache;
-import io.tether.xds.node.NodeGroup;
+import io.tether.xds.node.GroupKey;
 import io.tether.xds.node.ProxyKind;
 import io.tether.xds.node.ServedService;
 import java.util.HashMap;
@@ -49,10 +49,10 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
   private RegistryState state = RegistryState.EMPTY;
   private final Map<NamespaceKind, Map<String, RenderedService>> services = new HashMap<>();
   private final Map<String, Map<String, RenderedService>> assignments = new HashMap<>();
-  private final Map<NodeGroup, Map<String, RenderedService>> ingress = new HashMap<>();
-  private final Map<NodeGroup, GroupSnapshot> snapshots = new HashMap<>();
+  private final Map<GroupKey, Map<String, RenderedService>> ingress = new HashMap<>();
+  private final Map<GroupKey, GroupSnapshot> snapshots = new HashMap<>();
   /** Groups that connected before the view's first load: rendered once it arrives. */
-  private final Set<NodeGroup> awaitingLoad = new HashSet<>();
+  private final Set<GroupKey> awaitingLoad = new HashSet<>();
 
   public SnapshotPublisher(TetherCache cache, RegistryView view, MeterRegistry meters) {
     this.cache = cache;
@@ -107,8 +107,8 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
         replace(claByService, svc, ServiceRendering.assignment(state, ns, svc), endpoints);
       }
     }
-    for (Map.Entry<NodeGroup, GroupSnapshot> e : snapshots.entrySet()) {
-      NodeGroup group = e.getKey();
+    for (Map.Entry<GroupKey, GroupSnapshot> e : snapshots.entrySet()) {
+      GroupKey group = e.getKey();
       if (!group.namespace().equals(ns)) {
         continue;
       }
@@ -149,7 +149,7 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     return delta;
   }
 
-  private SnapshotDelta rerenderIngress(NodeGroup group, NamespaceChanges changes) {
+  private SnapshotDelta rerenderIngress(GroupKey group, NamespaceChanges changes) {
     SnapshotDelta delta = new SnapshotDelta();
     Map<String, RenderedService> own = ingress.get(group);
     if (own == null) {
@@ -164,7 +164,7 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
   }
 
   /** A group's first snapshot: renders its namespace for its kind if no other group did, then assembles. */
-  private void initialize(NodeGroup group) {
+  private void initialize(GroupKey group) {
     if (!cache.activeGroups().contains(group)) {
       return;
     }
@@ -199,7 +199,7 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
 
   private void initializeAwaiting() {
     if (state.revision() > 0 && !awaitingLoad.isEmpty()) {
-      List<NodeGroup> groups = List.copyOf(awaitingLoad);
+      List<GroupKey> groups = List.copyOf(awaitingLoad);
       awaitingLoad.clear();
       groups.forEach(this::initialize);
     }
@@ -207,12 +207,12 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
 
   /** Forgets groups without streams, and namespaces no remaining group needs. */
   private void prune() {
-    Set<NodeGroup> active = cache.activeGroups();
+    Set<GroupKey> active = cache.activeGroups();
     snapshots.keySet().retainAll(active);
     ingress.keySet().retainAll(active);
     Set<NamespaceKind> needed = new HashSet<>();
     Set<String> namespaces = new HashSet<>();
-    for (NodeGroup g : snapshots.keySet()) {
+    for (GroupKey g : snapshots.keySet()) {
       needed.add(new NamespaceKind(g.namespace(), g.kind()));
       namespaces.add(g.namespace());
     }
