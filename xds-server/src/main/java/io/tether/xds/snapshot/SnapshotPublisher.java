@@ -92,6 +92,11 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     thread.shutdownNow();
   }
 
+  /** Waits until what was enqueued before this call is done (rendering is asynchronous): for tests. */
+  void awaitIdle() throws InterruptedException, java.util.concurrent.ExecutionException {
+    thread.submit(() -> { }).get();
+  }
+
   private void apply(RegistryUpdate update) {
     if (!update.resync() && update.current().revision() <= state.revision()) {
       return; // already rendered from a newer state
