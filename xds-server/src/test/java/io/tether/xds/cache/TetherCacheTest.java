@@ -99,12 +99,7 @@ class TetherCacheTest {
 
   @Test
   void anEnvoySentAChangedClusterIsSentItsAssignmentAgain() {
-    CacheStream s = new CacheStream(cache, ENVOY, "n1");
-    cache.publish(ENVOY, mesh(), null);
-    CacheStream eds = holdClustersAndAssignments(s);
-
-    cache.publish(ENVOY, mesh().with(ResourceType.CLUSTER, "a", cluster("a", "2")), changed(ResourceType.CLUSTER, "a"));
-    assertThat(s.responses).hasSize(2);
+    CacheStream eds = changeAClusterHeldBy(ENVOY);
     assertThat(eds.responses).hasSize(2);
     assertThat(names(eds.last())).containsExactly("a");
     assertThat(eds.last().version()).isEqualTo(mesh().of(ResourceType.ENDPOINT).version());
@@ -112,23 +107,24 @@ class TetherCacheTest {
 
   @Test
   void aProxylessClientKeepsItsAssignmentsWhenAClusterChanges() {
-    CacheStream s = new CacheStream(cache, GRPC, "n1");
-    cache.publish(GRPC, mesh(), null);
-    CacheStream eds = holdClustersAndAssignments(s);
-
-    cache.publish(GRPC, mesh().with(ResourceType.CLUSTER, "a", cluster("a", "2")), changed(ResourceType.CLUSTER, "a"));
-    assertThat(s.responses).hasSize(2);
-    assertThat(eds.responses).hasSize(1);
+    assertThat(changeAClusterHeldBy(GRPC).responses).hasSize(1);
   }
 
-  /** ACKed clusters on {@code s}, then ACKed assignments on the same stream; returns a view of the EDS responses. */
-  private CacheStream holdClustersAndAssignments(CacheStream s) {
+  /**
+   * A stream of the group holds (ACKed) clusters and assignments; cluster a changes. Returns the
+   * handle of the stream's endpoint watches, to see what they were sent.
+   */
+  private CacheStream changeAClusterHeldBy(GroupKey group) {
+    CacheStream s = new CacheStream(cache, group, "n1");
+    cache.publish(group, mesh(), null);
     s.request(V3.CLUSTER_TYPE_URL, "");
     s.ack();
     // one ADS stream, one watch per type: the EDS watch is driven through a second handle on the same id
     CacheStream eds = new CacheStream(s);
     eds.request(V3.ENDPOINT_TYPE_URL, "", "a", "b");
     eds.ack("a", "b");
+    cache.publish(group, mesh().with(ResourceType.CLUSTER, "a", cluster("a", "2")), changed(ResourceType.CLUSTER, "a"));
+    assertThat(s.responses).hasSize(2);
     return eds;
   }
 
