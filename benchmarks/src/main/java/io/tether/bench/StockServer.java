@@ -13,7 +13,7 @@ import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.tether.xds.cache.GroupSnapshot;
 import io.tether.xds.node.InvalidNodeException;
-import io.tether.xds.node.NodeGroup;
+import io.tether.xds.node.GroupKey;
 import io.tether.xds.node.NodeMetadataParser;
 import io.tether.xds.server.XdsServer;
 import java.io.IOException;
@@ -32,7 +32,7 @@ final class StockServer implements AutoCloseable {
   }
 
   static StockServer start(XdsServer tether, List<DiscoveryServerCallbacks> callbacks) throws IOException {
-    SimpleCache<NodeGroup> simple = new SimpleCache<>(StockServer::groupOf);
+    SimpleCache<GroupKey> simple = new SimpleCache<>(StockServer::groupOf);
     tether.cache().addPublishListener((group, snapshot) -> simple.setSnapshot(group, toSnapshot(snapshot)));
     return new StockServer(NettyServerBuilder.forPort(0)
         .addService(new V3DiscoveryServer(callbacks, simple).getAggregatedDiscoveryServiceImpl())
@@ -43,11 +43,11 @@ final class StockServer implements AutoCloseable {
     return server.getPort();
   }
 
-  static NodeGroup groupOf(io.envoyproxy.envoy.config.core.v3.Node node) {
+  static GroupKey groupOf(io.envoyproxy.envoy.config.core.v3.Node node) {
     try {
       return NodeMetadataParser.parse(node).group();
     } catch (InvalidNodeException e) {
-      return NodeGroup.grpc("invalid");
+      return GroupKey.grpc("invalid");
     }
   }
 

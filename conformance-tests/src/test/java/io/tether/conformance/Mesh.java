@@ -9,7 +9,7 @@ import io.tether.registry.auth.TokenFile;
 import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.TestEtcd;
-import io.tether.server.TetherServer;
+import io.tether.main.TetherServer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;

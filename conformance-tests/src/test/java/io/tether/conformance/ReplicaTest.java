@@ -7,7 +7,7 @@ import com.google.protobuf.Message;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.Poll;
-import io.tether.server.TetherServer;
+import io.tether.main.TetherServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -9,7 +9,7 @@ import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.Ports;
 import io.tether.registry.testing.TestEtcd;
-import io.tether.server.TetherServer;
+import io.tether.main.TetherServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

@@ -8,7 +8,7 @@ import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.Ports;
 import io.tether.registry.testing.TestChildren;
 import io.tether.registry.testing.TestEtcd;
-import io.tether.server.TetherMain;
+import io.tether.main.TetherMain;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

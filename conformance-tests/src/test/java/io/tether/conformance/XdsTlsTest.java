@@ -10,7 +10,7 @@ import io.grpc.Status;
 import io.grpc.TlsChannelCredentials;
 import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.TestEtcd;
-import io.tether.server.TetherServer;
+import io.tether.main.TetherServer;
 import io.tether.xds.server.XdsServer;
 import java.io.IOException;
 import java.nio.file.Files;

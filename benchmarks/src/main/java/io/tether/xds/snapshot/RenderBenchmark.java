@@ -19,7 +19,7 @@ import io.tether.registry.view.NamespaceEntry;
 import io.tether.registry.view.RegistryState;
 import io.tether.registry.view.ServiceEntry;
 import io.tether.xds.cache.GroupSnapshot;
-import io.tether.xds.node.NodeGroup;
+import io.tether.xds.node.GroupKey;
 import io.tether.xds.node.ProxyKind;
 import io.tether.xds.node.ServedService;
 import java.util.ArrayList;
@@ -55,8 +55,8 @@ public final class RenderBenchmark {
 
   private static void run(int services) {
     RegistryState state = mesh(services, 1);
-    NodeGroup group = new NodeGroup(NS, ProxyKind.ENVOY, List.of(new ServedService("svc0", 15000, 8080)));
-    SimpleCache<NodeGroup> simple = new SimpleCache<>(node -> group);
+    GroupKey group = new GroupKey(NS, ProxyKind.ENVOY, List.of(new ServedService("svc0", 15000, 8080)));
+    SimpleCache<GroupKey> simple = new SimpleCache<>(node -> group);
 
     int fullRounds = services >= 5000 ? 8 : 20;
     Samples full = new Samples();
@@ -116,7 +116,7 @@ public final class RenderBenchmark {
     }
   }
 
-  private static Parts renderAll(RegistryState state, NodeGroup group) {
+  private static Parts renderAll(RegistryState state, GroupKey group) {
     List<String> names = state.services(NS).keySet().stream().sorted(RenderBenchmark::byIndex).toList();
     List<RenderedService> services = new ArrayList<>();
     List<RenderedService> assignments = new ArrayList<>();

@@ -9,7 +9,7 @@ import java.util.List;
  * as the same main classes on this JVM's classpath (as the tests do, which must not build anything).
  */
 record Launcher(Path script) {
-  private static final String SERVER_MAIN = "io.tether.server.TetherMain";
+  private static final String SERVER_MAIN = "io.tether.main.TetherMain";
   private static final String AGENT_MAIN = "io.tether.agent.AgentMain";
 
   /** The start of a {@code tether server} command line. */

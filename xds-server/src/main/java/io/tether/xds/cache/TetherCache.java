@@ -9,7 +9,7 @@ import io.envoyproxy.controlplane.cache.Resources.ResourceType;
 import io.envoyproxy.controlplane.cache.Response;
 import io.envoyproxy.controlplane.cache.Watch;
 import io.envoyproxy.controlplane.cache.XdsRequest;
-import io.tether.xds.node.NodeGroup;
+import io.tether.xds.node.GroupKey;
 import io.tether.xds.node.NodeIdentity;
 import io.tether.xds.node.ProxyKey;
 import java.util.ArrayList;
@@ -20,11 +20,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * The snapshots served to each node group, and the watches waiting on them. It replaces
- * java-control-plane's SimpleCache where that one falls short of a production control plane:
+ * The only owner of what is served: each node group's snapshot, the open streams (who they are, what
+ * each holds per type) and the watches waiting on them. It replaces java-control-plane's SimpleCache
+ * where that one falls short of a production control plane:
  * <ul>
  *   <li>state-of-the-world responses for routes and endpoints carry only what changed;
  *   <li>a NACKed version is never sent again until the resource changes (no resend storm);
@@ -33,29 +36,18 @@ import java.util.function.Consumer;
  *   <li>an Envoy sent a changed cluster is sent that cluster's assignment again, unchanged or not: it
  *       re-warms the cluster and waits for one, without asking.
  * </ul>
- * Thread-safety: each group has one lock, held while its snapshot is replaced and while a watch of
- * one of its streams is planned; responses are handed to java-control-plane's executors.
+ * It calls nobody back: the ADS layer tells it of streams ({@link #open}, {@link #identify},
+ * {@link #handOver}, {@link #close}), the publisher hands it snapshots ({@link #publish}).
+ *
+ * <p>Thread-safety: each group has one lock, held while its snapshot is replaced, while a watch of one
+ * of its streams is planned and while its streams' type states are read; responses are handed to
+ * java-control-plane's executors. Snapshots are published from one thread (the publisher's), so a
+ * read of {@link #snapshot} followed by a {@link #publish} of what derives from it loses nothing.
  */
 public final class TetherCache implements ConfigWatcher {
-  private final ConcurrentMap<NodeGroup, Group> groups = new ConcurrentHashMap<>();
-  private final StreamTracker streams;
-  private volatile Consumer<NodeGroup> onNewGroup = g -> { };
-  private final List<java.util.function.BiConsumer<NodeGroup, GroupSnapshot>> publishListeners =
-      new java.util.concurrent.CopyOnWriteArrayList<>();
-
-  public TetherCache(StreamTracker streams) {
-    this.streams = streams;
-    streams.bind(this);
-  }
-
-  /**
-   * Who renders a group that just got its first stream. It is called outside any lock and must not
-   * block: the group's watches wait until its first {@link #publish}, which comes from the renderer's
-   * own thread, in order with registry updates, so no update can slip between render and install.
-   */
-  public void onNewGroup(Consumer<NodeGroup> renderer) {
-    this.onNewGroup = renderer;
-  }
+  private final ConcurrentMap<GroupKey, Group> groups = new ConcurrentHashMap<>();
+  private final Streams streams = new Streams();
+  private final List<BiConsumer<GroupKey, GroupSnapshot>> publishListeners = new CopyOnWriteArrayList<>();
 
   private static final class Group {
     GroupSnapshot snapshot; // null until the first publish
@@ -67,17 +59,77 @@ public final class TetherCache implements ConfigWatcher {
    * Observes every snapshot published, after its watches were answered: for mirroring a group's
    * snapshots elsewhere (the benchmarks feed a stock SimpleCache with them). Listeners must be quick.
    */
-  public void addPublishListener(java.util.function.BiConsumer<NodeGroup, GroupSnapshot> listener) {
+  public void addPublishListener(BiConsumer<GroupKey, GroupSnapshot> listener) {
     publishListeners.add(listener);
   }
 
+  /** A stream java-control-plane opened; it has no identity until {@link #identify}. */
+  public void open(long streamId) {
+    streams.open(streamId);
+  }
+
+  public boolean isOpen(long streamId) {
+    return streams.get(streamId) != null;
+  }
+
+  /** The identity of an open stream; empty when it has not identified (or is not open). */
+  public Optional<NodeIdentity> identityOf(long streamId) {
+    ProxyStream s = streams.get(streamId);
+    return s == null ? Optional.empty() : Optional.ofNullable(s.identity());
+  }
+
+  /**
+   * Gives an open stream its identity and attaches it to its group.
+   *
+   * @return true when it is its group's first stream: the group needs a first snapshot, and its
+   *     watches wait until one is {@link #publish published}
+   */
+  public boolean identify(long streamId, NodeIdentity identity, boolean delta) {
+    ProxyStream s = streams.get(streamId);
+    if (s == null) {
+      throw new IllegalArgumentException("xDS stream " + streamId + " is not open");
+    }
+    s.identify(identity, delta);
+    boolean[] created = {false};
+    groups.compute(identity.group(), (k, g) -> {
+      Group out = g == null ? new Group() : g;
+      created[0] = g == null;
+      out.streams++;
+      return out;
+    });
+    return created[0];
+  }
+
+  /** Binds an open stream to this thread for the watch its request creates next; see {@link Streams}. */
+  public void handOver(long streamId) {
+    ProxyStream s = streams.get(streamId);
+    if (s == null) {
+      throw new IllegalArgumentException("xDS stream " + streamId + " is not open");
+    }
+    streams.handOver(s);
+  }
+
+  /** Forgets a stream, however it ended; a group without streams is dropped. Returns who it was, if known. */
+  public Optional<NodeIdentity> close(long streamId) {
+    ProxyStream s = streams.remove(streamId);
+    if (s == null || s.identity() == null) {
+      return Optional.empty();
+    }
+    groups.computeIfPresent(s.identity().group(), (k, g) -> --g.streams == 0 ? null : g);
+    return Optional.of(s.identity());
+  }
+
   /** The groups that have at least one stream: the only ones worth rendering. */
-  public Set<NodeGroup> activeGroups() {
+  public Set<GroupKey> activeGroups() {
     return Set.copyOf(groups.keySet());
   }
 
-  /** The snapshot a group is served, if it has streams. */
-  public Optional<GroupSnapshot> snapshot(NodeGroup group) {
+  public boolean isActive(GroupKey group) {
+    return groups.containsKey(group);
+  }
+
+  /** The snapshot a group is served; empty when it has no streams or no first snapshot yet. */
+  public Optional<GroupSnapshot> snapshot(GroupKey group) {
     Group g = groups.get(group);
     if (g == null) {
       return Optional.empty();
@@ -88,13 +140,14 @@ public final class TetherCache implements ConfigWatcher {
   }
 
   /**
-   * Replaces a group's snapshot and answers the watches the change concerns.
+   * Replaces a group's snapshot and answers the watches the change concerns; ignored for a group
+   * without streams.
    *
    * @param changed the names that changed, by type: only watches of these types are looked at, and
    *     for routes and endpoints only these names are compared; null (a group's first snapshot) means
    *     everything
    */
-  public void publish(NodeGroup group, GroupSnapshot snapshot, Map<ResourceType, Set<String>> changed) {
+  public void publish(GroupKey group, GroupSnapshot snapshot, Map<ResourceType, Set<String>> changed) {
     Group g = groups.get(group);
     if (g == null) {
       return;
@@ -122,31 +175,10 @@ public final class TetherCache implements ConfigWatcher {
     }
   }
 
-  void attach(ProxyStream stream) {
-    NodeGroup group = stream.identity().group();
-    boolean[] created = {false};
-    groups.compute(group, (k, g) -> {
-      Group out = g;
-      if (out == null) {
-        out = new Group();
-        created[0] = true;
-      }
-      out.streams++;
-      return out;
-    });
-    if (created[0]) {
-      onNewGroup.accept(group);
-    }
-  }
-
-  void detach(ProxyStream stream) {
-    groups.computeIfPresent(stream.identity().group(), (k, g) -> --g.streams == 0 ? null : g);
-  }
-
   @Override
   public Watch createWatch(boolean ads, XdsRequest request, Set<String> knownResourceNames,
       Consumer<Response> consumer, boolean hasClusterChanged, boolean allowDefaultEmptyEdsUpdate) {
-    ProxyStream stream = streams.takeCurrent();
+    ProxyStream stream = streams.take();
     Watch watch = new Watch(ads, allowDefaultEmptyEdsUpdate, request, consumer);
     ResourceType type = request.getResourceType();
     Group g = groups.get(stream.identity().group());
@@ -165,7 +197,7 @@ public final class TetherCache implements ConfigWatcher {
   public DeltaWatch createDeltaWatch(DeltaXdsRequest request, String requesterVersion,
       Map<String, String> resourceVersions, Set<String> pendingResources, boolean isWildcard,
       Consumer<DeltaResponse> consumer, boolean hasClusterChanged) {
-    ProxyStream stream = streams.takeCurrent();
+    ProxyStream stream = streams.take();
     DeltaWatch watch = new DeltaWatch(request, resourceVersions, pendingResources, requesterVersion, isWildcard, consumer);
     Group g = groups.get(stream.identity().group());
     synchronized (g) {
@@ -196,24 +228,19 @@ public final class TetherCache implements ConfigWatcher {
    * The group a connected proxy is served as. Should it have more than one stream (an old one not yet
    * closed after a reconnect), the newest one's: stream ids only grow.
    */
-  public Optional<NodeGroup> groupOf(ProxyKey proxy) {
-    return streams.streams().stream().filter(s -> s.identity() != null && s.identity().key().equals(proxy))
-        .max(Comparator.comparingLong(s -> s.streamId)).map(s -> s.identity().group());
+  public Optional<GroupKey> groupOf(ProxyKey proxy) {
+    return streams.groupOf(proxy);
   }
 
   /** The connected proxies that have this node id: one per namespace it is connected in, by namespace. */
   public List<ProxyKey> proxiesWithNodeId(String nodeId) {
-    return streams.streams().stream().map(ProxyStream::identity).filter(id -> id != null && id.nodeId().equals(nodeId))
-        .map(NodeIdentity::key).distinct().sorted(Comparator.comparing(ProxyKey::namespace)).toList();
+    return streams.proxiesWithNodeId(nodeId);
   }
 
   /** Per-stream status for /v1/proxies, read under each group's lock, by namespace, node id and stream. */
   public List<StreamStatus> status() {
     List<StreamStatus> out = new ArrayList<>();
-    for (ProxyStream s : streams.streams()) {
-      if (s.identity() == null) {
-        continue;
-      }
+    for (ProxyStream s : streams.identified()) {
       Group g = groups.get(s.identity().group());
       if (g == null) {
         continue;

@@ -5,7 +5,7 @@ package io.tether.xds.node;
  *
  * @param mode {@code client-and-server} or {@code client-only}, as the node declared it
  */
-public record NodeIdentity(String nodeId, String cluster, String userAgent, String mode, NodeGroup group) {
+public record NodeIdentity(String nodeId, String cluster, String userAgent, String mode, GroupKey group) {
   public ProxyKey key() {
     return new ProxyKey(group.namespace(), nodeId);
   }

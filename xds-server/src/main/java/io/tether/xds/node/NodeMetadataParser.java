@@ -44,7 +44,7 @@ public final class NodeMetadataParser {
     }
     List<ServedService> served = kind == ProxyKind.ENVOY && mode.equals(CLIENT_AND_SERVER) ? services(metadata) : List.of();
     return new NodeIdentity(node.getId(), node.getCluster(), node.getUserAgentName(), mode,
-        new NodeGroup(namespace, kind, served));
+        new GroupKey(namespace, kind, served));
   }
 
   private static List<ServedService> services(Struct metadata) throws InvalidNodeException {

@@ -13,7 +13,7 @@ import io.tether.model.Names;
 import io.tether.model.RegistryException;
 import io.tether.xds.cache.GroupSnapshot;
 import io.tether.xds.cache.StreamStatus;
-import io.tether.xds.node.NodeGroup;
+import io.tether.xds.node.GroupKey;
 import io.tether.xds.node.ProxyKey;
 import io.tether.xds.render.RenderedTypes;
 import io.vertx.core.buffer.Buffer;
@@ -79,9 +79,9 @@ public final class ProxiesApi {
       }
     }
     // A node refused before it named a namespace belongs to none: only cluster-wide readers see it.
-    List<StreamTrackerRefusal> refused = xds.tracker().refusals().stream()
+    List<RefusalView> refused = xds.admission().refusals().stream()
         .filter(r -> r.namespace() == null ? only == null && caller.canRead(null) : shown.test(r.namespace()))
-        .map(r -> new StreamTrackerRefusal(r.nodeId(), r.namespace(), r.reason(), r.at().toString())).toList();
+        .map(r -> new RefusalView(r.nodeId(), r.namespace(), r.reason(), r.at().toString())).toList();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("replica", replica);
     body.put("items", items);
@@ -89,7 +89,7 @@ public final class ProxiesApi {
     json(ctx, 200, body);
   }
 
-  private record StreamTrackerRefusal(String nodeId, String namespace, String reason, String at) {}
+  private record RefusalView(String nodeId, String namespace, String reason, String at) {}
 
   private void configInNamespace(RoutingContext ctx) {
     List<String> params = rawParams(ctx, 2);
@@ -116,7 +116,7 @@ public final class ProxiesApi {
   }
 
   private void config(RoutingContext ctx, ProxyKey proxy) {
-    NodeGroup group = xds.cache().groupOf(proxy).orElse(null);
+    GroupKey group = xds.cache().groupOf(proxy).orElse(null);
     GroupSnapshot snapshot = group == null ? null : xds.cache().snapshot(group).orElse(null);
     if (snapshot == null) {
       throw new RegistryException(ErrorCode.NOT_FOUND, "no proxy with node id '" + proxy.nodeId()

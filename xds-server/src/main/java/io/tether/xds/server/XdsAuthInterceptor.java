@@ -10,24 +10,22 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.tether.registry.auth.Caller;
 import io.tether.registry.auth.TokenAuthenticator;
-import io.tether.xds.cache.StreamTracker;
-import io.tether.xds.cache.XdsCall;
 
 /**
  * Authenticates every xDS call by its {@code authorization: Bearer …} metadata (a call without a
  * valid token is closed with UNAUTHENTICATED before any request is read), carries the caller to the
- * stream callbacks in the gRPC context, and tells the tracker when the call ends, however it ends.
+ * stream callbacks in the gRPC context, and tells the admission when the call ends, however it ends.
  */
 final class XdsAuthInterceptor implements ServerInterceptor {
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   private final TokenAuthenticator tokens;
-  private final StreamTracker tracker;
+  private final StreamAdmission admission;
 
-  XdsAuthInterceptor(TokenAuthenticator tokens, StreamTracker tracker) {
+  XdsAuthInterceptor(TokenAuthenticator tokens, StreamAdmission admission) {
     this.tokens = tokens;
-    this.tracker = tracker;
+    this.admission = admission;
   }
 
   @Override
@@ -47,7 +45,7 @@ final class XdsAuthInterceptor implements ServerInterceptor {
         try {
           super.onCancel();
         } finally {
-          tracker.closed(xdsCall.streamId());
+          admission.closed(xdsCall.streamId());
         }
       }
 
@@ -56,7 +54,7 @@ final class XdsAuthInterceptor implements ServerInterceptor {
         try {
           super.onComplete();
         } finally {
-          tracker.closed(xdsCall.streamId());
+          admission.closed(xdsCall.streamId());
         }
       }
     };

@@ -11,20 +11,28 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.tether.registry.auth.TokenAuthenticator;
 import io.tether.registry.view.RegistryView;
-import io.tether.xds.cache.StreamTracker;
 import io.tether.xds.cache.TetherCache;
 import io.tether.xds.snapshot.SnapshotPublisher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The xDS half of {@code tether server}: the snapshot publisher following the registry view, the
  * cache, and java-control-plane's ADS service (state-of-the-world and delta) on a gRPC port, with
  * bearer-token auth and optional TLS or mutual TLS.
+ *
+ * <p>Who owns what, and which way calls go: {@link StreamAdmission} (identity, authorisation,
+ * refusals) tells the {@link TetherCache} of each stream's life and the {@link SnapshotPublisher} of
+ * each new group; the publisher (rendering state, on its own thread) hands each group's snapshots to
+ * the cache; the cache (the served snapshots, the streams and what each holds) answers
+ * java-control-plane's watches and calls nobody back.
  */
 public final class XdsServer implements AutoCloseable {
   /** Settings; {@code port} 0 picks a free port; TLS is on when cert and key are given, mTLS with a client CA. */
@@ -34,10 +42,19 @@ public final class XdsServer implements AutoCloseable {
     }
   }
 
+  /** How often, at most, the streams summary is logged (when it changed). */
+  private static final long CENSUS_PERIOD_SECONDS = 10;
+
   private final Config config;
-  private final StreamTracker tracker = new StreamTracker();
-  private final TetherCache cache = new TetherCache(tracker);
-  private SnapshotPublisher publisher;
+  private final TetherCache cache = new TetherCache();
+  private final StreamCensus census = new StreamCensus();
+  private volatile SnapshotPublisher publisher;
+  private final StreamAdmission admission = new StreamAdmission(cache, g -> publisher.groupConnected(g), census);
+  private final ScheduledExecutorService censusThread = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "tether-xds-census");
+    t.setDaemon(true);
+    return t;
+  });
   private Server server;
 
   public XdsServer(Config config) {
@@ -51,13 +68,13 @@ public final class XdsServer implements AutoCloseable {
   /** As {@link #start(RegistryView, MeterRegistry)}, with more stream callbacks (e.g. to time ACKs). */
   public XdsServer start(RegistryView view, MeterRegistry meters, List<DiscoveryServerCallbacks> observers) {
     publisher = new SnapshotPublisher(cache, view, meters).start();
-    List<DiscoveryServerCallbacks> callbacks = new java.util.ArrayList<>(List.of(tracker));
+    List<DiscoveryServerCallbacks> callbacks = new ArrayList<>(List.of(admission));
     callbacks.addAll(observers);
     V3DiscoveryServer discovery = new V3DiscoveryServer(callbacks, cache, new DefaultExecutorGroup(),
         new PackOnceSerializer());
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
         .addService(discovery.getAggregatedDiscoveryServiceImpl())
-        .intercept(new XdsAuthInterceptor(config.tokens(), tracker))
+        .intercept(new XdsAuthInterceptor(config.tokens(), admission))
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
         .maxInboundMessageSize(4 * 1024 * 1024);
@@ -69,6 +86,8 @@ public final class XdsServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen for xDS on " + config.host() + ":" + config.port(), e);
     }
+    censusThread.scheduleAtFixedRate(census::logIfChanged, CENSUS_PERIOD_SECONDS, CENSUS_PERIOD_SECONDS,
+        TimeUnit.SECONDS);
     return this;
   }
 
@@ -80,8 +99,8 @@ public final class XdsServer implements AutoCloseable {
     return cache;
   }
 
-  public StreamTracker tracker() {
-    return tracker;
+  public StreamAdmission admission() {
+    return admission;
   }
 
   @Override
@@ -97,6 +116,7 @@ public final class XdsServer implements AutoCloseable {
     if (publisher != null) {
       publisher.close();
     }
+    censusThread.shutdownNow();
   }
 
   private io.netty.handler.ssl.SslContext tls() {

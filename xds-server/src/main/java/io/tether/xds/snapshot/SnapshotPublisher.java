@@ -9,7 +9,7 @@ import io.tether.registry.view.RegistryUpdate;
 import io.tether.registry.view.RegistryView;
 import io.tether.xds.cache.GroupSnapshot;
 import io.tether.xds.cache.TetherCache;
-import io.tether.xds.node.NodeGroup;
+import io.tether.xds.node.GroupKey;
 import io.tether.xds.node.ProxyKind;
 import io.tether.xds.node.ServedService;
 import java.util.HashMap;
@@ -24,12 +24,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The only place snapshots are built and published. It follows the registry view and keeps, for each
- * namespace and kind of client that has connected nodes, every service rendered; an update
- * re-renders exactly what it touched (an endpoint change: one ClusterLoadAssignment, shared by every
- * group of the namespace) and publishes each affected group's new snapshot with the changed names.
+ * The only place snapshots are built. It follows the registry view and keeps, for each namespace and
+ * kind of client that has connected nodes, every service rendered; an update re-renders exactly what
+ * it touched (an endpoint change: one ClusterLoadAssignment, shared by every group of the namespace)
+ * and hands each affected group's new snapshot, with the changed names, to the {@link TetherCache},
+ * which alone keeps what groups are served. Calls go one way: the publisher asks the cache which
+ * groups are still connected and what a group is served, and publishes to it; it is told of a new
+ * group by {@link #groupConnected}, and of registry changes by {@link #onUpdate}.
  *
- * <p>Thread-safety: all rendering state is confined to one thread; {@link #onUpdate} only enqueues.
+ * <p>Thread-safety: all rendering state is confined to one thread, the publisher's; {@link #onUpdate}
+ * and {@link #groupConnected} only enqueue. A new group's watches wait in the cache until its first
+ * snapshot, which is rendered on that thread in order with registry updates, so no update can slip
+ * between render and publish. Being the cache's only publisher, it can derive a group's next snapshot
+ * from the one the cache holds.
  */
 public final class SnapshotPublisher implements RegistryListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SnapshotPublisher.class);
@@ -49,10 +56,10 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
   private RegistryState state = RegistryState.EMPTY;
   private final Map<NamespaceKind, Map<String, RenderedService>> services = new HashMap<>();
   private final Map<String, Map<String, RenderedService>> assignments = new HashMap<>();
-  private final Map<NodeGroup, Map<String, RenderedService>> ingress = new HashMap<>();
-  private final Map<NodeGroup, GroupSnapshot> snapshots = new HashMap<>();
+  /** Per group rendered (and not yet pruned), its ingress resources by served service; maybe none. */
+  private final Map<GroupKey, Map<String, RenderedService>> ingress = new HashMap<>();
   /** Groups that connected before the view's first load: rendered once it arrives. */
-  private final Set<NodeGroup> awaitingLoad = new HashSet<>();
+  private final Set<GroupKey> awaitingLoad = new HashSet<>();
 
   public SnapshotPublisher(TetherCache cache, RegistryView view, MeterRegistry meters) {
     this.cache = cache;
@@ -62,10 +69,17 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
   }
 
   public SnapshotPublisher start() {
-    cache.onNewGroup(group -> thread.execute(() -> guarded(() -> initialize(group))));
     view.addListener(this);
     thread.execute(() -> advance(view.current()));
     return this;
+  }
+
+  /**
+   * A group got its first stream: render its first snapshot. Must not block (it is called on a gRPC
+   * thread); a group that is gone by the time it is rendered is skipped.
+   */
+  public void groupConnected(GroupKey group) {
+    thread.execute(() -> guarded(() -> initialize(group)));
   }
 
   @Override
@@ -76,6 +90,11 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
   @Override
   public void close() {
     thread.shutdownNow();
+  }
+
+  /** Waits until what was enqueued before this call is done (rendering is asynchronous): for tests. */
+  void awaitIdle() throws InterruptedException, java.util.concurrent.ExecutionException {
+    thread.submit(() -> { }).get();
   }
 
   private void apply(RegistryUpdate update) {
@@ -107,24 +126,29 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
         replace(claByService, svc, ServiceRendering.assignment(state, ns, svc), endpoints);
       }
     }
-    for (Map.Entry<NodeGroup, GroupSnapshot> e : snapshots.entrySet()) {
-      NodeGroup group = e.getKey();
-      if (!group.namespace().equals(ns)) {
-        continue;
+    for (GroupKey group : ingress.keySet()) {
+      if (group.namespace().equals(ns)) {
+        publishChanges(group, byKind.get(group.kind()), endpoints, rerenderIngress(group, changes));
       }
-      SnapshotDelta own = rerenderIngress(group, changes);
-      Map<ResourceType, Set<String>> changed = new HashMap<>();
-      GroupSnapshot next = e.getValue();
-      for (SnapshotDelta d : new SnapshotDelta[] {byKind.get(group.kind()), endpoints, own}) {
-        if (d != null && !d.isEmpty()) {
-          next = d.applyTo(next);
-          d.namesInto(changed);
-        }
+    }
+  }
+
+  /** Applies an update's deltas to what the cache serves a group, and publishes when anything changed. */
+  private void publishChanges(GroupKey group, SnapshotDelta... deltas) {
+    GroupSnapshot current = cache.snapshot(group).orElse(null);
+    if (current == null) {
+      return; // gone, or back and awaiting its first snapshot from initialize
+    }
+    Map<ResourceType, Set<String>> changed = new HashMap<>();
+    GroupSnapshot next = current;
+    for (SnapshotDelta d : deltas) {
+      if (d != null && !d.isEmpty()) {
+        next = d.applyTo(next);
+        d.namesInto(changed);
       }
-      if (!changed.isEmpty()) {
-        e.setValue(next);
-        cache.publish(group, next, changed);
-      }
+    }
+    if (!changed.isEmpty()) {
+      cache.publish(group, next, changed);
     }
   }
 
@@ -154,7 +178,7 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     return delta;
   }
 
-  private SnapshotDelta rerenderIngress(NodeGroup group, NamespaceChanges changes) {
+  private SnapshotDelta rerenderIngress(GroupKey group, NamespaceChanges changes) {
     SnapshotDelta delta = new SnapshotDelta();
     Map<String, RenderedService> own = ingress.get(group);
     if (own == null) {
@@ -169,8 +193,8 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
   }
 
   /** A group's first snapshot: renders its namespace for its kind if no other group did, then assembles. */
-  private void initialize(NodeGroup group) {
-    if (!cache.activeGroups().contains(group)) {
+  private void initialize(GroupKey group) {
+    if (!cache.isActive(group)) {
       return;
     }
     if (state.revision() == 0) {
@@ -197,14 +221,12 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     for (Map<String, RenderedService> part : java.util.List.of(rendered, claByService, own)) {
       part.values().forEach(r -> all.diff(RenderedService.NONE, r));
     }
-    GroupSnapshot snapshot = all.applyTo(GroupSnapshot.EMPTY);
-    snapshots.put(group, snapshot);
-    cache.publish(group, snapshot, null);
+    cache.publish(group, all.applyTo(GroupSnapshot.EMPTY), null);
   }
 
   private void initializeAwaiting() {
     if (state.revision() > 0 && !awaitingLoad.isEmpty()) {
-      List<NodeGroup> groups = List.copyOf(awaitingLoad);
+      List<GroupKey> groups = List.copyOf(awaitingLoad);
       awaitingLoad.clear();
       groups.forEach(this::initialize);
     }
@@ -212,12 +234,10 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
 
   /** Forgets groups without streams, and namespaces no remaining group needs. */
   private void prune() {
-    Set<NodeGroup> active = cache.activeGroups();
-    snapshots.keySet().retainAll(active);
-    ingress.keySet().retainAll(active);
+    ingress.keySet().retainAll(cache.activeGroups());
     Set<NamespaceKind> needed = new HashSet<>();
     Set<String> namespaces = new HashSet<>();
-    for (NodeGroup g : snapshots.keySet()) {
+    for (GroupKey g : ingress.keySet()) {
       needed.add(new NamespaceKind(g.namespace(), g.kind()));
       namespaces.add(g.namespace());
     }

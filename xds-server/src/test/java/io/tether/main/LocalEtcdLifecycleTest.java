@@ -1,4 +1,4 @@
-package io.tether.server;
+package io.tether.main;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

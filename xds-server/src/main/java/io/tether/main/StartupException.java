@@ -1,4 +1,4 @@
-package io.tether.server;
+package io.tether.main;
 
 /** Why {@code tether server} cannot start, in one line; printed without a stack trace. */
 final class StartupException extends RuntimeException {

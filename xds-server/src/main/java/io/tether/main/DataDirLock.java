@@ -1,4 +1,4 @@
-package io.tether.server;
+package io.tether.main;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

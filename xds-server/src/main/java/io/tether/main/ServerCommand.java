@@ -1,4 +1,4 @@
-package io.tether.server;
+package io.tether.main;
 
 import io.tether.registry.RegistryServer;
 import io.tether.registry.api.HttpLimits;

@@ -1,4 +1,4 @@
-package io.tether.server;
+package io.tether.main;
 
 import io.tether.registry.auth.Role;
 import io.tether.registry.auth.TokenAuthenticator;

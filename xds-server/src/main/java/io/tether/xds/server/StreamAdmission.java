@@ -1,4 +1,4 @@
-package io.tether.xds.cache;
+package io.tether.xds.server;
 
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.controlplane.server.exception.RequestException;
@@ -7,6 +7,8 @@ import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.grpc.Status;
 import io.tether.registry.auth.Caller;
+import io.tether.xds.cache.TetherCache;
+import io.tether.xds.node.GroupKey;
 import io.tether.xds.node.InvalidNodeException;
 import io.tether.xds.node.NodeIdentity;
 import io.tether.xds.node.NodeMetadataParser;
@@ -14,39 +16,42 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Knows every open ADS stream: identifies its node on the first request (refusing invalid metadata
- * and tokens not valid for the namespace claimed), attaches it to its group, and hands the stream to
- * the {@link TetherCache} for the watch java-control-plane creates right after.
+ * Admits nodes onto ADS streams: identifies a stream's node on its first request, refusing invalid
+ * metadata and tokens not valid for the namespace claimed, and tells the {@link TetherCache} (which
+ * owns the streams) of every stream's life, handing it over to the watch java-control-plane creates
+ * right after each request. A group's first stream is announced to {@code newGroups} (the publisher,
+ * which renders the group's first snapshot). It keeps no stream state of its own; it keeps the
+ * refusals, for /v1/proxies, and counts streams for the {@link StreamCensus}.
  *
- * <p>That hand-over relies on java-control-plane (1.0.49) calling {@code onV3StreamRequest} and then
- * {@code ConfigWatcher.createWatch} on the same thread within one {@code onNext}; {@link #takeCurrent}
- * fails loudly if that ever stops being true, and the conformance tests exercise it on every request.
+ * <p>Thread-safety: callbacks come from gRPC threads, one at a time per stream; refusals are guarded
+ * by this object's lock.
  */
-public final class StreamTracker implements DiscoveryServerCallbacks {
-  private static final Logger log = LoggerFactory.getLogger(StreamTracker.class);
+public final class StreamAdmission implements DiscoveryServerCallbacks {
+  private static final Logger log = LoggerFactory.getLogger(StreamAdmission.class);
   private static final int REFUSALS_KEPT = 100;
 
   /** A node that was turned away, kept for operators to see in /v1/proxies. */
   public record Refusal(String nodeId, String namespace, String reason, Instant at) {}
 
-  private final ConcurrentMap<Long, ProxyStream> streams = new ConcurrentHashMap<>();
-  private final ThreadLocal<ProxyStream> current = new ThreadLocal<>();
+  private final TetherCache cache;
+  private final Consumer<GroupKey> newGroups;
+  private final StreamCensus census;
   private final Deque<Refusal> refusals = new ArrayDeque<>();
-  private TetherCache cache;
 
-  void bind(TetherCache owner) {
-    this.cache = owner;
+  StreamAdmission(TetherCache cache, Consumer<GroupKey> newGroups, StreamCensus census) {
+    this.cache = cache;
+    this.newGroups = newGroups;
+    this.census = census;
   }
 
   @Override
   public void onStreamOpen(long streamId, String typeUrl) {
-    streams.put(streamId, new ProxyStream(streamId));
+    cache.open(streamId);
     XdsCall call = XdsCall.KEY.get();
     if (call != null) {
       call.bind(streamId);
@@ -55,12 +60,12 @@ public final class StreamTracker implements DiscoveryServerCallbacks {
 
   @Override
   public void onV3StreamRequest(long streamId, DiscoveryRequest request) throws RequestException {
-    current.set(identify(streamId, request.getNode(), false));
+    onRequest(streamId, request.getNode(), false);
   }
 
   @Override
   public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) throws RequestException {
-    current.set(identify(streamId, request.getNode(), true));
+    onRequest(streamId, request.getNode(), true);
   }
 
   @Override
@@ -74,40 +79,28 @@ public final class StreamTracker implements DiscoveryServerCallbacks {
   }
 
   /** Called when the gRPC call ends in any way, including a client's cancellation (no callback covers it). */
-  public void closed(long streamId) {
-    ProxyStream s = streams.remove(streamId);
-    if (s != null && s.identity() != null) {
-      cache.detach(s);
-    }
-  }
-
-  /** The stream whose request is being handled on this thread; see the class comment. */
-  ProxyStream takeCurrent() {
-    ProxyStream s = current.get();
-    current.remove();
-    if (s == null) {
-      throw new IllegalStateException("no xDS stream bound to this thread: java-control-plane no longer calls "
-          + "the request callback before creating the watch");
-    }
-    return s;
-  }
-
-  List<ProxyStream> streams() {
-    return List.copyOf(streams.values());
+  void closed(long streamId) {
+    cache.close(streamId).ifPresent(id -> {
+      census.closed(id.group());
+      log.debug("xDS stream {} from {} in namespace {} closed", streamId, id.nodeId(), id.group().namespace());
+    });
   }
 
   public synchronized List<Refusal> refusals() {
     return List.copyOf(refusals);
   }
 
-  private ProxyStream identify(long streamId, Node node, boolean delta) throws RequestException {
-    ProxyStream s = streams.get(streamId);
-    if (s == null) {
+  private void onRequest(long streamId, Node node, boolean delta) throws RequestException {
+    if (!cache.isOpen(streamId)) {
       throw new RequestException(Status.INTERNAL.withDescription("unknown stream " + streamId));
     }
-    if (s.identity() != null) {
-      return s;
+    if (cache.identityOf(streamId).isEmpty()) {
+      admit(streamId, node, delta);
     }
+    cache.handOver(streamId);
+  }
+
+  private void admit(long streamId, Node node, boolean delta) throws RequestException {
     NodeIdentity id;
     try {
       id = NodeMetadataParser.parse(node);
@@ -120,11 +113,13 @@ public final class StreamTracker implements DiscoveryServerCallbacks {
       throw refuse(node, Status.PERMISSION_DENIED, "the token presented is not valid for namespace '"
           + id.group().namespace() + "'");
     }
-    s.identify(id, delta);
-    cache.attach(s);
-    log.info("xDS stream {} from {} ({}, {}) in namespace {}", streamId, id.nodeId(), id.group().kind(),
+    boolean newGroup = cache.identify(streamId, id, delta);
+    census.opened(id.group());
+    log.debug("xDS stream {} from {} ({}, {}) in namespace {}", streamId, id.nodeId(), id.group().kind(),
         delta ? "delta" : "sotw", id.group().namespace());
-    return s;
+    if (newGroup) {
+      newGroups.accept(id.group());
+    }
   }
 
   private RequestException refuse(Node node, Status status, String reason) {

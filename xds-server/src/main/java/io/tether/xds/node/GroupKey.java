@@ -9,12 +9,12 @@ import java.util.List;
  *
  * @param served sorted by discovery name; always empty for proxyless clients
  */
-public record NodeGroup(String namespace, ProxyKind kind, List<ServedService> served) {
-  public NodeGroup {
+public record GroupKey(String namespace, ProxyKind kind, List<ServedService> served) {
+  public GroupKey {
     served = List.copyOf(served);
   }
 
-  public static NodeGroup grpc(String namespace) {
-    return new NodeGroup(namespace, ProxyKind.GRPC, List.of());
+  public static GroupKey grpc(String namespace) {
+    return new GroupKey(namespace, ProxyKind.GRPC, List.of());
   }
 }

@@ -1,4 +1,4 @@
-package io.tether.xds.cache;
+package io.tether.xds.server;
 
 import io.grpc.Context;
 import io.tether.registry.auth.Caller;
@@ -8,21 +8,21 @@ import io.tether.registry.auth.Caller;
  * java-control-plane gives it. It travels in the gRPC {@link Context}, which is how the server's
  * interceptor (who sees the call end) and the stream callbacks (who see the stream id) meet.
  */
-public final class XdsCall {
-  public static final Context.Key<XdsCall> KEY = Context.key("tether-xds-call");
+final class XdsCall {
+  static final Context.Key<XdsCall> KEY = Context.key("tether-xds-call");
 
   private final Caller caller;
   private volatile long streamId = -1;
 
-  public XdsCall(Caller caller) {
+  XdsCall(Caller caller) {
     this.caller = caller;
   }
 
-  public Caller caller() {
+  Caller caller() {
     return caller;
   }
 
-  public long streamId() {
+  long streamId() {
     return streamId;
   }
 
