@@ -250,8 +250,9 @@ public final class TetherClient {
       return this;
     }
 
-    public Builder version(HttpClient.Version value) {
-      this.version = Objects.requireNonNull(value);
+    /** HTTP/1.1 only: no h2c upgrade is offered, for callers that must not depend on one. */
+    public Builder http11() {
+      this.version = HttpClient.Version.HTTP_1_1;
       return this;
     }
 

@@ -11,7 +11,6 @@ import io.tether.model.ServiceSpec;
 import io.tether.model.json.Json;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -67,7 +66,7 @@ public final class RegistryClient {
   public RegistryClient(URI base, String token, Options options) {
     this.options = Objects.requireNonNull(options, "options");
     this.api = TetherClient.builder(Objects.requireNonNull(base, "base").toString())
-        .token(Objects.requireNonNull(token, "token")).version(HttpClient.Version.HTTP_1_1)
+        .token(Objects.requireNonNull(token, "token")).http11()
         .connectTimeout(options.timeout()).requestTimeout(options.timeout()).build();
     this.base = URI.create(api.base());
   }
