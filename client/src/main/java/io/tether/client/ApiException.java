@@ -1,6 +1,7 @@
 package io.tether.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 
 /**
  * A call the API refused (its JSON error format, README "REST API", decoded here and nowhere else),
@@ -11,34 +12,31 @@ public final class ApiException extends RuntimeException {
   private final String request;
   private final String path;
   private final ApiResponse response;
-  private final String code;
-  private final String field;
-  private final String apiMessage;
+  private final JsonNode error; // parsed once: the body is read here, not by every accessor
 
-  private ApiException(String request, String path, ApiResponse response, String message, Throwable cause) {
+  private ApiException(String request, String path, ApiResponse response, JsonNode error, String message,
+      Throwable cause) {
     super(message, cause);
     this.request = request;
     this.path = path;
     this.response = response;
-    JsonNode error = response == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : response.error();
-    this.code = error.path("code").asText(null);
-    this.field = error.path("field").asText(null);
-    this.apiMessage = error.path("message").asText(null);
+    this.error = error;
   }
 
   /** An error answer. */
   static ApiException refused(String method, String base, String path, ApiResponse response) {
     String request = method + " " + base + path;
-    String code = response.error().path("code").asText(null);
-    String text = response.error().path("message").asText(response.text());
-    return new ApiException(request, path, response, request + ": " + response.status() + (code == null ? "" : " " + code)
-        + ": " + text, null);
+    JsonNode error = response.error();
+    String code = error.path("code").asText(null);
+    String text = error.path("message").asText(response.text());
+    return new ApiException(request, path, response, error,
+        request + ": " + response.status() + (code == null ? "" : " " + code) + ": " + text, null);
   }
 
   /** No answer: the connection failed or timed out, or the calling thread was interrupted. */
   static ApiException noAnswer(String method, String base, String path, Exception cause) {
     String request = method + " " + base + path;
-    return new ApiException(request, path, null, request + " failed: " + cause, cause);
+    return new ApiException(request, path, null, MissingNode.getInstance(), request + " failed: " + cause, cause);
   }
 
   /** The HTTP status, or 0 when there was no answer. */
@@ -48,22 +46,22 @@ public final class ApiException extends RuntimeException {
 
   /** The API's error code (INVALID_ARGUMENT, NOT_FOUND, …), or null when the answer carried none. */
   public String code() {
-    return code;
+    return error.path("code").asText(null);
   }
 
   /** The request field the API blamed, or null. */
   public String field() {
-    return field;
+    return error.path("field").asText(null);
   }
 
   /** The API's error message, or null when the answer carried none. */
   public String apiMessage() {
-    return apiMessage;
+    return error.path("message").asText(null);
   }
 
   /** Whether the answer carried the API's error object at all (a proxy's page does not). */
   public boolean hasError() {
-    return response != null && !response.error().isMissingNode();
+    return !error.isMissingNode();
   }
 
   /** The answer, or null when there was none. */
