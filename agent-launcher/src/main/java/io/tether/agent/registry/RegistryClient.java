@@ -3,20 +3,20 @@ package io.tether.agent.registry;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-import io.tether.model.json.Json;
+import io.tether.client.ApiException;
+import io.tether.client.TetherClient;
 import io.tether.model.Endpoint;
 import io.tether.model.Health;
 import io.tether.model.ServiceSpec;
+import io.tether.model.json.Json;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -30,11 +30,15 @@ import java.util.regex.Pattern;
  * (deregister, revoke) succeeds. A retried lease grant whose first answer was lost may leave a lease
  * behind; it holds nothing and expires after its TTL.
  *
+ * <p>The HTTP is {@link TetherClient}'s; this class is the agent's policy over it: the retries, and the
+ * mapping of its {@link ApiException} into the exceptions above.
+ *
  * <p>Thread-safe. Calls block the calling thread (up to about attempts × timeout plus back-off).
  */
 public final class RegistryClient {
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._-]{1,253}");
   /** Responses are read leniently: a newer server may add fields this agent does not know. */
+  private static final long NO_LEASE = -1;
   private static final ObjectReader LENIENT = Json.MAPPER.reader().without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   /** How hard to try. */
@@ -52,20 +56,19 @@ public final class RegistryClient {
   public record Lease(long id, long ttlSeconds) {}
 
   private final URI base;
-  private final String authorization;
   private final Options options;
-  private final HttpClient http;
+  private final TetherClient api;
 
   public RegistryClient(URI base, String token) {
     this(base, token, Options.DEFAULTS);
   }
 
   public RegistryClient(URI base, String token, Options options) {
-    String url = Objects.requireNonNull(base, "base").toString();
-    this.base = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
-    this.authorization = "Bearer " + Objects.requireNonNull(token, "token");
     this.options = Objects.requireNonNull(options, "options");
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(options.timeout()).build();
+    this.api = TetherClient.builder(Objects.requireNonNull(base, "base").toString())
+        .token(Objects.requireNonNull(token, "token")).http11()
+        .connectTimeout(options.timeout()).requestTimeout(options.timeout()).build();
+    this.base = URI.create(api.base());
   }
 
   public URI base() {
@@ -74,20 +77,22 @@ public final class RegistryClient {
 
   /** Grants a lease in the namespace (the registry allows 2 to 3600 s). */
   public Lease grantLease(String namespace, long ttlSeconds) {
-    JsonNode r = call("POST", "/v1/leases", Map.of("ttlSeconds", ttlSeconds, "namespace", namespace), "grant a lease", -1);
-    return new Lease(r.path("leaseId").asLong(), r.path("ttlSeconds").asLong());
+    io.tether.client.Lease lease = call("grant a lease", NO_LEASE, () -> api.grantLease(namespace, ttlSeconds));
+    return new Lease(lease.id(), lease.ttlSeconds());
   }
 
   /** Renews the lease once; returns its TTL after renewal. @throws LeaseGoneException when it has expired or been revoked */
   public long keepAlive(long leaseId) {
-    return call("POST", "/v1/leases/" + leaseId + "/keepalive", null, "keep lease " + leaseId + " alive", leaseId)
-        .path("ttlSeconds").asLong();
+    return call("keep lease " + leaseId + " alive", leaseId, () -> api.keepAlive(leaseId));
   }
 
   /** Revokes the lease, which removes every endpoint under it; a lease already gone is not an error. */
   public void revoke(long leaseId) {
     try {
-      call("DELETE", "/v1/leases/" + leaseId, null, "revoke lease " + leaseId, leaseId);
+      call("revoke lease " + leaseId, leaseId, () -> {
+        api.revokeLease(leaseId);
+        return null;
+      });
     } catch (LeaseGoneException e) {
       // already gone: what revoking wanted
     }
@@ -100,22 +105,25 @@ public final class RegistryClient {
    */
   public void registerEndpoint(String namespace, String service, String endpointId, Endpoint endpoint) {
     Objects.requireNonNull(endpoint, "endpoint");
-    long leaseId = endpoint.leaseId() == null ? -1 : endpoint.leaseId();
-    call("PUT", endpointPath(namespace, service, endpointId), endpoint,
-        "register endpoint " + namespace + "/" + service + "/" + endpointId, leaseId);
+    checkNames(namespace, service, endpointId);
+    long leaseId = endpoint.leaseId() == null ? NO_LEASE : endpoint.leaseId();
+    call("register endpoint " + namespace + "/" + service + "/" + endpointId, leaseId,
+        () -> api.putEndpoint(namespace, service, endpointId, endpoint));
   }
 
   /** Sets an endpoint's health. @throws RegistryCallException with status 404 when the endpoint is gone */
   public void setHealth(String namespace, String service, String endpointId, Health health) {
-    call("PUT", endpointPath(namespace, service, endpointId) + "/health", Map.of("health", health),
-        "set health of " + namespace + "/" + service + "/" + endpointId + " to " + health, -1);
+    checkNames(namespace, service, endpointId);
+    call("set health of " + namespace + "/" + service + "/" + endpointId + " to " + health, NO_LEASE,
+        () -> api.setHealth(namespace, service, endpointId, health));
   }
 
   /** Removes an endpoint; one already gone is not an error. */
   public void deregister(String namespace, String service, String endpointId) {
+    checkNames(namespace, service, endpointId);
     try {
-      call("DELETE", endpointPath(namespace, service, endpointId), null,
-          "deregister " + namespace + "/" + service + "/" + endpointId, -1);
+      call("deregister " + namespace + "/" + service + "/" + endpointId, NO_LEASE,
+          () -> api.deleteEndpoint(namespace, service, endpointId));
     } catch (RegistryCallException e) {
       if (!e.isNotFound()) {
         throw e;
@@ -125,8 +133,8 @@ public final class RegistryClient {
 
   /** Every client alias's dnsName in the namespace, to its virtual IP: what the hosts file maps. */
   public Map<String, String> aliases(String namespace) {
-    JsonNode page = call("GET", "/v1/namespaces/" + segment(namespace) + "/services", null,
-        "list services of " + namespace, -1);
+    checkNames(namespace);
+    JsonNode page = call("list services of " + namespace, NO_LEASE, () -> api.services(namespace));
     Map<String, String> aliases = new TreeMap<>();
     for (JsonNode service : page.path("items")) {
       for (JsonNode alias : service.path("clientAliases")) {
@@ -141,8 +149,9 @@ public final class RegistryClient {
 
   /** A service as stored, or with {@code effective} its policy filled in from namespace and Service Connect defaults. */
   public ServiceSpec service(String namespace, String service, boolean effective) {
-    JsonNode spec = call("GET", "/v1/namespaces/" + segment(namespace) + "/services/" + segment(service)
-        + (effective ? "?effective=true" : ""), null, "get service " + namespace + "/" + service, -1);
+    checkNames(namespace, service);
+    JsonNode spec = call("get service " + namespace + "/" + service, NO_LEASE,
+        () -> api.service(namespace, service, effective));
     try {
       return LENIENT.treeToValue(spec, ServiceSpec.class);
     } catch (IOException e) {
@@ -151,51 +160,57 @@ public final class RegistryClient {
     }
   }
 
-  // ---- plumbing ----
+  // ---- the agent's policy over the client ----
 
-  /** One call with retries; {@code leaseId} (or -1) turns a 404 about that lease into {@link LeaseGoneException}. */
-  private JsonNode call(String method, String path, Object body, String what, long leaseId) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(options.timeout())
-        .header("Authorization", authorization).header("Accept", "application/json")
-        .header("Content-Type", "application/json")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofByteArray(Json.write(body)))
-        .build();
+  /**
+   * One call with retries. {@code leaseId} (or {@link #NO_LEASE}) is the lease the call is about: a 404
+   * blaming it, or any 404 of a lease's own path, is {@link LeaseGoneException}.
+   */
+  private <T> T call(String what, long leaseId, Supplier<T> call) {
     RegistryUnavailableException last = null;
     for (int attempt = 1; attempt <= options.attempts(); attempt++) {
       if (attempt > 1) {
         backOff(attempt, what);
       }
-      HttpResponse<byte[]> response;
       try {
-        response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-      } catch (IOException e) {
-        last = new RegistryUnavailableException(0, null, "could not " + what + ": registry at " + base
-            + " unreachable after " + attempt + " attempt(s): " + e, e);
-        continue;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RegistryCallException(0, null, null, "interrupted while trying to " + what, e);
+        return call.get();
+      } catch (ApiException e) {
+        last = unavailable(e, what, attempt);
+        if (last == null) {
+          throw refused(e, what, leaseId);
+        }
       }
-      int status = response.statusCode();
-      if (status >= 200 && status < 300) {
-        return parse(response.body());
-      }
-      JsonNode error = parse(response.body()).path("error");
-      String code = error.path("code").asText(null);
-      String message = "could not " + what + ": " + status + (code == null ? "" : " " + code) + ": "
-          + error.path("message").asText(new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
-      if (status == 502 || status == 503 || status == 504) {
-        last = new RegistryUnavailableException(status, code, message + " (after " + attempt + " attempt(s))", null);
-        continue;
-      }
-      String field = error.path("field").asText(null);
-      if (status == 404 && leaseId >= 0 && ("leaseId".equals(field) || path.startsWith("/v1/leases/"))) {
-        throw new LeaseGoneException(leaseId, code, message);
-      }
-      throw new RegistryCallException(status, code, field, message, null);
     }
     throw last;
+  }
+
+  /** What is worth retrying (no answer, 502/503/504) as the exception to throw if it lasts; null otherwise. */
+  private RegistryUnavailableException unavailable(ApiException e, String what, int attempt) {
+    if (e.interrupted()) {
+      throw new RegistryCallException(0, null, null, "interrupted while trying to " + what, e.getCause());
+    }
+    if (e.status() == 0) {
+      return new RegistryUnavailableException(0, null, "could not " + what + ": registry at " + base
+          + " unreachable after " + attempt + " attempt(s): " + e.getCause(), e.getCause());
+    }
+    int status = e.status();
+    if (status == 502 || status == 503 || status == 504) {
+      return new RegistryUnavailableException(status, e.code(), message(e, what) + " (after " + attempt + " attempt(s))", null);
+    }
+    return null;
+  }
+
+  private static RegistryCallException refused(ApiException e, String what, long leaseId) {
+    boolean aboutTheLease = "leaseId".equals(e.field()) || (e.path() != null && e.path().startsWith("/v1/leases/"));
+    if (e.status() == 404 && leaseId >= 0 && aboutTheLease) {
+      return new LeaseGoneException(leaseId, e.code(), message(e, what));
+    }
+    return new RegistryCallException(e.status(), e.code(), e.field(), message(e, what), null);
+  }
+
+  private static String message(ApiException e, String what) {
+    return "could not " + what + ": " + e.status() + (e.code() == null ? "" : " " + e.code()) + ": "
+        + (e.apiMessage() == null ? e.response().text() : e.apiMessage());
   }
 
   private void backOff(int attempt, String what) {
@@ -210,26 +225,15 @@ public final class RegistryClient {
     }
   }
 
-  private static JsonNode parse(byte[] body) {
-    if (body == null || body.length == 0) {
-      return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+  /**
+   * Names go into the URL path: anything that is not a registry name is refused here, before any call,
+   * rather than encoded into a request the registry would refuse anyway.
+   */
+  private static void checkNames(String... names) {
+    for (String name : names) {
+      if (name == null || !SEGMENT.matcher(name).matches() || name.equals(".") || name.equals("..")) {
+        throw new IllegalArgumentException("not a valid registry name: '" + name + "'");
+      }
     }
-    try {
-      return LENIENT.readTree(body);
-    } catch (IOException e) {
-      return com.fasterxml.jackson.databind.node.MissingNode.getInstance(); // not JSON: a proxy's error page
-    }
-  }
-
-  private static String endpointPath(String namespace, String service, String endpointId) {
-    return "/v1/namespaces/" + segment(namespace) + "/services/" + segment(service) + "/endpoints/" + segment(endpointId);
-  }
-
-  /** Names go into the URL path as they are: anything that could change the path's meaning is refused here. */
-  private static String segment(String name) {
-    if (name == null || !SEGMENT.matcher(name).matches() || name.equals(".") || name.equals("..")) {
-      throw new IllegalArgumentException("not a valid registry name: '" + name + "'");
-    }
-    return name;
   }
 }

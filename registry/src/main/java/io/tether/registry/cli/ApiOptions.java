@@ -1,8 +1,10 @@
 package io.tether.registry.cli;
 
+import io.tether.client.TetherClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** Where the REST API is, who we are, and how to print: shared by every operator command. */
@@ -21,8 +23,9 @@ public final class ApiOptions {
 
   enum Output { table, json }
 
-  RestClient client() {
-    return new RestClient(server.replaceAll("/+$", ""), resolveToken());
+  TetherClient client() {
+    return TetherClient.builder(server).token(resolveToken())
+        .connectTimeout(Duration.ofSeconds(3)).requestTimeout(Duration.ofSeconds(15)).build();
   }
 
   boolean json() {

@@ -1,33 +1,35 @@
 package io.tether.registry.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.tether.client.ApiException;
+import java.net.ConnectException;
 
 /** A failed operator command: the message is printed as is, and the command exits non-zero. */
 final class CliException extends RuntimeException {
-  private final String code;
 
   CliException(String message) {
-    this(message, null);
-  }
-
-  private CliException(String message, String code) {
     super(message);
-    this.code = code;
   }
 
-  /** The API's error code (e.g. {@code ALREADY_EXISTS}), or null when the failure was not the API's answer. */
-  String code() {
-    return code;
-  }
-
-  static CliException fromApi(int status, JsonNode body) {
-    JsonNode error = body == null ? null : body.path("error");
-    if (error == null || error.isMissingNode()) {
-      return new CliException("HTTP " + status);
+  /** A failed API call in the operator's terms: the API's code, message and field, or why there was no answer. */
+  static CliException from(ApiException e, String base) {
+    if (e.interrupted()) {
+      return new CliException("interrupted");
     }
-    String field = error.path("field").asText("");
-    String code = error.path("code").asText("HTTP " + status);
-    return new CliException(code + ": " + error.path("message").asText("")
-        + (field.isEmpty() ? "" : " (field: " + field + ")"), code);
+    if (e.getCause() instanceof ConnectException) {
+      return new CliException("cannot reach the Tether API at " + base + " (is `./tether server` running?)");
+    }
+    if (e.status() == 0) {
+      return new CliException(e.request() + " failed: " + e.getCause().getMessage());
+    }
+    if (e.response().notJson() != null) {
+      return new CliException(e.request() + " failed: " + e.response().notJson());
+    }
+    if (!e.hasError()) {
+      return new CliException("HTTP " + e.status());
+    }
+    String field = e.field() == null ? "" : e.field();
+    String code = e.code() == null ? "HTTP " + e.status() : e.code();
+    return new CliException(code + ": " + (e.apiMessage() == null ? "" : e.apiMessage())
+        + (field.isEmpty() ? "" : " (field: " + field + ")"));
   }
 }

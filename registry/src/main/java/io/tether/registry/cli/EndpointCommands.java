@@ -1,6 +1,7 @@
 package io.tether.registry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tether.client.TetherClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -15,8 +16,8 @@ public final class EndpointCommands {
     @Parameters(index = "1", paramLabel = "SVC") String service;
 
     @Override
-    void run(RestClient client) {
-      JsonNode page = client.get(path("namespaces", namespace, "services", service, "endpoints"));
+    void run(TetherClient client) {
+      JsonNode page = client.endpoints(namespace, service);
       if (api.json()) {
         printJson(page);
         return;

@@ -2,6 +2,9 @@ package io.tether.registry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tether.client.ApiException;
+import io.tether.client.ApiResponse;
+import io.tether.client.TetherClient;
 import io.tether.model.json.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,12 +31,12 @@ public final class NamespaceCommands {
     java.nio.file.Path file;
 
     @Override
-    void run(RestClient client) {
+    void run(TetherClient client) {
       if (file != null && description != null) {
         throw new CliException("--description and -f cannot be used together: put the description in the file");
       }
       Outcome outcome = file != null
-          ? new Outcome("applied", client.put(path("namespaces", name), Files.read(file)))
+          ? new Outcome("applied", client.putNamespace(name, Files.read(file)))
           : createOrDescribe(client);
       if (api.json()) {
         printJson(outcome.namespace());
@@ -46,27 +49,27 @@ public final class NamespaceCommands {
     private record Outcome(String verb, JsonNode namespace) {}
 
     /** Creates the namespace, or sets the description of the existing one under If-Match, retrying races. */
-    private Outcome createOrDescribe(RestClient client) {
+    private Outcome createOrDescribe(TetherClient client) {
       ObjectNode fresh = Json.MAPPER.createObjectNode();
       if (description != null) {
         fresh.put("description", description);
       }
       try {
-        return new Outcome("created", client.putIf(path("namespaces", name), Json.write(fresh), null));
-      } catch (CliException e) {
+        return new Outcome("created", client.createNamespace(name, Json.write(fresh)));
+      } catch (ApiException e) {
         if (!"ALREADY_EXISTS".equals(e.code()) && !"PRECONDITION_FAILED".equals(e.code())) {
           throw e;
         }
       }
       for (int attempt = 1; ; attempt++) {
-        RestClient.Answer current = client.getVersioned(path("namespaces", name));
-        ObjectNode updated = ((ObjectNode) current.body()).deepCopy();
+        ApiResponse current = client.namespace(name);
+        ObjectNode updated = ((ObjectNode) current.json()).deepCopy();
         if (description != null) {
           updated.put("description", description);
         }
         try {
-          return new Outcome("updated", client.putIf(path("namespaces", name), Json.write(updated), current.etag()));
-        } catch (CliException e) {
+          return new Outcome("updated", client.replaceNamespace(name, Json.write(updated), current.etag()));
+        } catch (ApiException e) {
           if (!"PRECONDITION_FAILED".equals(e.code()) || attempt == ATTEMPTS) {
             throw e;
           }
@@ -78,8 +81,8 @@ public final class NamespaceCommands {
   @Command(name = "list", description = "List namespaces.")
   static final class List extends OperatorCommand {
     @Override
-    void run(RestClient client) {
-      JsonNode page = client.get(path("namespaces"));
+    void run(TetherClient client) {
+      JsonNode page = client.namespaces();
       if (api.json()) {
         printJson(page);
         return;
@@ -95,8 +98,8 @@ public final class NamespaceCommands {
     @Parameters(index = "0", paramLabel = "NAME") String name;
 
     @Override
-    void run(RestClient client) {
-      printJson(client.get(path("namespaces", name)));
+    void run(TetherClient client) {
+      printJson(client.namespace(name).json());
     }
   }
 
@@ -105,8 +108,8 @@ public final class NamespaceCommands {
     @Parameters(index = "0", paramLabel = "NAME") String name;
 
     @Override
-    void run(RestClient client) {
-      client.delete(path("namespaces", name));
+    void run(TetherClient client) {
+      client.deleteNamespace(name);
       out().println("namespace/" + name + " deleted");
       out().flush();
     }

@@ -1,6 +1,8 @@
 package io.tether.registry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tether.client.ApiException;
+import io.tether.client.TetherClient;
 import io.tether.model.json.Json;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -18,8 +20,13 @@ abstract class OperatorCommand implements Callable<Integer> {
 
   @Override
   public final Integer call() {
+    TetherClient client = api.client();
     try {
-      run(api.client());
+      try {
+        run(client);
+      } catch (ApiException e) {
+        throw CliException.from(e, client.base());
+      }
       return 0;
     } catch (CliException e) {
       spec.commandLine().getErr().println("error: " + e.getMessage());
@@ -28,7 +35,7 @@ abstract class OperatorCommand implements Callable<Integer> {
     }
   }
 
-  abstract void run(RestClient client);
+  abstract void run(TetherClient client);
 
   PrintWriter out() {
     return spec.commandLine().getOut();
@@ -41,13 +48,5 @@ abstract class OperatorCommand implements Callable<Integer> {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new CliException(e.getMessage());
     }
-  }
-
-  static String path(String... segments) {
-    StringBuilder b = new StringBuilder("/v1");
-    for (String s : segments) {
-      b.append('/').append(java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8));
-    }
-    return b.toString();
   }
 }

@@ -1,6 +1,7 @@
 package io.tether.registry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tether.client.TetherClient;
 import io.tether.model.json.Json;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ public final class ServiceCommands {
     Path file;
 
     @Override
-    void run(RestClient client) {
+    void run(TetherClient client) {
       byte[] body = Files.read(file);
       String name;
       try {
@@ -35,7 +36,7 @@ public final class ServiceCommands {
       if (name.isEmpty()) {
         throw new CliException(file + " has no discoveryName");
       }
-      JsonNode applied = client.put(path("namespaces", namespace, "services", name), body);
+      JsonNode applied = client.putService(namespace, name, body);
       if (api.json()) {
         printJson(applied);
       } else {
@@ -48,8 +49,8 @@ public final class ServiceCommands {
   @Command(name = "list", description = "List the services of a namespace.")
   static final class List extends InNamespace {
     @Override
-    void run(RestClient client) {
-      JsonNode page = client.get(path("namespaces", namespace, "services"));
+    void run(TetherClient client) {
+      JsonNode page = client.services(namespace);
       if (api.json()) {
         printJson(page);
         return;
@@ -77,8 +78,8 @@ public final class ServiceCommands {
     boolean effective;
 
     @Override
-    void run(RestClient client) {
-      printJson(client.get(path("namespaces", namespace, "services", name) + (effective ? "?effective=true" : "")));
+    void run(TetherClient client) {
+      printJson(client.service(namespace, name, effective));
     }
   }
 
@@ -87,8 +88,8 @@ public final class ServiceCommands {
     @Parameters(index = "0", paramLabel = "NAME") String name;
 
     @Override
-    void run(RestClient client) {
-      client.delete(path("namespaces", namespace, "services", name));
+    void run(TetherClient client) {
+      client.deleteService(namespace, name);
       out().println("service/" + namespace + "/" + name + " deleted");
       out().flush();
     }

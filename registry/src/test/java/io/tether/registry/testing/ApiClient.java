@@ -1,28 +1,30 @@
 package io.tether.registry.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tether.model.json.Json;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.tether.client.ApiException;
+import io.tether.client.ApiResponse;
+import io.tether.client.TetherClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-/** A small HTTP client for the REST API, speaking as one token. */
+/**
+ * The tests' view of the REST API, speaking as one token: requests go out exactly as given (through
+ * {@link TetherClient#exchange}), and every answer comes back to be asserted on, refusals included.
+ */
 public final class ApiClient {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  private final String base;
-  private final String token;
+  private final TetherClient client;
 
   public ApiClient(String base, String token) {
-    this.base = base;
-    this.token = token;
+    this(TetherClient.builder(base).token(token).connectTimeout(Duration.ofSeconds(2))
+        .requestTimeout(Duration.ofSeconds(10)).build());
+  }
+
+  private ApiClient(TetherClient client) {
+    this.client = client;
   }
 
   public ApiClient as(String otherToken) {
-    return new ApiClient(base, otherToken);
+    return new ApiClient(client.withToken(otherToken));
   }
 
   /** A response: status, parsed JSON body (or null), and the ETag header (or null). */
@@ -64,24 +66,16 @@ public final class ApiClient {
   }
 
   public Response send(String method, String path, String body, String... headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    for (int i = 0; i + 1 < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
-    }
+    ApiResponse r;
     try {
-      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      JsonNode json = r.body().isEmpty() ? null : Json.MAPPER.readTree(r.body());
-      return new Response(r.statusCode(), json, r.headers().firstValue("ETag").orElse(null), r.body());
-    } catch (IOException e) {
-      throw new IllegalStateException(method + " " + path + " failed: " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+      r = client.exchange(method, path, body == null ? null : body.getBytes(StandardCharsets.UTF_8), headers);
+    } catch (ApiException e) {
+      throw e.interrupted() ? new IllegalStateException(e.getCause())
+          : new IllegalStateException(method + " " + path + " failed: " + e.getCause(), e.getCause());
     }
+    if (r.notJson() != null) {
+      throw new IllegalStateException(method + " " + path + " failed: " + r.notJson());
+    }
+    return new Response(r.status(), r.raw().length == 0 ? null : r.json(), r.etag(), r.text());
   }
 }

@@ -1,0 +1,265 @@
+package io.tether.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tether.model.Endpoint;
+import io.tether.model.Health;
+import io.tether.model.json.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The registry REST API (README, "REST API"), speaking as one bearer token: typed calls for what the
+ * operator CLI and the agent do, and {@link #exchange} for requests that must go out exactly as given.
+ *
+ * <p>Typed calls send and accept JSON, and throw {@link ApiException} for any answer that is not 2xx
+ * and for no answer at all; they do not retry, because what is worth retrying is the caller's policy.
+ * Names are URL-encoded into the path. Thread-safe.
+ */
+public final class TetherClient {
+  /** An HttpClient holds a selector thread and nothing per caller: clients with the same settings share one. */
+  private static final Map<Transport, HttpClient> SHARED = new ConcurrentHashMap<>();
+  private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9\\-._~!$&'()*+,;=:@]{1,256}");
+
+  private record Transport(HttpClient.Version version, Duration connectTimeout) {}
+
+  private final String base;
+  private final String token;
+  private final Duration requestTimeout;
+  private final HttpClient http;
+
+  private TetherClient(String base, String token, Duration requestTimeout, HttpClient http) {
+    this.base = base;
+    this.token = token;
+    this.requestTimeout = requestTimeout;
+    this.http = http;
+  }
+
+  /** @param base the API's URL, e.g. {@code http://127.0.0.1:8700}; trailing slashes are dropped */
+  public static Builder builder(String base) {
+    return new Builder(Objects.requireNonNull(base, "base").replaceAll("/+$", ""));
+  }
+
+  /** The same API and settings, as another token (null: none). */
+  public TetherClient withToken(String otherToken) {
+    return new TetherClient(base, otherToken, requestTimeout, http);
+  }
+
+  public String base() {
+    return base;
+  }
+
+  // ---- namespaces ----
+
+  public JsonNode namespaces() {
+    return get(path("namespaces"));
+  }
+
+  /** A namespace with its ETag, for a conditional write after. */
+  public ApiResponse namespace(String ns) {
+    return call("GET", path("namespaces", ns), null);
+  }
+
+  /** Creates or replaces a namespace with the JSON given. */
+  public JsonNode putNamespace(String ns, byte[] json) {
+    return call("PUT", path("namespaces", ns), json).json();
+  }
+
+  /** Creates a namespace only if it does not exist ({@code If-None-Match: *}). */
+  public JsonNode createNamespace(String ns, byte[] json) {
+    return call("PUT", path("namespaces", ns), json, "If-None-Match", "*").json();
+  }
+
+  /** Replaces a namespace only if it is still the version read ({@code If-Match: etag}). */
+  public JsonNode replaceNamespace(String ns, byte[] json, String etag) {
+    return call("PUT", path("namespaces", ns), json, "If-Match", etag).json();
+  }
+
+  public JsonNode deleteNamespace(String ns) {
+    return call("DELETE", path("namespaces", ns), null).json();
+  }
+
+  // ---- services ----
+
+  /** A page of the namespace's services (their specs and endpoint counts). */
+  public JsonNode services(String ns) {
+    return get(path("namespaces", ns, "services"));
+  }
+
+  /** A service as stored, or with {@code effective} its policy filled in from namespace and Service Connect defaults. */
+  public JsonNode service(String ns, String name, boolean effective) {
+    return get(path("namespaces", ns, "services", name) + (effective ? "?effective=true" : ""));
+  }
+
+  public JsonNode putService(String ns, String name, byte[] json) {
+    return call("PUT", path("namespaces", ns, "services", name), json).json();
+  }
+
+  public JsonNode deleteService(String ns, String name) {
+    return call("DELETE", path("namespaces", ns, "services", name), null).json();
+  }
+
+  // ---- endpoints ----
+
+  public JsonNode endpoints(String ns, String service) {
+    return get(path("namespaces", ns, "services", service, "endpoints"));
+  }
+
+  public JsonNode endpoint(String ns, String service, String id) {
+    return get(path("namespaces", ns, "services", service, "endpoints", id));
+  }
+
+  /** Creates or replaces an endpoint; an agent token must give its leaseId. */
+  public JsonNode putEndpoint(String ns, String service, String id, Endpoint endpoint) {
+    return call("PUT", path("namespaces", ns, "services", service, "endpoints", id), Json.write(endpoint)).json();
+  }
+
+  public JsonNode setHealth(String ns, String service, String id, Health health) {
+    return call("PUT", path("namespaces", ns, "services", service, "endpoints", id, "health"),
+        Json.write(Map.of("health", health))).json();
+  }
+
+  public JsonNode deleteEndpoint(String ns, String service, String id) {
+    return call("DELETE", path("namespaces", ns, "services", service, "endpoints", id), null).json();
+  }
+
+  // ---- leases ----
+
+  /** Grants a lease in the namespace (the API allows 2 to 3600 s). */
+  public Lease grantLease(String ns, long ttlSeconds) {
+    JsonNode r = call("POST", "/v1/leases", Json.write(Map.of("ttlSeconds", ttlSeconds, "namespace", ns))).json();
+    return new Lease(r.path("leaseId").asLong(), r.path("ttlSeconds").asLong());
+  }
+
+  /** Renews the lease once; returns its TTL after renewal. */
+  public long keepAlive(long leaseId) {
+    return call("POST", "/v1/leases/" + leaseId + "/keepalive", null).json().path("ttlSeconds").asLong();
+  }
+
+  /** Revokes the lease, which removes every endpoint under it. */
+  public void revokeLease(long leaseId) {
+    call("DELETE", "/v1/leases/" + leaseId, null);
+  }
+
+  // ---- proxies ----
+
+  /** The connected xDS clients and refused nodes, of one namespace or (null) of all the caller may read. */
+  public JsonNode proxies(String ns) {
+    return get("/v1/proxies" + (ns == null ? "" : "?namespace=" + URLEncoder.encode(ns, StandardCharsets.UTF_8)));
+  }
+
+  /** The resources a connected client is served. Node ids go into the path as sent, so they are checked. */
+  public JsonNode proxyConfig(String ns, String nodeId) {
+    if (nodeId == null || !NODE_ID.matcher(nodeId).matches() || nodeId.equals(".") || nodeId.equals("..")) {
+      throw new IllegalArgumentException("not a valid node id: '" + nodeId + "'");
+    }
+    return get(path("proxies", ns) + "/" + nodeId + "/config");
+  }
+
+  // ---- plumbing ----
+
+  private JsonNode get(String path) {
+    return call("GET", path, null).json();
+  }
+
+  /** A typed call: JSON both ways, and anything but a 2xx answer thrown as {@link ApiException}. */
+  public ApiResponse call(String method, String path, byte[] body, String... headers) {
+    String[] all = new String[headers.length + 4];
+    all[0] = "Accept";
+    all[1] = "application/json";
+    all[2] = "Content-Type";
+    all[3] = "application/json";
+    System.arraycopy(headers, 0, all, 4, headers.length);
+    ApiResponse response = exchange(method, path, body, all);
+    if (!response.isSuccess()) {
+      throw ApiException.refused(method, base, path, response);
+    }
+    return response;
+  }
+
+  /**
+   * One request exactly as given: the path as is (not encoded), only the headers given (name, value, …)
+   * besides the token's. Every answer is returned, whatever its status.
+   *
+   * @throws ApiException with status 0 when there is no answer
+   */
+  public ApiResponse exchange(String method, String path, byte[] body, String... headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(requestTimeout)
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    try {
+      HttpResponse<byte[]> r = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      return new ApiResponse(r.statusCode(), r.body(), r.headers().firstValue("ETag").orElse(null));
+    } catch (IOException e) {
+      throw ApiException.noAnswer(method, base, path, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApiException.noAnswer(method, base, path, e);
+    }
+  }
+
+  /** {@code /v1/a/b/…} with each segment URL-encoded, so that no name can change the path's meaning. */
+  static String path(String... segments) {
+    StringBuilder b = new StringBuilder("/v1");
+    for (String s : segments) {
+      b.append('/').append(URLEncoder.encode(s, StandardCharsets.UTF_8));
+    }
+    return b.toString();
+  }
+
+  /** How to reach the API: the token, the timeouts and the HTTP version. */
+  public static final class Builder {
+    private final String base;
+    private String token;
+    private Duration connectTimeout = Duration.ofSeconds(3);
+    private Duration requestTimeout = Duration.ofSeconds(15);
+    private HttpClient.Version version = HttpClient.Version.HTTP_2; // the JDK's default
+
+    private Builder(String base) {
+      this.base = base;
+    }
+
+    /** The bearer token; null sends none. */
+    public Builder token(String value) {
+      this.token = value;
+      return this;
+    }
+
+    public Builder connectTimeout(Duration value) {
+      this.connectTimeout = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** How long one request may take, answer included. */
+    public Builder requestTimeout(Duration value) {
+      this.requestTimeout = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** HTTP/1.1 only: no h2c upgrade is offered, for callers that must not depend on one. */
+    public Builder http11() {
+      this.version = HttpClient.Version.HTTP_1_1;
+      return this;
+    }
+
+    public TetherClient build() {
+      HttpClient http = SHARED.computeIfAbsent(new Transport(version, connectTimeout),
+          t -> HttpClient.newBuilder().version(t.version()).connectTimeout(t.connectTimeout()).build());
+      return new TetherClient(base, token, requestTimeout, http);
+    }
+  }
+}
