@@ -4,6 +4,7 @@ import io.tether.model.AppProtocol;
 import io.tether.model.ClientAlias;
 import io.tether.model.Endpoint;
 import io.tether.model.Health;
+import io.tether.model.ServicePolicy;
 import io.tether.model.ServiceSpec;
 import io.tether.model.Versioned;
 import io.tether.registry.view.NamespaceEntry;
@@ -58,7 +59,7 @@ final class Registry implements RegistryView {
       endpoints = endpoints.plus(a, new Versioned<>(endpoint(a), rev));
     }
     ServiceSpec spec = new ServiceSpec(svc, "port", AppProtocol.HTTP, List.of(new ClientAlias(svc, 8080)), null,
-        null, null, null, null, null, null);
+        ServicePolicy.EMPTY);
     step(rev, ns, svc, new ServiceEntry(new Versioned<>(spec, rev), endpoints),
         Set.of(new RegistryChange.ServiceChanged(ns, svc), new RegistryChange.EndpointsChanged(ns, svc)));
   }
