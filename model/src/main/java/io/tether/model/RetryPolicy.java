@@ -6,7 +6,7 @@ import java.util.List;
 public record RetryPolicy(Integer numRetries, List<String> retryOn, Integer perTryTimeoutMs) {
 
   public RetryPolicy {
-    retryOn = retryOn == null ? null : List.copyOf(retryOn);
+    retryOn = retryOn == null ? null : Lists.copyKeepingNulls(retryOn);
   }
 
   public RetryPolicy orElse(RetryPolicy fallback) {

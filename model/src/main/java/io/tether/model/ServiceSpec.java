@@ -19,7 +19,7 @@ public record ServiceSpec(
 
   /** An absent policy is an empty one: every field inherited. */
   public ServiceSpec {
-    clientAliases = clientAliases == null ? List.of() : List.copyOf(clientAliases);
+    clientAliases = clientAliases == null ? List.of() : Lists.copyKeepingNulls(clientAliases);
     policy = policy == null ? ServicePolicy.EMPTY : policy;
   }
 

@@ -231,7 +231,7 @@ class ServiceValidationTest {
     ServiceSpec spec = validate("{\"discoveryName\":\"payments\",\"portName\":\"http\",\"appProtocol\":\"grpc\","
         + "\"ingressPortOverride\":9000," + ALIAS + "}");
     assertThat(spec).isEqualTo(new ServiceSpec("payments", "http", AppProtocol.GRPC,
-        List.of(new ClientAlias("payments", 8080)), 9000, null, null, null, null, null, null));
+        List.of(new ClientAlias("payments", 8080)), 9000, ServicePolicy.EMPTY));
     ServiceSpec unnamed = validate("{\"portName\":\"http\"}");
     assertThat(unnamed.discoveryName()).isEqualTo("payments");
     assertThat(unnamed.clientAliases()).isEmpty();

@@ -94,6 +94,8 @@ class ValidationTableTest {
     rows.add(bad("client alias port 65536", "PUT", SVC + "/s1",
         "{\"portName\":\"http\",\"clientAliases\":[{\"dnsName\":\"s1\",\"port\":80},{\"dnsName\":\"s1\",\"port\":65536}]}",
         "clientAliases[1].port"));
+    rows.add(bad("client alias null", "PUT", SVC + "/s1",
+        "{\"portName\":\"http\",\"clientAliases\":[{\"dnsName\":\"s1\",\"port\":80},null]}", "clientAliases[1]"));
     rows.add(bad("client alias without port", "PUT", SVC + "/s1",
         "{\"portName\":\"http\",\"clientAliases\":[{\"dnsName\":\"s1\"}]}", "clientAliases[0].port"));
     rows.add(bad("ingressPortOverride 0", "PUT", SVC + "/s1", service("\"ingressPortOverride\":0"), "ingressPortOverride"));
@@ -132,6 +134,8 @@ class ValidationTableTest {
         service("\"timeout\":{\"idleTimeoutSeconds\":-300}"), "timeout.idleTimeoutSeconds"));
     rows.add(bad("numRetries 11", "PUT", SVC + "/s1", service("\"retryPolicy\":{\"numRetries\":11}"), "retryPolicy.numRetries"));
     rows.add(bad("numRetries -1", "PUT", SVC + "/s1", service("\"retryPolicy\":{\"numRetries\":-1}"), "retryPolicy.numRetries"));
+    rows.add(bad("retryOn condition null", "PUT", SVC + "/s1",
+        service("\"retryPolicy\":{\"retryOn\":[\"5xx\",null]}"), "retryPolicy.retryOn[1]"));
     rows.add(bad("unknown retryOn condition", "PUT", SVC + "/s1",
         service("\"retryPolicy\":{\"retryOn\":[\"sometimes\",\"5xx\"]}"), "retryPolicy.retryOn[0]"));
     rows.add(bad("retryOn status code outside 4xx/5xx", "PUT", SVC + "/s1",

@@ -16,6 +16,7 @@ import io.tether.model.ErrorCode;
 import io.tether.model.Health;
 import io.tether.model.Namespace;
 import io.tether.model.RegistryException;
+import io.tether.model.ServicePolicy;
 import io.tether.model.ServiceSpec;
 import io.tether.model.Versioned;
 import io.tether.model.json.Json;
@@ -91,7 +92,7 @@ class RegistryStoreTest {
   }
 
   private static ServiceSpec service(String name, ClientAlias... aliases) {
-    return new ServiceSpec(name, "http", AppProtocol.HTTP, List.of(aliases), null, null, null, null, null, null, null);
+    return new ServiceSpec(name, "http", AppProtocol.HTTP, List.of(aliases), null, ServicePolicy.EMPTY);
   }
 
   private static Endpoint endpoint(String address, Long leaseId) {

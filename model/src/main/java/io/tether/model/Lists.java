@@ -1,0 +1,19 @@
+package io.tether.model;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** Lists as records hold them. */
+final class Lists {
+  private Lists() {}
+
+  /**
+   * An unmodifiable copy that keeps null elements. {@code List.copyOf} throws on them, and it would do
+   * so while JSON is still being read, before {@link Validation} can name the element that is null
+   * (e.g. {@code clientAliases[1]}): a null is the caller's error, to be reported where it is.
+   */
+  static <T> List<T> copyKeepingNulls(List<T> list) {
+    return Collections.unmodifiableList(new ArrayList<>(list));
+  }
+}
