@@ -35,14 +35,14 @@ class SidecarProcessTest {
     Started first = start(Map.of("TETHER_TOKEN", "s3cret\"/+&\\token\n"));
     assertThat(first.exitCode()).as(first.stderr()).isZero();
     assertThat(first.envoyArgs()).containsExactly("-c", dir.resolve("tether-bootstrap.json").toString());
-    Bootstrap bootstrap = InjectTest.parseStrictly(first.bootstrap());
+    Bootstrap bootstrap = InjectFixtures.parseStrictly(first.bootstrap());
     assertThat(bootstrap.getDynamicResources().getAdsConfig().getGrpcServices(0).getInitialMetadata(0).getValue())
         .isEqualTo("Bearer s3cret\"/+&\\token");
     assertThat(bootstrap.getNode().getId()).matches("payments-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     assertThat(first.mode()).isEqualTo("600");
 
     Started second = start(Map.of("TETHER_TOKEN", "s3cret"));
-    assertThat(InjectTest.parseStrictly(second.bootstrap()).getNode().getId()).isNotEqualTo(bootstrap.getNode().getId());
+    assertThat(InjectFixtures.parseStrictly(second.bootstrap()).getNode().getId()).isNotEqualTo(bootstrap.getNode().getId());
   }
 
   @Test
@@ -97,9 +97,9 @@ class SidecarProcessTest {
     Files.setPosixFilePermissions(envoy, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.deleteIfExists(dir.resolve("envoy.args"));
 
-    JsonNode envoyContainer = InjectTest.envoy(InjectTest.inject(InjectTest.task(t -> { }),
-        InjectTest.options().service(new ServiceRequest("app", "http", "payments", null))).document());
-    List<String> command = InjectTest.toList(envoyContainer.get("command"));
+    JsonNode envoyContainer = InjectFixtures.envoy(InjectFixtures.inject(InjectFixtures.task(t -> { }),
+        InjectFixtures.options().service(new ServiceRequest("app", "http", "payments", null))).document());
+    List<String> command = InjectFixtures.toList(envoyContainer.get("command"));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(false);
     pb.environment().clear();
     pb.environment().put("PATH", bin + ":/usr/bin:/bin");
@@ -117,9 +117,9 @@ class SidecarProcessTest {
   }
 
   private static int healthCheck(int adminPort) throws IOException, InterruptedException {
-    JsonNode envoyContainer = InjectTest.envoy(InjectTest.inject(InjectTest.task(t -> { }),
-        InjectTest.options().adminPort(adminPort)).document());
-    List<String> command = InjectTest.toList(envoyContainer.at("/healthCheck/command"));
+    JsonNode envoyContainer = InjectFixtures.envoy(InjectFixtures.inject(InjectFixtures.task(t -> { }),
+        InjectFixtures.options().adminPort(adminPort)).document());
+    List<String> command = InjectFixtures.toList(envoyContainer.at("/healthCheck/command"));
     assertThat(command.get(0)).isEqualTo("CMD");
     Process p = new ProcessBuilder(command.subList(1, command.size())).redirectErrorStream(true).start();
     assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("the health check finished").isTrue();
