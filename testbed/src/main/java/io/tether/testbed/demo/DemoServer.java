@@ -1,13 +1,11 @@
 package io.tether.testbed.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tether.client.ApiException;
+import io.tether.client.TetherClient;
 import io.tether.model.json.Json;
 import io.tether.process.BoundChildren;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -16,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,12 +23,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class DemoServer implements AutoCloseable {
   static final String NAMESPACE = "demo";
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   final String apiUrl;
   final String xdsAddress;
   final Path agentTokenFile;
   private final String adminToken = token();
+  private final TetherClient api;
   private final Process process;
 
   private DemoServer(Launcher launcher, Path dir, String address) throws IOException {
@@ -39,6 +36,7 @@ final class DemoServer implements AutoCloseable {
     int xdsPort = DemoHosts.freePort();
     apiUrl = "http://" + address + ":" + apiPort;
     xdsAddress = address + ":" + xdsPort;
+    api = TetherClient.builder(apiUrl).token(adminToken).requestTimeout(Duration.ofSeconds(5)).build();
     String agentToken = token();
     agentTokenFile = dir.resolve("agent.token");
     Files.writeString(agentTokenFile, agentToken);
@@ -70,49 +68,24 @@ final class DemoServer implements AutoCloseable {
   }
 
   JsonNode get(String path) {
-    return send(request(path).GET()).map(HttpResponse::body).map(DemoServer::json)
-        .orElseThrow(() -> new IllegalStateException("GET " + path + " failed"));
+    return api.call("GET", path, null).json();
   }
 
   /** The status of a GET, 0 when the server does not answer. */
   int status(String path) {
-    return send(request(path).GET()).map(HttpResponse::statusCode).orElse(0);
+    try {
+      return api.exchange("GET", path, null).status();
+    } catch (ApiException e) {
+      return 0;
+    }
   }
 
+  /** A PUT of {@code body} as JSON; an answer other than 2xx is thrown as {@link ApiException}. */
   void put(String path, Object body) {
     try {
-      String json = Json.MAPPER.writeValueAsString(body);
-      HttpResponse<String> r = send(request(path).PUT(HttpRequest.BodyPublishers.ofString(json)))
-          .orElseThrow(() -> new IllegalStateException("PUT " + path + ": no answer"));
-      if (r.statusCode() / 100 != 2) {
-        throw new IllegalStateException("PUT " + path + " answered " + r.statusCode() + ": " + r.body());
-      }
+      api.call("PUT", path, Json.MAPPER.writeValueAsBytes(body));
     } catch (IOException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(apiUrl + path)).timeout(Duration.ofSeconds(5))
-        .header("Authorization", "Bearer " + adminToken);
-  }
-
-  private static Optional<HttpResponse<String>> send(HttpRequest.Builder request) {
-    try {
-      return Optional.of(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()));
-    } catch (IOException e) {
-      return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
-    }
-  }
-
-  private static JsonNode json(String body) {
-    try {
-      return Json.MAPPER.readTree(body);
-    } catch (IOException e) {
-      throw new IllegalStateException("not JSON: " + body, e);
     }
   }
 
