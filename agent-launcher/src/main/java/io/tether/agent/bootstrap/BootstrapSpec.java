@@ -14,14 +14,31 @@ import java.util.List;
  * @param token the agent token, sent as {@code authorization: Bearer …} on the xDS stream
  * @param adminPort Envoy's admin port on 127.0.0.1
  * @param xdsCaFile when set, xDS goes over TLS verified against this CA (a path inside the sidecar)
+ * @param serverOnly ingress only: the node gets no client-alias listeners and no egress clusters (an
+ *     ECS task's sidecar, whose apps call through the host agent's Envoy; see docs/ecs.md)
+ * @param vipRange where this node's client-alias listeners go ({@link io.tether.model.VipRange}), or null
+ *     for the registry's own loopback VIPs
  */
 public record BootstrapSpec(String nodeId, String cluster, String namespace, List<ServedPort> served,
-    String xdsHost, int xdsPort, String token, int adminPort, String xdsCaFile) {
+    String xdsHost, int xdsPort, String token, int adminPort, String xdsCaFile, boolean serverOnly,
+    String vipRange) {
   public BootstrapSpec {
     served = List.copyOf(served);
+    if (serverOnly && served.isEmpty()) {
+      throw new IllegalArgumentException("a server-only node must serve a service");
+    }
+  }
+
+  /** A node with both client-alias listeners on the registry's VIPs and the services it serves. */
+  public BootstrapSpec(String nodeId, String cluster, String namespace, List<ServedPort> served,
+      String xdsHost, int xdsPort, String token, int adminPort, String xdsCaFile) {
+    this(nodeId, cluster, namespace, served, xdsHost, xdsPort, token, adminPort, xdsCaFile, false, null);
   }
 
   public String mode() {
+    if (serverOnly) {
+      return "server-only";
+    }
     return served.isEmpty() ? "client-only" : "client-and-server";
   }
 }

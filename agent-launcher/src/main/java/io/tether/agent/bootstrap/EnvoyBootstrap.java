@@ -114,11 +114,13 @@ public final class EnvoyBootstrap {
           .putFields("ingressPort", Value.newBuilder().setNumberValue(s.ingressPort()).build())
           .putFields("appPort", Value.newBuilder().setNumberValue(s.appPort()).build())));
     }
-    Struct metadata = Struct.newBuilder()
+    Struct.Builder metadata = Struct.newBuilder()
         .putFields("namespace", Value.newBuilder().setStringValue(spec.namespace()).build())
         .putFields("mode", Value.newBuilder().setStringValue(spec.mode()).build())
-        .putFields("services", Value.newBuilder().setListValue(services).build())
-        .build();
+        .putFields("services", Value.newBuilder().setListValue(services).build());
+    if (spec.vipRange() != null) {
+      metadata.putFields("vipRange", Value.newBuilder().setStringValue(spec.vipRange()).build());
+    }
     return Node.newBuilder().setId(spec.nodeId()).setCluster(spec.cluster()).setMetadata(metadata).build();
   }
 
