@@ -2,6 +2,8 @@ package io.tether.conformance;
 
 import io.tether.process.BoundChildren;
 import io.tether.registry.testing.TestChildren;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +11,7 @@ import java.util.List;
 /**
  * Processes the cross-host tests start: Java mains with the test classpath, each bound to the test
  * JVM's life by {@link BoundChildren} (as the server binds its etcd and the agent its Envoy), so
- * nothing outlives the test JVM, even a killed one.
+ * nothing outlives the test JVM, even a killed one; and what the tests look at in {@code /proc} about them.
  */
 final class TestProcesses {
   private TestProcesses() {}
@@ -26,5 +28,26 @@ final class TestProcesses {
   /** Starts {@code pb}'s command bound to the test JVM's life (same pid: setpriv execs it). */
   static Process spawn(ProcessBuilder pb) {
     return TestChildren.start(pb);
+  }
+
+  /** True when the process is gone or a zombie (dead, not yet reaped). */
+  static boolean dead(ProcessHandle p) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+      char state = stat.charAt(stat.lastIndexOf(')') + 2);
+      return state == 'Z' || state == 'X';
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  /** The process's resident memory as {@code /proc/PID/status} says it (e.g. {@code 81234 kB}), or "?". */
+  static String rss(long pid) {
+    try {
+      return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+          .filter(l -> l.startsWith("VmRSS:")).map(l -> l.substring(6).trim()).findFirst().orElse("?");
+    } catch (IOException e) {
+      return "? (" + e.getMessage() + ")";
+    }
   }
 }

@@ -52,6 +52,39 @@ class PolicyInheritanceTest {
     assertThat(p.retryPolicy().numRetries()).isZero();
   }
 
+  @Test
+  void nestedPoliciesMergeFieldByFieldServiceThenNamespaceThenServiceConnect() {
+    Namespace ns = new Namespace("prod", null, new ServicePolicy(null, null, new OutlierDetection(null, 5_000, null, null),
+        new CircuitBreakers(100, null, null, null), null, new HealthCheck(null, "/health", null, null, null, null)));
+    ServicePolicy own = new ServicePolicy(null, null, new OutlierDetection(3, null, null, null),
+        new CircuitBreakers(null, 50, null, null), null, new HealthCheck(null, null, 1, null, null, null));
+    ServicePolicy p = new ServiceSpec("payments", "http", AppProtocol.HTTP, List.of(), null, own).effectivePolicy(ns);
+    assertThat(p.outlierDetection()).isEqualTo(new OutlierDetection(3, 5_000, 30_000, 10));
+    assertThat(p.circuitBreakers()).isEqualTo(new CircuitBreakers(100, 50, 1024, 3));
+    assertThat(p.healthCheck()).isEqualTo(new HealthCheck("http", "/health", 1, 2, 2, 3));
+  }
+
+  @Test
+  void aServicesOwnNestedPolicyIsKeptWhereTheNamespaceSetsNone() {
+    ServicePolicy own = new ServicePolicy(null, null, new OutlierDetection(3, null, null, null),
+        new CircuitBreakers(10, null, null, null), null, new HealthCheck("tcp", null, null, null, null, null));
+    Namespace ns = new Namespace("prod", null, new ServicePolicy(new Timeout(60, null), null, null, null, null, null));
+    ServicePolicy p = new ServiceSpec("payments", "http", AppProtocol.HTTP, List.of(), null, own).effectivePolicy(ns);
+    assertThat(p.outlierDetection()).isEqualTo(new OutlierDetection(3, 10_000, 30_000, 10));
+    assertThat(p.circuitBreakers()).isEqualTo(new CircuitBreakers(10, 1024, 1024, 3));
+    assertThat(p.healthCheck()).isEqualTo(new HealthCheck("tcp", "/healthz", 5, 2, 2, 3));
+    assertThat(own.orElse(null)).as("no fallback at all: the policy as it is").isSameAs(own);
+  }
+
+  @Test
+  void aServiceResolvedWithItsEffectivePolicyKeepsItsNames() {
+    ServiceSpec spec = new ServiceSpec("payments", "http", AppProtocol.GRPC, List.of(new ClientAlias("payments", 8080)),
+        9000, ServicePolicy.EMPTY);
+    ServiceSpec resolved = spec.withPolicy(spec.effectivePolicy(null));
+    assertThat(resolved.policy()).isEqualTo(Policies.serviceConnectDefaults(AppProtocol.GRPC));
+    assertThat(resolved.withPolicy(ServicePolicy.EMPTY)).isEqualTo(spec);
+  }
+
   private static ServiceSpec hashing(AppProtocol protocol, LoadBalancing lb, HashOn hashOn) {
     return new ServiceSpec("payments", "http", protocol, List.of(), null,
         new ServicePolicy(null, null, null, null, lb, hashOn, null));
@@ -83,6 +116,8 @@ class PolicyInheritanceTest {
     Namespace ns = hashingDefaults(new HashOn("x-user-id", null, null));
     assertThat(hashing(AppProtocol.HTTP, LoadBalancing.ROUND_ROBIN, null).effectivePolicy(ns).hashOn())
         .as("the service balances without hashing").isNull();
+    assertThat(hashing(AppProtocol.HTTP, LoadBalancing.ROUND_ROBIN, null).inheritedPolicy(ns)).as("only the key goes")
+        .isEqualTo(new ServicePolicy(null, null, null, null, LoadBalancing.ROUND_ROBIN, null, null));
     assertThat(hashing(AppProtocol.TCP, null, null).effectivePolicy(ns).hashOn())
         .as("a tcp connection has no header").isNull();
     assertThat(hashing(AppProtocol.TCP, null, null).effectivePolicy(hashingDefaults(new HashOn(null, null, true)))

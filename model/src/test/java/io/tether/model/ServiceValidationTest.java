@@ -212,6 +212,12 @@ class ServiceValidationTest {
   }
 
   @Test
+  void acceptsAHashKeyAtItsLongest() {
+    validate(service("\"loadBalancing\":\"RING_HASH\",\"hashOn\":{\"header\":\"" + "x".repeat(256) + "\"}"));
+    validate(service("\"loadBalancing\":\"MAGLEV\",\"hashOn\":{\"cookie\":\"" + "c".repeat(256) + "\"}"));
+  }
+
+  @Test
   void acceptsThirtyTwoAliasesEachOnItsOwnPort() {
     ServiceSpec spec = validate("{\"portName\":\"http\",\"clientAliases\":[" + aliases(32) + "]}");
     assertThat(spec.clientAliases()).hasSize(32);

@@ -41,10 +41,6 @@ public final class KeyLayout {
     return bytes(prefix + "namespaces/" + ns);
   }
 
-  public ByteSequence namespaces() {
-    return bytes(prefix + "namespaces/");
-  }
-
   public ByteSequence service(String ns, String svc) {
     return bytes(prefix + "services/" + ns + "/" + svc);
   }
