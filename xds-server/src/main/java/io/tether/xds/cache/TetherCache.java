@@ -141,6 +141,14 @@ public final class TetherCache implements ConfigWatcher {
     }
   }
 
+  /** How many watches of an active group's streams wait for an update to concern them: for tests. */
+  int waitingWatches(GroupKey group) {
+    Group g = groups.get(group);
+    synchronized (g) {
+      return g.waiting.size();
+    }
+  }
+
   /**
    * Replaces a group's snapshot and answers the watches the change concerns; ignored for a group
    * without streams.
