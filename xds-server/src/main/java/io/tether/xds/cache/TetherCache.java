@@ -33,6 +33,8 @@ import java.util.function.Consumer;
  *   <li>a NACKed version is never sent again until the resource changes (no resend storm);
  *   <li>a client reconnecting with the current version gets nothing (no spurious update);
  *   <li>requested names that do not exist are answered at once, not after a 15 s timeout;
+ *   <li>a route or assignment a client dropped and asks for again is sent again, changed or not (as
+ *       SimpleCache does with the stream's known names; go-control-plane#431 was this bug);
  *   <li>an Envoy sent a changed cluster is sent that cluster's assignment again, unchanged or not: it
  *       re-warms the cluster and waits for one, without asking.
  * </ul>
@@ -139,6 +141,14 @@ public final class TetherCache implements ConfigWatcher {
     }
   }
 
+  /** How many watches of an active group's streams wait for an update to concern them: for tests. */
+  int waitingWatches(GroupKey group) {
+    Group g = groups.get(group);
+    synchronized (g) {
+      return g.waiting.size();
+    }
+  }
+
   /**
    * Replaces a group's snapshot and answers the watches the change concerns; ignored for a group
    * without streams.
@@ -182,11 +192,14 @@ public final class TetherCache implements ConfigWatcher {
     Watch watch = new Watch(ads, allowDefaultEmptyEdsUpdate, request, consumer);
     ResourceType type = request.getResourceType();
     Group g = groups.get(stream.identity().group());
+    boolean fullState = type == ResourceType.LISTENER || type == ResourceType.CLUSTER;
     synchronized (g) {
       TypeState state = stream.type(type);
       if (!request.getResponseNonce().isEmpty()) {
-        state.onReply(request.hasErrorDetail() ? request.v3Request().getErrorDetail().getMessage() : null,
-            type == ResourceType.LISTENER || type == ResourceType.CLUSTER);
+        state.onReply(request.hasErrorDetail() ? request.v3Request().getErrorDetail().getMessage() : null, fullState);
+      }
+      if (!fullState) {
+        state.onSubscribed(request.getResourceNamesList());
       }
       answerOrWait(g, new SotwWatch(watch, stream, state), watch);
     }

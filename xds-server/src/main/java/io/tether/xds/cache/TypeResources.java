@@ -32,12 +32,6 @@ public record TypeResources(PMap<String, VersionedResource<?>> resources, long d
     return new TypeResources(resources.plus(name, resource), d ^ hash(name, resource.version()));
   }
 
-  /** The version of one resource, or null when the group has no such resource. */
-  public String versionOf(String name) {
-    VersionedResource<?> r = resources.get(name);
-    return r == null ? null : r.version();
-  }
-
   private static long hash(String name, String version) {
     return Hashing.murmur3_128().newHasher()
         .putString(name, StandardCharsets.UTF_8).putByte((byte) 0).putString(version, StandardCharsets.UTF_8)

@@ -1,5 +1,6 @@
 package io.tether.xds.cache;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -7,9 +8,9 @@ import java.util.Set;
 
 /**
  * What one stream's client holds of one resource type, as far as the server can know: the versions it
- * accepted, the response awaiting its ACK or NACK, and the versions it rejected. Rejected versions
- * are never sent again, so a NACK costs one response, not a resend storm; a changed resource is sent
- * again. Guarded by the lock of the stream's group.
+ * accepted (of what it still asks for), the response awaiting its ACK or NACK, and the versions it
+ * rejected. Rejected versions are never sent again, so a NACK costs one response, not a resend storm; a
+ * changed resource is sent again. Guarded by the lock of the stream's group.
  */
 final class TypeState {
   final Map<String, String> accepted = new HashMap<>();
@@ -44,6 +45,17 @@ final class TypeState {
     }
     sent = Map.of();
     sentVersion = null;
+  }
+
+  /**
+   * The names a state-of-the-world request subscribes to (none: every resource), for a type whose
+   * responses carry only what changed. A resource it no longer names is one the client dropped: named
+   * again, it is news to the client, changed or not.
+   */
+  void onSubscribed(Collection<String> names) {
+    if (!names.isEmpty()) {
+      accepted.keySet().retainAll(new HashSet<>(names));
+    }
   }
 
   void onSent(Map<String, String> versions, String version) {

@@ -32,10 +32,6 @@ final class SnapshotDelta {
     changes.computeIfAbsent(type, t -> new HashMap<>()).put(name, resource);
   }
 
-  boolean isEmpty() {
-    return changes.isEmpty();
-  }
-
   GroupSnapshot applyTo(GroupSnapshot snapshot) {
     GroupSnapshot out = snapshot;
     for (Map.Entry<ResourceType, Map<String, VersionedResource<?>>> t : changes.entrySet()) {

@@ -97,6 +97,11 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     thread.submit(() -> { }).get();
   }
 
+  /** The namespaces whose services are kept rendered, read on the publisher's thread: for tests. */
+  Set<String> renderedNamespaces() throws InterruptedException, java.util.concurrent.ExecutionException {
+    return thread.submit(() -> Set.copyOf(assignments.keySet())).get();
+  }
+
   private void apply(RegistryUpdate update) {
     if (!update.resync() && update.current().revision() <= state.revision()) {
       return; // already rendered from a newer state
@@ -126,9 +131,10 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
         replace(claByService, svc, ServiceRendering.assignment(state, ns, svc), endpoints);
       }
     }
-    for (GroupKey group : ingress.keySet()) {
+    for (Map.Entry<GroupKey, Map<String, RenderedService>> e : ingress.entrySet()) {
+      GroupKey group = e.getKey();
       if (group.namespace().equals(ns)) {
-        publishChanges(group, byKind.get(group.kind()), endpoints, rerenderIngress(group, changes));
+        publishChanges(group, byKind.get(group.kind()), endpoints, rerenderIngress(group, e.getValue(), changes));
       }
     }
   }
@@ -142,7 +148,7 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     Map<ResourceType, Set<String>> changed = new HashMap<>();
     GroupSnapshot next = current;
     for (SnapshotDelta d : deltas) {
-      if (d != null && !d.isEmpty()) {
+      if (d != null) {
         next = d.applyTo(next);
         d.namesInto(changed);
       }
@@ -178,12 +184,8 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     return delta;
   }
 
-  private SnapshotDelta rerenderIngress(GroupKey group, NamespaceChanges changes) {
+  private SnapshotDelta rerenderIngress(GroupKey group, Map<String, RenderedService> own, NamespaceChanges changes) {
     SnapshotDelta delta = new SnapshotDelta();
-    Map<String, RenderedService> own = ingress.get(group);
-    if (own == null) {
-      return delta;
-    }
     for (ServedService served : group.served()) {
       if (changes.namespace || changes.specs.contains(served.discoveryName())) {
         replace(own, served.discoveryName(), ServiceRendering.ingress(state, group.namespace(), served), delta);
@@ -224,12 +226,11 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     cache.publish(group, all.applyTo(GroupSnapshot.EMPTY), null);
   }
 
+  /** Renders the groups that connected before the view's first load; {@link #initialize} parks any still early. */
   private void initializeAwaiting() {
-    if (state.revision() > 0 && !awaitingLoad.isEmpty()) {
-      List<GroupKey> groups = List.copyOf(awaitingLoad);
-      awaitingLoad.clear();
-      groups.forEach(this::initialize);
-    }
+    List<GroupKey> groups = List.copyOf(awaitingLoad);
+    awaitingLoad.clear();
+    groups.forEach(this::initialize);
   }
 
   /** Forgets groups without streams, and namespaces no remaining group needs. */

@@ -72,11 +72,61 @@ class AckNackTest {
   }
 
   @Test
+  void anAckOfSomeAssignmentsKeepsTheOthersAccepted() {
+    CacheStream s = new CacheStream(cache, GRPC, "n1");
+    cache.publish(GRPC, mesh(), null);
+    s.request(V3.ENDPOINT_TYPE_URL, "", "a", "b");
+    s.ack("a", "b");
+    cache.publish(GRPC, mesh().with(ResourceType.ENDPOINT, "b", Fixtures.assignment("b", "2")),
+        changed(ResourceType.ENDPOINT, "b"));
+    assertThat(names(s.last())).containsExactly("b");
+
+    s.ack("a", "b");
+    assertThat(s.responses).as("the client still holds a: nothing more is due").hasSize(2);
+  }
+
+  @Test
+  void anAckedRemovalOfAListenerIsNotSentAgain() {
+    CacheStream s = new CacheStream(cache, ENVOY, "n1");
+    cache.publish(ENVOY, mesh(), null);
+    s.request(V3.LISTENER_TYPE_URL, "");
+    s.ack();
+    cache.publish(ENVOY, mesh().with(ResourceType.LISTENER, "l", null), changed(ResourceType.LISTENER, "l"));
+    assertThat(s.last().resources()).as("a full-state response without l removes it").isEmpty();
+
+    s.ack();
+    assertThat(s.responses).as("the client runs no l any more: nothing more is due").hasSize(2);
+  }
+
+  @Test
+  void aDeltaAckAndNackAreRecordedAndTheNackedVersionIsNotSentAgain() {
+    CacheStream s = new CacheStream(cache, ENVOY, "n1", true);
+    cache.publish(ENVOY, mesh(), null);
+    s.deltaRequest(V3.CLUSTER_TYPE_URL, Map.of(), Set.of(), true, "");
+    s.deltaRequest(V3.CLUSTER_TYPE_URL, Map.of("a", "1", "b", "1"), Set.of(), true, "d1");
+    assertThat(status().ackedVersions()).containsEntry("CDS", mesh().of(ResourceType.CLUSTER).version());
+    assertThat(status().lastNacks()).isEmpty();
+
+    GroupSnapshot bad = mesh().with(ResourceType.CLUSTER, "a", cluster("a", "2"));
+    cache.publish(ENVOY, bad, changed(ResourceType.CLUSTER, "a"));
+    assertThat(s.lastDelta().resources()).containsOnlyKeys("a");
+    s.deltaNack(V3.CLUSTER_TYPE_URL, Map.of("a", "1", "b", "1"), "d2", "cluster a: bad config");
+    assertThat(status().lastNacks().get("CDS").message()).isEqualTo("cluster a: bad config");
+    assertThat(status().lastNacks().get("CDS").version()).isEqualTo(bad.of(ResourceType.CLUSTER).version());
+    assertThat(s.deltas).as("no resend storm").hasSize(2);
+
+    cache.publish(ENVOY, mesh().with(ResourceType.CLUSTER, "a", cluster("a", "3")), changed(ResourceType.CLUSTER, "a"));
+    assertThat(s.deltas).hasSize(3);
+    assertThat(s.lastDelta().resources().get("a").version()).isEqualTo("3");
+  }
+
+  @Test
   void aStreamsStatusSaysWhoItIs() {
     CacheStream s = new CacheStream(cache, GRPC, "n2", true);
     new CacheStream(cache, ENVOY, "n1");
     StreamStatus first = cache.status().get(0);
     assertThat(first.nodeId()).isEqualTo("n1");
+    assertThat(first.delta()).isFalse();
     StreamStatus second = cache.status().get(1);
     assertThat(second.streamId()).isEqualTo(s.id);
     assertThat(second.kind()).isEqualTo("GRPC");

@@ -31,6 +31,8 @@ final class CacheStream {
   final List<Response> responses = new ArrayList<>();
   final List<DeltaResponse> deltas = new ArrayList<>();
   Watch watch;
+  /** Runs on the publishing thread, under the group's lock, after each response is recorded. */
+  Runnable onResponse = () -> { };
 
   CacheStream(TetherCache cache, GroupKey group, String nodeId) {
     this(cache, group, nodeId, false);
@@ -70,12 +72,28 @@ final class CacheStream {
         .setErrorDetail(Status.newBuilder().setCode(3).setMessage(message)).build());
   }
 
+  /** A delta request: java-control-plane's tracked (name -> version held) and pending names; a nonce ACKs. */
   DeltaWatch deltaRequest(String typeUrl, Map<String, String> tracked, Set<String> pending, boolean wildcard,
       String nonce) {
-    DeltaDiscoveryRequest.Builder r = DeltaDiscoveryRequest.newBuilder().setTypeUrl(typeUrl).setResponseNonce(nonce);
+    return delta(DeltaDiscoveryRequest.newBuilder().setTypeUrl(typeUrl).setResponseNonce(nonce), tracked, pending,
+        wildcard);
+  }
+
+  /** NACKs the last delta response: the client keeps tracking what it held. */
+  DeltaWatch deltaNack(String typeUrl, Map<String, String> tracked, String nonce, String message) {
+    return delta(DeltaDiscoveryRequest.newBuilder().setTypeUrl(typeUrl).setResponseNonce(nonce)
+        .setErrorDetail(Status.newBuilder().setCode(3).setMessage(message)), tracked, Set.of(), true);
+  }
+
+  private DeltaWatch delta(DeltaDiscoveryRequest.Builder r, Map<String, String> tracked, Set<String> pending,
+      boolean wildcard) {
     cache.handOver(id);
-    return cache.createDeltaWatch(DeltaXdsRequest.create(r.build()), "", tracked, pending, wildcard, deltas::add,
-        false);
+    return cache.createDeltaWatch(DeltaXdsRequest.create(r.build()), "", tracked, pending, wildcard,
+        this::deltaResponse, false);
+  }
+
+  DeltaResponse lastDelta() {
+    return deltas.get(deltas.size() - 1);
   }
 
   Watch send(DiscoveryRequest request) {
@@ -83,8 +101,18 @@ final class CacheStream {
       watch.cancel();
     }
     cache.handOver(id);
-    watch = cache.createWatch(true, XdsRequest.create(request), Set.of(), responses::add, false, false);
+    watch = cache.createWatch(true, XdsRequest.create(request), Set.of(), this::response, false, false);
     return watch;
+  }
+
+  private void response(Response r) {
+    responses.add(r);
+    onResponse.run();
+  }
+
+  private void deltaResponse(DeltaResponse r) {
+    deltas.add(r);
+    onResponse.run();
   }
 
   Response last() {

@@ -2,6 +2,7 @@ package io.tether.xds.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.envoyproxy.controlplane.cache.Resources.ResourceType;
 import io.envoyproxy.controlplane.cache.VersionedResource;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
@@ -100,5 +101,29 @@ class PlannerTest {
     assertThat(ab.version()).isEqualTo(ba.version());
     assertThat(ab.with("a", cla("a", "2")).version()).isNotEqualTo(ab.version());
     assertThat(ab.with("a", cla("a", "2")).with("a", cla("a", "1")).version()).isEqualTo(ab.version());
+    assertThat(of(cla("a", "1")).version()).isNotEqualTo(of(cla("b", "1")).version())
+        .isNotEqualTo(TypeResources.EMPTY.version());
+  }
+
+  @Test
+  void aVersionRejectedOnceIsSentAgainAfterTheClientAcceptedAnother() {
+    // a route's version comes back when its VIPs change back
+    TypeState state = new TypeState();
+    TypeResources x = of(cla("a", "x"));
+    TypeResources y = of(cla("a", "y"));
+    state.onSent(SotwPlanner.plan(state, List.of("a"), x, false, null).orElseThrow().versions(), x.version());
+    state.onReply("bad endpoint", false);
+    state.onSent(SotwPlanner.plan(state, List.of("a"), y, false, null).orElseThrow().versions(), y.version());
+    state.onReply(null, false);
+    assertThat(SotwPlanner.plan(state, List.of("a"), x, false, null)).isPresent();
+  }
+
+  @Test
+  void removingWhatIsNotThereChangesNothing() {
+    GroupSnapshot snapshot = GroupSnapshot.EMPTY.with(ResourceType.ENDPOINT, "a", cla("a", "1"));
+    assertThat(snapshot.with(ResourceType.ENDPOINT, "b", null)).isSameAs(snapshot);
+    assertThat(snapshot.with(ResourceType.CLUSTER, "a", null)).isSameAs(snapshot);
+    assertThat(snapshot.types()).containsOnlyKeys(ResourceType.ENDPOINT);
+    assertThat(snapshot.types().get(ResourceType.ENDPOINT).resources()).containsOnlyKeys("a");
   }
 }

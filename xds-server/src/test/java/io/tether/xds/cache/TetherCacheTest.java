@@ -12,8 +12,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.envoyproxy.controlplane.cache.Resources.ResourceType;
 import io.envoyproxy.controlplane.cache.Resources.V3;
+import io.envoyproxy.controlplane.cache.XdsRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.tether.xds.node.GroupKey;
+import io.tether.xds.node.NodeIdentity;
 import io.tether.xds.node.ProxyKey;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,37 +100,6 @@ class TetherCacheTest {
   }
 
   @Test
-  void anEnvoySentAChangedClusterIsSentItsAssignmentAgain() {
-    CacheStream eds = changeAClusterHeldBy(ENVOY);
-    assertThat(eds.responses).hasSize(2);
-    assertThat(names(eds.last())).containsExactly("a");
-    assertThat(eds.last().version()).isEqualTo(mesh().of(ResourceType.ENDPOINT).version());
-  }
-
-  @Test
-  void aProxylessClientKeepsItsAssignmentsWhenAClusterChanges() {
-    assertThat(changeAClusterHeldBy(GRPC).responses).hasSize(1);
-  }
-
-  /**
-   * A stream of the group holds (ACKed) clusters and assignments; cluster a changes. Returns the
-   * handle of the stream's endpoint watches, to see what they were sent.
-   */
-  private CacheStream changeAClusterHeldBy(GroupKey group) {
-    CacheStream s = new CacheStream(cache, group, "n1");
-    cache.publish(group, mesh(), null);
-    s.request(V3.CLUSTER_TYPE_URL, "");
-    s.ack();
-    // one ADS stream, one watch per type: the EDS watch is driven through a second handle on the same id
-    CacheStream eds = new CacheStream(s);
-    eds.request(V3.ENDPOINT_TYPE_URL, "", "a", "b");
-    eds.ack("a", "b");
-    cache.publish(group, mesh().with(ResourceType.CLUSTER, "a", cluster("a", "2")), changed(ResourceType.CLUSTER, "a"));
-    assertThat(s.responses).hasSize(2);
-    return eds;
-  }
-
-  @Test
   void theLastStreamOfAGroupTakesItsSnapshotAlong() {
     CacheStream a = new CacheStream(cache, ENVOY, "n1");
     CacheStream b = new CacheStream(cache, ENVOY, "n2");
@@ -140,6 +111,7 @@ class TetherCacheTest {
     assertThat(cache.isOpen(a.id)).isFalse();
     b.close();
     assertThat(cache.activeGroups()).isEmpty();
+    assertThat(cache.isActive(ENVOY)).isFalse();
     assertThat(cache.snapshot(ENVOY)).isEmpty();
     assertThat(cache.close(b.id)).isEmpty();
   }
@@ -148,7 +120,7 @@ class TetherCacheTest {
   void identifyTellsWhetherTheGroupIsNew() {
     cache.open(100);
     cache.open(101);
-    var id = new io.tether.xds.node.NodeIdentity("n", "c", "ua", "client-only", ENVOY);
+    var id = new NodeIdentity("n", "c", "ua", "client-only", ENVOY);
     assertThat(cache.identityOf(100)).isEmpty();
     assertThat(cache.identify(100, id, false)).isTrue();
     assertThat(cache.identify(101, id, false)).isFalse();
@@ -161,9 +133,38 @@ class TetherCacheTest {
   @Test
   void aWatchWithoutAHandedOverStreamFailsLoudly() {
     assertThatThrownBy(() -> cache.createWatch(true,
-        io.envoyproxy.controlplane.cache.XdsRequest.create(DiscoveryRequest.newBuilder()
+        XdsRequest.create(DiscoveryRequest.newBuilder()
             .setTypeUrl(V3.CLUSTER_TYPE_URL).build()), Set.of(), r -> { }, false, false))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("no xDS stream bound");
+  }
+
+  @Test
+  void aHandedOverStreamIsTakenByOneWatchOnly() {
+    CacheStream s = new CacheStream(cache, GRPC, "n1");
+    XdsRequest request = XdsRequest.create(DiscoveryRequest.newBuilder().setTypeUrl(V3.CLUSTER_TYPE_URL).build());
+    cache.handOver(s.id);
+    cache.createWatch(true, request, Set.of(), r -> { }, false, false);
+    assertThatThrownBy(() -> cache.createWatch(true, request, Set.of(), r -> { }, false, false))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void aStreamThatHasNotIdentifiedIsNeitherReportedNorAProxy() {
+    cache.open(-1);
+    new CacheStream(cache, GRPC, "n1");
+    assertThat(cache.status()).singleElement().satisfies(st -> assertThat(st.nodeId()).isEqualTo("n1"));
+    assertThat(cache.proxiesWithNodeId("n1")).containsExactly(new ProxyKey("ns", "n1"));
+    assertThat(cache.groupOf(new ProxyKey("ns", "n1"))).contains(GRPC);
+  }
+
+  @Test
+  void theStatusListsStreamsByNamespaceThenNodeIdThenStream() {
+    connectProxyless(1, "b", "n1");
+    connectProxyless(2, "a", "n2");
+    connectProxyless(3, "a", "n1");
+    connectProxyless(4, "a", "n1");
+    assertThat(cache.status()).extracting(st -> st.namespace() + "/" + st.nodeId() + "/" + st.streamId())
+        .containsExactly("a/n1/3", "a/n1/4", "a/n2/2", "b/n1/1");
   }
 
   @Test
@@ -191,5 +192,10 @@ class TetherCacheTest {
     assertThat(seen).hasSize(1);
     assertThat(seen.get(0).getKey()).isEqualTo(ENVOY);
     assertThat(cache.snapshot(ENVOY)).containsSame(seen.get(0).getValue());
+  }
+
+  private void connectProxyless(long streamId, String namespace, String nodeId) {
+    cache.open(streamId);
+    cache.identify(streamId, new NodeIdentity(nodeId, "c", "ua", "client-only", GroupKey.grpc(namespace)), false);
   }
 }

@@ -4,6 +4,7 @@ import io.tether.model.AppProtocol;
 import io.tether.model.ClientAlias;
 import io.tether.model.Endpoint;
 import io.tether.model.Health;
+import io.tether.model.Namespace;
 import io.tether.model.ServicePolicy;
 import io.tether.model.ServiceSpec;
 import io.tether.model.Versioned;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 import org.pcollections.HashTreePMap;
 import org.pcollections.PMap;
 
@@ -54,48 +56,83 @@ final class Registry implements RegistryView {
   /** Puts a service (spec and endpoints, as addresses) at the next revision. */
   void putService(String ns, String svc, String... addresses) {
     long rev = state.revision() + 1;
-    PMap<String, Versioned<Endpoint>> endpoints = HashTreePMap.empty();
-    for (String a : addresses) {
-      endpoints = endpoints.plus(a, new Versioned<>(endpoint(a), rev));
-    }
-    ServiceSpec spec = new ServiceSpec(svc, "port", AppProtocol.HTTP, List.of(new ClientAlias(svc, 8080)), null,
-        ServicePolicy.EMPTY);
-    step(rev, ns, svc, new ServiceEntry(new Versioned<>(spec, rev), endpoints),
+    step(rev, ns, e -> withService(e, svc, new ServiceEntry(new Versioned<>(spec(svc), rev), endpoints(rev, addresses))),
         Set.of(new RegistryChange.ServiceChanged(ns, svc), new RegistryChange.EndpointsChanged(ns, svc)));
+  }
+
+  /** Writes a service's spec again, unchanged but at the next revision; its endpoints are untouched. */
+  void rewriteSpec(String ns, String svc) {
+    long rev = state.revision() + 1;
+    ServiceEntry before = state.services(ns).get(svc);
+    step(rev, ns, e -> withService(e, svc, new ServiceEntry(new Versioned<>(spec(svc), rev), before.endpoints())),
+        Set.of(new RegistryChange.ServiceChanged(ns, svc)));
   }
 
   /** Replaces a service's endpoints (its spec unchanged) at the next revision. */
   void putEndpoints(String ns, String svc, String... addresses) {
     long rev = state.revision() + 1;
     ServiceEntry before = state.services(ns).get(svc);
+    step(rev, ns, e -> withService(e, svc, new ServiceEntry(before.spec(), endpoints(rev, addresses))),
+        Set.of(new RegistryChange.EndpointsChanged(ns, svc)));
+  }
+
+  void removeService(String ns, String svc) {
+    step(state.revision() + 1, ns, e -> withService(e, svc, null), Set.of(new RegistryChange.ServiceChanged(ns, svc),
+        new RegistryChange.EndpointsChanged(ns, svc)));
+  }
+
+  /** Allocates (or, with a null ip, frees) the VIP of an alias {@code dnsName:port}. */
+  void putVip(String ns, String hostPort, String ip) {
+    step(state.revision() + 1, ns, e -> new NamespaceEntry(e.namespace(), e.services(),
+        ip == null ? e.vips().minus(hostPort) : e.vips().plus(hostPort, ip)), Set.of(new RegistryChange.VipsChanged(ns)));
+  }
+
+  /** Writes the namespace itself (its defaults every service inherits) at the next revision. */
+  void putNamespace(String ns) {
+    long rev = state.revision() + 1;
+    step(rev, ns, e -> new NamespaceEntry(new Versioned<>(new Namespace(ns, "written at " + rev, ServicePolicy.EMPTY),
+        rev), e.services(), e.vips()), Set.of(new RegistryChange.NamespaceChanged(ns)));
+  }
+
+  /** Delivers an update from the current state to an older one (a late event); the view stays where it is. */
+  void replayStale(RegistryState old, RegistryChange... changes) {
+    RegistryUpdate u = new RegistryUpdate(state, old, Set.of(changes), false);
+    listeners.forEach(l -> l.onUpdate(u));
+  }
+
+  /** Re-lists the registry at an older state (etcd restored from a backup): a resync. */
+  void restore(RegistryState old, RegistryChange... changes) {
+    RegistryUpdate u = new RegistryUpdate(state, old, Set.of(changes), true);
+    state = old;
+    listeners.forEach(l -> l.onUpdate(u));
+  }
+
+  private void step(long rev, String ns, UnaryOperator<NamespaceEntry> change, Set<RegistryChange> changes) {
+    NamespaceEntry nsEntry = state.namespaces().getOrDefault(ns,
+        new NamespaceEntry(null, HashTreePMap.empty(), HashTreePMap.empty()));
+    RegistryState before = state;
+    state = new RegistryState(rev, before.namespaces().plus(ns, change.apply(nsEntry)));
+    RegistryUpdate u = new RegistryUpdate(before, state, changes, false);
+    listeners.forEach(l -> l.onUpdate(u));
+  }
+
+  private static NamespaceEntry withService(NamespaceEntry e, String svc, ServiceEntry entry) {
+    return new NamespaceEntry(e.namespace(), entry == null ? e.services().minus(svc) : e.services().plus(svc, entry),
+        e.vips());
+  }
+
+  /** An HTTP service with one client alias, {@code svc:8080}. */
+  private static ServiceSpec spec(String svc) {
+    return new ServiceSpec(svc, "port", AppProtocol.HTTP, List.of(new ClientAlias(svc, 8080)), null,
+        ServicePolicy.EMPTY);
+  }
+
+  private static PMap<String, Versioned<Endpoint>> endpoints(long rev, String... addresses) {
     PMap<String, Versioned<Endpoint>> endpoints = HashTreePMap.empty();
     for (String a : addresses) {
       endpoints = endpoints.plus(a, new Versioned<>(endpoint(a), rev));
     }
-    step(rev, ns, svc, new ServiceEntry(before.spec(), endpoints), Set.of(new RegistryChange.EndpointsChanged(ns, svc)));
-  }
-
-  void removeService(String ns, String svc) {
-    step(state.revision() + 1, ns, svc, null, Set.of(new RegistryChange.ServiceChanged(ns, svc),
-        new RegistryChange.EndpointsChanged(ns, svc)));
-  }
-
-  /** Delivers an update that is older than the current state (a late event). */
-  void replayStale(RegistryState old) {
-    RegistryUpdate u = new RegistryUpdate(state, old, Set.of(new RegistryChange.NamespaceChanged("ns")), false);
-    listeners.forEach(l -> l.onUpdate(u));
-  }
-
-  private void step(long rev, String ns, String svc, ServiceEntry entry, Set<RegistryChange> changes) {
-    NamespaceEntry nsEntry = state.namespaces().getOrDefault(ns,
-        new NamespaceEntry(null, HashTreePMap.empty(), HashTreePMap.empty()));
-    PMap<String, ServiceEntry> services = entry == null ? nsEntry.services().minus(svc)
-        : nsEntry.services().plus(svc, entry);
-    RegistryState before = state;
-    state = new RegistryState(rev, before.namespaces().plus(ns,
-        new NamespaceEntry(nsEntry.namespace(), services, nsEntry.vips())));
-    RegistryUpdate u = new RegistryUpdate(before, state, changes, false);
-    listeners.forEach(l -> l.onUpdate(u));
+    return endpoints;
   }
 
   /** Makes the current state the view's without telling listeners (a load the publisher reads at start). */

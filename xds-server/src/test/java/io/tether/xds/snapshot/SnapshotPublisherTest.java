@@ -3,46 +3,13 @@ package io.tether.xds.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.envoyproxy.controlplane.cache.Resources.ResourceType;
-import io.envoyproxy.controlplane.cache.VersionedResource;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tether.registry.view.RegistryState;
 import io.tether.xds.cache.GroupSnapshot;
-import io.tether.xds.cache.TetherCache;
-import io.tether.xds.node.GroupKey;
-import io.tether.xds.node.NodeIdentity;
-import io.tether.xds.node.ProxyKind;
-import io.tether.xds.node.ServedService;
 import io.tether.xds.render.ResourceNames;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The publishing rules: what a group is sent, what an update re-renders, groups early and gone. */
-class SnapshotPublisherTest {
-  private static final GroupKey SIDECAR = new GroupKey("ns", ProxyKind.ENVOY,
-      List.of(new ServedService("web", 15000, 8080)));
-  private static final GroupKey GRPC = GroupKey.grpc("ns");
-  private static final String WEB = ResourceNames.cluster("ns", "web");
-  private static final String API = ResourceNames.cluster("ns", "api");
-
-  private final Registry view = new Registry();
-  private final TetherCache cache = new TetherCache();
-  private final SnapshotPublisher publisher = new SnapshotPublisher(cache, view, new SimpleMeterRegistry());
-  private final List<GroupKey> published = new CopyOnWriteArrayList<>();
-  private long nextStream = 1;
-
-  SnapshotPublisherTest() {
-    cache.addPublishListener((group, snapshot) -> published.add(group));
-  }
-
-  @AfterEach
-  void close() {
-    publisher.close();
-  }
-
+/** What a group is sent, and what an update re-renders: endpoints, a spec, VIPs, the namespace. */
+class SnapshotPublisherTest extends PublisherFixture {
   @Test
   void aGroupIsSentItsNamespaceRenderedForItsKindAndItsOwnIngress() throws Exception {
     view.load(Map.of("web", new String[] {"10.0.0.1"}, "api", new String[] {"10.0.0.2"}));
@@ -59,6 +26,8 @@ class SnapshotPublisherTest {
     assertThat(sidecar.of(ResourceType.LISTENER).resources()).containsKey(ResourceNames.ingressListener("web"));
     GroupSnapshot grpc = served(GRPC);
     assertThat(grpc.of(ResourceType.CLUSTER).resources().keySet()).containsExactlyInAnyOrder(WEB, API);
+    assertThat(grpc.of(ResourceType.LISTENER).resources())
+        .containsKeys(ResourceNames.apiListener("web:8080"), ResourceNames.apiListener("api:8080"));
     assertThat(grpc.of(ResourceType.ENDPOINT).resources().get(WEB))
         .isSameAs(sidecar.of(ResourceType.ENDPOINT).resources().get(WEB));
     assertThat(published).containsExactlyInAnyOrder(SIDECAR, GRPC);
@@ -66,11 +35,7 @@ class SnapshotPublisherTest {
 
   @Test
   void anEndpointChangeReRendersOneAssignmentSharedByEveryGroupOfTheNamespace() throws Exception {
-    view.load(Map.of("web", new String[] {"10.0.0.1"}, "api", new String[] {"10.0.0.2"}));
-    publisher.start();
-    connect(SIDECAR);
-    connect(GRPC);
-    publisher.awaitIdle();
+    startWithWebAndApi(SIDECAR, GRPC);
     GroupSnapshot before = served(SIDECAR);
 
     view.putEndpoints("ns", "web", "10.0.0.1", "10.0.0.3");
@@ -84,10 +49,7 @@ class SnapshotPublisherTest {
 
   @Test
   void aSpecChangeReRendersThatServiceOnly() throws Exception {
-    view.load(Map.of("web", new String[] {"10.0.0.1"}, "api", new String[] {"10.0.0.2"}));
-    publisher.start();
-    connect(GRPC);
-    publisher.awaitIdle();
+    startWithWebAndApi(GRPC);
     GroupSnapshot before = served(GRPC);
 
     view.putService("ns", "api", "10.0.0.2");
@@ -98,11 +60,7 @@ class SnapshotPublisherTest {
 
   @Test
   void aRemovedServiceLeavesTheSnapshot() throws Exception {
-    view.load(Map.of("web", new String[] {"10.0.0.1"}, "api", new String[] {"10.0.0.2"}));
-    publisher.start();
-    connect(SIDECAR);
-    publisher.awaitIdle();
-
+    startWithWebAndApi(SIDECAR);
     view.removeService("ns", "api");
     publisher.awaitIdle();
     GroupSnapshot after = served(SIDECAR);
@@ -111,79 +69,77 @@ class SnapshotPublisherTest {
   }
 
   @Test
-  void aGroupThatConnectsBeforeTheFirstLoadIsSentNothingUntilIt() throws Exception {
-    publisher.start();
-    connect(GRPC);
+  void aRewrittenSpecReRendersItsServiceAndTheIngressOfTheSidecarsServingIt() throws Exception {
+    startWithWebAndApi(SIDECAR);
+    GroupSnapshot before = served(SIDECAR);
+    view.rewriteSpec("ns", "api");
     publisher.awaitIdle();
-    assertThat(cache.snapshot(GRPC)).isEmpty();
-    assertThat(published).isEmpty();
+    GroupSnapshot apiRewritten = served(SIDECAR);
+    assertThat(changedNames(before, apiRewritten)).as("api's assignment, rendered from the same endpoints, stays")
+        .containsExactly(ResourceType.CLUSTER + " " + API);
+
+    view.rewriteSpec("ns", "web");
+    publisher.awaitIdle();
+    assertThat(changedNames(apiRewritten, served(SIDECAR))).containsExactlyInAnyOrder(ResourceType.CLUSTER + " " + WEB,
+        ResourceType.CLUSTER + " " + ResourceNames.localCluster("web"),
+        ResourceType.LISTENER + " " + ResourceNames.ingressListener("web"));
+  }
+
+  @Test
+  void aServiceChangedAndThenRemovedLeavesTheSnapshot() throws Exception {
+    startWithWebAndApi(GRPC);
+    view.rewriteSpec("ns", "api");
+    view.putEndpoints("ns", "api", "10.0.0.3");
+    view.removeService("ns", "api");
+    publisher.awaitIdle();
+    GroupSnapshot after = served(GRPC);
+    assertThat(after.of(ResourceType.CLUSTER).resources()).containsOnlyKeys(WEB);
+    assertThat(after.of(ResourceType.ENDPOINT).resources()).containsOnlyKeys(WEB);
+    assertThat(after.of(ResourceType.LISTENER).resources()).doesNotContainKey(ResourceNames.apiListener("api:8080"));
+  }
+
+  @Test
+  void aSidecarServingAServiceNotYetRegisteredGetsItsIngressOnceItIs() throws Exception {
+    view.load(Map.of("api", new String[] {"10.0.0.2"}));
+    publisher.start();
+    connect(SIDECAR);
+    publisher.awaitIdle();
+    assertThat(served(SIDECAR).of(ResourceType.LISTENER).resources()).isEmpty();
 
     view.putService("ns", "web", "10.0.0.1");
     publisher.awaitIdle();
-    assertThat(served(GRPC).of(ResourceType.CLUSTER).resources()).containsOnlyKeys(WEB);
-    assertThat(published).containsExactly(GRPC);
+    assertThat(served(SIDECAR).of(ResourceType.LISTENER).resources())
+        .containsOnlyKeys(ResourceNames.ingressListener("web"));
   }
 
   @Test
-  void aGroupThatWentAwayIsNoLongerRenderedUntilItComesBack() throws Exception {
-    view.load(Map.of("web", new String[] {"10.0.0.1"}));
-    publisher.start();
-    long stream = connect(GRPC);
+  void anAllocatedVipGivesTheSidecarItsAliasesEgressListenerAndRoute() throws Exception {
+    startWithWebAndApi(SIDECAR);
+    GroupSnapshot before = served(SIDECAR);
+    view.putVip("ns", "web:8080", "10.255.0.1");
     publisher.awaitIdle();
-    cache.close(stream);
+    GroupSnapshot after = served(SIDECAR);
+    assertThat(after.of(ResourceType.LISTENER).resources().get(ResourceNames.egressListener("web:8080")).resource())
+        .asString().contains("10.255.0.1");
+    assertThat(after.of(ResourceType.ROUTE).resources()).containsOnlyKeys(ResourceNames.route("web:8080"));
+    assertThat(changedNames(before, after)).as("no alias of api has a VIP: api is not re-rendered")
+        .noneMatch(n -> n.endsWith(API));
 
-    view.putEndpoints("ns", "web", "10.0.0.9");
+    view.putVip("ns", "web:8080", null);
     publisher.awaitIdle();
-    assertThat(published).containsExactly(GRPC);
-
-    connect(GRPC);
-    publisher.awaitIdle();
-    assertThat(published).containsExactly(GRPC, GRPC);
-    assertThat(served(GRPC).of(ResourceType.ENDPOINT).resources().get(WEB).resource().toString())
-        .contains("10.0.0.9");
+    assertThat(served(SIDECAR).of(ResourceType.ROUTE).resources()).isEmpty();
+    assertThat(served(SIDECAR).of(ResourceType.LISTENER).resources())
+        .containsOnlyKeys(ResourceNames.ingressListener("web"));
   }
 
   @Test
-  void updatesOfOtherNamespacesAndStaleUpdatesPublishNothing() throws Exception {
-    view.load(Map.of("web", new String[] {"10.0.0.1"}));
-    publisher.start();
-    connect(GRPC);
+  void aNamespaceChangeReRendersEveryServiceAndTheIngress() throws Exception {
+    startWithWebAndApi(SIDECAR);
+    GroupSnapshot before = served(SIDECAR);
+    view.putNamespace("ns");
     publisher.awaitIdle();
-    RegistryState old = view.current();
-
-    view.putService("other", "elsewhere", "10.9.0.1");
-    view.replayStale(old);
-    publisher.awaitIdle();
-    assertThat(published).containsExactly(GRPC);
-  }
-
-  /** A stream of the group, as the ADS layer admits it: the group's first stream is announced. */
-  private long connect(GroupKey group) {
-    long id = nextStream++;
-    cache.open(id);
-    if (cache.identify(id, new NodeIdentity("node-" + id, "c", "test", "client-and-server", group), false)) {
-      publisher.groupConnected(group);
-    }
-    return id;
-  }
-
-  private GroupSnapshot served(GroupKey group) {
-    return cache.snapshot(group).orElseThrow();
-  }
-
-  /** "TYPE name" of every resource added, removed or replaced by another object between two snapshots. */
-  private static List<String> changedNames(GroupSnapshot before, GroupSnapshot after) {
-    List<String> out = new ArrayList<>();
-    for (ResourceType type : ResourceType.values()) {
-      Map<String, VersionedResource<?>> a = before.of(type).resources();
-      Map<String, VersionedResource<?>> b = after.of(type).resources();
-      a.keySet().stream().filter(n -> !b.containsKey(n)).forEach(n -> out.add(type + " " + n));
-      b.forEach((n, r) -> {
-        if (a.get(n) != r) {
-          out.add(type + " " + n);
-        }
-      });
-    }
-    return out;
+    assertThat(changedNames(before, served(SIDECAR))).containsExactlyInAnyOrder(ResourceType.CLUSTER + " " + WEB,
+        ResourceType.CLUSTER + " " + API, ResourceType.CLUSTER + " " + ResourceNames.localCluster("web"),
+        ResourceType.LISTENER + " " + ResourceNames.ingressListener("web"));
   }
 }
