@@ -80,6 +80,17 @@ final class Registry implements RegistryView {
         new RegistryChange.EndpointsChanged(ns, svc)));
   }
 
+  /** Allocates {@code ip} to the alias {@code hostPort} of namespace {@code ns} at the next revision. */
+  void putVip(String ns, String hostPort, String ip) {
+    long rev = state.revision() + 1;
+    NamespaceEntry nsEntry = state.namespaces().get(ns);
+    RegistryState before = state;
+    state = new RegistryState(rev, before.namespaces().plus(ns,
+        new NamespaceEntry(nsEntry.namespace(), nsEntry.services(), nsEntry.vips().plus(hostPort, ip))));
+    RegistryUpdate u = new RegistryUpdate(before, state, Set.of(new RegistryChange.VipsChanged(ns)), false);
+    listeners.forEach(l -> l.onUpdate(u));
+  }
+
   /** Delivers an update that is older than the current state (a late event). */
   void replayStale(RegistryState old) {
     RegistryUpdate u = new RegistryUpdate(state, old, Set.of(new RegistryChange.NamespaceChanged("ns")), false);
