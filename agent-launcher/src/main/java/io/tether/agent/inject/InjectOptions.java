@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param hostDns bridge mode: the host agent's DNS server, the other containers' first {@code dnsServers}
  * @param launchType EXTERNAL refuses awsvpc, which ECS Anywhere does not have
  * @param controlPlane awsvpc mode: Tether's REST API as the task reaches it ({@code TETHER_CONTROL_PLANE})
- * @param xds awsvpc mode: {@code HOST:PORT} of Tether's xDS ({@code TETHER_XDS}); default the control plane's host, 18000
+ * @param xds awsvpc mode: {@code HOST:PORT} of Tether's xDS ({@code TETHER_XDS}); default the control plane's
+ *     host, port 18000
  * @param tokenSecret awsvpc mode: the Secrets Manager secret or SSM parameter (ARN or name) holding the agent
  *     token; ECS puts it in the sidecar's environment as {@code TETHER_TOKEN}, so it is never in the definition
  */

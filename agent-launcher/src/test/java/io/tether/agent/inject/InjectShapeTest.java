@@ -51,7 +51,8 @@ class InjectShapeTest {
   void bridgeDnsServerIsPutFirstAndTheContainersOwnAreKeptAfterIt() {
     Injection injection = inject(task(t -> {
       t.put("networkMode", "bridge");
-      ((ObjectNode) t.at("/containerDefinitions/0")).putArray("dnsServers").add("10.0.0.2").add("10.9.9.9").add("10.0.0.1");
+      ((ObjectNode) t.at("/containerDefinitions/0")).putArray("dnsServers")
+          .add("10.0.0.2").add("10.9.9.9").add("10.0.0.1");
     }), options().service(payments()).hostDns("10.9.9.9"));
     assertThat(container(injection.document(), "app").get("dnsServers").toString())
         .isEqualTo("[\"10.9.9.9\",\"10.0.0.2\",\"10.0.0.1\"]");
@@ -64,7 +65,8 @@ class InjectShapeTest {
     JsonNode out = inject(task("host"), options().service(payments())).document();
     assertThat(sidecar(out).get("portMappings").toString())
         .isEqualTo("[{\"containerPort\":15000,\"hostPort\":15000,\"protocol\":\"tcp\"}]");
-    assertThat(out.get("volumes").toString()).isEqualTo("[{\"name\":\"tether-hosts\",\"host\":{\"sourcePath\":\"/etc/hosts\"}}]");
+    assertThat(out.get("volumes").toString())
+        .isEqualTo("[{\"name\":\"tether-hosts\",\"host\":{\"sourcePath\":\"/etc/hosts\"}}]");
     assertThat(container(out, "app").get("mountPoints").toString())
         .isEqualTo("[{\"sourceVolume\":\"tether-hosts\",\"containerPath\":\"/etc/hosts\",\"readOnly\":true}]");
     assertThat(container(out, "app").get("dependsOn").toString()).isEqualTo(START_ON_SIDECAR);
@@ -76,12 +78,14 @@ class InjectShapeTest {
   void awsvpcSidecarTalksToTheControlPlaneWithTheTokenFromSecrets() {
     Injection injection = inject(task(t -> { }), awsvpc().service(payments()));
     JsonNode out = injection.document();
-    assertThat(envNames(out)).containsExactly("TETHER_NAMESPACE", "TETHER_SERVICES", "TETHER_CONTROL_PLANE", "TETHER_XDS");
+    assertThat(envNames(out))
+        .containsExactly("TETHER_NAMESPACE", "TETHER_SERVICES", "TETHER_CONTROL_PLANE", "TETHER_XDS");
     assertThat(env(out, "TETHER_CONTROL_PLANE")).isEqualTo("http://tether.internal:8700");
     assertThat(env(out, "TETHER_XDS")).isEqualTo("tether.internal:18000");
     assertThat(sidecar(out).get("secrets").toString())
         .isEqualTo("[{\"name\":\"TETHER_TOKEN\",\"valueFrom\":\"" + SECRET + "\"}]");
-    assertThat(sidecar(out).get("portMappings").toString()).isEqualTo("[{\"containerPort\":15000,\"protocol\":\"tcp\"}]");
+    assertThat(sidecar(out).get("portMappings").toString())
+        .isEqualTo("[{\"containerPort\":15000,\"protocol\":\"tcp\"}]");
     assertThat(container(out, "app").get("dependsOn").toString()).isEqualTo(START_ON_SIDECAR);
     assertThat(container(out, "app").has("dnsServers")).isFalse();
     assertThat(container(out, "app").has("mountPoints")).isFalse();

@@ -38,7 +38,10 @@ final class ServiceRendering {
     return service(state, new EgressKey(ns, kind, VipRange.REGISTRY), svc, null);
   }
 
-  /** As {@link #service(RegistryState, String, String, ProxyKind)} for {@code egress}, with the service's {@link #vipsOf} when known. */
+  /**
+   * As {@link #service(RegistryState, String, String, ProxyKind)} for {@code egress}, with the service's
+   * {@link #vipsOf} when known.
+   */
   static RenderedService service(RegistryState state, EgressKey egress, String svc, Map<String, String> knownVips) {
     String ns = egress.namespace();
     Versioned<ServiceSpec> spec = state.service(ns, svc).orElse(null);

@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The fixture namespace's resources, as JSON, against reviewed files under
  * {@code src/test/resources/golden/{envoy,grpc}/} (what each kind of node is rendered), and
  * {@code golden/envoy-server-only/} and {@code golden/envoy-vip-range/} (what the publisher sends nodes
- * whose metadata says so): a diff there is a reviewable change in what proxies receive. Run with {@code -Dgolden.update=true} to rewrite them, then read the diff.
+ * whose metadata says so): a diff there is a reviewable change in what proxies receive. Run with
+ * {@code -Dgolden.update=true} to rewrite them, then read the diff.
  */
 class GoldenFilesTest {
   static final Path GOLDEN = Path.of("src/test/resources/golden");
@@ -54,7 +55,8 @@ class GoldenFilesTest {
     /** An ECS task's sidecar ({@code mode: server-only}): its ingress, nothing of its namespace's services. */
     ENVOY_SERVER_ONLY(new GroupKey(MeshFixture.NS, ProxyKind.ENVOY, MeshFixture.SERVED, true, null)),
     /** A host agent's Envoy ({@code mode: client-only, vipRange: 100.127.0.0/16}): the aliases re-based. */
-    ENVOY_VIP_RANGE(new GroupKey(MeshFixture.NS, ProxyKind.ENVOY, List.of(), false, VipRange.parse("100.127.0.0/16")));
+    ENVOY_VIP_RANGE(new GroupKey(MeshFixture.NS, ProxyKind.ENVOY, List.of(), false,
+        VipRange.parse("100.127.0.0/16")));
 
     final GroupKey group;
 
@@ -73,7 +75,7 @@ class GoldenFilesTest {
     assertMatchesGoldenDir(node.dir(), PublishedGroup.firstSnapshot(node.group));
   }
 
-  /** The publisher sends a plain sidecar exactly what the envoy/ golden files hold: the node cases compare to those. */
+  /** The publisher sends a plain sidecar exactly what the envoy/ golden files hold, which the node cases compare to. */
   @Test
   void aPlainSidecarIsPublishedWhatTheEnvoyGoldenFilesHold() throws Exception {
     Map<String, Message> published = PublishedGroup.firstSnapshot(
