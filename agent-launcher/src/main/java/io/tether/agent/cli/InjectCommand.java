@@ -3,11 +3,13 @@ package io.tether.agent.cli;
 import io.tether.agent.inject.InjectException;
 import io.tether.agent.inject.InjectOptions;
 import io.tether.agent.inject.Injection;
+import io.tether.agent.inject.LaunchType;
 import io.tether.agent.inject.ServiceRequest;
 import io.tether.agent.inject.TaskDefinitionInjector;
 import io.tether.agent.inject.TaskDefinitionJson;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -22,14 +24,17 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code tether agent inject}: prints an ECS task definition with the Tether sidecar added. A malformed
+ * {@code tether agent inject}: prints an ECS task definition with the Tether sidecar added (docs/ecs.md). A malformed
  * option is a usage error (exit code 2); a task definition the sidecar cannot be added to as asked is
  * refused with the reason (exit code 1). Either way stdout stays empty; notes about a result go to stderr.
  */
 @Command(name = "inject", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Add the Tether sidecar (an Envoy container) to an ECS task definition and print it.",
-        "Example: tether agent inject task-definition.json --namespace prod --service app:http:payments "
-            + "--xds tether.internal:18000 --token-secret arn:aws:secretsmanager:eu-west-1:123456789012:secret:tether-agent"})
+    description = {"Add the Tether sidecar (the tether-sidecar container: the task agent and its Envoy) to an ECS "
+        + "task definition and print it.",
+        "Example (bridge or host mode, beside a host agent): tether agent inject task-definition.json "
+            + "--namespace prod --service app:http:payments",
+        "Example (awsvpc, on EC2): add --control-plane http://tether.internal:8700 --token-secret "
+            + "arn:aws:secretsmanager:eu-west-1:123456789012:secret:tether-agent"})
 public final class InjectCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -46,36 +51,59 @@ public final class InjectCommand implements Callable<Integer> {
           + "service DISCOVERYNAME (default: PORTNAME), reached on INGRESSPORT (default: the first free from 15000)."})
   List<String> services = new ArrayList<>();
 
-  @Option(names = "--xds", required = true, paramLabel = "HOST:PORT",
-      description = "The control plane's xDS address, as the task reaches it.")
+  @Option(names = "--sidecar-image", paramLabel = "IMAGE", defaultValue = InjectOptions.DEFAULT_SIDECAR_IMAGE,
+      description = "The tether-sidecar image: Envoy, a JRE and the agent (default: ${DEFAULT-VALUE}).")
+  String sidecarImage;
+
+  @Option(names = "--admin-port", paramLabel = "PORT",
+      description = "Envoy's admin port on 127.0.0.1, where the health check asks /ready (default: 9901).")
+  Integer adminPort;
+
+  @Option(names = "--drain-seconds", paramLabel = "S",
+      description = "How long the sidecar drains before it stops (default: 5); its stopTimeout is this + 10 s.")
+  Integer drainSeconds;
+
+  @Option(names = "--lease-ttl", paramLabel = "S",
+      description = "Seconds the endpoints outlive a silent sidecar (default: 10).")
+  Integer leaseTtl;
+
+  @Option(names = "--host-agent", paramLabel = "HOST:PORT",
+      description = "Bridge and host modes: the host agent (default: bridge the default gateway, host 127.0.0.1; "
+          + "port 15101).")
+  String hostAgent;
+
+  @Option(names = "--host-dns", paramLabel = "IP",
+      description = "Bridge mode: the host agent's DNS server, put first in the other containers' dnsServers "
+          + "(default: " + InjectOptions.DEFAULT_HOST_DNS + ").")
+  String hostDns;
+
+  @Option(names = "--launch-type", paramLabel = "EC2|EXTERNAL",
+      description = "Where the task runs; EXTERNAL (ECS Anywhere) refuses awsvpc, which it does not have.")
+  LaunchType launchType;
+
+  @Option(names = "--control-plane", paramLabel = "URL",
+      description = "awsvpc mode: Tether's REST API as the task reaches it.")
+  URI controlPlane;
+
+  @Option(names = "--xds", paramLabel = "HOST:PORT",
+      description = "awsvpc mode: Tether's xDS address (default: the control plane's host, port 18000).")
   String xds;
 
-  @Option(names = "--xds-ca", paramLabel = "FILE",
-      description = "Speak TLS to xDS, verified against this CA file inside the Envoy container "
-          + "(e.g. /etc/ssl/certs/ca-certificates.crt for a public CA).")
-  String xdsCa;
-
-  @Option(names = "--token-secret", required = true, paramLabel = "ARN_OR_PARAM",
-      description = "Secrets Manager secret or SSM parameter holding the agent token; ECS puts it in the Envoy "
-          + "container's environment with the task execution role.")
+  @Option(names = "--token-secret", paramLabel = "ARN_OR_PARAM",
+      description = "awsvpc mode: the Secrets Manager secret or SSM parameter holding the agent token; ECS puts it "
+          + "in the sidecar's environment with the task execution role.")
   String tokenSecret;
-
-  @Option(names = "--envoy-image", paramLabel = "IMAGE", defaultValue = InjectOptions.DEFAULT_ENVOY_IMAGE,
-      description = "Envoy image with /bin/sh and bash (default: ${DEFAULT-VALUE}).")
-  String envoyImage;
-
-  @Option(names = "--admin-port", paramLabel = "PORT", defaultValue = "9901",
-      description = "Envoy's admin port on 127.0.0.1, where its health check asks /ready (default: ${DEFAULT-VALUE}).")
-  int adminPort;
 
   @Override
   public Integer call() {
     InjectOptions options;
     try {
-      InjectOptions.Builder b = InjectOptions.builder().namespace(namespace).tokenSecret(tokenSecret)
-          .envoyImage(envoyImage).adminPort(Args.port("--admin-port", adminPort)).xdsCaFile(xdsCa);
-      Args.HostPort address = Args.hostPort("--xds", xds);
-      b.xds(address.host(), address.port());
+      InjectOptions.Builder b = InjectOptions.builder().namespace(namespace).sidecarImage(sidecarImage)
+          .adminPort(adminPort == null ? null : Args.port("--admin-port", adminPort))
+          .drainSeconds(drainSeconds).leaseTtl(leaseTtl).hostDns(hostDns).launchType(launchType)
+          .controlPlane(controlPlane).tokenSecret(tokenSecret)
+          .hostAgent(hostAgent == null ? null : checked("--host-agent", hostAgent))
+          .xds(xds == null ? null : checked("--xds", xds));
       services.forEach(s -> b.service(Args.serviceRequest(s)));
       options = b.build();
     } catch (IllegalArgumentException e) {
@@ -94,6 +122,12 @@ public final class InjectCommand implements Callable<Integer> {
       err.flush();
       return 1;
     }
+  }
+
+  /** A well-formed HOST:PORT, as given. */
+  private static String checked(String option, String hostPort) {
+    Args.hostPort(option, hostPort);
+    return hostPort;
   }
 
   private String source() {

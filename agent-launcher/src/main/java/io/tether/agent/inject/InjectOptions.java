@@ -1,32 +1,62 @@
 package io.tether.agent.inject;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * What {@code tether agent inject} is asked to add.
+ * What {@code tether agent inject} is asked to add. A null field was not given: the task agent's own
+ * default applies, and the injected definition does not spell it out.
  *
  * @param namespace the Tether namespace of the task's services
- * @param services the services the task serves (empty: its sidecar only calls others)
- * @param xdsHost the control plane's xDS address as the Envoy container reaches it
- * @param xdsCaFile when set, xDS over TLS verified against this CA file inside the Envoy container
- * @param tokenSecret the Secrets Manager secret or SSM parameter (ARN or name) holding the agent token;
- *     ECS injects it into the Envoy container, so the token never appears in the task definition
- * @param envoyImage an Envoy image with /bin/sh and bash (the official envoyproxy/envoy images)
- * @param adminPort Envoy's admin port on 127.0.0.1, also its health check's target
+ * @param services the services the task serves
+ * @param sidecarImage the {@code tether-sidecar} image: Envoy, a JRE and the agent as its entrypoint
+ * @param adminPort Envoy's admin port on 127.0.0.1 ({@code TETHER_ADMIN_PORT}), also the health check's target
+ * @param drainSeconds {@code TETHER_DRAIN_SECONDS}; the sidecar's {@code stopTimeout} is this plus 10 s
+ * @param leaseTtl {@code TETHER_LEASE_TTL}, seconds
+ * @param hostAgent bridge and host modes: {@code HOST:PORT} of the host agent ({@code TETHER_HOST_AGENT})
+ * @param hostDns bridge mode: the host agent's DNS server, the other containers' first {@code dnsServers}
+ * @param launchType EXTERNAL refuses awsvpc, which ECS Anywhere does not have
+ * @param controlPlane awsvpc mode: Tether's REST API as the task reaches it ({@code TETHER_CONTROL_PLANE})
+ * @param xds awsvpc mode: {@code HOST:PORT} of Tether's xDS ({@code TETHER_XDS}); default the control plane's
+ *     host, port 18000
+ * @param tokenSecret awsvpc mode: the Secrets Manager secret or SSM parameter (ARN or name) holding the agent
+ *     token; ECS puts it in the sidecar's environment as {@code TETHER_TOKEN}, so it is never in the definition
  */
-public record InjectOptions(String namespace, List<ServiceRequest> services, String xdsHost, int xdsPort,
-    String xdsCaFile, String tokenSecret, String envoyImage, int adminPort) {
-  public static final String DEFAULT_ENVOY_IMAGE = "envoyproxy/envoy:v1.31-latest";
+public record InjectOptions(String namespace, List<ServiceRequest> services, String sidecarImage, Integer adminPort,
+    Integer drainSeconds, Integer leaseTtl, String hostAgent, String hostDns, LaunchType launchType,
+    URI controlPlane, String xds, String tokenSecret) {
+  public static final String DEFAULT_SIDECAR_IMAGE = "tether/sidecar:0.1.0";
   public static final int DEFAULT_ADMIN_PORT = 9901;
+  public static final int DEFAULT_DRAIN_SECONDS = 5;
+  public static final String DEFAULT_HOST_DNS = "172.17.0.1";
+  public static final int DEFAULT_XDS_PORT = 18000;
 
   public InjectOptions {
     Objects.requireNonNull(namespace, "namespace");
     services = List.copyOf(services);
-    Objects.requireNonNull(xdsHost, "xdsHost");
-    Objects.requireNonNull(tokenSecret, "tokenSecret");
-    Objects.requireNonNull(envoyImage, "envoyImage");
+    Objects.requireNonNull(sidecarImage, "sidecarImage");
+  }
+
+  int effectiveAdminPort() {
+    return adminPort != null ? adminPort : DEFAULT_ADMIN_PORT;
+  }
+
+  int effectiveDrainSeconds() {
+    return drainSeconds != null ? drainSeconds : DEFAULT_DRAIN_SECONDS;
+  }
+
+  String effectiveHostDns() {
+    return hostDns != null ? hostDns : DEFAULT_HOST_DNS;
+  }
+
+  /** {@code --xds}, else the control plane's host with xDS's default port. */
+  String effectiveXds() {
+    if (xds != null) {
+      return xds;
+    }
+    return controlPlane.getHost() + ":" + DEFAULT_XDS_PORT; // an IPv6 host comes in brackets already
   }
 
   public static Builder builder() {
@@ -36,12 +66,16 @@ public record InjectOptions(String namespace, List<ServiceRequest> services, Str
   public static final class Builder {
     private String namespace;
     private final List<ServiceRequest> services = new ArrayList<>();
-    private String xdsHost;
-    private int xdsPort;
-    private String xdsCaFile;
+    private String sidecarImage = DEFAULT_SIDECAR_IMAGE;
+    private Integer adminPort;
+    private Integer drainSeconds;
+    private Integer leaseTtl;
+    private String hostAgent;
+    private String hostDns;
+    private LaunchType launchType;
+    private URI controlPlane;
+    private String xds;
     private String tokenSecret;
-    private String envoyImage = DEFAULT_ENVOY_IMAGE;
-    private int adminPort = DEFAULT_ADMIN_PORT;
 
     public Builder namespace(String namespace) {
       this.namespace = namespace;
@@ -53,14 +87,48 @@ public record InjectOptions(String namespace, List<ServiceRequest> services, Str
       return this;
     }
 
-    public Builder xds(String host, int port) {
-      this.xdsHost = host;
-      this.xdsPort = port;
+    public Builder sidecarImage(String image) {
+      this.sidecarImage = image;
       return this;
     }
 
-    public Builder xdsCaFile(String file) {
-      this.xdsCaFile = file;
+    public Builder adminPort(Integer port) {
+      this.adminPort = port;
+      return this;
+    }
+
+    public Builder drainSeconds(Integer seconds) {
+      this.drainSeconds = seconds;
+      return this;
+    }
+
+    public Builder leaseTtl(Integer seconds) {
+      this.leaseTtl = seconds;
+      return this;
+    }
+
+    public Builder hostAgent(String hostPort) {
+      this.hostAgent = hostPort;
+      return this;
+    }
+
+    public Builder hostDns(String ip) {
+      this.hostDns = ip;
+      return this;
+    }
+
+    public Builder launchType(LaunchType launchType) {
+      this.launchType = launchType;
+      return this;
+    }
+
+    public Builder controlPlane(URI url) {
+      this.controlPlane = url;
+      return this;
+    }
+
+    public Builder xds(String hostPort) {
+      this.xds = hostPort;
       return this;
     }
 
@@ -69,18 +137,9 @@ public record InjectOptions(String namespace, List<ServiceRequest> services, Str
       return this;
     }
 
-    public Builder envoyImage(String envoyImage) {
-      this.envoyImage = envoyImage;
-      return this;
-    }
-
-    public Builder adminPort(int adminPort) {
-      this.adminPort = adminPort;
-      return this;
-    }
-
     public InjectOptions build() {
-      return new InjectOptions(namespace, services, xdsHost, xdsPort, xdsCaFile, tokenSecret, envoyImage, adminPort);
+      return new InjectOptions(namespace, services, sidecarImage, adminPort, drainSeconds, leaseTtl, hostAgent,
+          hostDns, launchType, controlPlane, xds, tokenSecret);
     }
   }
 }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 enum NetworkMode {
   /** The task's containers share one network namespace (the task's ENI) and its loopback. */
   AWSVPC("awsvpc", true),
-  /** Every container has its own network namespace on Docker's bridge; they meet over links. */
+  /** Every container has its own network namespace on Docker's bridge, and reaches the host at its gateway. */
   BRIDGE("bridge", false),
   /** Every container is in the host's network namespace. */
   HOST("host", true);

@@ -6,22 +6,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The ports the sidecar takes, checked against what else holds them, and the ingress ports chosen for
- * services that did not name one (the first free from {@value #FIRST_INGRESS_PORT}).
+ * The ports the sidecar takes in its network namespace, checked against what else holds them there,
+ * and the ingress ports chosen for services that did not name one (the first free from
+ * {@value #FIRST_INGRESS_PORT}).
  *
- * <p>Where a port can clash depends on the network mode. In awsvpc and host modes Envoy shares the
- * task's network namespace, so its admin and ingress ports must differ from every container's ports. In
- * bridge mode Envoy has a namespace of its own, where it holds the admin port, the ingress ports and,
- * on 127.0.0.1, each served app's port (see {@code AppForwarder}); the ingress ports are also published
- * on the host at the same numbers, so they must differ from the other containers' static host ports.
+ * <p>Who shares the sidecar's namespace depends on the network mode. In awsvpc and host modes every
+ * container does, so the admin and ingress ports must differ from every container's ports. In bridge
+ * mode the sidecar has a namespace of its own, where it holds the admin port, the ingress ports and, on
+ * 127.0.0.1, each served app's port (the control plane sends a service's traffic to 127.0.0.1:appPort,
+ * and the bootstrap the task agent writes forwards that to the app's container: {@code AppForwarder});
+ * ECS publishes the ingress ports on dynamic host ports, so no host port can clash.
  */
 final class PortPlan {
   static final int FIRST_INGRESS_PORT = 15000;
 
-  /** Ports in Envoy's network namespace, and what holds them. */
-  private final Map<Integer, String> namespace = new HashMap<>();
-  /** Bridge mode: the host ports the task publishes. */
-  private final Map<Integer, String> host = new HashMap<>();
+  /** Ports in the sidecar's network namespace, and what holds them. */
+  private final Map<Integer, String> held = new HashMap<>();
   private final NetworkMode mode;
 
   private PortPlan(NetworkMode mode) {
@@ -31,37 +31,28 @@ final class PortPlan {
   /** The services with their ingress ports; refuses a port that is taken, naming what holds it. */
   static List<SidecarService> assign(TaskDefinition task, List<SidecarService> services, int adminPort) {
     PortPlan plan = new PortPlan(task.networkMode);
-    for (PortMapping m : task.allPortMappings()) {
-      if (task.networkMode.sharedLoopback && m.containerPort() != null) {
-        plan.namespace.putIfAbsent(m.containerPort(), m.where());
-      } else if (!task.networkMode.sharedLoopback && m.staticHostPort()) {
-        plan.host.putIfAbsent(m.hostPort(), m.where() + " on the host (its hostPort)");
+    if (task.networkMode.sharedLoopback) {
+      for (PortMapping m : task.allPortMappings()) {
+        if (m.containerPort() != null) {
+          plan.held.putIfAbsent(m.containerPort(), m.where());
+        }
       }
     }
-    String holder = plan.namespace.putIfAbsent(adminPort, "the Envoy admin port (--admin-port)");
+    String holder = plan.held.putIfAbsent(adminPort, "the Envoy admin port (--admin-port)");
     if (holder != null) {
       throw new InjectException("--admin-port " + adminPort + " is taken by " + holder + plan.sharing()
           + ": choose another --admin-port");
     }
     if (task.networkMode == NetworkMode.BRIDGE) {
-      for (SidecarService s : services) {
-        String other = plan.namespace.putIfAbsent(s.appPort(), "the sidecar's forwarder for " + s.request().arg());
-        if (other != null) {
-          throw new InjectException(s.request().arg() + ": in bridge mode the sidecar forwards each served app's "
-              + "port from its own 127.0.0.1 (the control plane sends a service's traffic to 127.0.0.1:appPort), "
-              + "and port " + s.appPort() + " there is already " + other + ": "
-              + (other.contains("--admin-port") ? "choose another --admin-port" : "served ports need distinct container ports"));
-        }
-      }
+      plan.holdAppPorts(services);
     }
     for (SidecarService s : services) {
       if (s.ingressPort() != 0) {
-        String other = plan.holder(s.ingressPort());
+        String other = plan.held.putIfAbsent(s.ingressPort(), s.request().arg());
         if (other != null) {
           throw new InjectException(s.request().arg() + ": ingress port " + s.ingressPort() + " is taken by " + other
-              + (plan.namespace.containsKey(s.ingressPort()) ? plan.sharing() : ""));
+              + (other.startsWith("--service") ? ": give each --service its own INGRESSPORT" : plan.sharing()));
         }
-        plan.claim(s.ingressPort(), s.request().arg());
       }
     }
     List<SidecarService> out = new ArrayList<>();
@@ -71,23 +62,25 @@ final class PortPlan {
         out.add(s);
         continue;
       }
-      while (plan.holder(next) != null) {
+      while (plan.held.containsKey(next)) {
         next++;
       }
-      plan.claim(next, s.request().arg());
+      plan.held.put(next, s.request().arg());
       out.add(s.withIngressPort(next));
     }
     return out;
   }
 
-  private String holder(int port) {
-    String inNamespace = namespace.get(port);
-    return inNamespace != null ? inNamespace : host.get(port);
-  }
-
-  private void claim(int port, String by) {
-    namespace.put(port, by);
-    host.put(port, by);
+  private void holdAppPorts(List<SidecarService> services) {
+    for (SidecarService s : services) {
+      String other = held.putIfAbsent(s.appPort(), "the sidecar's forwarder for " + s.request().arg());
+      if (other != null) {
+        throw new InjectException(s.request().arg() + ": in bridge mode the sidecar forwards each served app's "
+            + "port from its own 127.0.0.1 (the control plane sends a service's traffic to 127.0.0.1:appPort), "
+            + "and port " + s.appPort() + " there is already " + other + ": "
+            + (other.contains("--admin-port") ? "choose another --admin-port" : "served ports need distinct container ports"));
+      }
+    }
   }
 
   private String sharing() {

@@ -119,6 +119,16 @@ final class TaskDefinition {
     return family != null && family.isTextual() ? family.asText() : null;
   }
 
+  /** True when {@code requiresCompatibilities} lists {@code launchType} (EC2, EXTERNAL, FARGATE). */
+  boolean requiresCompatibility(String launchType) {
+    for (JsonNode c : root.path("requiresCompatibilities")) {
+      if (c.asText().equals(launchType)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** True when the task sets {@code field} at task level (e.g. memory, cpu, executionRoleArn). */
   boolean hasTaskLevel(String field) {
     JsonNode value = root.get(field);

@@ -1,20 +1,49 @@
 package io.tether.xds.node;
 
+import io.tether.model.VipRange;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The nodes that must see exactly the same resources: same namespace, same kind of client, same
- * served services. Everything is rendered per group, never per node; a thousand sidecars of one
- * service share one group and one snapshot.
+ * served services, same egress. Everything is rendered per group, never per node; a thousand sidecars
+ * of one service share one group and one snapshot.
+ *
+ * <p>Only what changes the resources tells groups apart, so the constructor normalises the rest: a
+ * server-only node binds no client-alias listeners, and a proxyless client binds none at all, so their
+ * {@code vipRange} is always {@link VipRange#REGISTRY}.
  *
  * @param served sorted by discovery name; always empty for proxyless clients
+ * @param serverOnly an Envoy node that gets its ingress only: no client-alias listeners, no egress
+ *     clusters, endpoints or routes (an ECS task's sidecar; its apps call through the host's Envoy)
+ * @param vipRange where the node's client-alias listeners are bound ({@link VipRange#rebase}); the
+ *     registry's own range for a node that did not ask for one
  */
-public record GroupKey(String namespace, ProxyKind kind, List<ServedService> served) {
+public record GroupKey(String namespace, ProxyKind kind, List<ServedService> served, boolean serverOnly,
+    VipRange vipRange) {
   public GroupKey {
+    Objects.requireNonNull(namespace, "namespace");
+    Objects.requireNonNull(kind, "kind");
     served = List.copyOf(served);
+    if (serverOnly && (kind != ProxyKind.ENVOY || served.isEmpty())) {
+      throw new IllegalArgumentException("a server-only group is of Envoy nodes that serve a service");
+    }
+    if (vipRange == null || serverOnly || kind == ProxyKind.GRPC) {
+      vipRange = VipRange.REGISTRY;
+    }
+  }
+
+  /** A group whose client-alias listeners, if any, are on the registry's VIPs. */
+  public GroupKey(String namespace, ProxyKind kind, List<ServedService> served) {
+    this(namespace, kind, served, false, VipRange.REGISTRY);
   }
 
   public static GroupKey grpc(String namespace) {
     return new GroupKey(namespace, ProxyKind.GRPC, List.of());
+  }
+
+  /** True when the group calls the namespace's services: it gets their clusters, endpoints, listeners and routes. */
+  public boolean callsServices() {
+    return !serverOnly;
   }
 }

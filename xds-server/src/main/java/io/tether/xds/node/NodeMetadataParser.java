@@ -4,6 +4,7 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.tether.model.Names;
+import io.tether.model.VipRange;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -13,14 +14,21 @@ import java.util.Set;
 /**
  * The one place node metadata is read and validated:
  * {@code {"namespace": "prod", "mode": "client-and-server", "services": [{"discoveryName": "payments",
- * "ingressPort": 15000, "appPort": 8080}]}}. Proxyless gRPC clients are recognised by their user agent
- * ({@code gRPC Java}, {@code gRPC Go}, …) and only need {@code namespace}.
+ * "ingressPort": 15000, "appPort": 8080}], "vipRange": "100.127.0.0/16"}}. Proxyless gRPC clients are
+ * recognised by their user agent ({@code gRPC Java}, {@code gRPC Go}, …) and only need {@code namespace}.
+ *
+ * <p>{@code mode} is what the node takes part in: {@code client-and-server} (the default for Envoy),
+ * {@code client-only} (the default for proxyless clients; its {@code services} are ignored) or
+ * {@code server-only} (Envoy only, with {@code services}: its ingress and nothing else). {@code vipRange}
+ * (optional, Envoy only) moves the node's client-alias listeners into that range ({@link VipRange});
+ * proxyless clients ignore it.
  */
 public final class NodeMetadataParser {
   private NodeMetadataParser() {}
 
   public static final String CLIENT_AND_SERVER = "client-and-server";
   public static final String CLIENT_ONLY = "client-only";
+  public static final String SERVER_ONLY = "server-only";
 
   public static NodeIdentity parse(Node node) throws InvalidNodeException {
     if (node == null || node.getId().isEmpty()) {
@@ -35,16 +43,45 @@ public final class NodeMetadataParser {
       throw new InvalidNodeException("node.metadata.namespace '" + namespace + "' is not a DNS label");
     }
     ProxyKind kind = node.getUserAgentName().startsWith("gRPC") ? ProxyKind.GRPC : ProxyKind.ENVOY;
+    String mode = mode(metadata, kind);
+    boolean serverOnly = mode.equals(SERVER_ONLY);
+    List<ServedService> served = kind == ProxyKind.ENVOY && !mode.equals(CLIENT_ONLY) ? services(metadata) : List.of();
+    if (serverOnly && served.isEmpty()) {
+      throw new InvalidNodeException("node.metadata.mode '" + SERVER_ONLY + "' needs node.metadata.services: "
+          + "a server-only node serves a service and calls none");
+    }
+    VipRange vipRange = kind == ProxyKind.ENVOY ? vipRange(metadata) : null;
+    return new NodeIdentity(node.getId(), node.getCluster(), node.getUserAgentName(), mode,
+        new GroupKey(namespace, kind, served, serverOnly, vipRange));
+  }
+
+  private static String mode(Struct metadata, ProxyKind kind) throws InvalidNodeException {
     String mode = string(metadata, "mode");
     if (mode == null) {
-      mode = kind == ProxyKind.GRPC ? CLIENT_ONLY : CLIENT_AND_SERVER;
+      return kind == ProxyKind.GRPC ? CLIENT_ONLY : CLIENT_AND_SERVER;
     }
-    if (!mode.equals(CLIENT_AND_SERVER) && !mode.equals(CLIENT_ONLY)) {
-      throw new InvalidNodeException("node.metadata.mode must be '" + CLIENT_AND_SERVER + "' or '" + CLIENT_ONLY + "'");
+    if (!mode.equals(CLIENT_AND_SERVER) && !mode.equals(CLIENT_ONLY) && !mode.equals(SERVER_ONLY)) {
+      throw new InvalidNodeException("node.metadata.mode must be '" + CLIENT_AND_SERVER + "', '" + CLIENT_ONLY
+          + "' or '" + SERVER_ONLY + "'");
     }
-    List<ServedService> served = kind == ProxyKind.ENVOY && mode.equals(CLIENT_AND_SERVER) ? services(metadata) : List.of();
-    return new NodeIdentity(node.getId(), node.getCluster(), node.getUserAgentName(), mode,
-        new GroupKey(namespace, kind, served));
+    if (mode.equals(SERVER_ONLY) && kind == ProxyKind.GRPC) {
+      throw new InvalidNodeException("node.metadata.mode '" + SERVER_ONLY + "' is for Envoy sidecars: a proxyless "
+          + "gRPC client serves nothing through xDS; use '" + CLIENT_ONLY + "'");
+    }
+    return mode;
+  }
+
+  /** The node's range, or null for the registry's; the message of a bad one is {@link VipRange#parse}'s. */
+  private static VipRange vipRange(Struct metadata) throws InvalidNodeException {
+    String cidr = string(metadata, "vipRange");
+    if (cidr == null) {
+      return null;
+    }
+    try {
+      return VipRange.parse(cidr);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidNodeException(e.getMessage());
+    }
   }
 
   private static List<ServedService> services(Struct metadata) throws InvalidNodeException {

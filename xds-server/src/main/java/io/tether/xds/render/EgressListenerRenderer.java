@@ -10,12 +10,14 @@ import io.tether.model.Timeout;
 /**
  * An Envoy sidecar's listener for one client alias, bound to the alias's VIP and port: the app calls
  * {@code payments:8080}, its hosts file resolves that to the VIP, and this listener takes it from there.
+ * The VIP is the registry's, or its re-based copy for a node with a {@code vipRange}; the name is the
+ * alias's either way.
  */
 final class EgressListenerRenderer {
   private EgressListenerRenderer() {}
 
   /** HTTP protocols get a connection manager whose route arrives over RDS, tcp a tcp_proxy. */
-  static Listener render(ServiceInput in, ClientAlias alias, String vip) {
+  static Listener render(ServiceInput in, ClientAlias alias, String address) {
     String name = ResourceNames.egressListener(alias.hostPort());
     Timeout timeout = in.policy().timeout();
     Filter filter = in.spec().protocol().isHttp()
@@ -25,7 +27,7 @@ final class EgressListenerRenderer {
             in.policy().hashOn());
     return Listener.newBuilder()
         .setName(name)
-        .setAddress(Protos.socketAddress(vip, alias.port()))
+        .setAddress(Protos.socketAddress(address, alias.port()))
         .setTrafficDirection(TrafficDirection.OUTBOUND)
         .addFilterChains(FilterChain.newBuilder().addFilters(filter))
         .build();

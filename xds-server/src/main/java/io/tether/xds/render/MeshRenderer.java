@@ -6,6 +6,7 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.tether.model.ClientAlias;
 import io.tether.model.Endpoint;
+import io.tether.model.VipRange;
 import io.tether.xds.node.ProxyKind;
 import io.tether.xds.node.ServedService;
 import java.util.ArrayList;
@@ -21,8 +22,9 @@ import java.util.Objects;
  * <p>What each kind of client gets, per service of its namespace:
  *
  * <ul>
- *   <li>ENVOY: the EDS cluster; per client alias with an allocated VIP an egress listener on VIP:port,
- *       and for HTTP protocols its RDS route. For each service the sidecar serves, see {@link #ingress}.
+ *   <li>ENVOY: the EDS cluster; per client alias with an allocated VIP an egress listener on VIP:port
+ *       (the VIP re-based into the node's {@link VipRange}), and for HTTP protocols its RDS route. For each
+ *       service the sidecar serves, see {@link #ingress}.
  *   <li>GRPC: the EDS cluster; per client alias an api_listener named {@code dnsName:port} (and
  *       {@code dnsName} when that is unambiguous) with its route inline. tcp services get the cluster
  *       only: a gRPC channel cannot speak raw TCP.
@@ -33,6 +35,15 @@ public final class MeshRenderer {
 
   /** The cluster, listeners and routes one service contributes to every node of its namespace of that kind. */
   public static ServiceResources service(ServiceInput input, ProxyKind kind) {
+    return service(input, kind, VipRange.REGISTRY);
+  }
+
+  /**
+   * As {@link #service(ServiceInput, ProxyKind)}, for Envoy nodes whose client-alias listeners are bound
+   * in {@code range}. Only the listeners' addresses move: their names, and the routes' and clusters', are
+   * the same in every range, derived from the alias and the service.
+   */
+  public static ServiceResources service(ServiceInput input, ProxyKind kind, VipRange range) {
     Cluster cluster = ClusterRenderer.render(input, kind);
     List<ClientAlias> aliases = sortedAliases(input);
     List<Listener> listeners = new ArrayList<>();
@@ -49,7 +60,7 @@ public final class MeshRenderer {
       if (vip == null) {
         continue; // not allocated yet: no address to bind, the alias gets its listener once it is
       }
-      listeners.add(EgressListenerRenderer.render(input, alias, vip));
+      listeners.add(EgressListenerRenderer.render(input, alias, range.rebase(vip)));
       if (http) {
         routes.add(RouteRenderer.egress(input, alias.hostPort()));
       }

@@ -10,6 +10,7 @@ import io.tether.model.ClientAlias;
 import io.tether.model.Endpoint;
 import io.tether.model.Namespace;
 import io.tether.model.ServiceSpec;
+import io.tether.model.VipRange;
 import io.tether.model.Versioned;
 import io.tether.registry.view.RegistryState;
 import io.tether.xds.node.ProxyKind;
@@ -34,12 +35,15 @@ final class ServiceRendering {
 
   /** The service's cluster, listeners and routes for a kind of client; NONE when the service is gone. */
   static RenderedService service(RegistryState state, String ns, String svc, ProxyKind kind) {
-    return service(state, ns, svc, kind, null);
+    return service(state, new EgressKey(ns, kind, VipRange.REGISTRY), svc, null);
   }
 
-  /** As {@link #service(RegistryState, String, String, ProxyKind)}, with the service's {@link #vipsOf} when known. */
-  static RenderedService service(RegistryState state, String ns, String svc, ProxyKind kind,
-      Map<String, String> knownVips) {
+  /**
+   * As {@link #service(RegistryState, String, String, ProxyKind)} for {@code egress}, with the service's
+   * {@link #vipsOf} when known.
+   */
+  static RenderedService service(RegistryState state, EgressKey egress, String svc, Map<String, String> knownVips) {
+    String ns = egress.namespace();
     Versioned<ServiceSpec> spec = state.service(ns, svc).orElse(null);
     if (spec == null) {
       return RenderedService.NONE;
@@ -49,8 +53,12 @@ final class ServiceRendering {
     Map<String, String> vips = knownVips != null ? knownVips : vipsOf(spec.value(), state.vips(ns));
     ServiceInput input = new ServiceInput(ns, spec.value(),
         spec.value().inheritedPolicy(namespace == null ? null : namespace.value()), vips);
-    ServiceResources rendered = MeshRenderer.service(input, kind);
-    String version = Versions.of(kind, nsRevision, spec.modRevision(), new TreeMap<>(vips));
+    ServiceResources rendered = MeshRenderer.service(input, egress.kind(), egress.vipRange());
+    String version = Versions.of(egress.kind(), nsRevision, spec.modRevision(), new TreeMap<>(vips));
+    if (!egress.vipRange().equals(VipRange.REGISTRY)) {
+      // Other addresses, other versions; without a range they stay what they were before ranges existed.
+      version = Versions.of(version, egress.vipRange());
+    }
     Map<ResourceType, Map<String, VersionedResource<?>>> out = new EnumMap<>(ResourceType.class);
     Cluster cluster = rendered.cluster();
     put(out, ResourceType.CLUSTER, cluster.getName(), cluster, version);

@@ -10,8 +10,8 @@ import io.tether.registry.view.RegistryView;
 import io.tether.xds.cache.GroupSnapshot;
 import io.tether.xds.cache.TetherCache;
 import io.tether.xds.node.GroupKey;
-import io.tether.xds.node.ProxyKind;
 import io.tether.xds.node.ServedService;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,9 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The only place snapshots are built. It follows the registry view and keeps, for each namespace and
- * kind of client that has connected nodes, every service rendered; an update re-renders exactly what
- * it touched (an endpoint change: one ClusterLoadAssignment, shared by every group of the namespace)
+ * The only place snapshots are built. It follows the registry view and keeps, for each {@link EgressKey}
+ * (namespace, kind of client, vipRange) that has connected nodes, every service rendered; an update
+ * re-renders exactly what it touched (an endpoint change: one ClusterLoadAssignment, shared by every
+ * group of the namespace but the server-only ones, which get their ingress only)
  * and hands each affected group's new snapshot, with the changed names, to the {@link TetherCache},
  * which alone keeps what groups are served. Calls go one way: the publisher asks the cache which
  * groups are still connected and what a group is served, and publishes to it; it is told of a new
@@ -41,8 +42,6 @@ import org.slf4j.LoggerFactory;
 public final class SnapshotPublisher implements RegistryListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SnapshotPublisher.class);
 
-  private record NamespaceKind(String namespace, ProxyKind kind) {}
-
   private final TetherCache cache;
   private final RegistryView view;
   private final Timer applyTimer;
@@ -54,7 +53,9 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
 
   // Confined to the publisher thread.
   private RegistryState state = RegistryState.EMPTY;
-  private final Map<NamespaceKind, Map<String, RenderedService>> services = new HashMap<>();
+  /** Per egress some group has, every service of the namespace rendered; server-only groups have none. */
+  private final Map<EgressKey, Map<String, RenderedService>> services = new HashMap<>();
+  /** Per namespace some group calls the services of, their ClusterLoadAssignments. */
   private final Map<String, Map<String, RenderedService>> assignments = new HashMap<>();
   /** Per group rendered (and not yet pruned), its ingress resources by served service; maybe none. */
   private final Map<GroupKey, Map<String, RenderedService>> ingress = new HashMap<>();
@@ -115,13 +116,12 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
   }
 
   private void applyToNamespace(String ns, NamespaceChanges changes) {
-    Map<ProxyKind, SnapshotDelta> byKind = new HashMap<>();
-    for (ProxyKind kind : ProxyKind.values()) {
-      Map<String, RenderedService> rendered = services.get(new NamespaceKind(ns, kind));
-      if (rendered != null) {
-        byKind.put(kind, rerenderServices(ns, kind, rendered, changes));
+    Map<EgressKey, SnapshotDelta> byEgress = new HashMap<>();
+    services.forEach((egress, rendered) -> {
+      if (egress.namespace().equals(ns)) {
+        byEgress.put(egress, rerenderServices(egress, rendered, changes));
       }
-    }
+    });
     SnapshotDelta endpoints = new SnapshotDelta();
     Map<String, RenderedService> claByService = assignments.get(ns);
     if (claByService != null) {
@@ -133,8 +133,15 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     }
     for (Map.Entry<GroupKey, Map<String, RenderedService>> e : ingress.entrySet()) {
       GroupKey group = e.getKey();
-      if (group.namespace().equals(ns)) {
-        publishChanges(group, byKind.get(group.kind()), endpoints, rerenderIngress(group, e.getValue(), changes));
+      if (!group.namespace().equals(ns)) {
+        continue;
+      }
+      SnapshotDelta own = rerenderIngress(group, e.getValue(), changes);
+      EgressKey egress = EgressKey.of(group);
+      if (egress == null) {
+        publishChanges(group, own);
+      } else {
+        publishChanges(group, byEgress.get(egress), endpoints, own);
       }
     }
   }
@@ -158,8 +165,9 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     }
   }
 
-  private SnapshotDelta rerenderServices(String ns, ProxyKind kind, Map<String, RenderedService> rendered,
+  private SnapshotDelta rerenderServices(EgressKey egress, Map<String, RenderedService> rendered,
       NamespaceChanges changes) {
+    String ns = egress.namespace();
     Set<String> todo = new HashSet<>(changes.specs);
     Map<String, Map<String, String>> vipsBySvc = new HashMap<>(); // worked out once, to compare and to render
     if (changes.namespace) {
@@ -179,7 +187,7 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     }
     SnapshotDelta delta = new SnapshotDelta();
     for (String svc : todo) {
-      replace(rendered, svc, ServiceRendering.service(state, ns, svc, kind, vipsBySvc.get(svc)), delta);
+      replace(rendered, svc, ServiceRendering.service(state, egress, svc, vipsBySvc.get(svc)), delta);
     }
     return delta;
   }
@@ -194,7 +202,10 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     return delta;
   }
 
-  /** A group's first snapshot: renders its namespace for its kind if no other group did, then assembles. */
+  /**
+   * A group's first snapshot: renders its namespace for its egress if no other group did, then
+   * assembles; a server-only group gets its ingress only.
+   */
   private void initialize(GroupKey group) {
     if (!cache.isActive(group)) {
       return;
@@ -206,21 +217,26 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
       return;
     }
     String ns = group.namespace();
-    Map<String, RenderedService> rendered = services.computeIfAbsent(new NamespaceKind(ns, group.kind()), k -> {
-      Map<String, RenderedService> all = new HashMap<>();
-      state.services(ns).keySet().forEach(svc -> all.put(svc, ServiceRendering.service(state, ns, svc, group.kind())));
-      return all;
-    });
-    Map<String, RenderedService> claByService = assignments.computeIfAbsent(ns, k -> {
-      Map<String, RenderedService> all = new HashMap<>();
-      state.services(ns).keySet().forEach(svc -> all.put(svc, ServiceRendering.assignment(state, ns, svc)));
-      return all;
-    });
+    List<Map<String, RenderedService>> parts = new ArrayList<>();
+    EgressKey egress = EgressKey.of(group);
+    if (egress != null) {
+      parts.add(services.computeIfAbsent(egress, k -> {
+        Map<String, RenderedService> all = new HashMap<>();
+        state.services(ns).keySet().forEach(svc -> all.put(svc, ServiceRendering.service(state, egress, svc, null)));
+        return all;
+      }));
+      parts.add(assignments.computeIfAbsent(ns, k -> {
+        Map<String, RenderedService> all = new HashMap<>();
+        state.services(ns).keySet().forEach(svc -> all.put(svc, ServiceRendering.assignment(state, ns, svc)));
+        return all;
+      }));
+    }
     Map<String, RenderedService> own = new HashMap<>();
     group.served().forEach(s -> own.put(s.discoveryName(), ServiceRendering.ingress(state, ns, s)));
     ingress.put(group, own);
+    parts.add(own);
     SnapshotDelta all = new SnapshotDelta();
-    for (Map<String, RenderedService> part : java.util.List.of(rendered, claByService, own)) {
+    for (Map<String, RenderedService> part : parts) {
       part.values().forEach(r -> all.diff(RenderedService.NONE, r));
     }
     cache.publish(group, all.applyTo(GroupSnapshot.EMPTY), null);
@@ -236,11 +252,14 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
   /** Forgets groups without streams, and namespaces no remaining group needs. */
   private void prune() {
     ingress.keySet().retainAll(cache.activeGroups());
-    Set<NamespaceKind> needed = new HashSet<>();
+    Set<EgressKey> needed = new HashSet<>();
     Set<String> namespaces = new HashSet<>();
     for (GroupKey g : ingress.keySet()) {
-      needed.add(new NamespaceKind(g.namespace(), g.kind()));
-      namespaces.add(g.namespace());
+      EgressKey egress = EgressKey.of(g);
+      if (egress != null) {
+        needed.add(egress);
+        namespaces.add(g.namespace());
+      }
     }
     services.keySet().retainAll(needed);
     assignments.keySet().retainAll(namespaces);

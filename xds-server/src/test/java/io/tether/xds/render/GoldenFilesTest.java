@@ -6,6 +6,8 @@ import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
 import io.envoyproxy.envoy.type.v3.Percent;
+import io.tether.model.VipRange;
+import io.tether.xds.node.GroupKey;
 import io.tether.xds.node.ProxyKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,13 +20,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The fixture namespace's resources, as JSON, against reviewed files under
- * {@code src/test/resources/golden/{envoy,grpc}/}: a diff there is a reviewable change in what
- * proxies receive. Run with {@code -Dgolden.update=true} to rewrite them, then read the diff.
+ * {@code src/test/resources/golden/{envoy,grpc}/} (what each kind of node is rendered), and
+ * {@code golden/envoy-server-only/} and {@code golden/envoy-vip-range/} (what the publisher sends nodes
+ * whose metadata says so): a diff there is a reviewable change in what proxies receive. Run with
+ * {@code -Dgolden.update=true} to rewrite them, then read the diff.
  */
 class GoldenFilesTest {
   static final Path GOLDEN = Path.of("src/test/resources/golden");
@@ -42,9 +47,45 @@ class GoldenFilesTest {
   @ParameterizedTest
   @EnumSource(ProxyKind.class)
   void renderedResourcesMatchTheReviewedGoldenFiles(ProxyKind kind) throws IOException {
-    Path dir = GOLDEN.resolve(kind.name().toLowerCase(Locale.ROOT));
+    assertMatchesGoldenDir(GOLDEN.resolve(kind.name().toLowerCase(Locale.ROOT)), MeshFixture.render(kind));
+  }
+
+  /** Nodes whose metadata changes which resources they get, or where: each a directory of its own. */
+  enum Node {
+    /** An ECS task's sidecar ({@code mode: server-only}): its ingress, nothing of its namespace's services. */
+    ENVOY_SERVER_ONLY(new GroupKey(MeshFixture.NS, ProxyKind.ENVOY, MeshFixture.SERVED, true, null)),
+    /** A host agent's Envoy ({@code mode: client-only, vipRange: 100.127.0.0/16}): the aliases re-based. */
+    ENVOY_VIP_RANGE(new GroupKey(MeshFixture.NS, ProxyKind.ENVOY, List.of(), false,
+        VipRange.parse("100.127.0.0/16")));
+
+    final GroupKey group;
+
+    Node(GroupKey group) {
+      this.group = group;
+    }
+
+    Path dir() {
+      return GOLDEN.resolve(name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Node.class)
+  void publishedSnapshotsOfTheseNodesMatchTheReviewedGoldenFiles(Node node) throws Exception {
+    assertMatchesGoldenDir(node.dir(), PublishedGroup.firstSnapshot(node.group));
+  }
+
+  /** The publisher sends a plain sidecar exactly what the envoy/ golden files hold, which the node cases compare to. */
+  @Test
+  void aPlainSidecarIsPublishedWhatTheEnvoyGoldenFilesHold() throws Exception {
+    Map<String, Message> published = PublishedGroup.firstSnapshot(
+        new GroupKey(MeshFixture.NS, ProxyKind.ENVOY, MeshFixture.SERVED));
+    assertThat(published).isEqualTo(MeshFixture.render(ProxyKind.ENVOY));
+  }
+
+  private static void assertMatchesGoldenDir(Path dir, Map<String, Message> rendered) throws IOException {
     Map<String, String> expected = new TreeMap<>();
-    MeshFixture.render(kind).forEach((key, resource) -> {
+    rendered.forEach((key, resource) -> {
       String file = fileName(key);
       assertThat(expected.put(file, json(resource))).as("two resources map to " + file).isNull();
     });

@@ -1,0 +1,17 @@
+package io.tether.xds.snapshot;
+
+import io.tether.model.VipRange;
+import io.tether.xds.node.GroupKey;
+import io.tether.xds.node.ProxyKind;
+
+/**
+ * What the namespace's services are rendered for: the groups with one key share one rendering of them
+ * (clusters, client-alias listeners, routes). Nodes with a {@code vipRange} get their listeners at other
+ * addresses, so the range is part of the key; served services are not, they add only ingress.
+ */
+record EgressKey(String namespace, ProxyKind kind, VipRange vipRange) {
+  /** The group's key, or null for a server-only group, which calls no service and gets none of this. */
+  static EgressKey of(GroupKey group) {
+    return group.callsServices() ? new EgressKey(group.namespace(), group.kind(), group.vipRange()) : null;
+  }
+}
