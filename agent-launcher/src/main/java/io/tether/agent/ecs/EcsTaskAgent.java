@@ -52,6 +52,7 @@ public final class EcsTaskAgent {
   private volatile List<ServiceEndpoint> endpoints = List.of();
   private volatile EnvoySupervisor envoy;
   private volatile WorkDir workDir;
+  private volatile boolean started;
   private MetadataWatch watch;
   private boolean draining;
 
@@ -98,6 +99,7 @@ public final class EcsTaskAgent {
     apply(found.task());
     long poll = settings.metadataPoll().toMillis();
     taskThread.scheduleWithFixedDelay(() -> guarded(this::poll), poll, poll, TimeUnit.MILLISECONDS);
+    started = true;
   }
 
   private void poll() throws InterruptedException {
@@ -146,10 +148,7 @@ public final class EcsTaskAgent {
 
   /** Whatever ended the run: the task thread stopped, every endpoint left deregistered, Envoy stopped. */
   private int finish(Ending ending) throws InterruptedException {
-    taskThread.shutdownNow();
-    if (!taskThread.awaitTermination(10, TimeUnit.SECONDS)) {
-      log.warn("the task thread did not stop within 10 s; deregistering anyway");
-    }
+    stopTaskThread();
     String why = ending == Ending.SIGNAL ? "the sidecar was told to stop" : "the task agent is ending: " + ending;
     for (ServiceEndpoint endpoint : endpoints) {
       endpoint.deregister(why);
@@ -165,6 +164,20 @@ public final class EcsTaskAgent {
     }
     log.info("task agent exiting with status {} ({})", ending.status, ending);
     return ending.status;
+  }
+
+  /**
+   * Start-up is interrupted at once (it may be waiting a long while: for the apps, for Envoy); a poll
+   * under way is let finish its registry calls first, so that none is cut in half.
+   */
+  private void stopTaskThread() throws InterruptedException {
+    taskThread.shutdown();
+    if (!started || !taskThread.awaitTermination(5, TimeUnit.SECONDS)) {
+      taskThread.shutdownNow();
+    }
+    if (!taskThread.awaitTermination(10, TimeUnit.SECONDS)) {
+      log.warn("the task thread did not stop within 10 s; deregistering anyway");
+    }
   }
 
   @FunctionalInterface

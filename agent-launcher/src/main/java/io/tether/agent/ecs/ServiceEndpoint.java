@@ -69,8 +69,8 @@ final class ServiceEndpoint {
       return;
     }
     AppHealthCheck check = tetherCheck();
-    log.info("{}: container {} has no health check; following the service's healthCheck {} on {}", name(),
-        app.name(), check, plan.appHost());
+    log.info("{}: container {} has no health check; following the service's healthCheck {}", name(), app.name(),
+        check.describe(plan.appHost()));
     monitor = new HealthMonitor(check, plan.appHost(), (from, to, reason) -> taskThread.execute(() -> {
       if (to != HealthMonitor.Status.UNKNOWN) {
         appHealth(to == HealthMonitor.Status.HEALTHY, "health check " + to + " (" + reason + ")");
