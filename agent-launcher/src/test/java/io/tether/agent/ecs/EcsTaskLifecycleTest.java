@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -64,8 +65,8 @@ class EcsTaskLifecycleTest {
    * The task's Envoy is a server-only node. Until the xDS server that serves such nodes (branch inject)
    * is merged, this test cannot run: it says so and is skipped. Remove this once it is.
    */
-  @BeforeAll
-  static void serverOnlyNodesAreServed() {
+  @BeforeEach
+  void serverOnlyNodesAreServed() {
     BootstrapSpec probe = new BootstrapSpec("payments-probe", "payments", "a",
         List.of(new ServedPort("payments", 15000, 8080)), "127.0.0.1", 1, null, 9901, null, true, null);
     try {
