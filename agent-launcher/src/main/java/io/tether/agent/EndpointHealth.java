@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * to restart Envoy) nor the health monitor waits for a slow registry; each push sends the state of that
  * moment, so the last push always leaves the registry with the latest state. Thread-safe.
  */
-final class EndpointHealth implements AutoCloseable {
+public final class EndpointHealth implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EndpointHealth.class);
 
   private final ExecutorService pusher = Executors.newSingleThreadExecutor(r -> {
@@ -31,18 +31,18 @@ final class EndpointHealth implements AutoCloseable {
   private boolean appHealthy;
   private Registration registration;
 
-  synchronized void envoyReady(boolean ready, String why) {
+  public synchronized void envoyReady(boolean ready, String why) {
     envoyReady = ready;
     push(why);
   }
 
-  synchronized void appHealthy(boolean healthy, String why) {
+  public synchronized void appHealthy(boolean healthy, String why) {
     appHealthy = healthy;
     push(why);
   }
 
   /** Registers the endpoint with the health of this moment (the app is healthy, Envoy may not be), then follows it. */
-  synchronized Registration register(Function<Health, Registration> registering) {
+  public synchronized Registration register(Function<Health, Registration> registering) {
     registration = registering.apply(current());
     return registration;
   }

@@ -11,7 +11,8 @@ import java.util.List;
  * @param served the services this task serves (empty: client-only)
  * @param xdsHost the xDS server's host or IP
  * @param xdsPort the xDS server's port
- * @param token the agent token, sent as {@code authorization: Bearer …} on the xDS stream
+ * @param token the agent token, sent as {@code authorization: Bearer …} on the xDS stream; null to send
+ *     none (a relay on the way adds it: the ECS host agent)
  * @param adminPort Envoy's admin port on 127.0.0.1
  * @param xdsCaFile when set, xDS goes over TLS verified against this CA (a path inside the sidecar)
  * @param serverOnly ingress only: the node gets no client-alias listeners and no egress clusters (an

@@ -59,14 +59,25 @@ public final class EnvoyBootstrap {
                 .setApiType(ApiConfigSource.ApiType.DELTA_GRPC)
                 .setTransportApiVersion(ApiVersion.V3)
                 .setSetNodeOnFirstMessageOnly(true)
-                .addGrpcServices(GrpcService.newBuilder()
-                    .setEnvoyGrpc(GrpcService.EnvoyGrpc.newBuilder().setClusterName(XDS_CLUSTER))
-                    .addInitialMetadata(HeaderValue.newBuilder().setKey("authorization").setValue("Bearer " + spec.token()))))
+                .addGrpcServices(xdsService(spec)))
             .setLdsConfig(ads)
             .setCdsConfig(ads))
         .setStaticResources(staticResources(spec))
         .setAdmin(Admin.newBuilder().setAddress(socket("127.0.0.1", spec.adminPort())))
         .build();
+  }
+
+  /**
+   * ADS over the static xDS cluster, with the agent token as {@code authorization} metadata; without a
+   * token no authorization is sent at all (an ECS task's sidecar: the host agent's relay adds it).
+   */
+  private static GrpcService xdsService(BootstrapSpec spec) {
+    GrpcService.Builder service = GrpcService.newBuilder()
+        .setEnvoyGrpc(GrpcService.EnvoyGrpc.newBuilder().setClusterName(XDS_CLUSTER));
+    if (spec.token() != null) {
+      service.addInitialMetadata(HeaderValue.newBuilder().setKey("authorization").setValue("Bearer " + spec.token()));
+    }
+    return service.build();
   }
 
   /** The bootstrap as Envoy reads it (JSON is YAML), with proto field names. */

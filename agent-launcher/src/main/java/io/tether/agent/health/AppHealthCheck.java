@@ -113,13 +113,18 @@ public record AppHealthCheck(Protocol protocol, String path, String grpcService,
 
   @Override
   public String toString() {
+    return describe("127.0.0.1");
+  }
+
+  /** As {@link #toString()}, for the app at {@code host} ({@link HealthMonitor}'s host) rather than the loopback. */
+  public String describe(String host) {
     String what = switch (protocol) {
       case HTTP -> "http:" + path;
       case GRPC -> grpcService.isEmpty() ? "grpc" : "grpc:" + grpcService;
       case TCP -> "tcp";
       case NONE -> "none";
     };
-    return protocol == Protocol.NONE ? what : what + " on 127.0.0.1:" + port + " every " + interval.toMillis()
+    return protocol == Protocol.NONE ? what : what + " on " + host + ":" + port + " every " + interval.toMillis()
         + " ms (timeout " + timeout.toMillis() + " ms, healthy after " + healthyThreshold + ", unhealthy after "
         + unhealthyThreshold + ")";
   }

@@ -8,7 +8,6 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
 
 /** Passes when grpc.health.v1.Health/Check for the configured service answers SERVING within the timeout. */
@@ -18,8 +17,8 @@ final class GrpcProbe implements Probe {
   private final HealthCheckRequest request;
   private final long timeoutMillis;
 
-  GrpcProbe(AppHealthCheck check) {
-    this.channel = Grpc.newChannelBuilderForAddress(InetAddress.getLoopbackAddress().getHostAddress(), check.port(),
+  GrpcProbe(AppHealthCheck check, String host) {
+    this.channel = Grpc.newChannelBuilderForAddress(host, check.port(),
         InsecureChannelCredentials.create()).userAgent("tether-agent-health-check").build();
     this.health = HealthGrpc.newBlockingStub(channel);
     this.request = HealthCheckRequest.newBuilder().setService(check.grpcService()).build();

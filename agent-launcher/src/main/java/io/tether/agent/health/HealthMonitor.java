@@ -25,6 +25,8 @@ public final class HealthMonitor implements AutoCloseable {
 
   public enum Status { UNKNOWN, HEALTHY, UNHEALTHY }
 
+  private static final String LOOPBACK = "127.0.0.1";
+
   /** Hears status changes. {@code reason} says why: the failure that tipped it, or the passes that did. */
   @FunctionalInterface
   public interface Listener {
@@ -32,6 +34,7 @@ public final class HealthMonitor implements AutoCloseable {
   }
 
   private final AppHealthCheck check;
+  private final String host;
   private final Listener listener;
   private final ScheduledExecutorService executor;
   private final Object lock = new Object();
@@ -43,8 +46,18 @@ public final class HealthMonitor implements AutoCloseable {
   private boolean started;
   private boolean closed;
 
+  /** Checks the app on this host's loopback, beside the agent. */
   public HealthMonitor(AppHealthCheck check, Listener listener) {
+    this(check, LOOPBACK, listener);
+  }
+
+  /**
+   * Checks the app at {@code host}: for an app the agent does not share a network namespace with (an
+   * ECS task's app container in bridge mode, at its container IP).
+   */
+  public HealthMonitor(AppHealthCheck check, String host, Listener listener) {
     this.check = Objects.requireNonNull(check, "check");
+    this.host = Objects.requireNonNull(host, "host");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "tether-health-" + check.protocol().name().toLowerCase(java.util.Locale.ROOT) + "-" + check.port());
@@ -60,7 +73,7 @@ public final class HealthMonitor implements AutoCloseable {
         throw new IllegalStateException(closed ? "closed" : "already started");
       }
       started = true;
-      probe = Probe.of(check);
+      probe = Probe.of(check, host);
     }
     if (check.protocol() == AppHealthCheck.Protocol.NONE) {
       executor.execute(() -> record(true, null));
@@ -177,13 +190,18 @@ public final class HealthMonitor implements AutoCloseable {
       lock.notifyAll();
     }
     if (from != to) {
-      log.info("app on port {} is {} (was {}): {}", check.port(), to, from, reason);
+      log.info("app on {} is {} (was {}): {}", target(), to, from, reason);
       try {
         listener.onTransition(from, to, reason);
       } catch (RuntimeException e) {
         log.error("health listener failed on {} -> {}", from, to, e);
       }
     }
+  }
+
+  /** "port 8080" beside the agent, else "172.17.0.3:8080". */
+  private String target() {
+    return host.equals(LOOPBACK) ? "port " + check.port() : host + ":" + check.port();
   }
 
   private static String describe(Throwable e) {

@@ -1,7 +1,6 @@
 package io.tether.agent.health;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,18 +10,19 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Passes when GET path on 127.0.0.1 answers 2xx within the timeout. Redirects are not followed: 3xx fails. */
+/** Passes when GET path on the app's host answers 2xx within the timeout. Redirects are not followed: 3xx fails. */
 final class HttpProbe implements Probe {
   private final HttpClient client;
   private final HttpRequest request;
   private final long timeoutMillis;
 
-  HttpProbe(AppHealthCheck check) {
+  HttpProbe(AppHealthCheck check, String host) {
     // HTTP/1.1 explicitly: for http:// URIs the default (HTTP/2) sends an h2c Upgrade that some apps
     // answer badly, and a health check should ask the plainest question.
     this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(check.timeout()).build();
-    URI uri = URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + check.port() + check.path());
+    String authority = host.contains(":") ? "[" + host + "]" : host; // an IPv6 literal goes in brackets
+    URI uri = URI.create("http://" + authority + ":" + check.port() + check.path());
     this.request = HttpRequest.newBuilder(uri).timeout(check.timeout())
         .header("User-Agent", "tether-agent-health-check").GET().build();
     this.timeoutMillis = check.timeout().toMillis();

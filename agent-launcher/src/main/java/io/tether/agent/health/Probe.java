@@ -11,11 +11,12 @@ interface Probe extends AutoCloseable {
   @Override
   default void close() {}
 
-  static Probe of(AppHealthCheck check) {
+  /** A probe of the app at {@code host} (an IP or name; 127.0.0.1 when the app is beside the agent). */
+  static Probe of(AppHealthCheck check, String host) {
     return switch (check.protocol()) {
-      case HTTP -> new HttpProbe(check);
-      case TCP -> new TcpProbe(check);
-      case GRPC -> new GrpcProbe(check);
+      case HTTP -> new HttpProbe(check, host);
+      case TCP -> new TcpProbe(check, host);
+      case GRPC -> new GrpcProbe(check, host);
       case NONE -> () -> { };
     };
   }

@@ -64,11 +64,27 @@ public final class RegistryClient {
   }
 
   public RegistryClient(URI base, String token, Options options) {
-    this.options = Objects.requireNonNull(options, "options");
-    this.api = TetherClient.builder(Objects.requireNonNull(base, "base").toString())
-        .token(Objects.requireNonNull(token, "token")).http11()
-        .connectTimeout(options.timeout()).requestTimeout(options.timeout()).build();
+    this(api(base, Objects.requireNonNull(token, "token"), options), options);
+  }
+
+  /**
+   * A client that sends no token, for a relay that adds it on the way (the ECS host agent's: a task
+   * there holds no secret; docs/ecs.md).
+   */
+  public static RegistryClient viaRelay(URI relay) {
+    return new RegistryClient(api(relay, null, Options.DEFAULTS), Options.DEFAULTS);
+  }
+
+  private RegistryClient(TetherClient api, Options options) {
+    this.options = options;
+    this.api = api;
     this.base = URI.create(api.base());
+  }
+
+  private static TetherClient api(URI base, String token, Options options) {
+    Objects.requireNonNull(options, "options");
+    return TetherClient.builder(Objects.requireNonNull(base, "base").toString()).token(token).http11()
+        .connectTimeout(options.timeout()).requestTimeout(options.timeout()).build();
   }
 
   public URI base() {

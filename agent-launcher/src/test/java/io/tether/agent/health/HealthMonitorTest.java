@@ -176,6 +176,29 @@ class HealthMonitorTest {
   }
 
   @Test
+  void aMonitorGivenAHostChecksTheAppThereAndNotOnTheLoopback() throws Exception {
+    // 127.0.0.2 stands for another container's address: Linux answers all of 127/8 on lo.
+    InetAddress elsewhere = InetAddress.getByName("127.0.0.2");
+    HttpServer http = HttpServer.create(new InetSocketAddress(elsewhere, 0), 0);
+    http.createContext("/healthz", exchange -> respond(exchange, 200, requests));
+    http.start();
+    closeAfter.add(() -> http.stop(0));
+    ServerSocket tcp = new ServerSocket(0, 50, elsewhere);
+    closeAfter.add(tcp);
+    int httpPort = http.getAddress().getPort();
+
+    HealthMonitor atHost = new HealthMonitor(fast("http:/healthz", httpPort, 1, 1), "127.0.0.2", (f, t, r) -> { });
+    closeAfter.add(0, atHost.start());
+    HealthMonitor tcpAtHost = new HealthMonitor(fast("tcp", tcp.getLocalPort(), 1, 1), "127.0.0.2", (f, t, r) -> { });
+    closeAfter.add(0, tcpAtHost.start());
+    HealthMonitor onLoopback = monitor(fast("http:/healthz", httpPort, 1, 1));
+
+    assertThat(atHost.awaitHealthy(WAIT)).isTrue();
+    assertThat(tcpAtHost.awaitHealthy(WAIT)).isTrue();
+    Poll.until(WAIT, () -> onLoopback.status() == Status.UNHEALTHY, "nothing answers on 127.0.0.1");
+  }
+
+  @Test
   void withoutACheckTheAppIsHealthyAtOnce() throws Exception {
     HealthMonitor monitor = monitor(AppHealthCheck.parse("none", 0));
 

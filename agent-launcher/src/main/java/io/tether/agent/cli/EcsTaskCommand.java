@@ -1,0 +1,38 @@
+package io.tether.agent.cli;
+
+import io.tether.agent.ecs.EcsEnvironment;
+import io.tether.agent.ecs.EcsSettings;
+import io.tether.agent.ecs.EcsTaskAgent;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code tether agent ecs-task}: the entrypoint command of an ECS task's {@code tether-sidecar}
+ * container. It takes no options: ECS gives it its settings in the environment (docs/ecs.md), and a
+ * variable that is missing or wrong stops it at once with exit status 2 and what to set.
+ */
+@Command(name = "ecs-task", mixinStandardHelpOptions = true,
+    description = {"Join an ECS task to the mesh, from its tether-sidecar container: its ingress Envoy, its endpoints "
+        + "(registered once healthy, DRAINING when ECS stops the task) and their health.",
+        "Settings come from the environment: TETHER_NAMESPACE, TETHER_SERVICES, TETHER_HOST_AGENT, TETHER_ADMIN_PORT, "
+            + "TETHER_DRAIN_SECONDS, TETHER_LEASE_TTL, TETHER_METADATA_POLL_MS; awsvpc: TETHER_CONTROL_PLANE, "
+            + "TETHER_XDS, TETHER_TOKEN. See docs/ecs.md."})
+public final class EcsTaskCommand implements Callable<Integer> {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    EcsSettings settings;
+    try {
+      settings = EcsEnvironment.read(System.getenv());
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("tether agent ecs-task: " + e.getMessage());
+      return 2;
+    }
+    EcsTaskAgent agent = new EcsTaskAgent(settings);
+    agent.handleSignals();
+    return agent.run();
+  }
+}

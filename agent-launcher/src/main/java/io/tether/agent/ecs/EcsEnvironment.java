@@ -1,0 +1,227 @@
+package io.tether.agent.ecs;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tether.model.Names;
+import io.tether.model.json.Json;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads {@link EcsSettings} from the sidecar container's environment, strictly: a missing or malformed
+ * variable throws {@link IllegalArgumentException} whose message names it and says what to set, so
+ * that the task stops at once with one clear line rather than half-joining the mesh.
+ */
+public final class EcsEnvironment {
+  private static final Set<String> SERVICE_FIELDS = Set.of("discoveryName", "container", "appPort", "ingressPort");
+  private static final String EXAMPLE = "[{\"discoveryName\":\"payments\",\"container\":\"app\",\"appPort\":8080,"
+      + "\"ingressPort\":15000}]";
+
+  private final Map<String, String> env;
+
+  private EcsEnvironment(Map<String, String> env) {
+    this.env = env;
+  }
+
+  /** @throws IllegalArgumentException naming the first variable that is missing or wrong */
+  public static EcsSettings read(Map<String, String> env) {
+    return new EcsEnvironment(env).settings();
+  }
+
+  private EcsSettings settings() {
+    URI metadata = metadataUri();
+    String namespace = required("TETHER_NAMESPACE", "the Tether namespace the task joins, e.g. prod");
+    if (!Names.isLabel(namespace)) {
+      throw new IllegalArgumentException("TETHER_NAMESPACE='" + namespace + "' is not a namespace name: set it to a "
+          + "DNS label (lower-case letters, digits and '-', at most 63)");
+    }
+    int admin = optionalPort("TETHER_ADMIN_PORT", 9901);
+    List<EcsService> services = services(admin);
+    HostPort hostAgent = value("TETHER_HOST_AGENT") == null ? null : HostPort.parse("TETHER_HOST_AGENT", value("TETHER_HOST_AGENT"));
+    EcsSettings.Direct direct = direct();
+    if (direct != null && hostAgent != null) {
+      throw new IllegalArgumentException("TETHER_HOST_AGENT and TETHER_CONTROL_PLANE are both set: an awsvpc task "
+          + "talks to the control plane itself (keep TETHER_CONTROL_PLANE), any other through the host agent "
+          + "(keep TETHER_HOST_AGENT)");
+    }
+    return new EcsSettings(metadata, namespace, services, hostAgent, direct, admin,
+        Duration.ofSeconds(number("TETHER_DRAIN_SECONDS", 5, 0, 3600)),
+        number("TETHER_LEASE_TTL", 10, 2, 3600),
+        Duration.ofMillis(number("TETHER_METADATA_POLL_MS", 1000, 100, 60_000)));
+  }
+
+  private URI metadataUri() {
+    String value = value("ECS_CONTAINER_METADATA_URI_V4");
+    if (value == null) {
+      throw new IllegalArgumentException("ECS_CONTAINER_METADATA_URI_V4 is not set: the ECS agent sets it in every "
+          + "container of a task (agent 1.39.0 or later); tether agent ecs-task runs as the tether-sidecar "
+          + "container of an ECS task");
+    }
+    URI uri = URI.create(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+    if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
+      throw new IllegalArgumentException("ECS_CONTAINER_METADATA_URI_V4='" + value + "' is not an http:// URL");
+    }
+    return uri;
+  }
+
+  private List<EcsService> services(int adminPort) {
+    String text = required("TETHER_SERVICES", "a JSON list of what the task serves, e.g. " + EXAMPLE);
+    JsonNode list;
+    try {
+      list = Json.MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("TETHER_SERVICES is not JSON (" + e.getOriginalMessage() + "): set it to "
+          + "e.g. " + EXAMPLE);
+    }
+    if (list == null || !list.isArray() || list.isEmpty()) {
+      throw new IllegalArgumentException("TETHER_SERVICES must be a non-empty JSON list, e.g. " + EXAMPLE);
+    }
+    List<EcsService> services = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      services.add(service("TETHER_SERVICES[" + i + "]", list.get(i)));
+    }
+    checkPorts(services, adminPort);
+    return services;
+  }
+
+  private static EcsService service(String where, JsonNode item) {
+    if (!item.isObject()) {
+      throw new IllegalArgumentException(where + " must be an object, e.g. " + EXAMPLE);
+    }
+    for (Iterator<String> names = item.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!SERVICE_FIELDS.contains(name)) {
+        throw new IllegalArgumentException(where + " has an unknown field '" + name + "': the fields are "
+            + "discoveryName, container, appPort and ingressPort");
+      }
+    }
+    String name = text(where, item, "discoveryName");
+    if (!Names.isLabel(name)) {
+      throw new IllegalArgumentException(where + ".discoveryName '" + name + "' is not a discovery name: a DNS label "
+          + "(lower-case letters, digits and '-', at most 63)");
+    }
+    return new EcsService(name, text(where, item, "container"), jsonPort(where, item, "appPort"),
+        jsonPort(where, item, "ingressPort"));
+  }
+
+  /** Ports that would collide in the sidecar: Envoy binds each ingress port, its admin port, and (bridge) 127.0.0.1:appPort. */
+  private static void checkPorts(List<EcsService> services, int adminPort) {
+    Set<String> names = new HashSet<>();
+    Map<Integer, String> taken = new HashMap<>(Map.of(adminPort, "TETHER_ADMIN_PORT"));
+    for (EcsService s : services) {
+      if (!names.add(s.discoveryName())) {
+        throw new IllegalArgumentException("TETHER_SERVICES lists discoveryName '" + s.discoveryName() + "' twice");
+      }
+      String clash = taken.putIfAbsent(s.ingressPort(), "the ingressPort of " + s.discoveryName());
+      if (clash != null) {
+        throw new IllegalArgumentException("TETHER_SERVICES: the ingressPort " + s.ingressPort() + " of "
+            + s.discoveryName() + " is also " + clash + ": give each service an ingress port of its own");
+      }
+    }
+    Map<Integer, String> appContainers = new HashMap<>();
+    for (EcsService s : services) {
+      String clash = taken.get(s.appPort());
+      String other = appContainers.putIfAbsent(s.appPort(), s.container());
+      if (clash != null || (other != null && !other.equals(s.container()))) {
+        throw new IllegalArgumentException("TETHER_SERVICES: the appPort " + s.appPort() + " of " + s.discoveryName()
+            + " is also " + (clash != null ? clash : "the appPort of container " + other)
+            + ": the sidecar's Envoy and the apps share these ports on the loopback");
+      }
+    }
+  }
+
+  private EcsSettings.Direct direct() {
+    String controlPlane = value("TETHER_CONTROL_PLANE");
+    String token = value("TETHER_TOKEN");
+    String xds = value("TETHER_XDS");
+    if (controlPlane == null) {
+      if (token != null || xds != null) {
+        throw new IllegalArgumentException((token != null ? "TETHER_TOKEN" : "TETHER_XDS") + " is set but "
+            + "TETHER_CONTROL_PLANE is not: an awsvpc task needs all of TETHER_CONTROL_PLANE (the REST API, e.g. "
+            + "http://tether.internal:8700), TETHER_XDS and TETHER_TOKEN");
+      }
+      return null;
+    }
+    URI uri = URI.create(controlPlane);
+    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+      throw new IllegalArgumentException("TETHER_CONTROL_PLANE='" + controlPlane + "': set it to the REST API's URL, "
+          + "e.g. http://tether.internal:8700");
+    }
+    if (token == null) {
+      throw new IllegalArgumentException("TETHER_TOKEN is not set: an awsvpc task needs the namespace's agent token, "
+          + "from the task definition's secrets (Secrets Manager or SSM)");
+    }
+    HostPort xdsAddress = xds == null ? new HostPort(uri.getHost(), 18000) : HostPort.parse("TETHER_XDS", xds);
+    return new EcsSettings.Direct(uri, xdsAddress, token.strip());
+  }
+
+  static int port(String what, String text) {
+    try {
+      int port = Integer.parseInt(text.strip());
+      if (port >= 1 && port <= 65535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw new IllegalArgumentException(what + "='" + text + "' is not a port number: set it to 1-65535");
+  }
+
+  private int optionalPort(String variable, int fallback) {
+    return value(variable) == null ? fallback : port(variable, value(variable));
+  }
+
+  private int number(String variable, int fallback, int min, int max) {
+    String text = value(variable);
+    if (text == null) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(text.strip());
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw new IllegalArgumentException(variable + "='" + text + "': set it to a whole number from " + min + " to "
+        + max + " (default " + fallback + ")");
+  }
+
+  private String required(String variable, String what) {
+    String v = value(variable);
+    if (v == null) {
+      throw new IllegalArgumentException(variable + " is not set: set it to " + what);
+    }
+    return v;
+  }
+
+  /** The variable's value; unset and blank are the same: ECS passes an empty value for a variable left empty. */
+  private String value(String variable) {
+    String v = env.get(variable);
+    return v == null || v.isBlank() ? null : v;
+  }
+
+  private static String text(String where, JsonNode item, String field) {
+    JsonNode v = item.get(field);
+    if (v == null || !v.isTextual() || v.asText().isBlank()) {
+      throw new IllegalArgumentException(where + "." + field + " is required: a string");
+    }
+    return v.asText();
+  }
+
+  private static int jsonPort(String where, JsonNode item, String field) {
+    JsonNode v = item.get(field);
+    if (v == null || !v.isInt() || v.asInt() < 1 || v.asInt() > 65535) {
+      throw new IllegalArgumentException(where + "." + field + " is required: a port number (1-65535)");
+    }
+    return v.asInt();
+  }
+}

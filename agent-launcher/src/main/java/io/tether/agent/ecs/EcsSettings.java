@@ -1,0 +1,39 @@
+package io.tether.agent.ecs;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What {@code tether agent ecs-task} is told by its container's environment (docs/ecs.md, "Task
+ * agent"), validated by {@link EcsEnvironment}.
+ *
+ * @param metadataUri {@code $ECS_CONTAINER_METADATA_URI_V4}: this container's task metadata endpoint
+ * @param hostAgent {@code TETHER_HOST_AGENT}, or null for the network mode's default
+ * @param direct the control plane, for awsvpc tasks (which reach no host agent); null otherwise
+ * @param adminPort Envoy's admin port on 127.0.0.1
+ * @param drainTime how long Envoy drains its listeners once the task is stopping
+ * @param leaseTtlSeconds how long an endpoint outlives a silent agent
+ * @param metadataPoll how often the task metadata is read
+ */
+public record EcsSettings(URI metadataUri, String namespace, List<EcsService> services, HostPort hostAgent,
+    Direct direct, int adminPort, Duration drainTime, int leaseTtlSeconds, Duration metadataPoll) {
+
+  /** The port the host agent serves {@code /tether/host} and the REST relay on, unless TETHER_HOST_AGENT says otherwise. */
+  public static final int HOST_AGENT_PORT = 15101;
+
+  /**
+   * An awsvpc task's own way to the control plane: {@code TETHER_CONTROL_PLANE}, {@code TETHER_XDS}
+   * and the agent token {@code TETHER_TOKEN} (from the task definition's {@code secrets}).
+   */
+  public record Direct(URI controlPlane, HostPort xds, String token) {
+    @Override
+    public String toString() {
+      return "Direct[controlPlane=" + controlPlane + ", xds=" + xds + ", token=(hidden)]";
+    }
+  }
+
+  public EcsSettings {
+    services = List.copyOf(services);
+  }
+}
