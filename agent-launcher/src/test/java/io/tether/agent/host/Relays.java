@@ -1,5 +1,6 @@
 package io.tether.agent.host;
 
+import io.tether.agent.registry.RegistryClient;
 import io.tether.agent.relay.AdsRelay;
 import io.tether.agent.relay.RelayHook;
 import io.tether.agent.relay.RestRelay;
@@ -37,4 +38,9 @@ final class Relays {
     return relay.addresses().get(0).getPort();
   }
 
+  /** The host's deletions, as the host agent makes them: through the control plane with the host's token. */
+  static EndpointDeleter deleter(HostControlPlane cp) {
+    RegistryClient registry = new RegistryClient(URI.create(cp.restUrl()), HostControlPlane.TOKEN);
+    return key -> registry.deregister(key.namespace(), key.service(), key.endpointId());
+  }
 }
