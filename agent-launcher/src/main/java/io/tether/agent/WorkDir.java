@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * Where a task's bootstraps (which hold the agent token) and Envoy's log go. A directory the agent
  * makes is private from its creation (0700, no moment when others may enter it) and is removed with
  * everything in it when the task ends; in a directory it is given, only the files the agent wrote
- * are removed (Envoy's log stays, for reading after the run).
+ * are removed (Envoy's log stays, for reading after the run). Used by {@code agent run} (per task) and
+ * {@code agent host} (for its egress Envoy).
  */
-final class WorkDir implements AutoCloseable {
+public final class WorkDir implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WorkDir.class);
   private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIR =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
@@ -43,7 +44,7 @@ final class WorkDir implements AutoCloseable {
    * @param given {@code --work-dir}, or null for a new directory {@code tether-agent-TASK-…} in the
    *     system temp directory (a random suffix: a name known in advance could be made first by another user)
    */
-  static WorkDir open(Path given, String taskId) throws IOException {
+  public static WorkDir open(Path given, String taskId) throws IOException {
     if (given == null) {
       return new WorkDir(Files.createTempDirectory("tether-agent-" + taskId + "-", PRIVATE_DIR), true);
     }
@@ -60,12 +61,12 @@ final class WorkDir implements AutoCloseable {
     return new WorkDir(Files.createDirectory(given, PRIVATE_DIR), true);
   }
 
-  Path path() {
+  public Path path() {
     return dir;
   }
 
   /** Writes a file only its owner can read, created so (a file left by a killed run is replaced, not reused). */
-  Path writeSecret(String name, String content) throws IOException {
+  public Path writeSecret(String name, String content) throws IOException {
     Path file = dir.resolve(name);
     Files.deleteIfExists(file);
     Files.write(Files.createFile(file, PRIVATE_FILE), content.getBytes(StandardCharsets.UTF_8),
