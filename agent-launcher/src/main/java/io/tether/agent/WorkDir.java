@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Where a task's bootstraps (which hold the agent token) and Envoy's log go. A directory the agent
  * makes is private from its creation (0700, no moment when others may enter it) and is removed with
  * everything in it when the task ends; in a directory it is given, only the files the agent wrote
- * are removed (Envoy's log stays, for reading after the run).
+ * are removed (Envoy's log stays, for reading after the run). Used by {@code agent run} (per task) and
+ * {@code agent host} (for its egress Envoy).
  */
 public final class WorkDir implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WorkDir.class);

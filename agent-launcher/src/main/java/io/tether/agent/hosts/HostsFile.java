@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * (a read-only directory, an owner we may not give), the file is rewritten in place through the locked
  * channel instead: new bytes over the old, then truncated. A reader may then catch a mix of old and
  * new for an instant; it never sees an empty file. Once the atomic path has failed, this instance
- * goes straight to the in-place rewrite.
+ * goes straight to the in-place rewrite. A file others bind-mount is opened with {@link
+ * #rewrittenInPlace}, which never renames: the rename would succeed (the file is no mount point
+ * here) but leave every mount on the old inode, never to see another change.
  *
  * <p>Thread-safe, and safe against other processes that use this class on the same file.
  * A write that changes nothing does not touch the file.
@@ -79,6 +81,17 @@ public final class HostsFile {
   HostsFile(Path path, Replacer replacer) {
     this.path = Objects.requireNonNull(path, "path");
     this.replacer = replacer;
+  }
+
+  /**
+   * A hosts file that is always rewritten in place, never replaced by a rename: for a file that others
+   * bind-mount, as host-mode ECS containers mount the host's /etc/hosts (docs/ecs.md). A bind mount
+   * pins the inode it was made of; a new file renamed over the path would not be seen through it.
+   */
+  public static HostsFile rewrittenInPlace(Path path) {
+    HostsFile file = new HostsFile(path);
+    file.inPlaceOnly = true;
+    return file;
   }
 
   /** The system's hosts file, /etc/hosts. */

@@ -3,9 +3,6 @@ package io.tether.agent.ecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tether.agent.bootstrap.BootstrapSpec;
-import io.tether.agent.bootstrap.EnvoyBootstrap;
-import io.tether.agent.bootstrap.ServedPort;
 import io.tether.agent.testing.FakeApp;
 import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.Poll;
@@ -13,8 +10,6 @@ import io.tether.registry.testing.Ports;
 import io.tether.registry.testing.Prerequisites;
 import io.tether.registry.testing.TestChildren;
 import io.tether.registry.testing.TestRegistry;
-import io.tether.xds.node.InvalidNodeException;
-import io.tether.xds.node.NodeMetadataParser;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,9 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -60,21 +53,6 @@ class EcsTaskLifecycleTest {
   private final int ledgerIngress = Ports.free();
   private MetadataStandIn metadata;
   private EcsAgentProcess agent;
-
-  /**
-   * The task's Envoy is a server-only node. Until the xDS server that serves such nodes (branch inject)
-   * is merged, this test cannot run: it says so and is skipped. Remove this once it is.
-   */
-  @BeforeEach
-  void serverOnlyNodesAreServed() {
-    BootstrapSpec probe = new BootstrapSpec("payments-probe", "payments", "a",
-        List.of(new ServedPort("payments", 15000, 8080)), "127.0.0.1", 1, null, 9901, null, true, null);
-    try {
-      NodeMetadataParser.parse(EnvoyBootstrap.render(probe).getNode());
-    } catch (InvalidNodeException e) {
-      Assumptions.abort("SKIPPED: this xds-server refuses server-only nodes (" + e.getMessage() + ")");
-    }
-  }
 
   @BeforeAll
   static void services() {

@@ -1,0 +1,61 @@
+package io.tether.agent.host;
+
+import java.util.List;
+
+/**
+ * The host agent's config file ({@code tether agent host --config /etc/tether/host.yaml}, YAML or JSON)
+ * exactly as written; {@link HostConfigLoader} reads it strictly (an unknown field, a duplicate key or
+ * a wrong type is an error naming the field) and checks every value. A field left out takes its
+ * default. The contract: docs/ecs.md "Host agent".
+ *
+ * @param controlPlane required: Tether's REST API, {@code http://tether.internal:8700}
+ * @param tokenFile required: a file holding an agent token of the namespace (mode 0600: a file others
+ *     can read is warned about)
+ * @param namespace required: the namespace this host's tasks belong to
+ * @param address what other hosts reach this host's tasks at; default: the IPv4 address of the default
+ *     route's interface, else of the first non-loopback interface (as {@code agent run})
+ * @param zone the tasks' locality; default none
+ * @param xds the xDS server, {@code HOST:PORT}; default the control plane's host, port 18000
+ * @param xdsCaFile when given, xDS (the relay's and the egress Envoy's) goes over TLS verified against
+ *     this CA; default plaintext
+ * @param listen where tasks reach the host agent; default {@code [127.0.0.1, 172.17.0.1]} (loopback for
+ *     host-mode tasks, the docker bridge's gateway for bridge-mode tasks)
+ * @param allowedSources the only sources the relays answer, CIDR blocks; default {@code [127.0.0.0/8,
+ *     172.17.0.0/16]}
+ * @param apiPort the REST relay and {@code /tether/host}; default 15101
+ * @param xdsPort the ADS relay; default 15102
+ * @param dns where the DNS server for bridge-mode tasks listens, {@code IP[:PORT]} (port 53 when left
+ *     out), or {@code none}; default {@code 172.17.0.1:53}
+ * @param vipRange where this host serves the aliases, {@code P.Q.0.0/16}; default {@code 100.127.0.0/16};
+ *     {@code 127.255.0.0/16} serves them on the registry's own loopback VIPs (no route needed: for
+ *     hosts whose tasks all share the host's network)
+ * @param hostsFile the file host-mode tasks bind-mount, or {@code none}; default {@code /etc/hosts}
+ * @param ecsAgent the ECS agent's introspection API; default {@code http://127.0.0.1:51678}
+ * @param ecsPollMs how often the ECS agent is asked which tasks run; default 1000
+ * @param namesRefreshMs how often the namespace's aliases are read from the registry; default 1000
+ * @param envoyBin the egress Envoy's binary; default {@code $ENVOY_BIN}, else {@code envoy} on PATH
+ * @param adminPort the egress Envoy's admin port on 127.0.0.1; default 9902 (task sidecars in host mode
+ *     use 9901)
+ * @param workDir where the egress Envoy's bootstrap (it holds the token) and log go; default a new
+ *     private directory in the system temp directory, removed on exit
+ */
+public record HostConfig(String controlPlane, String tokenFile, String namespace, String address, String zone,
+    String xds, String xdsCaFile, List<String> listen, List<String> allowedSources, Integer apiPort, Integer xdsPort,
+    String dns, String vipRange, String hostsFile, String ecsAgent, Integer ecsPollMs, Integer namesRefreshMs,
+    String envoyBin, Integer adminPort, String workDir) {
+
+  public static final List<String> DEFAULT_LISTEN = List.of("127.0.0.1", "172.17.0.1");
+  public static final List<String> DEFAULT_ALLOWED_SOURCES = List.of("127.0.0.0/8", "172.17.0.0/16");
+  public static final int DEFAULT_API_PORT = 15101;
+  public static final int DEFAULT_XDS_PORT = 15102;
+  public static final int DEFAULT_XDS_SERVER_PORT = 18000;
+  public static final String DEFAULT_DNS = "172.17.0.1:53";
+  public static final String DEFAULT_VIP_RANGE = "100.127.0.0/16";
+  public static final String DEFAULT_HOSTS_FILE = "/etc/hosts";
+  public static final String DEFAULT_ECS_AGENT = "http://127.0.0.1:51678";
+  public static final int DEFAULT_ECS_POLL_MS = 1000;
+  public static final int DEFAULT_NAMES_REFRESH_MS = 1000;
+  public static final int DEFAULT_ADMIN_PORT = 9902;
+  /** The value of {@code dns} and {@code hostsFile} that switches them off. */
+  public static final String NONE = "none";
+}
