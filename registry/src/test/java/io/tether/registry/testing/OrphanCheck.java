@@ -29,6 +29,8 @@ public final class OrphanCheck implements LauncherSessionListener {
   public void launcherSessionClosed(LauncherSession session) {
     List<ProcessHandle> orphans = awaitNone(GRACE);
     if (orphans.isEmpty()) {
+      stopBoundChildren();
+      TestChildren.removeTempDirs();
       return;
     }
     String report = "ORPHANED PROCESSES left by this test JVM (pid " + ProcessHandle.current().pid() + "), killed now:\n"
@@ -44,6 +46,17 @@ public final class OrphanCheck implements LauncherSessionListener {
       System.err.println("cannot write target/orphaned-processes.txt: " + e.getMessage());
     }
     throw new IllegalStateException(report);
+  }
+
+  /**
+   * The tests are over: the children still bound to this JVM (the shared etcd) would die with it
+   * anyway; they go now, so that their directories can go too.
+   */
+  private static void stopBoundChildren() {
+    List<ProcessHandle> children = ProcessHandle.current().descendants().toList();
+    children.forEach(ProcessHandle::destroy);
+    children.forEach(p -> p.onExit().completeOnTimeout(p, GRACE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).join());
+    children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
   }
 
   /** The orphans still running after at most {@code grace}. */
