@@ -59,10 +59,10 @@ final class ContainerInstance {
     tasks.add(task, engine);
     def.containers().stream().filter(c -> !c.ignoredFields().isEmpty()).forEach(c ->
         log.note("task " + id + ": " + c.name() + ": not emulated, ignored: " + c.ignoredFields()));
+    log.note("task " + id + " (" + def.family() + ":" + def.revision() + ", " + def.networkMode() + ") placed");
     Thread t = new Thread(engine, "task-" + id.substring(0, 8));
     t.setDaemon(true);
     t.start();
-    log.note("task " + id + " (" + def.family() + ":" + def.revision() + ", " + def.networkMode() + ") placed");
     return task;
   }
 

@@ -129,7 +129,11 @@ final class TaskEngine implements Runnable {
     }
   }
 
-  /** The next step up for some container, or null; steps without side effects are taken here, under the lock. */
+  /**
+   * The next step up, or null. The agent moves every container on its own, side by side: here the steps
+   * without side effects (the pulls) are taken for all at once, under the lock, then the creates before the
+   * starts, so that a container that starts sees its task's other containers created.
+   */
   private Runnable starting(Instant now) {
     for (EcsContainer c : task.containers) {
       if (c.known == ContainerStatus.NONE) {
@@ -144,45 +148,38 @@ final class TaskEngine implements Runnable {
         containerFailed(c, "DependencyError: " + verdict.never().get(), now);
         return () -> {};
       }
-      if (verdict.resolved()) {
-        Runnable step = up(c, now);
-        if (step != null) {
-          return step;
+      if (verdict.resolved() && c.known == ContainerStatus.MANIFEST_PULLED) {
+        pull(c, now);
+      }
+    }
+    for (ContainerStatus stage : List.of(ContainerStatus.PULLED, ContainerStatus.CREATED)) {
+      for (EcsContainer c : task.containers) {
+        if (c.known == stage && Dependencies.mayProgress(c, task, now).resolved()) {
+          return stage == ContainerStatus.PULLED ? () -> attempt(c, () -> runtime.create(task, c)) : () -> attempt(c, () -> start(c));
         }
       }
     }
     return null;
   }
 
-  private Runnable up(EcsContainer c, Instant now) {
-    switch (c.known) {
-      case MANIFEST_PULLED -> {
-        Optional<ImageTable.Image> image = images.find(c.def.image());
-        if (image.isEmpty()) {
-          containerFailed(c, "CannotPullContainerError: failed to resolve ref " + c.def.image()
-              + ": not found (not in the emulated host's image table)", now);
-        } else {
-          c.image = image.get();
-          c.known = ContainerStatus.PULLED;
-          task.pullStoppedAt = now;
-        }
-        return () -> {};
-      }
-      case PULLED -> {
-        return () -> attempt(c, () -> runtime.create(task, c));
-      }
-      case CREATED -> {
-        return () -> attempt(c, () -> {
-          runtime.start(task, c, code -> exited(c, code));
-          log.note("task " + task.id + ": " + c.name() + " started, pid " + c.pid);
-          if (c.def.hasHealthCheck()) {
-            health.watch(task, c);
-          }
-        });
-      }
-      default -> {
-        return null;
-      }
+  /** The image is local: resolving it is the whole pull. */
+  private void pull(EcsContainer c, Instant now) {
+    Optional<ImageTable.Image> image = images.find(c.def.image());
+    if (image.isEmpty()) {
+      containerFailed(c, "CannotPullContainerError: failed to resolve ref " + c.def.image()
+          + ": not found (not in the emulated host's image table)", now);
+    } else {
+      c.image = image.get();
+      c.known = ContainerStatus.PULLED;
+      task.pullStoppedAt = now;
+    }
+  }
+
+  private void start(EcsContainer c) {
+    runtime.start(task, c, code -> exited(c, code));
+    log.note("task " + task.id + ": " + c.name() + " started, pid " + c.pid);
+    if (c.def.hasHealthCheck()) {
+      health.watch(task, c);
     }
   }
 
