@@ -28,6 +28,9 @@ class BridgeTaskTest {
         printf "GET $4 HTTP/1.0\\r\\nHost: $1\\r\\n\\r\\n" >&3
         body=$(tr -d '\\r' <&3 | sed '1,/^$/d' | tr -d '\\n'); exec 3<&-; echo "$3 $body"; }
       meta=${ECS_CONTAINER_METADATA_URI_V4#http://169.254.170.2}
+      # The agent learns that this container runs a moment after it does: read the task once it is RUNNING.
+      until get 169.254.170.2 80 T "$meta/task" | grep -q '"Revision":"1","DesiredStatus":"RUNNING","KnownStatus":"RUNNING"'; do
+        sleep 0.1; done
       get 169.254.170.2 80 TASK "$meta/task"
       get 169.254.170.2 80 SELF "$meta"
       get "$OTHER_HOST" 9000 OTHER /
