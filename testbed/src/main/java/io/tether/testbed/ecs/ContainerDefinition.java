@@ -89,7 +89,7 @@ record ContainerDefinition(String name, String image, boolean essential, List<St
 
   private static Map<String, String> strings(JsonNode object) {
     Map<String, String> out = new LinkedHashMap<>();
-    object.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    object.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
     return out;
   }
 

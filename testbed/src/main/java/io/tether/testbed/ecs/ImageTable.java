@@ -70,7 +70,7 @@ final class ImageTable {
       throw new IllegalArgumentException("an image table is a JSON object: image name -> {entrypoint, cmd, env}");
     }
     Map<String, Image> images = new LinkedHashMap<>();
-    table.fields().forEachRemaining(e -> images.put(e.getKey(), image(e.getKey(), e.getValue())));
+    table.properties().forEach(e -> images.put(e.getKey(), image(e.getKey(), e.getValue())));
     return new ImageTable(images);
   }
 
@@ -103,7 +103,7 @@ final class ImageTable {
     List<String> entrypoint = strings(spec.has("entrypoint") ? spec.get("entrypoint") : spec.get("command"));
     Map<String, String> env = new LinkedHashMap<>();
     if (spec.has("env")) {
-      spec.get("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+      spec.get("env").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
     }
     String workingDir = spec.hasNonNull("workingDir") ? spec.get("workingDir").asText() : null;
     return new Image(name, entrypoint, strings(spec.get("cmd")), Map.copyOf(env), workingDir, digest(name + spec));

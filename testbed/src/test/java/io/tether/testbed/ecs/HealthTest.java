@@ -40,7 +40,7 @@ class HealthTest {
     Path flag = hosts.dir.resolve("healthy");
     Path probes = hosts.dir.resolve("probes");
     ObjectNode checked = Defs.shellCheck(Defs.bash("checked", EcsHosts.IDLE), "echo x >> " + probes + "; test -f " + flag, 1, 2);
-    checked.with("healthCheck").put("startPeriod", 120);
+    ((ObjectNode) checked.get("healthCheck")).put("startPeriod", 120);
     ObjectNode dependent = Defs.dependsOn(Defs.bash("dependent", EcsHosts.IDLE), "checked", "HEALTHY");
     String id = hosts.ecs.runTask(Defs.task("health", "bridge", checked, dependent));
 
@@ -74,7 +74,7 @@ class HealthTest {
   @Test
   void aProbeRunningPastItsTimeoutFails() {
     ObjectNode slow = Defs.shellCheck(Defs.bash("slow", EcsHosts.IDLE), "sleep 30", 1, 1);
-    slow.with("healthCheck").put("timeout", 1);
+    ((ObjectNode) slow.get("healthCheck")).put("timeout", 1);
     String id = hosts.ecs.runTask(Defs.task("slow", "bridge", slow));
     awaitHealth(id, "UNHEALTHY");
     JsonNode health = EcsHosts.metadataContainer(metadataTask(hosts.ecs.task(id)), "slow").orElseThrow().path("Health");

@@ -52,16 +52,17 @@ class LeftoversTest {
     assertThat(Leftovers.namespacesOf(killed)).as("left behind").hasSize(2);
     assertThat(natRules()).contains("TETHER-DOCKER");
 
-    try (EmulatedEcs next = EmulatedEcs.start(hosts.net, hosts.e1(), hosts.images, Map.of(),
-        EmulatedEcs.Options.defaults().withWorkDir(hosts.dir.resolve("next")))) {
+    EmulatedEcs next = EmulatedEcs.start(hosts.net, hosts.e1(), hosts.images, Map.of(),
+        EmulatedEcs.Options.defaults().withWorkDir(hosts.dir.resolve("next")));
+    try {
       assertThat(Leftovers.namespacesOf(killed)).as("removed by the next start").isEmpty();
       assertThat(natRules().split("\n")).filteredOn(l -> l.contains("--dport")).as("no stale port mapping").isEmpty();
       String id = next.runTask(Defs.task("again", "bridge", Defs.port(Defs.bash("c", EcsHosts.IDLE), 80, 0)));
       next.awaitTask(id, t -> t.path("lastStatus").asText().equals("RUNNING"), Duration.ofSeconds(30), "RUNNING");
-      long nextPid = next.pid();
+    } finally {
       next.close();
-      assertNothingLeft(nextPid, List.of());
     }
+    assertNothingLeft(next.pid(), List.of());
   }
 
   @Test

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -42,8 +41,7 @@ final class Shapes {
 
   private static void collect(JsonNode node, String prefix, TreeSet<String> out) {
     if (node.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
         String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
         out.add(path);
         collect(e.getValue(), path, out);
