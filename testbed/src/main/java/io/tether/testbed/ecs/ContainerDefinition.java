@@ -17,13 +17,13 @@ record ContainerDefinition(String name, String image, boolean essential, List<St
     HealthCheck healthCheck, Integer stopTimeout, Integer startTimeout, List<String> dnsServers,
     List<String> dnsSearchDomains, List<ExtraHost> extraHosts, String hostname, List<MountPoint> mountPoints, int cpu,
     int memory, Map<String, String> dockerLabels, String logDriver, Map<String, String> logOptions,
-    String workingDirectory, List<String> ignoredFields) {
+    String workingDirectory, List<String> links, List<String> ignoredFields) {
 
   /** The fields read here; any other field of a definition is reported as not emulated. */
   private static final Set<String> READ = Set.of("name", "image", "essential", "entryPoint", "command", "environment",
       "secrets", "portMappings", "dependsOn", "healthCheck", "stopTimeout", "startTimeout", "dnsServers",
       "dnsSearchDomains", "extraHosts", "hostname", "mountPoints", "cpu", "memory", "memoryReservation", "dockerLabels",
-      "logConfiguration", "workingDirectory");
+      "logConfiguration", "workingDirectory", "links");
 
   record Secret(String name, String valueFrom) {}
 
@@ -48,7 +48,7 @@ record ContainerDefinition(String name, String image, boolean essential, List<St
         nameValues(c.path("environment")), list(c, "secrets", s -> new Secret(text(s, "name"), text(s, "valueFrom"))),
         list(c, "portMappings", p -> new PortMapping(p.path("containerPort").asInt(), p.path("hostPort").asInt(0),
             p.path("protocol").asText("tcp"))),
-        list(c, "dependsOn", d -> new DependsOn(text(d, "containerName"), d.path("condition").asText("START"))),
+        dependsOn(c),
         c.hasNonNull("healthCheck") ? HealthCheck.parse(c.get("healthCheck")) : null,
         c.hasNonNull("stopTimeout") ? c.get("stopTimeout").asInt() : null,
         c.hasNonNull("startTimeout") ? c.get("startTimeout").asInt() : null,
@@ -58,7 +58,21 @@ record ContainerDefinition(String name, String image, boolean essential, List<St
             m.path("readOnly").asBoolean(false))),
         c.path("cpu").asInt(0), c.path("memory").asInt(0), strings(c.path("dockerLabels")),
         log.hasNonNull("logDriver") ? log.get("logDriver").asText() : null, strings(log.path("options")),
-        text(c, "workingDirectory"), ignored(c));
+        text(c, "workingDirectory"), ImageTable.strings(c.get("links")), ignored(c));
+  }
+
+  /** Its {@code dependsOn}, and a START dependency on each container it links to, as the agent adds them. */
+  private static List<DependsOn> dependsOn(JsonNode c) {
+    List<DependsOn> out = new ArrayList<>(list(c, "dependsOn", d -> new DependsOn(text(d, "containerName"),
+        d.path("condition").asText("START"))));
+    for (String link : ImageTable.strings(c.get("links"))) {
+      String[] parts = link.split(":");
+      if (parts.length > 2) {
+        throw new IllegalArgumentException("ClientException: invalid link format " + link);
+      }
+      out.add(new DependsOn(parts[0], "START"));
+    }
+    return List.copyOf(out);
   }
 
   /** Health is reported for a container only when its definition has a health check (Docker's). */

@@ -42,10 +42,14 @@ final class ContainerFiles {
     return Files.exists(own) ? own : Path.of("/etc", name);
   }
 
-  /** Writes a bridge (or none) container's hosts and resolv.conf for {@code ip netns exec NETNS}. */
-  void writeBridge(String netns, String ip, String hostname, ContainerDefinition def) {
+  /**
+   * Writes a bridge (or none) container's hosts and resolv.conf for {@code ip netns exec NETNS}; {@code links}
+   * are Docker's lines for its legacy links, {@code IP\tALIAS ID12 DOCKERNAME}.
+   */
+  void writeBridge(String netns, String ip, String hostname, ContainerDefinition def, List<String> links) {
     Path dir = Path.of("/etc/netns", netns);
     StringBuilder hosts = new StringBuilder(LOCALHOST_LINES);
+    links.forEach(l -> hosts.append(l).append('\n'));
     def.extraHosts().forEach(h -> hosts.append(h.ipAddress()).append('\t').append(h.hostname()).append('\n'));
     if (ip != null) {
       hosts.append(ip).append('\t').append(hostname).append('\n');

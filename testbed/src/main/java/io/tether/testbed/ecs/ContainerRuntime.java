@@ -84,7 +84,7 @@ final class ContainerRuntime {
     if (mode.equals("bridge")) {
       BridgeNetwork.Attachment a = bridge.attach();
       remember(task, c, a.netns(), a.veth(), a.ip());
-      files.writeBridge(a.netns(), a.ip(), c.hostname, c.def);
+      files.writeBridge(a.netns(), a.ip(), c.hostname, c.def, links(task, c));
       List<EcsContainer.PortBinding> bound = ports.publish(c.def.portMappings(), a.ip());
       synchronized (task) {
         c.ports = bound;
@@ -93,7 +93,7 @@ final class ContainerRuntime {
     } else if (mode.equals("none")) {
       netns = bridge.isolated();
       remember(task, c, netns, null, null);
-      files.writeBridge(netns, null, c.hostname, c.def);
+      files.writeBridge(netns, null, c.hostname, c.def, List.of());
     }
     ProcessBuilder pb = new ProcessBuilder(command(c, netns, !mode.equals("host")))
         .directory(Path.of(ContainerConfig.workingDir(c)).toFile()).redirectErrorStream(true);
@@ -109,6 +109,22 @@ final class ContainerRuntime {
       c.known = ContainerStatus.RUNNING;
     }
     p.onExit().thenAccept(done -> onExit.accept(done.exitValue()));
+  }
+
+  /** The hosts lines of {@code c}'s links: the linked containers run already (links are START dependencies). */
+  private static List<String> links(EcsTask task, EcsContainer c) {
+    List<String> lines = new ArrayList<>();
+    synchronized (task) {
+      for (String link : c.def.links()) {
+        String[] parts = link.split(":");
+        EcsContainer target = task.container(parts[0]);
+        if (target != null && target.ip != null) {
+          lines.add(target.ip + "\t" + (parts.length > 1 ? parts[1] : parts[0]) + " " + target.dockerId.substring(0, 12) + " "
+              + target.dockerName);
+        }
+      }
+    }
+    return lines;
   }
 
   private static void remember(EcsTask task, EcsContainer c, String netns, String veth, String ip) {

@@ -72,6 +72,9 @@ record TaskDefinition(String family, String revision, String networkMode, List<C
             + m.sourceVolume());
       }
     }
+    if (!c.links().isEmpty() && !networkMode.equals("bridge")) {
+      throw new IllegalArgumentException("ClientException: links are not supported with networkMode " + networkMode);
+    }
     if (networkMode.equals("host")) {
       for (ContainerDefinition.PortMapping p : c.portMappings()) {
         if (p.hostPort() != 0 && p.hostPort() != p.containerPort()) {

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A bridge-mode task of two containers on the emulated instance of host e1: the sample app (dynamic host
  * port for 8080, a health check) and a bash caller that waits for the app to be HEALTHY, then asks the task
- * metadata endpoint for its task and itself, calls a server on host e2 (out through MASQUERADE) and the app
- * through e1's address and host port (hairpin), printing what it got.
+ * metadata endpoint for its task and itself, calls a server on host e2 (out through MASQUERADE), the app
+ * through e1's address and host port (hairpin) and by its link alias, printing what it got.
  */
 class BridgeTaskTest {
   private static final String CALLER = """
@@ -36,6 +36,8 @@ class BridgeTaskTest {
       get "$OTHER_HOST" 9000 OTHER /
       port=$(get 169.254.170.2 80 T "$meta/task" | grep -o '"HostPort":[0-9]*' | head -1 | cut -d: -f2)
       get "$HOST_ADDRESS" "$port" HAIRPIN /
+      get backend 8080 LINK /
+      echo "HOSTNAME $(hostname) $(getent hosts "$(hostname)" | cut -d' ' -f1)"
       """ + EcsHosts.IDLE;
 
   private static EcsHosts hosts;
@@ -52,6 +54,7 @@ class BridgeTaskTest {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx48m", "-XX:TieredStopAtLevel=1", "-cp",
         System.getProperty("java.class.path"), SampleApp.class.getName(), "e2", "9000", "0.0.0.0"))).inheritIO());
     ObjectNode caller = Defs.dependsOn(Defs.bash("caller", CALLER), "app", "HEALTHY");
+    caller.putArray("links").add("app:backend");
     caller.withArray("environment").addObject().put("name", "OTHER_HOST").put("value", hosts.e2().address());
     caller.withArray("environment").addObject().put("name", "HOST_ADDRESS").put("value", hosts.e1().address());
     ObjectNode app = Defs.httpCheck(Defs.port(Defs.app("app", "app"), 8080, 0), 8080, 1, 3);
@@ -137,6 +140,14 @@ class BridgeTaskTest {
   void aContainerReachesAnotherHostAndTheAppThroughItsHostPort() {
     assertThat(hosts.awaitLine("caller", "OTHER ", Duration.ofSeconds(30))).isEqualTo("e2");
     assertThat(hosts.awaitLine("caller", "HAIRPIN ", Duration.ofSeconds(30))).isEqualTo("app");
+  }
+
+  @Test
+  void aContainerHasItsOwnHostnameAndResolvesItsLinks() {
+    JsonNode callerView = EcsHosts.container(running, "caller");
+    assertThat(hosts.awaitLine("caller", "HOSTNAME ", Duration.ofSeconds(30)))
+        .isEqualTo(callerView.path("dockerId").asText().substring(0, 12) + " " + callerView.path("ip").asText());
+    assertThat(hosts.awaitLine("caller", "LINK ", Duration.ofSeconds(30))).isEqualTo("app");
   }
 
   @Test

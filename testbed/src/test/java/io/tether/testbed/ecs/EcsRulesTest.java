@@ -52,6 +52,16 @@ class EcsRulesTest {
   }
 
   @Test
+  void linksAreStartDependenciesAndOnlyForTheBridge() {
+    ObjectNode linking = Defs.bash("b", "x");
+    linking.putArray("links").add("a:alias");
+    TaskDefinition td = TaskDefinition.parse(Defs.task("f", "bridge", Defs.bash("a", "x"), linking));
+    assertThat(td.container("b").dependsOn()).containsExactly(new ContainerDefinition.DependsOn("a", "START"));
+    assertThatThrownBy(() -> TaskDefinition.parse(Defs.task("f", "host", Defs.bash("a", "x"), linking.deepCopy())))
+        .hasMessageContaining("links are not supported");
+  }
+
+  @Test
   void dependencyCyclesAndHealthyWithoutAHealthCheckCanNeverResolve() {
     TaskDefinition cycle = TaskDefinition.parse(Defs.task("f", "bridge", Defs.dependsOn(Defs.bash("a", "x"), "b", "START"),
         Defs.dependsOn(Defs.bash("b", "x"), "a", "START")));
