@@ -38,8 +38,17 @@ final class Leftovers {
     }
   }
 
+  /** Names this process the host's stand-in; forgets the pid files of stand-ins that are gone (of any host). */
   static void claim(String hostNetns) throws IOException {
     Files.createDirectories(RUN_DIR);
+    try (var files = Files.list(RUN_DIR)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".pid")).toList()) {
+        String name = f.getFileName().toString();
+        if (liveOwner(name.substring(0, name.length() - ".pid".length())).isEmpty()) {
+          Files.deleteIfExists(f);
+        }
+      }
+    }
     Files.writeString(pidFile(hostNetns), Long.toString(ProcessHandle.current().pid()));
   }
 

@@ -74,6 +74,24 @@ class LeftoversTest {
     assertNothingLeft(killed, pids);
   }
 
+  @Test
+  void theInstancesOfTwoHostsAreIndependent() {
+    EmulatedEcs other = EmulatedEcs.start(hosts.net, hosts.e2(), hosts.images, Map.of(),
+        EmulatedEcs.Options.defaults().withWorkDir(hosts.dir.resolve("e2")));
+    try {
+      List<Long> onE1 = runTasks(hosts.ecs);
+      List<Long> onE2 = runTasks(other);
+      JsonNode e1Tasks = hosts.ecs.introspection("/v1/tasks").json();
+      assertThat(e1Tasks.path("Tasks")).as("each instance lists its own tasks").hasSize(2);
+      other.killStandIn();
+      Poll.until(Duration.ofSeconds(10), () -> onE2.stream().noneMatch(LeftoversTest::alive), "e2's containers died");
+      assertThat(onE1).as("e1's containers live on").allMatch(LeftoversTest::alive);
+    } finally {
+      other.close();
+    }
+    assertThat(Leftovers.namespacesOf(other.pid())).isEmpty();
+  }
+
   /** A bridge task with a port mapping and a host-mode task; the containers' PID 1s. */
   private List<Long> runTasks(EmulatedEcs ecs) {
     List<Long> pids = new ArrayList<>();
