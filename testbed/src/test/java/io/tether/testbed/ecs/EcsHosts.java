@@ -9,10 +9,8 @@ import io.tether.testbed.NetnsHosts;
 import io.tether.testbed.SampleApp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -89,17 +87,6 @@ final class EcsHosts implements AutoCloseable {
     return found[0];
   }
 
-  /** The lines of {@code container} in the log. */
-  List<String> lines(String container) {
-    List<String> out = new ArrayList<>();
-    for (String line : ecs.logText().split("\n")) {
-      if (line.startsWith("[" + container + "] ")) {
-        out.add(line.substring(container.length() + 3));
-      }
-    }
-    return out;
-  }
-
   static JsonNode container(JsonNode task, String name) {
     for (JsonNode c : task.path("containers")) {
       if (c.path("name").asText().equals(name)) {
@@ -131,14 +118,6 @@ final class EcsHosts implements AutoCloseable {
       }
     } finally {
       net.close();
-    }
-  }
-
-  static void write(Path file, String text) {
-    try {
-      Files.writeString(file, text);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }
