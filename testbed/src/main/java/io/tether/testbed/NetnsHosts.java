@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * and nothing else. Namespaces are named {@code tether-PID-NAME} and veths {@code tthPIDNAME} after the
  * creating JVM, so that parallel runs do not clash and a later run removes what a killed one left.
  * {@link #close} (also run by a shutdown hook) kills the processes left in the namespaces, by pid, and
- * deletes the veths, the namespaces and their {@code /etc/netns/NAME} files.
+ * deletes the veths, the namespaces and their {@code /etc/netns/NAME} files, then every namespace of that
+ * pattern whose process is gone (those of a stand-in killed with its host, {@code ecs.EmulatedEcs}).
  */
 public final class NetnsHosts implements AutoCloseable {
   private static final Pattern OURS = Pattern.compile("^tether-(\\d+)-([a-z0-9]+)$");
@@ -198,6 +199,8 @@ public final class NetnsHosts implements AutoCloseable {
   private void cleanUp() {
     if (closed.compareAndSet(false, true)) {
       hosts.values().forEach(h -> remove(h.netns(), h.veth()));
+      // Namespaces named after processes of the hosts, now gone: e.g. an emulated ECS instance's containers.
+      removeLeftovers();
     }
   }
 

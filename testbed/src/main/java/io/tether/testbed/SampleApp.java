@@ -11,14 +11,16 @@ import sun.misc.Signal;
 /**
  * A task's app: an HTTP/1.1 server on {@code 127.0.0.1:PORT} that answers its name on every path, and
  * {@code ok} on {@code /health} for the agent's health check. It exits 0 on SIGTERM, as an app that
- * stops cleanly does. Usage: {@code SampleApp NAME PORT}.
+ * stops cleanly does. Usage: {@code SampleApp NAME PORT [BIND]}: in a container on a Docker bridge it binds
+ * {@code 0.0.0.0}, so that its sidecar (another container) and its port mapping reach it at its address.
  */
 public final class SampleApp {
   private SampleApp() {}
 
   public static void main(String[] args) throws Exception {
     String name = args[0];
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[1])), 0);
+    String bind = args.length > 2 ? args[2] : "127.0.0.1";
+    HttpServer server = HttpServer.create(new InetSocketAddress(bind, Integer.parseInt(args[1])), 0);
     server.createContext("/", exchange -> answer(exchange, name));
     server.createContext("/health", exchange -> answer(exchange, "ok"));
     server.start();
