@@ -113,6 +113,26 @@ final class EcsFleet implements AutoCloseable {
     return n;
   }
 
+  /**
+   * {@code tether agent run} of {@code runweb} on {@code host}, beside the ECS tasks, for the same figures
+   * measured the same way: the task's id is the host's name.
+   */
+  Process startAgentRun(String host) throws IOException {
+    Path token = dir.resolve(host + "-agent.token");
+    List<String> command = mesh.agentCommand(token, NS);
+    command.addAll(List.of("--service", "runweb", "--app-port", "8085", "--ingress-port", "15020", "--admin-port",
+        "9920", "--address", net.host(host).address(), "--task-id", host, "--envoy-bin", Prerequisites.envoy().toString(),
+        "--hosts-file", "none", "--drain-time", "2", "--lease-ttl", "5", "--work-dir",
+        dir.resolve(host + "-agent-run").toString(), "--"));
+    command.addAll(TestProcesses.java(List.of("-Xmx48m", "-XX:+UseSerialGC")));
+    command.addAll(List.of(SampleApp.class.getName(), host + "-runweb", "8085"));
+    ProcessBuilder pb = new ProcessBuilder(net.exec(net.host(host), command)).redirectErrorStream(true)
+        .redirectOutput(dir.resolve(host + "-agent-run.log").toFile());
+    Process p = TestProcesses.spawn(pb);
+    hostAgents.add(p);
+    return p;
+  }
+
   private Process startHostAgent(NetnsHosts.Host host) throws IOException {
     Path token = dir.resolve(host.name() + "-agent.token");
     Files.writeString(token, Mesh.AGENT_A);

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * {@code http://late:8080/}, a service created only later; a host-mode caller task calls
  * {@code http://api:8080/} (the host's /etc/hosts, bind-mounted). {@code web} runs in bridge mode and
  * {@code api} in host mode, one task each on {@code eb} and {@code ec}. The tests run in order: the stops
- * and the kill come last. Each prints the windows it measured.
+ * and the kill come last. Each prints the windows it measured; {@code runweb}, served by {@code tether agent
+ * run} on {@code eb} and {@code ec} in the same run, gives the same figures for agent run tasks.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EcsTasksTest {
@@ -45,7 +46,9 @@ class EcsTasksTest {
        {"name":"callweb","image":"example/caller:1","essential":true,"memory":128,
         "command":["http://web:8080/","100000000","40"]},
        {"name":"calllate","image":"example/caller:1","essential":true,"memory":128,
-        "command":["http://late:8080/","100000000","200"]}]}""";
+        "command":["http://late:8080/","100000000","200"]},
+       {"name":"callrun","image":"example/caller:1","essential":true,"memory":128,
+        "command":["http://runweb:8080/","100000000","40"]}]}""";
   private static final String HOST_CALLER = """
       {"family":"hostcaller","networkMode":"host","containerDefinitions":[
        {"name":"callapi","image":"example/caller:1","essential":true,"memory":128,
@@ -54,6 +57,7 @@ class EcsTasksTest {
   private static EcsFleet fleet;
   private static final Map<String, String> webTasks = new TreeMap<>();
   private static final Map<String, String> apiTasks = new TreeMap<>();
+  private static final Map<String, Process> agentRuns = new TreeMap<>();
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -61,8 +65,10 @@ class EcsTasksTest {
     fleet = new EcsFleet();
     fleet.createService("web");
     fleet.createService("api");
+    fleet.createService("runweb");
     long hostsUp = System.currentTimeMillis();
     for (String h : List.of("eb", "ec")) {
+      agentRuns.put(h, fleet.startAgentRun(h));
       webTasks.put(h, fleet.ecs(h).runTask(EcsFleet.inject(WEB, "app:http:web")));
       apiTasks.put(h, fleet.ecs(h).runTask(EcsFleet.inject(API, "app:http:api")));
     }
@@ -75,10 +81,16 @@ class EcsTasksTest {
       Poll.until(START, () -> "HEALTHY".equals(fleet.health("api", api)), () -> h + "'s api task HEALTHY; " + logs(h));
     }
     long healthy = System.currentTimeMillis();
+    for (String h : agentRuns.keySet()) {
+      Poll.until(START, () -> "HEALTHY".equals(fleet.health("runweb", h)), () -> h + "'s agent run task HEALTHY");
+    }
+    long runHealthy = System.currentTimeMillis();
     Poll.until(START, () -> calls("callweb").stream().anyMatch(c -> !c.failed()), () -> "a first web call; " + logs("ea"));
-    System.out.printf("EcsTasksTest: 3 hosts with ECS and host agents up in %d ms; 4 tasks run -> all HEALTHY in %d ms; "
-        + "run -> first web call answered across hosts in %d ms%n", hostsUp - start, healthy - hostsUp,
-        firstAnswer("callweb", hostsUp) - hostsUp);
+    Poll.until(START, () -> calls("callrun").stream().anyMatch(c -> !c.failed()), () -> "a first runweb call");
+    System.out.printf("EcsTasksTest: 3 hosts with ECS and host agents up in %d ms; 4 ECS tasks run -> all HEALTHY in %d ms, "
+        + "-> first call answered across hosts in %d ms; 2 agent run tasks (the same run, started first) -> HEALTHY "
+        + "in %d ms, -> first call in %d ms%n", hostsUp - start, healthy - hostsUp, firstAnswer("callweb", hostsUp) - hostsUp,
+        runHealthy - hostsUp, firstAnswer("callrun", hostsUp) - hostsUp);
   }
 
   @AfterAll
@@ -152,6 +164,24 @@ class EcsTasksTest {
         System.currentTimeMillis() - killed);
   }
 
+  @Test
+  @Order(8)
+  void anAgentRunTaskStoppedUnderLoadFailsNoCallForComparison() {
+    long t0 = System.currentTimeMillis();
+    agentRuns.get("eb").destroy(); // SIGTERM, as systemd stops it
+    assertGoneWithoutFailures("runweb", "callrun", "eb", "eb-runweb", "ec-runweb", t0, "SIGTERM to agent run");
+  }
+
+  @Test
+  @Order(9)
+  void aKilledAgentRunTaskLeavesTheRegistryWithinItsLeaseTtl() {
+    long killed = System.currentTimeMillis();
+    agentRuns.get("ec").destroyForcibly();
+    Poll.until(Duration.ofSeconds(5 + 3), () -> fleet.endpoint("runweb", "ec") == null, "ec's killed agent run task gone");
+    System.out.printf("EcsTasksTest: a killed agent run task left the registry %d ms after the kill (lease TTL 5 s)%n",
+        System.currentTimeMillis() - killed);
+  }
+
   /**
    * An ECS StopTask of {@code taskId} while {@code caller} calls: DesiredStatus STOPPED and SIGTERM to the
    * app at once; the app serves on for its drain time; the endpoint goes DRAINING, callers stop sending,
@@ -162,6 +192,12 @@ class EcsTasksTest {
     String host = stopped.substring(0, 2);
     long t0 = System.currentTimeMillis();
     fleet.ecs(host).stopTask(taskId);
+    assertGoneWithoutFailures(service, caller, taskId, stopped, other, t0, "ECS stop, app serving "
+        + EcsFleet.APP_DRAIN_MS + " ms after SIGTERM");
+  }
+
+  private static void assertGoneWithoutFailures(String service, String caller, String taskId, String stopped,
+      String other, long t0, String how) {
     Poll.until(Duration.ofSeconds(10), () -> !"HEALTHY".equals(fleet.health(service, taskId)), "no longer HEALTHY");
     long draining = System.currentTimeMillis();
     Poll.until(Duration.ofSeconds(30), () -> fleet.endpoint(service, taskId) == null, "deregistered");
@@ -171,9 +207,9 @@ class EcsTasksTest {
     List<SteadyCaller.Call> window = calls(caller).stream().filter(c -> c.epochMs() >= t0).toList();
     long last = window.stream().filter(c -> c.answer().equals(stopped)).mapToLong(SteadyCaller.Call::epochMs).max()
         .orElse(t0);
-    System.out.printf("EcsTasksTest: ECS stop of %s (app serving %d ms after SIGTERM): not HEALTHY after %d ms, "
-        + "last call answered by it after %d ms, deregistered after %d ms; %d calls in the window, %d failed%n",
-        stopped, EcsFleet.APP_DRAIN_MS, draining - t0, last - t0, gone - t0, window.size(), SteadyCaller.failed(window));
+    System.out.printf("EcsTasksTest: %s of %s: not HEALTHY after %d ms, last call answered by it after %d ms, "
+        + "deregistered after %d ms; %d calls in the window, %d failed%n", how, stopped, draining - t0, last - t0,
+        gone - t0, window.size(), SteadyCaller.failed(window));
     assertThat(SteadyCaller.failed(window)).as("failed calls: " + window.stream().filter(SteadyCaller.Call::failed)
         .toList()).isZero();
     assertThat(window.stream().filter(c -> c.epochMs() > gone)).as("after it went, only " + other + " answers")
