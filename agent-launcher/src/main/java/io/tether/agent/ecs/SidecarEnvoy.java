@@ -12,8 +12,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The task's ingress Envoy: a server-only node (no client aliases: the task's apps call through the
- * host agent's Envoy) serving every service of the task, kept up by {@link EnvoySupervisor}.
+ * The task's Envoy, serving every service of the task, kept up by {@link EnvoySupervisor}. In bridge and
+ * host mode a server-only node: no client aliases, since the task's apps call through the host agent's
+ * Envoy. In awsvpc mode the apps share its network namespace and no host agent serves them, so it also
+ * serves the aliases on their loopback VIPs, as {@code tether agent run}'s sidecar does.
  */
 final class SidecarEnvoy {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
@@ -31,7 +33,8 @@ final class SidecarEnvoy {
     String first = plans.get(0).service().discoveryName();
     List<ServedPort> served = plans.stream().map(ServicePlan::served).toList();
     return new BootstrapSpec(first + "-" + taskId, first, settings.namespace(), served, placement.xds().host(),
-        placement.xds().port(), placement.xdsToken(), settings.adminPort(), null, true, null);
+        placement.xds().port(), placement.xdsToken(), settings.adminPort(), null,
+        placement.mode() != TaskNetworkMode.AWSVPC, null);
   }
 
   /**

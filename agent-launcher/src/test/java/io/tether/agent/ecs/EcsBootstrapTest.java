@@ -15,8 +15,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The bootstrap of a task's sidecar Envoy: server-only, ADS to the host agent's relay with no
- * authorization of its own (bridge, host) or to the control plane with the token (awsvpc). The golden
+ * The bootstrap of a task's sidecar Envoy: server-only with ADS to the host agent's relay and no
+ * authorization of its own (bridge, host); or serving the aliases too, with ADS to the control plane and
+ * the token (awsvpc, where the apps share its loopback and no host agent serves them). The golden
  * file is also given to a real Envoy by {@code EnvoyAcceptsBootstrapsTest} (every {@code *.bootstrap.json}).
  */
 class EcsBootstrapTest {
@@ -65,6 +66,8 @@ class EcsBootstrapTest {
     GrpcService ads = bootstrap.getDynamicResources().getAdsConfig().getGrpcServices(0);
     assertThat(ads.getInitialMetadata(0).getKey()).isEqualTo("authorization");
     assertThat(ads.getInitialMetadata(0).getValue()).isEqualTo("Bearer s3cret");
+    assertThat(bootstrap.getNode().getMetadata().getFieldsOrThrow("mode").getStringValue())
+        .as("the apps call the aliases through it").isEqualTo("client-and-server");
     assertThat(bootstrap.getStaticResources().getListenersList()).as("the app is on Envoy's loopback").isEmpty();
     passesEnvoysRules(bootstrap);
   }
