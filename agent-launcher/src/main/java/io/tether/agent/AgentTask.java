@@ -232,7 +232,7 @@ public final class AgentTask {
       try {
         registration.setHealth(Health.DRAINING);
       } catch (RuntimeException e) {
-        log.warn("could not mark the endpoint DRAINING: {}", e.getMessage());
+        log.warn("could not mark the endpoint DRAINING yet, sending it again at every keepalive: {}", e.getMessage());
       }
     }
     if (ending == Ending.SIGNAL) {

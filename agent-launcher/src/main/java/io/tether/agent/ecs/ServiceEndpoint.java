@@ -146,7 +146,8 @@ final class ServiceEndpoint {
       registration.setHealth(Health.DRAINING);
       log.info("{}: endpoint {} DRAINING because desired status STOPPED", name(), target());
     } catch (RuntimeException e) {
-      log.warn("{}: could not mark endpoint {} DRAINING: {}", name(), target(), e.getMessage());
+      log.warn("{}: could not mark endpoint {} DRAINING yet, sending it again at every keepalive until the "
+          + "registry takes it: {}", name(), target(), e.getMessage());
     }
   }
 

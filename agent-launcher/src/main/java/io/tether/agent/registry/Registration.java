@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * <p>If the lease is found gone (it expired while the host was paused or cut off, an operator revoked
  * it, etcd lost it) or the endpoint is found missing, a new lease is granted and the endpoint is
  * registered again with the same address, metadata and the current health: nothing the agent set is
- * lost. While the registry cannot be reached, keepalives are retried at the next tick; the lease
+ * lost. A health the registry did not take (it could not be reached, it answered 5xx) is sent again at
+ * every keepalive until it does: the health the agent wants and the one the registry confirmed are kept
+ * apart, so a DRAINING that failed once is not lost while the registry keeps the endpoint HEALTHY. While the registry cannot be reached, keepalives are retried at the next tick; the lease
  * expires (and the endpoint with it) only if that lasts longer than the TTL, which is the point of a
  * lease.
  *
@@ -41,7 +43,8 @@ public final class Registration implements AutoCloseable {
   private final Object lock = new Object();
 
   // All guarded by lock.
-  private Health health;
+  private Health health; // the one the agent wants
+  private Health confirmed; // the one the registry last took (null: unknown, not registered)
   private RegistryClient.Lease lease;
   private boolean registered;
   private boolean started;
@@ -103,7 +106,8 @@ public final class Registration implements AutoCloseable {
 
   /**
    * Sets the endpoint's health in the registry, registering it again first if it was found gone.
-   * The health is kept even when the call fails, and applied by the next re-registration. Once the
+   * The health is kept even when the call fails, and sent again at every keepalive (or applied by the
+   * next re-registration) until the registry has taken it. Once the
    * health is DRAINING, any other is ignored: checked and set under the lock, so no late update can
    * slip in between.
    *
@@ -126,6 +130,7 @@ public final class Registration implements AutoCloseable {
       }
       try {
         client.setHealth(namespace, service, endpointId, newHealth);
+        confirmed = newHealth;
       } catch (RegistryCallException e) {
         if (!e.isNotFound()) {
           throw e;
@@ -137,6 +142,13 @@ public final class Registration implements AutoCloseable {
         register();
       }
       return true;
+    }
+  }
+
+  /** The health as the registry last confirmed it, or null when it has none of this registration's. */
+  public Health confirmedHealth() {
+    synchronized (lock) {
+      return confirmed;
     }
   }
 
@@ -176,6 +188,7 @@ public final class Registration implements AutoCloseable {
     synchronized (lock) {
       releaseQuietly();
       registered = false;
+      confirmed = null;
       lease = null;
     }
   }
@@ -215,7 +228,31 @@ public final class Registration implements AutoCloseable {
       } catch (RegistryCallException e) {
         log.warn("keeping {}/{}/{} registered failed, will retry at the next keepalive: {}", namespace, service, endpointId,
             e.getMessage());
+        return;
       }
+      if (health != confirmed) {
+        resendHealth();
+      }
+    }
+  }
+
+  /** The health the agent wants, which the registry did not take when it was set: sent again. */
+  private void resendHealth() {
+    Health wanted = health;
+    try {
+      client.setHealth(namespace, service, endpointId, wanted);
+      confirmed = wanted;
+      log.info("{}/{}/{} is now {} in the registry (sent again)", namespace, service, endpointId, wanted);
+    } catch (RegistryCallException e) {
+      if (e.isNotFound()) {
+        log.warn("endpoint {}/{}/{} is gone; registering it again", namespace, service, endpointId);
+        registered = false;
+        reRegistrations++;
+        tryRegister();
+        return;
+      }
+      log.warn("setting {}/{}/{} {} failed again, will retry at the next keepalive: {}", namespace, service,
+          endpointId, wanted, e.getMessage());
     }
   }
 
@@ -238,6 +275,7 @@ public final class Registration implements AutoCloseable {
         client.registerEndpoint(namespace, service, endpointId, new Endpoint(endpoint.address(), endpoint.port(),
             endpoint.zone(), health, endpoint.taskId(), endpoint.host(), endpoint.metadata(), lease.id()));
         registered = true;
+        confirmed = health;
         return;
       } catch (LeaseGoneException e) {
         lease = null;

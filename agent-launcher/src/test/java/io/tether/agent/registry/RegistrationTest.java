@@ -167,6 +167,35 @@ class RegistrationTest {
   }
 
   @Test
+  void aDrainingTheRegistryDidNotTakeIsSentAgainAtTheKeepalivesUntilItDoes() throws Exception {
+    try (RegistryGate gate = new RegistryGate(URI.create(registry.baseUrl()))) {
+      RegistryClient gated = new RegistryClient(gate.base(), TestRegistry.AGENT_A,
+          new RegistryClient.Options(Duration.ofSeconds(2), 2, Duration.ofMillis(10), Duration.ofMillis(20)));
+      Registration registration = new Registration(gated, "a", "web", "unconfirmed", new Endpoint("10.0.3.7", 15000,
+          "onprem-a", null, "task-unconfirmed", "host-1", Map.of(), null), TTL);
+      started.add(registration);
+      registration.start();
+      assertThat(registration.confirmedHealth()).isEqualTo(Health.HEALTHY);
+
+      gate.refuse(e -> e.getRequestMethod().equals("PUT") && e.getRequestURI().getPath().endsWith("/health"));
+      assertThatThrownBy(() -> registration.setHealth(Health.DRAINING)).isInstanceOf(RegistryUnavailableException.class);
+      assertThat(registration.health()).as("wanted").isEqualTo(Health.DRAINING);
+      assertThat(registration.confirmedHealth()).as("confirmed").isEqualTo(Health.HEALTHY);
+      int refusedFirst = gate.refused();
+      Poll.until(WAIT, () -> gate.refused() > refusedFirst, "a keepalive sends the DRAINING again");
+      assertThat(endpoint("unconfirmed").expect(200).body().path("health").asText())
+          .as("the registry still has it HEALTHY while refusing").isEqualTo("HEALTHY");
+
+      gate.open();
+      Poll.until(WAIT, () -> "DRAINING".equals(endpoint("unconfirmed").body().path("health").asText()),
+          "the endpoint becomes DRAINING once the registry answers again");
+      Poll.until(WAIT, () -> registration.confirmedHealth() == Health.DRAINING, "and the registration knows it");
+      assertThat(registration.reRegistrations()).as("under the same lease, no re-registration").isZero();
+      assertThat(endpoint("unconfirmed").body().path("leaseId").asLong()).isEqualTo(registration.leaseId());
+    }
+  }
+
+  @Test
   void startFailsWithTheRegistrysReasonWhenTheServiceDoesNotExist() {
     Registration registration = new Registration(agent, "a", "no-such-service", "t1",
         new Endpoint("10.0.3.7", 15000, null, null, null, null, null, null), TTL);
