@@ -39,6 +39,20 @@ public record ServicePlan(EcsService service, ServedPort served, int registeredP
     return waiting;
   }
 
+  /**
+   * The ingress ports (bridge mode) of which the sidecar's container {@code own} has no HostPort yet, each
+   * with why; empty when all have one, and always outside bridge mode. ECS may answer before it has
+   * filled in {@code Ports}: a port missing here is "not yet" until the start-up deadline.
+   */
+  static List<String> pendingHostPorts(EcsSettings settings, TaskNetworkMode mode, Metadata.Container own) {
+    if (mode != TaskNetworkMode.BRIDGE) {
+      return List.of();
+    }
+    return settings.services().stream().map(EcsService::ingressPort).distinct()
+        .filter(port -> own.hostPort(port).isEmpty())
+        .map(port -> own.name() + " has no HostPort for containerPort " + port + " yet").toList();
+  }
+
   /** The plans of every service, for a task whose app containers all run ({@link #notReady} is empty). */
   static List<ServicePlan> of(EcsSettings settings, TaskNetworkMode mode, Metadata.Task task, Metadata.Container own) {
     List<ServicePlan> plans = new ArrayList<>();

@@ -14,7 +14,10 @@ import org.slf4j.LoggerFactory;
  */
 final class TaskDiscovery {
   private static final Logger log = LoggerFactory.getLogger(EcsTaskAgent.class);
-  /** How long the metadata endpoint and the host agent have to answer at start, before the task fails. */
+  /**
+   * How long the metadata endpoint and the host agent each have to answer at start, and how long ECS has
+   * to fill in the sidecar's network and (bridge) its HostPorts, before the task fails.
+   */
   static final Duration START_DEADLINE = Duration.ofSeconds(60);
 
   /** The task as start-up found it: all its app containers running. */
@@ -22,28 +25,45 @@ final class TaskDiscovery {
 
   private final EcsSettings settings;
   private final TaskMetadata metadata;
+  private final Duration deadline;
 
   TaskDiscovery(EcsSettings settings, TaskMetadata metadata) {
+    this(settings, metadata, START_DEADLINE);
+  }
+
+  /** @param deadline {@link #START_DEADLINE}, shorter in tests */
+  TaskDiscovery(EcsSettings settings, TaskMetadata metadata, Duration deadline) {
     this.settings = settings;
     this.metadata = metadata;
+    this.deadline = deadline;
   }
 
   /** The task once its apps run; empty when ECS stopped it first (nothing to serve then). */
   Optional<Found> discover() throws IOException, InterruptedException {
-    Metadata.Container own = retrying("the task metadata endpoint " + metadata.base(), metadata::ownContainer);
+    Metadata.Container own = awaitOwnNetwork();
     Metadata.Task task = retrying("the task metadata endpoint " + metadata.base(), metadata::task);
     TaskNetworkMode mode = TaskNetworkMode.of(own);
     log.info("task {} ({}:{}) in cluster {}, network mode {}, sidecar container {}", task.taskId(), task.family(),
         task.revision(), task.cluster(), mode, own.name());
     Placement placement = place(mode, own, task);
     log.info("placement: {}", placement);
-    Optional<Metadata.Task> running = awaitApps(mode, task);
-    if (running.isEmpty()) {
-      return Optional.empty();
-    }
-    List<ServicePlan> plans = ServicePlan.of(settings, mode, running.get(), own);
-    return Optional.of(new Found(running.get(), own, placement, plans));
+    return awaitApps(mode, task, own).map(ready -> new Found(ready.task(), ready.own(), placement,
+        ServicePlan.of(settings, mode, ready.task(), ready.own())));
   }
+
+  /** The sidecar's own container, read until ECS gives it a network (it may answer before it has). */
+  private Metadata.Container awaitOwnNetwork() throws IOException, InterruptedException {
+    long end = System.nanoTime() + deadline.toNanos();
+    while (true) {
+      Metadata.Container own = retrying("the task metadata endpoint " + metadata.base(), metadata::ownContainer);
+      if (own.networkMode().isPresent() || System.nanoTime() > end) {
+        return own; // without a network by the deadline, TaskNetworkMode.of says so
+      }
+      Thread.sleep(settings.metadataPoll().toMillis());
+    }
+  }
+
+  private record Ready(Metadata.Task task, Metadata.Container own) {}
 
   private Placement place(TaskNetworkMode mode, Metadata.Container own, Metadata.Task task)
       throws IOException, InterruptedException {
@@ -57,28 +77,76 @@ final class TaskDiscovery {
     return Placement.viaHostAgent(settings, mode, address, host, task);
   }
 
-  /** Polls the metadata until every app container of TETHER_SERVICES runs; says what it waits for when that changes. */
-  private Optional<Metadata.Task> awaitApps(TaskNetworkMode mode, Metadata.Task first) throws InterruptedException {
+  /**
+   * Polls the metadata until every app container of TETHER_SERVICES runs and (bridge) the sidecar's
+   * entry in the latest task has the HostPort of each ingress port; says what it waits for when that
+   * changes. The apps may take as long as they take; the HostPorts have {@link #deadline} from when the
+   * apps run.
+   */
+  private Optional<Ready> awaitApps(TaskNetworkMode mode, Metadata.Task first, Metadata.Container firstOwn)
+      throws IOException, InterruptedException {
     MetadataWatch watch = new MetadataWatch(metadata);
     Metadata.Task task = first;
     List<String> said = null;
+    long portsDeadline = 0;
+    boolean appsSaid = false;
     while (true) {
       List<String> waiting = ServicePlan.notReady(settings, mode, task);
+      Metadata.Container own = task.container(firstOwn.name()).orElse(firstOwn);
       if (waiting.isEmpty()) {
-        log.info("app containers running: {}", describeApps(task));
-        return Optional.of(task);
+        if (!appsSaid) {
+          log.info("app containers running: {}", describeApps(task));
+          appsSaid = true;
+          portsDeadline = System.nanoTime() + deadline.toNanos();
+        }
+        List<String> ports = ServicePlan.pendingHostPorts(settings, mode, own);
+        if (ports.isEmpty()) {
+          return Optional.of(new Ready(task, own));
+        }
+        if (System.nanoTime() > portsDeadline) {
+          missingHostPorts(own);
+        }
+        waiting = ports;
       }
       if (task.stopping()) {
         log.info("the task's desired status is STOPPED before its apps ran ({}): nothing to serve", waiting);
         return Optional.empty();
       }
       if (!waiting.equals(said)) {
-        log.info("waiting for app containers: {}", String.join("; ", waiting));
+        log.info("waiting for {}: {}", appsSaid ? "the sidecar's port mappings" : "app containers",
+            String.join("; ", waiting));
         said = waiting;
       }
       Thread.sleep(settings.metadataPoll().toMillis());
       task = watch.read().orElse(task);
     }
+  }
+
+  /**
+   * The deadline passed without every HostPort: a mapping ECS never completed fails the task (exit 1), no
+   * mapping at all is the task definition's fault (exit 2, from {@link ServicePlan#of}).
+   */
+  private void missingHostPorts(Metadata.Container own) throws IOException {
+    for (EcsService s : settings.services()) {
+      boolean mapped = own.ports().stream().anyMatch(p -> p.containerPort() != null
+          && p.containerPort() == s.ingressPort());
+      if (mapped && own.hostPort(s.ingressPort()).isEmpty()) {
+        throw new IOException("the task metadata gave container " + own.name() + " no HostPort for containerPort "
+            + s.ingressPort() + " (the ingressPort of " + s.discoveryName() + ") within " + deadline.toSeconds() + " s");
+      }
+    }
+    throw new TaskConfigException(pendingMessage(own));
+  }
+
+  private String pendingMessage(Metadata.Container own) {
+    for (EcsService s : settings.services()) {
+      if (own.hostPort(s.ingressPort()).isEmpty()) {
+        return "container " + own.name() + " has no port mapping of containerPort " + s.ingressPort() + " (the "
+            + "ingressPort of " + s.discoveryName() + ") in the task metadata after " + deadline.toSeconds() + " s: add "
+            + "{\"containerPort\": " + s.ingressPort() + "} to its portMappings (tether agent inject does)";
+      }
+    }
+    throw new IllegalStateException("no HostPort missing");
   }
 
   private String describeApps(Metadata.Task task) {
@@ -89,17 +157,17 @@ final class TaskDiscovery {
 
   /** A call at start-up, tried every second until it answers or {@link #START_DEADLINE} has passed. */
   private <T> T retrying(String what, Call<T> call) throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + START_DEADLINE.toNanos();
+    long end = System.nanoTime() + deadline.toNanos();
     for (int attempt = 1; ; attempt++) {
       try {
         return call.get();
       } catch (IOException e) {
-        if (System.nanoTime() > deadline) {
-          throw new IOException(what + " did not answer within " + START_DEADLINE.toSeconds() + " s: " + e.getMessage(), e);
+        if (System.nanoTime() > end) {
+          throw new IOException(what + " did not answer within " + deadline.toSeconds() + " s: " + e.getMessage(), e);
         }
         if (attempt == 1) {
           log.warn("{} does not answer yet ({}); trying again every second for {} s", what, e.getMessage(),
-              START_DEADLINE.toSeconds());
+              deadline.toSeconds());
         }
         Thread.sleep(1000);
       }

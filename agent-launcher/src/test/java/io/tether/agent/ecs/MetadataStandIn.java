@@ -111,6 +111,20 @@ final class MetadataStandIn implements AutoCloseable {
     }
   }
 
+  /** The container's port mappings as ECS gives them before Docker has answered: none, {@code Ports} left out. */
+  synchronized void noPorts(String name) {
+    container(name).remove("Ports");
+  }
+
+  /** One port mapping of the container, to {@code hostPort} (Docker's choice in bridge mode), or without HostPort when null. */
+  synchronized void mappedPort(String name, int containerPort, Integer hostPort) {
+    ObjectNode port = container(name).putArray("Ports").addObject().put("ContainerPort", containerPort)
+        .put("Protocol", "tcp");
+    if (hostPort != null) {
+      port.put("HostPort", hostPort).put("HostIp", "0.0.0.0");
+    }
+  }
+
   /** While set, every request is answered 503, as when the ECS agent is away. */
   synchronized void unavailable(boolean value) {
     unavailable = value;
