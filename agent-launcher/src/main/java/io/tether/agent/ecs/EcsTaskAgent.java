@@ -111,7 +111,7 @@ public final class EcsTaskAgent {
     if (task.stopping() && !draining) {
       draining = true;
       log.info("the task's desired status is STOPPED: endpoints DRAINING, envoy draining its listeners over {} s",
-          settings.drainTime().toSeconds());
+          Math.max(1, settings.drainTime().toSeconds())); // Envoy's --drain-time-s is at least 1 s
       endpoints.forEach(ServiceEndpoint::drain);
       envoy.drain();
     }
