@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.http.HttpTimeoutException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,9 +30,12 @@ final class RestHandler implements HttpHandler {
   private final RestForwarder forwarder;
   private final RelayHook hook;
   private final int maxBody;
+  private final BooleanSupplier overloaded;
 
+  /** @param overloaded whether this request is only to be told 503 (the relay's queue was full) */
   RestHandler(SourceFilter sources, Refusals refusals, Supplier<byte[]> hostInfo, RestForwarder forwarder,
-      RelayHook hook, int maxBody) {
+      RelayHook hook, int maxBody, BooleanSupplier overloaded) {
+    this.overloaded = overloaded;
     this.sources = sources;
     this.refusals = refusals;
     this.hostInfo = hostInfo;
@@ -48,6 +52,12 @@ final class RestHandler implements HttpHandler {
         refusals.refused("REST relay", source, sources);
         error(exchange, ErrorCode.PERMISSION_DENIED, "the host agent answers only sources in its allowedSources; "
             + source.getHostAddress() + " is not one");
+        return;
+      }
+      if (overloaded.getAsBoolean()) {
+        exchange.getResponseHeaders().set("Retry-After", "1");
+        error(exchange, ErrorCode.UNAVAILABLE, "the host agent is busy: too many requests are waiting for the "
+            + "control plane; retry");
         return;
       }
       route(exchange);
