@@ -52,6 +52,26 @@ public final class RestRelay implements AutoCloseable {
   public record Config(List<InetAddress> listen, int port, SourceFilter sources, URI controlPlane, String token,
       Supplier<byte[]> hostInfo, RelayHook hook) {}
 
+  /**
+   * How long a request may take to arrive, and its answer to be written, in seconds: past it the JDK
+   * server closes the connection. So a client that sends its request slowly (or part of it and then
+   * nothing) does not hold one of the {@value #THREADS} threads, which block on reading it, for long.
+   */
+  public static final long MAX_REQUEST_SECONDS = 10;
+
+  static {
+    // Read once, when the JDK server's configuration class initialises (the first HttpServer.create in
+    // the JVM): set here, before this class creates any. A value set on the command line wins.
+    limit("sun.net.httpserver.maxReqTime");
+    limit("sun.net.httpserver.maxRspTime");
+  }
+
+  private static void limit(String property) {
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, Long.toString(MAX_REQUEST_SECONDS));
+    }
+  }
+
   private final List<HttpServer> servers;
   private final ThreadPoolExecutor pool;
   private final ThreadPoolExecutor busy;
