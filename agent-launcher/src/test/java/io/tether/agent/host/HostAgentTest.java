@@ -113,7 +113,7 @@ class HostAgentTest {
   @Test
   void theDnsServerIsGivenTheLiveAliasTable() throws Exception {
     AtomicReference<Supplier<Map<String, String>>> given = new AtomicReference<>();
-    NameServer.Factory standIn = (listen, names) -> {
+    NameServer.Factory standIn = (listen, sources, names) -> {
       given.set(names);
       return new NameServer() {
         @Override
