@@ -12,10 +12,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.net.InetAddress;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code fwd-N} ({@value #FORWARD_THREADS}, queue {@value #FORWARD_QUEUE}): one forwarded UDP
  *       query each; a query that finds the queue full is dropped and the client retries.
  *   <li>{@code tcp}: accepts; {@code conn-N} ({@value #TCP_THREADS}): one connection each, which
- *       forwards on its own thread.
+ *       forwards on its own thread; {@code deadline-N} (one) closes a connection past its total deadline.
  * </ul>
  * No state is shared between them but the sockets (whose send and close are thread-safe), the names
  * supplier, which is therefore called concurrently and must be thread-safe and non-blocking (a
@@ -60,6 +63,7 @@ public final class AliasDns implements AutoCloseable {
   private final DnsThreads threads;
   private final ThreadPoolExecutor forwards;
   private final ThreadPoolExecutor connections;
+  private final ScheduledThreadPoolExecutor deadlines;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private AliasDns(DatagramSocket udp, ServerSocket tcp) {
@@ -69,6 +73,8 @@ public final class AliasDns implements AutoCloseable {
     this.threads = new DnsThreads("tether-dns-" + address.getPort());
     this.forwards = pool("fwd", FORWARD_THREADS, FORWARD_QUEUE);
     this.connections = pool("conn", TCP_THREADS, TCP_QUEUE);
+    this.deadlines = new ScheduledThreadPoolExecutor(1, threads.pool("deadline"));
+    this.deadlines.setRemoveOnCancelPolicy(true);
   }
 
   /**
@@ -81,13 +87,29 @@ public final class AliasDns implements AutoCloseable {
       List<InetSocketAddress> upstreams,
       Duration upstreamTimeout)
       throws IOException {
+    return start(listen, names, upstreams, upstreamTimeout, source -> true);
+  }
+
+  /**
+   * As {@link #start(InetSocketAddress, Supplier, List, Duration)}, answering only the sources that
+   * {@code sources} allows: a UDP query from another is dropped, a TCP connection closed, unanswered.
+   */
+  public static AliasDns start(
+      InetSocketAddress listen,
+      Supplier<Map<String, String>> names,
+      List<InetSocketAddress> upstreams,
+      Duration upstreamTimeout,
+      Predicate<InetAddress> sources)
+      throws IOException {
     Objects.requireNonNull(names, "names");
+    Objects.requireNonNull(sources, "sources");
     AliasDns dns = bind(Objects.requireNonNull(listen, "listen"));
     try {
       List<InetSocketAddress> others = ResolvConf.without(upstreams, dns.address);
       Queries queries = new Queries(names, new Forwarder(others, upstreamTimeout, dns.open));
-      dns.threads.named("udp", new UdpServer(dns.udp, queries, dns.forwards)).start();
-      dns.threads.named("tcp", new TcpServer(dns.tcp, queries, dns.connections, dns.open)).start();
+      dns.threads.named("udp", new UdpServer(dns.udp, queries, dns.forwards, sources)).start();
+      dns.threads.named("tcp", new TcpServer(dns.tcp, queries, dns.connections, dns.open, sources,
+          dns.deadlines)).start();
       log.info("DNS on {} (UDP and TCP), forwarding to {}", dns.address, others);
       return dns;
     } catch (RuntimeException e) {
@@ -124,6 +146,7 @@ public final class AliasDns implements AutoCloseable {
     open.closeAll();
     forwards.shutdownNow();
     connections.shutdownNow();
+    deadlines.shutdownNow();
     threads.join(CLOSE_PATIENCE);
     log.info("DNS on {} stopped", address);
   }

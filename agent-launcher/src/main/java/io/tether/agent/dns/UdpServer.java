@@ -3,10 +3,12 @@ package io.tether.agent.dns;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.SocketAddress;
 import java.util.Arrays;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Message;
@@ -15,7 +17,8 @@ import org.xbill.DNS.Message;
  * The UDP loop: one thread receives every datagram and answers alias names itself (a map lookup).
  * A query to forward goes to the pool, which sends the answer from its thread, so a slow upstream
  * never holds the loop. When the pool's queue is full the query is dropped: the client retries, and
- * an answer after its retry timeout would be of no use anyway.
+ * an answer after its retry timeout would be of no use anyway. A datagram from a source the server
+ * does not answer is dropped unread: it is not an open resolver.
  */
 final class UdpServer implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(UdpServer.class);
@@ -24,8 +27,10 @@ final class UdpServer implements Runnable {
   private final DatagramSocket socket;
   private final Queries queries;
   private final Executor forwards;
+  private final Predicate<InetAddress> sources;
 
-  UdpServer(DatagramSocket socket, Queries queries, Executor forwards) {
+  UdpServer(DatagramSocket socket, Queries queries, Executor forwards, Predicate<InetAddress> sources) {
+    this.sources = sources;
     this.socket = socket;
     this.queries = queries;
     this.forwards = forwards;
@@ -42,6 +47,10 @@ final class UdpServer implements Runnable {
         if (!socket.isClosed()) {
           log.debug("UDP receive failed: {}", e.toString());
         }
+        continue;
+      }
+      if (!sources.test(packet.getAddress())) {
+        log.debug("dropped a UDP query from {}: not an allowed source", packet.getSocketAddress());
         continue;
       }
       try {

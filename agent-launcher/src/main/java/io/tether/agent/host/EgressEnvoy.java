@@ -37,7 +37,10 @@ final class EgressEnvoy implements AutoCloseable {
     this.nodeId = nodeId;
   }
 
-  /** Writes the bootstrap into {@code workDir}, starts Envoy and waits until it is ready. */
+  /**
+   * Writes the bootstrap into {@code workDir}, starts Envoy and waits until it is ready. When the wait
+   * fails or is interrupted, Envoy is stopped (and not restarted) before the exception is thrown.
+   */
   static EgressEnvoy start(HostSettings settings, WorkDir workDir, Runnable gaveUp)
       throws TimeoutException, InterruptedException, java.io.IOException {
     String nodeId = nodeId(HostName.ofThisHost());
@@ -49,8 +52,17 @@ final class EgressEnvoy implements AutoCloseable {
         Duration.ofMinutes(2));
     EnvoySupervisor supervisor = new EnvoySupervisor(new EnvoySupervisor.Settings(launch, READY_TIMEOUT, restarts),
         new Events(gaveUp));
-    supervisor.start();
-    return new EgressEnvoy(supervisor, nodeId);
+    EgressEnvoy envoy = new EgressEnvoy(supervisor, nodeId);
+    try {
+      supervisor.start();
+    } catch (InterruptedException e) {
+      envoy.close(); // the flag is clear here: close() can wait for Envoy to go
+      throw e;
+    } catch (TimeoutException | RuntimeException e) {
+      envoy.close(); // an Envoy that is not ready, or a launch gone wrong, is not left running
+      throw e;
+    }
+    return envoy;
   }
 
   private static Path binary(Path configured) {

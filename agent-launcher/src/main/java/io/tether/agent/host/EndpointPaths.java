@@ -1,5 +1,7 @@
 package io.tether.agent.host;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
@@ -9,7 +11,8 @@ import java.util.regex.Pattern;
  * The registry routes the host-port memory follows, as the REST API mounts them (registry
  * {@code RegistryApi}): {@code /v1/namespaces/{ns}/services/{svc}/endpoints/{id}} (PUT registers,
  * DELETE removes; {@code …/{id}/health} is not this route) and {@code /v1/leases/{id}} (DELETE revokes,
- * which removes every endpoint under the lease). Paths are matched decoded.
+ * which removes every endpoint under the lease). Paths are matched raw, exactly as forwarded (the relay
+ * refuses dot segments, {@code //} and encoded dots or slashes); each matched segment is then decoded.
  */
 final class EndpointPaths {
   private static final Pattern ENDPOINT = Pattern.compile("/v1/namespaces/([^/]+)/services/([^/]+)/endpoints/([^/]+)");
@@ -19,7 +22,14 @@ final class EndpointPaths {
 
   static Optional<HostPorts.Key> endpoint(String path) {
     Matcher m = ENDPOINT.matcher(path);
-    return m.matches() ? Optional.of(new HostPorts.Key(m.group(1), m.group(2), m.group(3))) : Optional.empty();
+    return m.matches()
+        ? Optional.of(new HostPorts.Key(decoded(m.group(1)), decoded(m.group(2)), decoded(m.group(3))))
+        : Optional.empty();
+  }
+
+  /** A raw segment percent-decoded ('+' is a plus in a path, not a space). */
+  private static String decoded(String segment) {
+    return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
   static OptionalLong lease(String path) {

@@ -134,7 +134,7 @@ public final class HostAgent {
     if (settings.names().dns() != null) {
       InetSocketAddress listen = settings.names().dns();
       try {
-        dns = nameServers.start(listen, names);
+        dns = nameServers.start(listen, settings.relay().allowedSources(), names);
       } catch (BindException e) {
         throw new IOException("cannot serve DNS on " + listen.getHostString() + ":" + listen.getPort() + " ("
             + e.getMessage() + "): free that port, give another in the config's dns, or set dns: none", e);

@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * the endpoint registrations and deletions it relays in {@link HostPorts}. A registration of an
  * address:port that another task's endpoint holds deletes that endpoint first: only one process can
  * hold a host port, so the other task is gone even if its lease has not expired yet (ECS reuses
- * dynamic host ports; amazon-ecs-agent#1417).
+ * dynamic host ports; amazon-ecs-agent#1417). Only a task's registration is remembered, one whose
+ * metadata has {@code ecsTaskArn} (as the task agent writes it): an endpoint that something else on the
+ * host registers through the relay is never swept, nor evicted by a later registration of its port.
  *
  * <p>Runs on the relay's request threads, concurrently; its only state is the thread-safe {@link
  * HostPorts}. Two registrations racing for one port may both get in; the next one, or the clean-up
@@ -25,7 +27,7 @@ final class HostPortGuard implements RelayHook {
   private static final Logger log = LoggerFactory.getLogger(HostPortGuard.class);
 
   /** What a registration's body says, of what matters here. */
-  private record Registered(String address, int port, Long leaseId) {}
+  private record Registered(String address, int port, Long leaseId, boolean task) {}
 
   private final HostPorts ports;
   private final EndpointDeleter deleter;
@@ -68,8 +70,10 @@ final class HostPortGuard implements RelayHook {
     Optional<HostPorts.Key> endpoint = EndpointPaths.endpoint(request.path());
     if (endpoint.isPresent() && request.method().equals("PUT") && done) {
       Registered registered = registered(request.body());
-      if (registered != null) {
+      if (registered != null && registered.task()) {
         ports.remember(endpoint.get(), registered.address(), registered.port(), registered.leaseId());
+      } else if (registered != null) {
+        ports.forget(endpoint.get()); // not (or no longer) a task's: neither swept nor evicted by us
       }
     } else if (endpoint.isPresent() && request.method().equals("DELETE") && (done || status == 404)) {
       ports.forget(endpoint.get());
@@ -90,7 +94,9 @@ final class HostPortGuard implements RelayHook {
     if (json == null || !json.path("address").isTextual() || !json.path("port").isInt()) {
       return null;
     }
-    return new Registered(json.path("address").asText(), json.path("port").asInt(), leaseId(json.path("leaseId")));
+    JsonNode arn = json.path("metadata").path("ecsTaskArn");
+    return new Registered(json.path("address").asText(), json.path("port").asInt(), leaseId(json.path("leaseId")),
+        arn.isTextual() && !arn.asText().isBlank());
   }
 
   /** Lease ids are int64, written as a string (or, by older callers, a number); null when absent or not one. */

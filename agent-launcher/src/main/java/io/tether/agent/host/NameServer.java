@@ -1,5 +1,6 @@
 package io.tether.agent.host;
 
+import io.tether.agent.relay.SourceFilter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -22,9 +23,11 @@ public interface NameServer extends AutoCloseable {
   @FunctionalInterface
   interface Factory {
     /**
+     * @param sources the sources it answers (the relays' {@code allowedSources}): others get nothing
      * @param names alias name to VIP, the latest table: thread-safe and non-blocking ({@link AliasTable#get})
      * @throws IOException when it cannot bind {@code listen}
      */
-    NameServer start(InetSocketAddress listen, Supplier<Map<String, String>> names) throws IOException;
+    NameServer start(InetSocketAddress listen, SourceFilter sources, Supplier<Map<String, String>> names)
+        throws IOException;
   }
 }

@@ -15,8 +15,9 @@ public final class NameServers {
 
   /** The DNS server of docs/ecs.md: aliases from the live table, every other name to the host's resolvers. */
   public static NameServer.Factory aliasDns() {
-    return (listen, names) -> {
-      AliasDns dns = AliasDns.start(listen, names, AliasDns.upstreamsFrom(RESOLV_CONF, listen), UPSTREAM_TIMEOUT);
+    return (listen, sources, names) -> {
+      AliasDns dns = AliasDns.start(listen, names, AliasDns.upstreamsFrom(RESOLV_CONF, listen), UPSTREAM_TIMEOUT,
+          sources::allows);
       return new NameServer() {
         @Override
         public InetSocketAddress address() {

@@ -66,6 +66,13 @@ public final class AdsRelay implements AutoCloseable {
           .fallbackHandlerRegistry(methods)
           .intercept(sources)
           .maxInboundMessageSize(MAX_REQUEST_BYTES)
+          // Our own pings: a client gone without a FIN (a dead task's network namespace, a NAT entry
+          // dropped) is noticed within 40 s, and its relayed upstream stream ended, instead of never.
+          .keepAliveTime(30, TimeUnit.SECONDS)
+          .keepAliveTimeout(10, TimeUnit.SECONDS)
+          // The clients' pings: Envoy sends none on its xDS cluster (its bootstrap sets only TCP keepalive,
+          // EnvoyBootstrap), and grpc clients cannot ping more often than every 10 s (grpc-java's floor):
+          // allowed, with or without calls, so no client is GOAWAY'd with too_many_pings.
           .permitKeepAliveTime(10, TimeUnit.SECONDS)
           .permitKeepAliveWithoutCalls(true)
           .build()

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.http.HttpTimeoutException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,9 +30,12 @@ final class RestHandler implements HttpHandler {
   private final RestForwarder forwarder;
   private final RelayHook hook;
   private final int maxBody;
+  private final BooleanSupplier overloaded;
 
+  /** @param overloaded whether this request is only to be told 503 (the relay's queue was full) */
   RestHandler(SourceFilter sources, Refusals refusals, Supplier<byte[]> hostInfo, RestForwarder forwarder,
-      RelayHook hook, int maxBody) {
+      RelayHook hook, int maxBody, BooleanSupplier overloaded) {
+    this.overloaded = overloaded;
     this.sources = sources;
     this.refusals = refusals;
     this.hostInfo = hostInfo;
@@ -50,6 +54,12 @@ final class RestHandler implements HttpHandler {
             + source.getHostAddress() + " is not one");
         return;
       }
+      if (overloaded.getAsBoolean()) {
+        exchange.getResponseHeaders().set("Retry-After", "1");
+        error(exchange, ErrorCode.UNAVAILABLE, "the host agent is busy: too many requests are waiting for the "
+            + "control plane; retry");
+        return;
+      }
       route(exchange);
     } catch (RuntimeException e) {
       log.warn("REST relay: {} {} failed: {}", exchange.getRequestMethod(), exchange.getRequestURI(), e.toString());
@@ -58,7 +68,15 @@ final class RestHandler implements HttpHandler {
   }
 
   private void route(HttpExchange exchange) throws IOException {
-    String path = exchange.getRequestURI().getPath();
+    // Routed, matched by the hook and forwarded as it came: the raw path, never a decoded one, which
+    // could differ from what the control plane sees. So a path that could name a route other than its
+    // face (dot segments, an empty segment, an encoded dot or slash) is refused, not normalised.
+    String path = exchange.getRequestURI().getRawPath();
+    String unsafe = unsafe(path);
+    if (unsafe != null) {
+      error(exchange, ErrorCode.INVALID_ARGUMENT, "the host agent does not relay a path with " + unsafe + ": " + path);
+      return;
+    }
     if (path.equals(HOST_INFO)) {
       if (exchange.getRequestMethod().equals("GET")) {
         reply(exchange, 200, Map.of("Content-Type", "application/json"), hostInfo.get());
@@ -80,10 +98,9 @@ final class RestHandler implements HttpHandler {
       error(exchange, ErrorCode.PAYLOAD_TOO_LARGE, "the request body is larger than " + maxBody + " bytes");
       return;
     }
-    String raw = exchange.getRequestURI().getRawPath();
     String query = exchange.getRequestURI().getRawQuery();
     RelayedRequest request = new RelayedRequest(exchange.getRequestMethod(), path,
-        query == null ? raw : raw + "?" + query, body, relayedHeaders(exchange));
+        query == null ? path : path + "?" + query, body, relayedHeaders(exchange));
     hook.beforeForward(request);
     RestForwarder.Answer answer;
     try {
@@ -103,6 +120,26 @@ final class RestHandler implements HttpHandler {
     }
     hook.afterForward(request, answer.status());
     reply(exchange, answer.status(), answer.headers(), answer.body());
+  }
+
+  /** What makes a raw path one the relay refuses, or null when it is fine. */
+  static String unsafe(String rawPath) {
+    if (rawPath == null || !rawPath.startsWith("/")) {
+      return "no leading /";
+    }
+    if (rawPath.contains("//")) {
+      return "an empty segment (//)";
+    }
+    String lower = rawPath.toLowerCase(java.util.Locale.ROOT);
+    if (lower.contains("%2e") || lower.contains("%2f") || lower.contains("%5c") || rawPath.contains("\\")) {
+      return "an encoded dot or slash, or a backslash";
+    }
+    for (String segment : rawPath.split("/", -1)) {
+      if (segment.equals(".") || segment.equals("..")) {
+        return "a dot segment (. or ..)";
+      }
+    }
+    return null;
   }
 
   /** The body, or null when it is larger than allowed (then it is not read further). */

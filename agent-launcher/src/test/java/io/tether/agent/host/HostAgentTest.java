@@ -98,7 +98,7 @@ class HostAgentTest {
     String lease = tasks.post("/v1/leases", "{\"ttlSeconds\":30,\"namespace\":\"a\"}").expect(201).body()
         .path("leaseId").asText();
     tasks.put("/v1/namespaces/a/services/web/endpoints/task-1", "{\"address\":\"127.0.0.1\",\"port\":35001,"
-        + "\"leaseId\":\"" + lease + "\"}").expect(201);
+        + "\"leaseId\":\"" + lease + "\",\"metadata\":{\"ecsTaskArn\":\"arn:aws:ecs:eu-west-1:1:task/c/task-1\"}}").expect(201);
     ecs.forget("task-1");
     Poll.until(WAIT, () -> cp.endpoint("web", "task-1") == null, "the endpoint of the task ECS forgot is deleted");
 
@@ -113,7 +113,7 @@ class HostAgentTest {
   @Test
   void theDnsServerIsGivenTheLiveAliasTable() throws Exception {
     AtomicReference<Supplier<Map<String, String>>> given = new AtomicReference<>();
-    NameServer.Factory standIn = (listen, names) -> {
+    NameServer.Factory standIn = (listen, sources, names) -> {
       given.set(names);
       return new NameServer() {
         @Override

@@ -47,7 +47,7 @@ class HostPortEvictionTest {
 
   private ApiClient.Response register(String service, String task, int port) {
     return tasks.put("/v1/namespaces/a/services/" + service + "/endpoints/" + task,
-        "{\"address\":\"10.0.1.17\",\"port\":" + port + ",\"leaseId\":\"" + lease + "\"}");
+        "{\"address\":\"10.0.1.17\",\"port\":" + port + ",\"leaseId\":\"" + lease + "\",\"metadata\":{\"ecsTaskArn\":\"arn:aws:ecs:eu-west-1:1:task/c/" + task + "\"}}");
   }
 
   private static synchronized int hostPort() {

@@ -56,7 +56,7 @@ class HostStaleTaskTest {
   private void register(String task, int port) {
     ecs.running(task);
     tasks.put("/v1/namespaces/a/services/web/endpoints/" + task,
-        "{\"address\":\"10.0.1.17\",\"port\":" + port + ",\"leaseId\":\"" + lease + "\"}").expect(201);
+        "{\"address\":\"10.0.1.17\",\"port\":" + port + ",\"leaseId\":\"" + lease + "\",\"metadata\":{\"ecsTaskArn\":\"arn:aws:ecs:eu-west-1:1:task/c/" + task + "\"}}").expect(201);
   }
 
   /** Returns once {@code n} more sweeps have run: what the sweeper decided by then, it decided. */
@@ -86,6 +86,20 @@ class HostStaleTaskTest {
     ecs.stopped("stopped-1");
 
     Poll.until(WAIT, () -> cp.endpoint("web", "stopped-1") == null, "the endpoint of the STOPPED task is deleted");
+  }
+
+  @Test
+  void anEndpointWithoutAnEcsTaskArnIsNotRememberedNorSwept() {
+    register("gone-3", 34031);
+    tasks.put("/v1/namespaces/a/services/web/endpoints/a-tool",
+        "{\"address\":\"10.0.1.17\",\"port\":34032,\"leaseId\":\"" + lease + "\"}").expect(201);
+
+    ecs.forget("gone-3"); // and the ECS agent never listed a-tool
+    Poll.until(WAIT, () -> cp.endpoint("web", "gone-3") == null, "the forgotten task's endpoint is deleted");
+    awaitSweeps(2);
+
+    assertThat(cp.endpoint("web", "a-tool")).as("the tool's endpoint").isNotNull();
+    assertThat(ports.all()).isEmpty();
   }
 
   @Test
