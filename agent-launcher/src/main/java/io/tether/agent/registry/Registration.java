@@ -14,14 +14,11 @@ import org.slf4j.LoggerFactory;
  * One task's endpoint in the registry, for as long as the task runs: registered under a lease of its
  * own, the lease kept alive every TTL/3, and the endpoint's health kept as the agent last set it.
  *
- * <p>If the lease is found gone (it expired while the host was paused or cut off, an operator revoked
- * it, etcd lost it) or the endpoint is found missing, a new lease is granted and the endpoint is
- * registered again with the same address, metadata and the current health: nothing the agent set is
- * lost. A health the registry did not take (it could not be reached, it answered 5xx) is sent again at
- * every keepalive until it does: the health the agent wants and the one the registry confirmed are kept
- * apart, so a DRAINING that failed once is not lost while the registry keeps the endpoint HEALTHY. While the registry cannot be reached, keepalives are retried at the next tick; the lease
- * expires (and the endpoint with it) only if that lasts longer than the TTL, which is the point of a
- * lease.
+ * <p>A lease found gone (expired while the host was cut off, revoked, lost by etcd) or an endpoint found
+ * missing is replaced: a new lease, the endpoint registered again as it was, with the current health.
+ * A health the registry did not take is sent again at every keepalive until it does (the wanted and
+ * the confirmed health are kept apart), so a DRAINING that failed once is not lost. An unreachable
+ * registry expires the lease only if it lasts longer than the TTL, which is the point of a lease.
  *
  * <p>{@link #stop()} deregisters and revokes; it does not mark the endpoint DRAINING first, which is
  * the caller's job ({@code setHealth(DRAINING)}, drain, then stop). DRAINING is final: a task that is

@@ -1,5 +1,7 @@
 package io.tether.agent.host;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tether.agent.bootstrap.BootstrapSpec;
 import io.tether.agent.bootstrap.EnvoyBootstrap;
 import io.tether.agent.envoy.EnvoySupervisor;
@@ -76,6 +78,7 @@ class HostAdsRelayEnvoyTest {
           "127.0.0.1", cp.xdsPort(), null, HostControlPlane.TOKEN));
 
       Poll.until(WAIT, () -> cp.connected("relayed-envoy"), "the Envoy reconnected through the restarted relay");
+      assertThat(cp.connected("relayed-envoy")).as("served through the relay, which alone holds the token").isTrue();
     } finally {
       envoy.close();
       relay.close();
