@@ -20,11 +20,9 @@ import org.slf4j.LoggerFactory;
  * the confirmed health are kept apart), so a DRAINING that failed once is not lost. An unreachable
  * registry expires the lease only if it lasts longer than the TTL, which is the point of a lease.
  *
- * <p>{@link #stop()} deregisters and revokes; it does not mark the endpoint DRAINING first, which is
- * the caller's job ({@code setHealth(DRAINING)}, drain, then stop). DRAINING is final: a task that is
- * going away must not be routed to again, so health set after it (a health check still under way, say)
- * is ignored. Thread-safe: registry calls are made one at a time, so a health update and a
- * re-registration never race.
+ * <p>{@link #stop()} deregisters and revokes; DRAINING first is the caller's job. DRAINING is final: a
+ * health set after it (a check still under way) is ignored. Thread-safe: registry calls are made one
+ * at a time, so a health update and a re-registration never race.
  */
 public final class Registration implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Registration.class);
@@ -48,10 +46,7 @@ public final class Registration implements AutoCloseable {
   private boolean stopped;
   private int reRegistrations;
 
-  /**
-   * @param endpoint the endpoint to register (its leaseId is ignored; its health, or HEALTHY, is the first one)
-   * @param ttl the lease's TTL, whole seconds between 2 and 3600; the endpoint outlives a dead agent by at most this
-   */
+  /** {@code endpoint}'s leaseId is ignored; {@code ttl}: 2-3600 s, how long it outlives a dead agent. */
   public Registration(RegistryClient client, String namespace, String service, String endpointId, Endpoint endpoint,
       Duration ttl) {
     this.client = Objects.requireNonNull(client, "client");
