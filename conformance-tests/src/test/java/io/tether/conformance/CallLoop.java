@@ -44,7 +44,12 @@ final class CallLoop implements AutoCloseable {
     try {
       return answer.get(timeoutMs + GRACE_MS, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      return Status.fromThrowable(e.getCause()).getCode().name();
+      Status status = Status.fromThrowable(e.getCause());
+      if (status.getCode() == Status.Code.UNKNOWN || status.getCode() == Status.Code.INTERNAL) {
+        // Not a status any test expects: keep its description, so that a failure names its cause.
+        System.out.println("[CallLoop] call ended " + status + (status.getCause() != null ? " caused by " + status.getCause() : ""));
+      }
+      return status.getCode().name();
     } catch (TimeoutException e) {
       answer.cancel(true);
       return HUNG;
