@@ -40,7 +40,8 @@ class ControlPlaneMetricsTest {
       awaitValue(connected, 1);
       PrometheusText m = scrape();
       for (String type : List.of("lds", "rds", "cds", "eds")) {
-        assertThat(m.value("tether_xds_snapshot_resources", "namespace", ns, "type", type)).as(type).isGreaterThanOrEqualTo(1);
+        assertThat(m.value("tether_xds_snapshot_resources", "namespace", ns, "type", type)).as(type)
+            .isGreaterThanOrEqualTo(1);
         assertThat(m.value("tether_xds_snapshot_bytes", "namespace", ns, "type", type)).as(type).isGreaterThan(10);
       }
     } finally {

@@ -46,7 +46,8 @@ final class PrefixWatch {
           onLoop.accept(() -> ifCurrent(gen, () -> onResponse.accept(response)));
         },
         error -> onLoop.accept(() -> ifCurrent(gen, () -> failed(onError, error))),
-        () -> onLoop.accept(() -> ifCurrent(gen, () -> failed(onError, new IllegalStateException("watch completed"))))));
+        () -> onLoop.accept(() -> ifCurrent(gen,
+            () -> failed(onError, new IllegalStateException("watch completed"))))));
   }
 
   /** How many watches failed or ended while current; read from any thread (a meter). */

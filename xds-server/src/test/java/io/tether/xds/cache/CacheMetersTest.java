@@ -12,6 +12,8 @@ import io.envoyproxy.controlplane.cache.Resources.ResourceType;
 import io.envoyproxy.controlplane.cache.Resources.V3;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -76,17 +78,17 @@ class CacheMetersTest {
   void aRemovalIsTimedAndANackIsCountedNotTimed() {
     CacheStream s = new CacheStream(cache, ENVOY, "n1", true);
     cache.publish(ENVOY, mesh(), null, ChangeStamp.initial(1));
-    s.deltaRequest(V3.CLUSTER_TYPE_URL, java.util.Map.of(), java.util.Set.of(), true, "");
-    s.deltaRequest(V3.CLUSTER_TYPE_URL, java.util.Map.of("a", "1", "b", "1"), java.util.Set.of(), true, "n1");
-    cache.publish(ENVOY, mesh().with(ResourceType.CLUSTER, "b", null), changed(ResourceType.CLUSTER, "b"), stamp(2, 2000));
+    s.deltaRequest(V3.CLUSTER_TYPE_URL, Map.of(), Set.of(), true, "");
+    s.deltaRequest(V3.CLUSTER_TYPE_URL, Map.of("a", "1", "b", "1"), Set.of(), true, "n1");
+    GroupSnapshot withoutB = mesh().with(ResourceType.CLUSTER, "b", null);
+    cache.publish(ENVOY, withoutB, changed(ResourceType.CLUSTER, "b"), stamp(2, 2000));
     assertThat(s.lastDelta().removedResources()).containsExactly("b");
-    s.deltaRequest(V3.CLUSTER_TYPE_URL, java.util.Map.of("a", "1"), java.util.Set.of(), true, "n2");
+    s.deltaRequest(V3.CLUSTER_TYPE_URL, Map.of("a", "1"), Set.of(), true, "n2");
     assertThat(writeToAck("cds").count()).isEqualTo(1);
     assertThat(writeToAck("cds").max(TimeUnit.MILLISECONDS)).isGreaterThan(2000);
 
-    cache.publish(ENVOY, mesh().with(ResourceType.CLUSTER, "b", null).with(ResourceType.CLUSTER, "a", cluster("a", "3")),
-        changed(ResourceType.CLUSTER, "a"), stamp(3, 10));
-    s.deltaNack(V3.CLUSTER_TYPE_URL, java.util.Map.of("a", "1"), "n3", "bad cluster");
+    cache.publish(ENVOY, withoutB.with(ResourceType.CLUSTER, "a", cluster("a", "3")), changed(ResourceType.CLUSTER, "a"), stamp(3, 10));
+    s.deltaNack(V3.CLUSTER_TYPE_URL, Map.of("a", "1"), "n3", "bad cluster");
     assertThat(meters.get("tether.xds.nacks").tags("type", "cds", "protocol", "delta").counter().count()).isEqualTo(1);
     assertThat(pushes("cds", "delta")).isEqualTo(3);
     assertThat(writeToAck("cds").count()).as("a NACK is no ACK").isEqualTo(1);
