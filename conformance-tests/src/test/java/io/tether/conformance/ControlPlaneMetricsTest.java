@@ -135,18 +135,16 @@ class ControlPlaneMetricsTest {
     }
   }
 
-  static PrometheusText scrape() {
-    return PrometheusText.scrape(mesh.apiUrl());
+  private static PrometheusText scrape() {
+    return PrometheusText.of(mesh);
   }
 
-  static double delta(PrometheusText before, PrometheusText after, String name, String... labels) {
-    return after.value(name, labels) - before.value(name, labels);
+  private static double delta(PrometheusText before, PrometheusText after, String name, String... labels) {
+    return after.since(before, name, labels);
   }
 
-  /** Polls until the sample {@code name, labels…} has grown since {@code before}. */
-  static void awaitIncrease(PrometheusText before, String name, String... labels) {
-    double from = before.value(name, labels);
-    Poll.until(WAIT, () -> scrape().value(name, labels) > from, () -> name + " " + List.of(labels) + " above " + from);
+  private static void awaitIncrease(PrometheusText before, String name, String... labels) {
+    PrometheusText.awaitIncrease(mesh, before, WAIT, name, labels);
   }
 
   private static void awaitValue(String[] sample, double value) {

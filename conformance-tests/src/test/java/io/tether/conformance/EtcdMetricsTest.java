@@ -24,7 +24,7 @@ class EtcdMetricsTest {
     LocalEtcd etcd = TestEtcd.dedicated();
     try (Mesh mesh = new Mesh(etcd.clientUrl(), TestEtcd.uniquePrefix(), 0)) {
       mesh.api.put("/v1/namespaces/before", "{}").expect(201);
-      PrometheusText before = PrometheusText.scrape(mesh.apiUrl());
+      PrometheusText before = PrometheusText.of(mesh);
       assertThat(before.value("tether_etcd_requests_seconds_count", "outcome", "ok")).as("etcd calls timed")
           .isGreaterThan(0);
 
@@ -32,14 +32,14 @@ class EtcdMetricsTest {
       try {
         ApiClient.Response write = mesh.api.put("/v1/namespaces/during", "{}");
         assertThat(write.status()).as(write.toString()).isEqualTo(503);
-        PrometheusText during = PrometheusText.scrape(mesh.apiUrl());
+        PrometheusText during = PrometheusText.of(mesh);
         double errors = OUTAGE_CODES.stream().mapToDouble(code ->
-            ControlPlaneMetricsTest.delta(before, during, "tether_etcd_errors_total", "code", code)).sum();
+            during.since(before, "tether_etcd_errors_total", "code", code)).sum();
         assertThat(errors).as("etcd errors counted with an outage's code in %s", during.samples.stream()
             .filter(s -> s.name().equals("tether_etcd_errors_total")).toList()).isGreaterThanOrEqualTo(1);
-        assertThat(ControlPlaneMetricsTest.delta(before, during, "tether_etcd_requests_seconds_count",
+        assertThat(during.since(before, "tether_etcd_requests_seconds_count",
             "outcome", "error")).as("failed calls timed").isGreaterThanOrEqualTo(1);
-        Poll.until(WAIT, () -> PrometheusText.scrape(mesh.apiUrl()).value("tether_registry_view_watch_restarts_total")
+        Poll.until(WAIT, () -> PrometheusText.of(mesh).value("tether_registry_view_watch_restarts_total")
             > before.value("tether_registry_view_watch_restarts_total"), "the view's watch restart counted");
       } finally {
         etcd.start().awaitHealthy(WAIT);

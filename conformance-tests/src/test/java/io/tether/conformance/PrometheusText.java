@@ -1,5 +1,6 @@
 package io.tether.conformance;
 
+import io.tether.registry.testing.Poll;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,6 +42,17 @@ final class PrometheusText {
     }
   }
 
+  /** A scrape of a mesh's replica. */
+  static PrometheusText of(Mesh mesh) {
+    return scrape(mesh.apiUrl());
+  }
+
+  /** Polls a mesh's /metrics until the sample {@code name, labels…} has grown since {@code before}. */
+  static void awaitIncrease(Mesh mesh, PrometheusText before, Duration wait, String name, String... labels) {
+    double from = before.value(name, labels);
+    Poll.until(wait, () -> of(mesh).value(name, labels) > from, () -> name + " " + List.of(labels) + " above " + from);
+  }
+
   static PrometheusText parse(String text) {
     List<Sample> out = new ArrayList<>();
     for (String line : text.split("\n")) {
@@ -63,6 +75,11 @@ final class PrometheusText {
       labels.put(labelPairs[i], labelPairs[i + 1]);
     }
     return value(name, labels);
+  }
+
+  /** How much the sample {@code name, labels…} grew from {@code before} to this scrape. */
+  double since(PrometheusText before, String name, String... labels) {
+    return value(name, labels) - before.value(name, labels);
   }
 
   boolean has(String name) {

@@ -28,20 +28,14 @@ class CacheMetersTest {
 
   @Test
   void aNewStreamsFirstResponseIsCountedButNotTimed() {
-    CacheStream s = new CacheStream(cache, GRPC, "n1");
-    cache.publish(GRPC, mesh(), null, ChangeStamp.initial(7));
-    s.request(V3.ENDPOINT_TYPE_URL, "", "a");
-    s.ack("a");
+    subscribedToAssignments("a");
     assertThat(pushes("eds", "sotw")).isEqualTo(1);
     assertThat(writeToAck("eds").count()).as("nothing changed for this client: it just came").isZero();
   }
 
   @Test
   void anAckIsTimedFromTheReceiptOfTheEarliestChangeItsResponseCarried() {
-    CacheStream s = new CacheStream(cache, GRPC, "n1");
-    cache.publish(GRPC, mesh(), null, ChangeStamp.initial(1));
-    s.request(V3.ENDPOINT_TYPE_URL, "", "a", "b");
-    s.ack("a", "b");
+    CacheStream s = subscribedToAssignments("a", "b");
 
     cache.publish(GRPC, mesh().with(ResourceType.ENDPOINT, "a", assignment("a", "2")),
         changed(ResourceType.ENDPOINT, "a"), stamp(2, 3000));
@@ -61,10 +55,7 @@ class CacheMetersTest {
 
   @Test
   void aChangeToWhatTheClientDoesNotAskForDoesNotDateItsNextResponse() {
-    CacheStream s = new CacheStream(cache, GRPC, "n1");
-    cache.publish(GRPC, mesh(), null, ChangeStamp.initial(1));
-    s.request(V3.ENDPOINT_TYPE_URL, "", "a");
-    s.ack("a");
+    CacheStream s = subscribedToAssignments("a");
     cache.publish(GRPC, mesh().with(ResourceType.ENDPOINT, "b", assignment("b", "2")),
         changed(ResourceType.ENDPOINT, "b"), stamp(2, 5000));
     cache.publish(GRPC, mesh().with(ResourceType.ENDPOINT, "b", assignment("b", "2"))
@@ -113,6 +104,15 @@ class CacheMetersTest {
     grpc.close();
     assertThat(gauge("tether.xds.snapshot.resources", "cds")).isZero();
     assertThat(gauge("tether.xds.snapshot", "eds")).isZero();
+  }
+
+  /** A proxyless stream that took its first assignments (named) from a group's first snapshot and ACKed them. */
+  private CacheStream subscribedToAssignments(String... names) {
+    CacheStream s = new CacheStream(cache, GRPC, "n1");
+    cache.publish(GRPC, mesh(), null, ChangeStamp.initial(1));
+    s.request(V3.ENDPOINT_TYPE_URL, "", names);
+    s.ack(names);
+    return s;
   }
 
   private static ChangeStamp stamp(long revision, long msAgo) {
