@@ -73,6 +73,9 @@ class EnvoyNackTest {
       Poll.until(WAIT, () -> envoy.stat(LDS + "update_success") > 0 && answers(url, "nk-1"), "routes " + url);
     }
     List<Long> attemptsBefore = envoys.stream().map(e -> e.stat(LDS + "update_attempt")).toList();
+    PrometheusText metricsBefore = PrometheusText.of(mesh);
+    assertThat(metricsBefore.value("tether_xds_proxies_connected", "namespace", NS, "kind", "envoy"))
+        .as("connected Envoys in /metrics").isEqualTo(envoys.size());
 
     writeTwinAliasIntoEtcd(vip);
 
@@ -107,6 +110,21 @@ class EnvoyNackTest {
           .contains(twin.path("error_state").path("details").asText());
     }
     Poll.until(WAIT, () -> answers(url, "nk-2"), "the kept listener routes to the new endpoint too");
+    assertMetrics(metricsBefore);
+  }
+
+  /** /metrics agrees: one LDS NACK per protocol, none sent again, and the EDS change timed to both ACKs. */
+  private static void assertMetrics(PrometheusText before) {
+    PrometheusText.awaitIncrease(mesh, before, WAIT, "tether_xds_write_to_ack_seconds_count", "type", "eds");
+    PrometheusText after = PrometheusText.of(mesh);
+    for (String protocol : List.of("sotw", "delta")) {
+      assertThat(after.since(before, "tether_xds_nacks_total", "type", "lds",
+          "protocol", protocol)).as("LDS NACKs over %s", protocol).isEqualTo(1);
+      assertThat(after.since(before, "tether_xds_pushes_total", "type", "lds",
+          "protocol", protocol)).as("LDS pushes over %s: the rejected one only", protocol).isEqualTo(1);
+    }
+    assertThat(after.since(before, "tether_xds_write_to_ack_seconds_count", "type", "lds"))
+        .as("a rejected listener is not timed").isZero();
   }
 
   /** The bad spec, with the twin alias's VIP key as the registry would have allocated it, in one transaction. */

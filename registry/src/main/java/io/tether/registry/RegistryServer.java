@@ -1,6 +1,7 @@
 package io.tether.registry;
 
 import io.etcd.jetcd.Client;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -59,6 +60,9 @@ public final class RegistryServer implements AutoCloseable {
     Gauge.builder("tether.registry.view.revision", view, v -> v.current().revision()).register(meters);
     Gauge.builder("tether.registry.view.revision.lag", view, EtcdRegistryView::revisionLag).register(meters);
     Gauge.builder("tether.registry.view.ready", view, v -> v.isReady() ? 1 : 0).register(meters);
+    FunctionCounter.builder("tether.registry.view.watch.restarts", view, EtcdRegistryView::watchRestarts)
+        .description("etcd watches of the registry that failed and were started again after a re-list")
+        .register(meters);
     view.start();
     store = new RegistryStore(client, keys, meters, config.etcdTimeout());
     vertx = Vertx.vertx();

@@ -21,7 +21,7 @@ public final class TetherServer implements AutoCloseable {
 
   public TetherServer start() {
     registry.start();
-    xds.start(registry.view(), registry.meters());
+    xds.start(registry.view(), registry.meters(), replica);
     ProxiesApi.mount(registry.api(), xds, replica);
     return this;
   }

@@ -119,6 +119,11 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
     readiness.addListener(listener);
   }
 
+  /** How many times the watch failed (or ended) and was started again after a re-list. */
+  public long watchRestarts() {
+    return watch.failures();
+  }
+
   /** How many revisions the view trails etcd by, as of the last probe. */
   public long revisionLag() {
     return readiness.lag(state.revision());
@@ -215,7 +220,7 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
     initialized = true;
     backoff = Duration.ofMillis(100);
     state = next;
-    subscribers.published(previous, next, StateDiff.between(previous, next), true);
+    subscribers.published(previous, next, StateDiff.between(previous, next), true, System.nanoTime());
     subscribe(revision + 1);
     log.info("registry view loaded at revision {} ({} keys)", revision, response.getKvs().size());
     readiness.update();
@@ -239,7 +244,7 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
     RegistryState previous = state;
     EtcdEvents.Applied applied = EtcdEvents.apply(keys, previous, response.getEvents());
     state = applied.state();
-    subscribers.published(previous, applied.state(), applied.changes(), false);
+    subscribers.published(previous, applied.state(), applied.changes(), false, System.nanoTime());
     readiness.update();
   }
 

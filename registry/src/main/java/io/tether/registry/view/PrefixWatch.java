@@ -5,6 +5,7 @@ import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchResponse;
 import io.tether.registry.store.KeyLayout;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -19,6 +20,8 @@ final class PrefixWatch {
   private final Runnable heard;
   private Watch.Watcher watcher;
   private long generation;
+  /** Watches that failed or ended while current: each is followed by a re-list and a new watch. */
+  private final AtomicLong failures = new AtomicLong();
 
   /**
    * @param onLoop runs a task on the view's thread
@@ -42,8 +45,19 @@ final class PrefixWatch {
           heard.run();
           onLoop.accept(() -> ifCurrent(gen, () -> onResponse.accept(response)));
         },
-        error -> onLoop.accept(() -> ifCurrent(gen, () -> onError.accept(error))),
-        () -> onLoop.accept(() -> ifCurrent(gen, () -> onError.accept(new IllegalStateException("watch completed"))))));
+        error -> onLoop.accept(() -> ifCurrent(gen, () -> failed(onError, error))),
+        () -> onLoop.accept(() -> ifCurrent(gen,
+            () -> failed(onError, new IllegalStateException("watch completed"))))));
+  }
+
+  /** How many watches failed or ended while current; read from any thread (a meter). */
+  long failures() {
+    return failures.get();
+  }
+
+  private void failed(Consumer<Throwable> onError, Throwable error) {
+    failures.incrementAndGet();
+    onError.accept(error);
   }
 
   /** Asks etcd for a progress notification on the current watch, if there is one. */

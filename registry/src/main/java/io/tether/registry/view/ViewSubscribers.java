@@ -53,14 +53,15 @@ final class ViewSubscribers {
   }
 
   /** {@code next} was published: the waiters it satisfies complete, and the listeners hear of a change. */
-  void published(RegistryState previous, RegistryState next, Set<RegistryChange> changes, boolean resync) {
+  void published(RegistryState previous, RegistryState next, Set<RegistryChange> changes, boolean resync,
+      long receivedAtNanos) {
     Map<Long, List<CompletableFuture<RegistryState>>> due = waiters.headMap(next.revision(), true);
     due.values().forEach(list -> list.forEach(f -> f.complete(next)));
     due.clear();
     if (changes.isEmpty() && !resync) {
       return;
     }
-    RegistryUpdate update = new RegistryUpdate(previous, next, changes, resync);
+    RegistryUpdate update = new RegistryUpdate(previous, next, changes, resync, receivedAtNanos);
     for (RegistryListener listener : listeners) {
       try {
         listener.onUpdate(update);

@@ -12,8 +12,8 @@ import java.util.Set;
 final class DeltaCacheWatch extends PlannedWatch<DeltaPlanner.Plan> {
   private final DeltaWatch watch;
 
-  DeltaCacheWatch(DeltaWatch watch, ProxyStream stream, TypeState state) {
-    super(stream, state, watch.request().getResourceType());
+  DeltaCacheWatch(DeltaWatch watch, ProxyStream stream, TypeState state, GroupLedger ledger) {
+    super(stream, state, watch.request().getResourceType(), ledger);
     this.watch = watch;
   }
 

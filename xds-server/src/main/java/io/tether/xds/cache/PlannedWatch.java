@@ -22,11 +22,13 @@ abstract class PlannedWatch<P> {
   final ProxyStream stream;
   final TypeState state;
   final ResourceType type;
+  private final GroupLedger ledger;
 
-  PlannedWatch(ProxyStream stream, TypeState state, ResourceType type) {
+  PlannedWatch(ProxyStream stream, TypeState state, ResourceType type, GroupLedger ledger) {
     this.stream = stream;
     this.state = state;
     this.type = type;
+    this.ledger = ledger;
   }
 
   abstract boolean cancelled();
@@ -62,6 +64,7 @@ abstract class PlannedWatch<P> {
     }
     Map<String, String> versions = new LinkedHashMap<>();
     sending.forEach((name, r) -> versions.put(name, r.version()));
+    ledger.sent(type, stream.delta(), state, sending, held());
     state.onSent(versions, current.version());
     try {
       send(plan.get(), current.version());

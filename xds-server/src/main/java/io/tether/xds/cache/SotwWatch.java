@@ -17,8 +17,8 @@ final class SotwWatch extends PlannedWatch<SotwPlanner.Plan> {
   private final XdsRequest request;
   private final boolean fullState;
 
-  SotwWatch(Watch watch, ProxyStream stream, TypeState state) {
-    super(stream, state, watch.request().getResourceType());
+  SotwWatch(Watch watch, ProxyStream stream, TypeState state, GroupLedger ledger) {
+    super(stream, state, watch.request().getResourceType(), ledger);
     this.watch = watch;
     this.request = watch.request();
     this.fullState = type == ResourceType.LISTENER || type == ResourceType.CLUSTER;

@@ -9,6 +9,8 @@ import io.envoyproxy.controlplane.cache.Resources.ResourceType;
 import io.envoyproxy.controlplane.cache.Response;
 import io.envoyproxy.controlplane.cache.Watch;
 import io.envoyproxy.controlplane.cache.XdsRequest;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.tether.xds.node.GroupKey;
 import io.tether.xds.node.NodeIdentity;
 import io.tether.xds.node.ProxyKey;
@@ -47,14 +49,18 @@ import java.util.function.Consumer;
  * read of {@link #snapshot} followed by a {@link #publish} of what derives from it loses nothing.
  */
 public final class TetherCache implements ConfigWatcher {
-  private final ConcurrentMap<GroupKey, Group> groups = new ConcurrentHashMap<>();
+  private final ConcurrentMap<GroupKey, ServedGroup> groups = new ConcurrentHashMap<>();
   private final Streams streams = new Streams();
   private final List<BiConsumer<GroupKey, GroupSnapshot>> publishListeners = new CopyOnWriteArrayList<>();
+  private final CacheMeters meters;
 
-  private static final class Group {
-    GroupSnapshot snapshot; // null until the first publish
-    int streams;
-    final List<PlannedWatch<?>> waiting = new ArrayList<>();
+  public TetherCache() { // meters that go nowhere: for tests and tools
+    this(new CompositeMeterRegistry());
+  }
+
+  /** A cache counting its responses, NACKs, ACK latency and snapshot sizes in {@code meters} (docs/metrics.md). */
+  public TetherCache(MeterRegistry meters) {
+    this.meters = new CacheMeters(meters);
   }
 
   /**
@@ -94,7 +100,7 @@ public final class TetherCache implements ConfigWatcher {
     s.identify(identity, delta);
     boolean[] created = {false};
     groups.compute(identity.group(), (k, g) -> {
-      Group out = g == null ? new Group() : g;
+      ServedGroup out = g == null ? new ServedGroup(meters, k) : g;
       created[0] = g == null;
       out.streams++;
       return out;
@@ -117,8 +123,17 @@ public final class TetherCache implements ConfigWatcher {
     if (s == null || s.identity() == null) {
       return Optional.empty();
     }
-    groups.computeIfPresent(s.identity().group(), (k, g) -> --g.streams == 0 ? null : g);
+    groups.computeIfPresent(s.identity().group(), (k, g) -> --g.streams > 0 ? g : drop(g));
     return Optional.of(s.identity());
+  }
+
+  /** Nothing takes a group's lock and then the map's, so taking it inside the map's compute is safe. */
+  private static ServedGroup drop(ServedGroup g) {
+    synchronized (g) {
+      g.dropped = true;
+      g.ledger.dropped();
+    }
+    return null;
   }
 
   /** The groups that have at least one stream: the only ones worth rendering. */
@@ -132,7 +147,7 @@ public final class TetherCache implements ConfigWatcher {
 
   /** The snapshot a group is served; empty when it has no streams or no first snapshot yet. */
   public Optional<GroupSnapshot> snapshot(GroupKey group) {
-    Group g = groups.get(group);
+    ServedGroup g = groups.get(group);
     if (g == null) {
       return Optional.empty();
     }
@@ -143,7 +158,7 @@ public final class TetherCache implements ConfigWatcher {
 
   /** How many watches of an active group's streams wait for an update to concern them: for tests. */
   int waitingWatches(GroupKey group) {
-    Group g = groups.get(group);
+    ServedGroup g = groups.get(group);
     synchronized (g) {
       return g.waiting.size();
     }
@@ -158,12 +173,22 @@ public final class TetherCache implements ConfigWatcher {
    *     everything
    */
   public void publish(GroupKey group, GroupSnapshot snapshot, Map<ResourceType, Set<String>> changed) {
-    Group g = groups.get(group);
+    publish(group, snapshot, changed, ChangeStamp.initial(0));
+  }
+
+  /** As {@link #publish(GroupKey, GroupSnapshot, Map)}, built from the registry update {@code cause}. */
+  public void publish(GroupKey group, GroupSnapshot snapshot, Map<ResourceType, Set<String>> changed,
+      ChangeStamp cause) {
+    ServedGroup g = groups.get(group);
     if (g == null) {
       return;
     }
     synchronized (g) {
+      if (g.dropped) {
+        return; // its last stream closed since the get: its weight is out of the totals, and stays out
+      }
       boolean first = g.snapshot == null;
+      g.ledger.published(first ? GroupSnapshot.EMPTY : g.snapshot, snapshot, first ? null : changed, cause);
       g.snapshot = snapshot;
       if (first || changed == null) {
         g.waiting.removeIf(w -> w.retry(snapshot, null));
@@ -179,7 +204,7 @@ public final class TetherCache implements ConfigWatcher {
    * Answers the endpoint watches owed assignments by the cluster responses just sent: on the same
    * stream, right after the clusters, as Envoy's warming expects. Caller holds the group lock.
    */
-  private static void settleResends(Group g) {
+  private static void settleResends(ServedGroup g) {
     if (g.snapshot != null) {
       g.waiting.removeIf(w -> w.owesResend() && w.retry(g.snapshot, Set.of()));
     }
@@ -191,17 +216,20 @@ public final class TetherCache implements ConfigWatcher {
     ProxyStream stream = streams.take();
     Watch watch = new Watch(ads, allowDefaultEmptyEdsUpdate, request, consumer);
     ResourceType type = request.getResourceType();
-    Group g = groups.get(stream.identity().group());
+    ServedGroup g = groups.get(stream.identity().group());
     boolean fullState = type == ResourceType.LISTENER || type == ResourceType.CLUSTER;
     synchronized (g) {
       TypeState state = stream.type(type);
+      g.ledger.attach(state);
       if (!request.getResponseNonce().isEmpty()) {
-        state.onReply(request.hasErrorDetail() ? request.v3Request().getErrorDetail().getMessage() : null, fullState);
+        String error = request.hasErrorDetail() ? request.v3Request().getErrorDetail().getMessage() : null;
+        g.ledger.replied(type, false, state, error != null);
+        state.onReply(error, fullState);
       }
       if (!fullState) {
         state.onSubscribed(request.getResourceNamesList());
       }
-      answerOrWait(g, new SotwWatch(watch, stream, state), watch);
+      answerOrWait(g, new SotwWatch(watch, stream, state, g.ledger), watch);
     }
     return watch;
   }
@@ -212,20 +240,22 @@ public final class TetherCache implements ConfigWatcher {
       Consumer<DeltaResponse> consumer, boolean hasClusterChanged) {
     ProxyStream stream = streams.take();
     DeltaWatch watch = new DeltaWatch(request, resourceVersions, pendingResources, requesterVersion, isWildcard, consumer);
-    Group g = groups.get(stream.identity().group());
+    ServedGroup g = groups.get(stream.identity().group());
     synchronized (g) {
       TypeState state = stream.type(request.getResourceType());
+      g.ledger.attach(state);
       if (!request.v3Request().getResponseNonce().isEmpty()) {
-        state.onReply(request.v3Request().hasErrorDetail() ? request.v3Request().getErrorDetail().getMessage() : null,
-            false);
+        boolean nack = request.v3Request().hasErrorDetail();
+        g.ledger.replied(request.getResourceType(), true, state, nack);
+        state.onReply(nack ? request.v3Request().getErrorDetail().getMessage() : null, false);
       }
-      answerOrWait(g, new DeltaCacheWatch(watch, stream, state), watch);
+      answerOrWait(g, new DeltaCacheWatch(watch, stream, state, g.ledger), watch);
     }
     return watch;
   }
 
   /** Answers a new watch from the group's snapshot, or parks it until an update concerns it. Caller holds the lock. */
-  private static void answerOrWait(Group g, PlannedWatch<?> w, AbstractWatch<?, ?> watch) {
+  private static void answerOrWait(ServedGroup g, PlannedWatch<?> w, AbstractWatch<?, ?> watch) {
     if (g.snapshot == null || !w.retry(g.snapshot, null)) {
       g.waiting.add(w);
       watch.setStop(() -> {
@@ -254,7 +284,7 @@ public final class TetherCache implements ConfigWatcher {
   public List<StreamStatus> status() {
     List<StreamStatus> out = new ArrayList<>();
     for (ProxyStream s : streams.identified()) {
-      Group g = groups.get(s.identity().group());
+      ServedGroup g = groups.get(s.identity().group());
       if (g == null) {
         continue;
       }

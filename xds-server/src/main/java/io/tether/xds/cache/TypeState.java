@@ -20,6 +20,10 @@ final class TypeState {
   boolean responded;
   String ackedVersion = "";
   Nack lastNack;
+  /** The group revision this client was last sent (or, before that, joined at); -1 until it joins. See GroupLedger. */
+  long baseline = -1;
+  /** When the earliest change the response awaiting a reply carries was received; 0 when it carries none. */
+  long sentChangeAt;
   /**
    * Names the client must be sent again although it holds their version: Envoy drops the assignment
    * of a cluster it is sent with a change, re-warms the cluster and waits for the assignment without

@@ -105,11 +105,13 @@ public final class StreamAdmission implements DiscoveryServerCallbacks {
     try {
       id = NodeMetadataParser.parse(node);
     } catch (InvalidNodeException e) {
+      census.refused("invalid_node");
       throw refuse(node, Status.INVALID_ARGUMENT, e.getMessage());
     }
     XdsCall call = XdsCall.KEY.get();
     Caller caller = call == null ? null : call.caller();
     if (caller == null || !caller.canRegisterIn(id.group().namespace())) {
+      census.refused("permission_denied");
       throw refuse(node, Status.PERMISSION_DENIED, "the token presented is not valid for namespace '"
           + id.group().namespace() + "'");
     }

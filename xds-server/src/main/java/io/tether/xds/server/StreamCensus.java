@@ -1,8 +1,13 @@
 package io.tether.xds.server;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.tether.xds.node.GroupKey;
 import io.tether.xds.node.ProxyKind;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * The open, admitted xDS streams counted by namespace and kind of client, summarised in one INFO line
  * when the counts changed, at most once per period ({@link XdsServer} schedules {@link #logIfChanged}).
  * Per-stream lines are DEBUG: ten thousand streams are a handful of summaries, not twenty thousand
- * lines. A stream costs one counter increment when admitted and one decrement when it closes.
+ * lines. A stream costs one counter increment when admitted and one decrement when it closes. The
+ * counts are also the gauge {@code tether_xds_proxies_connected}, and refused streams are counted by
+ * reason (docs/metrics.md).
  *
  * <p>Thread-safety: counters are concurrent and updated from gRPC threads; {@link #summaryIfChanged}
  * and {@link #logIfChanged} are called from one thread at a time (the scheduler's).
@@ -28,14 +35,49 @@ final class StreamCensus {
   private record Key(String namespace, ProxyKind kind) {}
 
   private final ConcurrentMap<Key, LongAdder> open = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Counter> refused = new ConcurrentHashMap<>();
   private Map<Key, Long> lastSummarised = Map.of(); // confined to the summarising thread
+  private final MeterRegistry meters;
+  private volatile String replica = "";
+
+  StreamCensus() {
+    this(new CompositeMeterRegistry()); // meters that go nowhere: for tests
+  }
+
+  StreamCensus(MeterRegistry meters) {
+    this.meters = meters;
+  }
+
+  /** This replica's name, the {@code replica} label of the connected gauge; set before streams come. */
+  void replica(String name) {
+    replica = name;
+  }
 
   void opened(GroupKey group) {
-    open.computeIfAbsent(new Key(group.namespace(), group.kind()), k -> new LongAdder()).increment();
+    counter(group).increment();
   }
 
   void closed(GroupKey group) {
-    open.computeIfAbsent(new Key(group.namespace(), group.kind()), k -> new LongAdder()).decrement();
+    counter(group).decrement();
+  }
+
+  /** A stream turned away: {@code reason} is one of a few fixed words (unauthenticated, invalid_node…). */
+  void refused(String reason) {
+    refused.computeIfAbsent(reason, r -> Counter.builder("tether.xds.streams.refused").tag("reason", r)
+        .description("xDS streams refused on admission").register(meters)).increment();
+  }
+
+  private LongAdder counter(GroupKey group) {
+    return open.computeIfAbsent(new Key(group.namespace(), group.kind()), this::register);
+  }
+
+  private LongAdder register(Key key) {
+    LongAdder n = new LongAdder();
+    Gauge.builder("tether.xds.proxies.connected", n, LongAdder::sum).tag("namespace", key.namespace())
+        .tag("kind", key.kind().name().toLowerCase(Locale.ROOT)).tag("replica", replica)
+        .description("admitted xDS streams open on this replica (one per proxy; two while one reconnects)")
+        .register(meters);
+    return n;
   }
 
   void logIfChanged() {

@@ -22,10 +22,12 @@ final class XdsAuthInterceptor implements ServerInterceptor {
 
   private final TokenAuthenticator tokens;
   private final StreamAdmission admission;
+  private final StreamCensus census;
 
-  XdsAuthInterceptor(TokenAuthenticator tokens, StreamAdmission admission) {
+  XdsAuthInterceptor(TokenAuthenticator tokens, StreamAdmission admission, StreamCensus census) {
     this.tokens = tokens;
     this.admission = admission;
+    this.census = census;
   }
 
   @Override
@@ -33,6 +35,7 @@ final class XdsAuthInterceptor implements ServerInterceptor {
       ServerCallHandler<Q, R> next) {
     Caller caller = tokens.authenticate(headers.get(AUTHORIZATION)).orElse(null);
     if (caller == null) {
+      census.refused("unauthenticated");
       call.close(Status.UNAUTHENTICATED.withDescription(
           "a valid bearer token is required in the 'authorization' metadata"), new Metadata());
       return new ServerCall.Listener<>() { };

@@ -7,6 +7,7 @@ import io.grpc.Server;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.tether.registry.auth.TokenAuthenticator;
@@ -46,8 +47,10 @@ public final class XdsServer implements AutoCloseable {
   private static final long CENSUS_PERIOD_SECONDS = 10;
 
   private final Config config;
-  private final TetherCache cache = new TetherCache();
-  private final StreamCensus census = new StreamCensus();
+  /** The xDS meters, made before start; the caller's registry is added to it then (docs/metrics.md). */
+  private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
+  private final TetherCache cache = new TetherCache(meters);
+  private final StreamCensus census = new StreamCensus(meters);
   private volatile SnapshotPublisher publisher;
   private final StreamAdmission admission = new StreamAdmission(cache, g -> publisher.groupConnected(g), census);
   private final ScheduledExecutorService censusThread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -65,16 +68,23 @@ public final class XdsServer implements AutoCloseable {
     return start(view, meters, List.of());
   }
 
+  /** As {@link #start(RegistryView, MeterRegistry)}, naming this replica in the connected-proxies gauge. */
+  public XdsServer start(RegistryView view, MeterRegistry meters, String replica) {
+    census.replica(replica);
+    return start(view, meters, List.of());
+  }
+
   /** As {@link #start(RegistryView, MeterRegistry)}, with more stream callbacks (e.g. to time ACKs). */
-  public XdsServer start(RegistryView view, MeterRegistry meters, List<DiscoveryServerCallbacks> observers) {
-    publisher = new SnapshotPublisher(cache, view, meters).start();
+  public XdsServer start(RegistryView view, MeterRegistry registry, List<DiscoveryServerCallbacks> observers) {
+    meters.add(registry);
+    publisher = new SnapshotPublisher(cache, view, registry).start();
     List<DiscoveryServerCallbacks> callbacks = new ArrayList<>(List.of(admission));
     callbacks.addAll(observers);
     V3DiscoveryServer discovery = new V3DiscoveryServer(callbacks, cache, new DefaultExecutorGroup(),
         new PackOnceSerializer());
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
         .addService(discovery.getAggregatedDiscoveryServiceImpl())
-        .intercept(new XdsAuthInterceptor(config.tokens(), admission))
+        .intercept(new XdsAuthInterceptor(config.tokens(), admission, census))
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
         .maxInboundMessageSize(4 * 1024 * 1024);

@@ -7,6 +7,7 @@ import io.tether.registry.view.RegistryListener;
 import io.tether.registry.view.RegistryState;
 import io.tether.registry.view.RegistryUpdate;
 import io.tether.registry.view.RegistryView;
+import io.tether.xds.cache.ChangeStamp;
 import io.tether.xds.cache.GroupSnapshot;
 import io.tether.xds.cache.TetherCache;
 import io.tether.xds.node.GroupKey;
@@ -61,6 +62,8 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
   private final Map<GroupKey, Map<String, RenderedService>> ingress = new HashMap<>();
   /** Groups that connected before the view's first load: rendered once it arrives. */
   private final Set<GroupKey> awaitingLoad = new HashSet<>();
+  /** The update being applied: its revision and receipt, stamped on what it changes (docs/metrics.md). */
+  private ChangeStamp cause = ChangeStamp.initial(0);
 
   public SnapshotPublisher(TetherCache cache, RegistryView view, MeterRegistry meters) {
     this.cache = cache;
@@ -109,6 +112,7 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     }
     long start = System.nanoTime();
     state = update.current();
+    cause = new ChangeStamp(state.revision(), update.receivedAtNanos());
     prune();
     NamespaceChanges.byNamespace(update.changes()).forEach(this::applyToNamespace);
     initializeAwaiting();
@@ -161,7 +165,7 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
       }
     }
     if (!changed.isEmpty()) {
-      cache.publish(group, next, changed);
+      cache.publish(group, next, changed, cause);
     }
   }
 
@@ -239,7 +243,7 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     for (Map<String, RenderedService> part : parts) {
       part.values().forEach(r -> all.diff(RenderedService.NONE, r));
     }
-    cache.publish(group, all.applyTo(GroupSnapshot.EMPTY), null);
+    cache.publish(group, all.applyTo(GroupSnapshot.EMPTY), null, ChangeStamp.initial(state.revision()));
   }
 
   /** Renders the groups that connected before the view's first load; {@link #initialize} parks any still early. */

@@ -15,6 +15,7 @@ import io.envoyproxy.controlplane.cache.Resources.V3;
 import io.envoyproxy.controlplane.cache.VersionedResource;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tether.xds.node.GroupKey;
 import io.tether.xds.node.NodeIdentity;
 import java.util.Map;
@@ -101,7 +102,8 @@ class AssignmentResendTest {
     stream.identify(new NodeIdentity("n1", "c", "test", "client-and-server", ENVOY), true);
     TypeState state = stream.type(ResourceType.ENDPOINT);
     DeltaCacheWatch watch = new DeltaCacheWatch(new DeltaWatch(DeltaXdsRequest.create(DeltaDiscoveryRequest.newBuilder()
-        .setTypeUrl(V3.ENDPOINT_TYPE_URL).build()), Map.of("a", "1"), Set.of("b"), "", false, r -> { }), stream, state);
+        .setTypeUrl(V3.ENDPOINT_TYPE_URL).build()), Map.of("a", "1"), Set.of("b"), "", false, r -> { }), stream, state,
+        new GroupLedger(new CacheMeters(new SimpleMeterRegistry()), "test"));
     state.resend.addAll(Set.of("a", "b", "gone"));
     watch.plan(mesh().of(ResourceType.ENDPOINT).with("gone", Fixtures.assignment("gone", "1")), Set.of());
     assertThat(state.resend).as("tracked a and pending b are still owed; gone, unsubscribed, is not")
