@@ -28,8 +28,10 @@ public final class CliErrors {
       List<String> suggestions = u.getSuggestions();
       hint = suggestions.isEmpty() ? "" : " (did you mean " + String.join(" or ", suggestions) + "?)";
     }
-    cmd.getErr().println("error: " + e.getMessage() + hint + "; see '" + cmd.getCommandSpec().qualifiedName()
-        + " --help'");
+    String name = cmd.getCommandSpec().qualifiedName();
+    // tether agent runs as a JVM of its own whose root command is "agent".
+    String command = name.startsWith("tether") ? name : "tether " + name;
+    cmd.getErr().println("error: " + e.getMessage() + hint + "; see '" + command + " --help'");
     cmd.getErr().flush();
     return USAGE;
   }
