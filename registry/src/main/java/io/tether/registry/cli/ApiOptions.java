@@ -19,6 +19,9 @@ import picocli.CommandLine.Option;
 public final class ApiOptions {
   static final String DEFAULT_SERVER = "http://127.0.0.1:8700";
 
+  @Option(names = {"-h", "--help"}, usageHelp = true, order = 99, description = "Show this help and exit")
+  boolean help;
+
   @Option(names = "--server", paramLabel = "URL", order = 100,
       description = "Tether API, HOST:PORT or http(s)://HOST:PORT, e.g. tether.internal:8700 "
           + "(default: $TETHER_SERVER, else the context's, else " + DEFAULT_SERVER + ")")

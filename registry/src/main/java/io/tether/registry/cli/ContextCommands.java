@@ -28,6 +28,7 @@ public final class ContextCommands {
   /** A context command: edits the config file; a bad name or value is a usage error (exit 2). */
   abstract static class OnConfig implements Callable<Integer> {
     @Spec CommandSpec spec;
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit") boolean help;
 
     @Override
     public Integer call() {
