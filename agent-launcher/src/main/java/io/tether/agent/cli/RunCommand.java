@@ -66,14 +66,15 @@ public final class RunCommand implements Callable<Integer> {
       + "has no other address (a single-host mesh) instead of failing")
   Boolean allowLoopbackAddress;
 
-  @Option(names = "--zone") String zone;
+  @Option(names = "--zone", description = "The task's zone, registered with the endpoint, e.g. onprem-a") String zone;
 
   @Option(names = "--task-id", description = "Unique per task (default: random)") String taskId;
 
   @Option(names = "--health-check", description = "http:/path, tcp, grpc or none (default: the service's healthCheck policy)")
   String healthCheck;
 
-  @Option(names = "--envoy-bin") Path envoyBin;
+  @Option(names = "--envoy-bin", description = "The Envoy binary (default: $ENVOY_BIN, else envoy on PATH)")
+  Path envoyBin;
 
   @Option(names = "--admin-port", description = "Envoy admin port on 127.0.0.1 (default 9901)") Integer adminPort;
 
