@@ -7,6 +7,7 @@ import io.tether.agent.inject.LaunchType;
 import io.tether.agent.inject.ServiceRequest;
 import io.tether.agent.inject.TaskDefinitionInjector;
 import io.tether.agent.inject.TaskDefinitionJson;
+import io.tether.client.cli.Documents;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -41,7 +42,8 @@ public final class InjectCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "TASK_DEFINITION",
-      description = "The task definition (JSON, as registered or as describe-task-definition prints it); - for stdin.")
+      description = "The task definition (JSON as registered or as describe-task-definition prints it, or YAML); "
+          + "- for stdin.")
   Path file;
 
   @Option(names = {"-n", "--namespace"}, required = true, paramLabel = "NS",
@@ -140,9 +142,13 @@ public final class InjectCommand implements Callable<Integer> {
     return file.toString().equals("-") ? "standard input" : file.toString();
   }
 
+  /** The task definition, JSON or YAML (docs/cli.md "Files"), as JSON. */
   private byte[] read() {
     try {
-      return file.toString().equals("-") ? System.in.readAllBytes() : Files.readAllBytes(file);
+      byte[] raw = file.toString().equals("-") ? System.in.readAllBytes() : Files.readAllBytes(file);
+      return Documents.asJson(file.toString(), raw);
+    } catch (IllegalArgumentException e) {
+      throw new InjectException(e.getMessage());
     } catch (NoSuchFileException e) {
       throw new InjectException(file + ": no such file");
     } catch (IOException e) {

@@ -50,8 +50,12 @@ public final class Documents {
 
   /** The file as JSON bytes for the API, converted from YAML when it is YAML. */
   public static byte[] readAsJson(Path file) {
-    byte[] raw = bytes(file);
-    return isYaml(file.toString(), raw) ? Json.write(parse(file.toString(), raw)) : raw;
+    return asJson(file.toString(), bytes(file));
+  }
+
+  /** A document's bytes as JSON: JSON as it is (its reader checks it), YAML converted. */
+  public static byte[] asJson(String source, byte[] raw) {
+    return isYaml(source, raw) ? Json.write(parse(source, raw)) : raw;
   }
 
   /** A document named {@code source} (its extension decides, else its content). */
