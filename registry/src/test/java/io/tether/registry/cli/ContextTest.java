@@ -76,7 +76,7 @@ class ContextTest {
     assertThat(viaFlag.exit()).as("--server beats TETHER_SERVER: " + viaFlag.err()).isZero();
     env.put("TETHER_TOKEN", "not-the-token-0123456789");
     assertThat(run(new NamespaceCommands(), "list", "--server", registry.baseUrl()).err()).as("TETHER_TOKEN beats the context")
-        .contains("UNAUTHENTICATED");
+        .contains("UNAUTHENTICATED").contains("(give a token with --token-file FILE, $TETHER_TOKEN or a context");
     assertThat(run(new NamespaceCommands(), "list", "--server", registry.baseUrl(), "--token-file",
         tokenFile().toString()).exit()).as("--token-file beats TETHER_TOKEN").isZero();
     env.remove("TETHER_TOKEN");
