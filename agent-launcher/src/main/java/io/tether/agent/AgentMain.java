@@ -5,6 +5,7 @@ import io.tether.agent.cli.EcsTaskCommand;
 import io.tether.agent.cli.HostCommand;
 import io.tether.agent.cli.InjectCommand;
 import io.tether.agent.cli.RunCommand;
+import io.tether.client.cli.CliErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,7 +19,12 @@ import picocli.CommandLine.Command;
         InjectCommand.class,
         CommandLine.HelpCommand.class})
 public final class AgentMain {
+  /** The command line of {@code tether agent}, with the one-line errors of every tether command. */
+  public static CommandLine commandLine() {
+    return CliErrors.install(new CommandLine(new AgentMain()));
+  }
+
   public static void main(String[] args) {
-    System.exit(new CommandLine(new AgentMain()).execute(args));
+    System.exit(commandLine().execute(args));
   }
 }

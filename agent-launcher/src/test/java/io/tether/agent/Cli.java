@@ -2,14 +2,13 @@ package io.tether.agent;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import picocli.CommandLine;
 
 /** Runs {@code tether agent …} in-process, as {@link AgentMain} does, capturing what it prints. */
 public record Cli(int exitCode, String out, String err) {
   public static Cli run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = new CommandLine(new AgentMain())
+    int code = AgentMain.commandLine()
         .setOut(new PrintWriter(out, true))
         .setErr(new PrintWriter(err, true))
         .execute(args);

@@ -150,6 +150,17 @@ public final class TetherClient {
     call("DELETE", "/v1/leases/" + leaseId, null);
   }
 
+  // ---- xDS ----
+
+  /** Where the control plane serves xDS, and whether with TLS: what an agent needs for its bootstrap. */
+  public XdsInfo xds() {
+    JsonNode r = get("/v1/xds");
+    if (!r.path("address").isTextual() || !r.path("tls").isBoolean()) {
+      throw new IllegalStateException("GET " + base + "/v1/xds answered without an address and tls: " + r);
+    }
+    return new XdsInfo(r.path("address").asText(), r.path("tls").asBoolean());
+  }
+
   // ---- proxies ----
 
   /** The connected xDS clients and refused nodes, of one namespace or (null) of all the caller may read. */

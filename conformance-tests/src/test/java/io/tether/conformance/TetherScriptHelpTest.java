@@ -25,7 +25,7 @@ class TetherScriptHelpTest {
     Result r = run("--help");
     assertThat(r.status()).isZero();
     assertThat(r.output()).contains("usage: ./tether COMMAND", "server", "agent run|host|ecs-task|bootstrap|inject",
-        "ns|svc|ep", "demo", "test [MVN ARGS...]", "build", "envoy install|path|version", "bench", "Exit codes");
+        "ns|svc|ep", "context list|use|set|show|delete", "completion bash|zsh", "demo", "test [MVN ARGS...]", "build", "envoy install|path|version", "bench", "Exit codes");
     assertThat(run().output()).as("no command: the same help").isEqualTo(r.output());
   }
 

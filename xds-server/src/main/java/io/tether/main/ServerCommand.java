@@ -8,6 +8,7 @@ import io.tether.registry.etcd.LocalEtcdPorts;
 import io.tether.registry.etcd.LocalEtcdSupervisor;
 import io.tether.process.PortOwner;
 import io.tether.registry.store.KeyLayout;
+import io.tether.client.cli.ServerUrl;
 import io.tether.xds.server.XdsServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,6 +59,11 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--xds-client-ca", paramLabel = "PEM", description = "Require client certificates signed by this CA (mTLS)")
   Path xdsClientCa;
 
+  @Option(names = "--xds-advertise", paramLabel = "HOST:PORT",
+      description = {"The xDS address agents are told by GET /v1/xds, e.g. tether.internal:18000 "
+          + "(default: the host a request reached the API by, and --xds-port)"})
+  String xdsAdvertise;
+
   @Option(names = "--replica-id", description = "This replica's name in /v1/proxies (default: host name and xDS port)")
   String replicaId;
 
@@ -99,8 +105,16 @@ final class ServerCommand implements Callable<Integer> {
           "--xds-tls-cert and --xds-tls-key go together, and --xds-client-ca needs them");
     }
     HttpLimits limits = httpLimits();
+    if (xdsAdvertise != null) {
+      try {
+        ServerUrl.requireHostPort("--xds-advertise", xdsAdvertise);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+      }
+    }
     requireFree("REST API", apiHost, apiPort);
     requireFree("xDS", xdsHost, xdsPort);
+    boolean generatesToken = tokenFile == null && !java.nio.file.Files.exists(dataDir.resolve("admin.token"));
     TokenAuthenticator tokens = tokenFile != null ? TokenAuthenticator.fromFile(tokenFile) : AdminToken.loadOrCreate(dataDir);
     boolean local = etcd == null || etcd.isEmpty();
     DataDirLock lock = local ? DataDirLock.acquire(dataDir) : null;
@@ -109,9 +123,13 @@ final class ServerCommand implements Callable<Integer> {
     TetherServer server = new TetherServer(
         new RegistryServer.Config(endpoints, prefix, apiHost, apiPort, tokens, Duration.ofSeconds(5), limits),
         new XdsServer.Config(xdsHost, xdsPort, tokens, xdsTlsCert, xdsTlsKey, xdsClientCa),
-        replicaId != null ? replicaId : hostName() + ":" + xdsPort).start();
+        replicaId != null ? replicaId : hostName() + ":" + xdsPort).advertiseXds(xdsAdvertise).start();
     log.info("Tether registry API on http://{}:{}, xDS (ADS) on {}:{}{} (etcd {})", apiHost,
         server.registry().apiPort(), xdsHost, server.xds().port(), xdsTlsCert == null ? "" : " with TLS", endpoints);
+
+    if (generatesToken) {
+      LocalContext.writeIfNoConfig(apiHost, server.registry().apiPort(), dataDir.resolve("admin.token"));
+    }
 
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -24,6 +24,9 @@ class ServerProcessTest {
   private final int apiPort = Ports.free();
   private final int etcdPort = Ports.free();
   private final int etcdPeerPort = Ports.free();
+  private final int xdsPort = Ports.free();
+  /** The CLI's config file: a test's own, never the real ~/.config/tether. */
+  private final Path cliConfig = dataDir.resolve("cli-config.yaml");
   private Process server;
 
   /**
@@ -44,9 +47,12 @@ class ServerProcessTest {
     List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), TetherMain.class.getName(), "server",
         "--data-dir", dataDir.toString(), "--api-host", "127.0.0.1", "--api-port", Integer.toString(apiPort),
-        "--local-etcd-port", Integer.toString(etcdPort), "--local-etcd-peer-port", Integer.toString(etcdPeerPort));
-    Process p = TestChildren.start(new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile())));
+        "--local-etcd-port", Integer.toString(etcdPort), "--local-etcd-peer-port", Integer.toString(etcdPeerPort),
+        "--xds-host", "127.0.0.1", "--xds-port", Integer.toString(xdsPort));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile()));
+    pb.environment().put("TETHER_CONFIG", cliConfig.toString());
+    Process p = TestChildren.start(pb);
     ApiClient anonymous = new ApiClient("http://127.0.0.1:" + apiPort, null);
     Poll.until(Duration.ofSeconds(60), () -> ready(anonymous), () -> "server ready; log:\n" + log());
     return p;
@@ -64,6 +70,12 @@ class ServerProcessTest {
     assertThat(api.put("/v1/namespaces/prod/services/payments",
         "{\"portName\":\"http\",\"clientAliases\":[{\"dnsName\":\"payments\",\"port\":8080}]}").status()).isEqualTo(201);
     String vip = api.get("/v1/namespaces/prod/services").body().at("/items/0/clientAliases/0/vip").asText();
+    ApiClient.Response xds = api.get("/v1/xds");
+    assertThat(xds.status()).isEqualTo(200);
+    assertThat(xds.body().path("address").asText()).isEqualTo("127.0.0.1:" + xdsPort);
+    assertThat(xds.body().path("tls").asBoolean(true)).isFalse();
+    assertThat(api.get("/v1/xds").status()).isEqualTo(200);
+    assertThat(new ApiClient("http://127.0.0.1:" + apiPort, null).get("/v1/xds").status()).as("no token").isEqualTo(401);
 
     server.destroy(); // SIGTERM
     assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("server exits on SIGTERM").isTrue();
@@ -77,6 +89,31 @@ class ServerProcessTest {
     assertThat(services.status()).isEqualTo(200);
     assertThat(services.body().at("/items/0/discoveryName").asText()).isEqualTo("payments");
     assertThat(services.body().at("/items/0/clientAliases/0/vip").asText()).isEqualTo(vip);
+  }
+
+  @Test
+  void aFirstStartWritesTheLocalContextTheCliThenUsesFromAnyDirectory() throws Exception {
+    server = startServer();
+    Poll.until(Duration.ofSeconds(10), () -> Files.exists(cliConfig), "the CLI config written");
+    String config = Files.readString(cliConfig);
+    assertThat(config).contains("current: local").contains("server: http://127.0.0.1:" + apiPort)
+        .contains("tokenFile: " + dataDir.resolve("admin.token").toAbsolutePath());
+    assertThat(log()).contains("wrote the CLI context 'local'");
+    ProcessBuilder cli = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), TetherMain.class.getName(), "ns", "create", "from-anywhere")
+        .directory(TestEtcd.tempDir("elsewhere").toFile()).redirectErrorStream(true);
+    cli.environment().put("TETHER_CONFIG", cliConfig.toString());
+    Process created = TestChildren.start(cli);
+    String out = new String(created.getInputStream().readAllBytes());
+    assertThat(created.waitFor()).as(out).isZero();
+    assertThat(out).contains("namespace/from-anywhere created");
+
+    server.destroy();
+    assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    Files.writeString(cliConfig, "contexts: {}\n");
+    Files.delete(dataDir.resolve("admin.token")); // a token generated again, but the config file exists now
+    server = startServer();
+    assertThat(Files.readString(cliConfig)).as("an existing config is never changed").isEqualTo("contexts: {}\n");
   }
 
   private static boolean ready(ApiClient api) {

@@ -2,19 +2,13 @@ package io.tether.agent.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.tether.agent.bootstrap.BootstrapSpec;
 import io.tether.agent.bootstrap.EnvoyBootstrap;
 import io.tether.agent.bootstrap.GrpcBootstrap;
 import io.tether.agent.bootstrap.ServedPort;
+import io.tether.client.cli.Documents;
 import io.tether.model.json.Json;
 import io.tether.model.Names;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -27,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -38,13 +33,14 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bootstrap", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Print the bootstrap of a task's Envoy sidecar, or with --proxyless of a grpc-java app.",
-        "Example: tether agent bootstrap --namespace prod --service payments:15000:8080 --xds tether.internal:18000 "
+        "Example: tether agent bootstrap -n prod --service payments:15000:8080 --server tether.internal:8700 "
             + "--token-file agent.token"})
 public final class BootstrapCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--namespace", required = true, paramLabel = "NS", description = "The task's Tether namespace.")
+  @Option(names = {"-n", "--namespace"}, required = true, paramLabel = "NS",
+      description = "The task's Tether namespace, e.g. -n prod.")
   String namespace;
 
   @Option(names = "--service", paramLabel = "NAME:INGRESS_PORT:[APP_HOST:]APP_PORT",
@@ -61,9 +57,12 @@ public final class BootstrapCommand implements Callable<Integer> {
       description = "node.id, unique per task (default: the cluster and a random suffix).")
   String nodeId;
 
-  @Option(names = "--xds", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:18000",
-      description = "The control plane's xDS address (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--xds", paramLabel = "HOST:PORT",
+      description = "The control plane's xDS address, e.g. tether.internal:18000 (default: what --server "
+          + "advertises at GET /v1/xds).")
   String xds;
+
+  @Mixin ServerOption server;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   TokenSource token;
@@ -112,7 +111,9 @@ public final class BootstrapCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--namespace '" + namespace + "' is not a DNS label (lower-case letters, "
           + "digits and '-', at most 63)");
     }
-    Args.HostPort xdsAddress = Args.hostPort("--xds", xds);
+    if (xds != null) {
+      Args.hostPort("--xds", xds);
+    }
     Args.port("--admin-port", adminPort);
     List<ServedPort> served = served();
     if (proxyless && !served.isEmpty()) {
@@ -134,8 +135,15 @@ public final class BootstrapCommand implements Callable<Integer> {
     if (id.isBlank()) {
       throw new IllegalArgumentException("--node-id is empty");
     }
+    String tokenValue = token();
+    XdsLookup.XdsTarget target = XdsLookup.resolve(xds, xds == null ? server.resolve(null, true) : null, tokenValue);
+    if (target.tls() && xdsCa == null && !proxyless) {
+      throw new IllegalArgumentException("the control plane serves xDS over TLS (GET /v1/xds): pass --xds-ca FILE, "
+          + "the CA that signed its certificate");
+    }
+    Args.HostPort xdsAddress = target.address();
     BootstrapSpec bootstrap = new BootstrapSpec(id, nodeCluster, namespace, served, xdsAddress.host(),
-        xdsAddress.port(), token(), adminPort, xdsCa);
+        xdsAddress.port(), tokenValue, adminPort, xdsCa);
     if (proxyless) {
       return pretty(GrpcBootstrap.render(bootstrap));
     }
@@ -182,28 +190,14 @@ public final class BootstrapCommand implements Callable<Integer> {
   }
 
   private String token() {
-    String t;
     if (token.file != null) {
-      try {
-        t = Files.readString(token.file, StandardCharsets.UTF_8).strip();
-      } catch (IOException e) {
-        throw new IllegalArgumentException("--token-file " + token.file + " cannot be read: "
-            + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()));
-      }
-      if (t.isEmpty()) {
-        throw new IllegalArgumentException("--token-file " + token.file + " is empty");
-      }
-    } else {
-      t = token.value.strip();
-      if (t.isEmpty()) {
-        throw new IllegalArgumentException("--token is empty");
-      }
+      return Tokens.read("--token-file", token.file);
     }
-    if (t.chars().anyMatch(c -> c < ' ' || c > '~')) {
-      throw new IllegalArgumentException((token.file != null ? "--token-file " + token.file : "--token")
-          + ": the token has a control or non-ASCII character, which an HTTP header cannot carry");
+    String t = token.value.strip();
+    if (t.isEmpty()) {
+      throw new IllegalArgumentException("--token is empty");
     }
-    return t;
+    return Tokens.checked("--token", t);
   }
 
   private static String randomSuffix() {
@@ -223,13 +217,7 @@ public final class BootstrapCommand implements Callable<Integer> {
 
   private static String yaml(String json) {
     try {
-      ObjectMapper yaml = new YAMLMapper(YAMLFactory.builder()
-          .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-          .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-          .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
-          .build());
-      return yaml.writeValueAsString(new ObjectMapper().readTree(json));
+      return Documents.yaml(new ObjectMapper().readTree(json));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot convert the bootstrap to YAML", e);
     }

@@ -7,6 +7,7 @@ import io.tether.agent.inject.LaunchType;
 import io.tether.agent.inject.ServiceRequest;
 import io.tether.agent.inject.TaskDefinitionInjector;
 import io.tether.agent.inject.TaskDefinitionJson;
+import io.tether.client.cli.Documents;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -33,17 +35,19 @@ import picocli.CommandLine.Spec;
         + "task definition and print it.",
         "Example (bridge or host mode, beside a host agent): tether agent inject task-definition.json "
             + "--namespace prod --service app:http:payments",
-        "Example (awsvpc, on EC2): add --control-plane http://tether.internal:8700 --token-secret "
+        "Example (awsvpc, on EC2): add --server http://tether.internal:8700 --token-secret "
             + "arn:aws:secretsmanager:eu-west-1:123456789012:secret:tether-agent"})
 public final class InjectCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "TASK_DEFINITION",
-      description = "The task definition (JSON, as registered or as describe-task-definition prints it); - for stdin.")
+      description = "The task definition (JSON as registered or as describe-task-definition prints it, or YAML); "
+          + "- for stdin.")
   Path file;
 
-  @Option(names = "--namespace", required = true, paramLabel = "NS", description = "The task's Tether namespace.")
+  @Option(names = {"-n", "--namespace"}, required = true, paramLabel = "NS",
+      description = "The task's Tether namespace, e.g. -n prod.")
   String namespace;
 
   @Option(names = "--service", paramLabel = ServiceRequest.SYNTAX,
@@ -81,9 +85,8 @@ public final class InjectCommand implements Callable<Integer> {
       description = "Where the task runs; EXTERNAL (ECS Anywhere) refuses awsvpc, which it does not have.")
   LaunchType launchType;
 
-  @Option(names = "--control-plane", paramLabel = "URL",
-      description = "awsvpc mode: Tether's REST API as the task reaches it.")
-  URI controlPlane;
+  /** awsvpc mode: the REST API as the task reaches it; not read from $TETHER_SERVER, which is the operator's. */
+  @Mixin ServerOption server;
 
   @Option(names = "--xds", paramLabel = "HOST:PORT",
       description = "awsvpc mode: Tether's xDS address (default: the control plane's host, port 18000).")
@@ -101,7 +104,7 @@ public final class InjectCommand implements Callable<Integer> {
       InjectOptions.Builder b = InjectOptions.builder().namespace(namespace).sidecarImage(sidecarImage)
           .adminPort(adminPort == null ? null : Args.port("--admin-port", adminPort))
           .drainSeconds(drainSeconds).leaseTtl(leaseTtl).hostDns(hostDns).launchType(launchType)
-          .controlPlane(controlPlane).tokenSecret(tokenSecret)
+          .controlPlane(controlPlane()).tokenSecret(tokenSecret)
           .hostAgent(hostAgent == null ? null : checked("--host-agent", hostAgent))
           .xds(xds == null ? null : checked("--xds", xds));
       services.forEach(s -> b.service(Args.serviceRequest(s)));
@@ -124,6 +127,11 @@ public final class InjectCommand implements Callable<Integer> {
     }
   }
 
+  private URI controlPlane() {
+    String url = server.resolve(null, false);
+    return url == null ? null : URI.create(url);
+  }
+
   /** A well-formed HOST:PORT, as given. */
   private static String checked(String option, String hostPort) {
     Args.hostPort(option, hostPort);
@@ -134,9 +142,13 @@ public final class InjectCommand implements Callable<Integer> {
     return file.toString().equals("-") ? "standard input" : file.toString();
   }
 
+  /** The task definition, JSON or YAML (docs/cli.md "Files"), as JSON. */
   private byte[] read() {
     try {
-      return file.toString().equals("-") ? System.in.readAllBytes() : Files.readAllBytes(file);
+      byte[] raw = file.toString().equals("-") ? System.in.readAllBytes() : Files.readAllBytes(file);
+      return Documents.asJson(file.toString(), raw);
+    } catch (IllegalArgumentException e) {
+      throw new InjectException(e.getMessage());
     } catch (NoSuchFileException e) {
       throw new InjectException(file + ": no such file");
     } catch (IOException e) {

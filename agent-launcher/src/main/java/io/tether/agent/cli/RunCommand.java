@@ -1,17 +1,17 @@
 package io.tether.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.tether.agent.AgentTask;
 import io.tether.agent.TaskSettings;
 import io.tether.agent.net.HostAddress;
 import io.tether.agent.net.HostName;
 import io.tether.agent.registry.RegistryClient;
+import io.tether.client.cli.CliEnvironment;
+import io.tether.client.cli.Documents;
 import io.tether.model.json.Json;
 import io.tether.model.ServiceSpec;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -33,19 +34,21 @@ import picocli.CommandLine.Parameters;
 public final class RunCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
-  @Option(names = "--config", description = "JSON or YAML file with these options (keys without dashes)")
+  @Option(names = "--config", description = "JSON or YAML file with these options (keys without dashes; "
+      + "server, or its old name controlPlane), e.g. task.yaml")
   Path config;
 
-  @Option(names = "--control-plane", description = "Tether REST API, e.g. http://10.0.0.5:8700")
-  URI controlPlane;
+  @Mixin ServerOption server;
 
-  @Option(names = "--xds", description = "xDS server host:port (default: the control plane's host, port 18000)")
+  @Option(names = "--xds", description = "xDS server HOST:PORT, e.g. tether.internal:18000 (default: what the "
+      + "control plane advertises at GET /v1/xds)")
   String xds;
 
-  @Option(names = "--token-file", description = "File holding the agent token of the namespace")
+  @Option(names = "--token-file", description = "File holding the agent token of the namespace "
+      + "(default: $TETHER_TOKEN_FILE)")
   Path tokenFile;
 
-  @Option(names = "--namespace") String namespace;
+  @Option(names = {"-n", "--namespace"}, description = "The task's namespace, e.g. -n prod") String namespace;
 
   @Option(names = "--service", description = "The discovery name this task serves (omit for a client-only task)")
   String service;
@@ -63,14 +66,15 @@ public final class RunCommand implements Callable<Integer> {
       + "has no other address (a single-host mesh) instead of failing")
   Boolean allowLoopbackAddress;
 
-  @Option(names = "--zone") String zone;
+  @Option(names = "--zone", description = "The task's zone, registered with the endpoint, e.g. onprem-a") String zone;
 
   @Option(names = "--task-id", description = "Unique per task (default: random)") String taskId;
 
   @Option(names = "--health-check", description = "http:/path, tcp, grpc or none (default: the service's healthCheck policy)")
   String healthCheck;
 
-  @Option(names = "--envoy-bin") Path envoyBin;
+  @Option(names = "--envoy-bin", description = "The Envoy binary (default: $ENVOY_BIN, else envoy on PATH)")
+  Path envoyBin;
 
   @Option(names = "--admin-port", description = "Envoy admin port on 127.0.0.1 (default 9901)") Integer adminPort;
 
@@ -117,15 +121,17 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   private TaskSettings settings() throws IOException {
-    JsonNode file = config == null ? Json.MAPPER.createObjectNode() : new YAMLMapper().readTree(config.toFile());
-    URI cp = controlPlane != null ? controlPlane : uri(file, "controlPlane");
+    JsonNode file = config == null ? Json.MAPPER.createObjectNode() : usage(() -> Documents.read(config));
+    String cpUrl = usage(() -> server.resolve(first(text(file, "server"), text(file, "controlPlane")), true));
     String ns = first(namespace, text(file, "namespace"));
-    String token = tokenFile != null ? Files.readString(tokenFile).trim()
-        : file.hasNonNull("tokenFile") ? Files.readString(Path.of(file.get("tokenFile").asText())).trim() : null;
+    Path tokenPath = tokenFile != null ? tokenFile : file.hasNonNull("tokenFile") ? Path.of(file.get("tokenFile").asText())
+        : CliEnvironment.get("TETHER_TOKEN_FILE") != null ? Path.of(CliEnvironment.get("TETHER_TOKEN_FILE")) : null;
     List<String> command = app != null ? app : file.has("app") ? List.of(Json.MAPPER.convertValue(file.get("app"), String[].class)) : null;
-    require(cp != null, "--control-plane is required");
+    require(cpUrl != null, "--server is required (or $TETHER_SERVER, or server in --config)");
+    URI cp = URI.create(cpUrl);
     require(ns != null, "--namespace is required");
-    require(token != null, "--token-file is required");
+    require(tokenPath != null, "--token-file is required");
+    String token = usage(() -> Tokens.read("--token-file", tokenPath));
     require(command != null && !command.isEmpty(), "the app's command is required after --");
     String svc = first(service, text(file, "service"));
     Integer port = appPort != null ? appPort : file.hasNonNull("appPort") ? file.get("appPort").asInt() : null;
@@ -133,7 +139,7 @@ public final class RunCommand implements Callable<Integer> {
     String registeredAddress = svc == null ? null : registeredAddress(first(address, text(file, "address")),
         allowLoopbackAddress != null ? allowLoopbackAddress : file.path("allowLoopbackAddress").asBoolean(false));
     ServiceSpec serviceSpec = svc == null ? null : new RegistryClient(cp, token).service(ns, svc, true);
-    Args.HostPort xdsAddress = xdsAddress(first(xds, text(file, "xds")), cp);
+    Args.HostPort xdsAddress = xdsAddress(first(xds, text(file, "xds")), cpUrl, token);
     String task = first(taskId, text(file, "taskId"));
     task = task != null ? task : UUID.randomUUID().toString().substring(0, 8);
     boolean noProxy = proxyless != null ? proxyless : file.path("proxyless").asBoolean(false);
@@ -163,20 +169,25 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /**
-   * The xDS server: {@code --xds HOST:PORT} as every command reads it ({@link Args#hostPort}), else the
-   * control plane's host, port 18000. {@code run} has always also taken a bare IPv6 address before the
-   * port ({@code fd00::5:18000}: the port is after the last colon); that form is still accepted.
+   * The xDS server: {@code --xds HOST:PORT} as every command reads it ({@link Args#hostPort}), else what
+   * the control plane advertises ({@link XdsLookup}). {@code run} has always also taken a bare IPv6
+   * address before the port ({@code fd00::5:18000}: the port is after the last colon); still accepted.
    */
-  private Args.HostPort xdsAddress(String target, URI cp) {
-    if (target == null) {
-      return new Args.HostPort(cp.getHost(), 18000);
-    }
-    boolean bareIpv6 = !target.startsWith("[") && target.indexOf(':') != target.lastIndexOf(':');
+  private Args.HostPort xdsAddress(String target, String cp, String token) {
+    boolean bareIpv6 = target != null && !target.startsWith("[") && target.indexOf(':') != target.lastIndexOf(':');
     String value = bareIpv6
         ? "[" + target.substring(0, target.lastIndexOf(':')) + "]" + target.substring(target.lastIndexOf(':'))
         : target;
+    XdsLookup.XdsTarget found = usage(() -> XdsLookup.resolve(value, cp, token));
+    require(!found.tls(), "the control plane serves xDS over TLS (GET /v1/xds), which tether agent run does not "
+        + "speak: give it a plaintext xDS address with --xds HOST:PORT");
+    return found.address();
+  }
+
+  /** A value the caller gave that is wrong (a file, an address) is a usage error, exit 2, one line. */
+  private <T> T usage(java.util.function.Supplier<T> read) {
     try {
-      return Args.hostPort("--xds", value);
+      return read.get();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -215,10 +226,6 @@ public final class RunCommand implements Callable<Integer> {
     if (!ok) {
       throw new CommandLine.ParameterException(spec.commandLine(), message);
     }
-  }
-
-  private static URI uri(JsonNode file, String key) {
-    return file.hasNonNull(key) ? URI.create(file.get(key).asText()) : null;
   }
 
   private static String text(JsonNode file, String key) {

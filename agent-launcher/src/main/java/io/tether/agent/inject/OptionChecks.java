@@ -55,7 +55,7 @@ final class OptionChecks {
       awsvpc(task, options);
       return;
     }
-    List<String> direct = given(options, "--control-plane", "--xds", "--token-secret");
+    List<String> direct = given(options, "--server", "--xds", "--token-secret");
     if (!direct.isEmpty()) {
       throw new InjectException(String.join(", ", direct) + ": for awsvpc tasks only. In " + task.networkMode.wire
           + " mode the host agent holds the token and relays the sidecar to the control plane, so the task "
@@ -83,9 +83,9 @@ final class OptionChecks {
           + String.join(" and ", hostAgent));
     }
     if (options.controlPlane() == null) {
-      throw new InjectException("networkMode awsvpc needs --control-plane: an awsvpc task cannot reach the host "
+      throw new InjectException("networkMode awsvpc needs --server: an awsvpc task cannot reach the host "
           + "agent, so its sidecar talks to the control plane directly; give Tether's REST API as the task reaches "
-          + "it, e.g. --control-plane http://tether.internal:8700");
+          + "it, e.g. --server http://tether.internal:8700");
     }
     checkControlPlane(options.controlPlane());
     checkNotLoopback("--xds " + options.effectiveXds(), hostOf(options.effectiveXds()));
@@ -104,10 +104,10 @@ final class OptionChecks {
   private static void checkControlPlane(URI url) {
     String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
     if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
-      throw new InjectException("--control-plane '" + url + "' must be an http or https URL with a host, e.g. "
+      throw new InjectException("--server '" + url + "' must be an http or https URL with a host, e.g. "
           + "http://tether.internal:8700");
     }
-    checkNotLoopback("--control-plane " + url, url.getHost());
+    checkNotLoopback("--server " + url, url.getHost());
   }
 
   /** A loopback address in awsvpc mode is the task's own, not the control plane. */
@@ -130,7 +130,7 @@ final class OptionChecks {
     List<String> out = new ArrayList<>();
     for (String name : names) {
       Object value = switch (name) {
-        case "--control-plane" -> options.controlPlane();
+        case "--server" -> options.controlPlane();
         case "--xds" -> options.xds();
         case "--token-secret" -> options.tokenSecret();
         case "--host-agent" -> options.hostAgent();

@@ -122,7 +122,8 @@ class BootstrapTest {
   void tokenFileIsReadWithoutItsTrailingNewline(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("agent.token");
     Files.writeString(file, TOKEN + "\n");
-    Cli cli = Cli.run("bootstrap", "--namespace", "prod", "--cluster", "web", "--token-file", file.toString());
+    Cli cli = Cli.run("bootstrap", "--namespace", "prod", "--cluster", "web", "--token-file", file.toString(),
+        "--xds", "127.0.0.1:18000");
     assertThat(cli.exitCode()).as(cli.err()).isZero();
     assertThat(parseStrictly(cli.out()).getDynamicResources().getAdsConfig().getGrpcServices(0).getInitialMetadata(0)
         .getValue()).isEqualTo("Bearer " + TOKEN);
@@ -130,7 +131,8 @@ class BootstrapTest {
 
   @Test
   void defaultNodeIdIsTheServiceAndARandomSuffixFreshEveryTime() throws Exception {
-    String[] args = {"bootstrap", "--namespace", "prod", "--service", "payments:15000:8080", "--token", TOKEN};
+    String[] args = {"bootstrap", "--namespace", "prod", "--service", "payments:15000:8080", "--token", TOKEN,
+        "--xds", "127.0.0.1:18000"};
     String first = parseStrictly(Cli.run(args).out()).getNode().getId();
     String second = parseStrictly(Cli.run(args).out()).getNode().getId();
     assertThat(first).matches("payments-[0-9a-f]{8}");
@@ -140,7 +142,7 @@ class BootstrapTest {
   @Test
   void oneAppOnTheLoopbackMayServeUnderTwoNames() throws Exception {
     Cli cli = Cli.run("bootstrap", "--namespace", "prod", "--service", "payments:15000:8080", "--service",
-        "payments-v2:15001:8080", "--token", TOKEN);
+        "payments-v2:15001:8080", "--token", TOKEN, "--xds", "127.0.0.1:18000");
     assertThat(cli.exitCode()).as(cli.err()).isZero();
     assertThat(parseStrictly(cli.out()).getNode().getMetadata().getFieldsOrThrow("services").getListValue()
         .getValuesCount()).isEqualTo(2);
@@ -149,7 +151,7 @@ class BootstrapTest {
   @Test
   void appOnEnvoysLoopbackGetsNoForwarder() throws Exception {
     Bootstrap b = parseStrictly(Cli.run("bootstrap", "--namespace", "prod", "--service", "payments:15000:localhost:8080",
-        "--token", TOKEN).out());
+        "--token", TOKEN, "--xds", "127.0.0.1:18000").out());
     assertThat(b.getStaticResources().getListenersList()).isEmpty();
     assertThat(b.getStaticResources().getClustersList()).extracting(c -> c.getName()).containsExactly("tether-xds");
   }

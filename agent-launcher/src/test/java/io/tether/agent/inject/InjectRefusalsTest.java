@@ -151,9 +151,9 @@ class InjectRefusalsTest {
             awsvpc().service(payments()),
             "networkMode awsvpc with requiresCompatibilities EXTERNAL" + noAwsvpcOutside + ", or require EC2"),
         new Refusal("awsvpc without --control-plane", t -> { }, options().service(payments()).tokenSecret(SECRET),
-            "networkMode awsvpc needs --control-plane: an awsvpc task cannot reach the host agent, so its sidecar "
+            "networkMode awsvpc needs --server: an awsvpc task cannot reach the host agent, so its sidecar "
                 + "talks to the control plane directly; give Tether's REST API as the task reaches it, e.g. "
-                + "--control-plane http://tether.internal:8700"),
+                + "--server http://tether.internal:8700"),
         new Refusal("awsvpc without --token-secret", t -> { }, awsvpc().service(payments()).tokenSecret(null),
             "networkMode awsvpc needs --token-secret: its sidecar talks to the control plane directly, with the agent "
                 + "token ECS reads from that secret; give the ARN (or SSM parameter name) of the secret holding the "
@@ -164,11 +164,11 @@ class InjectRefusalsTest {
                 + "execution role (allow it secretsmanager:GetSecretValue or ssm:GetParameters on " + SECRET + ")"),
         new Refusal("a loopback control plane in awsvpc mode", t -> { },
             awsvpc().service(payments()).controlPlane(URI.create("http://127.0.0.1:8700")),
-            "--control-plane http://127.0.0.1:8700 is the task's own loopback in awsvpc mode: give the control "
+            "--server http://127.0.0.1:8700 is the task's own loopback in awsvpc mode: give the control "
                 + "plane's address as the task reaches it"),
         new Refusal("a control plane that is no http URL", t -> { },
             awsvpc().service(payments()).controlPlane(URI.create("tether.internal:8700")),
-            "--control-plane 'tether.internal:8700' must be an http or https URL with a host, e.g. "
+            "--server 'tether.internal:8700' must be an http or https URL with a host, e.g. "
                 + "http://tether.internal:8700"),
         new Refusal("awsvpc with no --service", t -> { }, awsvpc(),
             "networkMode awsvpc with no --service: the sidecar is server-only, and an awsvpc task's containers cannot "
@@ -212,7 +212,7 @@ class InjectRefusalsTest {
 
   @Test
   void cliRefusalExitsOneWithTheMessageAndPrintsNoTaskDefinition() {
-    Cli cli = runInject(BASE, "--namespace", "prod", "--service", "app:grpc", "--control-plane",
+    Cli cli = runInject(BASE, "--namespace", "prod", "--service", "app:grpc", "--server",
         "http://tether.internal:8700", "--token-secret", SECRET);
     assertThat(cli.exitCode()).isEqualTo(1);
     assertThat(cli.err()).isEqualTo("tether agent inject: --service app:grpc: container 'app' has no port mapping "

@@ -98,7 +98,7 @@ public final class AgentUnderTest {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     cmd.addAll(jvmOptions);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), AgentMain.class.getName(), "run",
-        "--control-plane", registryUrl, "--token-file", token.toString(), "--namespace", "a", "--task-id", taskId,
+        "--server", registryUrl, "--xds", "127.0.0.1:18000", "--token-file", token.toString(), "--namespace", "a", "--task-id", taskId,
         "--envoy-bin", FakeEnvoy.install(dir).toString()));
     flags.forEach((name, value) -> {
       cmd.add(name);

@@ -59,7 +59,9 @@ final class JsonPaths {
   static String describe(JsonMappingException e) {
     String field = of(e);
     if (e instanceof UnrecognizedPropertyException u) {
-      return "unknown field '" + field + "'";
+      String suggestion = FieldSuggestion.closest(u.getPropertyName(), u.getKnownPropertyIds())
+          .map(k -> ": did you mean '" + k + "'?").orElse("");
+      return "unknown field '" + field + "'" + suggestion;
     }
     if (e instanceof InvalidFormatException f) {
       return field + ": '" + f.getValue() + "' is not a valid " + typeName(f.getTargetType());

@@ -40,7 +40,10 @@ class StrictJsonTest {
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "{\"portName\":\"http\",\"colour\":\"blue\"}|colour|unknown field 'colour'",
-      "{\"timeout\":{\"perRequestTimeoutSecs\":5}}|timeout.perRequestTimeoutSecs|unknown field 'timeout.perRequestTimeoutSecs'",
+      "{\"timeout\":{\"perRequestTimeoutSecs\":5}}|timeout.perRequestTimeoutSecs|unknown field 'timeout.perRequestTimeoutSecs': did you mean 'perRequestTimeoutSeconds'?",
+      "{\"timout\":{}}|timout|unknown field 'timout': did you mean 'timeout'?",
+      "{\"PortName\":\"http\"}|PortName|unknown field 'PortName': did you mean 'portName'?",
+      "{\"clientAliases\":[{\"dnsname\":\"a\"}]}|clientAliases[0].dnsname|unknown field 'clientAliases[0].dnsname': did you mean 'dnsName'?",
       "{\"clientAliases\":[{\"dnsName\":\"a\",\"port\":80},{\"vip\":\"x\"}]}|clientAliases[1].vip|unknown field 'clientAliases[1].vip'",
       "{\"clientAliases\":[{\"port\":\"8080\"}]}|clientAliases[0].port|clientAliases[0].port must be an integer",
       "{\"clientAliases\":[{\"port\":80.5}]}|clientAliases[0].port|clientAliases[0].port: '80.5' is not a valid integer",

@@ -28,8 +28,11 @@ final class CliException extends RuntimeException {
       return new CliException("HTTP " + e.status());
     }
     String field = e.field() == null ? "" : e.field();
+    // Which token was sent follows the precedence of docs/cli.md; say how to give another.
+    String hint = e.status() == 401 ? " (give a token with --token-file FILE, $TETHER_TOKEN or a context: "
+        + "tether context set NAME --token-file FILE)" : "";
     String code = e.code() == null ? "HTTP " + e.status() : e.code();
     return new CliException(code + ": " + (e.apiMessage() == null ? "" : e.apiMessage())
-        + (field.isEmpty() ? "" : " (field: " + field + ")"));
+        + (field.isEmpty() ? "" : " (field: " + field + ")") + hint);
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tether.client.ApiException;
 import io.tether.client.ApiResponse;
 import io.tether.client.TetherClient;
+import io.tether.client.cli.Documents;
 import io.tether.model.json.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,10 +25,11 @@ public final class NamespaceCommands {
   @Command(name = "create", description = "Create a namespace, or change an existing one's description (-f replaces it whole).")
   static final class Create extends OperatorCommand {
     private static final int ATTEMPTS = 5;
-    @Parameters(index = "0", paramLabel = "NAME") String name;
-    @Option(names = "--description", description = "Its description; on an existing namespace, only this changes")
+    @Parameters(index = "0", paramLabel = "NAME", description = "The namespace, a DNS label, e.g. prod") String name;
+    @Option(names = "--description", description = "Its description, e.g. --description production; on an existing namespace, only this changes")
     String description;
-    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Namespace JSON (description, defaults): replaces it whole")
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE",
+        description = "Namespace JSON or YAML (description, defaults), or - for stdin: replaces it whole")
     java.nio.file.Path file;
 
     @Override
@@ -36,7 +38,7 @@ public final class NamespaceCommands {
         throw new CliException("--description and -f cannot be used together: put the description in the file");
       }
       Outcome outcome = file != null
-          ? new Outcome("applied", client.putNamespace(name, Files.read(file)))
+          ? new Outcome("applied", client.putNamespace(name, Documents.readAsJson(file)))
           : createOrDescribe(client);
       if (api.json()) {
         printJson(outcome.namespace());
@@ -83,19 +85,18 @@ public final class NamespaceCommands {
     @Override
     void run(TetherClient client) {
       JsonNode page = client.namespaces();
-      if (api.json()) {
-        printJson(page);
-        return;
-      }
-      Table t = new Table("NAME", "SERVICES", "DESCRIPTION");
-      page.path("items").forEach(n -> t.row(n.path("name").asText(), n.path("services").asInt(), n.path("description").asText(null)));
-      t.print(out());
+      print(page, out -> {
+        Table t = new Table("NAME", "SERVICES", "DESCRIPTION");
+        page.path("items").forEach(n -> t.row(n.path("name").asText(), n.path("services").asInt(),
+            n.path("description").asText(null)));
+        t.print(out);
+      });
     }
   }
 
-  @Command(name = "get", description = "Show a namespace as JSON.")
+  @Command(name = "get", description = "Show a namespace as JSON (or -o yaml).")
   static final class Get extends OperatorCommand {
-    @Parameters(index = "0", paramLabel = "NAME") String name;
+    @Parameters(index = "0", paramLabel = "NAME", description = "The namespace") String name;
 
     @Override
     void run(TetherClient client) {
@@ -105,7 +106,7 @@ public final class NamespaceCommands {
 
   @Command(name = "delete", description = "Delete an empty namespace.")
   static final class Delete extends OperatorCommand {
-    @Parameters(index = "0", paramLabel = "NAME") String name;
+    @Parameters(index = "0", paramLabel = "NAME", description = "The namespace") String name;
 
     @Override
     void run(TetherClient client) {

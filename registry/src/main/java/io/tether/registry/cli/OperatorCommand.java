@@ -3,14 +3,19 @@ package io.tether.registry.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tether.client.ApiException;
 import io.tether.client.TetherClient;
-import io.tether.model.json.Json;
+import io.tether.client.cli.CliErrors;
+import io.tether.client.cli.Documents;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** Base of the operator commands: the API options, output helpers, and error-to-exit-code handling. */
+/**
+ * Base of the operator commands: the API options, output helpers, and error-to-exit-code handling:
+ * one {@code error: …} line, exit 1 for a failure, 2 for a value the caller must fix (docs/cli.md).
+ */
 abstract class OperatorCommand implements Callable<Integer> {
   @Mixin
   ApiOptions api;
@@ -19,20 +24,31 @@ abstract class OperatorCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Override
-  public final Integer call() {
-    TetherClient client = api.client();
+  public Integer call() {
     try {
+      TetherClient client = api.client();
       try {
-        run(client);
+        return exitCode(client);
       } catch (ApiException e) {
         throw CliException.from(e, client.base());
       }
-      return 0;
     } catch (CliException e) {
-      spec.commandLine().getErr().println("error: " + e.getMessage());
-      spec.commandLine().getErr().flush();
-      return 1;
+      return fail(CliErrors.FAILURE, e.getMessage());
+    } catch (IllegalArgumentException e) {
+      return fail(CliErrors.USAGE, e.getMessage());
     }
+  }
+
+  private int fail(int code, String message) {
+    spec.commandLine().getErr().println("error: " + message);
+    spec.commandLine().getErr().flush();
+    return code;
+  }
+
+  /** Runs the command and answers its exit code: 0, unless a command has more to say (svc diff --exit-code). */
+  int exitCode(TetherClient client) {
+    run(client);
+    return 0;
   }
 
   abstract void run(TetherClient client);
@@ -41,12 +57,18 @@ abstract class OperatorCommand implements Callable<Integer> {
     return spec.commandLine().getOut();
   }
 
+  /** Prints a document as -o asks: YAML for yaml, else indented JSON. */
   void printJson(JsonNode node) {
-    try {
-      out().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node));
-      out().flush();
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new CliException(e.getMessage());
+    out().println(api.output() == ApiOptions.Output.yaml ? Documents.yaml(node).stripTrailing() : Documents.json(node));
+    out().flush();
+  }
+
+  /** A read: the document for -o json|yaml, else the table {@code table} fills from it. */
+  void print(JsonNode node, Consumer<PrintWriter> table) {
+    if (api.json()) {
+      printJson(node);
+    } else {
+      table.accept(out());
     }
   }
 }

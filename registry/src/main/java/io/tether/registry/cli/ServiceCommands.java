@@ -2,41 +2,56 @@ package io.tether.registry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tether.client.TetherClient;
+import io.tether.client.cli.Documents;
 import io.tether.model.json.Json;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code tether svc apply|list|get|delete}, always within one namespace ({@code -n}). */
+/** {@code tether svc apply|diff|list|get|delete}, always within one namespace ({@code -n}). */
 @Command(name = "svc", description = "Manage services.", mixinStandardHelpOptions = true,
-    subcommands = {ServiceCommands.Apply.class, ServiceCommands.List.class,
+    subcommands = {ServiceCommands.Apply.class, ServiceDiffCommand.class, ServiceCommands.List.class,
         ServiceCommands.Get.class, ServiceCommands.Delete.class})
 public final class ServiceCommands {
 
   abstract static class InNamespace extends OperatorCommand {
-    @Option(names = {"-n", "--namespace"}, required = true, paramLabel = "NS") String namespace;
+    @Mixin NamespaceOption ns;
+    String namespace;
+
+    @Override
+    int exitCode(TetherClient client) {
+      namespace = ns.resolve(api);
+      return super.exitCode(client);
+    }
   }
 
-  @Command(name = "apply", description = "Create or update a service from a ServiceSpec JSON file.")
+  /** A ServiceSpec file (JSON or YAML) and the discovery name it names, which is the service's name. */
+  record SpecFile(JsonNode spec, String name) {
+    static SpecFile read(Path file) {
+      JsonNode spec = Documents.read(file);
+      String name = spec.path("discoveryName").asText("");
+      if (name.isEmpty()) {
+        throw new IllegalArgumentException(file + " has no discoveryName");
+      }
+      return new SpecFile(spec, name);
+    }
+  }
+
+  @Command(name = "apply", description = {"Create or update a service from a ServiceSpec JSON or YAML file.",
+      "Example: tether svc apply -n prod -f payments.yaml"})
   static final class Apply extends InNamespace {
-    @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "ServiceSpec JSON, or - for stdin")
+    @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE",
+        description = "ServiceSpec JSON or YAML, or - for stdin")
     Path file;
 
     @Override
     void run(TetherClient client) {
-      byte[] body = Files.read(file);
-      String name;
-      try {
-        name = Json.MAPPER.readTree(body).path("discoveryName").asText("");
-      } catch (java.io.IOException e) {
-        throw new CliException(file + " is not JSON: " + e.getMessage());
-      }
-      if (name.isEmpty()) {
-        throw new CliException(file + " has no discoveryName");
-      }
-      JsonNode applied = client.putService(namespace, name, body);
+      SpecFile spec = SpecFile.read(file);
+      String name = spec.name();
+      JsonNode applied = client.putService(namespace, name, Json.write(spec.spec()));
       if (api.json()) {
         printJson(applied);
       } else {
@@ -46,15 +61,15 @@ public final class ServiceCommands {
     }
   }
 
-  @Command(name = "list", description = "List the services of a namespace.")
+  @Command(name = "list", description = {"List the services of a namespace.", "Example: tether svc list -n prod"})
   static final class List extends InNamespace {
     @Override
     void run(TetherClient client) {
       JsonNode page = client.services(namespace);
-      if (api.json()) {
-        printJson(page);
-        return;
-      }
+      print(page, out -> table(page).print(out));
+    }
+
+    private static Table table(JsonNode page) {
       Table t = new Table("NAME", "PROTOCOL", "ALIASES", "VIP", "ENDPOINTS");
       for (JsonNode s : page.path("items")) {
         java.util.List<String> aliases = new ArrayList<>();
@@ -67,14 +82,15 @@ public final class ServiceCommands {
             aliases.isEmpty() ? "-" : String.join(",", aliases), vip,
             s.path("healthyEndpoints").asInt() + "/" + s.path("endpoints").asInt() + " healthy");
       }
-      t.print(out());
+      return t;
     }
   }
 
-  @Command(name = "get", description = "Show a service spec as JSON.")
+  @Command(name = "get", description = {"Show a service spec as JSON (or -o yaml).",
+      "Example: tether svc get -n prod payments --effective"})
   static final class Get extends InNamespace {
-    @Parameters(index = "0", paramLabel = "NAME") String name;
-    @Option(names = "--effective", description = "Fill in inherited and default policy")
+    @Parameters(index = "0", paramLabel = "NAME", description = "The service's discovery name") String name;
+    @Option(names = "--effective", description = "Fill in the policy inherited from the namespace and the defaults")
     boolean effective;
 
     @Override
@@ -85,7 +101,7 @@ public final class ServiceCommands {
 
   @Command(name = "delete", description = "Delete a service, its endpoints and its VIP.")
   static final class Delete extends InNamespace {
-    @Parameters(index = "0", paramLabel = "NAME") String name;
+    @Parameters(index = "0", paramLabel = "NAME", description = "The service's discovery name") String name;
 
     @Override
     void run(TetherClient client) {

@@ -131,7 +131,7 @@ public final class DemoMain implements Callable<Integer> {
     Path env = dir.resolve("env");
     Files.writeString(env, "export TETHER_SERVER=" + server.apiUrl + "\nexport TETHER_TOKEN=" + server.adminToken() + "\n");
     out.printf("%nThe mesh keeps running; Ctrl-C stops it and cleans up. Meanwhile, in another shell:%n");
-    out.printf("  . %s && ./tether ep list demo web        # the endpoints and their health%n", env);
+    out.printf("  . %s && ./tether ep list -n demo web     # the endpoints and their health%n", env);
     out.printf("  %scurl -s http://%s:8080/               # a call through the caller's sidecar%n",
         hosts.shellPrefix(hosts.host(CALLER)), vip);
     out.printf("  %scurl -s localhost:%d/config_dump | less  # what the caller's Envoy was given%n%n",

@@ -1,0 +1,114 @@
+package io.tether.registry.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tether.client.cli.CliEnvironment;
+import io.tether.registry.testing.TestEtcd;
+import io.tether.registry.testing.TestRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Contexts and the precedence flag > environment > context > default, against a real registry; the
+ * config file is a temporary TETHER_CONFIG, never the real home.
+ */
+class ContextTest {
+  private static TestRegistry registry;
+  private final Path dir = TestEtcd.tempDir("contexts");
+  private final Map<String, String> env = new HashMap<>(Map.of("TETHER_CONFIG", dir.resolve("config.yaml").toString()));
+
+  @BeforeAll
+  static void start() {
+    registry = new TestRegistry(TestEtcd.shared().clientUrl());
+    registry.admin().put("/v1/namespaces/ctx-prod", "{}").expect(201);
+    registry.admin().put("/v1/namespaces/ctx-prod/services/web", "{\"portName\":\"http\"}").expect(201);
+  }
+
+  @AfterAll
+  static void stop() {
+    registry.close();
+  }
+
+  @AfterEach
+  void processEnvironmentAgain() {
+    CliEnvironment.replaceForTests(null);
+  }
+
+  private CliRun run(Object command, String... args) {
+    CliEnvironment.replaceForTests(env);
+    return CliRun.of(command, args);
+  }
+
+  private Path tokenFile() throws Exception {
+    return Files.writeString(dir.resolve("admin.token"), TestRegistry.ADMIN + "\n");
+  }
+
+  @Test
+  void aContextGivesServerTokenAndNamespaceToEveryCommand() throws Exception {
+    CliRun set = run(new ContextCommands(), "set", "prod", "--server", registry.baseUrl().replace("http://", ""),
+        "--token-file", tokenFile().toString(), "-n", "ctx-prod");
+    assertThat(set.exit()).as(set.err()).isZero();
+    assertThat(set.out()).contains("context/prod set (current)");
+    assertThat(Files.readString(dir.resolve("config.yaml"))).contains("current: prod").doesNotContain(TestRegistry.ADMIN);
+
+    CliRun services = run(new ServiceCommands(), "list");
+    assertThat(services.exit()).as(services.err()).isZero();
+    assertThat(services.out()).containsPattern("web\\s+tcp");
+    assertThat(run(new EndpointCommands(), "list", "web").exit()).isZero();
+    assertThat(run(new ContextCommands(), "show").out()).contains("name:      prod (current)")
+        .contains("server:    " + registry.baseUrl()).contains("from " + tokenFile()).contains("namespace: ctx-prod");
+  }
+
+  @Test
+  void flagBeatsEnvironmentWhichBeatsTheContext() throws Exception {
+    run(new ContextCommands(), "set", "here", "--server", registry.baseUrl(), "--token-file", tokenFile().toString());
+    assertThat(run(new NamespaceCommands(), "list").exit()).as("the context's server").isZero();
+    env.put("TETHER_SERVER", "127.0.0.1:1");
+    CliRun viaEnv = run(new NamespaceCommands(), "list");
+    assertThat(viaEnv.err()).as("TETHER_SERVER beats the context").contains("cannot reach the Tether API at http://127.0.0.1:1");
+    CliRun viaFlag = run(new NamespaceCommands(), "list", "--server", registry.baseUrl());
+    assertThat(viaFlag.exit()).as("--server beats TETHER_SERVER: " + viaFlag.err()).isZero();
+    env.put("TETHER_TOKEN", "not-the-token-0123456789");
+    assertThat(run(new NamespaceCommands(), "list", "--server", registry.baseUrl()).err()).as("TETHER_TOKEN beats the context")
+        .contains("UNAUTHENTICATED").contains("(give a token with --token-file FILE, $TETHER_TOKEN or a context");
+    assertThat(run(new NamespaceCommands(), "list", "--server", registry.baseUrl(), "--token-file",
+        tokenFile().toString()).exit()).as("--token-file beats TETHER_TOKEN").isZero();
+    env.remove("TETHER_TOKEN");
+    env.put("TETHER_TOKEN_FILE", dir.resolve("missing.token").toString());
+    assertThat(run(new NamespaceCommands(), "list", "--server", registry.baseUrl()).err())
+        .isEqualTo("error: TETHER_TOKEN_FILE: no such file: " + dir.resolve("missing.token") + "\n");
+  }
+
+  @Test
+  void listUseShowAndDeleteEditOnlyTheFile() throws Exception {
+    run(new ContextCommands(), "set", "a", "--server", "a.internal:8700");
+    run(new ContextCommands(), "set", "b", "--server", "https://b.internal:8700", "-n", "prod");
+    assertThat(run(new ContextCommands(), "list").out()).containsPattern("\\*\\s+a\\s+http://a.internal:8700")
+        .containsPattern("\\s+b\\s+https://b.internal:8700\\s+prod");
+    assertThat(run(new ContextCommands(), "use", "b").exit()).isZero();
+    assertThat(run(new ContextCommands(), "show").out()).contains("name:      b (current)");
+    CliRun unknown = run(new ContextCommands(), "use", "c");
+    assertThat(unknown.exit()).isEqualTo(2);
+    assertThat(unknown.err()).startsWith("error: no context 'c' in ");
+    assertThat(run(new ContextCommands(), "delete", "b").exit()).isZero();
+    assertThat(run(new ContextCommands(), "list").out()).doesNotContain("b.internal").doesNotContain("*");
+    CliRun badServer = run(new ContextCommands(), "set", "x", "--server", "b.internal");
+    assertThat(badServer.exit()).isEqualTo(2);
+    assertThat(badServer.err()).contains("--server 'b.internal' must be HOST:PORT");
+  }
+
+  @Test
+  void aBrokenConfigFileIsNamedWithTheFieldsItTakes() throws Exception {
+    Files.writeString(dir.resolve("config.yaml"), "current: a\ncontexts:\n  a:\n    sever: x:1\n");
+    CliRun list = run(new NamespaceCommands(), "list");
+    assertThat(list.exit()).isEqualTo(2);
+    assertThat(list.err()).startsWith("error: config file " + dir.resolve("config.yaml"))
+        .contains("(fields of a context: server, token, tokenFile, namespace)");
+  }
+}
