@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.tether.agent.AgentTask;
 import io.tether.agent.TaskSettings;
+import io.tether.agent.metrics.MetricsEndpoint;
 import io.tether.agent.net.HostAddress;
 import io.tether.agent.net.HostName;
 import io.tether.agent.registry.RegistryClient;
 import io.tether.model.json.Json;
+import io.tether.model.AppProtocol;
 import io.tether.model.ServiceSpec;
 import java.io.IOException;
 import java.net.URI;
@@ -73,6 +75,14 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--envoy-bin") Path envoyBin;
 
   @Option(names = "--admin-port", description = "Envoy admin port on 127.0.0.1 (default 9901)") Integer adminPort;
+
+  @Option(names = "--metrics-port", description = "Port of the task's Prometheus endpoint GET /metrics, Service "
+      + "Connect's metrics from Envoy (default " + MetricsEndpoint.Settings.DEFAULT_PORT + "; 0 for none)")
+  Integer metricsPort;
+
+  @Option(names = "--metrics-address", description = "Address the metrics endpoint listens on (default "
+      + MetricsEndpoint.Settings.DEFAULT_ADDRESS + ": every interface, for a Prometheus on another host)")
+  String metricsAddress;
 
   @Option(names = "--drain-time", description = "Seconds Envoy drains before the app is stopped (default 5)")
   Integer drainSeconds;
@@ -159,7 +169,16 @@ public final class RunCommand implements Callable<Integer> {
         "none".equals(hosts) ? null : Path.of(hosts != null ? hosts : "/etc/hosts"),
         noProxy,
         workDir != null ? workDir : file.hasNonNull("workDir") ? Path.of(file.get("workDir").asText()) : null,
+        new TaskSettings.Metrics(metricsEndpoint(file), serviceSpec != null && serviceSpec.protocol() == AppProtocol.GRPC),
         command);
+  }
+
+  private MetricsEndpoint.Settings metricsEndpoint(JsonNode file) {
+    boolean given = metricsPort != null || file.hasNonNull("metricsPort");
+    int port = intOr(metricsPort, file, "metricsPort", MetricsEndpoint.Settings.DEFAULT_PORT);
+    require(port >= 0 && port <= 65535, "--metrics-port " + port + " is not a port number (0 for none, else 1-65535)");
+    String address = first(metricsAddress, first(text(file, "metricsAddress"), MetricsEndpoint.Settings.DEFAULT_ADDRESS));
+    return new MetricsEndpoint.Settings(address, port, given);
   }
 
   /**
