@@ -2,6 +2,7 @@ package io.tether.agent.ecs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tether.agent.metrics.MetricsEndpoint;
 import io.tether.model.Names;
 import io.tether.model.json.Json;
 import java.net.URI;
@@ -43,7 +44,10 @@ public final class EcsEnvironment {
           + "DNS label (lower-case letters, digits and '-', at most 63)");
     }
     int admin = optionalPort("TETHER_ADMIN_PORT", 9901);
-    List<EcsService> services = services(admin);
+    MetricsEndpoint.Settings metrics = new MetricsEndpoint.Settings(
+        value("TETHER_METRICS_ADDRESS") == null ? MetricsEndpoint.Settings.DEFAULT_ADDRESS : value("TETHER_METRICS_ADDRESS"),
+        number("TETHER_METRICS_PORT", MetricsEndpoint.Settings.DEFAULT_PORT, 0, 65535), value("TETHER_METRICS_PORT") != null);
+    List<EcsService> services = services(admin, metrics.port());
     HostPort hostAgent = value("TETHER_HOST_AGENT") == null ? null : HostPort.parse("TETHER_HOST_AGENT", value("TETHER_HOST_AGENT"));
     EcsSettings.Direct direct = direct();
     if (direct != null && hostAgent != null) {
@@ -54,7 +58,7 @@ public final class EcsEnvironment {
     return new EcsSettings(metadata, namespace, services, hostAgent, direct, admin,
         Duration.ofSeconds(number("TETHER_DRAIN_SECONDS", 5, 0, 3600)),
         number("TETHER_LEASE_TTL", 10, 2, 3600),
-        Duration.ofMillis(number("TETHER_METADATA_POLL_MS", 1000, 100, 60_000)));
+        Duration.ofMillis(number("TETHER_METADATA_POLL_MS", 1000, 100, 60_000)), metrics);
   }
 
   private URI metadataUri() {
@@ -71,7 +75,7 @@ public final class EcsEnvironment {
     return uri;
   }
 
-  private List<EcsService> services(int adminPort) {
+  private List<EcsService> services(int adminPort, int metricsPort) {
     String text = required("TETHER_SERVICES", "a JSON list of what the task serves, e.g. " + EXAMPLE);
     JsonNode list;
     try {
@@ -87,7 +91,7 @@ public final class EcsEnvironment {
     for (int i = 0; i < list.size(); i++) {
       services.add(service("TETHER_SERVICES[" + i + "]", list.get(i)));
     }
-    checkPorts(services, adminPort);
+    checkPorts(services, adminPort, metricsPort);
     return services;
   }
 
@@ -112,9 +116,12 @@ public final class EcsEnvironment {
   }
 
   /** Ports that would collide in the sidecar: Envoy binds each ingress port, its admin port, and (bridge) 127.0.0.1:appPort. */
-  private static void checkPorts(List<EcsService> services, int adminPort) {
+  private static void checkPorts(List<EcsService> services, int adminPort, int metricsPort) {
     Set<String> names = new HashSet<>();
     Map<Integer, String> taken = new HashMap<>(Map.of(adminPort, "TETHER_ADMIN_PORT"));
+    if (metricsPort != 0) {
+      taken.putIfAbsent(metricsPort, "TETHER_METRICS_PORT");
+    }
     for (EcsService s : services) {
       if (!names.add(s.discoveryName())) {
         throw new IllegalArgumentException("TETHER_SERVICES lists discoveryName '" + s.discoveryName() + "' twice");
