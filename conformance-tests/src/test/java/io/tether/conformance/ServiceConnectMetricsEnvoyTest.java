@@ -53,11 +53,7 @@ class ServiceConnectMetricsEnvoyTest {
     dir = TestEtcd.tempDir("sc-metrics");
     net = new NetnsHosts(List.of("call", "web"));
     mesh = new Mesh(net.host("call").rootAddress());
-    mesh.api.put("/v1/namespaces/a", "{}").expect(201);
-    mesh.api.put("/v1/namespaces/a/services/web", "{\"portName\":\"http\",\"appProtocol\":\"http\","
-        + "\"clientAliases\":[{\"dnsName\":\"web\",\"port\":8080}],\"healthCheck\":{\"protocol\":\"http\","
-        + "\"path\":\"/\",\"intervalSeconds\":1,\"timeoutSeconds\":1,\"healthyThreshold\":1,\"unhealthyThreshold\":2}}")
-        .expect(201);
+    mesh.webServiceCheckedEverySecond();
   }
 
   @AfterAll

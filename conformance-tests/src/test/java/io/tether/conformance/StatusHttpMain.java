@@ -3,8 +3,6 @@ package io.tether.conformance;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CountDownLatch;
-import sun.misc.Signal;
 
 /**
  * An app whose answers are known from its paths: 500 {@code failed} on every path under {@code /fail},
@@ -20,11 +18,6 @@ public final class StatusHttpMain {
       exchange.getResponseBody().write(body);
       exchange.close();
     });
-    server.start();
-    CountDownLatch stop = new CountDownLatch(1);
-    Signal.handle(new Signal("TERM"), s -> stop.countDown());
-    stop.await();
-    server.stop(0);
-    System.exit(0);
+    HttpBackends.serveUntilSigterm(server);
   }
 }
