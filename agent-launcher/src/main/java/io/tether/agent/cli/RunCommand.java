@@ -16,7 +16,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -150,11 +152,12 @@ public final class RunCommand implements Callable<Integer> {
     String hosts = first(hostsFile, text(file, "hostsFile"));
     int defaultIngress = serviceSpec == null || serviceSpec.ingressPortOverride() == null
         ? 15000 : serviceSpec.ingressPortOverride();
+    TaskSettings.Ports ports = new TaskSettings.Ports(port, intOr(ingressPort, file, "ingressPort", defaultIngress),
+        intOr(adminPort, file, "adminPort", 9901));
     return new TaskSettings(
         new TaskSettings.ControlPlane(cp, xdsAddress.host(), xdsAddress.port(), token),
         new TaskSettings.Identity(ns, svc, task, registeredAddress, first(zone, text(file, "zone")), HostName.ofThisHost()),
-        new TaskSettings.Ports(port, intOr(ingressPort, file, "ingressPort", defaultIngress),
-            intOr(adminPort, file, "adminPort", 9901)),
+        ports,
         new TaskSettings.AppHealth(first(healthCheck, first(text(file, "healthCheck"), defaultHealthCheck(serviceSpec))),
             TaskSettings.HealthTiming.of(serviceSpec == null ? null : serviceSpec.policy().healthCheck())),
         new TaskSettings.Envoy(
@@ -169,16 +172,26 @@ public final class RunCommand implements Callable<Integer> {
         "none".equals(hosts) ? null : Path.of(hosts != null ? hosts : "/etc/hosts"),
         noProxy,
         workDir != null ? workDir : file.hasNonNull("workDir") ? Path.of(file.get("workDir").asText()) : null,
-        new TaskSettings.Metrics(metricsEndpoint(file), serviceSpec != null && serviceSpec.protocol() == AppProtocol.GRPC),
+        new TaskSettings.Metrics(metricsEndpoint(file, ports), serviceSpec != null && serviceSpec.protocol() == AppProtocol.GRPC),
         command);
   }
 
-  private MetricsEndpoint.Settings metricsEndpoint(JsonNode file) {
+  /** The metrics endpoint, on a port none of the task's others is (see {@link MetricsEndpoint.Settings#avoiding}). */
+  private MetricsEndpoint.Settings metricsEndpoint(JsonNode file, TaskSettings.Ports ports) {
     boolean given = metricsPort != null || file.hasNonNull("metricsPort");
     int port = intOr(metricsPort, file, "metricsPort", MetricsEndpoint.Settings.DEFAULT_PORT);
     require(port >= 0 && port <= 65535, "--metrics-port " + port + " is not a port number (0 for none, else 1-65535)");
     String address = first(metricsAddress, first(text(file, "metricsAddress"), MetricsEndpoint.Settings.DEFAULT_ADDRESS));
-    return new MetricsEndpoint.Settings(address, port, given);
+    Map<Integer, String> taken = new HashMap<>(Map.of(ports.admin(), "--admin-port"));
+    taken.putIfAbsent(ports.ingress(), "--ingress-port");
+    if (ports.app() != null) {
+      taken.putIfAbsent(ports.app(), "--app-port");
+    }
+    try {
+      return new MetricsEndpoint.Settings(address, port, given).avoiding("--metrics-port", taken);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 
   /**

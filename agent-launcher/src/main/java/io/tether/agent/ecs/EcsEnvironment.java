@@ -47,7 +47,8 @@ public final class EcsEnvironment {
     MetricsEndpoint.Settings metrics = new MetricsEndpoint.Settings(
         value("TETHER_METRICS_ADDRESS") == null ? MetricsEndpoint.Settings.DEFAULT_ADDRESS : value("TETHER_METRICS_ADDRESS"),
         number("TETHER_METRICS_PORT", MetricsEndpoint.Settings.DEFAULT_PORT, 0, 65535), value("TETHER_METRICS_PORT") != null);
-    List<EcsService> services = services(admin, metrics.port());
+    List<EcsService> services = services(admin);
+    metrics = metrics.avoiding("TETHER_METRICS_PORT", portsInUse(services, admin));
     HostPort hostAgent = value("TETHER_HOST_AGENT") == null ? null : HostPort.parse("TETHER_HOST_AGENT", value("TETHER_HOST_AGENT"));
     EcsSettings.Direct direct = direct();
     if (direct != null && hostAgent != null) {
@@ -75,7 +76,7 @@ public final class EcsEnvironment {
     return uri;
   }
 
-  private List<EcsService> services(int adminPort, int metricsPort) {
+  private List<EcsService> services(int adminPort) {
     String text = required("TETHER_SERVICES", "a JSON list of what the task serves, e.g. " + EXAMPLE);
     JsonNode list;
     try {
@@ -91,7 +92,7 @@ public final class EcsEnvironment {
     for (int i = 0; i < list.size(); i++) {
       services.add(service("TETHER_SERVICES[" + i + "]", list.get(i)));
     }
-    checkPorts(services, adminPort, metricsPort);
+    checkPorts(services, adminPort);
     return services;
   }
 
@@ -115,13 +116,20 @@ public final class EcsEnvironment {
         jsonPort(where, item, "ingressPort"));
   }
 
+  /** The ports the sidecar's Envoy and the apps use, and whose each is: the metrics endpoint needs another. */
+  private static Map<Integer, String> portsInUse(List<EcsService> services, int adminPort) {
+    Map<Integer, String> used = new HashMap<>(Map.of(adminPort, "TETHER_ADMIN_PORT"));
+    for (EcsService s : services) {
+      used.putIfAbsent(s.ingressPort(), "the ingressPort of " + s.discoveryName());
+      used.putIfAbsent(s.appPort(), "the appPort of " + s.discoveryName());
+    }
+    return used;
+  }
+
   /** Ports that would collide in the sidecar: Envoy binds each ingress port, its admin port, and (bridge) 127.0.0.1:appPort. */
-  private static void checkPorts(List<EcsService> services, int adminPort, int metricsPort) {
+  private static void checkPorts(List<EcsService> services, int adminPort) {
     Set<String> names = new HashSet<>();
     Map<Integer, String> taken = new HashMap<>(Map.of(adminPort, "TETHER_ADMIN_PORT"));
-    if (metricsPort != 0) {
-      taken.putIfAbsent(metricsPort, "TETHER_METRICS_PORT");
-    }
     for (EcsService s : services) {
       if (!names.add(s.discoveryName())) {
         throw new IllegalArgumentException("TETHER_SERVICES lists discoveryName '" + s.discoveryName() + "' twice");

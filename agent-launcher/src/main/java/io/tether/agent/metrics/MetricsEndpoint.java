@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -35,6 +36,25 @@ public final class MetricsEndpoint implements AutoCloseable {
   public record Settings(String address, int port, boolean portGiven) {
     public static final int DEFAULT_PORT = 9902;
     public static final String DEFAULT_ADDRESS = "0.0.0.0";
+
+    /**
+     * These settings, unless their port is one the task uses for something else ({@code taken}: port to
+     * whose it is): a given port is then an error, the default one gives way (no metrics, with a warning).
+     *
+     * @param name how the operator sets the port, for the message: {@code --metrics-port}
+     */
+    public Settings avoiding(String name, Map<Integer, String> taken) {
+      String owner = port == 0 ? null : taken.get(port);
+      if (owner == null) {
+        return this;
+      }
+      if (portGiven) {
+        throw new IllegalArgumentException(name + " " + port + " is also " + owner
+            + ": give one of them another port (" + name + " 0 for no metrics)");
+      }
+      log.warn("the default metrics port {} is also {}: this task serves no metrics (give it a {})", port, owner, name);
+      return new Settings(address, 0, false);
+    }
   }
 
   private final HttpServer server;

@@ -44,6 +44,14 @@ class EcsEnvironmentTest {
   }
 
   @Test
+  void theDefaultMetricsPortGivesWayToAnAppOnIt() {
+    Map<String, String> env = base();
+    env.put("TETHER_SERVICES", "[{\"discoveryName\":\"p\",\"container\":\"app\",\"appPort\":9902,\"ingressPort\":15000}]");
+    assertThat(EcsEnvironment.read(env).metrics()).as("no metrics rather than a clash")
+        .isEqualTo(new MetricsEndpoint.Settings("0.0.0.0", 0, false));
+  }
+
+  @Test
   void everyVariableSetAndAnAwsvpcTasksControlPlane() {
     Map<String, String> env = base();
     env.put("ECS_CONTAINER_METADATA_URI_V4", "http://169.254.170.2/v4/5b3e/");
@@ -128,8 +136,8 @@ class EcsEnvironmentTest {
             "the appPort 8080 of x is also the appPort of container app"),
         new Row("TETHER_ADMIN_PORT", "http", "TETHER_ADMIN_PORT='http' is not a port number: set it to 1-65535"),
         new Row("TETHER_ADMIN_PORT", "0", "TETHER_ADMIN_PORT='0' is not a port number"),
-        new Row("TETHER_SERVICES", "[{\"discoveryName\":\"p\",\"container\":\"app\",\"appPort\":8080,\"ingressPort\":9902}]",
-            "the ingressPort 9902 of p is also TETHER_METRICS_PORT"),
+        new Row("TETHER_METRICS_PORT", "15000", "TETHER_METRICS_PORT 15000 is also the ingressPort of payments: give one "
+            + "of them another port (TETHER_METRICS_PORT 0 for no metrics)"),
         new Row("TETHER_METRICS_PORT", "70000", "TETHER_METRICS_PORT='70000': set it to a whole number from 0 to 65535 (default 9902)"),
         new Row("TETHER_DRAIN_SECONDS", "-1", "TETHER_DRAIN_SECONDS='-1': set it to a whole number from 0 to 3600 (default 5)"),
         new Row("TETHER_DRAIN_SECONDS", "1.5", "TETHER_DRAIN_SECONDS='1.5': set it to a whole number"),

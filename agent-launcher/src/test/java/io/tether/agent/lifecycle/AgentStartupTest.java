@@ -149,6 +149,15 @@ class AgentStartupTest {
     assertThat(agent.journal().lines()).as("nothing started").isEmpty();
   }
 
+  @Test
+  void aMetricsPortThatIsTheIngressPortIsAUsageError() throws Exception {
+    agent("s9").flag("--ingress-port", "15999").flag("--metrics-port", "15999").start();
+    assertThat(agent.awaitExit(AT_ONCE)).isEqualTo(2);
+    assertThat(agent.log()).contains("--metrics-port 15999 is also --ingress-port: give one of them another port "
+        + "(--metrics-port 0 for no metrics)");
+    assertThat(agent.journal().lines()).as("nothing started").isEmpty();
+  }
+
   private void awaitJournal(String event) {
     Poll.until(AT_ONCE, () -> agent.journal().lines().stream().anyMatch(l -> l.startsWith(event)),
         () -> "journal shows '" + event + "'; agent log:\n" + agent.log());
