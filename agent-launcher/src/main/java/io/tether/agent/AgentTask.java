@@ -3,11 +3,13 @@ package io.tether.agent;
 import io.tether.agent.bootstrap.BootstrapSpec;
 import io.tether.agent.bootstrap.EnvoyBootstrap;
 import io.tether.agent.bootstrap.GrpcBootstrap;
+import io.tether.agent.envoy.EnvoyAdmin;
 import io.tether.agent.envoy.EnvoyBinary;
 import io.tether.agent.envoy.EnvoySupervisor;
 import io.tether.agent.health.AppHealthCheck;
 import io.tether.agent.health.HealthMonitor;
 import io.tether.agent.hosts.HostsFile;
+import io.tether.agent.metrics.MetricsEndpoint;
 import io.tether.agent.process.AppProcess;
 import io.tether.agent.process.ProgramPath;
 import io.tether.agent.registry.Registration;
@@ -60,6 +62,7 @@ public final class AgentTask {
   });
   private WorkDir workDir;
   private EnvoySupervisor envoy;
+  private MetricsEndpoint metrics;
   private ClientAliases aliases;
   private AppProcess app;
   private HealthMonitor health;
@@ -156,6 +159,8 @@ public final class AgentTask {
         new EnvoyEvents(endpointHealth, () -> endings.add(Ending.ENVOY_GAVE_UP)));
     envoy.start();
     log.info("envoy ready (admin on 127.0.0.1:{})", settings.ports().admin());
+    metrics = MetricsEndpoint.start(settings.metrics().endpoint(), new EnvoyAdmin(settings.ports().admin()),
+        settings.metricsTask());
     return environment;
   }
 
@@ -281,6 +286,9 @@ public final class AgentTask {
     }
     if (aliases != null) {
       aliases.remove();
+    }
+    if (metrics != null) {
+      metrics.close();
     }
   }
 }

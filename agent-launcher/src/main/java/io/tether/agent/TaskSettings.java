@@ -2,6 +2,8 @@ package io.tether.agent;
 
 import io.tether.agent.bootstrap.BootstrapSpec;
 import io.tether.agent.bootstrap.ServedPort;
+import io.tether.agent.metrics.MetricsEndpoint;
+import io.tether.agent.metrics.ServiceConnectMetrics;
 import io.tether.model.HealthCheck;
 import io.tether.model.Policies;
 import java.net.URI;
@@ -9,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Everything {@code tether agent run} needs for one task, resolved from flags or a config file, in groups
@@ -19,7 +22,7 @@ import java.util.Objects;
  * @param workDir where bootstraps and Envoy's log go; null for a new private one in the system temp directory
  */
 public record TaskSettings(ControlPlane controlPlane, Identity identity, Ports ports, AppHealth health, Envoy envoy,
-    Timings timings, Path hostsFile, boolean proxyless, Path workDir, List<String> appCommand) {
+    Timings timings, Path hostsFile, boolean proxyless, Path workDir, Metrics metrics, List<String> appCommand) {
 
   /**
    * The control plane: its REST API, its xDS server, and the namespace's agent token for both.
@@ -85,6 +88,13 @@ public record TaskSettings(ControlPlane controlPlane, Identity identity, Ports p
    */
   public record Timings(Duration drainTime, Duration stopGrace, Duration startTimeout, int leaseTtlSeconds) {}
 
+  /**
+   * The task's Service Connect metrics (docs/task-metrics.md).
+   *
+   * @param grpc whether the served service's appProtocol is grpc (its requests also count as GrpcRequestCount)
+   */
+  public record Metrics(MetricsEndpoint.Settings endpoint, boolean grpc) {}
+
   public TaskSettings {
     Objects.requireNonNull(controlPlane, "controlPlane");
     Objects.requireNonNull(identity, "identity");
@@ -101,6 +111,11 @@ public record TaskSettings(ControlPlane controlPlane, Identity identity, Ports p
 
   public String nodeId() {
     return (service() != null ? service() : namespace()) + "-" + identity.taskId();
+  }
+
+  /** Who the task is in its metrics' labels. */
+  ServiceConnectMetrics.Task metricsTask() {
+    return new ServiceConnectMetrics.Task(namespace(), service(), metrics.grpc() ? Set.of(service()) : Set.of());
   }
 
   /** The port callers reach this task on: Envoy's ingress listener, or the app itself when proxyless. */

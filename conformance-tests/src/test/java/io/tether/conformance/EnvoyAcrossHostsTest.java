@@ -46,11 +46,7 @@ class EnvoyAcrossHostsTest {
     dir = TestEtcd.tempDir("envoy-across");
     net = new NetnsHosts(HOSTS);
     mesh = new Mesh(net.host("e1").rootAddress());
-    mesh.api.put("/v1/namespaces/a", "{}");
-    mesh.api.put("/v1/namespaces/a/services/web", "{\"portName\":\"http\",\"appProtocol\":\"http\","
-        + "\"clientAliases\":[{\"dnsName\":\"web\",\"port\":8080}],\"healthCheck\":{\"protocol\":\"http\","
-        + "\"path\":\"/\",\"intervalSeconds\":1,\"timeoutSeconds\":1,\"healthyThreshold\":1,\"unhealthyThreshold\":2}}")
-        .expect(201);
+    mesh.webServiceCheckedEverySecond();
   }
 
   @AfterAll

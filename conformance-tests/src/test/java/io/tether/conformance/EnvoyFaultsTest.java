@@ -56,11 +56,7 @@ class EnvoyFaultsTest {
     net = new NetnsHosts(List.of("fa", "fb", "fc"));
     etcd = TestEtcd.dedicated();
     mesh = Mesh.restartable(etcd.clientUrl(), net.host("fa").rootAddress());
-    mesh.api.put("/v1/namespaces/a", "{}").expect(201);
-    mesh.api.put("/v1/namespaces/a/services/web", "{\"portName\":\"http\",\"appProtocol\":\"http\","
-        + "\"clientAliases\":[{\"dnsName\":\"web\",\"port\":8080}],\"healthCheck\":{\"protocol\":\"http\","
-        + "\"path\":\"/\",\"intervalSeconds\":1,\"timeoutSeconds\":1,\"healthyThreshold\":1,\"unhealthyThreshold\":2}}")
-        .expect(201);
+    mesh.webServiceCheckedEverySecond();
   }
 
   @AfterAll

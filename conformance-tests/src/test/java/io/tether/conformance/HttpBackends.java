@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import sun.misc.Signal;
 
 /** Tiny HTTP backends for the sidecar tests: each answers who it is. */
 final class HttpBackends {
@@ -30,5 +32,15 @@ final class HttpBackends {
       exchange.getResponseBody().write(body);
       exchange.close();
     });
+  }
+
+  /** Starts {@code server} and serves until SIGTERM, then exits 0: an app's life under the agent. */
+  static void serveUntilSigterm(HttpServer server) throws InterruptedException {
+    server.start();
+    CountDownLatch stop = new CountDownLatch(1);
+    Signal.handle(new Signal("TERM"), s -> stop.countDown());
+    stop.await();
+    server.stop(0);
+    System.exit(0);
   }
 }

@@ -192,6 +192,18 @@ final class Mesh implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     return server.xds().port();
   }
 
+  /**
+   * Namespace {@code a} and its HTTP service {@code web} (alias {@code web:8080}), whose tasks' apps are
+   * checked with GET / every second, healthy at the first pass: the agents' tests see HEALTHY soon.
+   */
+  void webServiceCheckedEverySecond() {
+    api.put("/v1/namespaces/a", "{}").expect(201);
+    api.put("/v1/namespaces/a/services/web", "{\"portName\":\"http\",\"appProtocol\":\"http\","
+        + "\"clientAliases\":[{\"dnsName\":\"web\",\"port\":8080}],\"healthCheck\":{\"protocol\":\"http\","
+        + "\"path\":\"/\",\"intervalSeconds\":1,\"timeoutSeconds\":1,\"healthyThreshold\":1,\"unhealthyThreshold\":2}}")
+        .expect(201);
+  }
+
   /** Creates a namespace and a grpc service with one alias {@code name:port}; {@code policy} is extra JSON fields. */
   void service(String ns, String name, int port, String policy) {
     if (api.get("/v1/namespaces/" + ns).status() == 404) {

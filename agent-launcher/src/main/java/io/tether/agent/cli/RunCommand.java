@@ -3,18 +3,22 @@ package io.tether.agent.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tether.agent.AgentTask;
 import io.tether.agent.TaskSettings;
+import io.tether.agent.metrics.MetricsEndpoint;
 import io.tether.agent.net.HostAddress;
 import io.tether.agent.net.HostName;
 import io.tether.agent.registry.RegistryClient;
 import io.tether.client.cli.CliEnvironment;
 import io.tether.client.cli.Documents;
 import io.tether.model.json.Json;
+import io.tether.model.AppProtocol;
 import io.tether.model.ServiceSpec;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -77,6 +81,14 @@ public final class RunCommand implements Callable<Integer> {
   Path envoyBin;
 
   @Option(names = "--admin-port", description = "Envoy admin port on 127.0.0.1 (default 9901)") Integer adminPort;
+
+  @Option(names = "--metrics-port", description = "Port of the task's Prometheus endpoint GET /metrics, Service "
+      + "Connect's metrics from Envoy (default " + MetricsEndpoint.Settings.DEFAULT_PORT + "; 0 for none)")
+  Integer metricsPort;
+
+  @Option(names = "--metrics-address", description = "Address the metrics endpoint listens on (default "
+      + MetricsEndpoint.Settings.DEFAULT_ADDRESS + ": every interface, for a Prometheus on another host)")
+  String metricsAddress;
 
   @Option(names = "--drain-time", description = "Seconds Envoy drains before the app is stopped (default 5)")
   Integer drainSeconds;
@@ -146,11 +158,12 @@ public final class RunCommand implements Callable<Integer> {
     String hosts = first(hostsFile, text(file, "hostsFile"));
     int defaultIngress = serviceSpec == null || serviceSpec.ingressPortOverride() == null
         ? 15000 : serviceSpec.ingressPortOverride();
+    TaskSettings.Ports ports = new TaskSettings.Ports(port, intOr(ingressPort, file, "ingressPort", defaultIngress),
+        intOr(adminPort, file, "adminPort", 9901));
     return new TaskSettings(
         new TaskSettings.ControlPlane(cp, xdsAddress.host(), xdsAddress.port(), token),
         new TaskSettings.Identity(ns, svc, task, registeredAddress, first(zone, text(file, "zone")), HostName.ofThisHost()),
-        new TaskSettings.Ports(port, intOr(ingressPort, file, "ingressPort", defaultIngress),
-            intOr(adminPort, file, "adminPort", 9901)),
+        ports,
         new TaskSettings.AppHealth(first(healthCheck, first(text(file, "healthCheck"), defaultHealthCheck(serviceSpec))),
             TaskSettings.HealthTiming.of(serviceSpec == null ? null : serviceSpec.policy().healthCheck())),
         new TaskSettings.Envoy(
@@ -165,7 +178,26 @@ public final class RunCommand implements Callable<Integer> {
         "none".equals(hosts) ? null : Path.of(hosts != null ? hosts : "/etc/hosts"),
         noProxy,
         workDir != null ? workDir : file.hasNonNull("workDir") ? Path.of(file.get("workDir").asText()) : null,
+        new TaskSettings.Metrics(metricsEndpoint(file, ports), serviceSpec != null && serviceSpec.protocol() == AppProtocol.GRPC),
         command);
+  }
+
+  /** The metrics endpoint, on a port none of the task's others is (see {@link MetricsEndpoint.Settings#avoiding}). */
+  private MetricsEndpoint.Settings metricsEndpoint(JsonNode file, TaskSettings.Ports ports) {
+    boolean given = metricsPort != null || file.hasNonNull("metricsPort");
+    int port = intOr(metricsPort, file, "metricsPort", MetricsEndpoint.Settings.DEFAULT_PORT);
+    require(port >= 0 && port <= 65535, "--metrics-port " + port + " is not a port number (0 for none, else 1-65535)");
+    String address = first(metricsAddress, first(text(file, "metricsAddress"), MetricsEndpoint.Settings.DEFAULT_ADDRESS));
+    Map<Integer, String> taken = new HashMap<>(Map.of(ports.admin(), "--admin-port"));
+    taken.putIfAbsent(ports.ingress(), "--ingress-port");
+    if (ports.app() != null) {
+      taken.putIfAbsent(ports.app(), "--app-port");
+    }
+    try {
+      return new MetricsEndpoint.Settings(address, port, given).avoiding("--metrics-port", taken);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ package io.tether.agent.ecs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tether.agent.metrics.MetricsEndpoint;
 import io.tether.model.Names;
 import io.tether.model.json.Json;
 import java.net.URI;
@@ -43,7 +44,11 @@ public final class EcsEnvironment {
           + "DNS label (lower-case letters, digits and '-', at most 63)");
     }
     int admin = optionalPort("TETHER_ADMIN_PORT", 9901);
+    MetricsEndpoint.Settings metrics = new MetricsEndpoint.Settings(
+        value("TETHER_METRICS_ADDRESS") == null ? MetricsEndpoint.Settings.DEFAULT_ADDRESS : value("TETHER_METRICS_ADDRESS"),
+        number("TETHER_METRICS_PORT", MetricsEndpoint.Settings.DEFAULT_PORT, 0, 65535), value("TETHER_METRICS_PORT") != null);
     List<EcsService> services = services(admin);
+    metrics = metrics.avoiding("TETHER_METRICS_PORT", portsInUse(services, admin));
     HostPort hostAgent = value("TETHER_HOST_AGENT") == null ? null : HostPort.parse("TETHER_HOST_AGENT", value("TETHER_HOST_AGENT"));
     EcsSettings.Direct direct = direct();
     if (direct != null && hostAgent != null) {
@@ -54,7 +59,7 @@ public final class EcsEnvironment {
     return new EcsSettings(metadata, namespace, services, hostAgent, direct, admin,
         Duration.ofSeconds(number("TETHER_DRAIN_SECONDS", 5, 0, 3600)),
         number("TETHER_LEASE_TTL", 10, 2, 3600),
-        Duration.ofMillis(number("TETHER_METADATA_POLL_MS", 1000, 100, 60_000)));
+        Duration.ofMillis(number("TETHER_METADATA_POLL_MS", 1000, 100, 60_000)), metrics);
   }
 
   private URI metadataUri() {
@@ -109,6 +114,16 @@ public final class EcsEnvironment {
     }
     return new EcsService(name, text(where, item, "container"), jsonPort(where, item, "appPort"),
         jsonPort(where, item, "ingressPort"));
+  }
+
+  /** The ports the sidecar's Envoy and the apps use, and whose each is: the metrics endpoint needs another. */
+  private static Map<Integer, String> portsInUse(List<EcsService> services, int adminPort) {
+    Map<Integer, String> used = new HashMap<>(Map.of(adminPort, "TETHER_ADMIN_PORT"));
+    for (EcsService s : services) {
+      used.putIfAbsent(s.ingressPort(), "the ingressPort of " + s.discoveryName());
+      used.putIfAbsent(s.appPort(), "the appPort of " + s.discoveryName());
+    }
+    return used;
   }
 
   /** Ports that would collide in the sidecar: Envoy binds each ingress port, its admin port, and (bridge) 127.0.0.1:appPort. */

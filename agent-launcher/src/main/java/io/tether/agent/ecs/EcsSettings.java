@@ -1,5 +1,6 @@
 package io.tether.agent.ecs;
 
+import io.tether.agent.metrics.MetricsEndpoint;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -15,9 +16,11 @@ import java.util.List;
  * @param drainTime how long Envoy drains its listeners once the task is stopping
  * @param leaseTtlSeconds how long an endpoint outlives a silent agent
  * @param metadataPoll how often the task metadata is read
+ * @param metrics the task's GET /metrics (docs/task-metrics.md): {@code TETHER_METRICS_PORT}, {@code TETHER_METRICS_ADDRESS}
  */
 public record EcsSettings(URI metadataUri, String namespace, List<EcsService> services, HostPort hostAgent,
-    Direct direct, int adminPort, Duration drainTime, int leaseTtlSeconds, Duration metadataPoll) {
+    Direct direct, int adminPort, Duration drainTime, int leaseTtlSeconds, Duration metadataPoll,
+    MetricsEndpoint.Settings metrics) {
 
   /** The port the host agent serves {@code /tether/host} and the REST relay on, unless TETHER_HOST_AGENT says otherwise. */
   public static final int HOST_AGENT_PORT = 15101;

@@ -1,10 +1,14 @@
 package io.tether.agent.ecs;
 
 import io.tether.agent.WorkDir;
+import io.tether.agent.envoy.EnvoyAdmin;
 import io.tether.agent.envoy.EnvoySupervisor;
+import io.tether.agent.metrics.MetricsEndpoint;
+import io.tether.agent.metrics.ServiceConnectMetrics;
 import io.tether.agent.net.HostName;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -51,6 +55,7 @@ public final class EcsTaskAgent {
   // Written on the task thread, read on the main thread's way out (after the task thread stopped).
   private volatile List<ServiceEndpoint> endpoints = List.of();
   private volatile EnvoySupervisor envoy;
+  private volatile MetricsEndpoint metrics;
   private volatile WorkDir workDir;
   private volatile boolean started;
   private MetadataWatch watch;
@@ -91,6 +96,9 @@ public final class EcsTaskAgent {
     envoy.start();
     log.info("envoy ready: serving {} (admin on 127.0.0.1:{})", String.join(", ", found.plans().stream()
         .map(p -> p.service().discoveryName() + " on " + p.service().ingressPort()).toList()), settings.adminPort());
+    // Outbound series carry the first served service (docs/task-metrics.md); no appProtocol is known here.
+    metrics = MetricsEndpoint.start(settings.metrics(), new EnvoyAdmin(settings.adminPort()),
+        new ServiceConnectMetrics.Task(settings.namespace(), settings.services().get(0).discoveryName(), Set.of()));
     Executor onTaskThread = this::post;
     for (ServiceEndpoint endpoint : endpoints) {
       endpoint.follow(found.task().container(endpoint.container()).orElseThrow(), onTaskThread);
@@ -152,6 +160,9 @@ public final class EcsTaskAgent {
     String why = ending == Ending.SIGNAL ? "the sidecar was told to stop" : "the task agent is ending: " + ending;
     for (ServiceEndpoint endpoint : endpoints) {
       endpoint.deregister(why);
+    }
+    if (metrics != null) {
+      metrics.close();
     }
     EnvoySupervisor e = envoy;
     if (e != null) {

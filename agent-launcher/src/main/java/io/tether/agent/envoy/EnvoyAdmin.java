@@ -7,7 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** Envoy's admin interface on 127.0.0.1: readiness, failing health checks, draining listeners, quitting. */
+/** Envoy's admin interface on 127.0.0.1: readiness, stats, failing health checks, draining listeners, quitting. */
 public final class EnvoyAdmin {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
   private final String base;
@@ -26,6 +26,23 @@ public final class EnvoyAdmin {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  /**
+   * The body of a GET of an admin path with its query ({@code /stats?format=json}); an IOException when
+   * Envoy does not answer, or answers other than 200.
+   */
+  public String get(String pathAndQuery) throws IOException, InterruptedException {
+    HttpResponse<String> response = HTTP.send(request(pathAndQuery).GET().build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IOException("Envoy's admin answered " + pathAndQuery + " with " + response.statusCode());
+    }
+    return response.body();
+  }
+
+  /** Where the admin interface is, for messages: {@code 127.0.0.1:9901}. */
+  public String address() {
+    return base.substring("http://".length());
   }
 
   /** Fails Envoy's own health checks, so that load balancers in front of it stop choosing it. */

@@ -8,6 +8,7 @@ import io.envoyproxy.envoy.config.core.v3.GrpcService;
 import io.tether.agent.Golden;
 import io.tether.agent.bootstrap.BootstrapSpec;
 import io.tether.agent.bootstrap.EnvoyBootstrap;
+import io.tether.agent.metrics.MetricsEndpoint;
 import io.tether.xds.render.PgvChecker;
 import java.net.URI;
 import java.time.Duration;
@@ -26,7 +27,7 @@ class EcsBootstrapTest {
 
   private static EcsSettings settings(EcsSettings.Direct direct) {
     return new EcsSettings(URI.create("http://169.254.170.2/v4/x"), "prod", List.of(PAYMENTS), null, direct, 9901,
-        Duration.ofSeconds(5), 10, Duration.ofSeconds(1));
+        Duration.ofSeconds(5), 10, Duration.ofSeconds(1), new MetricsEndpoint.Settings("127.0.0.1", 0, false));
   }
 
   @Test

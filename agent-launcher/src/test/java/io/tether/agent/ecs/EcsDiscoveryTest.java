@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.sun.net.httpserver.HttpServer;
+import io.tether.agent.metrics.MetricsEndpoint;
 import io.tether.registry.testing.Poll;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -54,7 +55,7 @@ class EcsDiscoveryTest {
   private CompletableFuture<Optional<TaskDiscovery.Found>> discover() {
     EcsSettings settings = new EcsSettings(URI.create(metadata.uri()), "prod", List.of(PAYMENTS),
         new HostPort("127.0.0.1", hostAgent.getAddress().getPort()), null, 9901, Duration.ofSeconds(5), 10,
-        Duration.ofMillis(100));
+        Duration.ofMillis(100), new MetricsEndpoint.Settings("127.0.0.1", 0, false));
     TaskDiscovery discovery = new TaskDiscovery(settings, new TaskMetadata(settings.metadataUri()), DEADLINE);
     return CompletableFuture.supplyAsync(() -> {
       try {

@@ -3,6 +3,7 @@ package io.tether.agent.ecs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tether.agent.metrics.MetricsEndpoint;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -39,6 +40,15 @@ class EcsEnvironmentTest {
     assertThat(s.drainTime()).isEqualTo(Duration.ofSeconds(5));
     assertThat(s.leaseTtlSeconds()).isEqualTo(10);
     assertThat(s.metadataPoll()).isEqualTo(Duration.ofMillis(1000));
+    assertThat(s.metrics()).isEqualTo(new MetricsEndpoint.Settings("0.0.0.0", 9902, false));
+  }
+
+  @Test
+  void theDefaultMetricsPortGivesWayToAnAppOnIt() {
+    Map<String, String> env = base();
+    env.put("TETHER_SERVICES", "[{\"discoveryName\":\"p\",\"container\":\"app\",\"appPort\":9902,\"ingressPort\":15000}]");
+    assertThat(EcsEnvironment.read(env).metrics()).as("no metrics rather than a clash")
+        .isEqualTo(new MetricsEndpoint.Settings("0.0.0.0", 0, false));
   }
 
   @Test
@@ -52,6 +62,8 @@ class EcsEnvironmentTest {
     env.put("TETHER_DRAIN_SECONDS", "0");
     env.put("TETHER_LEASE_TTL", "30");
     env.put("TETHER_METADATA_POLL_MS", "250");
+    env.put("TETHER_METRICS_PORT", "0");
+    env.put("TETHER_METRICS_ADDRESS", "127.0.0.1");
     env.put("TETHER_CONTROL_PLANE", "https://tether.internal:8700");
     env.put("TETHER_TOKEN", "s3cret\n");
     EcsSettings s = EcsEnvironment.read(env);
@@ -62,6 +74,7 @@ class EcsEnvironmentTest {
     assertThat(s.drainTime()).isZero();
     assertThat(s.leaseTtlSeconds()).isEqualTo(30);
     assertThat(s.metadataPoll()).isEqualTo(Duration.ofMillis(250));
+    assertThat(s.metrics()).as("0: no metrics endpoint").isEqualTo(new MetricsEndpoint.Settings("127.0.0.1", 0, true));
     assertThat(s.direct().controlPlane()).isEqualTo(URI.create("https://tether.internal:8700"));
     assertThat(s.direct().xds()).as("the control plane's host, 18000").isEqualTo(new HostPort("tether.internal", 18000));
     assertThat(s.direct().token()).isEqualTo("s3cret");
@@ -123,6 +136,9 @@ class EcsEnvironmentTest {
             "the appPort 8080 of x is also the appPort of container app"),
         new Row("TETHER_ADMIN_PORT", "http", "TETHER_ADMIN_PORT='http' is not a port number: set it to 1-65535"),
         new Row("TETHER_ADMIN_PORT", "0", "TETHER_ADMIN_PORT='0' is not a port number"),
+        new Row("TETHER_METRICS_PORT", "15000", "TETHER_METRICS_PORT 15000 is also the ingressPort of payments: give one "
+            + "of them another port (TETHER_METRICS_PORT 0 for no metrics)"),
+        new Row("TETHER_METRICS_PORT", "70000", "TETHER_METRICS_PORT='70000': set it to a whole number from 0 to 65535 (default 9902)"),
         new Row("TETHER_DRAIN_SECONDS", "-1", "TETHER_DRAIN_SECONDS='-1': set it to a whole number from 0 to 3600 (default 5)"),
         new Row("TETHER_DRAIN_SECONDS", "1.5", "TETHER_DRAIN_SECONDS='1.5': set it to a whole number"),
         new Row("TETHER_LEASE_TTL", "1", "TETHER_LEASE_TTL='1': set it to a whole number from 2 to 3600 (default 10)"),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tether.agent.bootstrap.ServedPort;
+import io.tether.agent.metrics.MetricsEndpoint;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +18,7 @@ class EcsPlacementTest {
 
   private static EcsSettings settings(HostPort hostAgent, EcsSettings.Direct direct, EcsService... services) {
     return new EcsSettings(URI.create("http://169.254.170.2/v4/x"), "prod", List.of(services), hostAgent, direct, 9901,
-        Duration.ofSeconds(5), 10, Duration.ofSeconds(1));
+        Duration.ofSeconds(5), 10, Duration.ofSeconds(1), new MetricsEndpoint.Settings("127.0.0.1", 0, false));
   }
 
   @Test

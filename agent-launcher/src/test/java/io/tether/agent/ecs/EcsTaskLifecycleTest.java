@@ -50,6 +50,7 @@ class EcsTaskLifecycleTest {
   private final int paymentsPort = Ports.free();
   private final int ledgerPort = Ports.free();
   private final int paymentsIngress = Ports.free();
+  private final int metricsPort = Ports.free();
   private final int ledgerIngress = Ports.free();
   private MetadataStandIn metadata;
   private EcsAgentProcess agent;
@@ -102,6 +103,9 @@ class EcsTaskLifecycleTest {
     assertThat(registered.path("metadata").path("ecsTaskArn").asText()).endsWith("/" + TASK_ID);
     assertThat(registered.path("leaseId").asLong()).as("under a lease").isPositive();
     Poll.until(Duration.ofSeconds(20), () -> callThroughEnvoy() == 200, "Envoy's ingress reaches the app");
+    String inbound = "tether_sc_request_count_total{direction=\"inbound\",namespace=\"a\",service=\"payments\"} ";
+    Poll.until(Duration.ofSeconds(20), () -> metrics().lines().anyMatch(l -> l.startsWith(inbound) && !l.endsWith(" 0.0")),
+        () -> "the task's GET /metrics counts the calls through Envoy's ingress; it says:\n" + metrics());
 
     followsHealth();
     keepsTheLastStateWhileTheMetadataIsAway();
@@ -167,6 +171,7 @@ class EcsTaskLifecycleTest {
             + "\"appPort\":" + ledgerPort + ",\"ingressPort\":" + ledgerIngress + "}]")
         .env("TETHER_ADMIN_PORT", Integer.toString(Ports.free()))
         .env("TETHER_DRAIN_SECONDS", "20")
+        .env("TETHER_METRICS_PORT", Integer.toString(metricsPort))
         .env("TETHER_LEASE_TTL", "3")
         .env("TETHER_METADATA_POLL_MS", Integer.toString(POLL_MS))
         .env("TETHER_CONTROL_PLANE", mesh.restApi())
@@ -213,6 +218,18 @@ class EcsTaskLifecycleTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return -1;
+    }
+  }
+
+  private String metrics() {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    } catch (java.io.IOException e) {
+      return "no answer: " + e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
     }
   }
 }

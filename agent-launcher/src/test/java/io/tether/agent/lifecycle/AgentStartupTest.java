@@ -10,6 +10,7 @@ import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.TestEtcd;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,6 +126,36 @@ class AgentStartupTest {
     } finally {
       squatter.stop(0);
     }
+  }
+
+  @Test
+  void aMetricsPortGivenAndTakenFailsTheTaskAtOnceNamingIt() throws Exception {
+    try (ServerSocket squatter = new ServerSocket()) {
+      squatter.bind(new InetSocketAddress("0.0.0.0", 0));
+      int port = squatter.getLocalPort();
+      agent("s7").flag("--metrics-port", Integer.toString(port)).start();
+      assertThat(agent.awaitExit(AT_ONCE)).isEqualTo(1);
+      assertThat(agent.log()).contains("task failed: the metrics port 0.0.0.0:" + port + " is taken by pid "
+          + ProcessHandle.current().pid() + " (").contains(": give another --metrics-port, or 0 for none");
+      assertStoppedCleanly("s7");
+    }
+  }
+
+  @Test
+  void aMetricsPortOutOfRangeIsAUsageError() throws Exception {
+    agent("s8").flag("--metrics-port", "70000").start();
+    assertThat(agent.awaitExit(AT_ONCE)).isEqualTo(2);
+    assertThat(agent.log()).contains("--metrics-port 70000 is not a port number (0 for none, else 1-65535)");
+    assertThat(agent.journal().lines()).as("nothing started").isEmpty();
+  }
+
+  @Test
+  void aMetricsPortThatIsTheIngressPortIsAUsageError() throws Exception {
+    agent("s9").flag("--ingress-port", "15999").flag("--metrics-port", "15999").start();
+    assertThat(agent.awaitExit(AT_ONCE)).isEqualTo(2);
+    assertThat(agent.log()).contains("--metrics-port 15999 is also --ingress-port: give one of them another port "
+        + "(--metrics-port 0 for no metrics)");
+    assertThat(agent.journal().lines()).as("nothing started").isEmpty();
   }
 
   private void awaitJournal(String event) {
