@@ -6,7 +6,8 @@ import io.tether.xds.server.XdsServer;
 
 /**
  * One Tether replica: the registry (REST API, store, view) and the xDS server fed by its view, with
- * {@code /v1/proxies} on the REST API. Replicas are stateless; any number may share one etcd.
+ * {@code /v1/proxies} and the web console ({@code /ui}) on the REST API. Replicas are stateless; any
+ * number may share one etcd.
  */
 public final class TetherServer implements AutoCloseable {
   private final RegistryServer registry;
@@ -23,6 +24,7 @@ public final class TetherServer implements AutoCloseable {
     registry.start();
     xds.start(registry.view(), registry.meters());
     ProxiesApi.mount(registry.api(), xds, replica);
+    ConsoleUi.mount(registry.api());
     return this;
   }
 

@@ -1,0 +1,70 @@
+import { useEffect } from 'preact/hooks';
+import { useApi } from './useApi.js';
+import { ErrorBox, Loading } from './Common.jsx';
+import { TYPES, syncState } from './sync.js';
+
+// Proxies are not registry state, so the watch does not carry them: the list is read again this often.
+const REFRESH_MS = 2000;
+
+/** Every connected Envoy and proxyless client (GET /v1/proxies), per type its sync state and NACK text. */
+export function Proxies() {
+  const proxies = useApi('/v1/proxies');
+  useEffect(() => {
+    const timer = setInterval(proxies.reload, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [proxies.reload]);
+  const { data, error } = proxies;
+  return (
+    <section>
+      <h1>Proxies</h1>
+      <ErrorBox error={error} />
+      {!data ? !error && <Loading what="proxies" /> : <ProxyTable items={data.items} />}
+      {data && data.refused.length > 0 && <Refused items={data.refused} />}
+    </section>
+  );
+}
+
+function ProxyTable({ items }) {
+  if (items.length === 0) return <p class="muted">No proxy is connected.</p>;
+  return (
+    <table data-testid="proxies">
+      <thead><tr><th>Namespace</th><th>Node</th><th>Kind</th><th>Replica</th><th>Since</th>{TYPES.map((t) => <th key={t}>{t}</th>)}</tr></thead>
+      <tbody>
+        {items.map(({ replica, stream: s }) => (
+          <tr key={`${replica}/${s.streamId}`} data-testid={`proxy-${s.nodeId}`}>
+            <td>{s.namespace}</td>
+            <td><code>{s.nodeId}</code><div class="muted">{s.userAgent}{s.delta ? ' (delta)' : ''}</div></td>
+            <td>{s.kind}</td>
+            <td>{replica}</td>
+            <td>{new Date(s.connectedAt).toLocaleTimeString()}</td>
+            {TYPES.map((t) => <SyncCell key={t} type={t} state={syncState(s, t)} />)}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function SyncCell({ type, state }) {
+  return (
+    <td data-testid={`sync-${type}`}>
+      <span class={`badge sync-${state.state.toLowerCase()}`}>{state.state}</span>
+      {state.version && <div class="muted">v {state.version}</div>}
+      {state.nack && <div class="nack" title={state.nack.at}>{state.nack.message}</div>}
+    </td>
+  );
+}
+
+function Refused({ items }) {
+  return (
+    <>
+      <h2>Refused lately</h2>
+      <table data-testid="refused">
+        <thead><tr><th>Node</th><th>Namespace</th><th>Reason</th><th>At</th></tr></thead>
+        <tbody>
+          {items.map((r, i) => <tr key={i}><td><code>{r.nodeId}</code></td><td>{r.namespace || '-'}</td><td>{r.reason}</td><td>{r.at}</td></tr>)}
+        </tbody>
+      </table>
+    </>
+  );
+}
