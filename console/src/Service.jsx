@@ -43,11 +43,17 @@ export function Service({ ns, svc }) {
       <ErrorBox error={endpoints.error} />
       {endpoints.data ? <Endpoints base={`${base}/endpoints`} items={endpoints.data.items} onChanged={endpoints.setData} />
         : !endpoints.error && <Loading what="endpoints" />}
-      <h2>Effective policy</h2>
-      <ErrorBox error={effective.error} />
-      {effective.data ? <Json value={effective.data} testid="effective-policy" /> : !effective.error && <Loading what="policy" />}
-      <h2>Spec</h2>
-      {stored.data && <SpecEditor path={base} stored={stored.data} etag={stored.etag} onApplied={reloadSpec} />}
+      <div class="columns">
+        <div>
+          <h2>Effective policy</h2>
+          <ErrorBox error={effective.error} />
+          {effective.data ? <Json value={effective.data} testid="effective-policy" /> : !effective.error && <Loading what="policy" />}
+        </div>
+        <div>
+          <h2>Spec</h2>
+          {stored.data && <SpecEditor path={base} stored={stored.data} etag={stored.etag} onApplied={reloadSpec} />}
+        </div>
+      </div>
     </section>
   );
 }
