@@ -165,6 +165,23 @@ public final class TetherClient {
     return get(path("proxies", ns) + "/" + nodeId + "/config");
   }
 
+  // ---- watch ----
+
+  /**
+   * Follows {@code GET /v1/watch} (of one namespace, or null: all the caller may read), handing each
+   * line of the event stream to {@code lines} until the server ends it; an interrupt of the calling
+   * thread closes the stream. Only the answer's headers are bound by the request timeout.
+   */
+  public void watch(String ns, java.util.function.Consumer<String> lines) {
+    String path = "/v1/watch" + (ns == null ? "" : "?namespace=" + URLEncoder.encode(ns, StandardCharsets.UTF_8));
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(requestTimeout).GET()
+        .header("Accept", "text/event-stream");
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    EventStream.follow(http, request.build(), base, path, lines);
+  }
+
   // ---- plumbing ----
 
   private JsonNode get(String path) {

@@ -94,6 +94,9 @@ public final class RegistryServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (api != null) {
+      api.endStreams();
+    }
     if (http != null) {
       await(http.shutdown().toCompletionStage().toCompletableFuture());
     }

@@ -3,6 +3,7 @@ package io.tether.main;
 import io.tether.registry.cli.EndpointCommands;
 import io.tether.registry.cli.NamespaceCommands;
 import io.tether.registry.cli.ServiceCommands;
+import io.tether.registry.cli.WatchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tether", mixinStandardHelpOptions = true, version = "tether 0.1.0",
     description = "Self-hosted service-to-service networking: registry, xDS control plane, Envoy agent.",
     subcommands = {ServerCommand.class, NamespaceCommands.class, ServiceCommands.class,
-        EndpointCommands.class, CommandLine.HelpCommand.class})
+        EndpointCommands.class, WatchCommand.class, CommandLine.HelpCommand.class})
 public final class TetherMain {
   /**
    * A command that fails prints one line naming the cause, never a stack trace (set TETHER_DEBUG=1

@@ -38,6 +38,7 @@ public final class RegistryApi {
   private final EtcdRegistryView view;
   private final PrometheusMeterRegistry meters;
   private final AllowedMethods allowed = new AllowedMethods();
+  private final WatchApi watch;
 
   public RegistryApi(Vertx vertx, RegistryStore store, EtcdRegistryView view, TokenAuthenticator tokens,
       PrometheusMeterRegistry meters, HttpLimits limits) {
@@ -58,6 +59,13 @@ public final class RegistryApi {
     mountServices();
     mountEndpoints();
     mountLeases();
+    watch = new WatchApi(view, meters);
+    on(HttpMethod.GET, "/v1/watch", watch::handle);
+  }
+
+  /** Ends the open {@code /v1/watch} streams, which would otherwise hold a graceful stop for its whole grace. */
+  public void endStreams() {
+    watch.close();
   }
 
   /** The router, so that the xDS server can add its routes (they get the same auth and metrics). */
@@ -258,13 +266,7 @@ public final class RegistryApi {
     if (e.code() == ErrorCode.INTERNAL) {
       log.error("{} {} failed", ctx.request().method(), ctx.request().path(), cause);
     }
-    Map<String, Object> detail = new LinkedHashMap<>();
-    detail.put("code", e.code().name());
-    detail.put("message", e.getMessage());
-    if (e.field() != null) {
-      detail.put("field", e.field());
-    }
-    write(ctx, new ApiResponse(e.code().httpStatus(), Map.of("error", detail), null));
+    write(ctx, new ApiResponse(e.code().httpStatus(), ApiErrors.body(e), null));
   }
 
   private static String ns(RoutingContext ctx) {
