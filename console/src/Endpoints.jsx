@@ -4,7 +4,8 @@ import { ErrorBox, Health } from './Common.jsx';
 
 /**
  * Endpoints with health, zone and drained state, and the operator's drain and undrain:
- * PUT and DELETE …/endpoints/{id}/drain. A drained endpoint keeps its registration but gets no new traffic.
+ * PUT and DELETE …/endpoints/{id}/drain. A drained endpoint keeps its registration but gets no new
+ * traffic. {@code onChanged(change)} takes the endpoint as the drain answered it.
  */
 export function Endpoints({ base, items, onChanged }) {
   const [busy, setBusy] = useState(null);
@@ -14,9 +15,8 @@ export function Endpoints({ base, items, onChanged }) {
     setError(null);
     try {
       const r = await call(e.drained ? 'DELETE' : 'PUT', `${base}/${e.id}/drain`);
-      if (r.body) {
-        onChanged((page) => ({ ...page, items: page.items.map((x) => (x.id === e.id ? { ...x, ...r.body, id: e.id } : x)) }));
-      }
+      // Shown at once; the watch brings the same change, and whatever follows it.
+      if (r.body) onChanged({ local: true, op: 'put', id: e.id, value: r.body });
     } catch (failure) {
       setError(failure);
     } finally {

@@ -1,34 +1,36 @@
 import { useEffect, useMemo } from 'preact/hooks';
 import { debounce, useApi, useWatch } from './useApi.js';
+import { useLiveEndpoints } from './liveEndpoints.js';
 import { ErrorBox, Json, LiveBadge, Loading } from './Common.jsx';
 import { Link } from './router.jsx';
 import { Endpoints } from './Endpoints.jsx';
 import { SpecEditor } from './SpecEditor.jsx';
 
 /**
- * One service: its VIPs, its effective policy (?effective=true: the service's values, then its
- * namespace's defaults, then Service Connect's), its endpoints, and the spec editor. Endpoint changes
- * from the watch patch the one row they name; a change of the spec reloads the spec and the policy.
+ * One service: its VIPs, its endpoints, its effective policy (?effective=true: the service's values,
+ * then its namespace's defaults, then Service Connect's) and the spec editor. Endpoint changes from the
+ * watch are applied to the list as they come; a change of the spec reads the spec and the policy again.
  */
 export function Service({ ns, svc }) {
   const base = `/v1/namespaces/${ns}/services/${svc}`;
   const stored = useApi(base);
   const effective = useApi(`${base}?effective=true`);
-  const endpoints = useApi(`${base}/endpoints`);
   const summaries = useApi(`/v1/namespaces/${ns}/services`);
+  const endpoints = useLiveEndpoints(`${base}/endpoints`);
   const reloadSpec = useMemo(() => debounce(() => {
     stored.reload();
     effective.reload();
     summaries.reload();
   }, 300), [stored.reload, effective.reload, summaries.reload]);
   useEffect(() => reloadSpec.cancel, [reloadSpec]);
-  const live = useWatch(ns, (change) => {
+  const onChange = (change) => {
     if (change.service !== svc) return;
-    if (change.kind === 'endpoint') {
-      endpoints.setData((page) => page && { ...page, items: patched(page.items, change) });
-    } else if (change.kind === 'service') {
-      reloadSpec();
-    }
+    if (change.kind === 'endpoint') endpoints.apply(change);
+    else if (change.kind === 'service') reloadSpec();
+  };
+  const live = useWatch(ns, onChange, () => {
+    endpoints.reload();
+    reloadSpec();
   });
   const summary = summaries.data && summaries.data.items.find((s) => s.discoveryName === svc);
   return (
@@ -41,7 +43,7 @@ export function Service({ ns, svc }) {
       {summary ? <Vips aliases={summary.clientAliases} /> : <Loading what="VIPs" />}
       <h2>Endpoints</h2>
       <ErrorBox error={endpoints.error} />
-      {endpoints.data ? <Endpoints base={`${base}/endpoints`} items={endpoints.data.items} onChanged={endpoints.setData} />
+      {endpoints.items ? <Endpoints base={`${base}/endpoints`} items={endpoints.items} onChanged={endpoints.apply} />
         : !endpoints.error && <Loading what="endpoints" />}
       <div class="columns">
         <div>
@@ -68,12 +70,4 @@ function Vips({ aliases }) {
       </tbody>
     </table>
   );
-}
-
-/** The endpoint list with one watch change applied: a put replaces or adds its row, a delete removes it. */
-export function patched(items, change) {
-  const rest = items.filter((e) => e.id !== change.id);
-  if (change.op === 'delete' || !change.value) return rest;
-  return [...rest, { ...change.value, id: change.id, modRevision: change.revision }]
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -5,13 +5,13 @@ import { Link } from './router.jsx';
 
 /**
  * A namespace's services with their aliases, VIPs and endpoint counts. A change in the namespace
- * refetches the list (once per burst): the summary's counts are the server's to compute.
+ * refetches the list (once per burst of changes): the summary's counts are the server's to compute.
  */
 export function Services({ ns }) {
   const list = useApi(`/v1/namespaces/${ns}/services`);
   const refetch = useMemo(() => debounce(list.reload, 300), [list.reload]);
   useEffect(() => refetch.cancel, [refetch]);
-  const live = useWatch(ns, refetch);
+  const live = useWatch(ns, refetch, list.reload);
   return (
     <section>
       <h1><Link to="/">Namespaces</Link> / {ns} <LiveBadge status={live} /></h1>

@@ -54,6 +54,7 @@ export function SpecEditor({ path, stored, etag, onApplied }) {
       {notice && <p class="notice" data-testid="notice">{notice}</p>}
       {review && (
         <div class="review">
+          <p class="muted">What applying changes, against the stored spec (both shown as JSON):</p>
           <pre class="diff" data-testid="diff">
             {review.lines.map((l, i) => <div key={i} class={`diff-${l.kind}`}>{{ add: '+ ', remove: '- ', same: '  ' }[l.kind]}{l.text}</div>)}
           </pre>

@@ -35,11 +35,17 @@ export function debounce(fn, ms) {
   return debounced;
 }
 
-/** Follows {@code ns}'s changes while the view is shown; returns the watch's status for a LiveBadge. */
-export function useWatch(ns, onChange) {
+/**
+ * Follows {@code ns}'s changes while the view is shown: {@code onChange(change)} for each, {@code onLive()}
+ * whenever the stream (re)connects, when the view must re-read what it shows. Returns the watch's status.
+ */
+export function useWatch(ns, onChange, onLive) {
   const [status, setStatus] = useState('connecting');
-  const handler = useRef(onChange);
-  handler.current = onChange;
-  useEffect(() => watchNamespace(ns, (c) => handler.current(c), setStatus), [ns]);
+  const handlers = useRef(null);
+  handlers.current = { onChange, onLive };
+  useEffect(() => watchNamespace(ns, (c) => handlers.current.onChange(c), (s) => {
+    setStatus(s);
+    if (s === 'live') handlers.current.onLive();
+  }), [ns]);
   return status;
 }

@@ -1,7 +1,8 @@
 // Live registry changes: GET /v1/watch?namespace=NS, a server-sent event stream read with fetch and a
 // stream reader rather than EventSource, which cannot send the Authorization header. Each change is
-// `event: change`, `id: <revision>`, data {revision, namespace, kind, service, id, op, value}.
-// When the stream ends or fails, it reconnects with Last-Event-ID, so no change is missed.
+// `event: change`, `id: <revision>`, data {revision, namespace, kind, service, id, op, value}
+// (docs/operations.md). The server does not replay: when the stream ends or fails, this reconnects, and
+// every (re)connection is reported as 'live' so that the view re-reads what it shows.
 import { createParser } from 'eventsource-parser';
 import { authHeaders } from './api.js';
 
@@ -10,17 +11,16 @@ const RETRY_MAX_MS = 10_000;
 
 /**
  * Follows the namespace's changes until the returned function is called. {@code onChange(change)} gets
- * each change, {@code onStatus(state, detail)} 'live', 'reconnecting' or 'unavailable'.
+ * each change, {@code onStatus(state, detail)} 'live' (at every connection: re-read now), 'reconnecting'
+ * or 'unavailable'.
  */
 export function watchNamespace(namespace, onChange, onStatus = () => {}) {
   const controller = new AbortController();
-  let lastId = null;
   let retry = RETRY_MIN_MS;
 
   const parser = createParser({
     onEvent(event) {
       if (event.event !== 'change') return;
-      if (event.id) lastId = event.id;
       try {
         onChange(JSON.parse(event.data));
       } catch (e) {
@@ -31,7 +31,6 @@ export function watchNamespace(namespace, onChange, onStatus = () => {}) {
 
   async function once() {
     const headers = authHeaders({ Accept: 'text/event-stream' });
-    if (lastId) headers['Last-Event-ID'] = lastId;
     const response = await fetch(`/v1/watch?namespace=${encodeURIComponent(namespace)}`,
       { headers, signal: controller.signal });
     if (!response.ok) {
