@@ -1,24 +1,9 @@
-// Paths under /ui (the server answers every /ui path with the console's page): a history-API router
-// small enough that a library would add more than it saves.
+// Following paths under /ui with the history API, without a reload: small enough that a router library
+// would add more than it saves. Which view a path names is routes.js.
 import { useEffect, useState } from 'preact/hooks';
+import { BASE, match } from './routes.js';
 
-export const BASE = '/ui';
-const ROUTES = [
-  ['proxies', /^\/proxies$/, () => ({})],
-  ['service', /^\/namespaces\/([^/]+)\/services\/([^/]+)$/, (m) => ({ ns: m[1], svc: m[2] })],
-  ['namespace', /^\/namespaces\/([^/]+)$/, (m) => ({ ns: m[1] })],
-  ['namespaces', /^\/?$/, () => ({})],
-];
-
-/** The view a path names: {name, params}, or {name: 'notFound'}. */
-export function match(pathname) {
-  const path = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
-  for (const [name, pattern, params] of ROUTES) {
-    const m = pattern.exec(path);
-    if (m) return { name, params: params(m.map((s) => (s ? decodeURIComponent(s) : s))) };
-  }
-  return { name: 'notFound', params: { path } };
-}
+export { BASE };
 
 export function navigate(path) {
   history.pushState(null, '', BASE + path);
