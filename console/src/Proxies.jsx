@@ -6,7 +6,10 @@ import { TYPES, syncState } from './sync.js';
 // Proxies are not registry state, so the watch does not carry them: the list is read again this often.
 const REFRESH_MS = 2000;
 
-/** Every connected Envoy and proxyless client (GET /v1/proxies), per type its sync state and NACK text. */
+/**
+ * Every connected Envoy and proxyless client of every replica (GET /v1/proxies), per type its sync state
+ * (the server's SYNCED, STALE or NACKED) and the last NACK's text.
+ */
 export function Proxies() {
   const proxies = useApi('/v1/proxies');
   useEffect(() => {
@@ -18,6 +21,7 @@ export function Proxies() {
     <section>
       <h1>Proxies</h1>
       <ErrorBox error={error} />
+      {data && <Unreachable replicas={data.unreachableReplicas || []} />}
       {!data ? !error && <Loading what="proxies" /> : <ProxyTable items={data.items} />}
       {data && data.refused.length > 0 && <Refused items={data.refused} />}
     </section>
@@ -55,14 +59,26 @@ function SyncCell({ type, state }) {
   );
 }
 
+/** Replicas that did not answer: their proxies are missing from the list, which must say so. */
+function Unreachable({ replicas }) {
+  if (replicas.length === 0) return null;
+  return (
+    <div class="error" role="alert" data-testid="unreachable">
+      Not listed: the proxies of {replicas.map((r) => `${r.id} (${r.apiUrl}: ${r.error})`).join(', ')}.
+    </div>
+  );
+}
+
 function Refused({ items }) {
   return (
     <>
       <h2>Refused lately</h2>
       <table data-testid="refused">
-        <thead><tr><th>Node</th><th>Namespace</th><th>Reason</th><th>At</th></tr></thead>
+        <thead><tr><th>Node</th><th>Namespace</th><th>Replica</th><th>Reason</th><th>At</th></tr></thead>
         <tbody>
-          {items.map((r, i) => <tr key={i}><td><code>{r.nodeId}</code></td><td>{r.namespace || '-'}</td><td>{r.reason}</td><td>{r.at}</td></tr>)}
+          {items.map((r, i) => (
+            <tr key={i}><td><code>{r.nodeId}</code></td><td>{r.namespace || '-'}</td><td>{r.replica || '-'}</td><td>{r.reason}</td><td>{r.at}</td></tr>
+          ))}
         </tbody>
       </table>
     </>

@@ -2,8 +2,9 @@
 export const TYPES = ['LDS', 'RDS', 'CDS', 'EDS'];
 
 /**
- * {state, version, nack}: the server's own verdict when it gives one (stream.sync[type]); else NACKED
- * when the client rejected a version of the type, SYNCED when it ACKed one, PENDING before either.
+ * {state, version, nack}: the server's verdict, stream.sync[type] (SYNCED, STALE or NACKED; see
+ * docs/operations.md, "Proxies"); from a server without it: NACKED when the client rejected a version
+ * of the type, SYNCED when it ACKed one, PENDING before either.
  */
 export function syncState(stream, type) {
   const version = (stream.ackedVersions || {})[type] || null;

@@ -88,6 +88,10 @@ public final class RegistryServer implements AutoCloseable {
     return meters;
   }
 
+  public KeyLayout keys() {
+    return new KeyLayout(config.keyPrefix());
+  }
+
   public Client etcdClient() {
     return client;
   }

@@ -61,6 +61,11 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--replica-id", description = "This replica's name in /v1/proxies (default: host name and xDS port)")
   String replicaId;
 
+  @Option(names = "--advertise-api", paramLabel = "URL", description = "The URL other replicas reach this one's "
+      + "REST API at, e.g. http://10.0.0.5:8700 (default: http://API-HOST:API-PORT, the first non-loopback "
+      + "address when the API binds every address)")
+  String advertiseApi;
+
   @Option(names = "--etcd-prefix", defaultValue = KeyLayout.DEFAULT_PREFIX, description = "Key prefix (default: ${DEFAULT-VALUE})")
   String prefix;
 
@@ -98,6 +103,10 @@ final class ServerCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
           "--xds-tls-cert and --xds-tls-key go together, and --xds-client-ca needs them");
     }
+    String advertiseProblem = advertiseApi == null ? null : AdvertisedApi.problem(advertiseApi);
+    if (advertiseProblem != null) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), advertiseProblem);
+    }
     HttpLimits limits = httpLimits();
     requireFree("REST API", apiHost, apiPort);
     requireFree("xDS", xdsHost, xdsPort);
@@ -109,7 +118,7 @@ final class ServerCommand implements Callable<Integer> {
     TetherServer server = new TetherServer(
         new RegistryServer.Config(endpoints, prefix, apiHost, apiPort, tokens, Duration.ofSeconds(5), limits),
         new XdsServer.Config(xdsHost, xdsPort, tokens, xdsTlsCert, xdsTlsKey, xdsClientCa),
-        replicaId != null ? replicaId : hostName() + ":" + xdsPort).start();
+        replicaId != null ? replicaId : hostName() + ":" + xdsPort, advertiseApi).start();
     log.info("Tether registry API on http://{}:{}, xDS (ADS) on {}:{}{} (etcd {})", apiHost,
         server.registry().apiPort(), xdsHost, server.xds().port(), xdsTlsCert == null ? "" : " with TLS", endpoints);
 

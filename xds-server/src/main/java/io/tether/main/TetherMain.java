@@ -2,16 +2,18 @@ package io.tether.main;
 
 import io.tether.registry.cli.EndpointCommands;
 import io.tether.registry.cli.NamespaceCommands;
+import io.tether.registry.cli.ProxyCommands;
 import io.tether.registry.cli.ServiceCommands;
 import io.tether.registry.cli.WatchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code tether} command: the server, and the operator commands that talk to it. */
-@Command(name = "tether", mixinStandardHelpOptions = true, version = "tether 0.1.0",
+@Command(name = "tether", mixinStandardHelpOptions = true, version = "tether " + TetherVersion.VERSION,
     description = "Self-hosted service-to-service networking: registry, xDS control plane, Envoy agent.",
     subcommands = {ServerCommand.class, NamespaceCommands.class, ServiceCommands.class,
-        EndpointCommands.class, WatchCommand.class, CommandLine.HelpCommand.class})
+        EndpointCommands.class, WatchCommand.class,
+        ProxyCommands.List.class, ProxyCommands.Proxy.class, CommandLine.HelpCommand.class})
 public final class TetherMain {
   /**
    * A command that fails prints one line naming the cause, never a stack trace (set TETHER_DEBUG=1

@@ -1,6 +1,8 @@
 package io.tether.main;
 
 import io.tether.registry.RegistryServer;
+import io.tether.registry.store.ReplicaDirectory;
+import io.tether.registry.store.ReplicaInfo;
 import io.tether.xds.server.ProxiesApi;
 import io.tether.xds.server.XdsServer;
 
@@ -13,19 +15,38 @@ public final class TetherServer implements AutoCloseable {
   private final RegistryServer registry;
   private final XdsServer xds;
   private final String replica;
+  private final RegistryServer.Config registryConfig;
+  private final String advertiseApi;
+  private ReplicaDirectory replicas;
 
   public TetherServer(RegistryServer.Config registryConfig, XdsServer.Config xdsConfig, String replica) {
+    this(registryConfig, xdsConfig, replica, null);
+  }
+
+  /** {@code advertiseApi}: the URL peers reach this replica's API at; null derives it ({@link AdvertisedApi}). */
+  public TetherServer(RegistryServer.Config registryConfig, XdsServer.Config xdsConfig, String replica,
+      String advertiseApi) {
     this.registry = new RegistryServer(registryConfig);
     this.xds = new XdsServer(xdsConfig);
     this.replica = replica;
+    this.registryConfig = registryConfig;
+    this.advertiseApi = advertiseApi;
   }
 
   public TetherServer start() {
     registry.start();
     xds.start(registry.view(), registry.meters());
-    ProxiesApi.mount(registry.api(), xds, replica);
+    String apiUrl = AdvertisedApi.of(advertiseApi, registryConfig.apiHost(), registry.apiPort());
+    replicas = new ReplicaDirectory(registry.etcdClient(), registry.keys(),
+        new ReplicaInfo(replica, apiUrl, TetherVersion.VERSION, java.time.Instant.now().toString())).start();
+    ProxiesApi.mount(registry.api(), xds, replicas);
     ConsoleUi.mount(registry.api());
     return this;
+  }
+
+  /** This replica's record and its peers'. */
+  public ReplicaDirectory replicas() {
+    return replicas;
   }
 
   public RegistryServer registry() {
@@ -42,6 +63,9 @@ public final class TetherServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (replicas != null) {
+      replicas.close();
+    }
     xds.close();
     registry.close();
   }

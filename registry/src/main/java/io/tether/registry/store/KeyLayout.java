@@ -18,6 +18,8 @@ import io.etcd.jetcd.ByteSequence;
  * leases/{id}/{ns}                      {leaseId, namespace, ttlSeconds}, attached to the lease itself;
  *                                       the namespace in the key lets one compare check both existence
  *                                       and ownership when an endpoint is registered under the lease
+ * replicas/{replicaId}                  {id, apiUrl, version, startedAt} of a running server replica,
+ *                                       attached to a lease of its own: it goes when the replica does
  * </pre>
  */
 public final class KeyLayout {
@@ -84,6 +86,15 @@ public final class KeyLayout {
   /** The prefix holding a lease's record, whatever its namespace. */
   public ByteSequence leaseRecords(long id) {
     return bytes(prefix + "leases/" + Long.toHexString(id) + "/");
+  }
+
+  /** A running replica's record (docs/operations.md, "Replicas"); the view does not track it. */
+  public ByteSequence replica(String replicaId) {
+    return bytes(prefix + "replicas/" + replicaId);
+  }
+
+  public ByteSequence replicas() {
+    return bytes(prefix + "replicas/");
   }
 
   /** Which registry object a key names; keys the view does not track parse to {@link RegistryKey.Other}. */

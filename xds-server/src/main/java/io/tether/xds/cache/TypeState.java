@@ -20,6 +20,8 @@ final class TypeState {
   boolean responded;
   String ackedVersion = "";
   Nack lastNack;
+  /** Whether the client's last reply was a NACK (the rejected version is not sent again until it changes). */
+  boolean nacked;
   /**
    * Names the client must be sent again although it holds their version: Envoy drops the assignment
    * of a cluster it is sent with a change, re-warms the cluster and waits for the assignment without
@@ -35,6 +37,7 @@ final class TypeState {
     if (errorMessage != null) {
       rejected.putAll(sent);
       lastNack = new Nack(sentVersion, errorMessage, java.time.Instant.now());
+      nacked = true;
     } else {
       if (fullState) {
         accepted.clear();
@@ -42,6 +45,7 @@ final class TypeState {
       accepted.putAll(sent);
       sent.keySet().forEach(rejected::remove);
       ackedVersion = sentVersion;
+      nacked = false;
     }
     sent = Map.of();
     sentVersion = null;
@@ -56,6 +60,17 @@ final class TypeState {
     if (!names.isEmpty()) {
       accepted.keySet().retainAll(new HashSet<>(names));
     }
+  }
+
+  /**
+   * What /v1/proxies shows (docs/operations.md, "Proxies"): STALE while a response awaits its ACK or
+   * none was sent yet, NACKED when the last reply rejected the last response, else SYNCED.
+   */
+  String sync() {
+    if (sentVersion != null || !responded) {
+      return "STALE";
+    }
+    return nacked ? "NACKED" : "SYNCED";
   }
 
   void onSent(Map<String, String> versions, String version) {
