@@ -39,8 +39,8 @@ function ProxyTable({ items }) {
             <td>{s.namespace}</td>
             <td><code>{s.nodeId}</code><div class="muted">{s.userAgent}{s.delta ? ' (delta)' : ''}</div></td>
             <td>{s.kind}</td>
-            <td>{replica}</td>
-            <td>{new Date(s.connectedAt).toLocaleTimeString()}</td>
+            <td class="nowrap">{replica}</td>
+            <td class="nowrap" title={s.connectedAt}>{new Date(s.connectedAt).toLocaleTimeString()}</td>
             {TYPES.map((t) => <SyncCell key={t} type={t} state={syncState(s, t)} />)}
           </tr>
         ))}
@@ -53,7 +53,7 @@ function SyncCell({ type, state }) {
   return (
     <td data-testid={`sync-${type}`}>
       <span class={`badge sync-${state.state.toLowerCase()}`}>{state.state}</span>
-      {state.version && <div class="muted">v {state.version}</div>}
+      {state.version && <div class="muted version" title="ACKed version">{state.version}</div>}
       {state.nack && <div class="nack" title={state.nack.at}>{state.nack.message}</div>}
     </td>
   );
