@@ -76,6 +76,11 @@ async function signIn() {
 async function namespaces() {
   say('step: namespaces');
   await page.getByTestId(`namespace-${args.namespace}`).waitFor({ timeout: STEP_MS });
+  await page.getByTestId('live-status').filter({ hasText: /^live$/ }).waitFor({ timeout: STEP_MS });
+  const noReload = await checkNoReload(page);
+  say('await: namespace staging');
+  await page.getByTestId('namespace-staging').waitFor({ timeout: STEP_MS });
+  await noReload();
   await shot('namespaces');
   await page.getByTestId(`namespace-${args.namespace}`).getByRole('link').click();
 }

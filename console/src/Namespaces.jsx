@@ -1,12 +1,16 @@
-import { useApi } from './useApi.js';
-import { ErrorBox, Loading } from './Common.jsx';
+import { useLiveList } from './useApi.js';
+import { ErrorBox, LiveBadge, Loading } from './Common.jsx';
 import { Link } from './router.jsx';
 
+/**
+ * Every namespace the token may read, with its service count. The watch of every namespace reads the
+ * list again after a burst of namespace or service changes; endpoint changes do not change it.
+ */
 export function Namespaces() {
-  const { data, error } = useApi('/v1/namespaces');
+  const { data, error, live } = useLiveList('/v1/namespaces', null, (c) => c.kind !== 'endpoint');
   return (
     <section>
-      <h1>Namespaces</h1>
+      <h1>Namespaces <LiveBadge status={live} /></h1>
       <ErrorBox error={error} />
       {!data ? !error && <Loading what="namespaces" /> : (
         <table data-testid="namespaces">

@@ -1,5 +1,4 @@
-import { useEffect, useMemo } from 'preact/hooks';
-import { debounce, useApi, useWatch } from './useApi.js';
+import { useLiveList } from './useApi.js';
 import { ErrorBox, LiveBadge, Loading } from './Common.jsx';
 import { Link } from './router.jsx';
 
@@ -8,10 +7,8 @@ import { Link } from './router.jsx';
  * refetches the list (once per burst of changes): the summary's counts are the server's to compute.
  */
 export function Services({ ns }) {
-  const list = useApi(`/v1/namespaces/${ns}/services`);
-  const refetch = useMemo(() => debounce(list.reload, 300), [list.reload]);
-  useEffect(() => refetch.cancel, [refetch]);
-  const live = useWatch(ns, refetch, list.reload);
+  const list = useLiveList(`/v1/namespaces/${ns}/services`, ns);
+  const { live } = list;
   return (
     <section>
       <h1><Link to="/">Namespaces</Link> / {ns} <LiveBadge status={live} /></h1>

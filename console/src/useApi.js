@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { get } from './api.js';
 import { watchNamespace } from './watch.js';
 
@@ -36,7 +36,7 @@ export function debounce(fn, ms) {
 }
 
 /**
- * Follows {@code ns}'s changes while the view is shown: {@code onChange(change)} for each, {@code onLive()}
+ * Follows {@code ns}'s changes (every namespace's for null) while the view is shown: {@code onChange(change)} for each, {@code onLive()}
  * whenever the stream (re)connects, when the view must re-read what it shows. Returns the watch's status.
  */
 export function useWatch(ns, onChange, onLive) {
@@ -48,4 +48,19 @@ export function useWatch(ns, onChange, onLive) {
     if (s === 'live') handlers.current.onLive();
   }), [ns]);
   return status;
+}
+
+// A burst of changes is followed by one read of a list, this long after its last change.
+const BURST_MS = 300;
+
+/**
+ * The list at {@code path}, read again after each burst of {@code ns}'s changes that {@code relevant}
+ * keeps, and at every (re)connection of the watch: for lists whose figures are the server's to compute.
+ */
+export function useLiveList(path, ns, relevant = () => true) {
+  const list = useApi(path);
+  const refetch = useMemo(() => debounce(list.reload, BURST_MS), [list.reload]);
+  useEffect(() => refetch.cancel, [refetch]);
+  const live = useWatch(ns, (c) => relevant(c) && refetch(), list.reload);
+  return { ...list, live };
 }

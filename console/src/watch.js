@@ -10,7 +10,8 @@ const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 10_000;
 
 /**
- * Follows the namespace's changes until the returned function is called. {@code onChange(change)} gets
+ * Follows the namespace's changes (every readable namespace's when {@code namespace} is null) until the
+ * returned function is called. {@code onChange(change)} gets
  * each change, {@code onStatus(state, detail)} 'live' (at every connection: re-read now), 'reconnecting'
  * or 'unavailable'.
  */
@@ -31,7 +32,8 @@ export function watchNamespace(namespace, onChange, onStatus = () => {}) {
 
   async function once() {
     const headers = authHeaders({ Accept: 'text/event-stream' });
-    const response = await fetch(`/v1/watch?namespace=${encodeURIComponent(namespace)}`,
+    const query = namespace ? `?namespace=${encodeURIComponent(namespace)}` : '';
+    const response = await fetch(`/v1/watch${query}`,
       { headers, signal: controller.signal });
     if (!response.ok) {
       // 404: a server without the watch route; 401/403: the token may not watch. Neither heals by retrying fast.

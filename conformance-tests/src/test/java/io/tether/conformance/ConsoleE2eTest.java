@@ -24,8 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The web console end to end (docs/console.md): a real server on a real etcd, a seeded namespace and a
  * real grpc-java xDS client, and the page in Debian's headless Chromium, driven by playwright-core
  * ({@code console/e2e/console.mjs}). The script checks the views; where it prints {@code await: …}
- * this test acts through the REST API: it writes an endpoint the open page must show without a reload,
- * and it checks that the page's drain and spec edit reached the registry. Screenshots are the report,
+ * this test acts through the REST API: it writes a namespace and an endpoint that the open page must
+ * show without a reload, and it checks that the page's drain and spec edit reached the registry. Screenshots are the report,
  * in {@code conformance-tests/target/console/}.
  */
 class ConsoleE2eTest {
@@ -79,7 +79,7 @@ class ConsoleE2eTest {
     assertThat(script.waitFor(30, TimeUnit.SECONDS)).as("the script ends").isTrue();
     String stderr = Files.readString(REPORT.resolve("console-e2e.stderr.txt"));
     assertThat(script.exitValue()).as("console.mjs exit status; steps %s; stderr:%n%s", steps, stderr).isZero();
-    assertThat(steps).contains("await: endpoint task-new", "await: drained task-1", "await: applied " + SVC, "step: done");
+    assertThat(steps).contains("await: namespace staging", "await: endpoint task-new", "await: drained task-1", "await: applied " + SVC, "step: done");
     assertThat(REPORT.resolve("live-update.png")).isNotEmptyFile();
     Poll.until(WAIT, () -> chromiumProcessesOf(profile).isEmpty(),
         () -> "every Chromium of the test is gone: " + chromiumProcessesOf(profile));
@@ -87,7 +87,9 @@ class ConsoleE2eTest {
 
   /** What the script waits for: the test writes through the API, or checks that the page's write landed. */
   private static void act(String line) {
-    if (line.equals("await: endpoint task-new")) {
+    if (line.equals("await: namespace staging")) {
+      mesh.api.put("/v1/namespaces/staging", "{\"description\":\"made while the page is open\"}").expect(201);
+    } else if (line.equals("await: endpoint task-new")) {
       endpoint("task-new", 15003, "zone-c");
     } else if (line.equals("await: drained task-1")) {
       JsonNode drained = mesh.api.get(BASE + "/endpoints/task-1").expect(200).body();
