@@ -15,7 +15,6 @@ import io.tether.registry.etcd.EtcdClients;
 import io.tether.registry.store.KeyLayout;
 import io.tether.registry.store.RegistryStore;
 import io.tether.registry.view.EtcdRegistryView;
-import io.tether.registry.view.RegistryView;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
@@ -72,7 +71,7 @@ public final class RegistryServer implements AutoCloseable {
     return http.port();
   }
 
-  public RegistryView view() {
+  public EtcdRegistryView view() {
     return view;
   }
 

@@ -4,6 +4,7 @@ import io.tether.registry.cli.EndpointCommands;
 import io.tether.registry.cli.NamespaceCommands;
 import io.tether.registry.cli.ProxyCommands;
 import io.tether.registry.cli.ServiceCommands;
+import io.tether.registry.cli.StatusCommand;
 import io.tether.registry.cli.WatchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
     description = "Self-hosted service-to-service networking: registry, xDS control plane, Envoy agent.",
     subcommands = {ServerCommand.class, NamespaceCommands.class, ServiceCommands.class,
         EndpointCommands.class, WatchCommand.class,
-        ProxyCommands.List.class, ProxyCommands.Proxy.class, CommandLine.HelpCommand.class})
+        ProxyCommands.List.class, ProxyCommands.Proxy.class, StatusCommand.class, CommandLine.HelpCommand.class})
 public final class TetherMain {
   /**
    * A command that fails prints one line naming the cause, never a stack trace (set TETHER_DEBUG=1

@@ -4,6 +4,7 @@ import io.tether.registry.RegistryServer;
 import io.tether.registry.store.ReplicaDirectory;
 import io.tether.registry.store.ReplicaInfo;
 import io.tether.xds.server.ProxiesApi;
+import io.tether.xds.server.StatusApi;
 import io.tether.xds.server.XdsServer;
 
 /**
@@ -39,7 +40,8 @@ public final class TetherServer implements AutoCloseable {
     String apiUrl = AdvertisedApi.of(advertiseApi, registryConfig.apiHost(), registry.apiPort());
     replicas = new ReplicaDirectory(registry.etcdClient(), registry.keys(),
         new ReplicaInfo(replica, apiUrl, TetherVersion.VERSION, java.time.Instant.now().toString())).start();
-    ProxiesApi.mount(registry.api(), xds, replicas);
+    ProxiesApi proxies = ProxiesApi.mount(registry.api(), xds, replicas);
+    StatusApi.mount(registry.api(), proxies, registry.view(), registry.etcdClient(), TetherVersion.VERSION);
     ConsoleUi.mount(registry.api());
     return this;
   }

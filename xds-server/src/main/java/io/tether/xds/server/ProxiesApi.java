@@ -18,6 +18,7 @@ import io.tether.xds.cache.StreamStatus;
 import io.tether.xds.node.GroupKey;
 import io.tether.xds.node.ProxyKey;
 import io.tether.xds.render.RenderedTypes;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -61,11 +62,12 @@ public final class ProxiesApi {
   }
 
   /** Mounts the routes; {@code replicas} names this replica and finds its peers. */
-  public static void mount(RegistryApi api, XdsServer xds, ReplicaDirectory replicas) {
+  public static ProxiesApi mount(RegistryApi api, XdsServer xds, ReplicaDirectory replicas) {
     ProxiesApi proxies = new ProxiesApi(xds, replicas);
     api.get("/v1/proxies", proxies::list);
     api.get("/v1/proxies/:ns/:id/config", proxies::configInNamespace);
     api.get("/v1/proxies/:id/config", proxies::configByNodeId);
+    return proxies;
   }
 
   private void list(RoutingContext ctx) {
@@ -74,14 +76,17 @@ public final class ProxiesApi {
     if (only != null) {
       requireRead(caller, Names.requireLabel("namespace", only));
     }
+    listing(ctx, caller, only, localScope(ctx)).onSuccess(body -> json(ctx, 200, body)).onFailure(ctx::fail);
+  }
+
+  /** What {@code GET /v1/proxies} answers the caller: this replica's listing, or ({@code !localOnly}) every replica's. */
+  Future<ObjectNode> listing(RoutingContext ctx, Caller caller, String only, boolean localOnly) {
     ObjectNode local = Json.MAPPER.valueToTree(localList(caller, only));
-    if (localScope(ctx)) {
-      json(ctx, 200, local);
-      return;
+    if (localOnly) {
+      return Future.succeededFuture(local);
     }
     String query = only == null ? "" : "&namespace=" + only;
-    mesh.list(ctx.vertx(), local, query, ctx.request().getHeader("Authorization"))
-        .onSuccess(merged -> json(ctx, 200, merged)).onFailure(ctx::fail);
+    return mesh.list(ctx.vertx(), local, query, ctx.request().getHeader("Authorization"));
   }
 
   /** This replica's streams and refusals that the caller may see (of {@code only}, when given). */
@@ -225,7 +230,7 @@ public final class ProxiesApi {
     }
   }
 
-  private static void json(RoutingContext ctx, int status, Object body) {
+  static void json(RoutingContext ctx, int status, Object body) {
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Buffer.buffer(Json.write(body)));
   }
 }
