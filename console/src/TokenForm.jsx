@@ -3,8 +3,8 @@ import { get, setToken } from './api.js';
 import { ErrorBox } from './Common.jsx';
 
 /**
- * Asks for a bearer token (an admin or reader token; see the README, "Tokens") and checks it with one
- * read before keeping it in this tab's sessionStorage. The page itself holds no data.
+ * Asks for a bearer token (see the README, "Tokens") and checks it with one read before keeping it in
+ * this tab's sessionStorage. The page itself holds no data.
  */
 export function TokenForm() {
   const [value, setValue] = useState('');
@@ -21,6 +21,8 @@ export function TokenForm() {
       await get('/v1/namespaces');
       setToken(candidate);
     } catch (failure) {
+      // 403: a valid token that may not list namespaces (an agent's): it may still read its own.
+      if (failure.status === 403) return setToken(candidate);
       sessionStorage.removeItem('tether.token');
       setError(failure);
     }

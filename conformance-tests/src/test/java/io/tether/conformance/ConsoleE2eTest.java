@@ -59,6 +59,11 @@ class ConsoleE2eTest {
     assertThat(CONSOLE.resolve("node_modules/playwright-core")).as("built by the console module's npm ci").isDirectory();
     Path profile = TestChildren.tempDir("console-chromium");
     Files.createDirectories(REPORT);
+    try (var old = Files.list(REPORT)) { // this run's report only
+      for (Path f : old.toList()) {
+        Files.delete(f);
+      }
+    }
     ProcessBuilder pb = new ProcessBuilder(node.toString(), "e2e/console.mjs", "--url", mesh.apiUrl(),
         "--token", Mesh.ADMIN, "--out", REPORT.toString(), "--user-data-dir", profile.toString(),
         "--namespace", NS, "--service", SVC, "--new-endpoint", "task-new", "--drain", "task-1")
