@@ -45,6 +45,7 @@ try {
   await drain();
   await applySpec();
   await proxies();
+  await status();
   check(problems.length === 0, `the page reported errors: ${problems.join(' | ')}`);
   say('step: done');
 } catch (e) {
@@ -154,4 +155,13 @@ async function proxies() {
     await table.getByTestId(`sync-${type}`).filter({ hasText: 'SYNCED' }).first().waitFor({ timeout: STEP_MS });
   }
   await shot('proxies');
+}
+
+async function status() {
+  say('step: status');
+  await page.getByRole('link', { name: 'Status' }).click();
+  const status = page.getByTestId('status');
+  await status.filter({ hasText: /1 connected: .*1 SYNCED/ }).waitFor({ timeout: STEP_MS });
+  check((await status.innerText()).includes('healthy'), 'the status view does not show etcd healthy');
+  await shot('status');
 }

@@ -6,6 +6,7 @@ import { Namespaces } from './Namespaces.jsx';
 import { Services } from './Services.jsx';
 import { Service } from './Service.jsx';
 import { Proxies } from './Proxies.jsx';
+import { Status } from './Status.jsx';
 
 export function App() {
   const [signedIn, setSignedIn] = useState(Boolean(token()));
@@ -18,6 +19,7 @@ export function App() {
         <nav>
           <Link to="/" class={route.name.startsWith('namespace') ? 'active' : ''}>Namespaces</Link>
           <Link to="/proxies" class={route.name === 'proxies' ? 'active' : ''}>Proxies</Link>
+          <Link to="/status" class={route.name === 'status' ? 'active' : ''}>Status</Link>
         </nav>
         {signedIn && <button class="link" onClick={() => setToken(null)} data-testid="sign-out">Sign out</button>}
       </header>
@@ -33,6 +35,7 @@ function View({ route }) {
     case 'namespace': return <Services ns={ns} key={ns} />;
     case 'service': return <Service ns={ns} svc={svc} key={`${ns}/${svc}`} />;
     case 'proxies': return <Proxies />;
+    case 'status': return <Status />;
     default: return <p>No page at <code>/ui{path}</code>. <Link to="/">Namespaces</Link></p>;
   }
 }

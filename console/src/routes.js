@@ -2,6 +2,7 @@
 export const BASE = '/ui';
 const ROUTES = [
   ['proxies', /^\/proxies$/, () => ({})],
+  ['status', /^\/status$/, () => ({})],
   ['service', /^\/namespaces\/([^/]+)\/services\/([^/]+)$/, (m) => ({ ns: m[1], svc: m[2] })],
   ['namespace', /^\/namespaces\/([^/]+)$/, (m) => ({ ns: m[1] })],
   ['namespaces', /^\/?$/, () => ({})],

@@ -55,6 +55,7 @@ test('paths name views; anything else, a malformed escape too, is no view', () =
   assert.deepEqual(match('/ui/namespaces/prod'), { name: 'namespace', params: { ns: 'prod' } });
   assert.deepEqual(match('/ui/namespaces/prod/services/payments'), { name: 'service', params: { ns: 'prod', svc: 'payments' } });
   assert.deepEqual(match('/ui/proxies'), { name: 'proxies', params: {} });
+  assert.deepEqual(match('/ui/status'), { name: 'status', params: {} });
   assert.equal(match('/ui/namespaces/%zz').name, 'notFound');
   assert.equal(match('/ui/other').name, 'notFound');
 });
