@@ -1,5 +1,4 @@
-import { useEffect } from 'preact/hooks';
-import { useApi } from './useApi.js';
+import { usePolled } from './useApi.js';
 import { ErrorBox, Loading } from './Common.jsx';
 import { TYPES, syncState } from './sync.js';
 
@@ -11,12 +10,7 @@ const REFRESH_MS = 2000;
  * (the server's SYNCED, STALE or NACKED) and the last NACK's text.
  */
 export function Proxies() {
-  const proxies = useApi('/v1/proxies');
-  useEffect(() => {
-    const timer = setInterval(proxies.reload, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [proxies.reload]);
-  const { data, error } = proxies;
+  const { data, error } = usePolled('/v1/proxies', REFRESH_MS);
   return (
     <section>
       <h1>Proxies</h1>

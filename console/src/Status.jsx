@@ -1,17 +1,11 @@
-import { useEffect } from 'preact/hooks';
-import { useApi } from './useApi.js';
+import { usePolled } from './useApi.js';
 import { ErrorBox, Loading } from './Common.jsx';
 
 const REFRESH_MS = 5000;
 
 /** The control plane at a glance (GET /v1/status): replicas, etcd members, proxies by state, the view. */
 export function Status() {
-  const status = useApi('/v1/status');
-  useEffect(() => {
-    const timer = setInterval(status.reload, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [status.reload]);
-  const { data, error } = status;
+  const { data, error } = usePolled('/v1/status', REFRESH_MS);
   return (
     <section>
       <h1>Status</h1>

@@ -64,3 +64,13 @@ export function useLiveList(path, ns, relevant = () => true) {
   const live = useWatch(ns, (c) => relevant(c) && refetch(), list.reload);
   return { ...list, live };
 }
+
+/** {@code path} read every {@code ms} while the view is shown: for what the watch does not carry. */
+export function usePolled(path, ms) {
+  const answer = useApi(path);
+  useEffect(() => {
+    const timer = setInterval(answer.reload, ms);
+    return () => clearInterval(timer);
+  }, [answer.reload, ms]);
+  return answer;
+}
