@@ -121,6 +121,7 @@ final class ServerCommand implements Callable<Integer> {
         replicaId != null ? replicaId : hostName() + ":" + xdsPort, advertiseApi).start();
     log.info("Tether registry API on http://{}:{}, xDS (ADS) on {}:{}{} (etcd {})", apiHost,
         server.registry().apiPort(), xdsHost, server.xds().port(), xdsTlsCert == null ? "" : " with TLS", endpoints);
+    log.info("web console on http://{}:{}/ui/ (sign in with a token; docs/console.md)", apiHost, server.registry().apiPort());
 
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
