@@ -132,6 +132,12 @@ public final class TetherClient {
     return call("DELETE", path("namespaces", ns, "services", service, "endpoints", id), null).json();
   }
 
+  /** An operator's drain ({@code drained}) or its lifting; answers the endpoint as it now is. */
+  public JsonNode drainEndpoint(String ns, String service, String id, boolean drained) {
+    return call(drained ? "PUT" : "DELETE", path("namespaces", ns, "services", service, "endpoints", id, "drain"),
+        drained ? "{}".getBytes(StandardCharsets.UTF_8) : null).json();
+  }
+
   // ---- leases ----
 
   /** Grants a lease in the namespace (the API allows 2 to 3600 s). */

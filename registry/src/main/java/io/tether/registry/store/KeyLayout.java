@@ -11,6 +11,8 @@ import io.etcd.jetcd.ByteSequence;
  * namespaces/{ns}                       Namespace JSON
  * services/{ns}/{discoveryName}         ServiceSpec JSON
  * endpoints/{ns}/{discoveryName}/{id}   Endpoint JSON, attached to the registering agent's lease
+ * drains/{ns}/{discoveryName}/{id}      {"drainedAt"}: an operator drained the endpoint; a key of its own, so
+ *                                       that the agent's writes of the endpoint cannot undo it
  * vips/{ns}/{dnsName}:{port}            the alias's virtual IP, 127.255.x.y
  * vipaddrs/{ns}/{ip}                    discoveryName owning the address: makes allocation unique
  * guards/{ns}                           touched by every service create, so a namespace delete that
@@ -57,6 +59,14 @@ public final class KeyLayout {
 
   public ByteSequence endpointsOf(String ns, String svc) {
     return bytes(prefix + "endpoints/" + ns + "/" + svc + "/");
+  }
+
+  public ByteSequence drain(String ns, String svc, String id) {
+    return bytes(prefix + "drains/" + ns + "/" + svc + "/" + id);
+  }
+
+  public ByteSequence drainsOf(String ns, String svc) {
+    return bytes(prefix + "drains/" + ns + "/" + svc + "/");
   }
 
   public ByteSequence vip(String ns, String hostPort) {
@@ -109,6 +119,8 @@ public final class KeyLayout {
       case "services" -> parts.length == 3 ? new RegistryKey.ServiceKey(parts[1], parts[2]) : RegistryKey.Other.INSTANCE;
       case "endpoints" -> parts.length == 4
           ? new RegistryKey.EndpointKey(parts[1], parts[2], parts[3]) : RegistryKey.Other.INSTANCE;
+      case "drains" -> parts.length == 4
+          ? new RegistryKey.DrainKey(parts[1], parts[2], parts[3]) : RegistryKey.Other.INSTANCE;
       case "vips" -> parts.length == 3 ? new RegistryKey.VipKey(parts[1], parts[2]) : RegistryKey.Other.INSTANCE;
       default -> RegistryKey.Other.INSTANCE;
     };

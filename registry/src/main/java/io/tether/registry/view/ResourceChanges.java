@@ -1,5 +1,6 @@
 package io.tether.registry.view;
 
+import io.tether.model.Endpoint;
 import io.tether.model.Versioned;
 import io.tether.registry.view.ResourceChange.Kind;
 import io.tether.registry.view.ResourceChange.Op;
@@ -35,19 +36,33 @@ public final class ResourceChanges {
         add(out, after, ns, Kind.SERVICE, c.service(), null, before.service(ns, c.service()).orElse(null),
             after.service(ns, c.service()).orElse(null));
       } else if (change instanceof RegistryChange.EndpointsChanged c) {
-        endpoints(out, after, ns, c.service(), before.endpoints(ns, c.service()), after.endpoints(ns, c.service()));
+        endpoints(out, before, after, ns, c.service());
       }
     }
     out.sort(Comparator.comparingLong(ResourceChange::revision));
     return out;
   }
 
-  private static void endpoints(List<ResourceChange> out, RegistryState after, String ns, String svc,
-      Map<String, ? extends Versioned<?>> before, Map<String, ? extends Versioned<?>> now) {
-    Set<String> ids = new HashSet<>(before.keySet());
-    ids.addAll(now.keySet());
+  private static void endpoints(List<ResourceChange> out, RegistryState before, RegistryState after, String ns,
+      String svc) {
+    Map<String, Versioned<Endpoint>> was = before.endpoints(ns, svc);
+    Map<String, Versioned<Endpoint>> is = after.endpoints(ns, svc);
+    Set<String> ids = new HashSet<>(was.keySet());
+    ids.addAll(is.keySet());
     for (String id : ids) {
-      add(out, after, ns, Kind.ENDPOINT, svc, id, before.get(id), now.get(id));
+      Versioned<Endpoint> then = was.get(id);
+      Versioned<Endpoint> now = is.get(id);
+      if (Objects.equals(then, now) && before.drained(ns, svc, id) == after.drained(ns, svc, id)) {
+        continue;
+      }
+      if (now == null) {
+        out.add(new ResourceChange(after.revision(), ns, Kind.ENDPOINT, svc, id, Op.DELETE, null));
+      } else {
+        // A drain or undrain changes what is shown, not the endpoint's own revision: it is news of this step.
+        long revision = then != null && then.modRevision() >= now.modRevision() ? after.revision() : now.modRevision();
+        out.add(new ResourceChange(revision, ns, Kind.ENDPOINT, svc, id, Op.PUT,
+            EndpointView.of(after, ns, svc, id, now.value())));
+      }
     }
   }
 
