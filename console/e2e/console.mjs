@@ -2,9 +2,11 @@
 // Run by conformance-tests' ConsoleE2eTest against a real server it seeded; it can also be run by hand:
 //   node e2e/console.mjs --url http://127.0.0.1:8700 --token TOKEN --out DIR [--namespace prod --service payments]
 // It talks to the test on stdout, one line per step ("step: NAME"); where the test must act (write an
-// endpoint, check a drain) the line is "await: WHAT" and the script waits for the page to show the result.
+// endpoint, check a drain) the line is "await: WHAT", and the script goes on when the test answers a
+// line on stdin (run by hand: press Enter once you have done WHAT).
 // Exit 0 when every check held, 1 with "error: ..." when one did not, 2 on bad arguments.
 import { parseArgs } from 'node:util';
+import { createInterface } from 'node:readline';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser } from './browser.mjs';
@@ -33,6 +35,14 @@ mkdirSync(args.out, { recursive: true });
 
 const STEP_MS = 15_000;
 const say = (line) => console.log(line);
+const stdin = createInterface({ input: process.stdin });
+const answers = stdin[Symbol.asyncIterator]();
+/** Asks the test to do or check {@code what} and waits until it has. */
+async function awaitTest(what) {
+  say(`await: ${what}`);
+  const { done } = await answers.next();
+  check(!done, `the test did not answer 'await: ${what}'`);
+}
 const { context, page, problems } = await launchBrowser(args['user-data-dir']);
 const shot = (name) => page.screenshot({ path: join(args.out, `${name}.png`), fullPage: true });
 let failed = null;
@@ -52,12 +62,11 @@ try {
   failed = e;
   await shot('failure').catch(() => {});
 } finally {
+  stdin.close();
   await context.close();
 }
-if (failed) {
-  console.error(`error: ${failed.message}`);
-  process.exit(1);
-}
+if (failed) console.error(`error: ${failed.message}`);
+process.exit(failed ? 1 : 0);
 
 async function signIn() {
   say('step: token form');
@@ -79,7 +88,7 @@ async function namespaces() {
   await page.getByTestId(`namespace-${args.namespace}`).waitFor({ timeout: STEP_MS });
   await page.getByTestId('live-status').filter({ hasText: /^live$/ }).waitFor({ timeout: STEP_MS });
   const noReload = await checkNoReload(page);
-  say('await: namespace staging');
+  await awaitTest('namespace staging');
   await page.getByTestId('namespace-staging').waitFor({ timeout: STEP_MS });
   await noReload();
   await shot('namespaces');
@@ -110,7 +119,7 @@ async function service() {
 
 async function liveUpdate() {
   const noReload = await checkNoReload(page);
-  say(`await: endpoint ${args['new-endpoint']}`);
+  await awaitTest(`endpoint ${args['new-endpoint']}`);
   await page.getByTestId(`endpoint-${args['new-endpoint']}`).waitFor({ timeout: STEP_MS });
   await noReload();
   say('step: live update shown');
@@ -121,8 +130,11 @@ async function drain() {
   const row = page.getByTestId(`endpoint-${args.drain}`);
   await row.getByTestId('drain-toggle').click();
   await row.getByTestId('drained').filter({ hasText: 'yes' }).waitFor({ timeout: STEP_MS });
-  say(`await: drained ${args.drain}`);
+  await awaitTest(`drained ${args.drain}`);
   await shot('drained');
+  await row.getByTestId('drain-toggle').filter({ hasText: 'Undrain' }).click();
+  await row.getByTestId('drained').filter({ hasText: 'no' }).waitFor({ timeout: STEP_MS });
+  await awaitTest(`undrained ${args.drain}`);
 }
 
 async function applySpec() {
@@ -142,7 +154,7 @@ async function applySpec() {
   await page.getByTestId('apply').click();
   await page.getByTestId('notice').filter({ hasText: 'Applied.' }).waitFor({ timeout: STEP_MS });
   await page.getByTestId('effective-policy').filter({ hasText: '"perRequestTimeoutSeconds": 7' }).waitFor({ timeout: STEP_MS });
-  say(`await: applied ${args.service}`);
+  await awaitTest(`applied ${args.service}`);
   await shot('spec-applied');
 }
 

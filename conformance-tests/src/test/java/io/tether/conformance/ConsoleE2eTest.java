@@ -8,6 +8,8 @@ import io.tether.registry.testing.Prerequisites;
 import io.tether.registry.testing.TestChildren;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,10 +75,15 @@ class ConsoleE2eTest {
     Process script = TestChildren.start(pb);
     CompletableFuture.delayedExecutor(SCRIPT_LIMIT.toSeconds(), TimeUnit.SECONDS).execute(script::destroyForcibly);
     List<String> steps = new ArrayList<>();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(script.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(script.getInputStream(), StandardCharsets.UTF_8));
+        Writer answers = new OutputStreamWriter(script.getOutputStream(), StandardCharsets.UTF_8)) {
       for (String line; (line = out.readLine()) != null; ) {
         steps.add(line);
-        act(line);
+        if (line.startsWith("await: ")) {
+          act(line.substring("await: ".length()));
+          answers.write("done\n");
+          answers.flush();
+        }
       }
     } finally {
       script.destroy(); // a no-op once it ended; else SIGTERM, on which the script closes its browser
@@ -84,24 +91,29 @@ class ConsoleE2eTest {
     assertThat(script.waitFor(30, TimeUnit.SECONDS)).as("the script ends").isTrue();
     String stderr = Files.readString(REPORT.resolve("console-e2e.stderr.txt"));
     assertThat(script.exitValue()).as("console.mjs exit status; steps %s; stderr:%n%s", steps, stderr).isZero();
-    assertThat(steps).contains("await: namespace staging", "await: endpoint task-new", "await: drained task-1", "await: applied " + SVC, "step: done");
+    assertThat(steps).contains("await: namespace staging", "await: endpoint task-new", "await: drained task-1",
+        "await: undrained task-1", "await: applied " + SVC, "step: done");
     assertThat(REPORT.resolve("live-update.png")).isNotEmptyFile();
     Poll.until(WAIT, () -> chromiumProcessesOf(profile).isEmpty(),
         () -> "every Chromium of the test is gone: " + chromiumProcessesOf(profile));
   }
 
   /** What the script waits for: the test writes through the API, or checks that the page's write landed. */
-  private static void act(String line) {
-    if (line.equals("await: namespace staging")) {
-      mesh.api.put("/v1/namespaces/staging", "{\"description\":\"made while the page is open\"}").expect(201);
-    } else if (line.equals("await: endpoint task-new")) {
-      endpoint("task-new", 15003, "zone-c");
-    } else if (line.equals("await: drained task-1")) {
-      JsonNode drained = mesh.api.get(BASE + "/endpoints/task-1").expect(200).body();
-      assertThat(drained.path("drained").asBoolean()).as("the REST API shows the drain: %s", drained).isTrue();
-    } else if (line.equals("await: applied " + SVC)) {
-      JsonNode spec = mesh.api.get(BASE).expect(200).body();
-      assertThat(spec.path("timeout").path("perRequestTimeoutSeconds").asInt()).as("applied: %s", spec).isEqualTo(7);
+  private static void act(String what) {
+    switch (what) {
+      case "namespace staging" ->
+          mesh.api.put("/v1/namespaces/staging", "{\"description\":\"made while the page is open\"}").expect(201);
+      case "endpoint task-new" -> endpoint("task-new", 15003, "zone-c");
+      case "drained task-1", "undrained task-1" -> {
+        JsonNode task = mesh.api.get(BASE + "/endpoints/task-1").expect(200).body();
+        assertThat(task.path("drained").asBoolean()).as("the REST API shows %s: %s", what, task)
+            .isEqualTo(what.startsWith("drained"));
+      }
+      case "applied " + SVC -> {
+        JsonNode spec = mesh.api.get(BASE).expect(200).body();
+        assertThat(spec.path("timeout").path("perRequestTimeoutSeconds").asInt()).as("applied: %s", spec).isEqualTo(7);
+      }
+      default -> throw new AssertionError("the script awaits what the test does not know: " + what);
     }
   }
 
