@@ -42,9 +42,13 @@ class ConsoleE2eTest {
   @RegisterExtension
   static final Mesh mesh = Mesh.perClass();
   private static XdsClient proxyless;
+  private static Path chromium;
+  private static Path node;
 
   @BeforeAll
   static void seed() {
+    chromium = Prerequisites.chromium();
+    node = Prerequisites.onPath("node", Prerequisites.WITHOUT_BROWSER, "install Node.js (./tether test does)");
     mesh.service(NS, SVC, 8080, "\"timeout\":{\"perRequestTimeoutSeconds\":5}");
     mesh.register(NS, SVC, mesh.backend("task-1"), "HEALTHY");
     endpoint("task-2", 15002, "zone-b");
@@ -56,8 +60,6 @@ class ConsoleE2eTest {
 
   @Test
   void theConsoleShowsTheMeshFollowsItLiveAndWritesThroughTheApi() throws Exception {
-    Path chromium = Prerequisites.chromium();
-    Path node = Prerequisites.onPath("node", Prerequisites.WITHOUT_BROWSER, "install Node.js (./tether test does)");
     assertThat(CONSOLE.resolve("node_modules/playwright-core")).as("built by the console module's npm ci").isDirectory();
     Path profile = TestChildren.tempDir("console-chromium");
     Files.createDirectories(REPORT);
