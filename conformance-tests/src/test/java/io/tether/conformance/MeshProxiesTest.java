@@ -133,6 +133,9 @@ class MeshProxiesTest {
       etcd.getKVClient().put(keys.replica("silent"), KeyLayout.bytes(record),
           PutOption.builder().withLeaseId(lease).build()).get(5, TimeUnit.SECONDS);
       try {
+        // Replicas read the list at each keepalive: the record is known within one.
+        Poll.until(WAIT, () -> mesh.api.get("/v1/proxies").body().path("replicas").findValuesAsText("id")
+            .contains("silent"), "the silent replica's record is known");
         long started = System.nanoTime();
         JsonNode body = mesh.api.get("/v1/proxies").expect(200).body();
         long tookMs = (System.nanoTime() - started) / 1_000_000;
@@ -143,6 +146,8 @@ class MeshProxiesTest {
       } finally {
         etcd.getLeaseClient().revoke(lease).get(5, TimeUnit.SECONDS);
       }
+      Poll.until(WAIT, () -> mesh.api.get("/v1/proxies").body().path("unreachableReplicas").isEmpty(),
+          "a replica whose record is gone is no longer asked");
     }
   }
 

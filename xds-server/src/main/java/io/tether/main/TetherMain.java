@@ -1,6 +1,7 @@
 package io.tether.main;
 
 import io.tether.registry.cli.EndpointCommands;
+import io.tether.registry.cli.LeaseCommands;
 import io.tether.registry.cli.NamespaceCommands;
 import io.tether.registry.cli.ProxyCommands;
 import io.tether.registry.cli.ServiceCommands;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
     description = "Self-hosted service-to-service networking: registry, xDS control plane, Envoy agent.",
     subcommands = {ServerCommand.class, NamespaceCommands.class, ServiceCommands.class,
         EndpointCommands.class, WatchCommand.class,
-        ProxyCommands.List.class, ProxyCommands.Proxy.class, StatusCommand.class, CommandLine.HelpCommand.class})
+        ProxyCommands.List.class, ProxyCommands.Proxy.class, StatusCommand.class, LeaseCommands.class, CommandLine.HelpCommand.class})
 public final class TetherMain {
   /**
    * A command that fails prints one line naming the cause, never a stack trace (set TETHER_DEBUG=1

@@ -58,7 +58,7 @@ public final class RegistryApi {
     mountNamespaces();
     mountServices();
     mountEndpoints();
-    LeaseRoutes.mount(this, service);
+    LeaseRoutes.mount(this, service, store);
     DrainRoutes.mount(this, service, store);
     watch = new WatchApi(view, meters);
     on(HttpMethod.GET, "/v1/watch", watch::handle);

@@ -93,6 +93,11 @@ public final class KeyLayout {
     return bytes(prefix + "leases/" + Long.toHexString(id) + "/" + ns);
   }
 
+  /** The prefix of every lease's record. */
+  public ByteSequence leaseRecords() {
+    return bytes(prefix + "leases/");
+  }
+
   /** The prefix holding a lease's record, whatever its namespace. */
   public ByteSequence leaseRecords(long id) {
     return bytes(prefix + "leases/" + Long.toHexString(id) + "/");

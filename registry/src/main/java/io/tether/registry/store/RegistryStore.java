@@ -67,6 +67,11 @@ public final class RegistryStore {
     return keys;
   }
 
+  /** The recorded leases with their time left and endpoints, on the same client and deadlines. */
+  public LeaseListing leases() {
+    return new LeaseListing(client, keys, etcd);
+  }
+
   /** Operators' drains of endpoints, on the same client and deadlines. */
   public DrainStore drains() {
     return new DrainStore(kv, keys, etcd);

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * list of every replica's record. A replica that dies leaves within {@link #TTL_SECONDS}; one whose lease
  * expired (etcd was away longer than that) registers afresh at the next keepalive.
  *
- * <p>Thread-safety: registration runs on one timer thread; {@link #list} may be called from any thread.
+ * <p>Thread-safety: registration and the refresh of the list run on one timer thread; {@link #list} may be
+ * called from any thread.
  */
 public final class ReplicaDirectory implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplicaDirectory.class);
@@ -41,6 +42,7 @@ public final class ReplicaDirectory implements AutoCloseable {
     return t;
   });
   private volatile long leaseId; // 0 while not registered; written on the timer thread only
+  private volatile List<ReplicaInfo> known; // the last list read, refreshed with every keepalive; null before
 
   public ReplicaDirectory(Client client, KeyLayout keys, ReplicaInfo self) {
     this.client = client;
@@ -58,8 +60,17 @@ public final class ReplicaDirectory implements AutoCloseable {
     return self;
   }
 
-  /** Every replica's record, this one's included once it is registered, by id. */
+  /**
+   * Every replica's record, this one's included once it is registered: the list read at the last
+   * keepalive (at most {@link #KEEPALIVE} old, so a request costs no etcd read and does not wait on an
+   * etcd that is away), or read now before the first one.
+   */
   public CompletableFuture<List<ReplicaInfo>> list() {
+    List<ReplicaInfo> last = known;
+    return last != null ? CompletableFuture.completedFuture(last) : read();
+  }
+
+  private CompletableFuture<List<ReplicaInfo>> read() {
     return client.getKVClient().get(keys.replicas(), GetOption.builder().isPrefix(true).build())
         .orTimeout(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .thenApply(r -> {
@@ -94,6 +105,7 @@ public final class ReplicaDirectory implements AutoCloseable {
       if (leaseId == 0 || !keptAlive(leaseId)) {
         register();
       }
+      known = read().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       log.warn("replica record {} not refreshed ({}); retrying in {} s", self.id(), e.getMessage(), KEEPALIVE.toSeconds());
     }
