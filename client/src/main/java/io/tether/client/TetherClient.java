@@ -132,6 +132,12 @@ public final class TetherClient {
     return call("DELETE", path("namespaces", ns, "services", service, "endpoints", id), null).json();
   }
 
+  /** An operator's drain ({@code drained}) or its lifting; answers the endpoint as it now is. */
+  public JsonNode drainEndpoint(String ns, String service, String id, boolean drained) {
+    return call(drained ? "PUT" : "DELETE", path("namespaces", ns, "services", service, "endpoints", id, "drain"),
+        drained ? "{}".getBytes(StandardCharsets.UTF_8) : null).json();
+  }
+
   // ---- leases ----
 
   /** Grants a lease in the namespace (the API allows 2 to 3600 s). */
@@ -174,6 +180,23 @@ public final class TetherClient {
       throw new IllegalArgumentException("not a valid node id: '" + nodeId + "'");
     }
     return get(path("proxies", ns) + "/" + nodeId + "/config");
+  }
+
+  // ---- watch ----
+
+  /**
+   * Follows {@code GET /v1/watch} (of one namespace, or null: all the caller may read), handing each
+   * line of the event stream to {@code lines} until the server ends it; an interrupt of the calling
+   * thread closes the stream. Only the answer's headers are bound by the request timeout.
+   */
+  public void watch(String ns, java.util.function.Consumer<String> lines) {
+    String path = "/v1/watch" + (ns == null ? "" : "?namespace=" + URLEncoder.encode(ns, StandardCharsets.UTF_8));
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(requestTimeout).GET()
+        .header("Accept", "text/event-stream");
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    EventStream.follow(http, request.build(), base, path, lines);
   }
 
   // ---- plumbing ----

@@ -16,7 +16,6 @@ import io.tether.registry.etcd.EtcdClients;
 import io.tether.registry.store.KeyLayout;
 import io.tether.registry.store.RegistryStore;
 import io.tether.registry.view.EtcdRegistryView;
-import io.tether.registry.view.RegistryView;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
@@ -76,7 +75,7 @@ public final class RegistryServer implements AutoCloseable {
     return http.port();
   }
 
-  public RegistryView view() {
+  public EtcdRegistryView view() {
     return view;
   }
 
@@ -92,12 +91,19 @@ public final class RegistryServer implements AutoCloseable {
     return meters;
   }
 
+  public KeyLayout keys() {
+    return new KeyLayout(config.keyPrefix());
+  }
+
   public Client etcdClient() {
     return client;
   }
 
   @Override
   public void close() {
+    if (api != null) {
+      api.endStreams();
+    }
     if (http != null) {
       await(http.shutdown().toCompletionStage().toCompletableFuture());
     }

@@ -67,6 +67,11 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--replica-id", description = "This replica's name in /v1/proxies (default: host name and xDS port)")
   String replicaId;
 
+  @Option(names = "--advertise-api", paramLabel = "URL", description = "The URL other replicas reach this one's "
+      + "REST API at, e.g. http://10.0.0.5:8700 (default: http://API-HOST:API-PORT, the first non-loopback "
+      + "address when the API binds every address)")
+  String advertiseApi;
+
   @Option(names = "--etcd-prefix", defaultValue = KeyLayout.DEFAULT_PREFIX, description = "Key prefix (default: ${DEFAULT-VALUE})")
   String prefix;
 
@@ -104,6 +109,10 @@ final class ServerCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
           "--xds-tls-cert and --xds-tls-key go together, and --xds-client-ca needs them");
     }
+    String advertiseProblem = advertiseApi == null ? null : AdvertisedApi.problem(advertiseApi);
+    if (advertiseProblem != null) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), advertiseProblem);
+    }
     HttpLimits limits = httpLimits();
     if (xdsAdvertise != null) {
       try {
@@ -123,9 +132,10 @@ final class ServerCommand implements Callable<Integer> {
     TetherServer server = new TetherServer(
         new RegistryServer.Config(endpoints, prefix, apiHost, apiPort, tokens, Duration.ofSeconds(5), limits),
         new XdsServer.Config(xdsHost, xdsPort, tokens, xdsTlsCert, xdsTlsKey, xdsClientCa),
-        replicaId != null ? replicaId : hostName() + ":" + xdsPort).advertiseXds(xdsAdvertise).start();
+        replicaId != null ? replicaId : hostName() + ":" + xdsPort, advertiseApi).advertiseXds(xdsAdvertise).start();
     log.info("Tether registry API on http://{}:{}, xDS (ADS) on {}:{}{} (etcd {})", apiHost,
         server.registry().apiPort(), xdsHost, server.xds().port(), xdsTlsCert == null ? "" : " with TLS", endpoints);
+    log.info("web console on http://{}:{}/ui/ (sign in with a token; docs/console.md)", apiHost, server.registry().apiPort());
 
     if (generatesToken) {
       LocalContext.writeIfNoConfig(apiHost, server.registry().apiPort(), dataDir.resolve("admin.token"));

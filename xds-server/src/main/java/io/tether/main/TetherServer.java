@@ -1,13 +1,17 @@
 package io.tether.main;
 
 import io.tether.registry.RegistryServer;
+import io.tether.registry.store.ReplicaDirectory;
+import io.tether.registry.store.ReplicaInfo;
 import io.tether.xds.server.ProxiesApi;
+import io.tether.xds.server.StatusApi;
 import io.tether.xds.server.XdsInfoApi;
 import io.tether.xds.server.XdsServer;
 
 /**
  * One Tether replica: the registry (REST API, store, view) and the xDS server fed by its view, with
- * {@code /v1/proxies} and {@code /v1/xds} on the REST API. Replicas are stateless; any number may share one etcd.
+ * {@code /v1/proxies}, {@code /v1/xds} and the web console ({@code /ui}) on the REST API. Replicas are
+ * stateless; any number may share one etcd.
  */
 public final class TetherServer implements AutoCloseable {
   private final RegistryServer registry;
@@ -15,11 +19,22 @@ public final class TetherServer implements AutoCloseable {
   private final String replica;
   private final boolean xdsTls;
   private String xdsAdvertised;
+  private final RegistryServer.Config registryConfig;
+  private final String advertiseApi;
+  private ReplicaDirectory replicas;
 
   public TetherServer(RegistryServer.Config registryConfig, XdsServer.Config xdsConfig, String replica) {
+    this(registryConfig, xdsConfig, replica, null);
+  }
+
+  /** {@code advertiseApi}: the URL peers reach this replica's API at; null derives it ({@link AdvertisedApi}). */
+  public TetherServer(RegistryServer.Config registryConfig, XdsServer.Config xdsConfig, String replica,
+      String advertiseApi) {
     this.registry = new RegistryServer(registryConfig);
     this.xds = new XdsServer(xdsConfig);
     this.replica = replica;
+    this.registryConfig = registryConfig;
+    this.advertiseApi = advertiseApi;
     this.xdsTls = xdsConfig.tlsCert() != null;
   }
 
@@ -32,9 +47,19 @@ public final class TetherServer implements AutoCloseable {
   public TetherServer start() {
     registry.start();
     xds.start(registry.view(), registry.meters(), replica);
-    ProxiesApi.mount(registry.api(), xds, replica);
+    String apiUrl = AdvertisedApi.of(advertiseApi, registryConfig.apiHost(), registry.apiPort());
+    replicas = new ReplicaDirectory(registry.etcdClient(), registry.keys(),
+        new ReplicaInfo(replica, apiUrl, TetherVersion.VERSION, java.time.Instant.now().toString())).start();
+    ProxiesApi proxies = ProxiesApi.mount(registry.api(), xds, replicas);
+    StatusApi.mount(registry.api(), proxies, registry.view(), registry.etcdClient(), TetherVersion.VERSION);
     XdsInfoApi.mount(registry.api(), xds, xdsAdvertised, xdsTls);
+    ConsoleUi.mount(registry.api());
     return this;
+  }
+
+  /** This replica's record and its peers'. */
+  public ReplicaDirectory replicas() {
+    return replicas;
   }
 
   public RegistryServer registry() {
@@ -51,6 +76,9 @@ public final class TetherServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (replicas != null) {
+      replicas.close();
+    }
     xds.close();
     registry.close();
   }

@@ -38,6 +38,7 @@ public final class RegistryApi {
   private final EtcdRegistryView view;
   private final PrometheusMeterRegistry meters;
   private final AllowedMethods allowed = new AllowedMethods();
+  private final WatchApi watch;
 
   public RegistryApi(Vertx vertx, RegistryStore store, EtcdRegistryView view, TokenAuthenticator tokens,
       PrometheusMeterRegistry meters, HttpLimits limits) {
@@ -57,7 +58,15 @@ public final class RegistryApi {
     mountNamespaces();
     mountServices();
     mountEndpoints();
-    mountLeases();
+    LeaseRoutes.mount(this, service, store);
+    DrainRoutes.mount(this, service, store);
+    watch = new WatchApi(view, meters);
+    on(HttpMethod.GET, "/v1/watch", watch::handle);
+  }
+
+  /** Ends the open {@code /v1/watch} streams, which would otherwise hold a graceful stop for its whole grace. */
+  public void endStreams() {
+    watch.close();
   }
 
   /** The router, so that the xDS server can add its routes (they get the same auth and metrics). */
@@ -156,17 +165,9 @@ public final class RegistryApi {
     });
   }
 
-  private void mountLeases() {
-    on(HttpMethod.POST, "/v1/leases", ctx -> async(ctx, () -> service.grantLease(body(ctx), caller(ctx)::canRegisterIn)));
-    on(HttpMethod.POST, "/v1/leases/:id/keepalive", ctx ->
-        async(ctx, () -> service.keepAlive(leaseId(ctx), caller(ctx)::canRegisterIn)));
-    on(HttpMethod.DELETE, "/v1/leases/:id", ctx ->
-        async(ctx, () -> service.revokeLease(leaseId(ctx), caller(ctx)::canRegisterIn)));
-  }
-
   // ---- plumbing ----
 
-  private void on(HttpMethod method, String path, Handler<RoutingContext> handler) {
+  void on(HttpMethod method, String path, Handler<RoutingContext> handler) {
     allowed.add(method, path);
     router.route(method, path).handler(ctx -> {
       ctx.put(ApiMetrics.ROUTE, path);
@@ -200,14 +201,14 @@ public final class RegistryApi {
     ctx.next();
   }
 
-  private static void require(RoutingContext ctx, boolean allowed) {
+  static void require(RoutingContext ctx, boolean allowed) {
     if (!allowed) {
       throw new RegistryException(ErrorCode.PERMISSION_DENIED,
           "token '" + caller(ctx).name() + "' may not " + ctx.request().method() + " " + ctx.request().path());
     }
   }
 
-  private static void async(RoutingContext ctx, Supplier<CompletableFuture<ApiResponse>> action) {
+  static void async(RoutingContext ctx, Supplier<CompletableFuture<ApiResponse>> action) {
     Context context = ctx.vertx().getOrCreateContext();
     action.get().whenComplete((response, failure) -> {
       Runnable reply = () -> {
@@ -258,40 +259,22 @@ public final class RegistryApi {
     if (e.code() == ErrorCode.INTERNAL) {
       log.error("{} {} failed", ctx.request().method(), ctx.request().path(), cause);
     }
-    Map<String, Object> detail = new LinkedHashMap<>();
-    detail.put("code", e.code().name());
-    detail.put("message", e.getMessage());
-    if (e.field() != null) {
-      detail.put("field", e.field());
-    }
-    write(ctx, new ApiResponse(e.code().httpStatus(), Map.of("error", detail), null));
+    write(ctx, new ApiResponse(e.code().httpStatus(), ApiErrors.body(e), null));
   }
 
-  private static String ns(RoutingContext ctx) {
+  static String ns(RoutingContext ctx) {
     return ctx.pathParam("ns");
   }
 
-  private static String svc(RoutingContext ctx) {
+  static String svc(RoutingContext ctx) {
     return ctx.pathParam("svc");
   }
 
-  private static byte[] body(RoutingContext ctx) {
+  static byte[] body(RoutingContext ctx) {
     return RequestBodyReader.body(ctx);
   }
 
   private static io.tether.registry.store.Precondition precondition(RoutingContext ctx) {
     return IfMatchHeaders.parse(ctx.request().getHeader("If-Match"), ctx.request().getHeader("If-None-Match"));
-  }
-
-  private static long leaseId(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
-    try {
-      if (id.matches("[0-9]{1,19}") && Long.parseLong(id) > 0) {
-        return Long.parseLong(id);
-      }
-    } catch (NumberFormatException e) {
-      // above int64: refused below
-    }
-    throw new RegistryException(ErrorCode.INVALID_ARGUMENT, "lease id must be a positive decimal int64", "leaseId");
   }
 }

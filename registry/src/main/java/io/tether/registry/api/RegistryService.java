@@ -19,6 +19,7 @@ import io.tether.registry.store.LeaseRecord;
 import io.tether.registry.store.Precondition;
 import io.tether.registry.store.RegistryStore;
 import io.tether.registry.store.Written;
+import io.tether.registry.view.EndpointView;
 import io.tether.registry.view.RegistryState;
 import io.tether.registry.view.RegistryView;
 import io.tether.registry.view.ServiceEntry;
@@ -133,7 +134,8 @@ final class RegistryService {
       s.service(requireNamespace(s, ns), svc).orElseThrow(() -> notFound("service '" + ns + "/" + svc + "'"));
       List<EndpointItem> items = s.endpoints(ns, svc).entrySet().stream()
           .sorted(Map.Entry.comparingByKey())
-          .map(e -> new EndpointItem(e.getKey(), e.getValue().value(), e.getValue().modRevision()))
+          .map(e -> new EndpointItem(e.getKey(), e.getValue().value(), s.drained(ns, svc, e.getKey()) ? true : null,
+              e.getValue().modRevision()))
           .toList();
       return ApiResponse.ok(new Page<>(s.revision(), items));
     });
@@ -145,7 +147,7 @@ final class RegistryService {
       if (v == null) {
         throw notFound("endpoint '" + id + "' of '" + ns + "/" + svc + "'");
       }
-      return ApiResponse.ok(v.value(), v.modRevision());
+      return ApiResponse.ok(EndpointView.of(s, ns, svc, id, v.value()), v.modRevision());
     });
   }
 
@@ -219,7 +221,7 @@ final class RegistryService {
   // ---- helpers ----
 
   /** Runs a read against a state that includes every write this server has made. */
-  private CompletableFuture<ApiResponse> read(Function<RegistryState, ApiResponse> query) {
+  CompletableFuture<ApiResponse> read(Function<RegistryState, ApiResponse> query) {
     long needed = lastWritten.get();
     RegistryState now = view.current();
     if (now.revision() >= needed) {
@@ -254,7 +256,7 @@ final class RegistryService {
     });
   }
 
-  private void noteWritten(long revision) {
+  void noteWritten(long revision) {
     lastWritten.accumulateAndGet(revision, Math::max);
   }
 

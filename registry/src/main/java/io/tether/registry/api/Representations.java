@@ -20,7 +20,8 @@ final class Representations {
   record ServiceSummary(String discoveryName, String portName, AppProtocol appProtocol,
       List<AliasView> clientAliases, int endpoints, int healthyEndpoints, long modRevision) {}
 
-  record EndpointItem(String id, @JsonUnwrapped Endpoint endpoint, long modRevision) {}
+  /** {@code drained}: true when an operator drained it, else absent (docs/operations.md). */
+  record EndpointItem(String id, @JsonUnwrapped Endpoint endpoint, Boolean drained, long modRevision) {}
 
   record LeaseGrant(Long ttlSeconds, String namespace) {}
 

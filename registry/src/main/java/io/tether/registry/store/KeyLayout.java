@@ -11,6 +11,8 @@ import io.etcd.jetcd.ByteSequence;
  * namespaces/{ns}                       Namespace JSON
  * services/{ns}/{discoveryName}         ServiceSpec JSON
  * endpoints/{ns}/{discoveryName}/{id}   Endpoint JSON, attached to the registering agent's lease
+ * drains/{ns}/{discoveryName}/{id}      {"drainedAt"}: an operator drained the endpoint; a key of its own, so
+ *                                       that the agent's writes of the endpoint cannot undo it
  * vips/{ns}/{dnsName}:{port}            the alias's virtual IP, 127.255.x.y
  * vipaddrs/{ns}/{ip}                    discoveryName owning the address: makes allocation unique
  * guards/{ns}                           touched by every service create, so a namespace delete that
@@ -18,6 +20,8 @@ import io.etcd.jetcd.ByteSequence;
  * leases/{id}/{ns}                      {leaseId, namespace, ttlSeconds}, attached to the lease itself;
  *                                       the namespace in the key lets one compare check both existence
  *                                       and ownership when an endpoint is registered under the lease
+ * replicas/{replicaId}                  {id, apiUrl, version, startedAt} of a running server replica,
+ *                                       attached to a lease of its own: it goes when the replica does
  * </pre>
  */
 public final class KeyLayout {
@@ -57,6 +61,14 @@ public final class KeyLayout {
     return bytes(prefix + "endpoints/" + ns + "/" + svc + "/");
   }
 
+  public ByteSequence drain(String ns, String svc, String id) {
+    return bytes(prefix + "drains/" + ns + "/" + svc + "/" + id);
+  }
+
+  public ByteSequence drainsOf(String ns, String svc) {
+    return bytes(prefix + "drains/" + ns + "/" + svc + "/");
+  }
+
   public ByteSequence vip(String ns, String hostPort) {
     return bytes(prefix + "vips/" + ns + "/" + hostPort);
   }
@@ -81,9 +93,23 @@ public final class KeyLayout {
     return bytes(prefix + "leases/" + Long.toHexString(id) + "/" + ns);
   }
 
+  /** The prefix of every lease's record. */
+  public ByteSequence leaseRecords() {
+    return bytes(prefix + "leases/");
+  }
+
   /** The prefix holding a lease's record, whatever its namespace. */
   public ByteSequence leaseRecords(long id) {
     return bytes(prefix + "leases/" + Long.toHexString(id) + "/");
+  }
+
+  /** A running replica's record (docs/operations.md, "Replicas"); the view does not track it. */
+  public ByteSequence replica(String replicaId) {
+    return bytes(prefix + "replicas/" + replicaId);
+  }
+
+  public ByteSequence replicas() {
+    return bytes(prefix + "replicas/");
   }
 
   /** Which registry object a key names; keys the view does not track parse to {@link RegistryKey.Other}. */
@@ -98,6 +124,8 @@ public final class KeyLayout {
       case "services" -> parts.length == 3 ? new RegistryKey.ServiceKey(parts[1], parts[2]) : RegistryKey.Other.INSTANCE;
       case "endpoints" -> parts.length == 4
           ? new RegistryKey.EndpointKey(parts[1], parts[2], parts[3]) : RegistryKey.Other.INSTANCE;
+      case "drains" -> parts.length == 4
+          ? new RegistryKey.DrainKey(parts[1], parts[2], parts[3]) : RegistryKey.Other.INSTANCE;
       case "vips" -> parts.length == 3 ? new RegistryKey.VipKey(parts[1], parts[2]) : RegistryKey.Other.INSTANCE;
       default -> RegistryKey.Other.INSTANCE;
     };

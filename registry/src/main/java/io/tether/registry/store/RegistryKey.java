@@ -8,6 +8,9 @@ public sealed interface RegistryKey {
 
   record EndpointKey(String namespace, String service, String endpointId) implements RegistryKey {}
 
+  /** An operator's drain of one endpoint (docs/operations.md, "Draining an endpoint"). */
+  record DrainKey(String namespace, String service, String endpointId) implements RegistryKey {}
+
   record VipKey(String namespace, String hostPort) implements RegistryKey {}
 
   /** Bookkeeping keys (guards, leases, VIP address locks) and anything foreign under the prefix. */

@@ -67,6 +67,16 @@ public final class RegistryStore {
     return keys;
   }
 
+  /** The recorded leases with their time left and endpoints, on the same client and deadlines. */
+  public LeaseListing leases() {
+    return new LeaseListing(client, keys, etcd);
+  }
+
+  /** Operators' drains of endpoints, on the same client and deadlines. */
+  public DrainStore drains() {
+    return new DrainStore(kv, keys, etcd);
+  }
+
   // ---- namespaces ----
 
   public CompletableFuture<Written> putNamespace(Namespace ns, Precondition pre) {
@@ -150,7 +160,7 @@ public final class RegistryStore {
           pre.check(current);
           ServiceSpec spec = Json.read(r.get(0).getKvs().get(0).getValue().getBytes(), ServiceSpec.class);
           List<Op> ops = new ArrayList<>(List.of(Op.delete(key, DeleteOption.DEFAULT),
-              Op.delete(keys.endpointsOf(ns, svc), DELETE_PREFIX)));
+              Op.delete(keys.endpointsOf(ns, svc), DELETE_PREFIX), Op.delete(keys.drainsOf(ns, svc), DELETE_PREFIX)));
           spec.clientAliases().forEach(a -> ops.add(Op.delete(keys.vip(ns, a.hostPort()), DeleteOption.DEFAULT)));
           suffixMap(r.get(1), keys.vipAddressesOf(ns)).forEach((ip, owner) -> {
             if (owner.equals(svc)) {
@@ -217,7 +227,8 @@ public final class RegistryStore {
     return cas.retrying(() -> cas.read(Op.get(key, GetOption.DEFAULT)).thenCompose(r -> {
       long current = requireExists(r.get(0).getKvs(), "endpoint '" + id + "' of '" + ns + "/" + svc + "'");
       pre.check(current);
-      return cas.commit(kv.txn().If(atRevision(key, current)).Then(Op.delete(key, DeleteOption.DEFAULT)));
+      return cas.commit(kv.txn().If(atRevision(key, current))
+          .Then(Op.delete(key, DeleteOption.DEFAULT), Op.delete(keys.drain(ns, svc, id), DeleteOption.DEFAULT)));
     }));
   }
 

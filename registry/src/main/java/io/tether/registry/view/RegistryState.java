@@ -32,6 +32,12 @@ public record RegistryState(long revision, PMap<String, NamespaceEntry> namespac
     return entry == null ? Map.of() : entry.endpoints();
   }
 
+  /** Whether an operator drained this endpoint (docs/operations.md, "Draining an endpoint"). */
+  public boolean drained(String ns, String svc, String id) {
+    ServiceEntry entry = serviceEntry(ns, svc);
+    return entry != null && entry.isDrained(id);
+  }
+
   /** The services of a namespace by discovery name, including their endpoints. */
   public Map<String, ServiceEntry> services(String ns) {
     NamespaceEntry entry = namespaces.get(ns);

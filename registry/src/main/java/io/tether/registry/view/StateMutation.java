@@ -41,6 +41,10 @@ final class StateMutation {
         Versioned<Endpoint> ep = versioned(value, Endpoint.class, modRevision);
         updateService(k.namespace(), k.service(), s -> s.withEndpoint(k.endpointId(), ep));
         changes.add(new RegistryChange.EndpointsChanged(k.namespace(), k.service()));
+      } else if (key instanceof RegistryKey.DrainKey k) {
+        long drainedAt = value == null ? 0 : modRevision;
+        updateService(k.namespace(), k.service(), s -> s.withDrain(k.endpointId(), drainedAt));
+        changes.add(new RegistryChange.EndpointsChanged(k.namespace(), k.service()));
       } else if (key instanceof RegistryKey.VipKey k) {
         String ip = value == null ? null : new String(value, StandardCharsets.UTF_8);
         update(k.namespace(), e -> e.withVip(k.hostPort(), ip));

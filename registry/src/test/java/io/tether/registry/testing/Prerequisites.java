@@ -14,6 +14,7 @@ public final class Prerequisites {
   public static final String WITHOUT_ENVOY = "TETHER_TESTS_WITHOUT_ENVOY";
   public static final String WITHOUT_TEST_HOSTS = "TETHER_TESTS_WITHOUT_NETNS";
   public static final String WITHOUT_DEFAULT_ROUTE = "TETHER_TESTS_WITHOUT_DEFAULT_ROUTE";
+  public static final String WITHOUT_BROWSER = "TETHER_TESTS_WITHOUT_BROWSER";
 
   private Prerequisites() {}
 
@@ -25,6 +26,28 @@ public final class Prerequisites {
     }
     missing(WITHOUT_ENVOY, bin == null || bin.isBlank() ? "ENVOY_BIN is not set to a real Envoy binary"
         : "ENVOY_BIN=" + bin + " is not an executable file", "run the tests with ./tether test, which installs Envoy");
+    return null; // not reached
+  }
+
+  /** Debian's Chromium ({@code $CHROMIUM_BIN}, else /usr/bin/chromium), for the console's browser test. */
+  public static Path chromium() {
+    String bin = System.getenv().getOrDefault("CHROMIUM_BIN", "/usr/bin/chromium");
+    if (!Files.isExecutable(Path.of(bin))) {
+      missing(WITHOUT_BROWSER, bin + " is not an executable Chromium", "run the tests with ./tether test, which "
+          + "installs Debian's chromium");
+    }
+    return Path.of(bin);
+  }
+
+  /** A program on the PATH, e.g. node for the console's browser test, which is skipped with it. */
+  public static Path onPath(String program, String optOut, String fix) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      Path candidate = Path.of(dir.isEmpty() ? "." : dir, program);
+      if (Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    missing(optOut, program + " is not on the PATH", fix);
     return null; // not reached
   }
 

@@ -8,24 +8,27 @@ import java.util.Map;
 
 /**
  * One connected client's stream as /v1/proxies shows it. The proxy is (namespace, nodeId), never the
- * node id alone: node ids are unique per namespace only.
+ * node id alone: node ids are unique per namespace only. {@code sync} is, per type, SYNCED, STALE or NACKED
+ * ({@link TypeState#sync}).
  */
 public record StreamStatus(long streamId, String nodeId, String namespace, String kind, String cluster,
     String userAgent, String mode, boolean delta, Instant connectedAt, Map<String, String> ackedVersions,
-    Map<String, Nack> lastNacks) {
+    Map<String, Nack> lastNacks, Map<String, String> sync) {
 
   static StreamStatus of(ProxyStream s) {
     NodeIdentity id = s.identity();
     Map<String, String> acked = new LinkedHashMap<>();
     Map<String, Nack> nacks = new LinkedHashMap<>();
+    Map<String, String> sync = new LinkedHashMap<>();
     s.types().forEach((type, state) -> {
       acked.put(typeName(type), state.ackedVersion);
+      sync.put(typeName(type), state.sync());
       if (state.lastNack != null) {
         nacks.put(typeName(type), state.lastNack);
       }
     });
     return new StreamStatus(s.streamId, id.nodeId(), id.group().namespace(), id.group().kind().name(), id.cluster(),
-        id.userAgent(), id.mode(), s.delta(), s.openedAt, acked, nacks);
+        id.userAgent(), id.mode(), s.delta(), s.openedAt, acked, nacks, sync);
   }
 
   private static String typeName(ResourceType type) {

@@ -24,6 +24,8 @@ final class TypeState {
   long baseline = -1;
   /** When the earliest change the response awaiting a reply carries was received; 0 when it carries none. */
   long sentChangeAt;
+  /** Whether the client's last reply was a NACK (the rejected version is not sent again until it changes). */
+  boolean nacked;
   /**
    * Names the client must be sent again although it holds their version: Envoy drops the assignment
    * of a cluster it is sent with a change, re-warms the cluster and waits for the assignment without
@@ -39,6 +41,7 @@ final class TypeState {
     if (errorMessage != null) {
       rejected.putAll(sent);
       lastNack = new Nack(sentVersion, errorMessage, java.time.Instant.now());
+      nacked = true;
     } else {
       if (fullState) {
         accepted.clear();
@@ -46,6 +49,7 @@ final class TypeState {
       accepted.putAll(sent);
       sent.keySet().forEach(rejected::remove);
       ackedVersion = sentVersion;
+      nacked = false;
     }
     sent = Map.of();
     sentVersion = null;
@@ -60,6 +64,17 @@ final class TypeState {
     if (!names.isEmpty()) {
       accepted.keySet().retainAll(new HashSet<>(names));
     }
+  }
+
+  /**
+   * What /v1/proxies shows (docs/operations.md, "Proxies"): STALE while a response awaits its ACK or
+   * none was sent yet, NACKED when the last reply rejected the last response, else SYNCED.
+   */
+  String sync() {
+    if (sentVersion != null || !responded) {
+      return "STALE";
+    }
+    return nacked ? "NACKED" : "SYNCED";
   }
 
   void onSent(Map<String, String> versions, String version) {

@@ -11,11 +11,14 @@ import io.tether.model.ErrorCode;
 import io.tether.model.InvalidSpecException;
 import io.tether.model.Names;
 import io.tether.model.RegistryException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tether.registry.store.ReplicaDirectory;
 import io.tether.xds.cache.GroupSnapshot;
 import io.tether.xds.cache.StreamStatus;
 import io.tether.xds.node.GroupKey;
 import io.tether.xds.node.ProxyKey;
 import io.tether.xds.render.RenderedTypes;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -28,9 +31,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * {@code GET /v1/proxies}: every connected xDS client (node, namespace, kind, replica, ACKed version per
- * type, last NACK) and the nodes refused lately, optionally of one namespace ({@code ?namespace=});
- * {@code GET /v1/proxies/{ns}/{nodeId}/config}: the resources that client is served, as JSON. Agents
+ * {@code GET /v1/proxies}: every connected xDS client of every replica (node, namespace, kind, replica,
+ * ACKed version and sync state per type, last NACK; {@link MeshProxies}) and the nodes refused lately, optionally of one namespace ({@code ?namespace=});
+ * {@code GET /v1/proxies/{ns}/{nodeId}/config}: the resources that client is served, as JSON, asked of
+ * the replica that serves it when that is another one; {@code ?scope=local} keeps either to this replica. Agents
  * see only their namespace.
  *
  * <p>A proxy is (namespace, node id): node ids are unique per namespace only. {@code GET
@@ -49,17 +53,21 @@ public final class ProxiesApi {
 
   private final XdsServer xds;
   private final String replica;
+  private final MeshProxies mesh;
 
-  private ProxiesApi(XdsServer xds, String replica) {
+  private ProxiesApi(XdsServer xds, ReplicaDirectory replicas) {
     this.xds = xds;
-    this.replica = replica;
+    this.replica = replicas.self().id();
+    this.mesh = new MeshProxies(replicas);
   }
 
-  public static void mount(RegistryApi api, XdsServer xds, String replica) {
-    ProxiesApi proxies = new ProxiesApi(xds, replica);
+  /** Mounts the routes; {@code replicas} names this replica and finds its peers. */
+  public static ProxiesApi mount(RegistryApi api, XdsServer xds, ReplicaDirectory replicas) {
+    ProxiesApi proxies = new ProxiesApi(xds, replicas);
     api.get("/v1/proxies", proxies::list);
     api.get("/v1/proxies/:ns/:id/config", proxies::configInNamespace);
     api.get("/v1/proxies/:id/config", proxies::configByNodeId);
+    return proxies;
   }
 
   private void list(RoutingContext ctx) {
@@ -68,6 +76,21 @@ public final class ProxiesApi {
     if (only != null) {
       requireRead(caller, Names.requireLabel("namespace", only));
     }
+    listing(ctx, caller, only, localScope(ctx)).onSuccess(body -> json(ctx, 200, body)).onFailure(ctx::fail);
+  }
+
+  /** What {@code GET /v1/proxies} answers the caller: this replica's listing, or ({@code !localOnly}) every replica's. */
+  Future<ObjectNode> listing(RoutingContext ctx, Caller caller, String only, boolean localOnly) {
+    ObjectNode local = Json.MAPPER.valueToTree(localList(caller, only));
+    if (localOnly) {
+      return Future.succeededFuture(local);
+    }
+    String query = only == null ? "" : "&namespace=" + only;
+    return mesh.list(ctx.vertx(), local, query, ctx.request().getHeader("Authorization"));
+  }
+
+  /** This replica's streams and refusals that the caller may see (of {@code only}, when given). */
+  private Map<String, Object> localList(Caller caller, String only) {
     Predicate<String> shown = ns -> (only == null || only.equals(ns)) && caller.canRead(ns);
     List<Map<String, Object>> items = new ArrayList<>();
     for (StreamStatus s : xds.cache().status()) {
@@ -81,21 +104,34 @@ public final class ProxiesApi {
     // A node refused before it named a namespace belongs to none: only cluster-wide readers see it.
     List<RefusalView> refused = xds.admission().refusals().stream()
         .filter(r -> r.namespace() == null ? only == null && caller.canRead(null) : shown.test(r.namespace()))
-        .map(r -> new RefusalView(r.nodeId(), r.namespace(), r.reason(), r.at().toString())).toList();
+        .map(r -> new RefusalView(replica, r.nodeId(), r.namespace(), r.reason(), r.at().toString())).toList();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("replica", replica);
     body.put("items", items);
     body.put("refused", refused);
-    json(ctx, 200, body);
+    return body;
   }
 
-  private record RefusalView(String nodeId, String namespace, String reason, String at) {}
+  /** {@code ?scope=local}: this replica only (what peers ask each other); absent: every replica. */
+  private static boolean localScope(RoutingContext ctx) {
+    String scope = ctx.queryParams().get("scope");
+    if (scope != null && !scope.equals("local")) {
+      throw new InvalidSpecException("scope", "scope must be 'local' (this replica only) or absent (every replica)");
+    }
+    return scope != null;
+  }
+
+  private record RefusalView(String replica, String nodeId, String namespace, String reason, String at) {}
 
   private void configInNamespace(RoutingContext ctx) {
     List<String> params = rawParams(ctx, 2);
     String ns = Names.requireLabel("namespace", params.get(0));
     String nodeId = requireNodeId(params.get(1));
     requireRead(RegistryApi.caller(ctx), ns);
+    if (xds.cache().groupOf(new ProxyKey(ns, nodeId)).isEmpty() && !localScope(ctx)) {
+      forward(ctx, "no proxy with node id '" + nodeId + "' is connected in namespace '" + ns + "'");
+      return;
+    }
     config(ctx, new ProxyKey(ns, nodeId));
   }
 
@@ -104,6 +140,10 @@ public final class ProxiesApi {
     Caller caller = RegistryApi.caller(ctx);
     List<ProxyKey> readable = xds.cache().proxiesWithNodeId(nodeId).stream()
         .filter(p -> caller.canRead(p.namespace())).toList();
+    if (readable.isEmpty() && !localScope(ctx)) {
+      forward(ctx, "no proxy with node id '" + nodeId + "' is connected");
+      return;
+    }
     if (readable.isEmpty()) {
       throw new RegistryException(ErrorCode.NOT_FOUND, "no proxy with node id '" + nodeId + "' is connected");
     }
@@ -131,9 +171,22 @@ public final class ProxiesApi {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("namespace", proxy.namespace());
     body.put("nodeId", proxy.nodeId());
+    body.put("replica", replica);
     body.put("group", group);
     body.put("resources", resources);
     json(ctx, 200, body);
+  }
+
+  /** Answers with the config of the peer that serves the proxy, or 404 with {@code notFound} when none does. */
+  private void forward(RoutingContext ctx, String notFound) {
+    mesh.forward(ctx.vertx(), ctx.request().path() + "?scope=local", ctx.request().getHeader("Authorization"))
+        .onSuccess(answer -> {
+          if (answer == null) {
+            ctx.fail(new RegistryException(ErrorCode.NOT_FOUND, notFound + " on any replica"));
+          } else {
+            json(ctx, answer.status(), answer.body());
+          }
+        }).onFailure(ctx::fail);
   }
 
   /**
@@ -177,7 +230,7 @@ public final class ProxiesApi {
     }
   }
 
-  private static void json(RoutingContext ctx, int status, Object body) {
+  static void json(RoutingContext ctx, int status, Object body) {
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Buffer.buffer(Json.write(body)));
   }
 }

@@ -26,10 +26,19 @@ final class Versions {
     return Long.toHexString(h.hash().asLong());
   }
 
-  /** An assignment's version: its endpoints' ids and mod revisions, in id order. */
+  /**
+   * An assignment's version: its endpoints' ids and mod revisions, in id order, and which are DRAINING.
+   * An operator's drain changes an endpoint's health and not its revision (registry/view/ServiceEntry),
+   * so the health is part of the version; it is added for DRAINING only, so that other versions stay.
+   */
   static String ofEndpoints(Map<String, Versioned<Endpoint>> endpoints) {
     Hasher h = Hashing.murmur3_128().newHasher().putString(SCHEMA, StandardCharsets.UTF_8);
-    new TreeMap<>(endpoints).forEach((id, v) -> h.putString(id, StandardCharsets.UTF_8).putLong(v.modRevision()));
+    new TreeMap<>(endpoints).forEach((id, v) -> {
+      h.putString(id, StandardCharsets.UTF_8).putLong(v.modRevision());
+      if (v.value().health() == io.tether.model.Health.DRAINING) {
+        h.putByte((byte) 1);
+      }
+    });
     return Long.toHexString(h.hash().asLong());
   }
 }
