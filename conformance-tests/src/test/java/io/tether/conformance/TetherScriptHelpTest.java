@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code ./tether}'s own help: it lists every command, and the help of the commands the script itself
- * runs (test, build, envoy, bench) has no side effect. To prove that, the script runs with a PATH that
+ * runs (test, build, envoy, node, bench) has no side effect. To prove that, the script runs with a PATH that
  * holds only the shell tools it needs: no java, no mvn, no apt-get. Without {@code --help} the same
  * command reaches its first requirement and fails on it, so the help really returned before it.
  */
@@ -25,7 +25,7 @@ class TetherScriptHelpTest {
     Result r = run("--help");
     assertThat(r.status()).isZero();
     assertThat(r.output()).contains("usage: ./tether COMMAND", "server", "agent run|host|ecs-task|bootstrap|inject",
-        "ns|svc|ep", "context list|use|set|show|delete", "completion bash|zsh", "demo", "test [MVN ARGS...]", "build", "envoy install|path|version", "bench", "Exit codes");
+        "ns|svc|ep", "context list|use|set|show|delete", "completion bash|zsh", "demo", "test [MVN ARGS...]", "build", "envoy install|path|version", "node path|version", "bench", "Exit codes");
     assertThat(run().output()).as("no command: the same help").isEqualTo(r.output());
   }
 
@@ -44,6 +44,7 @@ class TetherScriptHelpTest {
   void theScriptsOtherCommandsAnswerHelpWithoutSideEffects() throws Exception {
     assertThat(run("build", "-h").output()).startsWith("usage: ./tether build");
     assertThat(run("envoy", "--help").output()).startsWith("usage: ./tether envoy install|path|version");
+    assertThat(run("node", "--help").output()).startsWith("usage: ./tether node path|version");
     assertThat(run("bench", "--help").output()).startsWith("usage: ./tether bench");
     Result bare = run("bench");
     assertThat(bare.status()).as("bench without a benchmark is a usage error").isEqualTo(2);
