@@ -26,7 +26,19 @@ node_new_enough() {
 project_node_bin() {
   local digest
   digest="$(sha256sum "$NODE_PIN/package-lock.json" | cut -c1-16)"
-  printf '%s\n' "$NODE_HOME/$digest/node_modules/.bin"
+  printf '%s\n' "$NODE_HOME/$digest/bin"
+}
+
+# link_node_bin HOME: HOME/bin with node, npm and npx, as in Node's own tarball (npm 9 does not link a
+# package's bin named node into node_modules/.bin, so these links are made here).
+link_node_bin() {
+  local home="$1" platform
+  mkdir -p "$home/bin"
+  for platform in "$home"/node_modules/node-linux-*/bin/node; do
+    [ -x "$platform" ] && ln -sfn "../${platform#"$home"/}" "$home/bin/node"
+  done
+  ln -sfn ../node_modules/npm/bin/npm-cli.js "$home/bin/npm"
+  ln -sfn ../node_modules/npm/bin/npx-cli.js "$home/bin/npx"
 }
 
 # no_node_installed_why: npm skips an optional dependency that fails (its platform is not this one, its
@@ -43,7 +55,7 @@ no_node_installed_why() {
 # install_node BIN: npm ci of tools/node into a temporary directory, moved into place once it works.
 install_node() {
   local bin="$1" home tmp
-  home="${bin%/node_modules/.bin}"
+  home="${bin%/bin}"
   command -v npm >/dev/null 2>&1 || ensure_package npm npm
   say "installing the pinned Node.js (tools/node/package-lock.json) from the npm registry into ${home#"$ROOT"/}"
   mkdir -p "$NODE_HOME"
@@ -55,7 +67,8 @@ install_node() {
     say "npm could not install the pinned Node.js (is the npm registry reachable? npm says why above)"
     exit 1
   fi
-  if ! node_new_enough "$tmp/node_modules/.bin/node"; then
+  link_node_bin "$tmp"
+  if ! node_new_enough "$tmp/bin/node"; then
     rm -rf "$tmp"
     say "$(no_node_installed_why)"
     exit 1

