@@ -19,9 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /**
@@ -40,24 +40,20 @@ class MeshProxiesTest {
     NAMES.put(AdsProbe.EDS, List.of("mp-web.a"));
   }
 
+  @RegisterExtension
+  static final TwoReplicas replicas = new TwoReplicas();
   private static Mesh mesh;
   private static TetherServer replica2;
 
   @BeforeAll
   static void start() {
-    mesh = new Mesh();
-    replica2 = Mesh.startReplica(mesh.etcdUrl, mesh.prefix, 0, "replica-2");
+    mesh = replicas.mesh();
+    replica2 = replicas.second();
     mesh.service("a", "mp-web", 8080, "");
     mesh.register("a", "mp-web", mesh.backend("w1"), "HEALTHY");
     mesh.awaitView();
     Poll.until(WAIT, () -> mesh.api.get("/v1/proxies").body().path("replicas").size() == 2,
         "both replicas registered");
-  }
-
-  @AfterAll
-  static void stop() {
-    replica2.close();
-    mesh.close();
   }
 
   @Test
@@ -208,17 +204,10 @@ class MeshProxiesTest {
   }
 
   private static Map<String, DiscoveryResponse> subscribeAndAckAll(AdsProbe probe) {
-    Map<String, DiscoveryResponse> out = new LinkedHashMap<>();
-    NAMES.forEach(probe::subscribe);
-    for (String type : AdsProbe.TYPES) {
-      DiscoveryResponse r = probe.next(type, WAIT);
-      probe.ack(r, NAMES.get(type));
-      out.put(type, r);
-    }
-    return out;
+    return probe.subscribeAndAckAll(NAMES, WAIT);
   }
 
   private static ApiClient replica2Api() {
-    return new ApiClient("http://127.0.0.1:" + replica2.registry().apiPort(), Mesh.ADMIN);
+    return replicas.secondApi();
   }
 }
