@@ -73,6 +73,8 @@ class MeshProxiesTest {
       }
       assertThat(replicaOf(mesh.api.get("/v1/proxies?scope=local").expect(200).body(), two))
           .as("scope=local lists this replica's own only").isNull();
+      System.out.printf("[MeshProxiesTest] GET /v1/proxies, 50 each: this replica only %d ms, both merged %d ms (median)%n",
+          medianMs("/v1/proxies?scope=local"), medianMs("/v1/proxies"));
 
       // An endpoint change not ACKed yet is STALE; a NACK is NACKED with its text, on the other replica too.
       mesh.register("a", "mp-web", mesh.backend("w2"), "HEALTHY");
@@ -168,6 +170,17 @@ class MeshProxiesTest {
     int exit = new CommandLine(command).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(all);
     assertThat(exit).as("exit of %s: %s", List.of(all), err).isZero();
     return out.toString();
+  }
+
+  private static long medianMs(String path) {
+    long[] ms = new long[50];
+    for (int i = 0; i < ms.length; i++) {
+      long start = System.nanoTime();
+      mesh.api.get(path).expect(200);
+      ms[i] = (System.nanoTime() - start) / 1_000_000;
+    }
+    java.util.Arrays.sort(ms);
+    return ms[ms.length / 2];
   }
 
   private static boolean allSynced(ApiClient api, String node) {
