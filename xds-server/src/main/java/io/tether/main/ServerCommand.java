@@ -118,12 +118,13 @@ final class ServerCommand implements Callable<Integer> {
     TetherServer server = new TetherServer(
         new RegistryServer.Config(endpoints, prefix, apiHost, apiPort, tokens, Duration.ofSeconds(5), limits),
         new XdsServer.Config(xdsHost, xdsPort, tokens, xdsTlsCert, xdsTlsKey, xdsClientCa),
-        replicaId != null ? replicaId : hostName() + ":" + xdsPort, advertiseApi).start();
-    log.info("Tether registry API on http://{}:{}, xDS (ADS) on {}:{}{} (etcd {})", apiHost,
-        server.registry().apiPort(), xdsHost, server.xds().port(), xdsTlsCert == null ? "" : " with TLS", endpoints);
+        replicaId != null ? replicaId : hostName() + ":" + xdsPort, advertiseApi);
 
+    // The hook is in place before the API listens: a SIGTERM as soon as it answers still stops it cleanly.
+    CountDownLatch started = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      awaitQuietly(started);
       log.info("shutting down: finishing in-flight requests for up to {} s", shutdownGrace);
       server.close();
       if (localEtcd != null) {
@@ -134,8 +135,24 @@ final class ServerCommand implements Callable<Integer> {
       }
       stopped.countDown();
     }, "tether-shutdown"));
+    try {
+      server.start();
+    } finally {
+      started.countDown();
+    }
+    log.info("Tether registry API on http://{}:{}, xDS (ADS) on {}:{}{} (etcd {})", apiHost,
+        server.registry().apiPort(), xdsHost, server.xds().port(), xdsTlsCert == null ? "" : " with TLS", endpoints);
     stopped.await();
     return 0;
+  }
+
+  /** Waits, at most a minute, for a start that a signal interrupted to finish, so that close sees what it started. */
+  private static void awaitQuietly(CountDownLatch started) {
+    try {
+      started.await(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Starts the local etcd under supervision; if it cannot be kept up, the server exits with status 1. */
