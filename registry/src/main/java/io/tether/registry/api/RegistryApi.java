@@ -53,6 +53,7 @@ public final class RegistryApi {
         + ctx.request().method() + " " + ctx.request().path())));
     router.errorHandler(405, this::methodNotAllowed);
     mountProbes();
+    OpenApiDocument.load().mount(this);
     router.route("/v1/*").handler(this::authenticate);
     mountNamespaces();
     mountServices();
