@@ -74,6 +74,8 @@ final class OpenApiCases {
     add("PUT", NS, "/v1/namespaces/oa2", ADMIN, "{}", 412, "If-None-Match", "*");
     add("PUT", NS, "/v1/namespaces/oa2", ADMIN, "{}", 412, "If-Match", "\"1\"");
     add("PUT", NS, "/v1/namespaces/oa2", ADMIN, "{}", 400, "If-Match", "yesterday");
+    add("PUT", NS, "/v1/namespaces/oa2", ADMIN, "{}", 412, "If-Match", "1");
+    add("PUT", NS, "/v1/namespaces/oa2", ADMIN, "{}", 400, "If-Match", "+1");
     add("PUT", NS, "/v1/namespaces/oa2", ADMIN, "{}", 415, "Content-Encoding", "gzip");
     add("PUT", NS, "/v1/namespaces/oa2", ADMIN, "{\"description\": \"" + "x".repeat(70_000) + "\"}", 413);
     add("PUT", NS, "/v1/namespaces/oa2", READER, "{}", 403);
@@ -90,6 +92,7 @@ final class OpenApiCases {
     add("GET", NS + "/services", "/v1/namespaces/-bad-/services", ADMIN, null, 400);
     add("GET", SVC, ServedApi.servicePath(), READER, null, 200);
     add("GET", SVC, ServedApi.servicePath() + "?effective=true", READER, null, 200);
+    add("GET", SVC, ServedApi.servicePath() + "?effective=yes", READER, null, 400);
     add("GET", SVC, "/v1/namespaces/oa/services/nothing", READER, null, 404);
     add("GET", SVC, "/v1/namespaces/oa/services/UPPER", READER, null, 400);
     add("PUT", SVC, "/v1/namespaces/oa/services/api", ADMIN, SPEC, 201);

@@ -120,7 +120,7 @@ public final class RegistryApi {
     });
     on(HttpMethod.GET, base + "/:svc", ctx -> {
       require(ctx, caller(ctx).canRead(ns(ctx)));
-      async(ctx, () -> service.getService(ns(ctx), svc(ctx), "true".equals(ctx.queryParams().get("effective"))));
+      async(ctx, () -> service.getService(ns(ctx), svc(ctx), QueryFlags.flag(ctx, "effective")));
     });
     on(HttpMethod.PUT, base + "/:svc", ctx -> {
       require(ctx, caller(ctx).canConfigure());

@@ -14,6 +14,7 @@ public final class Prerequisites {
   public static final String WITHOUT_ENVOY = "TETHER_TESTS_WITHOUT_ENVOY";
   public static final String WITHOUT_TEST_HOSTS = "TETHER_TESTS_WITHOUT_NETNS";
   public static final String WITHOUT_DEFAULT_ROUTE = "TETHER_TESTS_WITHOUT_DEFAULT_ROUTE";
+  public static final String WITHOUT_SCHEMATHESIS = "TETHER_TESTS_WITHOUT_SCHEMATHESIS";
 
   private Prerequisites() {}
 
@@ -25,6 +26,17 @@ public final class Prerequisites {
     }
     missing(WITHOUT_ENVOY, bin == null || bin.isBlank() ? "ENVOY_BIN is not set to a real Envoy binary"
         : "ENVOY_BIN=" + bin + " is not an executable file", "run the tests with ./tether test, which installs Envoy");
+    return null; // not reached
+  }
+
+  /** The Schemathesis CLI ({@code $SCHEMATHESIS_BIN}, which {@code ./tether test} installs and sets). */
+  public static Path schemathesis() {
+    String bin = System.getenv("SCHEMATHESIS_BIN");
+    if (bin != null && !bin.isBlank() && Files.isExecutable(Path.of(bin))) {
+      return Path.of(bin);
+    }
+    missing(WITHOUT_SCHEMATHESIS, bin == null || bin.isBlank() ? "SCHEMATHESIS_BIN is not set to the schemathesis CLI"
+        : "SCHEMATHESIS_BIN=" + bin + " is not an executable file", "run the tests with ./tether test, which installs it");
     return null; // not reached
   }
 
