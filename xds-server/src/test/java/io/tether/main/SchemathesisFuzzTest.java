@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * NDJSON) and the output go to {@code target/schemathesis/}.
  */
 class SchemathesisFuzzTest {
-  private static final int EXAMPLES_PER_OPERATION = 100;
+  private static final int EXAMPLES_PER_OPERATION = 75;
   private static final Duration LIMIT = Duration.ofSeconds(180);
   @RegisterExtension
   static final ServedApi api = new ServedApi();

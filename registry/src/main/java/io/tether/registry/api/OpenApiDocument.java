@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
@@ -22,7 +23,11 @@ public final class OpenApiDocument {
   static final List<String> PARTS = List.of("openapi.yaml", "paths-namespaces.yaml", "paths-endpoints.yaml",
       "paths-proxies.yaml", "components-common.yaml", "components-specs.yaml", "components-answers.yaml");
   private static final String FOLDER = "/io/tether/registry/api/openapi/";
-  private static final YAMLMapper YAML = new YAMLMapper();
+  // Readable: quotes only where YAML needs them (and on strings that look like numbers, so they stay
+  // strings), multi-line descriptions as literal blocks.
+  private static final YAMLMapper YAML = YAMLMapper.builder().enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+      .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE).build();
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final JsonNode tree;
