@@ -38,8 +38,14 @@ install_envoy() {
 SCHEMATHESIS_VERSION="4.32.5"
 SCHEMATHESIS_VENV="$ROOT/.tether/schemathesis/venv-$SCHEMATHESIS_VERSION"
 
-# ensure_schemathesis: sets SCHEMATHESIS_BIN to the project's schemathesis CLI (installed on first use).
+# ensure_schemathesis: sets SCHEMATHESIS_BIN to a schemathesis CLI: $SCHEMATHESIS_BIN if set, else the
+# project's own (installed on first use).
 ensure_schemathesis() {
+  if [ -n "${SCHEMATHESIS_BIN:-}" ]; then
+    [ -x "$SCHEMATHESIS_BIN" ] || { say "SCHEMATHESIS_BIN=$SCHEMATHESIS_BIN is not an executable file"; exit 1; }
+    export SCHEMATHESIS_BIN
+    return
+  fi
   SCHEMATHESIS_BIN="$SCHEMATHESIS_VENV/bin/st"
   "$SCHEMATHESIS_BIN" --version >/dev/null 2>&1 ||
     install_pypi_venv Schemathesis "$SCHEMATHESIS_VENV" "schemathesis==$SCHEMATHESIS_VERSION"
