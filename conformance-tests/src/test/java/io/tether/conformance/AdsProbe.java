@@ -117,6 +117,21 @@ final class AdsProbe implements AutoCloseable {
     send(r.getTypeUrl(), accepted.getOrDefault(r.getTypeUrl(), ""), r.getNonce(), names, error);
   }
 
+  /**
+   * Subscribes to each type of {@code names} (type URL to resource names, in that order), then takes and
+   * ACKs the first response of each; returns them by type.
+   */
+  Map<String, DiscoveryResponse> subscribeAndAckAll(Map<String, List<String>> names, Duration timeout) {
+    Map<String, DiscoveryResponse> out = new java.util.LinkedHashMap<>();
+    names.forEach(this::subscribe);
+    for (String type : names.keySet()) {
+      DiscoveryResponse r = next(type, timeout);
+      ack(r, names.get(type));
+      out.put(type, r);
+    }
+    return out;
+  }
+
   BlockingQueue<DiscoveryResponse> queue(String typeUrl) {
     return responses.computeIfAbsent(typeUrl, t -> new LinkedBlockingQueue<>());
   }

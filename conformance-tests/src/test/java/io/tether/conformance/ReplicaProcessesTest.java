@@ -3,7 +3,6 @@ package io.tether.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.tether.main.TetherMain;
 import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.Poll;
@@ -16,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -111,11 +111,7 @@ class ReplicaProcessesTest {
 
   /** Listeners and clusters: the full-state types, answered even in an empty namespace. */
   private static void subscribeAll(AdsProbe probe) {
-    for (String type : List.of(AdsProbe.LDS, AdsProbe.CDS)) {
-      probe.subscribe(type, List.of());
-      DiscoveryResponse r = probe.next(type, Duration.ofSeconds(10));
-      probe.ack(r, List.of());
-    }
+    probe.subscribeAndAckAll(Map.of(AdsProbe.LDS, List.of(), AdsProbe.CDS, List.of()), Duration.ofSeconds(10));
   }
 
   private static boolean ready(ApiClient api) {

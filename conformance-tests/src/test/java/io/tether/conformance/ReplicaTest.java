@@ -128,14 +128,7 @@ class ReplicaTest {
   }
 
   private static Map<String, DiscoveryResponse> subscribeAndAckAll(AdsProbe probe) {
-    Map<String, DiscoveryResponse> out = new LinkedHashMap<>();
-    NAMES.forEach(probe::subscribe);
-    for (String type : AdsProbe.TYPES) {
-      DiscoveryResponse r = probe.next(type, WAIT);
-      probe.ack(r, NAMES.get(type));
-      out.put(type, r);
-    }
-    return out;
+    return probe.subscribeAndAckAll(NAMES, WAIT);
   }
 
   private static void awaitSameRevision() {

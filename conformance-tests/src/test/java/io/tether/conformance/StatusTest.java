@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
-import io.tether.main.TetherServer;
 import io.tether.registry.cli.StatusCommand;
 import io.tether.registry.testing.Poll;
 import java.io.PrintWriter;
@@ -12,34 +11,26 @@ import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /** {@code GET /v1/status} and {@code tether status}: two replicas on one real etcd, a client on each. */
 class StatusTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private static Mesh mesh;
-  private static TetherServer replica2;
+  @RegisterExtension
+  static final TwoReplicas replicas = new TwoReplicas();
 
   @BeforeAll
-  static void start() {
-    mesh = new Mesh();
-    replica2 = Mesh.startReplica(mesh.etcdUrl, mesh.prefix, 0, "replica-2");
-    mesh.service("a", "st-web", 8080, "");
-    mesh.awaitView();
-  }
-
-  @AfterAll
-  static void stop() {
-    replica2.close();
-    mesh.close();
+  static void service() {
+    replicas.mesh().service("a", "st-web", 8080, "");
+    replicas.mesh().awaitView();
   }
 
   @Test
   void statusShowsVersionReplicasEtcdMembersProxiesByStateAndTheView() {
-    try (AdsProbe synced = probe(mesh.xdsPort()); AdsProbe nacking = probe(replica2.xds().port())) {
+    try (AdsProbe synced = probe(replicas.mesh().xdsPort()); AdsProbe nacking = probe(replicas.second().xds().port())) {
       for (String type : AdsProbe.TYPES) {
         synced.subscribe(type, List.of());
         synced.ack(synced.next(type, WAIT), List.of());
@@ -66,15 +57,15 @@ class StatusTest {
       JsonNode member = etcd.path("members").get(0);
       assertThat(member.path("leader").asBoolean()).isTrue();
       assertThat(member.path("version").asText()).matches("3\\.\\d+\\.\\d+");
-      assertThat(member.path("clientUrls").get(0).asText()).isEqualTo(mesh.etcdUrl);
+      assertThat(member.path("clientUrls").get(0).asText()).isEqualTo(replicas.mesh().etcdUrl);
       assertThat(member.path("dbSizeBytes").asLong()).isPositive();
 
       assertThat(s.path("view").path("ready").asBoolean()).isTrue();
-      assertThat(s.path("view").path("revision").asLong()).isEqualTo(mesh.server.registry().view().current().revision());
+      assertThat(s.path("view").path("revision").asLong()).isEqualTo(replicas.mesh().server.registry().view().current().revision());
 
       String out = cli();
       assertThat(out).contains("server   tether " + io.tether.main.TetherVersion.VERSION + ", replica replica-1")
-          .containsPattern("replica-2\\s+http://127\\.0\\.0\\.1:" + replica2.registry().apiPort())
+          .containsPattern("replica-2\\s+http://127\\.0\\.0\\.1:" + replicas.second().registry().apiPort())
           .containsPattern("healthy\\s+leader\\s+3\\.")
           .contains("proxies  2: 1 SYNCED, 0 STALE, 1 NACKED");
     }
@@ -82,11 +73,11 @@ class StatusTest {
 
   @Test
   void agentTokensMayNotReadTheClusterStatus() {
-    assertThat(mesh.api.as(Mesh.AGENT_A).get("/v1/status").expect(403).errorCode()).isEqualTo("PERMISSION_DENIED");
+    assertThat(replicas.mesh().api.as(Mesh.AGENT_A).get("/v1/status").expect(403).errorCode()).isEqualTo("PERMISSION_DENIED");
   }
 
   private static JsonNode status() {
-    return mesh.api.get("/v1/status").expect(200).body();
+    return replicas.mesh().api.get("/v1/status").expect(200).body();
   }
 
   private static AdsProbe probe(int port) {
@@ -98,7 +89,7 @@ class StatusTest {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int exit = new CommandLine(new StatusCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-        .execute("--server", mesh.apiUrl(), "--token", Mesh.ADMIN);
+        .execute("--server", replicas.mesh().apiUrl(), "--token", Mesh.ADMIN);
     assertThat(exit).as(err.toString()).isZero();
     return out.toString();
   }

@@ -132,17 +132,13 @@ final class ServerCommand implements Callable<Integer> {
     TetherServer server = new TetherServer(
         new RegistryServer.Config(endpoints, prefix, apiHost, apiPort, tokens, Duration.ofSeconds(5), limits),
         new XdsServer.Config(xdsHost, xdsPort, tokens, xdsTlsCert, xdsTlsKey, xdsClientCa),
-        replicaId != null ? replicaId : hostName() + ":" + xdsPort, advertiseApi).advertiseXds(xdsAdvertise).start();
-    log.info("Tether registry API on http://{}:{}, xDS (ADS) on {}:{}{} (etcd {})", apiHost,
-        server.registry().apiPort(), xdsHost, server.xds().port(), xdsTlsCert == null ? "" : " with TLS", endpoints);
-    log.info("web console on http://{}:{}/ui/ (sign in with a token; docs/console.md)", apiHost, server.registry().apiPort());
+        replicaId != null ? replicaId : hostName() + ":" + xdsPort, advertiseApi).advertiseXds(xdsAdvertise);
 
-    if (generatesToken) {
-      LocalContext.writeIfNoConfig(apiHost, server.registry().apiPort(), dataDir.resolve("admin.token"));
-    }
-
+    // The hook is in place before the API listens: a SIGTERM as soon as it answers still stops it cleanly.
+    CountDownLatch started = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      awaitQuietly(started);
       log.info("shutting down: finishing in-flight requests for up to {} s", shutdownGrace);
       server.close();
       if (localEtcd != null) {
@@ -153,8 +149,28 @@ final class ServerCommand implements Callable<Integer> {
       }
       stopped.countDown();
     }, "tether-shutdown"));
+    try {
+      server.start();
+    } finally {
+      started.countDown();
+    }
+    log.info("Tether registry API on http://{}:{}, xDS (ADS) on {}:{}{} (etcd {})", apiHost,
+        server.registry().apiPort(), xdsHost, server.xds().port(), xdsTlsCert == null ? "" : " with TLS", endpoints);
+    log.info("web console on http://{}:{}/ui/ (sign in with a token; docs/console.md)", apiHost, server.registry().apiPort());
+    if (generatesToken) {
+      LocalContext.writeIfNoConfig(apiHost, server.registry().apiPort(), dataDir.resolve("admin.token"));
+    }
     stopped.await();
     return 0;
+  }
+
+  /** Waits, at most a minute, for a start that a signal interrupted to finish, so that close sees what it started. */
+  private static void awaitQuietly(CountDownLatch started) {
+    try {
+      started.await(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Starts the local etcd under supervision; if it cannot be kept up, the server exits with status 1. */

@@ -54,6 +54,7 @@ public final class RegistryApi {
         + ctx.request().method() + " " + ctx.request().path())));
     router.errorHandler(405, this::methodNotAllowed);
     mountProbes();
+    OpenApiDocument.load().mount(this);
     router.route("/v1/*").handler(this::authenticate);
     mountNamespaces();
     mountServices();
@@ -128,7 +129,7 @@ public final class RegistryApi {
     });
     on(HttpMethod.GET, base + "/:svc", ctx -> {
       require(ctx, caller(ctx).canRead(ns(ctx)));
-      async(ctx, () -> service.getService(ns(ctx), svc(ctx), "true".equals(ctx.queryParams().get("effective"))));
+      async(ctx, () -> service.getService(ns(ctx), svc(ctx), QueryFlags.flag(ctx, "effective")));
     });
     on(HttpMethod.PUT, base + "/:svc", ctx -> {
       require(ctx, caller(ctx).canConfigure());

@@ -27,8 +27,13 @@ public final class WatchCommand extends OperatorCommand {
     throw new CliException("the server ended the watch (it is shutting down?); run `tether watch` again");
   }
 
+  /** One change per line for json (a stream a tool can read line by line), one document each for yaml. */
   private void print(String data) {
-    if (api.json()) {
+    if (api.output() == ApiOptions.Output.yaml) {
+      out().println("---");
+      out().println(io.tether.client.cli.Documents.yaml(Json.read(data.getBytes(StandardCharsets.UTF_8), JsonNode.class))
+          .stripTrailing());
+    } else if (api.json()) {
       out().println(data);
     } else {
       out().println(line(Json.read(data.getBytes(StandardCharsets.UTF_8), JsonNode.class)));

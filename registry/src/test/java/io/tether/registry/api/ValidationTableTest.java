@@ -246,6 +246,8 @@ class ValidationTableTest {
     // ---- preconditions ----
     rows.add(bad("If-Match that is not an ETag", "PUT", SVC + "/svc", service(""), "If-Match", "If-Match", "\"abc\""));
     rows.add(bad("If-Match with revision 0", "DELETE", SVC + "/svc", null, "If-Match", "If-Match", "\"0\""));
+    rows.add(bad("If-Match with a sign", "DELETE", SVC + "/svc", null, "If-Match", "If-Match", "+1"));
+    rows.add(bad("effective neither true nor false", "GET", SVC + "/svc?effective=yes", null, "effective"));
     rows.add(bad("If-Match and If-None-Match together", "PUT", NS, "{}", "If-Match",
         "If-Match", "\"1\"", "If-None-Match", "*"));
     rows.add(bad("If-None-Match other than *", "PUT", NS, "{}", "If-None-Match", "If-None-Match", "\"5\""));

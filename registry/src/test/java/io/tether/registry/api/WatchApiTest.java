@@ -75,6 +75,28 @@ class WatchApiTest {
   }
 
   @Test
+  void aChangeReachesTheStreamWithinASecondOfItsWriteAndInOrder() {
+    ApiClient api = registry.api();
+    api.put("/v1/namespaces/lat", "{}");
+    int n = 200;
+    long[] ms = new long[n];
+    try (SseStream watch = new SseStream(url("?namespace=lat"), TestRegistry.ADMIN)) {
+      watch.next(WAIT);
+      for (int i = 0; i < n; i++) {
+        api.put("/v1/namespaces/lat", "{\"description\":\"d" + i + "\"}").expect(200);
+        long written = System.nanoTime();
+        JsonNode change = watch.nextChange(WAIT).data();
+        ms[i] = (System.nanoTime() - written) / 1_000_000;
+        assertThat(change.path("value").path("description").asText()).isEqualTo("d" + i);
+      }
+    }
+    java.util.Arrays.sort(ms);
+    System.out.printf("[WatchApiTest] write answered -> its event read, %d changes: p50 %d ms, p99 %d ms, max %d ms%n",
+        n, ms[n / 2], ms[n * 99 / 100], ms[n - 1]);
+    assertThat(ms[n - 1]).as("ms from a write's answer to its event").isLessThan(1_000);
+  }
+
+  @Test
   void callersSeeOnlyTheNamespacesTheyMayRead() {
     ApiClient api = registry.api();
     api.put("/v1/namespaces/a", "{}");

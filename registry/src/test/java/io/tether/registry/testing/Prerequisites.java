@@ -15,17 +15,30 @@ public final class Prerequisites {
   public static final String WITHOUT_TEST_HOSTS = "TETHER_TESTS_WITHOUT_NETNS";
   public static final String WITHOUT_DEFAULT_ROUTE = "TETHER_TESTS_WITHOUT_DEFAULT_ROUTE";
   public static final String WITHOUT_BROWSER = "TETHER_TESTS_WITHOUT_BROWSER";
+  public static final String WITHOUT_SCHEMATHESIS = "TETHER_TESTS_WITHOUT_SCHEMATHESIS";
 
   private Prerequisites() {}
 
   /** The real Envoy binary ({@code $ENVOY_BIN}). */
   public static Path envoy() {
-    String bin = System.getenv("ENVOY_BIN");
+    return executable("ENVOY_BIN", "a real Envoy binary", WITHOUT_ENVOY,
+        "run the tests with ./tether test, which installs Envoy");
+  }
+
+  /** The Schemathesis CLI ({@code $SCHEMATHESIS_BIN}, which {@code ./tether test} installs and sets). */
+  public static Path schemathesis() {
+    return executable("SCHEMATHESIS_BIN", "the schemathesis CLI", WITHOUT_SCHEMATHESIS,
+        "run the tests with ./tether test, which installs it");
+  }
+
+  /** The executable file that environment variable {@code variable} names. */
+  private static Path executable(String variable, String what, String optOut, String fix) {
+    String bin = System.getenv(variable);
     if (bin != null && !bin.isBlank() && Files.isExecutable(Path.of(bin))) {
       return Path.of(bin);
     }
-    missing(WITHOUT_ENVOY, bin == null || bin.isBlank() ? "ENVOY_BIN is not set to a real Envoy binary"
-        : "ENVOY_BIN=" + bin + " is not an executable file", "run the tests with ./tether test, which installs Envoy");
+    missing(optOut, bin == null || bin.isBlank() ? variable + " is not set to " + what
+        : variable + "=" + bin + " is not an executable file", fix);
     return null; // not reached
   }
 

@@ -1,0 +1,158 @@
+package io.tether.main;
+
+import static io.tether.main.ServedApi.ADMIN;
+import static io.tether.main.ServedApi.AGENT;
+import static io.tether.main.ServedApi.READER;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A handful of real requests per route, in order (later ones rely on earlier writes): a success and
+ * the refusals a client meets (bad parameter or body, no or too weak a token, missing resource,
+ * conflict, failed precondition), each with the status the server must answer. A route added to the
+ * router gets its cases here, next to its area.
+ */
+final class OpenApiCases {
+  private static final String NS = "/v1/namespaces/{ns}";
+  private static final String SVC = NS + "/services/{svc}";
+  private static final String EPS = SVC + "/endpoints";
+  private static final String EP = EPS + "/{id}";
+  private static final String SPEC = "{\"portName\": \"http\", \"appProtocol\": \"http\", "
+      + "\"clientAliases\": [{\"dnsName\": \"api\", \"port\": 9090}]}";
+
+  private final ServedApi api;
+  private final List<Case> cases = new ArrayList<>();
+
+  record Case(String method, String documented, String path, String token, String body, int expected,
+      String... headers) {
+    @Override
+    public String toString() {
+      return method + " " + path + (headers.length > 0 ? " " + String.join(": ", headers) : "")
+          + (token == null ? " (no token)" : "") + " -> " + expected;
+    }
+  }
+
+  OpenApiCases(ServedApi api) {
+    this.api = api;
+  }
+
+  List<Case> all() {
+    probes();
+    namespaces();
+    services();
+    endpoints();
+    leases();
+    proxies();
+    return cases;
+  }
+
+  private void add(String method, String documented, String path, String token, String body, int expected,
+      String... headers) {
+    cases.add(new Case(method, documented, path, token, body, expected, headers));
+  }
+
+  private void probes() {
+    for (String probe : List.of("/healthz", "/readyz", "/metrics", "/openapi.yaml", "/openapi.json")) {
+      add("GET", probe, probe, null, null, 200);
+    }
+  }
+
+  private void namespaces() {
+    add("GET", "/v1/namespaces", "/v1/namespaces", READER, null, 200);
+    add("GET", "/v1/namespaces", "/v1/namespaces", null, null, 401);
+    add("GET", "/v1/namespaces", "/v1/namespaces", "not-a-token-of-this-server", null, 401);
+    add("GET", "/v1/namespaces", "/v1/namespaces", AGENT, null, 403);
+    add("GET", NS, "/v1/namespaces/oa", AGENT, null, 200);
+    add("GET", NS, "/v1/namespaces/Not_A_Label", ADMIN, null, 400);
+    add("GET", NS, "/v1/namespaces/nowhere", ADMIN, null, 404);
+    add("GET", NS, "/v1/namespaces/nowhere", AGENT, null, 403);
+    add("PUT", NS, "/v1/namespaces/oa2", ADMIN, "{\"defaults\": {\"timeout\": {\"perRequestTimeoutSeconds\": 5}}}", 201);
+    add("PUT", NS, "/v1/namespaces/oa2", ADMIN, "{\"description\": \"second\"}", 200);
+    add("PUT", NS, "/v1/namespaces/oa2", ADMIN, "{\"unknown\": 1}", 400);
+    add("PUT", NS, "/v1/namespaces/oa2", ADMIN, null, 400);
+    add("PUT", NS, "/v1/namespaces/oa2", ADMIN, "{}", 412, "If-None-Match", "*");
+    add("PUT", NS, "/v1/namespaces/oa2", ADMIN, "{}", 412, "If-Match", "\"1\"");
+    add("PUT", NS, "/v1/namespaces/oa2", ADMIN, "{}", 400, "If-Match", "yesterday");
+    add("PUT", NS, "/v1/namespaces/oa2", ADMIN, "{}", 412, "If-Match", "1");
+    add("PUT", NS, "/v1/namespaces/oa2", ADMIN, "{}", 400, "If-Match", "+1");
+    add("PUT", NS, "/v1/namespaces/oa2", ADMIN, "{}", 415, "Content-Encoding", "gzip");
+    add("PUT", NS, "/v1/namespaces/oa2", ADMIN, "{\"description\": \"" + "x".repeat(70_000) + "\"}", 413);
+    add("PUT", NS, "/v1/namespaces/oa2", READER, "{}", 403);
+    add("DELETE", NS, "/v1/namespaces/oa", ADMIN, null, 409);
+    add("DELETE", NS, "/v1/namespaces/oa2", ADMIN, null, 412, "If-Match", "\"1\"");
+    add("DELETE", NS, "/v1/namespaces/oa2", ADMIN, null, 204);
+    add("DELETE", NS, "/v1/namespaces/oa2", ADMIN, null, 404);
+    add("DELETE", NS, "/v1/namespaces/oa2", AGENT, null, 403);
+  }
+
+  private void services() {
+    add("GET", NS + "/services", "/v1/namespaces/oa/services", AGENT, null, 200);
+    add("GET", NS + "/services", "/v1/namespaces/nowhere/services", ADMIN, null, 404);
+    add("GET", NS + "/services", "/v1/namespaces/-bad-/services", ADMIN, null, 400);
+    add("GET", SVC, ServedApi.servicePath(), READER, null, 200);
+    add("GET", SVC, ServedApi.servicePath() + "?effective=true", READER, null, 200);
+    add("GET", SVC, ServedApi.servicePath() + "?effective=yes", READER, null, 400);
+    add("GET", SVC, "/v1/namespaces/oa/services/nothing", READER, null, 404);
+    add("GET", SVC, "/v1/namespaces/oa/services/UPPER", READER, null, 400);
+    add("PUT", SVC, "/v1/namespaces/oa/services/api", ADMIN, SPEC, 201);
+    add("PUT", SVC, "/v1/namespaces/oa/services/api", ADMIN, SPEC, 200);
+    add("PUT", SVC, "/v1/namespaces/oa/services/api2", ADMIN, SPEC, 409);
+    add("PUT", SVC, "/v1/namespaces/oa/services/api", ADMIN, "{\"portName\": \"http\", \"timeout\": 5}", 400);
+    add("PUT", SVC, "/v1/namespaces/nowhere/services/api", ADMIN, SPEC, 404);
+    add("PUT", SVC, "/v1/namespaces/oa/services/api", AGENT, SPEC, 403);
+    add("PUT", SVC, "/v1/namespaces/oa/services/api", ADMIN, SPEC, 412, "If-None-Match", "*");
+    add("DELETE", SVC, "/v1/namespaces/oa/services/api", ADMIN, null, 204);
+    add("DELETE", SVC, "/v1/namespaces/oa/services/api", ADMIN, null, 404);
+  }
+
+  private void endpoints() {
+    String ep2 = ServedApi.servicePath() + "/endpoints/task-2";
+    String lease = "\"leaseId\": \"" + api.leaseId + "\"";
+    add("GET", EPS, ServedApi.servicePath() + "/endpoints", AGENT, null, 200);
+    add("GET", EPS, "/v1/namespaces/oa/services/nothing/endpoints", AGENT, null, 404);
+    add("GET", EP, ServedApi.endpointPath(), AGENT, null, 200);
+    add("GET", EP, ServedApi.servicePath() + "/endpoints/nobody", AGENT, null, 404);
+    add("PUT", EP, ep2, AGENT, "{\"address\": \"10.0.3.8\", \"port\": 15000, " + lease + "}", 201);
+    add("PUT", EP, ep2, ADMIN, "{\"address\": \"10.0.3.8\", \"port\": 15000, \"metadata\": {\"k\": \"v\"}}", 200);
+    add("PUT", EP, ep2, AGENT, "{\"address\": \"10.0.3.8\", \"port\": 15000}", 400);
+    add("PUT", EP, ep2, ADMIN, "{\"address\": \"fe80::1\", \"port\": 15000}", 400);
+    add("PUT", EP, ServedApi.servicePath() + "/endpoints/-x-", ADMIN, "{\"address\": \"10.0.3.8\", \"port\": 1}", 400);
+    add("PUT", EP, "/v1/namespaces/oa/services/nothing/endpoints/task-2", ADMIN,
+        "{\"address\": \"10.0.3.8\", \"port\": 15000}", 404);
+    add("PUT", EP, ep2, READER, "{\"address\": \"10.0.3.8\", \"port\": 15000}", 403);
+    add("PUT", EP + "/health", ep2 + "/health", AGENT, "{\"health\": \"DRAINING\"}", 200);
+    add("PUT", EP + "/health", ep2 + "/health", AGENT, "{\"health\": \"SLEEPY\"}", 400);
+    add("PUT", EP + "/health", ep2 + "/health", AGENT, "{}", 400);
+    add("PUT", EP + "/health", ServedApi.servicePath() + "/endpoints/nobody/health", AGENT,
+        "{\"health\": \"HEALTHY\"}", 404);
+    add("PUT", EP + "/health", ep2 + "/health", AGENT, "{\"health\": \"HEALTHY\"}", 412, "If-Match", "\"1\"");
+    add("DELETE", EP, ep2, AGENT, null, 204);
+    add("DELETE", EP, ep2, AGENT, null, 404);
+  }
+
+  private void leases() {
+    add("POST", "/v1/leases", "/v1/leases", AGENT, "{\"namespace\": \"oa\"}", 201);
+    add("POST", "/v1/leases", "/v1/leases", AGENT, "{\"namespace\": \"oa\", \"ttlSeconds\": 1}", 400);
+    add("POST", "/v1/leases", "/v1/leases", AGENT, "{\"namespace\": \"elsewhere\"}", 403);
+    add("POST", "/v1/leases", "/v1/leases", ADMIN, "{\"namespace\": \"nowhere\"}", 404);
+    add("POST", "/v1/leases", "/v1/leases", READER, "{\"namespace\": \"oa\"}", 403);
+    add("POST", "/v1/leases/{leaseId}/keepalive", "/v1/leases/" + api.leaseId + "/keepalive", AGENT, null, 200);
+    add("POST", "/v1/leases/{leaseId}/keepalive", "/v1/leases/12ab/keepalive", AGENT, null, 400);
+    add("POST", "/v1/leases/{leaseId}/keepalive", "/v1/leases/123456789/keepalive", AGENT, null, 404);
+    add("DELETE", "/v1/leases/{leaseId}", "/v1/leases/" + api.spareLeaseId, AGENT, null, 204);
+    add("POST", "/v1/leases/{leaseId}/keepalive", "/v1/leases/" + api.spareLeaseId + "/keepalive", AGENT, null, 404);
+    add("DELETE", "/v1/leases/{leaseId}", "/v1/leases/123456789", ADMIN, null, 404);
+    add("DELETE", "/v1/leases/{leaseId}", "/v1/leases/0", ADMIN, null, 400);
+  }
+
+  private void proxies() {
+    add("GET", "/v1/proxies", "/v1/proxies", READER, null, 200);
+    add("GET", "/v1/proxies", "/v1/proxies?namespace=Bad", ADMIN, null, 400);
+    add("GET", "/v1/proxies", "/v1/proxies?namespace=elsewhere", AGENT, null, 403);
+    add("GET", "/v1/proxies/{ns}/{nodeId}/config", "/v1/proxies/oa/nobody/config", ADMIN, null, 404);
+    add("GET", "/v1/proxies/{ns}/{nodeId}/config", "/v1/proxies/elsewhere/nobody/config", AGENT, null, 403);
+    add("GET", "/v1/proxies/{nodeId}/config", "/v1/proxies/nobody/config", ADMIN, null, 404);
+    add("GET", "/v1/proxies/{nodeId}/config", "/v1/proxies/no%20body/config", ADMIN, null, 400);
+  }
+}
