@@ -77,7 +77,9 @@ class TetherToolchainTest {
   void aNodeTarballThatDoesNotMatchTheLockfilesIntegrityIsNotInstalled() throws Exception {
     Path copy = TestChildren.tempDir("tampered-pin");
     Files.copy(ROOT.resolve("tether"), copy.resolve("tether"));
-    copyTree(ROOT.resolve("tools"), copy.resolve("tools"));
+    for (String sourced : List.of("tools", "scripts")) { // what the script sources
+      copyTree(ROOT.resolve(sourced), copy.resolve(sourced));
+    }
     Path lock = copy.resolve("tools/node/package-lock.json");
     String text = Files.readString(lock);
     String integrity = new ObjectMapper().readTree(text)
