@@ -3,9 +3,7 @@ package io.tether.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tether.main.TetherMain;
-import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.Poll;
-import io.tether.registry.testing.Ports;
 import io.tether.registry.testing.TestChildren;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,15 +32,12 @@ class ReadmeExampleTest {
 
   private final Path home = TestChildren.tempDir("readme");
   private final Path config = home.resolve("cli-config.yaml");
-  private Process server;
+  private ServerProcess server;
 
   @AfterEach
   void stop() throws InterruptedException {
-    if (server != null && server.isAlive()) {
-      server.destroy(); // SIGTERM: the server stops its local etcd on the way out
-      if (!server.waitFor(30, TimeUnit.SECONDS)) {
-        server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
+    if (server != null) {
+      server.close();
     }
   }
 
@@ -50,11 +46,12 @@ class ReadmeExampleTest {
     assertThat(onPath("curl")).as("curl, which the README's example uses (./tether test installs it)").isTrue();
     List<String> blocks = markedBlocks(Files.readString(README));
     assertThat(blocks).as("the README's marked blocks").hasSizeGreaterThanOrEqualTo(3);
-    int apiPort = Ports.free();
-    startServer(apiPort);
+    // ./tether server as the README starts it: a first start, its data in ./.tether
+    server = ServerProcess.start(home.resolve(".tether"), home, Map.of("TETHER_CONFIG", config.toString()));
+    Poll.until(Duration.ofSeconds(10), () -> Files.exists(config), "the server wrote the CLI's local context");
     writeCliLauncher();
 
-    String script = "set -euo pipefail\n" + String.join("\n", blocks).replace("localhost:8700", "localhost:" + apiPort);
+    String script = "set -euo pipefail\n" + String.join("\n", blocks).replace("localhost:8700", "localhost:" + server.apiPort);
     Files.writeString(home.resolve("example.sh"), script);
     ProcessBuilder pb = new ProcessBuilder("bash", "example.sh").directory(home.toFile()).redirectErrorStream(true);
     pb.environment().put("TETHER_CONFIG", config.toString());
@@ -87,26 +84,10 @@ class ReadmeExampleTest {
     return blocks;
   }
 
-  /** {@code ./tether server} as the README starts it: first start, data in {@code ./.tether}. */
-  private void startServer(int apiPort) throws IOException {
-    List<String> cmd = List.of(java(), "-cp", System.getProperty("java.class.path"), TetherMain.class.getName(),
-        "server", "--data-dir", home.resolve(".tether").toString(), "--api-host", "127.0.0.1",
-        "--api-port", Integer.toString(apiPort), "--local-etcd-port", Integer.toString(Ports.free()),
-        "--local-etcd-peer-port", Integer.toString(Ports.free()), "--xds-host", "127.0.0.1",
-        "--xds-port", Integer.toString(Ports.free()));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("server.log").toFile()));
-    pb.environment().put("TETHER_CONFIG", config.toString());
-    server = TestChildren.start(pb);
-    ApiClient anonymous = new ApiClient("http://127.0.0.1:" + apiPort, null);
-    Poll.until(Duration.ofSeconds(60), () -> ready(anonymous), () -> "server ready; log:\n" + log());
-    Poll.until(Duration.ofSeconds(10), () -> Files.exists(config), "the server wrote the CLI's local context");
-  }
-
   /** {@code ./tether} in the example's directory: this build's CLI, as the script would run it once built. */
   private void writeCliLauncher() throws IOException {
     Path launcher = home.resolve("tether");
-    Files.writeString(launcher, "#!/bin/sh\nexec '" + java() + "' -cp '" + System.getProperty("java.class.path")
+    Files.writeString(launcher, "#!/bin/sh\nexec '" + ServerProcess.java() + "' -cp '" + System.getProperty("java.class.path")
         + "' " + TetherMain.class.getName() + " \"$@\"\n");
     Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
@@ -116,23 +97,4 @@ class ReadmeExampleTest {
         .anyMatch(dir -> Files.isExecutable(Path.of(dir.isEmpty() ? "." : dir, program)));
   }
 
-  private static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  private static boolean ready(ApiClient api) {
-    try {
-      return api.get("/readyz").status() == 200;
-    } catch (IllegalStateException e) {
-      return false;
-    }
-  }
-
-  private String log() {
-    try {
-      return Files.readString(home.resolve("server.log"));
-    } catch (IOException e) {
-      return "(no log)";
-    }
-  }
 }
