@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the console into target/classes/tether-console (run by Maven, console/pom.xml): `npm ci` only when
+# Builds the console into target/classes/tether-console (run by Maven, console/pom.xml; `build.sh test` runs
+# its unit tests on the same Node): `npm ci` only when
 # package-lock.json changed since the last install, `vite build` only when a source is newer than the
 # last build. With the machine's node and npm when its Node.js is 20.19 or later, else with the pinned one
 # (tools/node.sh: installed into .tether/node/ on first use; ./tether puts it on the PATH itself).
@@ -11,6 +12,11 @@ ROOT="$(cd .. && pwd)"
 . "$ROOT/tools/node.sh"
 ensure_node
 node_new_enough || { echo "error: the console's build (Vite 7) needs Node.js >= 20.19; this is $(node --version)" >&2; exit 1; }
+
+# `build.sh test`: the console's unit tests (test/), on the same Node as the build.
+if [ "${1:-}" = test ]; then
+  exec npm test --silent
+fi
 
 LOCK_STAMP=node_modules/.tether-package-lock.sha256
 want="$(sha256sum package-lock.json | cut -d' ' -f1)"
