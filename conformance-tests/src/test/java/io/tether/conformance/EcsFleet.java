@@ -138,7 +138,7 @@ final class EcsFleet implements AutoCloseable {
     Files.writeString(token, Mesh.AGENT_A);
     Path config = dir.resolve(host.name() + "-host.yaml");
     Files.writeString(config, String.join("\n",
-        "controlPlane: " + mesh.apiUrl(),
+        "server: " + mesh.apiUrl(),
         "tokenFile: " + token,
         "namespace: " + NS,
         "address: " + host.address(),
