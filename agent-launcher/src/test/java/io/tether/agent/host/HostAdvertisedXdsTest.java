@@ -3,6 +3,7 @@ package io.tether.agent.host;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tether.agent.testing.SelfSignedCert;
 import io.tether.main.TetherServer;
 import io.tether.registry.RegistryServer;
 import io.tether.registry.api.HttpLimits;
@@ -89,14 +90,8 @@ class HostAdvertisedXdsTest {
 
   @Test
   void aTlsControlPlaneNeedsTheCaFile() throws Exception {
-    Path pki = TestEtcd.tempDir("host-xds-pki");
-    Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
-        "key.pem", "-out", "cert.pem", "-days", "1", "-subj", "/CN=tether-test", "-addext",
-        "subjectAltName=IP:127.0.0.1").directory(pki.toFile()).redirectErrorStream(true).start();
-    openssl.getInputStream().readAllBytes();
-    assertThat(openssl.waitFor()).as("openssl").isZero();
-    XdsServer.Config tls = new XdsServer.Config("127.0.0.1", 0, HostControlPlane.TOKENS, pki.resolve("cert.pem"),
-        pki.resolve("key.pem"), null);
+    SelfSignedCert pki = SelfSignedCert.for127001();
+    XdsServer.Config tls = new XdsServer.Config("127.0.0.1", 0, HostControlPlane.TOKENS, pki.cert(), pki.key(), null);
     try (TetherServer server = new TetherServer(new RegistryServer.Config(List.of(TestEtcd.shared().clientUrl()),
         TestEtcd.uniquePrefix(), "127.0.0.1", 0, HostControlPlane.TOKENS, Duration.ofSeconds(5), HttpLimits.defaults()),
         tls, "replica-tls").start()) {
@@ -105,9 +100,9 @@ class HostAdvertisedXdsTest {
       Path withoutCa = config(api, HostControlPlane.TOKEN, "");
       assertThatThrownBy(() -> learned(withoutCa)).hasMessage(withoutCa + ": the control plane serves xDS over TLS at "
           + "127.0.0.1:" + server.xds().port() + " (http://" + api + "/v1/xds): set xdsCaFile to the CA of its certificate");
-      HostSettings withCa = learned(config(api, HostControlPlane.TOKEN, "xdsCaFile: " + pki.resolve("cert.pem") + "\n"));
+      HostSettings withCa = learned(config(api, HostControlPlane.TOKEN, "xdsCaFile: " + pki.cert() + "\n"));
       assertThat(withCa.controlPlane().xdsPort()).isEqualTo(server.xds().port());
-      assertThat(withCa.controlPlane().xdsCaFile()).isEqualTo(pki.resolve("cert.pem"));
+      assertThat(withCa.controlPlane().xdsCaFile()).isEqualTo(pki.cert());
     }
   }
 }
