@@ -165,19 +165,6 @@ final class ServerCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** --tokens-file, or its deprecated old name with one warning line; both at once is a usage error. */
-  private Path tokensFile() {
-    if (deprecatedTokenFile == null) {
-      return tokensFile;
-    }
-    if (tokensFile != null) {
-      throw usage("--token-file is the old name of --tokens-file: give one of them");
-    }
-    log.warn("--token-file is deprecated on tether server: it is now --tokens-file (a file of many tokens; "
-        + "--token-file means one token in every other command)");
-    return deprecatedTokenFile;
-  }
-
   /** Starts the local etcd under supervision; if it cannot be kept up, the server exits with status 1. */
   private LocalEtcdSupervisor startLocalEtcd() {
     Path etcdDir = dataDir.resolve("etcd");
@@ -207,6 +194,19 @@ final class ServerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
+  }
+
+  /** --tokens-file, or its deprecated old name with one warning line; both at once is a usage error. */
+  private Path tokensFile() {
+    if (deprecatedTokenFile == null) {
+      return tokensFile;
+    }
+    if (tokensFile != null) {
+      throw usage("--token-file is the old name of --tokens-file: give one of them");
+    }
+    log.warn("--token-file is deprecated on tether server: it is now --tokens-file (a file of many tokens; "
+        + "--token-file means one token in every other command)");
+    return deprecatedTokenFile;
   }
 
   /** A usage error (exit 2) reported on this command's own command line, so its streams and name are the caller's. */
