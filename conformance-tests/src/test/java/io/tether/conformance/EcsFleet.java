@@ -76,14 +76,12 @@ final class EcsFleet implements AutoCloseable {
 
   /** {@code tether agent inject} of {@code definition}, serving {@code services} ({@code CONTAINER:PORTNAME:NAME}). */
   static JsonNode inject(String definition, String... services) throws IOException {
-    List<ServiceRequest> served = new ArrayList<>();
+    InjectOptions.Builder options = InjectOptions.builder().namespace(NS).drainSeconds(2).leaseTtl(5);
     for (String s : services) {
       String[] p = s.split(":");
-      served.add(new ServiceRequest(p[0], p[1], p[2], null));
+      options.service(new ServiceRequest(p[0], p[1], p[2], null));
     }
-    InjectOptions options = new InjectOptions(NS, served, InjectOptions.DEFAULT_SIDECAR_IMAGE, null, 2, 5, null,
-        null, null, null, null, null);
-    return TaskDefinitionInjector.inject(JSON.readTree(definition), options).document();
+    return TaskDefinitionInjector.inject(JSON.readTree(definition), options.build()).document();
   }
 
   /** A service of the namespace with an alias {@code name:8080}, checked by the Tether health check on /health. */
@@ -138,7 +136,7 @@ final class EcsFleet implements AutoCloseable {
     Files.writeString(token, Mesh.AGENT_A);
     Path config = dir.resolve(host.name() + "-host.yaml");
     Files.writeString(config, String.join("\n",
-        "controlPlane: " + mesh.apiUrl(),
+        "server: " + mesh.apiUrl(),
         "tokenFile: " + token,
         "namespace: " + NS,
         "address: " + host.address(),

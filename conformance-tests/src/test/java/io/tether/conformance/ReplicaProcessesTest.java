@@ -88,7 +88,7 @@ class ReplicaProcessesTest {
   private Process server(String id, int apiPort, int xdsPort, String... extra) throws IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), TetherMain.class.getName(), "server",
-        "--etcd", TestEtcd.shared().clientUrl(), "--etcd-prefix", prefix, "--token-file", dir.resolve("tokens.json").toString(),
+        "--etcd", TestEtcd.shared().clientUrl(), "--etcd-prefix", prefix, "--tokens-file", dir.resolve("tokens.json").toString(),
         "--replica-id", id, "--api-host", "127.0.0.1", "--api-port", Integer.toString(apiPort),
         "--xds-host", "127.0.0.1", "--xds-port", Integer.toString(xdsPort), "--shutdown-grace", "1"));
     command.addAll(List.of(extra));

@@ -28,6 +28,9 @@ import picocli.CommandLine.Option;
 final class ServerCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ServerCommand.class);
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--etcd", split = ",", paramLabel = "URL",
       description = "etcd endpoints, comma separated; without it a local etcd is started")
   List<String> etcd;
@@ -44,8 +47,13 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--xds-port", defaultValue = "18000", description = "xDS (ADS) port (default: ${DEFAULT-VALUE})")
   int xdsPort;
 
-  @Option(names = "--token-file", paramLabel = "FILE", description = "Bearer tokens (JSON); without it an admin token is generated")
-  Path tokenFile;
+  @Option(names = "--tokens-file", paramLabel = "FILE",
+      description = "A JSON file of bearer tokens with their roles (README, \"Tokens\"); without it an admin token is generated")
+  Path tokensFile;
+
+  /** The old name of --tokens-file, from before --token-file meant one token everywhere else (docs/cli.md). */
+  @Option(names = "--token-file", paramLabel = "FILE", hidden = true, description = "Deprecated: the old name of --tokens-file")
+  Path deprecatedTokenFile;
 
   @Option(names = "--xds-host", defaultValue = "0.0.0.0", description = "xDS bind address (default: ${DEFAULT-VALUE})")
   String xdsHost;
@@ -106,21 +114,21 @@ final class ServerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     if ((xdsTlsCert == null) != (xdsTlsKey == null) || (xdsClientCa != null && xdsTlsCert == null)) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-          "--xds-tls-cert and --xds-tls-key go together, and --xds-client-ca needs them");
+      throw usage("--xds-tls-cert and --xds-tls-key go together, and --xds-client-ca needs them");
     }
     String advertiseProblem = advertiseApi == null ? null : AdvertisedApi.problem(advertiseApi);
     if (advertiseProblem != null) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), advertiseProblem);
+      throw usage(advertiseProblem);
     }
     HttpLimits limits = httpLimits();
     if (xdsAdvertise != null) {
       try {
         ServerUrl.requireHostPort("--xds-advertise", xdsAdvertise);
       } catch (IllegalArgumentException e) {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+        throw usage(e.getMessage());
       }
     }
+    Path tokenFile = tokensFile();
     requireFree("REST API", apiHost, apiPort);
     requireFree("xDS", xdsHost, xdsPort);
     boolean generatesToken = tokenFile == null && !java.nio.file.Files.exists(dataDir.resolve("admin.token"));
@@ -200,8 +208,26 @@ final class ServerCommand implements Callable<Integer> {
           Duration.ofSeconds(apiIdleTimeout), apiMaxConnections, HttpLimits.DEFAULT_BODY_LIMIT,
           Duration.ofSeconds(shutdownGrace));
     } catch (IllegalArgumentException e) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+      throw usage(e.getMessage());
     }
+  }
+
+  /** --tokens-file, or its deprecated old name with one warning line; both at once is a usage error. */
+  private Path tokensFile() {
+    if (deprecatedTokenFile == null) {
+      return tokensFile;
+    }
+    if (tokensFile != null) {
+      throw usage("--token-file is the old name of --tokens-file: give one of them");
+    }
+    log.warn("--token-file is deprecated on tether server: it is now --tokens-file (a file of many tokens; "
+        + "--token-file means one token in every other command)");
+    return deprecatedTokenFile;
+  }
+
+  /** A usage error (exit 2) reported on this command's own command line, so its streams and name are the caller's. */
+  private picocli.CommandLine.ParameterException usage(String message) {
+    return new picocli.CommandLine.ParameterException(spec.commandLine(), message);
   }
 
   private static String hostName() {

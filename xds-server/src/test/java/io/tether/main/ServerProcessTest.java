@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -43,12 +44,14 @@ class ServerProcessTest {
     }
   }
 
-  private Process startServer() throws IOException {
-    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+  /** A server with its own local etcd, and {@code extra} flags. */
+  private Process startServer(String... extra) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), TetherMain.class.getName(), "server",
         "--data-dir", dataDir.toString(), "--api-host", "127.0.0.1", "--api-port", Integer.toString(apiPort),
         "--local-etcd-port", Integer.toString(etcdPort), "--local-etcd-peer-port", Integer.toString(etcdPeerPort),
-        "--xds-host", "127.0.0.1", "--xds-port", Integer.toString(xdsPort));
+        "--xds-host", "127.0.0.1", "--xds-port", Integer.toString(xdsPort)));
+    cmd.addAll(List.of(extra));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile()));
     pb.environment().put("TETHER_CONFIG", cliConfig.toString());
@@ -114,6 +117,25 @@ class ServerProcessTest {
     Files.delete(dataDir.resolve("admin.token")); // a token generated again, but the config file exists now
     server = startServer();
     assertThat(Files.readString(cliConfig)).as("an existing config is never changed").isEqualTo("contexts: {}\n");
+  }
+
+  @Test
+  void aTokensFileHoldsTheTokensAndItsOldNameStillWorksWithOneWarning() throws Exception {
+    String admin = "tokens-file-admin-0123456789";
+    Path tokens = dataDir.resolve("tokens.json");
+    Files.writeString(tokens, "{\"tokens\": [{\"name\": \"ops\", \"token\": \"" + admin + "\", \"role\": \"ADMIN\"}]}");
+    ApiClient api = new ApiClient("http://127.0.0.1:" + apiPort, admin);
+    server = startServer("--tokens-file", tokens.toString());
+    assertThat(api.get("/v1/namespaces").status()).as("a token of the file").isEqualTo(200);
+    assertThat(dataDir.resolve("admin.token")).as("none generated").doesNotExist();
+    assertThat(log()).doesNotContain("deprecated");
+
+    server.destroy();
+    assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    server = startServer("--token-file", tokens.toString());
+    assertThat(api.get("/v1/namespaces").status()).as("the old name still reads the file").isEqualTo(200);
+    assertThat(log().lines().filter(l -> l.contains("--token-file is deprecated"))).as(log())
+        .singleElement().asString().contains("WARN").contains("--tokens-file");
   }
 
   private static boolean ready(ApiClient api) {

@@ -57,6 +57,15 @@ class TetherCliTest {
   }
 
   @Test
+  void theServersTokensFileAndItsOldNameTogetherAreAUsageError() {
+    Run both = run("server", "--tokens-file", "a.json", "--token-file", "b.json");
+    assertThat(both.exit()).isEqualTo(2);
+    assertThat(both.err()).startsWith("error: --token-file is the old name of --tokens-file: give one of them")
+        .hasLineCount(1);
+    assertThat(run("server", "--help").out()).contains("--tokens-file").doesNotContain("--token-file");
+  }
+
+  @Test
   void completionScriptsNameTheSubcommands() {
     Run bash = run("completion", "bash");
     assertThat(bash.exit()).isZero();

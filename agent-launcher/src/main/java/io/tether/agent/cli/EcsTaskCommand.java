@@ -16,8 +16,9 @@ import picocli.CommandLine.Command;
     description = {"Join an ECS task to the mesh, from its tether-sidecar container: its ingress Envoy, its endpoints "
         + "(registered once healthy, DRAINING when ECS stops the task) and their health.",
         "Settings come from the environment: TETHER_NAMESPACE, TETHER_SERVICES, TETHER_HOST_AGENT, TETHER_ADMIN_PORT, "
-            + "TETHER_DRAIN_SECONDS, TETHER_LEASE_TTL, TETHER_METADATA_POLL_MS; awsvpc: TETHER_CONTROL_PLANE, "
-            + "TETHER_XDS, TETHER_TOKEN. See docs/ecs.md."})
+            + "TETHER_METRICS_PORT, TETHER_METRICS_ADDRESS, TETHER_DRAIN_SECONDS, TETHER_LEASE_TTL, "
+            + "TETHER_METADATA_POLL_MS; awsvpc: TETHER_SERVER, TETHER_TOKEN and TETHER_XDS (default: what the "
+            + "control plane advertises at GET /v1/xds). See docs/ecs.md."})
 public final class EcsTaskCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

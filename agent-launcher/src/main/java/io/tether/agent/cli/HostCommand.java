@@ -1,5 +1,6 @@
 package io.tether.agent.cli;
 
+import io.tether.agent.host.AdvertisedXdsOfHost;
 import io.tether.agent.host.HostAgent;
 import io.tether.agent.host.HostConfigException;
 import io.tether.agent.host.HostConfigLoader;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code tether agent host --config FILE}: the host agent of an ECS container instance (docs/ecs.md
- * "Host agent"). A config it cannot run with is a usage error (exit 2) naming the field; SIGTERM or
+ * "Host agent"). A config it cannot run with is a usage error (exit 2) naming the field, and so is an
+ * xDS address it can neither read there nor learn from the control plane (as {@code agent run}); SIGTERM or
  * SIGINT stops it (exit 0); an egress Envoy that cannot be kept up, or a failed start-up, exits 1.
  */
 @Command(name = "host", mixinStandardHelpOptions = true,
@@ -29,7 +31,7 @@ public final class HostCommand implements Callable<Integer> {
   public Integer call() {
     HostSettings settings;
     try {
-      settings = HostConfigLoader.load(config);
+      settings = AdvertisedXdsOfHost.complete(HostConfigLoader.load(config), config);
     } catch (HostConfigException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -89,8 +89,19 @@ public final class InjectCommand implements Callable<Integer> {
   @Mixin ServerOption server;
 
   @Option(names = "--xds", paramLabel = "HOST:PORT",
-      description = "awsvpc mode: Tether's xDS address (default: the control plane's host, port 18000).")
+      description = "awsvpc mode: Tether's xDS address (default: none; the sidecar asks the control plane, "
+          + "GET /v1/xds, at start).")
   String xds;
+
+  @Option(names = "--metrics-port", paramLabel = "PORT",
+      description = "The sidecar's Prometheus endpoint GET /metrics, TETHER_METRICS_PORT (default: 9902; 0 for none; "
+          + "docs/task-metrics.md).")
+  Integer metricsPort;
+
+  @Option(names = "--no-metrics-port-mapping",
+      description = "Bridge mode: do not publish the metrics port on a dynamic host port (by default it is, so that "
+          + "Prometheus can scrape each task from another host).")
+  boolean noMetricsPortMapping;
 
   @Option(names = "--token-secret", paramLabel = "ARN_OR_PARAM",
       description = "awsvpc mode: the Secrets Manager secret or SSM parameter holding the agent token; ECS puts it "
@@ -105,6 +116,7 @@ public final class InjectCommand implements Callable<Integer> {
           .adminPort(adminPort == null ? null : Args.port("--admin-port", adminPort))
           .drainSeconds(drainSeconds).leaseTtl(leaseTtl).hostDns(hostDns).launchType(launchType)
           .controlPlane(controlPlane()).tokenSecret(tokenSecret)
+          .metricsPort(metricsPort).metricsPortMapping(!noMetricsPortMapping)
           .hostAgent(hostAgent == null ? null : checked("--host-agent", hostAgent))
           .xds(xds == null ? null : checked("--xds", xds));
       services.forEach(s -> b.service(Args.serviceRequest(s)));

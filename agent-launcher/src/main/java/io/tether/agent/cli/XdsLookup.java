@@ -1,9 +1,8 @@
 package io.tether.agent.cli;
 
-import io.tether.client.ApiException;
-import io.tether.client.TetherClient;
+import io.tether.agent.registry.AdvertisedXds;
 import io.tether.client.XdsInfo;
-import java.time.Duration;
+import java.io.IOException;
 
 /**
  * Where the agent's xDS goes when {@code --xds} is not given: what the control plane advertises at
@@ -24,20 +23,11 @@ final class XdsLookup {
     }
     XdsInfo info;
     try {
-      info = TetherClient.builder(server).token(token).connectTimeout(Duration.ofSeconds(3))
-          .requestTimeout(Duration.ofSeconds(5)).build().xds();
-    } catch (ApiException | IllegalStateException e) {
-      throw new IllegalArgumentException("cannot learn the xDS address from " + server + "/v1/xds ("
-          + why(e) + "): pass --xds HOST:PORT");
+      info = AdvertisedXds.ask(server, token);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage() + ": pass --xds HOST:PORT");
     }
     return new XdsTarget(Args.hostPort("the xDS address " + server + "/v1/xds advertises", info.address()), info.tls());
-  }
-
-  private static String why(RuntimeException e) {
-    if (e instanceof ApiException a && a.status() > 0) {
-      return "HTTP " + a.status() + (a.apiMessage() == null ? "" : ": " + a.apiMessage());
-    }
-    return e instanceof ApiException a && a.getCause() != null ? String.valueOf(a.getCause()) : e.getMessage();
   }
 
   /** The xDS address to use, and whether the control plane said it speaks TLS there. */

@@ -3,6 +3,7 @@ package io.tether.agent.ecs;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tether.agent.metrics.MetricsEndpoint;
+import io.tether.client.cli.ServerUrl;
 import io.tether.model.Names;
 import io.tether.model.json.Json;
 import java.net.URI;
@@ -52,8 +53,8 @@ public final class EcsEnvironment {
     HostPort hostAgent = value("TETHER_HOST_AGENT") == null ? null : HostPort.parse("TETHER_HOST_AGENT", value("TETHER_HOST_AGENT"));
     EcsSettings.Direct direct = direct();
     if (direct != null && hostAgent != null) {
-      throw new IllegalArgumentException("TETHER_HOST_AGENT and TETHER_CONTROL_PLANE are both set: an awsvpc task "
-          + "talks to the control plane itself (keep TETHER_CONTROL_PLANE), any other through the host agent "
+      throw new IllegalArgumentException("TETHER_HOST_AGENT and TETHER_SERVER are both set: an awsvpc task "
+          + "talks to the control plane itself (keep TETHER_SERVER), any other through the host agent "
           + "(keep TETHER_HOST_AGENT)");
     }
     return new EcsSettings(metadata, namespace, services, hostAgent, direct, admin,
@@ -152,29 +153,40 @@ public final class EcsEnvironment {
     }
   }
 
+  /**
+   * An awsvpc task's control plane: {@code TETHER_SERVER} (HOST:PORT or an http(s) URL, as {@code --server};
+   * {@code TETHER_CONTROL_PLANE} is its old name), the token, and {@code TETHER_XDS} or (null) what the
+   * control plane advertises.
+   */
   private EcsSettings.Direct direct() {
-    String controlPlane = value("TETHER_CONTROL_PLANE");
+    String server = serverVariable();
     String token = value("TETHER_TOKEN");
     String xds = value("TETHER_XDS");
-    if (controlPlane == null) {
+    if (server == null) {
       if (token != null || xds != null) {
         throw new IllegalArgumentException((token != null ? "TETHER_TOKEN" : "TETHER_XDS") + " is set but "
-            + "TETHER_CONTROL_PLANE is not: an awsvpc task needs all of TETHER_CONTROL_PLANE (the REST API, e.g. "
-            + "http://tether.internal:8700), TETHER_XDS and TETHER_TOKEN");
+            + "TETHER_SERVER is not: an awsvpc task needs TETHER_SERVER (the REST API, e.g. tether.internal:8700) "
+            + "and TETHER_TOKEN");
       }
       return null;
     }
-    URI uri = URI.create(controlPlane);
-    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-      throw new IllegalArgumentException("TETHER_CONTROL_PLANE='" + controlPlane + "': set it to the REST API's URL, "
-          + "e.g. http://tether.internal:8700");
-    }
+    URI uri = URI.create(ServerUrl.parse(server, value(server)));
     if (token == null) {
       throw new IllegalArgumentException("TETHER_TOKEN is not set: an awsvpc task needs the namespace's agent token, "
           + "from the task definition's secrets (Secrets Manager or SSM)");
     }
-    HostPort xdsAddress = xds == null ? new HostPort(uri.getHost(), 18000) : HostPort.parse("TETHER_XDS", xds);
-    return new EcsSettings.Direct(uri, xdsAddress, token.strip());
+    return new EcsSettings.Direct(uri, xds == null ? null : HostPort.parse("TETHER_XDS", xds), token.strip());
+  }
+
+  /** Which of TETHER_SERVER and its old name TETHER_CONTROL_PLANE is set, or null; both is an error. */
+  private String serverVariable() {
+    boolean current = value("TETHER_SERVER") != null;
+    boolean old = value("TETHER_CONTROL_PLANE") != null;
+    if (current && old) {
+      throw new IllegalArgumentException("TETHER_SERVER and TETHER_CONTROL_PLANE are both set: TETHER_CONTROL_PLANE "
+          + "is the old name of TETHER_SERVER, keep one of them");
+    }
+    return current ? "TETHER_SERVER" : old ? "TETHER_CONTROL_PLANE" : null;
   }
 
   static int port(String what, String text) {

@@ -26,8 +26,11 @@ public record EcsSettings(URI metadataUri, String namespace, List<EcsService> se
   public static final int HOST_AGENT_PORT = 15101;
 
   /**
-   * An awsvpc task's own way to the control plane: {@code TETHER_CONTROL_PLANE}, {@code TETHER_XDS}
-   * and the agent token {@code TETHER_TOKEN} (from the task definition's {@code secrets}).
+   * An awsvpc task's own way to the control plane: {@code TETHER_SERVER} (old name
+   * {@code TETHER_CONTROL_PLANE}), {@code TETHER_XDS} and the agent token {@code TETHER_TOKEN} (from the
+   * task definition's {@code secrets}).
+   *
+   * @param xds null when TETHER_XDS is not set: the control plane's {@code GET /v1/xds} says, at start
    */
   public record Direct(URI controlPlane, HostPort xds, String token) {
     @Override

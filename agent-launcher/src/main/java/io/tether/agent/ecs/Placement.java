@@ -18,6 +18,11 @@ import java.util.function.Supplier;
 public record Placement(TaskNetworkMode mode, URI restApi, String restToken, HostPort xds, String xdsToken,
     String address, String zone) {
 
+  /** The same with the xDS address the control plane advertised (awsvpc without TETHER_XDS). */
+  Placement withXds(HostPort advertised) {
+    return new Placement(mode, restApi, restToken, advertised, xdsToken, address, zone);
+  }
+
   public RegistryClient registry() {
     return restToken == null ? RegistryClient.viaRelay(restApi) : new RegistryClient(restApi, restToken);
   }
@@ -28,12 +33,15 @@ public record Placement(TaskNetworkMode mode, URI restApi, String restToken, Hos
         + ", xDS " + xds + (restToken == null ? " through the host agent" : " directly");
   }
 
-  /** An awsvpc task: the control plane from TETHER_CONTROL_PLANE and its token, the address of the task's ENI. */
+  /**
+   * An awsvpc task: the control plane from TETHER_SERVER and its token, the address of the task's ENI; the
+   * xDS address is null when TETHER_XDS is not set (the caller asks the control plane).
+   */
   static Placement direct(EcsSettings settings, Metadata.Container own, Metadata.Task task) {
     EcsSettings.Direct direct = settings.direct();
     if (direct == null) {
-      throw new TaskConfigException("an awsvpc task reaches no host agent: set TETHER_CONTROL_PLANE, TETHER_XDS "
-          + "and TETHER_TOKEN (the token from the task definition's secrets) on the tether-sidecar container");
+      throw new TaskConfigException("an awsvpc task reaches no host agent: set TETHER_SERVER and TETHER_TOKEN "
+          + "(the token from the task definition's secrets) on the tether-sidecar container");
     }
     String address = own.ipv4().orElseThrow(() -> new TaskConfigException("the task metadata gives container "
         + own.name() + " no IPv4 address on its awsvpc network"));
@@ -47,8 +55,8 @@ public record Placement(TaskNetworkMode mode, URI restApi, String restToken, Hos
    */
   static HostPort hostAgentAddress(EcsSettings settings, TaskNetworkMode mode, Supplier<Optional<String>> gateway) {
     if (settings.direct() != null) {
-      throw new TaskConfigException("TETHER_CONTROL_PLANE is for awsvpc tasks; a " + mode + " task reaches the "
-          + "control plane through the host agent: remove TETHER_CONTROL_PLANE, TETHER_XDS and TETHER_TOKEN");
+      throw new TaskConfigException("TETHER_SERVER (or TETHER_CONTROL_PLANE) is for awsvpc tasks; a " + mode + " task "
+          + "reaches the control plane through the host agent: remove TETHER_SERVER, TETHER_XDS and TETHER_TOKEN");
     }
     if (settings.hostAgent() != null) {
       return settings.hostAgent();

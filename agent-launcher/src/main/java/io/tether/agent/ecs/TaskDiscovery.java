@@ -1,5 +1,7 @@
 package io.tether.agent.ecs;
 
+import io.tether.agent.registry.AdvertisedXds;
+import io.tether.client.XdsInfo;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -47,8 +49,41 @@ final class TaskDiscovery {
         task.revision(), task.cluster(), mode, own.name());
     Placement placement = place(mode, own, task);
     log.info("placement: {}", placement);
-    return awaitApps(mode, task, own).map(ready -> new Found(ready.task(), ready.own(), placement,
-        ServicePlan.of(settings, mode, ready.task(), ready.own())));
+    Optional<Ready> ready = awaitApps(mode, task, own);
+    if (ready.isEmpty()) {
+      return Optional.empty();
+    }
+    // Asked once the apps run, not before: a task waiting for its apps needs no xDS yet.
+    Placement complete = placement.xds() != null ? placement : placement.withXds(advertisedXds(placement));
+    return Optional.of(new Found(ready.get().task(), ready.get().own(), complete,
+        ServicePlan.of(settings, mode, ready.get().task(), ready.get().own())));
+  }
+
+  /**
+   * An awsvpc task without TETHER_XDS: what its control plane advertises at {@code GET /v1/xds}, asked
+   * with the task's token like every start-up call (retried for {@link #deadline}); a refusal, or a
+   * TLS xDS port, which the sidecar's bootstrap does not speak, stops the task naming TETHER_XDS.
+   */
+  private HostPort advertisedXds(Placement placement) throws IOException, InterruptedException {
+    String server = placement.restApi().toString();
+    XdsInfo info;
+    try {
+      info = retrying("the control plane at " + server, () -> AdvertisedXds.ask(server, placement.restToken()));
+    } catch (IllegalArgumentException e) {
+      throw new TaskConfigException(e.getMessage() + ": set TETHER_XDS=HOST:PORT");
+    }
+    if (info.tls()) {
+      throw new TaskConfigException("the control plane serves xDS over TLS at " + info.address() + " (" + server
+          + "/v1/xds), which tether agent ecs-task does not speak: set TETHER_XDS to a plaintext xDS address");
+    }
+    HostPort xds;
+    try {
+      xds = HostPort.parse("the xDS address " + server + "/v1/xds advertises", info.address());
+    } catch (IllegalArgumentException e) {
+      throw new TaskConfigException(e.getMessage() + "; or set TETHER_XDS=HOST:PORT");
+    }
+    log.info("xDS at {}, as {}/v1/xds advertises", xds, server);
+    return xds;
   }
 
   /** The sidecar's own container, read until ECS gives it a network (it may answer before it has). */

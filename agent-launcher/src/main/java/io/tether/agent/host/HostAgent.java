@@ -59,6 +59,9 @@ public final class HostAgent {
   }
 
   HostAgent(HostSettings settings, LocalRoute route, NameServer.Factory nameServers) {
+    if (settings.controlPlane().xdsHost() == null) {
+      throw new IllegalArgumentException("no xDS address: complete the settings with AdvertisedXdsOfHost first");
+    }
     this.settings = settings;
     this.route = route;
     this.nameServers = nameServers;

@@ -8,14 +8,17 @@ import java.util.List;
  * a wrong type is an error naming the field) and checks every value. A field left out takes its
  * default. The contract: docs/ecs.md "Host agent".
  *
- * @param controlPlane required: Tether's REST API, {@code http://tether.internal:8700}
+ * @param server required: Tether's REST API, {@code HOST:PORT} or {@code http(s)://HOST:PORT}, parsed as
+ *     every command parses {@code --server} ({@code ServerUrl})
+ * @param controlPlane the old name of {@code server}, still read; giving both is an error
  * @param tokenFile required: a file holding an agent token of the namespace (mode 0600: a file others
  *     can read is warned about)
  * @param namespace required: the namespace this host's tasks belong to
  * @param address what other hosts reach this host's tasks at; default: the IPv4 address of the default
  *     route's interface, else of the first non-loopback interface (as {@code agent run})
  * @param zone the tasks' locality; default none
- * @param xds the xDS server, {@code HOST:PORT}; default the control plane's host, port 18000
+ * @param xds the xDS server, {@code HOST:PORT}; default what the control plane advertises at
+ *     {@code GET /v1/xds}, asked at start ({@link AdvertisedXdsOfHost})
  * @param xdsCaFile when given, xDS (the relay's and the egress Envoy's) goes over TLS verified against
  *     this CA; default plaintext
  * @param listen where tasks reach the host agent; default {@code [127.0.0.1, 172.17.0.1]} (loopback for
@@ -39,7 +42,7 @@ import java.util.List;
  * @param workDir where the egress Envoy's bootstrap (it holds the token) and log go; default a new
  *     private directory in the system temp directory, removed on exit
  */
-public record HostConfig(String controlPlane, String tokenFile, String namespace, String address, String zone,
+public record HostConfig(String server, String controlPlane, String tokenFile, String namespace, String address, String zone,
     String xds, String xdsCaFile, List<String> listen, List<String> allowedSources, Integer apiPort, Integer xdsPort,
     String dns, String vipRange, String hostsFile, String ecsAgent, Integer ecsPollMs, Integer namesRefreshMs,
     String envoyBin, Integer adminPort, String workDir) {
@@ -48,7 +51,6 @@ public record HostConfig(String controlPlane, String tokenFile, String namespace
   public static final List<String> DEFAULT_ALLOWED_SOURCES = List.of("127.0.0.0/8", "172.17.0.0/16");
   public static final int DEFAULT_API_PORT = 15101;
   public static final int DEFAULT_XDS_PORT = 15102;
-  public static final int DEFAULT_XDS_SERVER_PORT = 18000;
   public static final String DEFAULT_DNS = "172.17.0.1:53";
   public static final String DEFAULT_VIP_RANGE = "100.127.0.0/16";
   public static final String DEFAULT_HOSTS_FILE = "/etc/hosts";

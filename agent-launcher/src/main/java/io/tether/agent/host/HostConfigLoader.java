@@ -4,6 +4,7 @@ import com.google.common.net.HostAndPort;
 import com.google.common.net.InetAddresses;
 import io.tether.agent.net.HostAddress;
 import io.tether.agent.relay.SourceFilter;
+import io.tether.client.cli.ServerUrl;
 import io.tether.model.Names;
 import io.tether.model.VipRange;
 import java.net.InetAddress;
@@ -54,10 +55,8 @@ public final class HostConfigLoader {
   }
 
   private HostSettings.ControlPlane controlPlane() throws HostConfigException {
-    URI rest = httpUrl("controlPlane", required("controlPlane", config.controlPlane(),
-        "the Tether REST API, e.g. http://tether.internal:8700"));
-    HostAndPort xds = config.xds() == null ? HostAndPort.fromParts(rest.getHost(), HostConfig.DEFAULT_XDS_SERVER_PORT)
-        : hostPort("xds", config.xds(), null);
+    URI rest = URI.create(server());
+    HostAndPort xds = config.xds() == null ? null : hostPort("xds", config.xds(), null);
     Path ca = config.xdsCaFile() == null ? null : Path.of(config.xdsCaFile());
     if (ca != null && !Files.isReadable(ca)) {
       throw new IllegalArgumentException("xdsCaFile " + ca + " is not a readable file");
@@ -67,7 +66,19 @@ public final class HostConfigLoader {
     if (token.warning() != null) {
       log.warn(token.warning());
     }
-    return new HostSettings.ControlPlane(rest, xds.getHost(), xds.getPort(), ca, token.value());
+    return new HostSettings.ControlPlane(rest, xds == null ? null : xds.getHost(), xds == null ? 0 : xds.getPort(), ca,
+        token.value());
+  }
+
+  /** {@code server}, or its old name {@code controlPlane}, as every command reads {@code --server}. */
+  private String server() {
+    if (config.server() != null && config.controlPlane() != null) {
+      throw new IllegalArgumentException("server and controlPlane are both given: controlPlane is the old name of "
+          + "server, keep one of them");
+    }
+    String field = config.controlPlane() != null ? "controlPlane" : "server";
+    return ServerUrl.parse(field, required(field, config.controlPlane() != null ? config.controlPlane() : config.server(),
+        "the Tether REST API, e.g. tether.internal:8700 or https://tether.internal:8700"));
   }
 
   private HostSettings.Identity identity() {

@@ -22,9 +22,15 @@ public record HostSettings(ControlPlane controlPlane, Identity identity, Relay r
   /**
    * The control plane, and the namespace's agent token for it.
    *
+   * @param xdsHost null until known: the config file's {@code xds}, else what the control plane advertises
    * @param xdsCaFile the CA of the xDS server's certificate, or null for plaintext
    */
-  public record ControlPlane(URI restApi, String xdsHost, int xdsPort, Path xdsCaFile, String token) {}
+  public record ControlPlane(URI restApi, String xdsHost, int xdsPort, Path xdsCaFile, String token) {
+    /** The same with the xDS address the control plane advertised. */
+    public ControlPlane withXds(String host, int port) {
+      return new ControlPlane(restApi, host, port, xdsCaFile, token);
+    }
+  }
 
   /**
    * Who this host is in the mesh: what {@code GET /tether/host} tells the task agents.
@@ -66,6 +72,10 @@ public record HostSettings(ControlPlane controlPlane, Identity identity, Relay r
     Objects.requireNonNull(names, "names");
     Objects.requireNonNull(ecs, "ecs");
     Objects.requireNonNull(egress, "egress");
+  }
+
+  public HostSettings withControlPlane(ControlPlane cp) {
+    return new HostSettings(cp, identity, relay, names, ecs, egress, workDir);
   }
 
   public String namespace() {

@@ -1,5 +1,6 @@
 package io.tether.agent.inject;
 
+import io.tether.agent.metrics.MetricsEndpoint;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,20 +19,22 @@ import java.util.Objects;
  * @param hostAgent bridge and host modes: {@code HOST:PORT} of the host agent ({@code TETHER_HOST_AGENT})
  * @param hostDns bridge mode: the host agent's DNS server, the other containers' first {@code dnsServers}
  * @param launchType EXTERNAL refuses awsvpc, which ECS Anywhere does not have
- * @param controlPlane awsvpc mode: Tether's REST API as the task reaches it ({@code TETHER_CONTROL_PLANE})
- * @param xds awsvpc mode: {@code HOST:PORT} of Tether's xDS ({@code TETHER_XDS}); default the control plane's
- *     host, port 18000
+ * @param controlPlane awsvpc mode: Tether's REST API as the task reaches it ({@code TETHER_SERVER})
+ * @param xds awsvpc mode: {@code HOST:PORT} of Tether's xDS ({@code TETHER_XDS}); default none: the sidecar
+ *     asks the control plane ({@code GET /v1/xds}) at start
+ * @param metricsPort the sidecar's {@code GET /metrics} port ({@code TETHER_METRICS_PORT}); 0 for none; null for
+ *     the agent's default, 9902
+ * @param metricsPortMapping bridge mode: publish the metrics port on a dynamic host port (the default)
  * @param tokenSecret awsvpc mode: the Secrets Manager secret or SSM parameter (ARN or name) holding the agent
  *     token; ECS puts it in the sidecar's environment as {@code TETHER_TOKEN}, so it is never in the definition
  */
 public record InjectOptions(String namespace, List<ServiceRequest> services, String sidecarImage, Integer adminPort,
     Integer drainSeconds, Integer leaseTtl, String hostAgent, String hostDns, LaunchType launchType,
-    URI controlPlane, String xds, String tokenSecret) {
+    URI controlPlane, String xds, Integer metricsPort, boolean metricsPortMapping, String tokenSecret) {
   public static final String DEFAULT_SIDECAR_IMAGE = "tether/sidecar:0.1.0";
   public static final int DEFAULT_ADMIN_PORT = 9901;
   public static final int DEFAULT_DRAIN_SECONDS = 5;
   public static final String DEFAULT_HOST_DNS = "172.17.0.1";
-  public static final int DEFAULT_XDS_PORT = 18000;
 
   public InjectOptions {
     Objects.requireNonNull(namespace, "namespace");
@@ -47,16 +50,12 @@ public record InjectOptions(String namespace, List<ServiceRequest> services, Str
     return drainSeconds != null ? drainSeconds : DEFAULT_DRAIN_SECONDS;
   }
 
-  String effectiveHostDns() {
-    return hostDns != null ? hostDns : DEFAULT_HOST_DNS;
+  int effectiveMetricsPort() {
+    return metricsPort != null ? metricsPort : MetricsEndpoint.Settings.DEFAULT_PORT;
   }
 
-  /** {@code --xds}, else the control plane's host with xDS's default port. */
-  String effectiveXds() {
-    if (xds != null) {
-      return xds;
-    }
-    return controlPlane.getHost() + ":" + DEFAULT_XDS_PORT; // an IPv6 host comes in brackets already
+  String effectiveHostDns() {
+    return hostDns != null ? hostDns : DEFAULT_HOST_DNS;
   }
 
   public static Builder builder() {
@@ -76,6 +75,8 @@ public record InjectOptions(String namespace, List<ServiceRequest> services, Str
     private URI controlPlane;
     private String xds;
     private String tokenSecret;
+    private Integer metricsPort;
+    private boolean metricsPortMapping = true;
 
     public Builder namespace(String namespace) {
       this.namespace = namespace;
@@ -132,6 +133,16 @@ public record InjectOptions(String namespace, List<ServiceRequest> services, Str
       return this;
     }
 
+    public Builder metricsPort(Integer port) {
+      this.metricsPort = port;
+      return this;
+    }
+
+    public Builder metricsPortMapping(boolean mapped) {
+      this.metricsPortMapping = mapped;
+      return this;
+    }
+
     public Builder tokenSecret(String tokenSecret) {
       this.tokenSecret = tokenSecret;
       return this;
@@ -139,7 +150,7 @@ public record InjectOptions(String namespace, List<ServiceRequest> services, Str
 
     public InjectOptions build() {
       return new InjectOptions(namespace, services, sidecarImage, adminPort, drainSeconds, leaseTtl, hostAgent,
-          hostDns, launchType, controlPlane, xds, tokenSecret);
+          hostDns, launchType, controlPlane, xds, metricsPort, metricsPortMapping, tokenSecret);
     }
   }
 }

@@ -41,6 +41,9 @@ final class OptionChecks {
           + ": the sidecar's stopTimeout is the drain plus " + SidecarContainer.STOP_MARGIN_SECONDS + " s, and ECS "
           + "allows at most " + MAX_STOP_TIMEOUT + " s");
     }
+    if (options.metricsPort() != null && options.metricsPort() != 0) {
+      checkPort("--metrics-port", options.metricsPort());
+    }
     if (options.leaseTtl() != null && (options.leaseTtl() < 2 || options.leaseTtl() > 3600)) {
       throw new InjectException("--lease-ttl " + options.leaseTtl() + " must be between 2 and 3600 seconds");
     }
@@ -61,6 +64,11 @@ final class OptionChecks {
           + " mode the host agent holds the token and relays the sidecar to the control plane, so the task "
           + "definition holds no token and no reference to one: drop " + String.join(" and ", direct));
     }
+    if (task.networkMode == NetworkMode.HOST && !options.metricsPortMapping()) {
+      throw new InjectException("--no-metrics-port-mapping is for bridge mode: a host-mode sidecar serves its metrics "
+          + "on the host's own address, with no mapping to drop; drop --no-metrics-port-mapping (--metrics-port 0 "
+          + "serves no metrics)");
+    }
     if (task.networkMode == NetworkMode.HOST && options.hostDns() != null) {
       throw new InjectException("--host-dns is for bridge mode: Docker gives host-mode containers no DNS server of "
           + "their own, so they read the host's /etc/hosts, which the host agent keeps current; drop --host-dns");
@@ -77,10 +85,13 @@ final class OptionChecks {
           + ", or require EC2");
     }
     List<String> hostAgent = given(options, "--host-agent", "--host-dns");
+    if (!options.metricsPortMapping()) {
+      hostAgent.add("--no-metrics-port-mapping");
+    }
     if (!hostAgent.isEmpty()) {
-      throw new InjectException(String.join(", ", hostAgent) + ": for bridge and host tasks only. An awsvpc task "
-          + "has its own ENI and cannot reach the host agent; its sidecar talks to the control plane directly: drop "
-          + String.join(" and ", hostAgent));
+      throw new InjectException(String.join(", ", hostAgent) + ": not for awsvpc tasks. An awsvpc task has its own "
+          + "ENI, which serves the sidecar's ports with no mapping, and cannot reach the host agent; its sidecar talks "
+          + "to the control plane directly: drop " + String.join(" and ", hostAgent));
     }
     if (options.controlPlane() == null) {
       throw new InjectException("networkMode awsvpc needs --server: an awsvpc task cannot reach the host "
@@ -88,7 +99,9 @@ final class OptionChecks {
           + "it, e.g. --server http://tether.internal:8700");
     }
     checkControlPlane(options.controlPlane());
-    checkNotLoopback("--xds " + options.effectiveXds(), hostOf(options.effectiveXds()));
+    if (options.xds() != null) {
+      checkNotLoopback("--xds " + options.xds(), hostOf(options.xds()));
+    }
     if (options.tokenSecret() == null || options.tokenSecret().isBlank()) {
       throw new InjectException("networkMode awsvpc needs --token-secret: its sidecar talks to the control plane "
           + "directly, with the agent token ECS reads from that secret; give the ARN (or SSM parameter name) of the "

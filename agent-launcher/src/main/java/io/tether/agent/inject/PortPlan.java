@@ -28,8 +28,15 @@ final class PortPlan {
     this.mode = mode;
   }
 
-  /** The services with their ingress ports; refuses a port that is taken, naming what holds it. */
-  static List<SidecarService> assign(TaskDefinition task, List<SidecarService> services, int adminPort) {
+  /** The services with their ingress ports, and the metrics port. */
+  record Result(List<SidecarService> services, MetricsPort metrics) {}
+
+  /**
+   * The services with their ingress ports, and the metrics port; refuses a port that is taken, naming
+   * what holds it. The default metrics port gives way instead (as the task agent's does), with a note.
+   */
+  static Result assign(TaskDefinition task, List<SidecarService> services, InjectOptions options, List<String> notes) {
+    int adminPort = options.effectiveAdminPort();
     PortPlan plan = new PortPlan(task.networkMode);
     if (task.networkMode.sharedLoopback) {
       for (PortMapping m : task.allPortMappings()) {
@@ -55,6 +62,7 @@ final class PortPlan {
         }
       }
     }
+    MetricsPort metrics = services.isEmpty() ? null : plan.metrics(options, notes);
     List<SidecarService> out = new ArrayList<>();
     int next = FIRST_INGRESS_PORT;
     for (SidecarService s : services) {
@@ -68,7 +76,31 @@ final class PortPlan {
       plan.held.put(next, s.request().arg());
       out.add(s.withIngressPort(next));
     }
-    return out;
+    return new Result(out, metrics);
+  }
+
+  /**
+   * Held before ingress ports are chosen, so that none is chosen on it. A given port that is taken is
+   * refused; the default one gives way with TETHER_METRICS_PORT=0, so that the sidecar, which starts
+   * first, never takes a port another container of the task will bind.
+   */
+  private MetricsPort metrics(InjectOptions options, List<String> notes) {
+    int port = options.effectiveMetricsPort();
+    if (port == 0) {
+      return new MetricsPort(0, null);
+    }
+    String holder = held.putIfAbsent(port, "the metrics port (--metrics-port)");
+    if (holder != null && options.metricsPort() != null) {
+      throw new InjectException("--metrics-port " + port + " is taken by " + holder + sharing()
+          + ": choose another --metrics-port, or 0 for no metrics endpoint");
+    }
+    if (holder != null) {
+      notes.add("the sidecar's default metrics port " + port + " is taken by " + holder + sharing() + ", so it gets "
+          + "TETHER_METRICS_PORT=0 and serves no metrics: give --metrics-port PORT to serve them");
+      return new MetricsPort(0, null);
+    }
+    boolean mapped = mode == NetworkMode.BRIDGE && options.metricsPortMapping();
+    return new MetricsPort(options.metricsPort(), mapped ? port : null);
   }
 
   private void holdAppPorts(List<SidecarService> services) {

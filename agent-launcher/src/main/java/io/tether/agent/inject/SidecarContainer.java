@@ -36,15 +36,15 @@ final class SidecarContainer {
   }
 
   /** @param logConfiguration copied from an app container, or null */
-  static ObjectNode render(InjectOptions options, NetworkMode mode, List<SidecarService> services, Sizing sizing,
-      JsonNode logConfiguration) {
+  static ObjectNode render(InjectOptions options, NetworkMode mode, List<SidecarService> services, MetricsPort metrics,
+      Sizing sizing, JsonNode logConfiguration) {
     JsonNodeFactory json = JsonNodeFactory.instance;
     ObjectNode c = json.objectNode();
     c.put("name", NAME);
     c.put("image", options.sidecarImage());
     c.put("essential", true);
     c.set("command", json.arrayNode().add("ecs-task"));
-    c.set("environment", environment(options, mode, services));
+    c.set("environment", environment(options, mode, services, metrics));
     if (mode == NetworkMode.AWSVPC) {
       c.putArray("secrets").addObject().put("name", TOKEN_ENV).put("valueFrom", options.tokenSecret());
     }
@@ -55,6 +55,10 @@ final class SidecarContainer {
         port.put("hostPort", s.ingressPort()); // ECS requires it equal in host mode; bridge gets a dynamic one
       }
       port.put("protocol", "tcp");
+    }
+    if (metrics.mapped() != null) {
+      // bridge: a dynamic host port, so that Prometheus can scrape each task from another host
+      ports.addObject().put("containerPort", metrics.mapped()).put("protocol", "tcp");
     }
     ObjectNode health = c.putObject("healthCheck");
     health.set("command", json.arrayNode().add("CMD").add("bash").add("-c")
@@ -74,15 +78,17 @@ final class SidecarContainer {
   }
 
   /** The task agent's settings; an optional one only when given, so the agent's default stays in one place. */
-  private static ArrayNode environment(InjectOptions options, NetworkMode mode, List<SidecarService> services) {
+  private static ArrayNode environment(InjectOptions options, NetworkMode mode, List<SidecarService> services,
+      MetricsPort metrics) {
     ArrayNode env = JsonNodeFactory.instance.arrayNode();
     add(env, "TETHER_NAMESPACE", options.namespace());
     add(env, "TETHER_SERVICES", servicesJson(services));
     if (mode == NetworkMode.AWSVPC) {
-      add(env, "TETHER_CONTROL_PLANE", options.controlPlane().toString());
-      add(env, "TETHER_XDS", options.effectiveXds());
+      add(env, "TETHER_SERVER", options.controlPlane().toString());
+      add(env, "TETHER_XDS", options.xds()); // without it the sidecar asks the control plane (GET /v1/xds)
     }
     add(env, "TETHER_ADMIN_PORT", options.adminPort());
+    add(env, "TETHER_METRICS_PORT", metrics.environment());
     add(env, "TETHER_DRAIN_SECONDS", options.drainSeconds());
     add(env, "TETHER_LEASE_TTL", options.leaseTtl());
     add(env, "TETHER_HOST_AGENT", options.hostAgent());

@@ -30,11 +30,11 @@ public final class TaskDefinitionInjector {
       notes.add("networkMode is not set, so ECS runs the task in bridge mode");
     }
     OptionChecks.forMode(task, options);
-    List<SidecarService> services = PortPlan.assign(task, ServedServices.resolve(task, options.services()),
-        options.effectiveAdminPort());
+    PortPlan.Result ports = PortPlan.assign(task, ServedServices.resolve(task, options.services()), options, notes);
+    List<SidecarService> services = ports.services();
     ObjectNode sidecar = null;
     if (!services.isEmpty()) {
-      sidecar = SidecarContainer.render(options, mode, services, SidecarContainer.Sizing.of(task),
+      sidecar = SidecarContainer.render(options, mode, services, ports.metrics(), SidecarContainer.Sizing.of(task),
           logConfiguration(task, services, notes));
     } else if (mode == NetworkMode.AWSVPC) {
       throw new InjectException("networkMode awsvpc with no --service: the sidecar is server-only, and an awsvpc "

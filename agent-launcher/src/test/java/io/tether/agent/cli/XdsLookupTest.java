@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tether.agent.Cli;
+import io.tether.agent.testing.SelfSignedCert;
 import io.tether.main.TetherServer;
 import io.tether.model.json.Json;
 import io.tether.registry.RegistryServer;
@@ -15,7 +16,6 @@ import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.TestEtcd;
 import io.tether.registry.testing.TestRegistry;
 import io.tether.xds.server.XdsServer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -82,19 +82,14 @@ class XdsLookupTest {
 
   @Test
   void aTlsControlPlaneNeedsTheCaAndSaysSo() throws Exception {
-    Path pki = TestEtcd.tempDir("pki");
-    Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
-        "key.pem", "-out", "cert.pem", "-days", "1", "-subj", "/CN=tether-test", "-addext",
-        "subjectAltName=IP:127.0.0.1").directory(pki.toFile()).redirectErrorStream(true).start();
-    openssl.getInputStream().readAllBytes();
-    assertThat(openssl.waitFor()).as("openssl").isZero();
-    XdsServer.Config tls = new XdsServer.Config("127.0.0.1", 0, TOKENS, pki.resolve("cert.pem"), pki.resolve("key.pem"), null);
+    SelfSignedCert pki = SelfSignedCert.for127001();
+    XdsServer.Config tls = new XdsServer.Config("127.0.0.1", 0, TOKENS, pki.cert(), pki.key(), null);
     try (TetherServer server = replica(tls, null)) {
       String api = "127.0.0.1:" + server.registry().apiPort();
       Cli withoutCa = bootstrap(api);
       assertThat(withoutCa.exitCode()).isEqualTo(2);
       assertThat(withoutCa.err()).contains("serves xDS over TLS (GET /v1/xds): pass --xds-ca FILE").hasLineCount(1);
-      Cli withCa = bootstrap(api, "--xds-ca", pki.resolve("cert.pem").toString());
+      Cli withCa = bootstrap(api, "--xds-ca", pki.cert().toString());
       assertThat(withCa.exitCode()).as(withCa.err()).isZero();
       assertThat(withCa.out()).contains("envoy.transport_sockets.tls");
     }

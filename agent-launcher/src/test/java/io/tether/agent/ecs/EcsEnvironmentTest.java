@@ -64,7 +64,7 @@ class EcsEnvironmentTest {
     env.put("TETHER_METADATA_POLL_MS", "250");
     env.put("TETHER_METRICS_PORT", "0");
     env.put("TETHER_METRICS_ADDRESS", "127.0.0.1");
-    env.put("TETHER_CONTROL_PLANE", "https://tether.internal:8700");
+    env.put("TETHER_SERVER", "https://tether.internal:8700");
     env.put("TETHER_TOKEN", "s3cret\n");
     EcsSettings s = EcsEnvironment.read(env);
 
@@ -76,12 +76,19 @@ class EcsEnvironmentTest {
     assertThat(s.metadataPoll()).isEqualTo(Duration.ofMillis(250));
     assertThat(s.metrics()).as("0: no metrics endpoint").isEqualTo(new MetricsEndpoint.Settings("127.0.0.1", 0, true));
     assertThat(s.direct().controlPlane()).isEqualTo(URI.create("https://tether.internal:8700"));
-    assertThat(s.direct().xds()).as("the control plane's host, 18000").isEqualTo(new HostPort("tether.internal", 18000));
+    assertThat(s.direct().xds()).as("asked of the control plane at start").isNull();
     assertThat(s.direct().token()).isEqualTo("s3cret");
     assertThat(s.toString()).doesNotContain("s3cret");
 
     env.put("TETHER_XDS", "[fd00::5]:18443");
     assertThat(EcsEnvironment.read(env).direct().xds()).isEqualTo(new HostPort("fd00::5", 18443));
+    env.put("TETHER_SERVER", "10.0.0.5:8700");
+    assertThat(EcsEnvironment.read(env).direct().controlPlane()).as("HOST:PORT, as --server takes it")
+        .isEqualTo(URI.create("http://10.0.0.5:8700"));
+    env.remove("TETHER_SERVER");
+    env.put("TETHER_CONTROL_PLANE", "http://tether.internal:8700");
+    assertThat(EcsEnvironment.read(env).direct().controlPlane()).as("the old name")
+        .isEqualTo(URI.create("http://tether.internal:8700"));
     env.remove("TETHER_CONTROL_PLANE");
     env.remove("TETHER_TOKEN");
     env.remove("TETHER_XDS");
@@ -146,11 +153,13 @@ class EcsEnvironmentTest {
         new Row("TETHER_HOST_AGENT", "172.17.0.1", "TETHER_HOST_AGENT='172.17.0.1': set it to HOST:PORT"),
         new Row("TETHER_HOST_AGENT", "fd00::1:15101", "TETHER_HOST_AGENT='fd00::1:15101': set it to HOST:PORT"),
         new Row("TETHER_HOST_AGENT", "172.17.0.1:x", "TETHER_HOST_AGENT='172.17.0.1:x': 'x' is not a port number (1-65535)"),
-        new Row("TETHER_TOKEN", "s3cret", "TETHER_TOKEN is set but TETHER_CONTROL_PLANE is not"),
-        new Row("TETHER_XDS", "tether.internal:18000", "TETHER_XDS is set but TETHER_CONTROL_PLANE is not"),
-        new Row("TETHER_CONTROL_PLANE", "http://tether.internal:8700", "TETHER_TOKEN is not set: an awsvpc task needs"),
-        new Row("TETHER_CONTROL_PLANE", "tether.internal:8700", "TETHER_CONTROL_PLANE='tether.internal:8700': set it to "
-            + "the REST API's URL"));
+        new Row("TETHER_TOKEN", "s3cret", "TETHER_TOKEN is set but TETHER_SERVER is not"),
+        new Row("TETHER_XDS", "tether.internal:18000", "TETHER_XDS is set but TETHER_SERVER is not"),
+        new Row("TETHER_SERVER", "http://tether.internal:8700", "TETHER_TOKEN is not set: an awsvpc task needs"),
+        new Row("TETHER_SERVER", "tether.internal", "TETHER_SERVER 'tether.internal' must be HOST:PORT or "
+            + "http(s)://HOST:PORT"),
+        new Row("TETHER_CONTROL_PLANE", "ftp://tether.internal:8700", "TETHER_CONTROL_PLANE 'ftp://tether.internal:8700' "
+            + "must be HOST:PORT or http(s)://HOST:PORT"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -169,9 +178,17 @@ class EcsEnvironmentTest {
   @Test
   void aHostAgentAndAControlPlaneTogetherAreRefused() {
     Map<String, String> env = base();
-    env.putAll(Map.of("TETHER_HOST_AGENT", "127.0.0.1:15101", "TETHER_CONTROL_PLANE", "http://cp:8700",
+    env.putAll(Map.of("TETHER_HOST_AGENT", "127.0.0.1:15101", "TETHER_SERVER", "http://cp:8700",
         "TETHER_TOKEN", "t"));
-    assertThatThrownBy(() -> EcsEnvironment.read(env)).hasMessageContaining("TETHER_HOST_AGENT and TETHER_CONTROL_PLANE "
+    assertThatThrownBy(() -> EcsEnvironment.read(env)).hasMessageContaining("TETHER_HOST_AGENT and TETHER_SERVER "
         + "are both set");
+  }
+
+  @Test
+  void theServerByBothNamesIsRefusedNamingBoth() {
+    Map<String, String> env = base();
+    env.putAll(Map.of("TETHER_SERVER", "cp:8700", "TETHER_CONTROL_PLANE", "http://cp:8700", "TETHER_TOKEN", "t"));
+    assertThatThrownBy(() -> EcsEnvironment.read(env)).hasMessage("TETHER_SERVER and TETHER_CONTROL_PLANE are both "
+        + "set: TETHER_CONTROL_PLANE is the old name of TETHER_SERVER, keep one of them");
   }
 }

@@ -89,9 +89,9 @@ class EcsPlacementTest {
     assertThatThrownBy(() -> Placement.hostAgentAddress(settings(null, null, PAYMENTS), TaskNetworkMode.BRIDGE,
         Optional::empty)).hasMessageContaining("no default route").hasMessageContaining("set TETHER_HOST_AGENT");
     assertThatThrownBy(() -> Placement.hostAgentAddress(settings(null, direct, PAYMENTS), TaskNetworkMode.BRIDGE,
-        Optional::empty)).hasMessageContaining("TETHER_CONTROL_PLANE is for awsvpc tasks");
+        Optional::empty)).hasMessageContaining("TETHER_SERVER (or TETHER_CONTROL_PLANE) is for awsvpc tasks");
     assertThatThrownBy(() -> Placement.direct(settings(null, null, PAYMENTS), own, bridge))
-        .hasMessageContaining("an awsvpc task reaches no host agent: set TETHER_CONTROL_PLANE");
+        .hasMessageContaining("an awsvpc task reaches no host agent: set TETHER_SERVER");
     assertThatThrownBy(() -> ServicePlan.of(settings(null, null, new EcsService("payments", "app", 8080, 15001)),
         TaskNetworkMode.BRIDGE, bridge, own))
         .hasMessageContaining("container tether-sidecar has no port mapping of containerPort 15001");

@@ -31,7 +31,7 @@ class EcsStartupTest {
         .env("TETHER_NAMESPACE", "a")
         .env("TETHER_SERVICES", services)
         .env("TETHER_METADATA_POLL_MS", "100")
-        .env("TETHER_CONTROL_PLANE", "http://127.0.0.1:9")
+        .env("TETHER_SERVER", "127.0.0.1:9")
         .env("TETHER_TOKEN", "unused");
     return agent;
   }

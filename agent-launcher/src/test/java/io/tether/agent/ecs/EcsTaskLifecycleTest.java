@@ -129,7 +129,8 @@ class EcsTaskLifecycleTest {
     assertThat(agent.awaitExit(Duration.ofSeconds(30))).as(agent.log()).isZero();
     assertThat(health("ledger")).isEqualTo("ABSENT");
     Poll.until(Duration.ofSeconds(5), () -> ProcessHandle.of(envoyPid).map(h -> !h.isAlive()).orElse(true), "envoy gone");
-    assertThat(agent.log()).containsSubsequence("waiting for app containers", "envoy ready", "ledger: registered at 127.0.0.1:",
+    assertThat(agent.log()).containsSubsequence("waiting for app containers",
+        "xDS at " + mesh.xds() + ", as " + mesh.restApi() + "/v1/xds advertises", "envoy ready", "ledger: registered at 127.0.0.1:",
         "payments: registered at 127.0.0.1:" + paymentsIngress, "payments: endpoint 127.0.0.1:" + paymentsIngress
             + " DRAINING because desired status STOPPED", "payments: deregistered 127.0.0.1:" + paymentsIngress
             + " (app container app STOPPED", "ledger: deregistered", "envoy stopped", "exiting with status 0");
@@ -174,8 +175,7 @@ class EcsTaskLifecycleTest {
         .env("TETHER_METRICS_PORT", Integer.toString(metricsPort))
         .env("TETHER_LEASE_TTL", "3")
         .env("TETHER_METADATA_POLL_MS", Integer.toString(POLL_MS))
-        .env("TETHER_CONTROL_PLANE", mesh.restApi())
-        .env("TETHER_XDS", mesh.xds())
+        .env("TETHER_SERVER", mesh.restApi().substring("http://".length())) // HOST:PORT; no TETHER_XDS: asked
         .env("TETHER_TOKEN", TestRegistry.AGENT_A)
         .env("ENVOY_BIN", Prerequisites.envoy().toString());
     agent.start();

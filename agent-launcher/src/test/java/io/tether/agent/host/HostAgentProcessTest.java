@@ -53,8 +53,8 @@ class HostAgentProcessTest {
   private Path config(String extra) throws IOException {
     Path token = Files.writeString(dir.resolve("agent.token"), HostControlPlane.TOKEN);
     Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
-    return Files.writeString(dir.resolve("host.yaml"), "controlPlane: " + cp.restUrl() + "\ntokenFile: " + token
-        + "\nnamespace: a\naddress: 127.0.0.1\nxds: 127.0.0.1:" + cp.xdsPort() + "\nlisten: [127.0.0.1]\n"
+    return Files.writeString(dir.resolve("host.yaml"), "server: " + cp.restUrl() + "\ntokenFile: " + token
+        + "\nnamespace: a\naddress: 127.0.0.1\nlisten: [127.0.0.1]\n"
         + "allowedSources: [127.0.0.0/8]\napiPort: " + apiPort + "\nxdsPort: " + Ports.free() + "\ndns: none\n"
         + "vipRange: 127.255.0.0/16\nhostsFile: " + hosts + "\necsAgent: " + ecs.url() + "\nenvoyBin: "
         + Prerequisites.envoy() + "\nadminPort: " + Ports.free() + "\nworkDir: " + dir.resolve("work") + "\n" + extra);
@@ -82,6 +82,9 @@ class HostAgentProcessTest {
     Process p = start(config(""));
     Poll.until(WAIT, () -> log().contains("host agent of namespace a at 127.0.0.1: REST relay on 127.0.0.1:" + apiPort),
         () -> "the start-up line; log:\n" + log());
+    assertThat(log()).as("no xds in the file: the control plane's advertised one")
+        .contains("xDS at 127.0.0.1:" + cp.xdsPort() + ", as " + cp.restUrl() + "/v1/xds advertises")
+        .contains(" and 127.0.0.1:" + cp.xdsPort() + "; egress envoy");
     new ApiClient("http://127.0.0.1:" + apiPort, null).get("/tether/host").expect(200);
     assertThat(Files.readString(hosts)).contains("# BEGIN tether");
     List<ProcessHandle> children = p.descendants().toList();

@@ -35,7 +35,7 @@ class HostConfigTest {
 
   /** The three required fields, and an address so that the host's own does not matter; then {@code more}. */
   private Path config(String more) {
-    return write("host.yaml", "controlPlane: http://tether.internal:8700\ntokenFile: " + token
+    return write("host.yaml", "server: tether.internal:8700\ntokenFile: " + token
         + "\nnamespace: prod\naddress: 10.0.1.17\n" + more);
   }
 
@@ -43,8 +43,8 @@ class HostConfigTest {
   void whatIsLeftOutTakesTheDocumentedDefaults() throws Exception {
     HostSettings s = HostConfigLoader.load(config(""));
 
-    assertThat(s.controlPlane().xdsHost()).isEqualTo("tether.internal");
-    assertThat(s.controlPlane().xdsPort()).isEqualTo(18000);
+    assertThat(s.controlPlane().restApi().toString()).isEqualTo("http://tether.internal:8700");
+    assertThat(s.controlPlane().xdsHost()).as("asked of the control plane at start").isNull();
     assertThat(s.controlPlane().xdsCaFile()).isNull();
     assertThat(s.controlPlane().token()).isEqualTo("agent-a-token-0123456789");
     assertThat(s.identity()).isEqualTo(new HostSettings.Identity("prod", "10.0.1.17", null));
@@ -87,12 +87,28 @@ class HostConfigTest {
     Path json = write("host.json", "{\"controlPlane\": \"http://10.0.0.5:8700\", \"tokenFile\": \"" + token
         + "\", \"namespace\": \"prod\", \"address\": \"10.0.1.17\", \"dns\": \"none\"}");
 
-    assertThat(HostConfigLoader.load(json).controlPlane().xdsHost()).isEqualTo("10.0.0.5");
+    assertThat(HostConfigLoader.load(json).controlPlane().restApi().toString()).isEqualTo("http://10.0.0.5:8700");
+  }
+
+  @Test
+  void serverTakesEveryFormOfServerAndControlPlaneIsItsOldName() throws Exception {
+    Path url = write("url.yaml", "server: https://[fd00::5]:8700/\ntokenFile: " + token + "\nnamespace: prod\naddress: 10.0.1.17\n");
+    Path old = write("old.yaml", "controlPlane: http://tether.internal:8700\ntokenFile: " + token
+        + "\nnamespace: prod\naddress: 10.0.1.17\n");
+
+    assertThat(HostConfigLoader.load(url).controlPlane().restApi().toString()).isEqualTo("https://[fd00::5]:8700");
+    assertThat(HostConfigLoader.load(old).controlPlane().restApi().toString()).isEqualTo("http://tether.internal:8700");
+    Path both = config("controlPlane: http://tether.internal:8700\n");
+    assertThatThrownBy(() -> HostConfigLoader.load(both)).hasMessage(both + ": server and controlPlane are both given: "
+        + "controlPlane is the old name of server, keep one of them");
+    Path neither = write("neither.yaml", "tokenFile: " + token + "\nnamespace: prod\n");
+    assertThatThrownBy(() -> HostConfigLoader.load(neither)).hasMessageContaining("server is required: the Tether REST "
+        + "API, e.g. tether.internal:8700");
   }
 
   static Stream<Arguments> badValues() {
     return Stream.of(
-        Arguments.of("listenn: [127.0.0.1]", "unknown field 'listenn' (the fields are: controlPlane, tokenFile"),
+        Arguments.of("listenn: [127.0.0.1]", "unknown field 'listenn': did you mean 'listen'? (the fields are: server, controlPlane, tokenFile"),
         Arguments.of("apiPort: 15101\napiPort: 15103", "uplicate field 'apiPort'"),
         Arguments.of("apiPort: '15101'", "apiPort must be an integer"),
         Arguments.of("apiPort: 0", "apiPort 0 is not a port number (1-65535)"),
@@ -131,14 +147,17 @@ class HostConfigTest {
   @Test
   void aBadRequiredFieldIsRefusedToo() {
     Path noToken = write("a.yaml", "controlPlane: http://tether.internal:8700\nnamespace: prod\n");
-    Path badUrl = write("b.yaml", "controlPlane: tether.internal:8700\ntokenFile: " + token + "\nnamespace: prod\n");
+    Path badUrl = write("b.yaml", "controlPlane: tether.internal\ntokenFile: " + token + "\nnamespace: prod\n");
+    Path badServer = write("f.yaml", "server: ftp://tether.internal:8700\ntokenFile: " + token + "\nnamespace: prod\n");
     Path badNamespace = write("c.yaml", "controlPlane: http://t:8700\ntokenFile: " + token + "\nnamespace: Prod\n");
     Path missingToken = write("d.yaml", "controlPlane: http://t:8700\ntokenFile: " + dir.resolve("none") + "\nnamespace: a\n");
     Path notAMap = write("e.yaml", "- controlPlane\n");
 
     assertThatThrownBy(() -> HostConfigLoader.load(noToken)).hasMessageContaining("tokenFile is required");
-    assertThatThrownBy(() -> HostConfigLoader.load(badUrl)).hasMessageContaining("controlPlane 'tether.internal:8700' "
-        + "must be an http:// or https:// URL");
+    assertThatThrownBy(() -> HostConfigLoader.load(badUrl)).hasMessageContaining("controlPlane 'tether.internal' "
+        + "must be HOST:PORT or http(s)://HOST:PORT");
+    assertThatThrownBy(() -> HostConfigLoader.load(badServer)).hasMessageContaining("server 'ftp://tether.internal:8700' "
+        + "must be HOST:PORT or http(s)://HOST:PORT");
     assertThatThrownBy(() -> HostConfigLoader.load(badNamespace)).hasMessageContaining("namespace 'Prod' is not a DNS label");
     assertThatThrownBy(() -> HostConfigLoader.load(missingToken)).hasMessageContaining("tokenFile " + dir.resolve("none")
         + ": no such file");

@@ -54,6 +54,18 @@ class HostRestRelayTest {
     assertThat(cp.endpoint("web", "task-1").path("port").asInt()).isEqualTo(32768);
   }
 
+  /**
+   * GET /v1/xds is relayed like every /v1 path: the control plane's xDS address as the host reaches it.
+   * A task behind the relay does not need it (its xDS is the ADS relay, /tether/host's xdsPort).
+   */
+  @Test
+  void theAdvertisedXdsAddressIsRelayedToo() {
+    ApiClient.Response r = task(null).get("/v1/xds").expect(200);
+
+    assertThat(r.body().path("address").asText()).isEqualTo("127.0.0.1:" + cp.xdsPort());
+    assertThat(r.body().path("tls").asBoolean(true)).isFalse();
+  }
+
   @Test
   void theCallersOwnAuthorizationIsDroppedForTheHostsToken() {
     task("not-a-token-of-anyone-0123").get("/v1/namespaces/a/services").expect(200);

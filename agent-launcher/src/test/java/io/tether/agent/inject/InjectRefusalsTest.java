@@ -176,9 +176,30 @@ class InjectRefusalsTest {
                 + "--service, or leave the task as it is"),
         new Refusal("host agent options in awsvpc mode", t -> { },
             awsvpc().service(payments()).hostAgent("10.0.0.1:15101").hostDns("10.0.0.1"),
-            "--host-agent, --host-dns: for bridge and host tasks only. An awsvpc task has its own ENI and cannot "
-                + "reach the host agent; its sidecar talks to the control plane directly: drop --host-agent and "
-                + "--host-dns"),
+            "--host-agent, --host-dns: not for awsvpc tasks. An awsvpc task has its own ENI, which serves the "
+                + "sidecar's ports with no mapping, and cannot reach the host agent; its sidecar talks to the control "
+                + "plane directly: drop --host-agent and --host-dns"),
+        new Refusal("no metrics port mapping in awsvpc mode", t -> { },
+            awsvpc().service(payments()).metricsPortMapping(false),
+            "--no-metrics-port-mapping: not for awsvpc tasks. An awsvpc task has its own ENI, which serves the "
+                + "sidecar's ports with no mapping, and cannot reach the host agent; its sidecar talks to the control "
+                + "plane directly: drop --no-metrics-port-mapping"),
+        new Refusal("no metrics port mapping in host mode", t -> t.put("networkMode", "host"),
+            options().service(payments()).metricsPortMapping(false),
+            "--no-metrics-port-mapping is for bridge mode: a host-mode sidecar serves its metrics on the host's own "
+                + "address, with no mapping to drop; drop --no-metrics-port-mapping (--metrics-port 0 serves no "
+                + "metrics)"),
+        new Refusal("a metrics port the admin port holds", t -> t.put("networkMode", "bridge"),
+            options().service(payments()).metricsPort(9901),
+            "--metrics-port 9901 is taken by the Envoy admin port (--admin-port): choose another --metrics-port, or "
+                + "0 for no metrics endpoint"),
+        new Refusal("a metrics port a host-mode container holds", t -> t.put("networkMode", "host"),
+            options().service(payments()).metricsPort(8080),
+            "--metrics-port 8080 is taken by container 'app' portMappings[0] ('http') (in host mode the task's "
+                + "containers share the host's network namespace): choose another --metrics-port, or 0 for no "
+                + "metrics endpoint"),
+        new Refusal("a metrics port that is no port", t -> t.put("networkMode", "bridge"),
+            options().service(payments()).metricsPort(70000), "--metrics-port 70000 is not a port number (1-65535)"),
         new Refusal("a token secret in bridge mode", t -> t.put("networkMode", "bridge"),
             options().service(payments()).tokenSecret(SECRET),
             "--token-secret: for awsvpc tasks only. In bridge mode the host agent holds the token and relays the "

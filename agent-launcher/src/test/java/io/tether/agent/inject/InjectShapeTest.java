@@ -32,7 +32,8 @@ class InjectShapeTest {
     assertThat(sidecar.get("image").asText()).isEqualTo("tether/sidecar:0.1.0");
     assertThat(sidecar.get("essential").asBoolean()).isTrue();
     assertThat(sidecar.get("command").toString()).isEqualTo("[\"ecs-task\"]");
-    assertThat(sidecar.get("portMappings").toString()).isEqualTo("[{\"containerPort\":15000,\"protocol\":\"tcp\"}]");
+    assertThat(sidecar.get("portMappings").toString()).as("the ingress port and the metrics port, both dynamic")
+        .isEqualTo("[{\"containerPort\":15000,\"protocol\":\"tcp\"},{\"containerPort\":9902,\"protocol\":\"tcp\"}]");
     assertThat(envNames(out)).containsExactly("TETHER_NAMESPACE", "TETHER_SERVICES");
     assertThat(env(out, "TETHER_NAMESPACE")).isEqualTo("prod");
     assertThat(env(out, "TETHER_SERVICES"))
@@ -45,6 +46,38 @@ class InjectShapeTest {
     assertThat(container(out, "app").get("dnsServers").toString()).isEqualTo("[\"172.17.0.1\"]");
     assertThat(container(out, "app").has("mountPoints")).isFalse();
     assertThat(out.has("volumes")).isFalse();
+  }
+
+  @Test
+  void bridgeMetricsPortIsMappedAsGivenOrNotAtAll() {
+    JsonNode given = inject(task("bridge"), options().service(payments()).metricsPort(9100)).document();
+    assertThat(env(given, "TETHER_METRICS_PORT")).isEqualTo("9100");
+    assertThat(sidecar(given).get("portMappings").toString())
+        .isEqualTo("[{\"containerPort\":15000,\"protocol\":\"tcp\"},{\"containerPort\":9100,\"protocol\":\"tcp\"}]");
+    JsonNode none = inject(task("bridge"), options().service(payments()).metricsPort(0)).document();
+    assertThat(env(none, "TETHER_METRICS_PORT")).isEqualTo("0");
+    assertThat(sidecar(none).get("portMappings")).hasSize(1);
+    JsonNode unmapped = inject(task("bridge"), options().service(payments()).metricsPortMapping(false)).document();
+    assertThat(envNames(unmapped)).as("still served, on the default port").doesNotContain("TETHER_METRICS_PORT");
+    assertThat(sidecar(unmapped).get("portMappings")).hasSize(1);
+    JsonNode host = inject(task("host"), options().service(payments())).document();
+    assertThat(sidecar(host).get("portMappings").toString()).as("host mode: the host's own port, no mapping")
+        .isEqualTo("[{\"containerPort\":15000,\"hostPort\":15000,\"protocol\":\"tcp\"}]");
+  }
+
+  @Test
+  void theDefaultMetricsPortGivesWayToAPortOfTheTaskAndIsNotChosenForIngress() {
+    Injection injection = inject(task(t -> {
+      t.put("networkMode", "host");
+      ((ObjectNode) t.at("/containerDefinitions/0/portMappings/0")).put("containerPort", 9902);
+    }), options().service(payments()));
+    assertThat(env(injection.document(), "TETHER_METRICS_PORT")).as("kept off the app's port").isEqualTo("0");
+    assertThat(injection.notes()).contains("the sidecar's default metrics port 9902 is taken by container 'app' "
+        + "portMappings[0] ('http') (in host mode the task's containers share the host's network namespace), so it gets "
+        + "TETHER_METRICS_PORT=0 and serves no metrics: give --metrics-port PORT to serve them");
+    JsonNode chosen = inject(task("bridge"), options().service(payments()).metricsPort(15000)).document();
+    assertThat(env(chosen, "TETHER_SERVICES")).as("the first free ingress port after the metrics port")
+        .contains("\"ingressPort\":15001");
   }
 
   @Test
@@ -79,9 +112,9 @@ class InjectShapeTest {
     Injection injection = inject(task(t -> { }), awsvpc().service(payments()));
     JsonNode out = injection.document();
     assertThat(envNames(out))
-        .containsExactly("TETHER_NAMESPACE", "TETHER_SERVICES", "TETHER_CONTROL_PLANE", "TETHER_XDS");
-    assertThat(env(out, "TETHER_CONTROL_PLANE")).isEqualTo("http://tether.internal:8700");
-    assertThat(env(out, "TETHER_XDS")).isEqualTo("tether.internal:18000");
+        .as("no TETHER_XDS: the sidecar asks the control plane").containsExactly("TETHER_NAMESPACE", "TETHER_SERVICES",
+            "TETHER_SERVER");
+    assertThat(env(out, "TETHER_SERVER")).isEqualTo("http://tether.internal:8700");
     assertThat(sidecar(out).get("secrets").toString())
         .isEqualTo("[{\"name\":\"TETHER_TOKEN\",\"valueFrom\":\"" + SECRET + "\"}]");
     assertThat(sidecar(out).get("portMappings").toString())
@@ -94,12 +127,13 @@ class InjectShapeTest {
   }
 
   @Test
-  void awsvpcXdsIsTakenAsGivenAndDerivedFromAnIpv6ControlPlaneInBrackets() {
+  void awsvpcXdsIsTakenAsGivenAndAnIpv6ControlPlaneKeepsItsBrackets() {
     JsonNode given = inject(task(t -> { }), awsvpc().service(payments()).xds("xds.internal:18443")).document();
     assertThat(env(given, "TETHER_XDS")).isEqualTo("xds.internal:18443");
     JsonNode v6 = inject(task(t -> { }), awsvpc().service(payments()).controlPlane(URI.create("http://[fd00::5]:8700")))
         .document();
-    assertThat(env(v6, "TETHER_XDS")).isEqualTo("[fd00::5]:18000");
+    assertThat(env(v6, "TETHER_SERVER")).isEqualTo("http://[fd00::5]:8700");
+    assertThat(envNames(v6)).doesNotContain("TETHER_XDS");
   }
 
   @Test

@@ -51,7 +51,7 @@ class InjectTest {
             "--sidecar-image", "registry.example.com/tether-sidecar:0.1.0", "--launch-type", "EXTERNAL"),
         new Case("host-described", null, "--namespace", "prod", "--service", "inventory:http-api:inventory"),
         new Case("awsvpc", null, "--namespace", "prod", "--service", "payments:http:payments",
-            "--control-plane", "http://tether.internal:8700", "--token-secret", SECRET, "--launch-type", "EC2"));
+            "--server", "tether.internal:8700", "--token-secret", SECRET, "--launch-type", "EC2"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -1,8 +1,12 @@
 package io.tether.registry.cli;
 
 import io.tether.client.cli.CliConfig;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tether.client.cli.CliErrors;
+import io.tether.client.cli.Documents;
 import io.tether.client.cli.ServerUrl;
+import io.tether.model.json.Json;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -46,14 +50,46 @@ public final class ContextCommands {
     abstract void run(CliConfig config, PrintWriter out);
   }
 
-  @Command(name = "list", description = "List the contexts; * marks the current one.")
+  @Command(name = "list", description = {"List the contexts; * marks the current one.",
+      "Example: tether context list -o yaml"})
   static final class List extends OnConfig {
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT",
+        description = "table, json or yaml (default: table); a token itself is never printed")
+    ApiOptions.Output output;
+
     @Override
     void run(CliConfig config, PrintWriter out) {
+      if (output == ApiOptions.Output.json || output == ApiOptions.Output.yaml) {
+        ObjectNode doc = document(config);
+        out.println(output == ApiOptions.Output.yaml ? Documents.yaml(doc).stripTrailing() : Documents.json(doc));
+        return;
+      }
       Table t = new Table("CURRENT", "NAME", "SERVER", "NAMESPACE");
       config.contexts().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> t.row(
           e.getKey().equals(config.currentName()) ? "*" : "", e.getKey(), e.getValue().server(), e.getValue().namespace()));
       t.print(out);
+    }
+
+    /** {@code {"current": NAME, "items": [{"name", "current", "server", "namespace", "tokenFile", "token"}]}}. */
+    private static ObjectNode document(CliConfig config) {
+      ObjectNode doc = Json.MAPPER.createObjectNode();
+      doc.put("current", config.currentName());
+      ArrayNode items = doc.putArray("items");
+      config.contexts().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+        CliConfig.Context c = e.getValue();
+        ObjectNode item = items.addObject().put("name", e.getKey()).put("current", e.getKey().equals(config.currentName()));
+        putIfSet(item, "server", c.server());
+        putIfSet(item, "namespace", c.namespace());
+        putIfSet(item, "tokenFile", c.tokenFile());
+        putIfSet(item, "token", c.token() == null ? null : "(set, hidden)");
+      });
+      return doc;
+    }
+
+    private static void putIfSet(ObjectNode node, String field, String value) {
+      if (value != null) {
+        node.put(field, value);
+      }
     }
   }
 

@@ -2,7 +2,10 @@ package io.tether.registry.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tether.client.cli.CliEnvironment;
+import io.tether.client.cli.Documents;
+import io.tether.model.json.Json;
 import io.tether.registry.testing.TestEtcd;
 import io.tether.registry.testing.TestRegistry;
 import java.nio.file.Files;
@@ -63,6 +66,35 @@ class ContextTest {
     assertThat(run(new EndpointCommands(), "list", "web").exit()).isZero();
     assertThat(run(new ContextCommands(), "show").out()).contains("name:      prod (current)")
         .contains("server:    " + registry.baseUrl()).contains("from " + tokenFile()).contains("namespace: ctx-prod");
+  }
+
+  @Test
+  void contextListPrintsATableOrTheDocumentAsJsonOrYamlNeverAToken() throws Exception {
+    run(new ContextCommands(), "set", "prod", "--server", "tether.internal:8700", "--token-file", tokenFile().toString(),
+        "-n", "prod");
+    run(new ContextCommands(), "set", "lab", "--server", "https://lab.internal:8700", "--token", "lab-secret-0123456789");
+
+    CliRun table = run(new ContextCommands(), "list");
+    assertThat(table.out()).containsPattern("CURRENT\\s+NAME\\s+SERVER\\s+NAMESPACE")
+        .containsPattern("\\*\\s+prod\\s+http://tether.internal:8700\\s+prod");
+    CliRun json = run(new ContextCommands(), "list", "-o", "json");
+    assertThat(json.exit()).as(json.err()).isZero();
+    JsonNode doc = Json.MAPPER.readTree(json.out());
+    assertThat(doc.path("current").asText()).isEqualTo("prod");
+    assertThat(doc.at("/items/0/name").asText()).isEqualTo("lab");
+    assertThat(doc.at("/items/0/current").asBoolean(true)).isFalse();
+    assertThat(doc.at("/items/0/token").asText()).isEqualTo("(set, hidden)");
+    assertThat(doc.at("/items/1/server").asText()).isEqualTo("http://tether.internal:8700");
+    assertThat(doc.at("/items/1/tokenFile").asText()).isEqualTo(tokenFile().toString());
+    assertThat(doc.at("/items/1/namespace").asText()).isEqualTo("prod");
+    CliRun yaml = run(new ContextCommands(), "list", "--output", "yaml");
+    assertThat(Documents.parse("yaml", yaml.out().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .as("the same document, as YAML").isEqualTo(doc);
+    assertThat(yaml.out()).startsWith("current: prod\n");
+    assertThat(json.out() + yaml.out() + table.out()).doesNotContain("lab-secret-0123456789");
+    CliRun bad = run(new ContextCommands(), "list", "-o", "xml");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("xml").contains("table, json, yaml");
   }
 
   @Test

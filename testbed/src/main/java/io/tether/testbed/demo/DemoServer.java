@@ -45,7 +45,7 @@ final class DemoServer implements AutoCloseable {
         Map.of("name", "demo-admin", "token", adminToken, "role", "ADMIN"),
         Map.of("name", "demo-agents", "token", agentToken, "role", "AGENT", "namespace", NAMESPACE)))));
     List<String> command = new ArrayList<>(launcher.server());
-    command.addAll(List.of("--data-dir", dir.resolve("server").toString(), "--token-file", tokens.toString(),
+    command.addAll(List.of("--data-dir", dir.resolve("server").toString(), "--tokens-file", tokens.toString(),
         "--api-host", address, "--api-port", Integer.toString(apiPort), "--xds-host", address,
         "--xds-port", Integer.toString(xdsPort), "--shutdown-grace", "1"));
     process = BoundChildren.shared().start(command, dir.resolve("server.log"));
