@@ -21,7 +21,7 @@ public record Endpoint(
     @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = LeaseIdJson.class) Long leaseId) {
 
   public Endpoint {
-    metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    metadata = metadata == null ? Map.of() : Lists.copyKeepingNulls(metadata);
   }
 
   public Endpoint withHealth(Health newHealth) {

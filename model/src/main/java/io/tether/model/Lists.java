@@ -2,7 +2,9 @@ package io.tether.model;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Lists as records hold them. */
 final class Lists {
@@ -15,5 +17,10 @@ final class Lists {
    */
   static <T> List<T> copyKeepingNulls(List<T> list) {
     return Collections.unmodifiableList(new ArrayList<>(list));
+  }
+
+  /** An unmodifiable copy that keeps null values, for the same reason (e.g. {@code metadata.k}). */
+  static <K, V> Map<K, V> copyKeepingNulls(Map<K, V> map) {
+    return Collections.unmodifiableMap(new LinkedHashMap<>(map));
   }
 }

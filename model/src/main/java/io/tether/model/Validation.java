@@ -87,6 +87,9 @@ public final class Validation {
     }
     for (Map.Entry<String, String> e : ep.metadata().entrySet()) {
       text("metadata." + e.getKey(), e.getKey());
+      if (e.getValue() == null) {
+        throw new InvalidSpecException("metadata." + e.getKey(), "metadata." + e.getKey() + " must be a string, not null");
+      }
       text("metadata." + e.getKey(), e.getValue());
     }
     if (ep.leaseId() != null && ep.leaseId() <= 0) {

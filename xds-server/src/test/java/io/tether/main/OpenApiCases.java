@@ -42,8 +42,11 @@ final class OpenApiCases {
     namespaces();
     services();
     endpoints();
+    drains();
     leases();
     proxies();
+    mesh();
+    console();
     return cases;
   }
 
@@ -131,7 +134,31 @@ final class OpenApiCases {
     add("DELETE", EP, ep2, AGENT, null, 404);
   }
 
+  private void drains() {
+    String drain = ServedApi.endpointPath() + "/drain";
+    add("PUT", EP + "/drain", drain, ADMIN, null, 200);
+    add("PUT", EP + "/drain", drain, ADMIN, "{}", 200);
+    add("GET", EP, ServedApi.endpointPath(), READER, null, 200);
+    add("GET", EPS, ServedApi.servicePath() + "/endpoints", READER, null, 200);
+    add("PUT", EP + "/drain", drain, ADMIN, "{\"reason\": \"patching\"}", 400);
+    add("PUT", EP + "/drain", drain, ADMIN, "[1]", 400);
+    add("PUT", EP + "/drain", drain, AGENT, null, 403);
+    add("PUT", EP + "/drain", drain, READER, null, 403);
+    add("PUT", EP + "/drain", ServedApi.servicePath() + "/endpoints/nobody/drain", ADMIN, null, 404);
+    add("PUT", EP + "/drain", "/v1/namespaces/oa/services/nothing/endpoints/task-1/drain", ADMIN, null, 404);
+    add("PUT", EP + "/drain", ServedApi.servicePath() + "/endpoints/-x-/drain", ADMIN, null, 400);
+    add("DELETE", EP + "/drain", drain, AGENT, null, 403);
+    add("DELETE", EP + "/drain", drain, ADMIN, null, 200);
+    add("DELETE", EP + "/drain", ServedApi.servicePath() + "/endpoints/nobody/drain", ADMIN, null, 404);
+    add("DELETE", EP + "/drain", "/v1/namespaces/Bad/services/web/endpoints/task-1/drain", ADMIN, null, 400);
+  }
+
   private void leases() {
+    add("GET", "/v1/leases", "/v1/leases", AGENT, null, 200);
+    add("GET", "/v1/leases", "/v1/leases?namespace=oa", READER, null, 200);
+    add("GET", "/v1/leases", "/v1/leases?namespace=Bad", ADMIN, null, 400);
+    add("GET", "/v1/leases", "/v1/leases?namespace=elsewhere", AGENT, null, 403);
+    add("GET", "/v1/leases", "/v1/leases", null, null, 401);
     add("POST", "/v1/leases", "/v1/leases", AGENT, "{\"namespace\": \"oa\"}", 201);
     add("POST", "/v1/leases", "/v1/leases", AGENT, "{\"namespace\": \"oa\", \"ttlSeconds\": 1}", 400);
     add("POST", "/v1/leases", "/v1/leases", AGENT, "{\"namespace\": \"elsewhere\"}", 403);
@@ -154,5 +181,31 @@ final class OpenApiCases {
     add("GET", "/v1/proxies/{ns}/{nodeId}/config", "/v1/proxies/elsewhere/nobody/config", AGENT, null, 403);
     add("GET", "/v1/proxies/{nodeId}/config", "/v1/proxies/nobody/config", ADMIN, null, 404);
     add("GET", "/v1/proxies/{nodeId}/config", "/v1/proxies/no%20body/config", ADMIN, null, 400);
+    add("GET", "/v1/proxies", "/v1/proxies?scope=local", AGENT, null, 200);
+    add("GET", "/v1/proxies", "/v1/proxies?scope=everywhere", ADMIN, null, 400);
+    add("GET", "/v1/proxies/{ns}/{nodeId}/config", "/v1/proxies/oa/nobody/config?scope=local", ADMIN, null, 404);
+    add("GET", "/v1/proxies/{ns}/{nodeId}/config", "/v1/proxies/oa/nobody/config?scope=all", ADMIN, null, 400);
+    add("GET", "/v1/proxies/{nodeId}/config", "/v1/proxies/nobody/config?scope=local", ADMIN, null, 404);
+  }
+
+  private void mesh() {
+    add("GET", "/v1/xds", "/v1/xds", AGENT, null, 200);
+    add("GET", "/v1/xds", "/v1/xds", null, null, 401);
+    add("GET", "/v1/status", "/v1/status", READER, null, 200);
+    add("GET", "/v1/status", "/v1/status", ADMIN, null, 200);
+    add("GET", "/v1/status", "/v1/status", AGENT, null, 403);
+    add("GET", "/v1/status", "/v1/status", null, null, 401);
+    // The stream itself is read by OpenApiConformanceTest.theWatchStreamsChangesAsDocumented.
+    add("GET", "/v1/watch", "/v1/watch?namespace=Bad", ADMIN, null, 400);
+    add("GET", "/v1/watch", "/v1/watch?namespace=elsewhere", AGENT, null, 403);
+    add("GET", "/v1/watch", "/v1/watch", null, null, 401);
+  }
+
+  private void console() {
+    add("GET", "/ui", "/ui", null, null, 200);
+    add("GET", "/ui/{path}", "/ui/services", null, null, 200);
+    add("GET", "/ui/{path}", "/ui/namespaces/oa", null, null, 200);
+    add("GET", "/ui/{path}", "/ui/a%2Fb", null, null, 400);
+    add("GET", "/ui/assets/{file}", "/ui/assets/nothing.js", null, null, 404);
   }
 }

@@ -10,16 +10,24 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.tether.model.json.Json;
 import io.tether.registry.testing.Poll;
 import io.vertx.ext.web.Route;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -53,8 +61,9 @@ class OpenApiConformanceTest {
     Map<String, TreeSet<String>> routed = new TreeMap<>();
     for (Route route : api.server.registry().api().router().getRoutes()) {
       if (route.getPath() != null && route.methods() != null && !route.methods().isEmpty()) {
-        TreeSet<String> methods = routed.computeIfAbsent(route.getPath().replaceAll(":[A-Za-z]+", "{}"),
-            p -> new TreeSet<>());
+        // A prefix route ("/ui/*", path "/ui/") answers its paths below: one parameter in the document.
+        String path = route.getPath().replaceAll(":[A-Za-z]+", "{}") + (route.isExactPath() ? "" : "{}");
+        TreeSet<String> methods = routed.computeIfAbsent(path, p -> new TreeSet<>());
         route.methods().forEach(m -> methods.add(m.name()));
       }
     }
@@ -105,6 +114,63 @@ class OpenApiConformanceTest {
           READER, null, 200));
       check(new OpenApiCases.Case("GET", "/v1/proxies/{nodeId}/config", "/v1/proxies/" + nodeId + "/config",
           AGENT, null, 200));
+      check(new OpenApiCases.Case("GET", "/v1/proxies/{nodeId}/config", "/v1/proxies/" + nodeId + "/config?scope=local",
+          AGENT, null, 200));
+      check(new OpenApiCases.Case("GET", "/v1/proxies/{ns}/{nodeId}/config", "/v1/proxies/oa/" + nodeId
+          + "/config?scope=mine", ADMIN, null, 400));
+      check(new OpenApiCases.Case("GET", "/v1/status", "/v1/status", ADMIN, null, 200));
+    }
+  }
+
+  @Test
+  void theWatchStreamsChangesAsDocumented() throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(api.baseUrl() + "/v1/watch?namespace=oa"))
+        .header("Authorization", "Bearer " + AGENT).timeout(Duration.ofSeconds(10)).build();
+    HttpResponse<InputStream> r = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+      String type = r.headers().firstValue("Content-Type").orElse(null);
+      assertThat(contract.problems("GET", "/v1/watch", r.statusCode(), Map.of(), type, null)).isEmpty();
+      assertThat(lines.readLine()).startsWith(": watching changes after revision ");
+      assertThat(lines.readLine()).isEqualTo("retry: 1000");
+      // A change the agent may see: its own endpoint's health, written after the stream opened.
+      Answer put = send("PUT", ServedApi.endpointPath() + "/health", AGENT, "{\"health\": \"HEALTHY\"}");
+      assertThat(put.status()).isEqualTo(200);
+      // Bounded: a stream that sends nothing would block the read; the timeout closes it (try-with-resources).
+      String data = CompletableFuture.supplyAsync(() -> nextEventData(lines)).get(10, TimeUnit.SECONDS);
+      JsonNode event = Json.MAPPER.readTree(data);
+      assertThat(contract.schemaProblems("WatchEvent", event)).as("the event %s", data).isEmpty();
+      assertThat(event.path("id").asText()).isEqualTo(ServedApi.ENDPOINT);
+    }
+  }
+
+  /** The data of the next {@code event: change}, skipping comments; the stream's read has the request's timeout. */
+  private static String nextEventData(BufferedReader lines) {
+    boolean change = false;
+    for (String line = readLine(lines); line != null; line = readLine(lines)) {
+      change = change || line.equals("event: change");
+      if (change && line.startsWith("data: ")) {
+        return line.substring("data: ".length());
+      }
+    }
+    throw new AssertionError("the stream ended before an event");
+  }
+
+  private static String readLine(BufferedReader lines) {
+    try {
+      return lines.readLine();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void theConsoleServesItsFilesAsDocumented() throws Exception {
+    Answer page = send("GET", "/ui", null, null);
+    Matcher asset = Pattern.compile("/ui/assets/[A-Za-z0-9._-]+\\.(js|css)").matcher(page.text());
+    assertThat(asset.find()).as("the page names its files: %s", page.text()).isTrue();
+    asset.reset();
+    while (asset.find()) {
+      check(new OpenApiCases.Case("GET", "/ui/assets/{file}", asset.group(), null, null, 200));
     }
   }
 

@@ -1,6 +1,7 @@
 package io.tether.main;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tether.model.json.Json;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
@@ -83,6 +84,14 @@ final class OpenApiContract {
       problems.addAll(validate(content.get(type).path("schema"), body));
     }
     return problems;
+  }
+
+  /** The problems of {@code value} against the document's schema {@code #/components/schemas/name}. */
+  List<String> schemaProblems(String name, JsonNode value) {
+    if (!document.path("components").path("schemas").has(name)) {
+      return List.of("the document has no schema " + name);
+    }
+    return validate(Json.MAPPER.createObjectNode().put("$ref", "#/components/schemas/" + name), value);
   }
 
   private List<String> validate(JsonNode schemaNode, JsonNode body) {

@@ -70,7 +70,9 @@ final class JsonPaths {
       return field + ": " + v.getCause().getMessage();
     }
     if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
-      return field + " must be " + article(typeName(m.getTargetType()));
+      // No field: the body itself has the wrong shape (e.g. [1] where an object belongs).
+      return field.isEmpty() ? "request body must be a JSON " + typeName(m.getTargetType())
+          : field + " must be " + article(typeName(m.getTargetType()));
     }
     return field + ": " + e.getOriginalMessage();
   }

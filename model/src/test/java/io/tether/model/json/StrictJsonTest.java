@@ -89,7 +89,18 @@ class StrictJsonTest {
     refused(new byte[0], "", "request body is required");
     refused((byte[]) null, "", "request body is required");
     refused("null", "", "request body must be a JSON object");
-    refused("[]", "", " must be an object");
+    refused("[]", "", "request body must be a JSON object");
+    refused("[1]", "", "request body must be a JSON object");
+    refused("1", "", "request body must be a JSON object");
+  }
+
+  @Test
+  void aNullMetadataValueIsRefusedNamingItsKey() {
+    assertThatThrownBy(() -> io.tether.model.Validation.endpoint(Json.parse(
+        "{\"address\":\"10.0.0.1\",\"port\":80,\"metadata\":{\"a\":null}}".getBytes(StandardCharsets.UTF_8),
+        io.tether.model.Endpoint.class)))
+        .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("metadata.a"))
+        .hasMessage("metadata.a must be a string, not null");
   }
 
   @Test

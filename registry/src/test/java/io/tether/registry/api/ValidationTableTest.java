@@ -102,6 +102,9 @@ class ValidationTableTest {
     rows.add(bad("endpoint port 0", "PUT", EP + "/t1", "{\"address\":\"10.0.0.2\",\"port\":0}", "port"));
     rows.add(bad("endpoint port 65536", "PUT", EP + "/t1", "{\"address\":\"10.0.0.2\",\"port\":65536}", "port"));
     rows.add(bad("endpoint without port", "PUT", EP + "/t1", "{\"address\":\"10.0.0.2\"}", "port"));
+    rows.add(bad("endpoint metadata value null", "PUT", EP + "/t1",
+        "{\"address\":\"10.0.0.2\",\"port\":15000,\"metadata\":{\"a\":null}}", "metadata.a"));
+    rows.add(bad("endpoint body an array", "PUT", EP + "/t1", "[1]", ""));
     // ---- client alias uniqueness ----
     rows.add(bad("duplicate client alias within the spec", "PUT", SVC + "/s1",
         "{\"portName\":\"http\",\"clientAliases\":[{\"dnsName\":\"s1\",\"port\":80},{\"dnsName\":\"s1\",\"port\":80}]}",

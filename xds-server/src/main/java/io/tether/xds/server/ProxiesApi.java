@@ -128,7 +128,8 @@ public final class ProxiesApi {
     String ns = Names.requireLabel("namespace", params.get(0));
     String nodeId = requireNodeId(params.get(1));
     requireRead(RegistryApi.caller(ctx), ns);
-    if (xds.cache().groupOf(new ProxyKey(ns, nodeId)).isEmpty() && !localScope(ctx)) {
+    boolean local = localScope(ctx); // checked first: a bad scope is 400 whether or not the proxy is here
+    if (xds.cache().groupOf(new ProxyKey(ns, nodeId)).isEmpty() && !local) {
       forward(ctx, "no proxy with node id '" + nodeId + "' is connected in namespace '" + ns + "'");
       return;
     }
@@ -138,9 +139,10 @@ public final class ProxiesApi {
   private void configByNodeId(RoutingContext ctx) {
     String nodeId = requireNodeId(rawParams(ctx, 1).get(0));
     Caller caller = RegistryApi.caller(ctx);
+    boolean local = localScope(ctx);
     List<ProxyKey> readable = xds.cache().proxiesWithNodeId(nodeId).stream()
         .filter(p -> caller.canRead(p.namespace())).toList();
-    if (readable.isEmpty() && !localScope(ctx)) {
+    if (readable.isEmpty() && !local) {
       forward(ctx, "no proxy with node id '" + nodeId + "' is connected");
       return;
     }

@@ -60,10 +60,11 @@ public final class StatusApi {
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("version", version);
     body.put("replica", listing.path("replica").asText());
-    body.set("replicas", listing.path("replicas"));
-    body.set("unreachableReplicas", listing.path("unreachableReplicas"));
-    if (listing.has("errors")) {
-      body.set("errors", listing.get("errors"));
+    // Absent, not null, when the replica list could not be read (then "errors" says why).
+    for (String part : new String[] {"replicas", "unreachableReplicas", "errors"}) {
+      if (listing.has(part)) {
+        body.set(part, listing.get(part));
+      }
     }
     body.set("etcd", etcdStatus);
     body.set("proxies", proxyCounts(listing));
