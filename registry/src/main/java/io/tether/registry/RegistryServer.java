@@ -49,7 +49,19 @@ public final class RegistryServer implements AutoCloseable {
     this.config = config;
   }
 
+  /** Starts and serves at once: for a registry without routes of other modules. */
   public RegistryServer start() {
+    startClosed();
+    open();
+    return this;
+  }
+
+  /**
+   * Starts and listens, but answers 503 "starting" until {@link #open}: the API must listen to know its
+   * port, and what mounts more routes on it (TetherServer) opens it once they are all there, so that no
+   * client ever sees a route missing (a 404) during the start.
+   */
+  public RegistryServer startClosed() {
     new JvmMemoryMetrics().bindTo(meters);
     new JvmGcMetrics().bindTo(meters);
     new JvmThreadMetrics().bindTo(meters);
@@ -69,6 +81,11 @@ public final class RegistryServer implements AutoCloseable {
     http = await(ApiHttpServer.start(vertx, api.router(), config.http(), meters, config.apiHost(), config.apiPort())
         .toCompletionStage().toCompletableFuture());
     return this;
+  }
+
+  /** Serves every request from now on (after {@link #startClosed}). */
+  public void open() {
+    api.open();
   }
 
   public int apiPort() {

@@ -45,7 +45,7 @@ public final class TetherServer implements AutoCloseable {
   }
 
   public TetherServer start() {
-    registry.start();
+    registry.startClosed();
     xds.start(registry.view(), registry.meters(), replica);
     String apiUrl = AdvertisedApi.of(advertiseApi, registryConfig.apiHost(), registry.apiPort());
     replicas = new ReplicaDirectory(registry.etcdClient(), registry.keys(),
@@ -54,6 +54,7 @@ public final class TetherServer implements AutoCloseable {
     StatusApi.mount(registry.api(), proxies, registry.view(), registry.etcdClient(), TetherVersion.VERSION);
     XdsInfoApi.mount(registry.api(), xds, xdsAdvertised, xdsTls);
     ConsoleUi.mount(registry.api());
+    registry.open();
     return this;
   }
 

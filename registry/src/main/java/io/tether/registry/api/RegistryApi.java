@@ -39,6 +39,8 @@ public final class RegistryApi {
   private final PrometheusMeterRegistry meters;
   private final AllowedMethods allowed = new AllowedMethods();
   private final WatchApi watch;
+  /** False until every route is mounted: the API listens before the xDS server adds its routes. */
+  private volatile boolean open;
 
   public RegistryApi(Vertx vertx, RegistryStore store, EtcdRegistryView view, TokenAuthenticator tokens,
       PrometheusMeterRegistry meters, HttpLimits limits) {
@@ -48,6 +50,7 @@ public final class RegistryApi {
     this.meters = meters;
     this.router = Router.router(vertx);
     router.route().handler(new ApiMetrics(meters)::handle);
+    router.route().handler(this::openOrStarting);
     router.route().handler(new RequestBodyReader(limits)::handle);
     router.route().failureHandler(this::onFailure);
     router.errorHandler(404, ctx -> error(ctx, new RegistryException(ErrorCode.NOT_FOUND, "no such route: "
@@ -68,6 +71,20 @@ public final class RegistryApi {
   /** Ends the open {@code /v1/watch} streams, which would otherwise hold a graceful stop for its whole grace. */
   public void endStreams() {
     watch.close();
+  }
+
+  /** Serves requests from now on; until then every request is 503 "starting", /readyz included. */
+  public void open() {
+    open = true;
+  }
+
+  private void openOrStarting(RoutingContext ctx) {
+    if (open) {
+      ctx.next();
+    } else {
+      ctx.response().putHeader("Retry-After", "1");
+      error(ctx, new RegistryException(ErrorCode.UNAVAILABLE, "the server is starting; retry in a second"));
+    }
   }
 
   /** The router, so that the xDS server can add its routes (they get the same auth and metrics). */

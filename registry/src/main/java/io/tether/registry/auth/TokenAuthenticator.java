@@ -54,9 +54,11 @@ public final class TokenAuthenticator {
     return new TokenAuthenticator(map);
   }
 
+  /** A tokens file ({@code --tokens-file}), JSON or YAML like every file Tether reads. */
   public static TokenAuthenticator fromFile(Path file) {
     try {
-      TokenFile parsed = Json.parse(Files.readAllBytes(file), TokenFile.class);
+      byte[] json = io.tether.client.cli.Documents.asJson(file.toString(), Files.readAllBytes(file));
+      TokenFile parsed = Json.parse(json, TokenFile.class);
       return of(parsed.tokens() == null ? List.of() : parsed.tokens());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read token file " + file, e);
