@@ -117,6 +117,10 @@ class ControlPlaneMetricsTest {
   @Test
   void refusedStreamsAreCountedByReason() throws Exception {
     PrometheusText before = scrape();
+    for (String reason : List.of("permission_denied", "invalid_node", "unauthenticated")) {
+      assertThat(before.samples.stream().anyMatch(s -> s.name().equals("tether_xds_streams_refused_total")
+          && reason.equals(s.labels().get("reason")))).as("a series for " + reason + " before any refusal").isTrue();
+    }
     refused(Mesh.AGENT_B, XdsMessages.metadata("a"));
     refused(Mesh.AGENT_A, XdsMessages.metadata(null));
     refused("not-a-token-of-this-mesh", XdsMessages.metadata("a"));

@@ -16,9 +16,16 @@ import java.util.concurrent.Future;
  * child is started through {@code setpriv --pdeathsig KILL}, which makes the kernel kill it when its
  * parent goes. The kernel ties that signal to the parent <em>thread</em>, so every child is started
  * from one thread that lives as long as the JVM: the spawner of {@link #shared()}, the only instance.
+ *
+ * <p>Each child also gets a session of its own ({@code setsid}): a Ctrl-C in the terminal signals the
+ * terminal's process group, and a child in it (etcd, Envoy, the task's app) would stop at once, before
+ * this JVM had drained or deregistered anything. Out of that group, only this JVM hears the signal and
+ * stops its children in order. {@code setsid} does not fork here (a child is never a group leader), so
+ * this JVM stays the parent and the parent-death signal still holds.
  */
 public final class BoundChildren {
   private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
   private static final BoundChildren SHARED = new BoundChildren();
   private final ExecutorService spawner = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "tether-child-spawner");
@@ -72,10 +79,13 @@ public final class BoundChildren {
     }
   }
 
-  /** Runs on the spawner thread; the builder's command is prefixed with setpriv for the start only. */
+  /** Runs on the spawner thread; the builder's command is prefixed with setsid and setpriv for the start only. */
   private static Process spawn(ProcessBuilder builder) {
     List<String> command = builder.command();
     List<String> bound = new ArrayList<>();
+    if (Files.isExecutable(SETSID)) {
+      bound.add(SETSID.toString());
+    }
     if (available()) {
       bound.addAll(List.of(SETPRIV.toString(), "--pdeathsig", "KILL", "--"));
     }

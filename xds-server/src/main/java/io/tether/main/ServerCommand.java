@@ -185,7 +185,8 @@ final class ServerCommand implements Callable<Integer> {
   private LocalEtcdSupervisor startLocalEtcd() {
     Path etcdDir = dataDir.resolve("etcd");
     LocalEtcdPorts ports = LocalEtcdPorts.forDataDir(etcdDir, localEtcdPort, localEtcdPeerPort);
-    LocalEtcd member = LocalEtcd.single(etcdDir, ports.client(), ports.peer());
+    // stopped by the shutdown hook, after the server's last call to it
+    LocalEtcd member = LocalEtcd.single(etcdDir, ports.client(), ports.peer()).stoppedByCaller();
     LocalEtcdSupervisor supervisor = new LocalEtcdSupervisor(member, Duration.ofMillis(500), Duration.ofSeconds(30), 5,
         cause -> {
           log.error("{}; exiting so that a process supervisor can restart the server", cause);

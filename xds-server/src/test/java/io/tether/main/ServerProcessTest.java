@@ -61,6 +61,21 @@ class ServerProcessTest {
     return p;
   }
 
+  /**
+   * Ctrl-C in a terminal signals the foreground job's whole process group. Only the server may hear it:
+   * its local etcd, in a session of its own, is stopped by the server after the server is done with it.
+   */
+  @Test
+  void aCtrlCToTheServersProcessGroupStopsItInOrder() throws Exception {
+    server = startServer(); // started bound (TestChildren): it leads a process group, as a shell's foreground job
+    Process ctrlC = new ProcessBuilder("kill", "-INT", "--", "-" + server.pid()).inheritIO().start();
+    assertThat(ctrlC.waitFor()).as("SIGINT sent to the group").isZero();
+    assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("the server exits").isTrue();
+    assertThat(log()).contains("shutting down").as("etcd outlived every call the server made to it")
+        .doesNotContain("registry watch failed").doesNotContain("could not revoke the replica lease");
+    Poll.until(Duration.ofSeconds(10), () -> !listening(etcdPort), "local etcd stopped with the server");
+  }
+
   @Test
   void startsLocalEtcdStopsItOnSigtermAndRestartsWithNothingLost() throws Exception {
     server = startServer();

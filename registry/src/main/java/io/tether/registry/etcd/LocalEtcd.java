@@ -39,6 +39,8 @@ public final class LocalEtcd implements AutoCloseable {
   private volatile Process process;
   private volatile boolean stopped;
   private boolean hooked;
+  /** False when the owner stops it in order at exit (the server, after its last etcd call). */
+  private boolean stopAtJvmExit = true;
 
   public LocalEtcd(String name, Path dataDir, int clientPort, int peerPort, String initialCluster) {
     this.name = name;
@@ -98,10 +100,19 @@ public final class LocalEtcd implements AutoCloseable {
     requireFree("peer", peerPort);
     stopped = false;
     process = BoundChildren.shared().start(command(binary), logFile());
-    if (!hooked) {
+    if (!hooked && stopAtJvmExit) {
       hooked = true;
       Runtime.getRuntime().addShutdownHook(new Thread(this::close, "local-etcd-stop"));
     }
+    return this;
+  }
+
+  /**
+   * Leaves the stop at exit to the caller: without this, a shutdown hook of its own stops etcd at once,
+   * alongside the caller's, which may still be revoking leases and closing watches on it.
+   */
+  public LocalEtcd stoppedByCaller() {
+    stopAtJvmExit = false;
     return this;
   }
 

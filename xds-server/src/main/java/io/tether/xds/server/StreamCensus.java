@@ -46,7 +46,12 @@ final class StreamCensus {
 
   StreamCensus(MeterRegistry meters) {
     this.meters = meters;
+    // Every reason at 0 from the start, so that a rate or an alert on refusals reads 0, not "no data".
+    REASONS.forEach(reason -> refused.put(reason, refusedCounter(reason)));
   }
+
+  /** The words {@link #refused} is called with (docs/metrics.md). */
+  static final java.util.List<String> REASONS = java.util.List.of("unauthenticated", "permission_denied", "invalid_node");
 
   /** This replica's name, the {@code replica} label of the connected gauge; set before streams come. */
   void replica(String name) {
@@ -63,8 +68,12 @@ final class StreamCensus {
 
   /** A stream turned away: {@code reason} is one of a few fixed words (unauthenticated, invalid_node…). */
   void refused(String reason) {
-    refused.computeIfAbsent(reason, r -> Counter.builder("tether.xds.streams.refused").tag("reason", r)
-        .description("xDS streams refused on admission").register(meters)).increment();
+    refused.computeIfAbsent(reason, this::refusedCounter).increment();
+  }
+
+  private Counter refusedCounter(String reason) {
+    return Counter.builder("tether.xds.streams.refused").tag("reason", reason)
+        .description("xDS streams refused on admission").register(meters);
   }
 
   private LongAdder counter(GroupKey group) {
