@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
  * {@code tether agent}: run a task with its sidecar, run a host's agent for its containers, be the
  * sidecar of an ECS task, print a bootstrap, or add the sidecar to a task definition.
  */
-@Command(name = "agent", mixinStandardHelpOptions = true,
+// Named as it is typed, so that every usage line reads "tether agent run …" like the operator commands'.
+@Command(name = "tether agent", mixinStandardHelpOptions = true,
     description = "The Tether host agent: Envoy sidecars (or proxyless apps) beside tasks on any host.",
     subcommands = {RunCommand.class, HostCommand.class, EcsTaskCommand.class, BootstrapCommand.class,
         InjectCommand.class,

@@ -233,29 +233,7 @@ public final class AgentTask {
   }
 
   private int finish(Ending ending) throws InterruptedException {
-    if (ending == Ending.SIGNAL && registration != null) {
-      try {
-        registration.setHealth(Health.DRAINING);
-      } catch (RuntimeException e) {
-        log.warn("could not mark the endpoint DRAINING yet, sending it again at every keepalive: {}", e.getMessage());
-      }
-    }
-    if (ending == Ending.SIGNAL) {
-      if (envoy != null) {
-        envoy.drain();
-      }
-      // Callers (Envoys or proxyless clients) learn of DRAINING over xDS and open requests finish:
-      // only then does the app stop.
-      Thread.sleep(settings.timings().drainTime().toMillis());
-    }
-    int status = app.stop(settings.timings().stopGrace());
-    if (registration != null) {
-      registration.stop();
-    }
-    if (envoy != null) {
-      envoy.stop(settings.timings().stopGrace());
-    }
-    return ending == Ending.ENVOY_GAVE_UP ? Math.max(status, 1) : status;
+    return new TaskEnd(settings.timings()).finish(ending, registration, envoy, app);
   }
 
   /** Whatever the way out, nothing stays running, registered or on disk; every step is a no-op when already done. */

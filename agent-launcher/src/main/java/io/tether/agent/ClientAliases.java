@@ -36,7 +36,9 @@ final class ClientAliases {
   /** Takes the aliases out of the hosts file again; a failure is logged, not thrown. */
   void remove() {
     try {
-      hosts.remove();
+      if (hosts.remove()) {
+        log.info("client aliases removed from {}", hosts.path());
+      }
     } catch (IOException e) {
       log.warn("could not remove the client aliases from {}: {}", hosts.path(), e.getMessage());
     }

@@ -76,7 +76,7 @@ public final class BootstrapCommand implements Callable<Integer> {
     String value;
   }
 
-  @Option(names = "--admin-port", paramLabel = "PORT", defaultValue = "9901",
+  @Option(names = "--admin-port", paramLabel = "PORT", defaultValue = "9901", converter = Numbers.Port.class,
       description = "Envoy's admin port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
   int adminPort;
 

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
     description = "Run the host agent beside the ECS agent: the REST and ADS relays for the tasks' sidecars, "
         + "the host's egress Envoy, alias names (DNS and the hosts file) and the clean-up of stopped tasks.")
 public final class HostCommand implements Callable<Integer> {
-  @Option(names = "--config", required = true, description = "The host agent's YAML or JSON config (docs/ecs.md)")
+  @Option(names = "--config", required = true, paramLabel = "FILE",
+      description = "The host agent's YAML or JSON config (docs/ecs.md)")
   Path config;
 
   @CommandLine.Spec

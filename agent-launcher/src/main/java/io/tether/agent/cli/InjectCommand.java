@@ -59,15 +59,15 @@ public final class InjectCommand implements Callable<Integer> {
       description = "The tether-sidecar image: Envoy, a JRE and the agent (default: ${DEFAULT-VALUE}).")
   String sidecarImage;
 
-  @Option(names = "--admin-port", paramLabel = "PORT",
+  @Option(names = "--admin-port", paramLabel = "PORT", converter = Numbers.Port.class,
       description = "Envoy's admin port on 127.0.0.1, where the health check asks /ready (default: 9901).")
   Integer adminPort;
 
-  @Option(names = "--drain-seconds", paramLabel = "S",
+  @Option(names = "--drain-seconds", paramLabel = "S", converter = Numbers.Seconds.class,
       description = "How long the sidecar drains before it stops (default: 5); its stopTimeout is this + 10 s.")
   Integer drainSeconds;
 
-  @Option(names = "--lease-ttl", paramLabel = "S",
+  @Option(names = "--lease-ttl", paramLabel = "S", converter = Numbers.LeaseTtl.class,
       description = "Seconds the endpoints outlive a silent sidecar (default: 10).")
   Integer leaseTtl;
 
@@ -93,7 +93,7 @@ public final class InjectCommand implements Callable<Integer> {
           + "GET /v1/xds, at start).")
   String xds;
 
-  @Option(names = "--metrics-port", paramLabel = "PORT",
+  @Option(names = "--metrics-port", paramLabel = "PORT", converter = Numbers.PortOrNone.class,
       description = "The sidecar's Prometheus endpoint GET /metrics, TETHER_METRICS_PORT (default: 9902; 0 for none; "
           + "docs/task-metrics.md).")
   Integer metricsPort;

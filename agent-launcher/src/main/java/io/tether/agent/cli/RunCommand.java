@@ -38,87 +38,109 @@ import picocli.CommandLine.Parameters;
 public final class RunCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
-  @Option(names = "--config", description = "JSON or YAML file with these options (keys without dashes; "
-      + "server, or its old name controlPlane), e.g. task.yaml")
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "JSON or YAML file with these options (keys without dashes; "
+          + "server, or its old name controlPlane), e.g. task.yaml")
   Path config;
 
   @Mixin ServerOption server;
 
-  @Option(names = "--xds", description = "xDS server HOST:PORT, e.g. tether.internal:18000 (default: what the "
-      + "control plane advertises at GET /v1/xds)")
+  @Option(names = "--xds", paramLabel = "HOST:PORT",
+      description = "xDS server HOST:PORT, e.g. tether.internal:18000 (default: what the "
+          + "control plane advertises at GET /v1/xds)")
   String xds;
 
-  @Option(names = "--token-file", description = "File holding the agent token of the namespace "
+  @Option(names = "--token-file", paramLabel = "FILE", description = "File holding the agent token of the namespace "
       + "(default: $TETHER_TOKEN_FILE)")
   Path tokenFile;
 
-  @Option(names = {"-n", "--namespace"}, description = "The task's namespace, e.g. -n prod") String namespace;
+  @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
+      description = "The task's namespace, e.g. -n prod") String namespace;
 
-  @Option(names = "--service", description = "The discovery name this task serves (omit for a client-only task)")
+  @Option(names = "--service", paramLabel = "NAME",
+      description = "The discovery name this task serves (omit for a client-only task)")
   String service;
 
-  @Option(names = "--app-port", description = "The port the app listens on") Integer appPort;
+  @Option(names = "--app-port", paramLabel = "PORT", converter = Numbers.Port.class,
+      description = "The port the app listens on, e.g. 8080") Integer appPort;
 
-  @Option(names = "--ingress-port", description = "Envoy's ingress port (default: the service's ingressPortOverride, else 15000)")
+  @Option(names = "--ingress-port", paramLabel = "PORT", converter = Numbers.Port.class,
+      description = "Envoy's ingress port (default: the service's ingressPortOverride, else 15000)")
   Integer ingressPort;
 
-  @Option(names = "--address", description = "Where other hosts reach this task, taken as given, loopback included "
-      + "(default: the address of the default route's interface, else of the first non-loopback interface)")
+  @Option(names = "--address", paramLabel = "IP",
+      description = "Where other hosts reach this task, taken as given, loopback included "
+          + "(default: the address of the default route's interface, else of the first non-loopback interface)")
   String address;
 
   @Option(names = "--allow-loopback-address", description = "Without --address, register 127.0.0.1 when this host "
       + "has no other address (a single-host mesh) instead of failing")
   Boolean allowLoopbackAddress;
 
-  @Option(names = "--zone", description = "The task's zone, registered with the endpoint, e.g. onprem-a") String zone;
+  @Option(names = "--zone", paramLabel = "ZONE",
+      description = "The task's zone, registered with the endpoint, e.g. onprem-a") String zone;
 
-  @Option(names = "--task-id", description = "Unique per task (default: random)") String taskId;
+  @Option(names = "--task-id", paramLabel = "ID", description = "Unique per task (default: random)") String taskId;
 
-  @Option(names = "--health-check", description = "http:/path, tcp, grpc or none (default: the service's healthCheck policy)")
+  @Option(names = "--health-check", paramLabel = "SPEC",
+      description = "http:/path, tcp, grpc or none (default: the service's healthCheck policy)")
   String healthCheck;
 
-  @Option(names = "--envoy-bin", description = "The Envoy binary (default: $ENVOY_BIN, else envoy on PATH)")
+  @Option(names = "--envoy-bin", paramLabel = "PATH",
+      description = "The Envoy binary (default: $ENVOY_BIN, else envoy on PATH)")
   Path envoyBin;
 
-  @Option(names = "--admin-port", description = "Envoy admin port on 127.0.0.1 (default 9901)") Integer adminPort;
+  @Option(names = "--admin-port", paramLabel = "PORT", converter = Numbers.Port.class,
+      description = "Envoy admin port on 127.0.0.1 (default 9901)") Integer adminPort;
 
-  @Option(names = "--metrics-port", description = "Port of the task's Prometheus endpoint GET /metrics, Service "
-      + "Connect's metrics from Envoy (default " + MetricsEndpoint.Settings.DEFAULT_PORT + "; 0 for none)")
+  @Option(names = "--metrics-port", paramLabel = "PORT", converter = Numbers.PortOrNone.class,
+      description = "Port of the task's Prometheus endpoint GET /metrics, Service "
+          + "Connect's metrics from Envoy (default " + MetricsEndpoint.Settings.DEFAULT_PORT + "; 0 for none)")
   Integer metricsPort;
 
-  @Option(names = "--metrics-address", description = "Address the metrics endpoint listens on (default "
-      + MetricsEndpoint.Settings.DEFAULT_ADDRESS + ": every interface, for a Prometheus on another host)")
+  @Option(names = "--metrics-address", paramLabel = "IP",
+      description = "Address the metrics endpoint listens on (default "
+          + MetricsEndpoint.Settings.DEFAULT_ADDRESS + ": every interface, for a Prometheus on another host)")
   String metricsAddress;
 
-  @Option(names = "--drain-time", description = "Seconds Envoy drains before the app is stopped (default 5)")
+  @Option(names = "--drain-time", paramLabel = "S", converter = Numbers.Seconds.class,
+      description = "Seconds Envoy drains before the app is stopped (default 5)")
   Integer drainSeconds;
 
-  @Option(names = "--stop-grace", description = "Seconds between SIGTERM and SIGKILL for the app (default 10)")
+  @Option(names = "--stop-grace", paramLabel = "S", converter = Numbers.Seconds.class,
+      description = "Seconds between SIGTERM and SIGKILL for the app (default 10)")
   Integer stopGraceSeconds;
 
-  @Option(names = "--start-timeout", description = "Seconds the app has to become healthy before the task fails (default 300)")
+  @Option(names = "--start-timeout", paramLabel = "S", converter = Numbers.Seconds.class,
+      description = "Seconds the app has to become healthy before the task fails (default 300)")
   Integer startTimeout;
 
-  @Option(names = "--envoy-restarts", description = "Envoy crashes in a row before the task fails (default 5)")
+  @Option(names = "--envoy-restarts", paramLabel = "N", converter = Numbers.Count.class,
+      description = "Envoy crashes in a row before the task fails (default 5)")
   Integer envoyRestarts;
 
-  @Option(names = "--envoy-backoff-ms", description = "First restart delay, doubling up to 30 s (default 1000)")
+  @Option(names = "--envoy-backoff-ms", paramLabel = "MS", converter = Numbers.Millis.class,
+      description = "First restart delay, doubling up to 30 s (default 1000)")
   Integer envoyBackoffMs;
 
-  @Option(names = "--hosts-file", description = "Where client aliases go (default /etc/hosts; 'none' to skip)")
+  @Option(names = "--hosts-file", paramLabel = "PATH",
+      description = "Where client aliases go (default /etc/hosts; 'none' to skip)")
   String hostsFile;
 
-  @Option(names = "--proxyless", description = "No Envoy: the app speaks xDS itself (GRPC_XDS_BOOTSTRAP is set for it)")
+  @Option(names = "--proxyless",
+      description = "No Envoy: the app speaks xDS itself (GRPC_XDS_BOOTSTRAP is set for it)")
   Boolean proxyless;
 
-  @Option(names = "--lease-ttl", description = "Seconds the endpoint outlives a silent agent (default 10)")
+  @Option(names = "--lease-ttl", paramLabel = "S", converter = Numbers.LeaseTtl.class,
+      description = "Seconds the endpoint outlives a silent agent (default 10)")
   Integer leaseTtl;
 
-  @Option(names = "--work-dir", description = "Where bootstraps and Envoy's log go (default: a new private directory "
-      + "tether-agent-TASK-* in the system temp directory, removed on exit; of a given one, only the bootstraps are)")
+  @Option(names = "--work-dir", paramLabel = "DIR",
+      description = "Where bootstraps and Envoy's log go (default: a new private directory "
+          + "tether-agent-TASK-* in the system temp directory, removed on exit; of a given one, only the bootstraps are)")
   Path workDir;
 
-  @Parameters(paramLabel = "APP", description = "The app's command, after --")
+  @Parameters(paramLabel = "APP", description = "The app's command and its arguments, after --: -- ./payments --port 8080")
   List<String> app;
 
   @CommandLine.Spec
@@ -129,7 +151,9 @@ public final class RunCommand implements Callable<Integer> {
     TaskSettings settings = settings();
     AgentTask task = new AgentTask(settings);
     task.handleSignals();
-    return task.run();
+    int status = task.run();
+    log.info("agent exiting with status {}", status);
+    return status;
   }
 
   private TaskSettings settings() throws IOException {
@@ -150,7 +174,7 @@ public final class RunCommand implements Callable<Integer> {
     require(svc == null || port != null, "--app-port is required with --service");
     String registeredAddress = svc == null ? null : registeredAddress(first(address, text(file, "address")),
         allowLoopbackAddress != null ? allowLoopbackAddress : file.path("allowLoopbackAddress").asBoolean(false));
-    ServiceSpec serviceSpec = svc == null ? null : new RegistryClient(cp, token).service(ns, svc, true);
+    ServiceSpec serviceSpec = svc == null ? null : ServedService.lookUp(new RegistryClient(cp, token), ns, svc);
     Args.HostPort xdsAddress = xdsAddress(first(xds, text(file, "xds")), cpUrl, token);
     String task = first(taskId, text(file, "taskId"));
     task = task != null ? task : UUID.randomUUID().toString().substring(0, 8);
@@ -164,7 +188,7 @@ public final class RunCommand implements Callable<Integer> {
         new TaskSettings.ControlPlane(cp, xdsAddress.host(), xdsAddress.port(), token),
         new TaskSettings.Identity(ns, svc, task, registeredAddress, first(zone, text(file, "zone")), HostName.ofThisHost()),
         ports,
-        new TaskSettings.AppHealth(first(healthCheck, first(text(file, "healthCheck"), defaultHealthCheck(serviceSpec))),
+        new TaskSettings.AppHealth(first(healthCheck, first(text(file, "healthCheck"), ServedService.healthCheck(serviceSpec))),
             TaskSettings.HealthTiming.of(serviceSpec == null ? null : serviceSpec.policy().healthCheck())),
         new TaskSettings.Envoy(
             envoyBin != null ? envoyBin : file.hasNonNull("envoyBin") ? Path.of(file.get("envoyBin").asText()) : null,
@@ -243,15 +267,6 @@ public final class RunCommand implements Callable<Integer> {
     }
     log.info("registering address {}: {}", choice.address(), choice.reason());
     return choice.address();
-  }
-
-  /** The service's health check policy as the {@code --health-check} syntax. */
-  private static String defaultHealthCheck(ServiceSpec spec) {
-    if (spec == null || spec.policy().healthCheck() == null) {
-      return "none";
-    }
-    String protocol = spec.policy().healthCheck().protocol() == null ? "tcp" : spec.policy().healthCheck().protocol();
-    return protocol.equals("http") ? "http:" + spec.policy().healthCheck().path() : protocol;
   }
 
   private void require(boolean ok, String message) {

@@ -15,33 +15,31 @@ import org.slf4j.LoggerFactory;
  * own, the lease kept alive every TTL/3, and the endpoint's health kept as the agent last set it.
  *
  * <p>A lease found gone (expired while the host was cut off, revoked, lost by etcd) or an endpoint found
- * missing is replaced: a new lease, the endpoint registered again as it was, with the current health.
- * A health the registry did not take is sent again at every keepalive until it does (the wanted and
- * the confirmed health are kept apart), so a DRAINING that failed once is not lost. An unreachable
- * registry expires the lease only if it lasts longer than the TTL, which is the point of a lease.
+ * missing (an operator's {@code tether ep delete}) is replaced: a new lease if need be, the endpoint
+ * registered again as it was, with the current health. Each keepalive that succeeds is followed by one
+ * GET of the endpoint, which the server answers from its in-memory view (no etcd call), so a deleted
+ * endpoint is back within one keepalive period; when a health is to be sent again anyway, that call
+ * finds it gone instead. A health the registry did not take is sent again at every keepalive until it
+ * does (the wanted and the confirmed health are kept apart), so a DRAINING that failed once is not
+ * lost. An unreachable registry expires the lease only if it lasts longer than the TTL, which is the
+ * point of a lease.
  *
- * <p>{@link #stop()} deregisters and revokes; DRAINING first is the caller's job. DRAINING is final: a
- * health set after it (a check still under way) is ignored. Thread-safe: registry calls are made one
- * at a time, so a health update and a re-registration never race.
+ * <p>DRAINING means the task is stopping: it is final (a health set after it, a check still under way,
+ * is ignored) and an endpoint found gone while draining is never registered again, nor after
+ * {@link #stop()}, which deregisters and revokes; DRAINING first is the caller's job. Thread-safe:
+ * registry calls are made one at a time, so a health update and a re-registration never race.
  */
 public final class Registration implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Registration.class);
   public static final Duration DEFAULT_TTL = Duration.ofSeconds(10);
 
-  private final RegistryClient client;
-  private final String namespace;
-  private final String service;
-  private final String endpointId;
-  private final Endpoint endpoint;
+  private final LeasedEndpoint endpoint;
   private final long ttlSeconds;
   private final ScheduledExecutorService executor;
   private final Object lock = new Object();
 
-  // All guarded by lock.
+  // All guarded by lock, as is endpoint.
   private Health health; // the one the agent wants
-  private Health confirmed; // the one the registry last took (null: unknown, not registered)
-  private RegistryClient.Lease lease;
-  private boolean registered;
   private boolean started;
   private boolean stopped;
   private int reRegistrations;
@@ -49,15 +47,13 @@ public final class Registration implements AutoCloseable {
   /** {@code endpoint}'s leaseId is ignored; {@code ttl}: 2-3600 s, how long it outlives a dead agent. */
   public Registration(RegistryClient client, String namespace, String service, String endpointId, Endpoint endpoint,
       Duration ttl) {
-    this.client = Objects.requireNonNull(client, "client");
-    this.namespace = Objects.requireNonNull(namespace, "namespace");
-    this.service = Objects.requireNonNull(service, "service");
-    this.endpointId = Objects.requireNonNull(endpointId, "endpointId");
-    this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     this.ttlSeconds = ttl.toSeconds();
     if (ttlSeconds < 2 || ttlSeconds > 3600) {
       throw new IllegalArgumentException("lease TTL must be between 2 and 3600 seconds, was " + ttl);
     }
+    this.endpoint = new LeasedEndpoint(Objects.requireNonNull(client, "client"),
+        Objects.requireNonNull(namespace, "namespace"), Objects.requireNonNull(service, "service"),
+        Objects.requireNonNull(endpointId, "endpointId"), Objects.requireNonNull(endpoint, "endpoint"), ttlSeconds);
     this.health = endpoint.healthOrDefault();
     this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "tether-lease-" + service + "-" + endpointId);
@@ -78,30 +74,29 @@ public final class Registration implements AutoCloseable {
       }
       started = true;
       try {
-        register();
+        endpoint.register(health);
       } catch (RuntimeException e) {
-        releaseQuietly();
-        lease = null;
-        registered = false;
+        endpoint.release();
         stopped = true;
         executor.shutdownNow();
         throw e;
       }
+      RegistryClient.Lease lease = endpoint.lease();
       // The granted TTL may exceed the one asked for; the one asked for is the tighter bound.
       long periodMillis = Math.max(500, Math.min(ttlSeconds, lease.ttlSeconds()) * 1000 / 3);
       executor.scheduleWithFixedDelay(this::tick, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
-      log.info("registered {}/{}/{} at {}:{} under lease {} (TTL {} s)", namespace, service, endpointId,
-          endpoint.address(), endpoint.port(), lease.id(), lease.ttlSeconds());
+      log.info("registered {} at {}:{} under lease {} (TTL {} s)", endpoint.name(), endpoint.endpoint().address(),
+          endpoint.endpoint().port(), lease.id(), lease.ttlSeconds());
       return this;
     }
   }
 
   /**
-   * Sets the endpoint's health in the registry, registering it again first if it was found gone.
-   * The health is kept even when the call fails, and sent again at every keepalive (or applied by the
-   * next re-registration) until the registry has taken it. Once the
-   * health is DRAINING, any other is ignored: checked and set under the lock, so no late update can
-   * slip in between.
+   * Sets the endpoint's health in the registry, registering it again first if it was found gone (unless
+   * the health is DRAINING: a stopping task is not registered again). The health is kept even when the
+   * call fails, and sent again at every keepalive (or applied by the next re-registration) until the
+   * registry has taken it. Once the health is DRAINING, any other is ignored: checked and set under the
+   * lock, so no late update can slip in between.
    *
    * @return false when ignored because the endpoint is draining
    * @throws RegistryCallException when the registry did not take it
@@ -116,22 +111,12 @@ public final class Registration implements AutoCloseable {
         return false;
       }
       health = newHealth;
-      if (!registered) {
-        register();
-        return true;
-      }
-      try {
-        client.setHealth(namespace, service, endpointId, newHealth);
-        confirmed = newHealth;
-      } catch (RegistryCallException e) {
-        if (!e.isNotFound()) {
-          throw e;
+      if (!endpoint.registered()) {
+        if (health != Health.DRAINING) {
+          endpoint.register(health);
         }
-        // Deleted behind our back, or its lease went with it: register again, with this health.
-        log.warn("endpoint {}/{}/{} is gone; registering it again", namespace, service, endpointId);
-        registered = false;
-        reRegistrations++;
-        register();
+      } else if (!endpoint.setHealth(newHealth)) {
+        foundGone("its health could not be set: 404", true);
       }
       return true;
     }
@@ -140,7 +125,7 @@ public final class Registration implements AutoCloseable {
   /** The health as the registry last confirmed it, or null when it has none of this registration's. */
   public Health confirmedHealth() {
     synchronized (lock) {
-      return confirmed;
+      return endpoint.confirmed();
     }
   }
 
@@ -154,7 +139,7 @@ public final class Registration implements AutoCloseable {
   /** The lease the endpoint is registered under now, or 0 when there is none. */
   public long leaseId() {
     synchronized (lock) {
-      return lease == null ? 0 : lease.id();
+      return endpoint.lease() == null ? 0 : endpoint.lease().id();
     }
   }
 
@@ -178,10 +163,7 @@ public final class Registration implements AutoCloseable {
     }
     executor.shutdown(); // a keepalive under way finishes; stopped keeps later ones from running
     synchronized (lock) {
-      releaseQuietly();
-      registered = false;
-      confirmed = null;
-      lease = null;
+      endpoint.release();
     }
   }
 
@@ -195,7 +177,7 @@ public final class Registration implements AutoCloseable {
       keepAliveOrRegister();
     } catch (RuntimeException e) {
       // A periodic task that throws is never run again: the lease would silently lapse.
-      log.error("keeping {}/{}/{} registered failed unexpectedly", namespace, service, endpointId, e);
+      log.error("keeping {} registered failed unexpectedly", endpoint.name(), e);
     }
   }
 
@@ -204,26 +186,23 @@ public final class Registration implements AutoCloseable {
       if (stopped) {
         return;
       }
-      if (lease == null || !registered) {
-        tryRegister(); // a previous attempt to register again failed: try again now
+      if (!endpoint.registered()) {
+        if (health != Health.DRAINING) {
+          registerAgain(false); // a previous attempt to register again failed: try again now
+        }
         return;
       }
       try {
-        client.keepAlive(lease.id());
+        endpoint.keepAlive();
+        if (health != endpoint.confirmed()) {
+          resendHealth(); // finds the endpoint gone as well as the GET would
+        } else if (!endpoint.stillThere()) {
+          foundGone("deleted from the registry", false);
+        }
       } catch (LeaseGoneException e) {
-        log.warn("lease {} of {}/{}/{} is gone ({}); registering again under a new lease", e.leaseId(),
-            namespace, service, endpointId, e.getMessage());
-        lease = null;
-        registered = false;
-        reRegistrations++;
-        tryRegister();
+        foundGone("lease " + e.leaseId() + " is gone: " + e.getMessage(), false);
       } catch (RegistryCallException e) {
-        log.warn("keeping {}/{}/{} registered failed, will retry at the next keepalive: {}", namespace, service, endpointId,
-            e.getMessage());
-        return;
-      }
-      if (health != confirmed) {
-        resendHealth();
+        log.warn("keeping {} registered failed, will retry at the next keepalive: {}", endpoint.name(), e.getMessage());
       }
     }
   }
@@ -232,67 +211,41 @@ public final class Registration implements AutoCloseable {
   private void resendHealth() {
     Health wanted = health;
     try {
-      client.setHealth(namespace, service, endpointId, wanted);
-      confirmed = wanted;
-      log.info("{}/{}/{} is now {} in the registry (sent again)", namespace, service, endpointId, wanted);
-    } catch (RegistryCallException e) {
-      if (e.isNotFound()) {
-        log.warn("endpoint {}/{}/{} is gone; registering it again", namespace, service, endpointId);
-        registered = false;
-        reRegistrations++;
-        tryRegister();
-        return;
+      if (endpoint.setHealth(wanted)) {
+        log.info("{} is now {} in the registry (sent again)", endpoint.name(), wanted);
+      } else {
+        foundGone("deleted from the registry", false);
       }
-      log.warn("setting {}/{}/{} {} failed again, will retry at the next keepalive: {}", namespace, service,
-          endpointId, wanted, e.getMessage());
+    } catch (RegistryCallException e) {
+      log.warn("setting {} {} failed again, will retry at the next keepalive: {}", endpoint.name(), wanted,
+          e.getMessage());
     }
   }
 
-  private void tryRegister() {
+  /**
+   * The endpoint (or its lease) is no longer in the registry: registered again with the current health,
+   * unless the task is stopping.
+   */
+  private void foundGone(String why, boolean strict) {
+    if (health == Health.DRAINING) {
+      log.info("endpoint {} is gone ({}) while the task stops: not registering it again", endpoint.name(), why);
+      return;
+    }
+    log.warn("endpoint {} is gone ({}); registering it again, {}", endpoint.name(), why, health);
+    reRegistrations++;
+    registerAgain(strict);
+  }
+
+  /** {@code strict}: a failure is thrown to the caller rather than retried at the next keepalive. */
+  private void registerAgain(boolean strict) {
     try {
-      register();
-      log.info("registered {}/{}/{} again under lease {}", namespace, service, endpointId, lease.id());
+      endpoint.register(health);
+      log.info("registered {} again under lease {}", endpoint.name(), endpoint.lease().id());
     } catch (RegistryCallException e) {
-      log.warn("registering {}/{}/{} again failed, will retry: {}", namespace, service, endpointId, e.getMessage());
-    }
-  }
-
-  /** Registers under the current lease, or a new one; a lease that vanishes in between is replaced once. */
-  private void register() {
-    for (int attempt = 1; ; attempt++) {
-      if (lease == null) {
-        lease = client.grantLease(namespace, ttlSeconds);
+      if (strict) {
+        throw e;
       }
-      try {
-        client.registerEndpoint(namespace, service, endpointId, new Endpoint(endpoint.address(), endpoint.port(),
-            endpoint.zone(), health, endpoint.taskId(), endpoint.host(), endpoint.metadata(), lease.id()));
-        registered = true;
-        confirmed = health;
-        return;
-      } catch (LeaseGoneException e) {
-        lease = null;
-        if (attempt == 2) {
-          throw e;
-        }
-      }
-    }
-  }
-
-  private void releaseQuietly() {
-    if (registered) {
-      try {
-        client.deregister(namespace, service, endpointId);
-      } catch (RegistryCallException e) {
-        log.warn("could not deregister {}/{}/{} ({}); it leaves when lease {} expires", namespace, service,
-            endpointId, e.getMessage(), lease == null ? "-" : lease.id());
-      }
-    }
-    if (lease != null) {
-      try {
-        client.revoke(lease.id());
-      } catch (RegistryCallException e) {
-        log.warn("could not revoke lease {} ({}); it expires within {} s", lease.id(), e.getMessage(), ttlSeconds);
-      }
+      log.warn("registering {} again failed, will retry: {}", endpoint.name(), e.getMessage());
     }
   }
 }

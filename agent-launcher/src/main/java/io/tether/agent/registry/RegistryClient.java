@@ -137,13 +137,30 @@ public final class RegistryClient {
   /** Removes an endpoint; one already gone is not an error. */
   public void deregister(String namespace, String service, String endpointId) {
     checkNames(namespace, service, endpointId);
+    found(() -> call("deregister " + namespace + "/" + service + "/" + endpointId, NO_LEASE,
+        () -> api.deleteEndpoint(namespace, service, endpointId)));
+  }
+
+  /**
+   * Whether the registry has the endpoint. The server answers this GET from its in-memory registry
+   * view, without an etcd call, which is what lets an agent ask it after every keepalive.
+   */
+  public boolean hasEndpoint(String namespace, String service, String endpointId) {
+    checkNames(namespace, service, endpointId);
+    return found(() -> call("get endpoint " + namespace + "/" + service + "/" + endpointId, NO_LEASE,
+        () -> api.endpoint(namespace, service, endpointId)));
+  }
+
+  /** Runs a call about one resource: false when the registry answered 404, true when it answered at all. */
+  private static boolean found(Runnable call) {
     try {
-      call("deregister " + namespace + "/" + service + "/" + endpointId, NO_LEASE,
-          () -> api.deleteEndpoint(namespace, service, endpointId));
+      call.run();
+      return true;
     } catch (RegistryCallException e) {
       if (!e.isNotFound()) {
         throw e;
       }
+      return false;
     }
   }
 

@@ -83,8 +83,40 @@ class AgentLifecycleTest {
     assertThat(journal.lines()).containsSubsequence("envoy POST /healthcheck/fail", "envoy POST /drain_listeners",
         "app signal TERM", "app exit", "envoy POST /quitquitquit", "envoy exit");
     assertThat(endpoint("t1")).as("deregistered").isNull();
+    assertInOrder(log(), "task ending: SIGNAL", "endpoint DRAINING in the registry", "envoy draining its listeners for 1 s",
+        "envoy drained, drain time over: stopping the app", "app stopped with exit status 0",
+        "endpoint a/web/t1 deregistered", "lease ", " revoked", "envoy stopped", "agent exiting with status 0");
     assertThat(Files.readString(hosts)).as("hosts block gone, other lines kept")
         .isEqualTo("127.0.0.1\tlocalhost\n# keep me\n10.0.0.9 db.internal\n");
+    assertNoChildAlive();
+  }
+
+  @Test
+  void anEndpointDeletedByAnOperatorIsBackWithinAKeepaliveButNotOnceTheTaskDrains() throws Exception {
+    agent = start(agent("t8").flag("--drain-time", "4")); // lease TTL 3 s: a keepalive every second
+    Poll.until(Duration.ofSeconds(60), () -> "HEALTHY".equals(health("t8")), () -> "registered HEALTHY; log:\n" + log());
+    JsonNode before = endpoint("t8");
+
+    registry.admin().delete("/v1/namespaces/a/services/web/endpoints/t8").expect(204);
+    long deleted = System.nanoTime();
+    Poll.until(Duration.ofSeconds(1 + 2), () -> endpoint("t8") != null, () -> "registered again; log:\n" + log());
+    System.out.printf("[AgentLifecycleTest] a deleted endpoint was back %d ms later (keepalive every 1 s)%n",
+        (System.nanoTime() - deleted) / 1_000_000);
+    JsonNode after = endpoint("t8");
+    for (String field : List.of("address", "port", "health", "leaseId", "taskId")) {
+      assertThat(after.path(field)).as(field).isEqualTo(before.path(field));
+    }
+    assertThat(log()).contains("endpoint a/web/t8 is gone (deleted from the registry); registering it again, HEALTHY");
+
+    agent.destroy(); // SIGTERM
+    Poll.until(Duration.ofSeconds(10), () -> "DRAINING".equals(health("t8")), "DRAINING first");
+    registry.admin().delete("/v1/namespaces/a/services/web/endpoints/t8").expect(204);
+    Poll.until(Duration.ofSeconds(10), () -> log().contains("endpoint a/web/t8 is gone (deleted from the registry) "
+        + "while the task stops: not registering it again"), () -> "a keepalive finds it gone; log:\n" + log());
+    assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(agent.exitValue()).isZero();
+    assertThat(endpoint("t8")).as("stays deleted").isNull();
+    assertThat(log().lines().filter(l -> l.contains("registering it again,"))).as("once, before the drain").hasSize(1);
     assertNoChildAlive();
   }
 
@@ -202,6 +234,16 @@ class AgentLifecycleTest {
         .isEqualTo(expected);
     assertThat(log()).contains("registering address " + expected + ": the address of " + device
         + ", the default route's interface");
+  }
+
+  /** Each part appears in the text after the one before it. */
+  private static void assertInOrder(String text, String... parts) {
+    int at = 0;
+    for (String part : parts) {
+      int found = text.indexOf(part, at);
+      assertThat(found).as("'%s' after position %d of:%n%s", part, at, text).isNotNegative();
+      at = found + part.length();
+    }
   }
 
   private boolean noChildAlive() {

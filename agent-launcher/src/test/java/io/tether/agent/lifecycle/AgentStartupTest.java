@@ -158,6 +158,16 @@ class AgentStartupTest {
     assertThat(agent.journal().lines()).as("nothing started").isEmpty();
   }
 
+  @Test
+  void aServiceThatDoesNotExistIsOneLineSayingHowToCreateIt() throws Exception {
+    agent("s10").flag("--service", "nosuch").start();
+    assertThat(agent.awaitExit(AT_ONCE)).isEqualTo(1);
+    assertThat(agent.log().lines().filter(l -> l.contains("error:")).toList()).containsExactly("tether: error: could "
+        + "not get service a/nosuch: 404 NOT_FOUND: service 'a/nosuch' does not exist; create it with "
+        + "`tether svc apply -n a -f SPEC`");
+    assertThat(agent.journal().lines()).as("nothing started").isEmpty();
+  }
+
   private void awaitJournal(String event) {
     Poll.until(AT_ONCE, () -> agent.journal().lines().stream().anyMatch(l -> l.startsWith(event)),
         () -> "journal shows '" + event + "'; agent log:\n" + agent.log());

@@ -108,7 +108,7 @@ class RegistrationTest {
   @Test
   void aLeaseRevokedBehindItsBackIsReplacedAndTheEndpointComesBackWithItsHealth() {
     Registration registration = register("revoked");
-    registration.setHealth(Health.DRAINING);
+    registration.setHealth(Health.UNHEALTHY);
     long first = registration.leaseId();
 
     admin.delete("/v1/leases/" + first).expect(204);
@@ -117,7 +117,7 @@ class RegistrationTest {
     Poll.until(WAIT, () -> endpoint("revoked").status() == 200, "the endpoint is registered again");
     JsonNode stored = endpoint("revoked").expect(200).body();
     assertThat(stored.path("leaseId").asLong()).isNotEqualTo(first).isEqualTo(registration.leaseId());
-    assertThat(stored.path("health").asText()).isEqualTo("DRAINING");
+    assertThat(stored.path("health").asText()).isEqualTo("UNHEALTHY");
     assertThat(stored.path("metadata").path("app").asText()).isEqualTo("web");
     assertThat(registration.reRegistrations()).isEqualTo(1);
     assertThat(admin.post("/v1/leases/" + registration.leaseId() + "/keepalive", null).status()).isEqualTo(200);
@@ -138,7 +138,7 @@ class RegistrationTest {
   }
 
   @Test
-  void drainingIsFinalNoLaterHealthReplacesItNorARegistrationAgain() {
+  void drainingIsFinalNoLaterHealthReplacesItAndALostLeaseIsNotReplaced() {
     Registration registration = register("draining");
     registration.setHealth(Health.DRAINING);
 
@@ -148,20 +148,67 @@ class RegistrationTest {
 
     admin.delete("/v1/leases/" + registration.leaseId()).expect(204);
     endpoint("draining").expect(404);
-    Poll.until(WAIT, () -> endpoint("draining").status() == 200, "the next keepalive registers it again");
-    assertThat(endpoint("draining").body().path("health").asText()).as("with the health it keeps").isEqualTo("DRAINING");
+    // The keepalive that finds the lease gone forgets it, and decides there and then not to register again.
+    Poll.until(WAIT, () -> registration.leaseId() == 0, "a keepalive finds the lease gone");
+    endpoint("draining").expect(404);
+    assertThat(registration.reRegistrations()).as("a stopping task is not registered again").isZero();
     assertThat(registration.health()).isEqualTo(Health.DRAINING);
   }
 
   @Test
-  void anEndpointDeletedBehindItsBackIsRegisteredAgainByTheNextHealthUpdate() {
+  void anEndpointDeletedBehindItsBackIsBackWithinAKeepaliveWithItsAddressAndHealth() {
     Registration registration = register("deleted");
-    admin.delete("/v1/namespaces/a/services/web/endpoints/deleted").expect(204);
+    registration.setHealth(Health.UNHEALTHY);
+    long lease = registration.leaseId();
+    // TTL 2 s: a keepalive every 666 ms (TTL/3), each followed by a GET of the endpoint.
+    Duration withinOneKeepalive = TTL.dividedBy(3).plusSeconds(2);
 
-    registration.setHealth(Health.DRAINING);
+    admin.delete("/v1/namespaces/a/services/web/endpoints/deleted").expect(204);
+    long deleted = System.nanoTime();
+    Poll.until(withinOneKeepalive, () -> endpoint("deleted").status() == 200, "registered again by the next keepalive");
+    System.out.printf("[RegistrationTest] a deleted endpoint was back %d ms later (keepalive every %d ms)%n",
+        (System.nanoTime() - deleted) / 1_000_000, TTL.toMillis() / 3);
 
     JsonNode stored = endpoint("deleted").expect(200).body();
-    assertThat(stored.path("health").asText()).isEqualTo("DRAINING");
+    assertThat(stored.path("address").asText()).isEqualTo("10.0.3.7");
+    assertThat(stored.path("port").asInt()).isEqualTo(15000);
+    assertThat(stored.path("health").asText()).as("the health it had").isEqualTo("UNHEALTHY");
+    assertThat(stored.path("leaseId").asLong()).as("its lease was not touched").isEqualTo(lease);
+    assertThat(registration.reRegistrations()).isEqualTo(1);
+  }
+
+  @Test
+  void anEndpointDeletedWhileItDrainsStaysDeletedAndSoDoesOneDeletedAfterStop() {
+    // A long TTL (a keepalive every 20 s): the DRAINING below meets the deleted endpoint before any keepalive.
+    Registration registration = new Registration(agent, "a", "web", "stopping", new Endpoint("10.0.3.7", 15000,
+        null, null, null, null, null, null), Duration.ofSeconds(60));
+    started.add(registration);
+    registration.start();
+    admin.delete("/v1/namespaces/a/services/web/endpoints/stopping").expect(204);
+
+    assertThat(registration.setHealth(Health.DRAINING)).isTrue();
+
+    endpoint("stopping").expect(404);
+    assertThat(registration.reRegistrations()).as("not registered again to be drained").isZero();
+    assertThat(registration.confirmedHealth()).isNull();
+    long lease = registration.leaseId();
+    registration.stop();
+    endpoint("stopping").expect(404);
+    assertThat(admin.post("/v1/leases/" + lease + "/keepalive", null).status()).as("its lease revoked").isEqualTo(404);
+  }
+
+  @Test
+  void anEndpointDeletedBehindItsBackIsRegisteredAgainByTheNextHealthUpdate() {
+    Registration registration = new Registration(agent, "a", "web", "updated", new Endpoint("10.0.3.7", 15000,
+        null, null, null, null, null, null), Duration.ofSeconds(60)); // no keepalive comes first
+    started.add(registration);
+    registration.start();
+    admin.delete("/v1/namespaces/a/services/web/endpoints/updated").expect(204);
+
+    registration.setHealth(Health.UNHEALTHY);
+
+    JsonNode stored = endpoint("updated").expect(200).body();
+    assertThat(stored.path("health").asText()).isEqualTo("UNHEALTHY");
     assertThat(stored.path("leaseId").asLong()).isEqualTo(registration.leaseId());
     assertThat(registration.reRegistrations()).isEqualTo(1);
   }
