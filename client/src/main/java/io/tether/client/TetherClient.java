@@ -179,7 +179,8 @@ public final class TetherClient {
     if (nodeId == null || !NODE_ID.matcher(nodeId).matches() || nodeId.equals(".") || nodeId.equals("..")) {
       throw new IllegalArgumentException("not a valid node id: '" + nodeId + "'");
     }
-    return get(path("proxies", ns) + "/" + nodeId + "/config");
+    // Without a namespace, the route that finds the node id in any (409 when it is in several).
+    return get((ns == null ? path("proxies") : path("proxies", ns)) + "/" + nodeId + "/config");
   }
 
   // ---- watch ----

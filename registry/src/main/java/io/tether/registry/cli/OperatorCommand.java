@@ -30,12 +30,16 @@ abstract class OperatorCommand implements Callable<Integer> {
       try {
         return exitCode(client);
       } catch (ApiException e) {
-        throw CliException.from(e, client.base());
+        throw CliException.from(e, client.base(), api.tokenSource());
       }
     } catch (CliException e) {
       return fail(CliErrors.FAILURE, e.getMessage());
     } catch (IllegalArgumentException e) {
       return fail(CliErrors.USAGE, e.getMessage());
+    } catch (RuntimeException e) {
+      // A bug: say so, and how to see more, rather than a bare "Cannot invoke ... because s is null".
+      CliErrors.debug(e);
+      return fail(CliErrors.FAILURE, CliErrors.isBug(e) ? CliErrors.internal(e) : e.getMessage());
     }
   }
 
