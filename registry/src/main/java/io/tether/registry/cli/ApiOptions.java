@@ -30,11 +30,11 @@ public final class ApiOptions {
   // %n: picocli's line breaking splits words at '.' (". tether/admin.token"), so paths start a line of their own.
   @Option(names = "--token", paramLabel = "TOKEN", order = 101,
       description = "Bearer token (default: $TETHER_TOKEN, else $TETHER_TOKEN_FILE, else the context's,%n"
-          + "else the file .tether/admin.token)")
+          + "  else the file .tether/admin.token)")
   String token;
 
   @Option(names = "--token-file", paramLabel = "FILE", order = 102,
-      description = "File holding the bearer token (kept out of the process list),%nfor example .tether/admin.token")
+      description = "File holding the bearer token (kept out of the process list),%n  for example .tether/admin.token")
   Path tokenFile;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", order = 103,

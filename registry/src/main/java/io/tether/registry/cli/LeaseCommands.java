@@ -59,7 +59,7 @@ public final class LeaseCommands {
   static final class LeaseId implements CommandLine.ITypeConverter<Long> {
     @Override
     public Long convert(String value) {
-      if (!value.matches("[0-9]{1,19}")) {
+      if (!value.matches("[0-9]+")) {
         throw new CommandLine.TypeConversionException("lease id must be digits (as `" + CliErrors.prog()
             + " lease list` shows), not '" + value + "'");
       }
