@@ -2,6 +2,7 @@ package io.tether.registry.cli;
 
 import io.tether.client.ApiException;
 import io.tether.client.cli.CliErrors;
+import java.io.PrintWriter;
 import java.net.ConnectException;
 
 /** A failed operator command: the message is printed as is, and the command exits non-zero. */
@@ -9,6 +10,21 @@ final class CliException extends RuntimeException {
 
   CliException(String message) {
     super(message);
+  }
+
+  /**
+   * Prints why a command failed as one {@code error: …} line and answers its exit code: 2 for a value the
+   * caller must fix (IllegalArgumentException), 1 for a failure, and 1 for a bug, which says it is one
+   * rather than printing a bare "Cannot invoke … because s is null" (docs/cli.md "Errors").
+   */
+  static int report(RuntimeException e, PrintWriter err) {
+    boolean usage = e instanceof IllegalArgumentException;
+    if (!usage && !(e instanceof CliException)) {
+      CliErrors.debug(e);
+    }
+    err.println("error: " + (CliErrors.isBug(e) ? CliErrors.internal(e) : e.getMessage()));
+    err.flush();
+    return usage ? CliErrors.USAGE : CliErrors.FAILURE;
   }
 
   /** A failed API call in the operator's terms: the API's code, message and field, or why there was no answer. */

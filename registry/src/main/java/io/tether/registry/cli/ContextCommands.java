@@ -40,20 +40,9 @@ public final class ContextCommands {
         run(CliConfig.load(), spec.commandLine().getOut());
         spec.commandLine().getOut().flush();
         return 0;
-      } catch (CliException e) {
-        return fail(CliErrors.FAILURE, e.getMessage());
-      } catch (IllegalArgumentException e) {
-        return fail(CliErrors.USAGE, e.getMessage());
       } catch (RuntimeException e) {
-        CliErrors.debug(e);
-        return fail(CliErrors.FAILURE, CliErrors.isBug(e) ? CliErrors.internal(e) : e.getMessage());
+        return CliException.report(e, spec.commandLine().getErr());
       }
-    }
-
-    private int fail(int code, String message) {
-      spec.commandLine().getErr().println("error: " + message);
-      spec.commandLine().getErr().flush();
-      return code;
     }
 
     abstract void run(CliConfig config, PrintWriter out);
