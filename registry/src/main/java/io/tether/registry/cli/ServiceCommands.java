@@ -48,7 +48,7 @@ public final class ServiceCommands {
       if (!"INVALID_ARGUMENT".equals(e.code()) || e.apiMessage() == null) {
         return e;
       }
-      String field = e.field() == null || e.apiMessage().contains("'" + e.field() + "'") ? "" : " (field: " + e.field() + ")";
+      String field = e.field() == null || e.apiMessage().contains(e.field()) ? "" : " (field: " + e.field() + ")";
       return new CliException(file + ": " + e.apiMessage() + field);
     }
   }
