@@ -174,12 +174,12 @@ public final class TetherClient {
     return get("/v1/proxies" + (ns == null ? "" : "?namespace=" + URLEncoder.encode(ns, StandardCharsets.UTF_8)));
   }
 
-  /** The resources a connected client is served. Node ids go into the path as sent, so they are checked. */
+  /** What a client is served; ns null: the node id in any namespace. Node ids go into the path as sent: checked. */
   public JsonNode proxyConfig(String ns, String nodeId) {
     if (nodeId == null || !NODE_ID.matcher(nodeId).matches() || nodeId.equals(".") || nodeId.equals("..")) {
       throw new IllegalArgumentException("not a valid node id: '" + nodeId + "'");
     }
-    return get(path("proxies", ns) + "/" + nodeId + "/config");
+    return get((ns == null ? path("proxies") : path("proxies", ns)) + "/" + nodeId + "/config");
   }
 
   // ---- watch ----

@@ -117,6 +117,9 @@ class MeshProxiesTest {
       String clusters = cli(new ProxyCommands.Proxy(), "config", two, "-n", "a", "--type", "clusters");
       assertThat(clusters).contains("on replica replica-2").containsPattern("CLUSTER\\s+mp-web\\.a\\s+\\S+")
           .doesNotContain("LISTENER");
+      // Without -n: GET /v1/proxies/{nodeId}/config, which finds the node id in any namespace.
+      assertThat(cli(new ProxyCommands.Proxy(), "config", two)).contains("a/" + two + " on replica replica-2")
+          .containsPattern("CLUSTER\\s+mp-web\\.a\\s+\\S+");
     }
   }
 

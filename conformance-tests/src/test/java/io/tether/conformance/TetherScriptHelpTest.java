@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,8 +26,19 @@ class TetherScriptHelpTest {
     Result r = run("--help");
     assertThat(r.status()).isZero();
     assertThat(r.output()).contains("usage: ./tether COMMAND", "server", "agent run|host|ecs-task|bootstrap|inject",
-        "ns|svc|ep", "context list|use|set|show|delete", "completion bash|zsh", "demo", "test [MVN ARGS...]", "build", "envoy install|path|version", "node path|version", "bench", "Exit codes");
+        "ns create|list|get|delete", "svc apply|diff|list|get|delete", "ep list|drain|undrain|delete", "proxies",
+        "proxy config NODE", "status", "watch", "lease list|revoke", "context list|use|set|show|delete",
+        "completion bash|zsh", "help COMMAND", "demo", "test [MVN ARGS...]", "build", "envoy install|path|version",
+        "node path|version", "bench", "Exit codes");
     assertThat(run().output()).as("no command: the same help").isEqualTo(r.output());
+  }
+
+  @Test
+  void theTopLevelHelpNamesEveryCommandOfTheJavaCommandTree() throws Exception {
+    String usage = run("--help").output();
+    for (String command : io.tether.main.TetherMain.commandLine().getSubcommands().keySet()) {
+      assertThat(usage).as("./tether --help lists " + command).containsPattern("(?m)^  " + Pattern.quote(command) + "\\b");
+    }
   }
 
   @Test
@@ -46,6 +58,11 @@ class TetherScriptHelpTest {
     assertThat(run("envoy", "--help").output()).startsWith("usage: ./tether envoy install|path|version");
     assertThat(run("node", "--help").output()).startsWith("usage: ./tether node path|version");
     assertThat(run("bench", "--help").output()).startsWith("usage: ./tether bench");
+    assertThat(run("help", "build").output()).as("help COMMAND is COMMAND --help").startsWith("usage: ./tether build");
+    Result helpTest = run("help", "test");
+    assertThat(helpTest.status()).isZero();
+    assertThat(helpTest.output()).as("help test runs nothing either").startsWith("usage: ./tether test");
+    assertThat(run("help").output()).as("help alone: the usage").startsWith("usage: ./tether COMMAND");
     Result bare = run("bench");
     assertThat(bare.status()).as("bench without a benchmark is a usage error").isEqualTo(2);
   }

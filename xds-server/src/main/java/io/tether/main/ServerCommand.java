@@ -68,16 +68,17 @@ final class ServerCommand implements Callable<Integer> {
   Path xdsClientCa;
 
   @Option(names = "--xds-advertise", paramLabel = "HOST:PORT",
-      description = {"The xDS address agents are told by GET /v1/xds, e.g. tether.internal:18000 "
+      description = {"The xDS address agents are told by GET /v1/xds,%n  for example tether.internal:18000 "
           + "(default: the host a request reached the API by, and --xds-port)"})
   String xdsAdvertise;
 
   @Option(names = "--replica-id", description = "This replica's name in /v1/proxies (default: host name and xDS port)")
   String replicaId;
 
+  // %n: picocli breaks lines after '.' and ':', which split URLs ("http: //API-HOST"); each starts a line.
   @Option(names = "--advertise-api", paramLabel = "URL", description = "The URL other replicas reach this one's "
-      + "REST API at, e.g. http://10.0.0.5:8700 (default: http://API-HOST:API-PORT, the first non-loopback "
-      + "address when the API binds every address)")
+      + "REST API at,%n  for example http://10.0.0.5:8700;%n  default http://API-HOST:API-PORT, with the first "
+      + "non-loopback address when the API binds every address")
   String advertiseApi;
 
   @Option(names = "--etcd-prefix", defaultValue = KeyLayout.DEFAULT_PREFIX, description = "Key prefix (default: ${DEFAULT-VALUE})")

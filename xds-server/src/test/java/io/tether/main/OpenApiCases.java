@@ -59,6 +59,8 @@ final class OpenApiCases {
     for (String probe : List.of("/healthz", "/readyz", "/metrics", "/openapi.yaml", "/openapi.json")) {
       add("GET", probe, probe, null, null, 200);
     }
+    add("GET", "/", "/", null, null, 200);
+    add("GET", "/", "/", null, null, 302, "Accept", "text/html,application/xhtml+xml");
   }
 
   private void namespaces() {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import io.tether.client.cli.CliEnvironment;
+import io.tether.client.cli.CliErrors;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,19 +44,111 @@ class TetherCliTest {
       assertThat(help.out()).as(String.join(" ", args)).contains("Usage: ");
       spec.options().forEach(o -> assertThat(String.join("", o.description())).as(path + " " + o.longestName())
           .isNotBlank());
+      pathsAreNotSplit(spec, help.out());
     }
     cli.getSubcommands().forEach((name, sub) -> visit(sub, (path + " " + name).trim()));
   }
 
   @Test
-  void aMistakeIsOneLineWithASuggestionAndExitTwo() {
+  void aMistakeIsOneLineWithASuggestionOnlyWhenOneIsCloseAndExitTwo() {
     Run typo = run("svc", "lst");
     assertThat(typo.exit()).isEqualTo(2);
-    assertThat(typo.err()).startsWith("error: Unmatched argument at index 1: 'lst'").contains("did you mean list?")
-        .contains("see 'tether svc --help'").hasLineCount(1);
+    assertThat(typo.err()).isEqualTo("error: unknown command 'lst' (did you mean list?); see 'tether svc --help'\n");
+    Run unknown = run("frobnicate");
+    assertThat(unknown.exit()).isEqualTo(2);
+    assertThat(unknown.err()).isEqualTo("error: unknown command 'frobnicate'; see 'tether --help'\n");
     Run option = run("ns", "list", "--sever", "x");
     assertThat(option.exit()).isEqualTo(2);
-    assertThat(option.err()).contains("--sever").hasLineCount(1);
+    assertThat(option.err()).startsWith("error: unknown option '--sever' (did you mean --server?)").hasLineCount(1);
+    Run extra = run("ns", "get", "a", "b");
+    assertThat(extra.err()).isEqualTo("error: unexpected argument 'b'; see 'tether ns get --help'\n");
+  }
+
+  @Test
+  void hintsNameTheCommandAsTheUserTypedIt() {
+    CliEnvironment.replaceForTests(Map.of("TETHER_PROG", "./tether"));
+    try {
+      assertThat(run("svc", "lst").err()).endsWith("; see './tether svc --help'\n");
+      assertThat(run("lease", "revoke", "abc").err()).contains("(as `./tether lease list` shows)");
+    } finally {
+      CliEnvironment.replaceForTests(null);
+    }
+  }
+
+  @Test
+  void aLeaseIdThatIsNotDigitsSaysWhatALeaseIdIs() {
+    Run revoke = run("lease", "revoke", "abc");
+    assertThat(revoke.exit()).isEqualTo(2);
+    assertThat(revoke.err()).isEqualTo("error: lease id must be digits (as `tether lease list` shows), not 'abc'; "
+        + "see 'tether lease revoke --help'\n");
+  }
+
+  @Test
+  void noValueConversionErrorNamesAJavaType() {
+    checkConversions(TetherMain.commandLine(), "");
+  }
+
+  /** Every option that takes a number or an enum, given a word: the error must not say "int", "long" or a class. */
+  private static void checkConversions(CommandLine cli, String path) {
+    for (CommandLine.Model.OptionSpec o : cli.getCommandSpec().options()) {
+      Class<?> type = o.type();
+      boolean converted = type.isEnum() || type == int.class || type == Integer.class || type == long.class
+          || type == Long.class;
+      if (converted && o.arity().max() > 0) {
+        String[] args = (path + " " + o.longestName() + " not-a-value").trim().split(" ");
+        Run bad = run(args);
+        assertThat(bad.exit()).as(String.join(" ", args) + ": " + bad.err()).isEqualTo(2);
+        assertThat(bad.err()).as(String.join(" ", args)).contains("not-a-value").hasLineCount(1)
+            .doesNotContainPattern("\\b(int|long|Integer|Long|java\\.\\w+)\\b");
+      }
+    }
+    cli.getSubcommands().forEach((name, sub) -> checkConversions(sub, (path + " " + name).trim()));
+  }
+
+  @Test
+  void helpCommandPrintsThatCommandsHelp() {
+    Run help = run("help", "svc");
+    assertThat(help.exit()).isZero();
+    assertThat(help.out()).startsWith("Usage: tether svc").contains("apply", "diff", "list", "get", "delete");
+  }
+
+  @Test
+  void aBugIsAnInternalErrorSayingHowToSeeTheStackTraceNeverABareJavaMessage() {
+    CommandLine cli = CliErrors.install(new CommandLine(new Buggy()));
+    StringWriter err = new StringWriter();
+    int exit = cli.setErr(new PrintWriter(err)).execute();
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString()).isEqualTo("tether: error: internal error: NullPointerException: Cannot invoke "
+        + "\"String.length()\" because \"s\" is null (TETHER_DEBUG=1 for the stack trace)\n");
+  }
+
+  @CommandLine.Command(name = "buggy")
+  static final class Buggy implements Runnable {
+    @Override
+    public void run() {
+      throw new NullPointerException("Cannot invoke \"String.length()\" because \"s\" is null");
+    }
+  }
+
+  /**
+   * Picocli breaks lines after a '.', which split ".tether/admin.token" into ". tether/admin.token": every
+   * word of a description with a '.' or '/' inside (a path, a host name, "e.g.") is printed whole.
+   */
+  private static void pathsAreNotSplit(CommandSpec spec, String help) {
+    String flat = help.replaceAll("\\s+", " ");
+    for (CommandLine.Model.OptionSpec o : spec.options()) {
+      for (String word : String.join(" ", o.description()).replace("%n", " ").split("\\s+")) {
+        String w = word.replaceAll("^[(`'\"]+|[,;:)`'\"]+$", "");
+        if (!w.contains("${") && w.matches(".*\\w[./]\\w.*")) {
+          assertThat(flat).as("%s --help: '%s' whole", spec.qualifiedName(), w).contains(w);
+        }
+      }
+    }
+  }
+
+  @Test
+  void theTokenOptionsShowTheDefaultPathWhole() {
+    assertThat(run("ns", "list", "--help").out()).contains(".tether/admin.token)", "for example .tether/admin.token");
   }
 
   @Test

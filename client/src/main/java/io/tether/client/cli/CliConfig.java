@@ -115,7 +115,8 @@ public final class CliConfig {
   public void use(String name) {
     if (!contexts.containsKey(name)) {
       throw new IllegalArgumentException("no context '" + name + "' in " + file
-          + " (tether context list shows them; tether context set " + name + " --server URL adds it)");
+          + " (" + CliErrors.prog() + " context list shows them; " + CliErrors.prog() + " context set " + name
+          + " --server URL adds it)");
     }
     current = name;
   }

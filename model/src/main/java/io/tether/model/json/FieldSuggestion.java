@@ -6,16 +6,17 @@ import java.util.Optional;
 import org.apache.commons.text.similarity.LevenshteinDistance;
 
 /**
- * The known field closest to an unknown one, for "unknown field 'timout': did you mean 'timeout'?".
+ * The known name closest to an unknown one, for "unknown field 'timout': did you mean 'timeout'?" and
+ * for the CLI's unknown commands and options (client/.../cli/UsageMessages).
  * Close means at most 3 edits and at most one per 4 characters of the name (one for a short name), so
  * that a short name does not suggest an unrelated one; case is ignored ("PortName" suggests "portName").
  */
-final class FieldSuggestion {
+public final class FieldSuggestion {
   private static final int MAX_EDITS = 3;
 
   private FieldSuggestion() {}
 
-  static Optional<String> closest(String unknown, Collection<Object> known) {
+  public static Optional<String> closest(String unknown, Collection<?> known) {
     if (unknown == null || known == null) {
       return Optional.empty();
     }

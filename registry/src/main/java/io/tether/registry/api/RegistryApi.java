@@ -58,6 +58,7 @@ public final class RegistryApi {
     router.errorHandler(405, this::methodNotAllowed);
     mountProbes();
     OpenApiDocument.load().mount(this);
+    ApiIndex.mount(this);
     router.route("/v1/*").handler(this::authenticate);
     mountNamespaces();
     mountServices();

@@ -27,12 +27,14 @@ public final class ApiOptions {
           + "(default: $TETHER_SERVER, else the context's, else " + DEFAULT_SERVER + ")")
   String server;
 
+  // %n: picocli's line breaking splits words at '.' (". tether/admin.token"), so paths start a line of their own.
   @Option(names = "--token", paramLabel = "TOKEN", order = 101,
-      description = "Bearer token (default: $TETHER_TOKEN, $TETHER_TOKEN_FILE, the context's, else .tether/admin.token)")
+      description = "Bearer token (default: $TETHER_TOKEN, else $TETHER_TOKEN_FILE, else the context's,%n"
+          + "  else the file .tether/admin.token)")
   String token;
 
   @Option(names = "--token-file", paramLabel = "FILE", order = 102,
-      description = "File holding the bearer token, e.g. .tether/admin.token (kept out of the process list)")
+      description = "File holding the bearer token (kept out of the process list),%n  for example .tether/admin.token")
   Path tokenFile;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", order = 103,
@@ -43,6 +45,8 @@ public final class ApiOptions {
   public enum Output { table, json, yaml }
 
   private CliConfig config;
+  /** Where the token sent came from, in the user's words, for a 401 (null: none was sent). */
+  private String tokenSource;
 
   TetherClient client() {
     return TetherClient.builder(server()).token(resolveToken())
@@ -86,28 +90,41 @@ public final class ApiOptions {
     return config;
   }
 
+  /** Where the token sent came from, for "the token from $TETHER_TOKEN was refused"; null when none was sent. */
+  String tokenSource() {
+    return tokenSource;
+  }
+
   private String resolveToken() {
     if (token != null) {
-      return token.strip();
+      return from("given with --token", token.strip());
     }
     if (tokenFile != null) {
-      return readToken("--token-file", tokenFile);
+      return from("from --token-file " + tokenFile, readToken("--token-file", tokenFile));
     }
     if (CliEnvironment.get("TETHER_TOKEN") != null) {
-      return CliEnvironment.get("TETHER_TOKEN");
+      return from("from $TETHER_TOKEN", CliEnvironment.get("TETHER_TOKEN"));
     }
-    if (CliEnvironment.get("TETHER_TOKEN_FILE") != null) {
-      return readToken("TETHER_TOKEN_FILE", Path.of(CliEnvironment.get("TETHER_TOKEN_FILE")));
+    String envFile = CliEnvironment.get("TETHER_TOKEN_FILE");
+    if (envFile != null) {
+      return from("from $TETHER_TOKEN_FILE (" + envFile + ")", readToken("TETHER_TOKEN_FILE", Path.of(envFile)));
     }
     CliConfig.Context context = config().current();
+    String name = config().currentName();
     if (context.token() != null) {
-      return context.token().strip();
+      return from("from context '" + name + "' (its token)", context.token().strip());
     }
     if (context.tokenFile() != null) {
-      return readToken("context '" + config().currentName() + "' tokenFile", Path.of(context.tokenFile()));
+      return from("from context '" + name + "' (tokenFile " + context.tokenFile() + ")",
+          readToken("context '" + name + "' tokenFile", Path.of(context.tokenFile())));
     }
     Path local = Path.of(".tether", "admin.token");
-    return Files.exists(local) ? readToken(local.toString(), local) : null;
+    return Files.exists(local) ? from("from " + local + " (the default)", readToken(local.toString(), local)) : null;
+  }
+
+  private String from(String source, String value) {
+    tokenSource = source;
+    return value;
   }
 
   /** A token file's content; a missing or empty one is the caller's mistake, named. */

@@ -40,10 +40,8 @@ public final class ContextCommands {
         run(CliConfig.load(), spec.commandLine().getOut());
         spec.commandLine().getOut().flush();
         return 0;
-      } catch (IllegalArgumentException e) {
-        spec.commandLine().getErr().println("error: " + e.getMessage());
-        spec.commandLine().getErr().flush();
-        return CliErrors.USAGE;
+      } catch (RuntimeException e) {
+        return CliException.report(e, spec.commandLine().getErr());
       }
     }
 
@@ -136,7 +134,8 @@ public final class ContextCommands {
     }
   }
 
-  @Command(name = "show", description = "Show the current context (or the one named), its token hidden.")
+  @Command(name = "show", description = {"Show the current context (or the one named), its token hidden; "
+      + "exit 1 when none is current.", "Example: tether context show prod"})
   static final class Show extends OnConfig {
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "The context (default: the current one)")
     String name;
@@ -145,9 +144,15 @@ public final class ContextCommands {
     void run(CliConfig config, PrintWriter out) {
       String shown = name != null ? name : config.currentName();
       CliConfig.Context c = shown == null ? null : config.contexts().get(shown);
+      if (shown == null) {
+        // Not a usage error: the command is right, the file has no current context (exit 1).
+        throw new CliException("no current context in " + config.file() + ": pick one with `" + CliErrors.prog()
+            + " context use NAME` (" + CliErrors.prog() + " context list shows them), or make one with `"
+            + CliErrors.prog() + " context set NAME --server URL`");
+      }
       if (c == null) {
-        throw new IllegalArgumentException(shown == null ? "no current context in " + config.file()
-            + " (tether context set NAME --server URL makes one)" : "no context '" + shown + "' in " + config.file());
+        throw new IllegalArgumentException("no context '" + shown + "' in " + config.file()
+            + " (" + CliErrors.prog() + " context list shows them)");
       }
       out.println("name:      " + shown + (shown.equals(config.currentName()) ? " (current)" : ""));
       out.println("server:    " + (c.server() == null ? "-" : c.server()));
@@ -157,17 +162,32 @@ public final class ContextCommands {
     }
   }
 
-  @Command(name = "delete", description = "Delete a context.")
+  @Command(name = "delete", description = {"Delete a context. When it was the current one and one context is "
+      + "left, that one becomes current.", "Example: tether context delete lab"})
   static final class Delete extends OnConfig {
     @Parameters(index = "0", paramLabel = "NAME", description = "The context") String name;
 
     @Override
     void run(CliConfig config, PrintWriter out) {
+      boolean wasCurrent = name.equals(config.currentName());
       if (!config.remove(name)) {
         throw new IllegalArgumentException("no context '" + name + "' in " + config.file());
       }
+      String left = config.contexts().size() == 1 ? config.contexts().keySet().iterator().next() : null;
+      if (wasCurrent && left != null) {
+        config.use(left);
+      }
       config.save();
-      out.println("context/" + name + " deleted");
+      out.println("context/" + name + " deleted" + (wasCurrent ? currentNow(config, left) : ""));
+    }
+
+    /** What is current after deleting the current context: the one left, or none and how to pick one. */
+    private static String currentNow(CliConfig config, String left) {
+      if (left != null) {
+        return "; context/" + left + " is current";
+      }
+      return config.contexts().isEmpty() ? "; no context is left"
+          : "; no context is current now: pick one with `" + CliErrors.prog() + " context use NAME`";
     }
   }
 }

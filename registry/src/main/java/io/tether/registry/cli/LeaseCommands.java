@@ -2,8 +2,10 @@ package io.tether.registry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tether.client.TetherClient;
+import io.tether.client.cli.CliErrors;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -42,13 +44,30 @@ public final class LeaseCommands {
 
   @Command(name = "revoke", description = "Revoke a lease: every endpoint on it leaves the registry at once.")
   static final class Revoke extends OperatorCommand {
-    @Parameters(index = "0", paramLabel = "ID", description = "The lease id, as `lease list` shows it") long id;
+    @Parameters(index = "0", paramLabel = "ID", converter = LeaseId.class,
+        description = "The lease id, as `lease list` shows it") long id;
 
     @Override
     void run(TetherClient client) {
       client.revokeLease(id);
       out().println("lease/" + id + " revoked");
       out().flush();
+    }
+  }
+
+  /** A lease id in the words of the listing that shows it, rather than picocli's "'abc' is not a long". */
+  static final class LeaseId implements CommandLine.ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      if (!value.matches("[0-9]+")) {
+        throw new CommandLine.TypeConversionException("lease id must be digits (as `" + CliErrors.prog()
+            + " lease list` shows), not '" + value + "'");
+      }
+      try {
+        return Long.parseLong(value);
+      } catch (NumberFormatException e) {
+        throw new CommandLine.TypeConversionException("'" + value + "' is too large for a lease id");
+      }
     }
   }
 }

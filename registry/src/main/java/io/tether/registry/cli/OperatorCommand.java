@@ -3,7 +3,6 @@ package io.tether.registry.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tether.client.ApiException;
 import io.tether.client.TetherClient;
-import io.tether.client.cli.CliErrors;
 import io.tether.client.cli.Documents;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -14,7 +13,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * Base of the operator commands: the API options, output helpers, and error-to-exit-code handling:
- * one {@code error: …} line, exit 1 for a failure, 2 for a value the caller must fix (docs/cli.md).
+ * one {@code error: …} line, exit 1 for a failure, 2 for a value the caller must fix (docs/cli.md;
+ * {@link CliException#report}).
  */
 abstract class OperatorCommand implements Callable<Integer> {
   @Mixin
@@ -30,19 +30,11 @@ abstract class OperatorCommand implements Callable<Integer> {
       try {
         return exitCode(client);
       } catch (ApiException e) {
-        throw CliException.from(e, client.base());
+        throw CliException.from(e, client.base(), api.tokenSource());
       }
-    } catch (CliException e) {
-      return fail(CliErrors.FAILURE, e.getMessage());
-    } catch (IllegalArgumentException e) {
-      return fail(CliErrors.USAGE, e.getMessage());
+    } catch (RuntimeException e) {
+      return CliException.report(e, spec.commandLine().getErr());
     }
-  }
-
-  private int fail(int code, String message) {
-    spec.commandLine().getErr().println("error: " + message);
-    spec.commandLine().getErr().flush();
-    return code;
   }
 
   /** Runs the command and answers its exit code: 0, unless a command has more to say (svc diff --exit-code). */

@@ -90,10 +90,10 @@ public final class ProxyCommands {
       } catch (IllegalArgumentException e) {
         throw new CliException(e.getMessage() + ": node ids are 1 to 256 letters, digits or -._~!$&'()*+,;=:@");
       }
-      if (type != null) {
-        ObjectNode only = ((ObjectNode) body.path("resources")).objectNode();
+      if (type != null && body instanceof ObjectNode whole) {
+        ObjectNode only = whole.objectNode();
         only.set(type.key, body.path("resources").path(type.key));
-        ((ObjectNode) body).set("resources", only);
+        whole.set("resources", only);
       }
       if (api.json()) {
         printJson(body);

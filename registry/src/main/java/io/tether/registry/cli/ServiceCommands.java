@@ -1,6 +1,7 @@
 package io.tether.registry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tether.client.ApiException;
 import io.tether.client.TetherClient;
 import io.tether.client.cli.Documents;
 import io.tether.model.json.Json;
@@ -38,6 +39,18 @@ public final class ServiceCommands {
       }
       return new SpecFile(spec, name);
     }
+
+    /**
+     * The API's refusal of this file's content, naming the file as svc diff does ("payments.yaml: unknown
+     * field 'timout': did you mean 'timeout'?"); any other failure as it is.
+     */
+    RuntimeException refused(Path file, ApiException e) {
+      if (!"INVALID_ARGUMENT".equals(e.code()) || e.apiMessage() == null) {
+        return e;
+      }
+      String field = e.field() == null || e.apiMessage().contains(e.field()) ? "" : " (field: " + e.field() + ")";
+      return new CliException(file + ": " + e.apiMessage() + field);
+    }
   }
 
   @Command(name = "apply", description = {"Create or update a service from a ServiceSpec JSON or YAML file.",
@@ -51,7 +64,12 @@ public final class ServiceCommands {
     void run(TetherClient client) {
       SpecFile spec = SpecFile.read(file);
       String name = spec.name();
-      JsonNode applied = client.putService(namespace, name, Json.write(spec.spec()));
+      JsonNode applied;
+      try {
+        applied = client.putService(namespace, name, Json.write(spec.spec()));
+      } catch (ApiException e) {
+        throw spec.refused(file, e);
+      }
       if (api.json()) {
         printJson(applied);
       } else {

@@ -108,13 +108,51 @@ class ContextTest {
     assertThat(viaFlag.exit()).as("--server beats TETHER_SERVER: " + viaFlag.err()).isZero();
     env.put("TETHER_TOKEN", "not-the-token-0123456789");
     assertThat(run(new NamespaceCommands(), "list", "--server", registry.baseUrl()).err()).as("TETHER_TOKEN beats the context")
-        .contains("UNAUTHENTICATED").contains("(give a token with --token-file FILE, $TETHER_TOKEN or a context");
+        .startsWith("error: UNAUTHENTICATED: ").contains(": the token from $TETHER_TOKEN was refused; give another "
+            + "with --token-file FILE, $TETHER_TOKEN or a context (tether context set NAME --token-file FILE)\n");
     assertThat(run(new NamespaceCommands(), "list", "--server", registry.baseUrl(), "--token-file",
         tokenFile().toString()).exit()).as("--token-file beats TETHER_TOKEN").isZero();
     env.remove("TETHER_TOKEN");
     env.put("TETHER_TOKEN_FILE", dir.resolve("missing.token").toString());
     assertThat(run(new NamespaceCommands(), "list", "--server", registry.baseUrl()).err())
         .isEqualTo("error: TETHER_TOKEN_FILE: no such file: " + dir.resolve("missing.token") + "\n");
+  }
+
+  @Test
+  void aRefusedTokenIsNamedByWhereItCameFrom() throws Exception {
+    Path wrong = Files.writeString(dir.resolve("wrong.token"), "not-the-token-0123456789\n");
+    run(new ContextCommands(), "set", "local", "--server", registry.baseUrl(), "--token-file", wrong.toString());
+    assertThat(run(new NamespaceCommands(), "list").err()).as("the context's token file")
+        .contains("the token from context 'local' (tokenFile " + wrong + ") was refused; give another");
+    assertThat(run(new NamespaceCommands(), "list", "--token-file", wrong.toString()).err())
+        .contains("the token from --token-file " + wrong + " was refused");
+    assertThat(run(new NamespaceCommands(), "list", "--token", "not-the-token-0123456789").err())
+        .contains("the token given with --token was refused");
+    env.put("TETHER_TOKEN_FILE", wrong.toString());
+    assertThat(run(new NamespaceCommands(), "list").err())
+        .contains("the token from $TETHER_TOKEN_FILE (" + wrong + ") was refused");
+  }
+
+  @Test
+  void deletingTheCurrentContextMakesTheOneLeftCurrentOrSaysNoneIs() throws Exception {
+    run(new ContextCommands(), "set", "a", "--server", "a.internal:8700");
+    run(new ContextCommands(), "set", "b", "--server", "b.internal:8700");
+    run(new ContextCommands(), "set", "c", "--server", "c.internal:8700");
+    CliRun many = run(new ContextCommands(), "delete", "a");
+    assertThat(many.exit()).isZero();
+    assertThat(many.out()).isEqualTo("context/a deleted; no context is current now: pick one with "
+        + "`tether context use NAME`\n");
+    CliRun show = run(new ContextCommands(), "show");
+    assertThat(show.exit()).as("not a usage error").isEqualTo(1);
+    assertThat(show.err()).startsWith("error: no current context in " + dir.resolve("config.yaml")
+        + ": pick one with `tether context use NAME`").hasLineCount(1);
+    assertThat(run(new ContextCommands(), "delete", "c").out()).as("not the current one").isEqualTo("context/c deleted\n");
+    run(new ContextCommands(), "set", "d", "--server", "d.internal:8700");
+    run(new ContextCommands(), "use", "d");
+    CliRun one = run(new ContextCommands(), "delete", "d");
+    assertThat(one.out()).isEqualTo("context/d deleted; context/b is current\n");
+    assertThat(run(new ContextCommands(), "show").out()).contains("name:      b (current)");
+    assertThat(run(new ContextCommands(), "delete", "b").out()).isEqualTo("context/b deleted; no context is left\n");
   }
 
   @Test
@@ -128,8 +166,8 @@ class ContextTest {
     CliRun unknown = run(new ContextCommands(), "use", "c");
     assertThat(unknown.exit()).isEqualTo(2);
     assertThat(unknown.err()).startsWith("error: no context 'c' in ");
-    assertThat(run(new ContextCommands(), "delete", "b").exit()).isZero();
-    assertThat(run(new ContextCommands(), "list").out()).doesNotContain("b.internal").doesNotContain("*");
+    assertThat(run(new ContextCommands(), "delete", "b").out()).isEqualTo("context/b deleted; context/a is current\n");
+    assertThat(run(new ContextCommands(), "list").out()).doesNotContain("b.internal").containsPattern("\\*\\s+a\\s+");
     CliRun badServer = run(new ContextCommands(), "set", "x", "--server", "b.internal");
     assertThat(badServer.exit()).isEqualTo(2);
     assertThat(badServer.err()).contains("--server 'b.internal' must be HOST:PORT");

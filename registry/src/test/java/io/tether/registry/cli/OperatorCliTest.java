@@ -66,7 +66,8 @@ class OperatorCliTest {
     Files.writeString(spec, "{\"discoveryName\":\"web\",\"portName\":\"http\",\"clientAliases\":[{\"dnsName\":\"web\",\"port\":0}]}");
     CliRun apply = run(new ServiceCommands(), "apply", "-n", "cli-bad", "-f", spec.toString());
     assertThat(apply.exit()).isEqualTo(1);
-    assertThat(apply.err()).contains("INVALID_ARGUMENT").contains("field: clientAliases[0].port");
+    assertThat(apply.err()).as("the file named, as svc diff does").startsWith("error: " + spec + ": ")
+        .contains("clientAliases[0].port").hasLineCount(1);
     assertThat(registry.admin().get("/v1/namespaces/cli-bad/services/web").status()).isEqualTo(404);
   }
 
@@ -128,8 +129,21 @@ class OperatorCliTest {
         "{\"discoveryName\":\"web\",\"portName\":\"http\",\"timout\":{}}");
     CliRun apply = run(new ServiceCommands(), "apply", "-n", "cli-typo", "-f", spec.toString());
     assertThat(apply.exit()).isEqualTo(1);
-    assertThat(apply.err()).isEqualTo("error: INVALID_ARGUMENT: unknown field 'timout': did you mean 'timeout'? "
-        + "(field: timout)\n");
+    assertThat(apply.err()).isEqualTo("error: " + spec + ": unknown field 'timout': did you mean 'timeout'?\n");
+  }
+
+  @Test
+  void aBugInACommandIsAnInternalErrorNeverABareJavaMessage() {
+    CliRun buggy = run(new OperatorCommand() {
+      @Override
+      void run(io.tether.client.TetherClient client) {
+        String s = null;
+        s.length();
+      }
+    });
+    assertThat(buggy.exit()).isEqualTo(1);
+    assertThat(buggy.err()).startsWith("error: internal error: NullPointerException: ")
+        .endsWith(" (TETHER_DEBUG=1 for the stack trace)\n").hasLineCount(1);
   }
 
   @Test
