@@ -193,7 +193,7 @@ class BootstrapTest {
             "--service a:15000:app-a:9901: APP_PORT 9901 is already Envoy's --admin-port (an app on APP_HOST is "
                 + "forwarded from 127.0.0.1:APP_PORT)"},
         new Object[] {List.of("--namespace", "prod", "--cluster", "web", "--admin-port", "0", "--token", "t"),
-            "'--admin-port': '0' must be a port number (1-65535)"},
+            "invalid value for --admin-port: '0' must be a port number (1-65535)"},
         new Object[] {List.of("--namespace", "prod", "--cluster", "web", "--xds", "tether.internal", "--token", "t"),
             "--xds 'tether.internal' must be HOST:PORT (e.g. tether.internal:18000, 10.0.0.5:18000 or [fd00::5]:18000)"},
         new Object[] {List.of("--namespace", "prod", "--cluster", "web", "--xds", "tether.internal:0", "--token", "t"),
@@ -207,7 +207,7 @@ class BootstrapTest {
         new Object[] {List.of("--namespace", "prod", "--proxyless", "--cluster", "web", "-o", "yaml", "--token", "t"),
             "-o yaml is not available with --proxyless: grpc-java reads a JSON bootstrap"},
         new Object[] {List.of("--namespace", "prod", "--cluster", "web", "-o", "xml", "--token", "t"),
-            "Invalid value for option '--output': expected one of [json, yaml] (case-sensitive) but was 'xml'"});
+            "invalid value for --output: expected one of [json, yaml] (case-sensitive) but was 'xml'"});
   }
 
   @ParameterizedTest(name = "{1}")

@@ -38,7 +38,7 @@ class AgentHelpTest {
         Cli cli = Cli.run(entry.getKey(), option.longestName(), "abc");
         assertThat(cli.exitCode()).as(entry.getKey() + " " + option.longestName()).isEqualTo(2);
         assertThat(cli.err()).as(entry.getKey() + " " + option.longestName()).hasLineCount(1)
-            .startsWith("error: Invalid value for option '" + option.longestName() + "': 'abc' must be ")
+            .startsWith("error: invalid value for " + option.longestName() + ": 'abc' must be ")
             .doesNotContain("is not an int").endsWith("; see 'tether agent " + entry.getKey() + " --help'\n");
       }
     }
