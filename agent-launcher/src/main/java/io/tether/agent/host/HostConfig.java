@@ -37,8 +37,8 @@ import java.util.List;
  * @param ecsPollMs how often the ECS agent is asked which tasks run; default 1000
  * @param namesRefreshMs how often the namespace's aliases are read from the registry; default 1000
  * @param envoyBin the egress Envoy's binary; default {@code $ENVOY_BIN}, else {@code envoy} on PATH
- * @param adminPort the egress Envoy's admin port on 127.0.0.1; default 9902 (task sidecars in host mode
- *     use 9901)
+ * @param adminPort the egress Envoy's admin port on 127.0.0.1; default 15100, beside the relay's ports
+ *     (a host-mode task sidecar's Envoy admin is 9901 and its metrics 9902, on the same loopback)
  * @param workDir where the egress Envoy's bootstrap (it holds the token) and log go; default a new
  *     private directory in the system temp directory, removed on exit
  */
@@ -57,7 +57,7 @@ public record HostConfig(String server, String controlPlane, String tokenFile, S
   public static final String DEFAULT_ECS_AGENT = "http://127.0.0.1:51678";
   public static final int DEFAULT_ECS_POLL_MS = 1000;
   public static final int DEFAULT_NAMES_REFRESH_MS = 1000;
-  public static final int DEFAULT_ADMIN_PORT = 9902;
+  public static final int DEFAULT_ADMIN_PORT = 15100;
   /** The value of {@code dns} and {@code hostsFile} that switches them off. */
   public static final String NONE = "none";
 }

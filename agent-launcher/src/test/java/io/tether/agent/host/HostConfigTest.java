@@ -50,7 +50,7 @@ class HostConfigTest {
     assertThat(s.identity()).isEqualTo(new HostSettings.Identity("prod", "10.0.1.17", null));
     assertThat(s.relay().listen()).extracting(java.net.InetAddress::getHostAddress).containsExactly("127.0.0.1", "172.17.0.1");
     assertThat(s.relay().allowedSources().describe()).isEqualTo("127.0.0.0/8, 172.17.0.0/16");
-    assertThat(List.of(s.relay().apiPort(), s.relay().xdsPort(), s.egress().adminPort())).containsExactly(15101, 15102, 9902);
+    assertThat(List.of(s.relay().apiPort(), s.relay().xdsPort(), s.egress().adminPort())).containsExactly(15101, 15102, 15100);
     assertThat(s.names().dns()).isEqualTo(new InetSocketAddress("172.17.0.1", 53));
     assertThat(s.names().vipRange()).isEqualTo(VipRange.parse("100.127.0.0/16"));
     assertThat(s.names().hostsFile()).isEqualTo(Path.of("/etc/hosts"));
