@@ -8,6 +8,9 @@ import io.tether.registry.etcd.LocalEtcdPorts;
 import io.tether.registry.etcd.LocalEtcdSupervisor;
 import io.tether.process.PortOwner;
 import io.tether.registry.store.KeyLayout;
+import io.tether.xds.identity.CaOptions;
+import io.tether.xds.identity.Durations;
+import io.tether.xds.render.TrustDomain;
 import io.tether.client.cli.ServerUrl;
 import io.tether.xds.server.XdsServer;
 import java.nio.file.Path;
@@ -108,6 +111,27 @@ final class ServerCommand implements Callable<Integer> {
       description = "Open API connections at once; more are closed on accept (default: ${DEFAULT-VALUE})")
   int apiMaxConnections;
 
+  @Option(names = "--trust-domain", paramLabel = "DOMAIN", description = "The mesh's SPIFFE trust domain, the same "
+      + "on every replica (default: tether.local; docs/security.md)")
+  String trustDomain = TrustDomain.DEFAULT.name();
+
+  @Option(names = "--leaf-ttl", paramLabel = "DURATION", defaultValue = "24h",
+      description = "Lifetime of the workload certificates, renewed at half life: 30s, 10m, 24h (at least 10s; "
+          + "default: ${DEFAULT-VALUE})")
+  String leafTtl;
+
+  @Option(names = "--ca-cert", paramLabel = "FILE",
+      description = "The mesh CA's certificate (PEM; an intermediate followed by its chain); with --ca-key, never written to etcd")
+  Path caCert;
+
+  @Option(names = "--ca-key", paramLabel = "FILE", description = "The private key of --ca-cert (PEM)")
+  Path caKey;
+
+  @Option(names = "--ca-key-encryption-key-file", paramLabel = "FILE", description = "AES-256 key (32 bytes, "
+      + "base64) sealing the generated CA's key in etcd; without --etcd, default DATA-DIR/ca-encryption.key, created "
+      + "on first start")
+  Path caKeyEncryptionKeyFile;
+
   @Option(names = "--shutdown-grace", paramLabel = "S", defaultValue = "10",
       description = "On SIGTERM, seconds in-flight API requests may take to finish (default: ${DEFAULT-VALUE})")
   int shutdownGrace;
@@ -130,6 +154,7 @@ final class ServerCommand implements Callable<Integer> {
       }
     }
     Path tokenFile = tokensFile();
+    CaOptions ca = caOptions();
     requireFree("REST API", apiHost, apiPort);
     requireFree("xDS", xdsHost, xdsPort);
     boolean generatesToken = tokenFile == null && !java.nio.file.Files.exists(dataDir.resolve("admin.token"));
@@ -141,7 +166,8 @@ final class ServerCommand implements Callable<Integer> {
     TetherServer server = new TetherServer(
         new RegistryServer.Config(endpoints, prefix, apiHost, apiPort, tokens, Duration.ofSeconds(5), limits),
         new XdsServer.Config(xdsHost, xdsPort, tokens, xdsTlsCert, xdsTlsKey, xdsClientCa),
-        replicaId != null ? replicaId : hostName() + ":" + xdsPort, advertiseApi).advertiseXds(xdsAdvertise);
+        replicaId != null ? replicaId : hostName() + ":" + xdsPort, advertiseApi).advertiseXds(xdsAdvertise)
+        .ca(ca);
 
     // The hook is in place before the API listens: a SIGTERM as soon as it answers still stops it cleanly.
     CountDownLatch started = new CountDownLatch(1);
@@ -201,6 +227,23 @@ final class ServerCommand implements Callable<Integer> {
     if (port != 0 && !PortOwner.isFree(host, port)) {
       throw new StartupException("the " + what + " port " + host + ":" + port + " is " + PortOwner.describe(port)
           + "; stop it or choose another port");
+    }
+  }
+
+  /** The CA options, checked before anything starts; the local etcd's data directory may hold the encryption key. */
+  private CaOptions caOptions() {
+    boolean local = etcd == null || etcd.isEmpty();
+    Path keyFile = caKeyEncryptionKeyFile;
+    boolean create = false;
+    if (keyFile == null && caCert == null && local) {
+      keyFile = dataDir.resolve("ca-encryption.key");
+      create = true;
+    }
+    try {
+      return new CaOptions(new TrustDomain(trustDomain), Durations.parse("--leaf-ttl", leafTtl), caCert, caKey,
+          keyFile, create);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
     }
   }
 

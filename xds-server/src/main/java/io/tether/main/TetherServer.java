@@ -3,6 +3,7 @@ package io.tether.main;
 import io.tether.registry.RegistryServer;
 import io.tether.registry.store.ReplicaDirectory;
 import io.tether.registry.store.ReplicaInfo;
+import io.tether.xds.identity.CaOptions;
 import io.tether.xds.server.ProxiesApi;
 import io.tether.xds.server.StatusApi;
 import io.tether.xds.server.XdsInfoApi;
@@ -22,6 +23,7 @@ public final class TetherServer implements AutoCloseable {
   private final RegistryServer.Config registryConfig;
   private final String advertiseApi;
   private ReplicaDirectory replicas;
+  private CaOptions ca;
 
   public TetherServer(RegistryServer.Config registryConfig, XdsServer.Config xdsConfig, String replica) {
     this(registryConfig, xdsConfig, replica, null);
@@ -44,8 +46,21 @@ public final class TetherServer implements AutoCloseable {
     return this;
   }
 
+  /** Where the mesh CA comes from; before {@link #start}. Without it, a CA in memory only (tests). */
+  public TetherServer ca(CaOptions options) {
+    this.ca = options;
+    return this;
+  }
+
   public TetherServer start() {
     registry.startClosed();
+    if (ca != null) {
+      try {
+        xds.identities(ca.load(registry.store(), registry.meters()));
+      } catch (IllegalArgumentException e) {
+        throw new StartupException(e.getMessage());
+      }
+    }
     xds.start(registry.view(), registry.meters(), replica);
     String apiUrl = AdvertisedApi.of(advertiseApi, registryConfig.apiHost(), registry.apiPort());
     replicas = new ReplicaDirectory(registry.etcdClient(), registry.keys(),

@@ -22,6 +22,8 @@ import io.etcd.jetcd.ByteSequence;
  *                                       and ownership when an endpoint is registered under the lease
  * replicas/{replicaId}                  {id, apiUrl, version, startedAt} of a running server replica,
  *                                       attached to a lease of its own: it goes when the replica does
+ * ca/root                               the generated mesh CA: its certificate, its key encrypted
+ *                                       (docs/security.md "The CA"); the view does not track it
  * </pre>
  */
 public final class KeyLayout {
@@ -110,6 +112,11 @@ public final class KeyLayout {
 
   public ByteSequence replicas() {
     return bytes(prefix + "replicas/");
+  }
+
+  /** The generated mesh CA's record; written once, by whichever replica starts first. */
+  public ByteSequence caRoot() {
+    return bytes(prefix + "ca/root");
   }
 
   /** Which registry object a key names; keys the view does not track parse to {@link RegistryKey.Other}. */

@@ -72,6 +72,11 @@ public final class RegistryStore {
     return new LeaseListing(client, keys, etcd);
   }
 
+  /** The generated mesh CA's record, on the same client and deadlines. */
+  public CaStore ca() {
+    return new CaStore(kv, keys, etcd);
+  }
+
   /** Operators' drains of endpoints, on the same client and deadlines. */
   public DrainStore drains() {
     return new DrainStore(kv, keys, etcd);

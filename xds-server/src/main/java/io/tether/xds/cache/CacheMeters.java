@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 final class CacheMeters {
   /** The served types and their label: what /v1/proxies calls them, in lower case. */
   static final Map<ResourceType, String> TYPES = Map.of(ResourceType.LISTENER, "lds", ResourceType.ROUTE, "rds",
-      ResourceType.CLUSTER, "cds", ResourceType.ENDPOINT, "eds");
+      ResourceType.CLUSTER, "cds", ResourceType.ENDPOINT, "eds", ResourceType.SECRET, "sds");
   /** Service-level buckets of the write-to-ACK histogram, from 5 ms to 10 s. */
   static final Duration[] ACK_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
       Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),

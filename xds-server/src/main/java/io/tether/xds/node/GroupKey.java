@@ -18,9 +18,12 @@ import java.util.Objects;
  *     clusters, endpoints or routes (an ECS task's sidecar; its apps call through the host's Envoy)
  * @param vipRange where the node's client-alias listeners are bound ({@link VipRange#rebase}); the
  *     registry's own range for a node that did not ask for one
+ * @param identity the discoveryName an Envoy node calls and serves as (docs/security.md "Identities"):
+ *     its first served service, else its metadata {@code identity}; null for the namespace's anonymous
+ *     client, and always null for proxyless clients (they get no secrets over xDS)
  */
 public record GroupKey(String namespace, ProxyKind kind, List<ServedService> served, boolean serverOnly,
-    VipRange vipRange) {
+    VipRange vipRange, String identity) {
   public GroupKey {
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(kind, "kind");
@@ -31,11 +34,25 @@ public record GroupKey(String namespace, ProxyKind kind, List<ServedService> ser
     if (vipRange == null || serverOnly || kind == ProxyKind.GRPC) {
       vipRange = VipRange.REGISTRY;
     }
+    if (kind == ProxyKind.GRPC) {
+      identity = null;
+    }
+  }
+
+  /** A group whose identity is its first served service (by name), if any. */
+  public GroupKey(String namespace, ProxyKind kind, List<ServedService> served, boolean serverOnly,
+      VipRange vipRange) {
+    this(namespace, kind, served, serverOnly, vipRange, served.isEmpty() ? null : served.get(0).discoveryName());
   }
 
   /** A group whose client-alias listeners, if any, are on the registry's VIPs. */
   public GroupKey(String namespace, ProxyKind kind, List<ServedService> served) {
     this(namespace, kind, served, false, VipRange.REGISTRY);
+  }
+
+  /** True when the group's proxies get their certificates over SDS: Envoy's, not proxyless clients'. */
+  public boolean getsSecrets() {
+    return kind == ProxyKind.ENVOY;
   }
 
   public static GroupKey grpc(String namespace) {

@@ -19,7 +19,8 @@ import java.util.Set;
  *
  * <p>{@code mode} is what the node takes part in: {@code client-and-server} (the default for Envoy),
  * {@code client-only} (the default for proxyless clients; its {@code services} are ignored) or
- * {@code server-only} (Envoy only, with {@code services}: its ingress and nothing else). {@code vipRange}
+ * {@code server-only} (Envoy only, with {@code services}: its ingress and nothing else). {@code identity}
+ * (optional, a DNS label) is the service a node that serves nothing calls as. {@code vipRange}
  * (optional, Envoy only) moves the node's client-alias listeners into that range ({@link VipRange});
  * proxyless clients ignore it.
  */
@@ -51,8 +52,31 @@ public final class NodeMetadataParser {
           + "a server-only node serves a service and calls none");
     }
     VipRange vipRange = kind == ProxyKind.ENVOY ? vipRange(metadata) : null;
+    String identity = identity(metadata, firstServed(metadata, served));
     return new NodeIdentity(node.getId(), node.getCluster(), node.getUserAgentName(), mode,
-        new GroupKey(namespace, kind, served, serverOnly, vipRange));
+        new GroupKey(namespace, kind, served, serverOnly, vipRange, identity));
+  }
+
+  /**
+   * The discoveryName a node calls as (docs/security.md "Identities"): its first served service, else
+   * {@code identity}, else null (the namespace's anonymous client). A bad {@code identity} is refused
+   * even when a served service wins over it.
+   */
+  private static String identity(Struct metadata, String firstServed) throws InvalidNodeException {
+    String claimed = string(metadata, "identity");
+    if (claimed != null && !Names.isLabel(claimed)) {
+      throw new InvalidNodeException("node.metadata.identity '" + claimed + "' is not a DNS label");
+    }
+    return firstServed != null ? firstServed : claimed;
+  }
+
+  /** The first of {@code services} in the node's own order ({@code served} is sorted by name), or null. */
+  private static String firstServed(Struct metadata, List<ServedService> served) {
+    if (served.isEmpty()) {
+      return null;
+    }
+    return metadata.getFieldsMap().get("services").getListValue().getValues(0).getStructValue()
+        .getFieldsMap().get("discoveryName").getStringValue();
   }
 
   private static String mode(Struct metadata, ProxyKind kind) throws InvalidNodeException {

@@ -3,6 +3,8 @@ package io.tether.xds.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import io.tether.xds.identity.SdsSecrets;
 import io.envoyproxy.controlplane.cache.VersionedResource;
 import io.tether.registry.api.RegistryApi;
 import io.tether.registry.auth.Caller;
@@ -222,7 +224,9 @@ public final class ProxiesApi {
 
   private static Map<String, Object> resource(VersionedResource<?> r) {
     try {
-      JsonNode json = Json.MAPPER.readTree(PRINTER.print(r.resource()));
+      // A served secret's private key never leaves the server this way (docs/security.md).
+      var shown = r.resource() instanceof Secret secret ? SdsSecrets.redacted(secret) : r.resource();
+      JsonNode json = Json.MAPPER.readTree(PRINTER.print(shown));
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("version", r.version());
       out.put("resource", json);

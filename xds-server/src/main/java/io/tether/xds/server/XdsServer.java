@@ -13,6 +13,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.tether.registry.auth.TokenAuthenticator;
 import io.tether.registry.view.RegistryView;
 import io.tether.xds.cache.TetherCache;
+import io.tether.xds.identity.MeshIdentities;
 import io.tether.xds.snapshot.SnapshotPublisher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,9 +60,24 @@ public final class XdsServer implements AutoCloseable {
     return t;
   });
   private Server server;
+  private MeshIdentities identities;
 
   public XdsServer(Config config) {
     this.config = config;
+  }
+
+  /**
+   * The mesh CA's identities the Envoy groups get their secrets from; before {@link #start}. Without
+   * it the server signs with a CA that lives in memory only (tests, tools).
+   */
+  public XdsServer identities(MeshIdentities identities) {
+    this.identities = identities;
+    return this;
+  }
+
+  /** The identities served; null before {@link #start}. */
+  public MeshIdentities identities() {
+    return identities;
   }
 
   public XdsServer start(RegistryView view, MeterRegistry meters) {
@@ -77,7 +93,10 @@ public final class XdsServer implements AutoCloseable {
   /** As {@link #start(RegistryView, MeterRegistry)}, with more stream callbacks (e.g. to time ACKs). */
   public XdsServer start(RegistryView view, MeterRegistry registry, List<DiscoveryServerCallbacks> observers) {
     meters.add(registry);
-    publisher = new SnapshotPublisher(cache, view, registry).start();
+    if (identities == null) {
+      identities = MeshIdentities.ephemeral(registry);
+    }
+    publisher = new SnapshotPublisher(cache, view, registry, identities).start();
     List<DiscoveryServerCallbacks> callbacks = new ArrayList<>(List.of(admission));
     callbacks.addAll(observers);
     V3DiscoveryServer discovery = new V3DiscoveryServer(callbacks, cache, new DefaultExecutorGroup(),

@@ -10,6 +10,8 @@ import io.tether.registry.view.RegistryView;
 import io.tether.xds.cache.ChangeStamp;
 import io.tether.xds.cache.GroupSnapshot;
 import io.tether.xds.cache.TetherCache;
+import io.tether.xds.identity.MeshIdentities;
+import io.tether.xds.render.TrustDomain;
 import io.tether.xds.node.GroupKey;
 import io.tether.xds.node.ServedService;
 import java.util.ArrayList;
@@ -18,8 +20,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,11 +44,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class SnapshotPublisher implements RegistryListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SnapshotPublisher.class);
+  /** How often leaves are checked for renewal: a check is a map lookup per identity served. */
+  private static final long RENEWAL_CHECK_MS = 1000;
 
   private final TetherCache cache;
   private final RegistryView view;
   private final Timer applyTimer;
-  private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+  /** The secrets of Envoy groups; null for a publisher that serves none (render tests, benchmarks). */
+  private final MeshIdentities identities;
+  private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "tether-xds-publisher");
     t.setDaemon(true);
     return t;
@@ -60,14 +66,23 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
   private final Map<String, Map<String, RenderedService>> assignments = new HashMap<>();
   /** Per group rendered (and not yet pruned), its ingress resources by served service; maybe none. */
   private final Map<GroupKey, Map<String, RenderedService>> ingress = new HashMap<>();
+  /** Per SPIFFE ID that some Envoy group has, those groups: a renewal is published to them only. */
+  private final Map<String, Set<GroupKey>> identityGroups = new HashMap<>();
   /** Groups that connected before the view's first load: rendered once it arrives. */
   private final Set<GroupKey> awaitingLoad = new HashSet<>();
   /** The update being applied: its revision and receipt, stamped on what it changes (docs/metrics.md). */
   private ChangeStamp cause = ChangeStamp.initial(0);
 
+  /** A publisher of the registry's resources only: no secrets (render tests, benchmarks). */
   public SnapshotPublisher(TetherCache cache, RegistryView view, MeterRegistry meters) {
+    this(cache, view, meters, null);
+  }
+
+  /** A publisher that also gives every Envoy group its two SDS secrets from {@code identities}. */
+  public SnapshotPublisher(TetherCache cache, RegistryView view, MeterRegistry meters, MeshIdentities identities) {
     this.cache = cache;
     this.view = view;
+    this.identities = identities;
     this.applyTimer = Timer.builder("tether.xds.publish").description("registry update to published snapshots")
         .publishPercentileHistogram().register(meters);
   }
@@ -75,6 +90,10 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
   public SnapshotPublisher start() {
     view.addListener(this);
     thread.execute(() -> advance(view.current()));
+    if (identities != null) {
+      thread.scheduleWithFixedDelay(() -> guarded(this::renewLeaves), RENEWAL_CHECK_MS, RENEWAL_CHECK_MS,
+          TimeUnit.MILLISECONDS);
+    }
     return this;
   }
 
@@ -243,7 +262,40 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     for (Map<String, RenderedService> part : parts) {
       part.values().forEach(r -> all.diff(RenderedService.NONE, r));
     }
+    addSecrets(group, all);
     cache.publish(group, all.applyTo(GroupSnapshot.EMPTY), null, ChangeStamp.initial(state.revision()));
+  }
+
+  /** An Envoy group's two secrets, its identity's leaf issued now if none is held (docs/security.md). */
+  private void addSecrets(GroupKey group, SnapshotDelta delta) {
+    if (identities == null || !group.getsSecrets()) {
+      return;
+    }
+    String id = identities.spiffeId(group);
+    identityGroups.computeIfAbsent(id, k -> new HashSet<>()).add(group);
+    delta.put(ResourceType.SECRET, TrustDomain.IDENTITY_SECRET, identities.identitySecret(id));
+    delta.put(ResourceType.SECRET, TrustDomain.TRUST_BUNDLE_SECRET, identities.trustBundleSecret());
+  }
+
+  /**
+   * Re-issues the leaves past half their life and publishes each new identity secret to the groups of
+   * that identity only; a group already holding the current serial is no change.
+   */
+  private void renewLeaves() {
+    identityGroups.forEach((id, groups) -> {
+      var secret = identities.identitySecret(id);
+      for (GroupKey group : groups) {
+        GroupSnapshot current = cache.snapshot(group).orElse(null);
+        if (current == null) {
+          continue;
+        }
+        var held = current.of(ResourceType.SECRET).resources().get(TrustDomain.IDENTITY_SECRET);
+        if (held == null || !held.version().equals(secret.version())) {
+          cache.publish(group, current.with(ResourceType.SECRET, TrustDomain.IDENTITY_SECRET, secret),
+              Map.of(ResourceType.SECRET, Set.of(TrustDomain.IDENTITY_SECRET)), ChangeStamp.initial(state.revision()));
+        }
+      }
+    });
   }
 
   /** Renders the groups that connected before the view's first load; {@link #initialize} parks any still early. */
@@ -267,6 +319,11 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     }
     services.keySet().retainAll(needed);
     assignments.keySet().retainAll(namespaces);
+    if (identities != null) {
+      identityGroups.values().forEach(groups -> groups.retainAll(ingress.keySet()));
+      identityGroups.values().removeIf(Set::isEmpty);
+      identities.issuer().retain(identityGroups.keySet());
+    }
   }
 
   private void advance(RegistryState s) {
