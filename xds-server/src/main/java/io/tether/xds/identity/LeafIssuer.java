@@ -60,7 +60,7 @@ public final class LeafIssuer {
     List<X509Certificate> chain = new ArrayList<>();
     chain.add(cert);
     chain.addAll(ca.intermediates());
-    Leaf leaf = new Leaf(spiffeId, chain, pair.getPrivate(), halfLife(cert));
+    Leaf leaf = new Leaf(spiffeId, chain, pair.getPrivate(), halfLife(now, cert));
     leaves.put(spiffeId, leaf);
     return leaf;
   }
@@ -89,10 +89,9 @@ public final class LeafIssuer {
     return cert;
   }
 
-  private static Instant halfLife(X509Certificate cert) {
-    Instant from = cert.getNotBefore().toInstant();
-    Instant to = cert.getNotAfter().toInstant();
-    return from.plus(Duration.between(from, to).dividedBy(2));
+  /** Half the life left from issuance (notBefore is a second earlier, for clocks slightly behind). */
+  private static Instant halfLife(Instant issued, X509Certificate cert) {
+    return issued.plus(Duration.between(issued, cert.getNotAfter().toInstant()).dividedBy(2));
   }
 
   private double soonestExpirySeconds() {

@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -14,20 +18,29 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /** PEM in and out (Bouncy Castle's reader and writer); a bad input is an {@link IllegalArgumentException} saying what. */
 public final class Pem {
+  /** Bouncy Castle's provider, used for reading keys only; never registered JVM-wide. */
+  private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+
   private Pem() {}
 
-  /** One object, or several in order, as PEM. */
+  /** One object, or several in order, as PEM; a private key as PKCS#8 ({@code BEGIN PRIVATE KEY}). */
   public static String write(Object... objects) {
     StringWriter out = new StringWriter();
     try (JcaPEMWriter w = new JcaPEMWriter(out)) {
       for (Object o : objects) {
-        w.writeObject(o);
+        if (o instanceof PrivateKey key) {
+          w.writeObject(new PemObject("PRIVATE KEY", key.getEncoded()));
+        } else {
+          w.writeObject(o);
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -56,18 +69,27 @@ public final class Pem {
   /** The one private key of a PEM text (PKCS#8 or a traditional EC/RSA key). */
   public static PrivateKey privateKey(String pem, String what) {
     for (Object o : objects(pem, what)) {
-      try {
-        if (o instanceof PEMKeyPair pair) {
-          return new JcaPEMKeyConverter().getPrivateKey(pair.getPrivateKeyInfo());
-        }
-        if (o instanceof PrivateKeyInfo info) {
-          return new JcaPEMKeyConverter().getPrivateKey(info);
-        }
-      } catch (IOException e) {
-        throw new IllegalArgumentException(what + " holds a private key that cannot be read");
+      PrivateKeyInfo info = o instanceof PEMKeyPair pair ? pair.getPrivateKeyInfo()
+          : o instanceof PrivateKeyInfo i ? i : null;
+      if (info != null) {
+        return jdkKey(info, what);
       }
     }
     throw new IllegalArgumentException(what + " holds no unencrypted PEM private key");
+  }
+
+  /**
+   * The key as a JDK key: Bouncy Castle's provider reads any encoding (a SEC1 key may leave its curve
+   * out of the PKCS#8 wrapper, which the JDK refuses) and re-encodes it with the curve.
+   */
+  private static PrivateKey jdkKey(PrivateKeyInfo info, String what) {
+    boolean ec = info.getPrivateKeyAlgorithm().getAlgorithm().equals(X9ObjectIdentifiers.id_ecPublicKey);
+    try {
+      PrivateKey bc = new JcaPEMKeyConverter().setProvider(BC).getPrivateKey(info);
+      return KeyFactory.getInstance(ec ? "EC" : "RSA").generatePrivate(new PKCS8EncodedKeySpec(bc.getEncoded()));
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException(what + " holds a private key that cannot be read (EC or RSA)");
+    }
   }
 
   /** The one PKCS#10 certificate request of a PEM text. */

@@ -29,11 +29,17 @@ abstract class PublisherFixture {
   final Registry view = new Registry();
   final TetherCache cache = new TetherCache();
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-  final SnapshotPublisher publisher = new SnapshotPublisher(cache, view, meters);
+  final SnapshotPublisher publisher;
   final List<GroupKey> published = new CopyOnWriteArrayList<>();
   private long nextStream = 1;
 
   PublisherFixture() {
+    this(null);
+  }
+
+  /** A fixture whose publisher serves Envoy groups their secrets from {@code identities}. */
+  PublisherFixture(io.tether.xds.identity.MeshIdentities identities) {
+    publisher = new SnapshotPublisher(cache, view, meters, identities);
     cache.addPublishListener((group, snapshot) -> published.add(group));
   }
 
