@@ -106,6 +106,49 @@ class NodeMetadataParserTest {
     assertThat(clientOnly.group().callsServices()).isTrue();
   }
 
+  @Test
+  void theIdentityIsTheFirstServedServiceInTheNodesOrderElseTheClaimedOneElseTheAnonymousClient() throws Exception {
+    Struct two = withServices("zeta", "alpha").toBuilder().putFields("identity", string("other")).build();
+    GroupKey served = NodeMetadataParser.parse(node(ENVOY, two)).group();
+    assertThat(served.identity()).isEqualTo("zeta");
+    assertThat(served.served()).extracting(ServedService::discoveryName).containsExactly("alpha", "zeta");
+
+    Struct claims = metadata(null, false, null).toBuilder().putFields("identity", string("checkout")).build();
+    GroupKey caller = NodeMetadataParser.parse(node(ENVOY, claims)).group();
+    assertThat(caller.identity()).isEqualTo("checkout");
+    assertThat(caller).isNotEqualTo(NodeMetadataParser.parse(node(ENVOY, metadata(null, false, null))).group());
+    assertThat(NodeMetadataParser.parse(node(ENVOY, metadata(null, false, null))).group().identity()).isNull();
+  }
+
+  @Test
+  void proxylessClientsHaveNoIdentityInTheirGroup() throws Exception {
+    Struct claims = metadata(null, false, null).toBuilder().putFields("identity", string("checkout")).build();
+    assertThat(NodeMetadataParser.parse(node(GRPC, claims)).group()).isEqualTo(GroupKey.grpc("prod"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "Checkout", "a_b", "-x", "spiffe://tether.local/ns/prod/svc/x"})
+  void anIdentityThatIsNotADnsLabelIsRefused(String bad) {
+    Struct claims = metadata(null, true, null).toBuilder().putFields("identity", string(bad)).build();
+    assertRefused(node(ENVOY, claims), "node.metadata.identity '" + bad + "' is not a DNS label");
+  }
+
+  private static Value string(String s) {
+    return Value.newBuilder().setStringValue(s).build();
+  }
+
+  private static Struct withServices(String... names) {
+    ListValue.Builder list = ListValue.newBuilder();
+    for (int i = 0; i < names.length; i++) {
+      list.addValues(Value.newBuilder().setStructValue(Struct.newBuilder()
+          .putFields("discoveryName", string(names[i]))
+          .putFields("ingressPort", Value.newBuilder().setNumberValue(15000 + i).build())
+          .putFields("appPort", Value.newBuilder().setNumberValue(8080 + i).build())));
+    }
+    return metadata(null, false, null).toBuilder()
+        .putFields("services", Value.newBuilder().setListValue(list).build()).build();
+  }
+
   private static String catchMessage(String cidr) {
     try {
       VipRange.parse(cidr);
