@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
  * agent A's token, admin on loopback), one worker thread, bound to the test JVM's life; closing it
  * stops it. Needs {@code ENVOY_BIN} ({@code ./tether test} installs one).
  */
+@SuppressWarnings("unchecked")
 final class EnvoyProxy implements AutoCloseable {
   private static final Duration READY = Duration.ofSeconds(20);
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -36,11 +37,21 @@ final class EnvoyProxy implements AutoCloseable {
   private final Path log;
   private final Process process;
 
-  private EnvoyProxy(Path dir, int xdsPort, String apiType) throws Exception {
+  private EnvoyProxy(Path dir, int xdsPort, String apiType, Map<String, Object> metadata,
+      List<Map<String, Object>> listeners) throws Exception {
     int admin = Ports.free();
     adminUrl = "http://127.0.0.1:" + admin;
     Path bootstrap = dir.resolve("bootstrap.json");
-    Files.writeString(bootstrap, Json.MAPPER.writeValueAsString(bootstrap(nodeId, xdsPort, admin, Mesh.AGENT_A, apiType)));
+    Map<String, Object> config = new java.util.HashMap<>(bootstrap(nodeId, xdsPort, admin, Mesh.AGENT_A, apiType));
+    Map<String, Object> node = new java.util.HashMap<>((Map<String, Object>) config.get("node"));
+    Map<String, Object> meta = new java.util.HashMap<>((Map<String, Object>) node.get("metadata"));
+    meta.putAll(metadata);
+    node.put("metadata", meta);
+    config.put("node", node);
+    Map<String, Object> statics = new java.util.HashMap<>((Map<String, Object>) config.get("static_resources"));
+    statics.put("listeners", listeners);
+    config.put("static_resources", statics);
+    Files.writeString(bootstrap, Json.MAPPER.writeValueAsString(config));
     log = dir.resolve("envoy.log");
     process = TestProcesses.spawn(new ProcessBuilder(Prerequisites.envoy().toString(), "-c", bootstrap.toString(),
         "--base-id", Integer.toString(ThreadLocalRandom.current().nextInt(1_000, 1_000_000)),
@@ -55,7 +66,16 @@ final class EnvoyProxy implements AutoCloseable {
 
   /** As {@link #start(Mesh, Path)}, over ADS of the given {@code api_type}: {@code GRPC} or {@code DELTA_GRPC}. */
   static EnvoyProxy start(Mesh mesh, Path dir, String apiType) throws Exception {
-    EnvoyProxy envoy = new EnvoyProxy(dir, mesh.xdsPort(), apiType);
+    return start(mesh.xdsPort(), dir, apiType, Map.of(), List.of());
+  }
+
+  /**
+   * As {@link #start(Mesh, Path, String)} against the xDS port {@code xdsPort}, with more node metadata
+   * and static listeners in the bootstrap (e.g. one whose TLS context names the mesh's SDS secrets).
+   */
+  static EnvoyProxy start(int xdsPort, Path dir, String apiType, Map<String, Object> metadata,
+      List<Map<String, Object>> listeners) throws Exception {
+    EnvoyProxy envoy = new EnvoyProxy(dir, xdsPort, apiType, metadata, listeners);
     try {
       Poll.until(READY, () -> get(envoy.adminUrl + "/ready").map(r -> r.statusCode() == 200).orElse(false),
           () -> "envoy /ready; envoy log:\n" + envoy.tail());

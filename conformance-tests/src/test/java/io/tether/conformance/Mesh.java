@@ -43,6 +43,8 @@ final class Mesh implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
   private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
   private final List<AutoCloseable> owned = new ArrayList<>();
   private boolean serverStopped;
+  /** Where the replica's CA comes from; null: one in memory only. */
+  private io.tether.xds.identity.CaOptions ca;
   /** The registry API's port: 0 (any) unless made {@link #restartable}, which keeps it across restarts. */
   private int apiPort;
 
@@ -109,9 +111,17 @@ final class Mesh implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     close();
   }
 
+  /** A mesh on the shared etcd whose CA comes from {@code ca} (docs/security.md "The CA"), started at once. */
+  static Mesh withCa(io.tether.xds.identity.CaOptions ca) {
+    Mesh m = new Mesh(TestEtcd.shared().clientUrl(), TestEtcd.uniquePrefix(), "127.0.0.1");
+    m.ca = ca;
+    m.start(0);
+    return m;
+  }
+
   private void start(int xdsPort) {
     server = startReplica(etcdUrl, prefix, bindHost, apiPort, new XdsServer.Config(bindHost, xdsPort, TOKENS),
-        "replica-1");
+        "replica-1", ca);
     api = new ApiClient(apiUrl(), ADMIN);
   }
 
@@ -126,10 +136,15 @@ final class Mesh implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
   private static TetherServer startReplica(String etcdUrl, String prefix, String apiHost, int apiPort,
       XdsServer.Config xds, String replica) {
+    return startReplica(etcdUrl, prefix, apiHost, apiPort, xds, replica, null);
+  }
+
+  private static TetherServer startReplica(String etcdUrl, String prefix, String apiHost, int apiPort,
+      XdsServer.Config xds, String replica, io.tether.xds.identity.CaOptions ca) {
     TetherServer s = new TetherServer(
         new RegistryServer.Config(List.of(etcdUrl), prefix, apiHost, apiPort, TOKENS, Duration.ofSeconds(5),
             io.tether.registry.api.HttpLimits.defaults()),
-        xds, replica).start();
+        xds, replica).ca(ca).start();
     Poll.until(Duration.ofSeconds(20), () -> s.registry().view().isReady(), "registry view ready");
     return s;
   }
