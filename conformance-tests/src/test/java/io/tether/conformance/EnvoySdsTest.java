@@ -122,6 +122,26 @@ class EnvoySdsTest {
     assertThat(etcd).contains("encryptedKey");
   }
 
+  @Test
+  void anAgentsCertificateRequestIsSignedForThePathsIdentityOnly() throws Exception {
+    java.security.KeyPair pair = MeshCa.ecKeyPair();
+    var request = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+        new org.bouncycastle.asn1.x500.X500Name("CN=admin"), pair.getPublic())
+        .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
+    String body = Json.writeString(Map.of("csr", Pem.write(request)));
+    var agent = new io.tether.registry.testing.ApiClient(mesh.apiUrl(), Mesh.AGENT_A);
+    JsonNode answer = agent.post("/v1/namespaces/a/identities/payments/certificate", body).expect(200).body();
+    var chain = Pem.certificates(answer.path("certificateChain").asText(), "chain");
+    var anchor = Pem.certificates(answer.path("trustBundle").asText(), "bundle").get(0);
+    chain.get(0).verify(anchor.getPublicKey());
+    assertThat(chain.get(0).getPublicKey()).isEqualTo(pair.getPublic());
+    assertThat(chain.get(0).getSubjectAlternativeNames())
+        .containsExactly(List.of(6, "spiffe://conformance.test/ns/a/svc/payments"));
+    assertThat(answer.path("spiffeId").asText()).isEqualTo("spiffe://conformance.test/ns/a/svc/payments");
+    new io.tether.registry.testing.ApiClient(mesh.apiUrl(), Mesh.AGENT_B)
+        .post("/v1/namespaces/a/identities/payments/certificate", body).expect(403);
+  }
+
   private static List<String> etcdContents() throws Exception {
     try (var client = io.etcd.jetcd.Client.builder().endpoints(TestEtcd.shared().clientUrl()).build()) {
       var prefix = io.etcd.jetcd.ByteSequence.from(mesh.prefix, StandardCharsets.UTF_8);

@@ -4,6 +4,7 @@ import io.tether.registry.RegistryServer;
 import io.tether.registry.store.ReplicaDirectory;
 import io.tether.registry.store.ReplicaInfo;
 import io.tether.xds.identity.CaOptions;
+import io.tether.xds.server.IdentitiesApi;
 import io.tether.xds.server.ProxiesApi;
 import io.tether.xds.server.StatusApi;
 import io.tether.xds.server.XdsInfoApi;
@@ -68,6 +69,7 @@ public final class TetherServer implements AutoCloseable {
     ProxiesApi proxies = ProxiesApi.mount(registry.api(), xds, replicas);
     StatusApi.mount(registry.api(), proxies, registry.view(), registry.etcdClient(), TetherVersion.VERSION);
     XdsInfoApi.mount(registry.api(), xds, xdsAdvertised, xdsTls);
+    IdentitiesApi.mount(registry.api(), xds.identities(), registry.view());
     ConsoleUi.mount(registry.api());
     registry.open();
     return this;

@@ -46,6 +46,7 @@ final class OpenApiCases {
     leases();
     proxies();
     mesh();
+    identities();
     console();
     return cases;
   }
@@ -201,6 +202,35 @@ final class OpenApiCases {
     add("GET", "/v1/watch", "/v1/watch?namespace=Bad", ADMIN, null, 400);
     add("GET", "/v1/watch", "/v1/watch?namespace=elsewhere", AGENT, null, 403);
     add("GET", "/v1/watch", "/v1/watch", null, null, 401);
+  }
+
+  private void identities() {
+    String doc = NS + "/identities/{name}/certificate";
+    String path = "/v1/namespaces/oa/identities/checkout/certificate";
+    String csr = io.tether.model.json.Json.writeString(java.util.Map.of("csr", csr()));
+    add("POST", doc, path, AGENT, csr, 200);
+    add("POST", doc, path, ADMIN, csr, 200);
+    add("POST", doc, path, READER, csr, 403);
+    add("POST", doc, "/v1/namespaces/elsewhere/identities/checkout/certificate", AGENT, csr, 403);
+    add("POST", doc, "/v1/namespaces/nowhere/identities/checkout/certificate", ADMIN, csr, 404);
+    add("POST", doc, "/v1/namespaces/oa/identities/Bad/certificate", ADMIN, csr, 400);
+    add("POST", doc, path, AGENT, "{\"csr\": \"not pem\"}", 400);
+    add("POST", doc, path, AGENT, "{}", 400);
+    add("POST", doc, path, AGENT, null, 400);
+    add("POST", doc, path, null, csr, 401);
+  }
+
+  /** A PKCS#10 request in PEM for a fresh EC P-256 key, as an agent makes one. */
+  static String csr() {
+    try {
+      java.security.KeyPair pair = io.tether.xds.identity.MeshCa.ecKeyPair();
+      var request = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+          new org.bouncycastle.asn1.x500.X500Name("CN=checkout"), pair.getPublic())
+          .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
+      return io.tether.xds.identity.Pem.write(request);
+    } catch (org.bouncycastle.operator.OperatorCreationException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private void console() {

@@ -98,6 +98,16 @@ public final class RegistryApi {
     on(HttpMethod.GET, path, handler);
   }
 
+  /** Registers a JSON POST route that later modules add, e.g. a certificate request's signing; the body is {@link #requestBody}. */
+  public void post(String path, Handler<RoutingContext> handler) {
+    on(HttpMethod.POST, path, handler);
+  }
+
+  /** The body of a request to a route a later module added; null when it had none. */
+  public static byte[] requestBody(RoutingContext ctx) {
+    return RequestBodyReader.body(ctx);
+  }
+
   /** The caller authenticated for this request (only on /v1 routes). */
   public static Caller caller(RoutingContext ctx) {
     return ctx.get(CALLER);
