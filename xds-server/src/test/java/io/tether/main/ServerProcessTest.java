@@ -153,6 +153,57 @@ class ServerProcessTest {
         .singleElement().asString().contains("WARN").contains("--tokens-file");
   }
 
+  @Test
+  void aLocalServerGeneratesItsCaOnceKeepsItAcrossARestartAndRefusesAWrongEncryptionKeyInOneLine() throws Exception {
+    server = startServer();
+    Path keyFile = dataDir.resolve("ca-encryption.key");
+    assertThat(Files.getPosixFilePermissions(keyFile)).containsExactlyInAnyOrder(
+        java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    String bundle = trustBundle();
+    server.destroy();
+    assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+    server = startServer();
+    assertThat(trustBundle()).as("the same CA after a restart").isEqualTo(bundle);
+    server.destroy();
+    assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String encryptionKey = Files.readString(keyFile).strip();
+    assertThat(log()).doesNotContain(encryptionKey).doesNotContain("PRIVATE KEY");
+
+    byte[] other = new byte[32];
+    new java.security.SecureRandom().nextBytes(other);
+    Files.writeString(keyFile, java.util.Base64.getEncoder().encodeToString(other) + "\n");
+    Files.writeString(dataDir.resolve("server.log"), "");
+    Process refused = startServerExpectingExit();
+    assertThat(refused.waitFor(60, TimeUnit.SECONDS)).as(log()).isTrue();
+    assertThat(refused.exitValue()).isEqualTo(1);
+    assertThat(log().lines().filter(l -> l.contains("error:")).toList()).as(log()).containsExactly(
+        "tether: error: the mesh CA key in etcd (ca/root) does not decrypt with --ca-key-encryption-key-file: "
+            + "it is not the key this mesh's CA was created with");
+    assertThat(log()).doesNotContain("\tat ").doesNotContain("Exception");
+  }
+
+  /** The trust bundle the server's CA answers a CSR with: which CA it signs with. */
+  private String trustBundle() throws IOException {
+    ApiClient admin = new ApiClient("http://127.0.0.1:" + apiPort, Files.readString(dataDir.resolve("admin.token")).strip());
+    admin.put("/v1/namespaces/ca", "{}");
+    String body = io.tether.model.json.Json.writeString(java.util.Map.of("csr", OpenApiCases.csr()));
+    return admin.post("/v1/namespaces/ca/identities/web/certificate", body).expect(200).body().path("trustBundle").asText();
+  }
+
+  /** A server start that is expected to fail: not waited for. */
+  private Process startServerExpectingExit() throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), TetherMain.class.getName(), "server",
+        "--data-dir", dataDir.toString(), "--api-host", "127.0.0.1", "--api-port", Integer.toString(apiPort),
+        "--local-etcd-port", Integer.toString(etcdPort), "--local-etcd-peer-port", Integer.toString(etcdPeerPort),
+        "--xds-host", "127.0.0.1", "--xds-port", Integer.toString(xdsPort)));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile()));
+    pb.environment().put("TETHER_CONFIG", cliConfig.toString());
+    return server = TestChildren.start(pb);
+  }
+
   private static boolean ready(ApiClient api) {
     try {
       return api.get("/readyz").status() == 200;
