@@ -46,16 +46,7 @@ class ServerProcessTest {
 
   /** A server with its own local etcd, and {@code extra} flags. */
   private Process startServer(String... extra) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), TetherMain.class.getName(), "server",
-        "--data-dir", dataDir.toString(), "--api-host", "127.0.0.1", "--api-port", Integer.toString(apiPort),
-        "--local-etcd-port", Integer.toString(etcdPort), "--local-etcd-peer-port", Integer.toString(etcdPeerPort),
-        "--xds-host", "127.0.0.1", "--xds-port", Integer.toString(xdsPort)));
-    cmd.addAll(List.of(extra));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile()));
-    pb.environment().put("TETHER_CONFIG", cliConfig.toString());
-    Process p = TestChildren.start(pb);
+    Process p = spawnServer(extra);
     ApiClient anonymous = new ApiClient("http://127.0.0.1:" + apiPort, null);
     Poll.until(Duration.ofSeconds(60), () -> ready(anonymous), () -> "server ready; log:\n" + log());
     return p;
@@ -193,15 +184,21 @@ class ServerProcessTest {
 
   /** A server start that is expected to fail: not waited for. */
   private Process startServerExpectingExit() throws IOException {
+    return server = spawnServer();
+  }
+
+  /** The server's process with its own local etcd and {@code extra} flags, its output appended to server.log. */
+  private Process spawnServer(String... extra) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), TetherMain.class.getName(), "server",
         "--data-dir", dataDir.toString(), "--api-host", "127.0.0.1", "--api-port", Integer.toString(apiPort),
         "--local-etcd-port", Integer.toString(etcdPort), "--local-etcd-peer-port", Integer.toString(etcdPeerPort),
         "--xds-host", "127.0.0.1", "--xds-port", Integer.toString(xdsPort)));
+    cmd.addAll(List.of(extra));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile()));
     pb.environment().put("TETHER_CONFIG", cliConfig.toString());
-    return server = TestChildren.start(pb);
+    return TestChildren.start(pb);
   }
 
   private static boolean ready(ApiClient api) {
