@@ -86,10 +86,16 @@ class ReplicaProcessesTest {
   }
 
   private Process server(String id, int apiPort, int xdsPort, String... extra) throws IOException {
+    Path caKey = dir.resolve("ca-encryption.key"); // one for every replica: they share the CA in etcd
+    if (!Files.exists(caKey)) {
+      byte[] key = new byte[32];
+      new java.security.SecureRandom().nextBytes(key);
+      Files.writeString(caKey, java.util.Base64.getEncoder().encodeToString(key));
+    }
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), TetherMain.class.getName(), "server",
         "--etcd", TestEtcd.shared().clientUrl(), "--etcd-prefix", prefix, "--tokens-file", dir.resolve("tokens.json").toString(),
-        "--replica-id", id, "--api-host", "127.0.0.1", "--api-port", Integer.toString(apiPort),
+        "--ca-key-encryption-key-file", caKey.toString(), "--replica-id", id, "--api-host", "127.0.0.1", "--api-port", Integer.toString(apiPort),
         "--xds-host", "127.0.0.1", "--xds-port", Integer.toString(xdsPort), "--shutdown-grace", "1"));
     command.addAll(List.of(extra));
     Process p = TestChildren.start(new ProcessBuilder(command).redirectErrorStream(true)

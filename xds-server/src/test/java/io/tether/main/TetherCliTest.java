@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import io.tether.client.cli.CliEnvironment;
 import io.tether.client.cli.CliErrors;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -158,6 +159,28 @@ class TetherCliTest {
     assertThat(both.err()).startsWith("error: --token-file is the old name of --tokens-file: give one of them")
         .hasLineCount(1);
     assertThat(run("server", "--help").out()).contains("--tokens-file").doesNotContain("--token-file");
+  }
+
+  @Test
+  void theServersCaOptionsAreCheckedBeforeAnythingStarts() {
+    Map<List<String>, String> cases = new java.util.LinkedHashMap<>();
+    cases.put(List.of("--etcd", "http://127.0.0.1:1"), "error: a server on a shared etcd needs "
+        + "--ca-key-encryption-key-file (or --ca-cert and --ca-key)");
+    cases.put(List.of("--ca-cert", "ca.pem"), "error: --ca-cert and --ca-key go together");
+    cases.put(List.of("--leaf-ttl", "5s"), "error: --leaf-ttl must be at least 10s");
+    cases.put(List.of("--leaf-ttl", "soon"), "error: invalid value for --leaf-ttl: 'soon' (a whole number and s, m, "
+        + "h or d, e.g. 24h)");
+    cases.put(List.of("--trust-domain", "Tether.Local"), "error: a trust domain is lower-case letters, digits, '.' "
+        + "and '-': Tether.Local");
+    cases.forEach((args, message) -> {
+      List<String> argv = new java.util.ArrayList<>(List.of("server"));
+      argv.addAll(args);
+      Run r = run(argv.toArray(String[]::new));
+      assertThat(r.exit()).as(args.toString()).isEqualTo(2);
+      assertThat(r.err()).as(args.toString()).startsWith(message).hasLineCount(1);
+    });
+    assertThat(run("server", "--help").out()).contains("--trust-domain", "--leaf-ttl", "--ca-cert", "--ca-key",
+        "--ca-key-encryption-key-file");
   }
 
   @Test
