@@ -93,6 +93,18 @@ class EnvoySdsTest {
         () -> "a renewed leaf within the first one's life; /certs: " + envoy.admin("/certs"));
     assertThat(Instant.now()).as("renewed before the first leaf expired").isBefore(firstExpires);
     assertThat(leaf().path("subject_alt_names").path(0).path("uri").asText()).isEqualTo(SPIFFE_ID);
+
+    String metrics = EnvoyProxy.get(mesh.apiUrl() + "/metrics").orElseThrow().body();
+    double issued = metric(metrics, "tether_certificates_issued_total");
+    double expiry = metric(metrics, "tether_certificate_expiry_seconds");
+    assertThat(issued).as("the two first leaves and a renewal at least").isGreaterThanOrEqualTo(3);
+    assertThat(expiry).isPositive().isLessThanOrEqualTo(LEAF_TTL.toSeconds());
+  }
+
+  /** The value of an unlabelled sample in a Prometheus text page. */
+  private static double metric(String page, String name) {
+    return page.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.split(" ")[1]))
+        .findFirst().orElseThrow(() -> new AssertionError(name + " not in /metrics"));
   }
 
   @Test
