@@ -13,5 +13,8 @@ public sealed interface RegistryChange {
 
   record EndpointsChanged(String namespace, String service) implements RegistryChange {}
 
+  /** An authorization rule put or deleted (its {@code to}: look it up in the states before and after). */
+  record AuthorizationChanged(String namespace, String name) implements RegistryChange {}
+
   record VipsChanged(String namespace) implements RegistryChange {}
 }

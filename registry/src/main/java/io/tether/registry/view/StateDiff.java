@@ -27,8 +27,19 @@ final class StateDiff {
         changes.add(new RegistryChange.VipsChanged(ns));
       }
       diffServices(ns, a.services(), b.services(), changes);
+      diffAuthorizations(ns, a.authorizations().byName(), b.authorizations().byName(), changes);
     }
     return changes;
+  }
+
+  private static <T> void diffAuthorizations(String ns, Map<String, T> a, Map<String, T> b, Set<RegistryChange> out) {
+    Set<String> names = new HashSet<>(a.keySet());
+    names.addAll(b.keySet());
+    for (String name : names) {
+      if (!Objects.equals(a.get(name), b.get(name))) {
+        out.add(new RegistryChange.AuthorizationChanged(ns, name));
+      }
+    }
   }
 
   private static void diffServices(

@@ -2,6 +2,7 @@ package io.tether.registry.view;
 
 import io.tether.model.Versioned;
 import io.tether.model.json.Json;
+import io.tether.model.Authorization;
 import io.tether.model.Endpoint;
 import io.tether.model.Namespace;
 import io.tether.model.ServiceSpec;
@@ -45,6 +46,10 @@ final class StateMutation {
         long drainedAt = value == null ? 0 : modRevision;
         updateService(k.namespace(), k.service(), s -> s.withDrain(k.endpointId(), drainedAt));
         changes.add(new RegistryChange.EndpointsChanged(k.namespace(), k.service()));
+      } else if (key instanceof RegistryKey.AuthorizationKey k) {
+        Versioned<Authorization> rule = versioned(value, Authorization.class, modRevision);
+        update(k.namespace(), e -> e.withAuthorization(k.name(), rule));
+        changes.add(new RegistryChange.AuthorizationChanged(k.namespace(), k.name()));
       } else if (key instanceof RegistryKey.VipKey k) {
         String ip = value == null ? null : new String(value, StandardCharsets.UTF_8);
         update(k.namespace(), e -> e.withVip(k.hostPort(), ip));
