@@ -50,15 +50,22 @@ public final class AuthorizationValidation {
       if (match == null) {
         throw new InvalidSpecException(field, field + " must be an object");
       }
-      if (match.paths().isEmpty() && match.methods().isEmpty()) {
+      if (match.paths() == null && match.methods() == null) {
         throw new InvalidSpecException(field, field + " must list paths, methods or both");
       }
-      paths(field + ".paths", match.paths());
-      methods(field + ".methods", match.methods());
+      if (match.paths() != null) {
+        paths(field + ".paths", match.paths());
+      }
+      if (match.methods() != null) {
+        methods(field + ".methods", match.methods());
+      }
     }
   }
 
   private static void paths(String field, List<String> paths) {
+    if (paths.isEmpty()) {
+      throw new InvalidSpecException(field, field + " must list at least one path (leave it out for any path)");
+    }
     if (paths.size() > MAX_PATHS) {
       throw new InvalidSpecException(field, field + " holds at most " + MAX_PATHS + " paths");
     }
@@ -86,6 +93,9 @@ public final class AuthorizationValidation {
   }
 
   private static void methods(String field, List<String> methods) {
+    if (methods.isEmpty()) {
+      throw new InvalidSpecException(field, field + " must list at least one method (leave it out for any method)");
+    }
     if (methods.size() > MAX_METHODS) {
       throw new InvalidSpecException(field, field + " holds at most " + MAX_METHODS + " methods");
     }

@@ -8,8 +8,19 @@ import java.util.List;
  * (none listed: any). No {@code paths}: any path.
  */
 public record HttpMatch(List<String> paths, List<String> methods) {
+  /** Absent lists stay null (absent means any; an empty list is refused by validation). */
   public HttpMatch {
-    paths = paths == null ? List.of() : Lists.copyKeepingNulls(paths);
-    methods = methods == null ? List.of() : Lists.copyKeepingNulls(methods);
+    paths = paths == null ? null : Lists.copyKeepingNulls(paths);
+    methods = methods == null ? null : Lists.copyKeepingNulls(methods);
+  }
+
+  /** The paths, none meaning any. */
+  public List<String> pathsOrAny() {
+    return paths == null ? List.of() : paths;
+  }
+
+  /** The methods, none meaning any. */
+  public List<String> methodsOrAny() {
+    return methods == null ? List.of() : methods;
   }
 }

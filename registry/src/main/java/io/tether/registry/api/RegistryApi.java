@@ -65,6 +65,7 @@ public final class RegistryApi {
     mountEndpoints();
     LeaseRoutes.mount(this, service, store);
     DrainRoutes.mount(this, service, store);
+    AuthorizationRoutes.mount(this, service, store);
     watch = new WatchApi(view, meters);
     on(HttpMethod.GET, "/v1/watch", watch::handle);
   }
@@ -293,7 +294,7 @@ public final class RegistryApi {
     return RequestBodyReader.body(ctx);
   }
 
-  private static io.tether.registry.store.Precondition precondition(RoutingContext ctx) {
+  static io.tether.registry.store.Precondition precondition(RoutingContext ctx) {
     return IfMatchHeaders.parse(ctx.request().getHeader("If-Match"), ctx.request().getHeader("If-None-Match"));
   }
 }
