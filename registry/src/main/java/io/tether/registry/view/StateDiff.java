@@ -1,5 +1,7 @@
 package io.tether.registry.view;
 
+import io.tether.model.Authorization;
+import io.tether.model.Versioned;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -32,12 +34,13 @@ final class StateDiff {
     return changes;
   }
 
-  private static <T> void diffAuthorizations(String ns, Map<String, T> a, Map<String, T> b, Set<RegistryChange> out) {
+  private static void diffAuthorizations(String ns, Map<String, Versioned<Authorization>> a,
+      Map<String, Versioned<Authorization>> b, Set<RegistryChange> out) {
     Set<String> names = new HashSet<>(a.keySet());
     names.addAll(b.keySet());
     for (String name : names) {
       if (!Objects.equals(a.get(name), b.get(name))) {
-        out.add(new RegistryChange.AuthorizationChanged(ns, name));
+        out.add(new RegistryChange.AuthorizationChanged(ns, name, StateMutation.callees(a.get(name), b.get(name))));
       }
     }
   }
