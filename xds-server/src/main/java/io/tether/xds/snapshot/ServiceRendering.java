@@ -103,11 +103,10 @@ final class ServiceRendering {
     IngressResources r = MeshRenderer.ingress(input, served, authz);
     String version = Versions.of("ingress", namespace == null ? 0 : namespace.modRevision(), spec.modRevision(),
         served.ingressPort(), served.appPort());
-    if (!rules.isEmpty()) {
-      version = Versions.of(version, Versions.ofRules(rules)); // the default is in the spec's and namespace's revisions
-    }
+    // The default is in the spec's and namespace's revisions; the rules change the listener only.
+    String listenerVersion = rules.isEmpty() ? version : Versions.of(version, Versions.ofRules(rules));
     Map<ResourceType, Map<String, VersionedResource<?>>> out = new EnumMap<>(ResourceType.class);
-    put(out, ResourceType.LISTENER, r.listener().getName(), r.listener(), version);
+    put(out, ResourceType.LISTENER, r.listener().getName(), r.listener(), listenerVersion);
     put(out, ResourceType.CLUSTER, r.localCluster().getName(), r.localCluster(), version);
     return new RenderedService(out, Map.of());
   }
