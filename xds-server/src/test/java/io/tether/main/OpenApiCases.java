@@ -43,6 +43,7 @@ final class OpenApiCases {
     services();
     endpoints();
     drains();
+    authorizations();
     leases();
     proxies();
     mesh();
@@ -134,6 +135,30 @@ final class OpenApiCases {
     add("PUT", EP + "/health", ep2 + "/health", AGENT, "{\"health\": \"HEALTHY\"}", 412, "If-Match", "\"1\"");
     add("DELETE", EP, ep2, AGENT, null, 204);
     add("DELETE", EP, ep2, AGENT, null, 404);
+  }
+
+  private void authorizations() {
+    String list = NS + "/authorizations";
+    String one = list + "/{name}";
+    String rules = "/v1/namespaces/oa/authorizations";
+    String rule = "{\"from\": \"checkout\", \"to\": \"web\", \"http\": [{\"paths\": [\"/pay\"], \"methods\": [\"POST\"]}]}";
+    add("GET", list, rules, READER, null, 200);
+    add("GET", list, "/v1/namespaces/nowhere/authorizations", ADMIN, null, 404);
+    add("GET", list, "/v1/namespaces/Bad/authorizations", ADMIN, null, 400);
+    add("GET", list, rules, null, null, 401);
+    add("PUT", one, rules + "/checkout-pays", ADMIN, rule, 201);
+    add("PUT", one, rules + "/checkout-pays", ADMIN, rule, 200);
+    add("PUT", one, rules + "/checkout-pays", ADMIN, rule, 412, "If-Match", "\"1\"");
+    add("PUT", one, rules + "/checkout-pays", ADMIN, "{\"from\": \"*\", \"to\": \"web\", \"acton\": \"DENY\"}", 400);
+    add("PUT", one, rules + "/Bad_Name", ADMIN, rule, 400);
+    add("PUT", one, "/v1/namespaces/nowhere/authorizations/r", ADMIN, rule, 404);
+    add("PUT", one, rules + "/checkout-pays", READER, rule, 403);
+    add("PUT", one, rules + "/checkout-pays", AGENT, rule, 403);
+    add("GET", one, rules + "/checkout-pays", READER, null, 200);
+    add("GET", one, rules + "/nothing", READER, null, 404);
+    add("DELETE", one, rules + "/checkout-pays", AGENT, null, 403);
+    add("DELETE", one, rules + "/checkout-pays", ADMIN, null, 204);
+    add("DELETE", one, rules + "/checkout-pays", ADMIN, null, 404);
   }
 
   private void drains() {

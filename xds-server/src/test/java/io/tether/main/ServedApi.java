@@ -26,6 +26,8 @@ final class ServedApi implements BeforeAllCallback, AfterAllCallback {
   static final String AGENT = "openapi-agent-token";
   static final String NS = "oa";
   static final String SVC = "web";
+  /** An authorization rule of {@link #NS}, seeded so that the fuzz reaches past 404. */
+  static final String RULE = "web-open";
   static final String ENDPOINT = "task-1";
 
   TetherServer server;
@@ -53,6 +55,8 @@ final class ServedApi implements BeforeAllCallback, AfterAllCallback {
     admin.put("/v1/namespaces/" + NS, "{\"description\": \"OpenAPI tests\"}").expect(201);
     admin.put(servicePath(), "{\"portName\": \"http\", \"appProtocol\": \"http\","
         + " \"clientAliases\": [{\"dnsName\": \"web\", \"port\": 8080}]}").expect(201);
+    admin.put("/v1/namespaces/" + NS + "/authorizations/" + RULE, "{\"from\": \"*\", \"to\": \"" + SVC + "\"}")
+        .expect(201);
     leaseId = grantLease();
     spareLeaseId = grantLease();
     admin.put(endpointPath(), "{\"address\": \"10.0.3.7\", \"port\": 15000, \"zone\": \"onprem-a\","
