@@ -4,6 +4,7 @@ import io.tether.client.cli.CliErrors;
 import io.tether.registry.cli.CompletionCommand;
 import io.tether.registry.cli.ContextCommands;
 import io.tether.registry.cli.EndpointCommands;
+import io.tether.registry.cli.AuthzCommands;
 import io.tether.registry.cli.LeaseCommands;
 import io.tether.registry.cli.NamespaceCommands;
 import io.tether.registry.cli.ProxyCommands;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Command;
             + "3 differences found (svc diff --exit-code).",
         "See docs/cli.md for every command, contexts, output formats and completion."},
     subcommands = {ServerCommand.class, NamespaceCommands.class, ServiceCommands.class,
-        EndpointCommands.class, WatchCommand.class, ProxyCommands.List.class, ProxyCommands.Proxy.class,
+        EndpointCommands.class, AuthzCommands.class, WatchCommand.class, ProxyCommands.List.class, ProxyCommands.Proxy.class,
         StatusCommand.class, LeaseCommands.class, ContextCommands.class, CompletionCommand.class,
         CommandLine.HelpCommand.class})
 public final class TetherMain {
