@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * tcp, and ACKs them; without mutual TLS (which the pki and tls parts bring) a caller has no identity,
  * so what can be enforced here is the plaintext rule of docs/security.md: such a caller is denied under a
  * DENY default (403; a tcp connection closed), counted in {@code http.ingress_web.rbac.denied} and
- * {@code ingress_db.rbac.denied}, allowed under an ALLOW default, and matched by no rule, not even
+ * {@code tcp.ingress_db.rbac.denied}, allowed under an ALLOW default, and matched by no rule, not even
  * {@code from: "*"}.
  */
 class EnvoyRbacTest {
@@ -97,7 +97,7 @@ class EnvoyRbacTest {
     assertThat(envoy.stat("http.ingress_web.rbac.denied")).isPositive();
 
     assertThat(tcpConnectionClosedOnFirstBytes(dbIngress)).as("a tcp connection is closed").isTrue();
-    Poll.until(WAIT, () -> envoy.stat("ingress_db.rbac.denied") > 0, () -> "tcp denial counted\n" + envoy.admin(
+    Poll.until(WAIT, () -> envoy.stat("tcp.ingress_db.rbac.denied") > 0, () -> "tcp denial counted\n" + envoy.admin(
         "/stats?filter=rbac"));
 
     // A DENY rule for any mesh caller does not match a caller without an identity; under an ALLOW default it passes.

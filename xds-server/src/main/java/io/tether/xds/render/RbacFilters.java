@@ -21,7 +21,8 @@ import java.util.List;
  * an ALLOW RBAC (a call it does not match is denied). Under an ALLOW default the ALLOW rules change
  * nothing and are not rendered. Callers are named by the URI SAN of their client certificate; a
  * plaintext caller has none and matches no rule. Denials count in the listener's stats,
- * {@code http.<ingress>.rbac.denied} (HTTP) or {@code <ingress>.rbac.denied} (tcp), one per service.
+ * {@code http.<ingress>.rbac.denied} (HTTP) or {@code tcp.<ingress>.rbac.denied} (tcp, beside the
+ * tcp_proxy's stats), one per service.
  */
 final class RbacFilters {
   static final String HTTP_FILTER = "envoy.filters.http.rbac";
@@ -44,7 +45,7 @@ final class RbacFilters {
     List<Filter> out = new ArrayList<>();
     for (RBAC rules : rbacs(namespace, authz, false)) {
       var config = io.envoyproxy.envoy.extensions.filters.network.rbac.v3.RBAC.newBuilder()
-          .setStatPrefix(Protos.statPrefix(listenerName) + ".").setRules(rules).build();
+          .setStatPrefix("tcp." + Protos.statPrefix(listenerName) + ".").setRules(rules).build();
       out.add(Filter.newBuilder().setName(NETWORK_FILTER).setTypedConfig(Protos.any(config)).build());
     }
     return out;
