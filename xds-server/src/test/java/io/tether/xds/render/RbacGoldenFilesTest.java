@@ -49,6 +49,15 @@ class RbacGoldenFilesTest {
   }
 
   @Test
+  void everyCasePassesEnvoysValidateRulesAndUsesNoDeprecatedField() {
+    PgvChecker checker = new PgvChecker(RenderedTypes.typeRegistry());
+    cases().forEach((name, listener) -> {
+      assertThat(checker.violations(listener)).as(name).isEmpty();
+      assertThat(checker.deprecated(listener)).as(name).isEmpty();
+    });
+  }
+
+  @Test
   void noRuleAndAnAllowDefaultRenderTheIngressAsBefore() {
     assertThat(MeshRenderer.ingress(MeshFixture.PAYMENTS, PAYMENTS, new IngressAuthorization(
         List.of(rule("redundant", "checkout", "payments", null)), AuthorizationAction.ALLOW, DOMAIN)))
