@@ -46,7 +46,7 @@ public final class TetherServer implements AutoCloseable {
 
   public TetherServer start() {
     registry.startClosed();
-    xds.start(registry.view(), registry.meters(), replica);
+    xds.authenticateWith(registry.tokens()).start(registry.view(), registry.meters(), replica);
     String apiUrl = AdvertisedApi.of(advertiseApi, registryConfig.apiHost(), registry.apiPort());
     replicas = new ReplicaDirectory(registry.etcdClient(), registry.keys(),
         new ReplicaInfo(replica, apiUrl, TetherVersion.VERSION, java.time.Instant.now().toString())).start();
