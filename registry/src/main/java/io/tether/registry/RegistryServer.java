@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tether.registry.api.ApiHttpServer;
+import io.tether.registry.api.ApiTls;
 import io.tether.registry.api.HttpLimits;
 import io.tether.registry.api.RegistryApi;
 import io.tether.registry.auth.TokenAuthenticator;
@@ -41,9 +42,14 @@ public final class RegistryServer implements AutoCloseable {
   private TokenDirectory managedTokens;
   private TokenAuthenticator tokens;
 
-  /** Settings; {@code apiPort} 0 picks a free port. */
+  /** Settings; {@code apiPort} 0 picks a free port; {@code apiTls} null serves plain HTTP. */
   public record Config(List<String> etcdEndpoints, String keyPrefix, String apiHost, int apiPort,
-      TokenAuthenticator tokens, Duration etcdTimeout, HttpLimits http) {
+      TokenAuthenticator tokens, Duration etcdTimeout, HttpLimits http, ApiTls apiTls) {
+    public Config(List<String> etcdEndpoints, String keyPrefix, String apiHost, int apiPort,
+        TokenAuthenticator tokens, Duration etcdTimeout, HttpLimits http) {
+      this(etcdEndpoints, keyPrefix, apiHost, apiPort, tokens, etcdTimeout, http, null);
+    }
+
     public Config(List<String> etcdEndpoints, String apiHost, int apiPort, TokenAuthenticator tokens) {
       this(etcdEndpoints, KeyLayout.DEFAULT_PREFIX, apiHost, apiPort, tokens, Duration.ofSeconds(5),
           HttpLimits.defaults());
@@ -86,8 +92,8 @@ public final class RegistryServer implements AutoCloseable {
     TokenMeters.register(managedTokens, meters);
     vertx = Vertx.vertx();
     api = new RegistryApi(vertx, store, view, tokens, managedTokens, meters, config.http());
-    http = await(ApiHttpServer.start(vertx, api.router(), config.http(), meters, config.apiHost(), config.apiPort())
-        .toCompletionStage().toCompletableFuture());
+    http = await(ApiHttpServer.start(vertx, api.router(), config.http(), meters, config.apiHost(), config.apiPort(),
+        config.apiTls()).toCompletionStage().toCompletableFuture());
     return this;
   }
 

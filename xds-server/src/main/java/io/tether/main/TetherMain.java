@@ -5,6 +5,7 @@ import io.tether.registry.cli.CompletionCommand;
 import io.tether.registry.cli.ContextCommands;
 import io.tether.registry.cli.EndpointCommands;
 import io.tether.registry.cli.LeaseCommands;
+import io.tether.registry.cli.TokenCommands;
 import io.tether.registry.cli.NamespaceCommands;
 import io.tether.registry.cli.ProxyCommands;
 import io.tether.registry.cli.ServiceCommands;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Command;
         "See docs/cli.md for every command, contexts, output formats and completion."},
     subcommands = {ServerCommand.class, NamespaceCommands.class, ServiceCommands.class,
         EndpointCommands.class, WatchCommand.class, ProxyCommands.List.class, ProxyCommands.Proxy.class,
-        StatusCommand.class, LeaseCommands.class, ContextCommands.class, CompletionCommand.class,
+        StatusCommand.class, LeaseCommands.class, TokenCommands.class, ContextCommands.class, CompletionCommand.class,
         CommandLine.HelpCommand.class})
 public final class TetherMain {
   /** The command line of {@code tether}, with its error handling: what {@link #main} runs, and tests. */
