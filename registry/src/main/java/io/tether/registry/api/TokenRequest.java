@@ -46,7 +46,7 @@ record TokenRequest(String role, String namespace, String name, Long ttlSeconds)
     if (role == null) {
       throw invalid("role is required: agent or reader", "role");
     }
-    return switch (role.toLowerCase(Locale.ROOT)) {
+    return switch (role) {
       case "agent" -> Role.AGENT;
       case "reader" -> Role.READER;
       case "admin" -> throw invalid("managed tokens are agent or reader tokens; admin tokens come from the "
