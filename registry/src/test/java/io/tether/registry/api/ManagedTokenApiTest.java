@@ -92,6 +92,8 @@ class ManagedTokenApiTest {
     Poll.until(Duration.ofSeconds(5), () -> reader.get("/v1/namespaces").status() == 401, "expired token refused");
     assertThat(admin.get("/v1/tokens/" + minted.path("id").asText()).expect(200).body().path("state").asText())
         .isEqualTo("expired");
+    assertThat(registry.server().meters().scrape())
+        .containsPattern("tether_tokens\\{role=\"reader\",state=\"expired\"} [1-9]");
   }
 
   @Test
