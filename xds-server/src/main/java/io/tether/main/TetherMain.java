@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tether", mixinStandardHelpOptions = true, version = "tether " + TetherVersion.VERSION,
     description = "Self-hosted service-to-service networking: registry, xDS control plane, Envoy agent.",
     footerHeading = "%n",
-    footer = {"Settings: each is its flag, else its environment variable (TETHER_SERVER, TETHER_TOKEN, "
+    footer = {"Settings: each is its flag, else its environment variable (TETHER_SERVER, TETHER_SERVER_CA, TETHER_TOKEN, "
         + "TETHER_TOKEN_FILE, TETHER_NAMESPACE), else the current context's (tether context), else the default.",
         "Exit codes: 0 success, 1 failure, 2 usage error (a bad command, option, value or file), "
             + "3 differences found (svc diff --exit-code).",

@@ -14,6 +14,13 @@ public record ManagedToken(String id, String name, Role role, String namespace, 
     return expiresAt != null && !now.isBefore(expiresAt);
   }
 
+  /** Without the digest: a record printed in a log or an error must not help anyone guess the token. */
+  @Override
+  public String toString() {
+    return "ManagedToken[id=" + id + ", name=" + name + ", role=" + role + ", namespace=" + namespace
+        + ", createdAt=" + createdAt + ", expiresAt=" + expiresAt + "]";
+  }
+
   /** The caller this token authenticates. */
   public Caller caller() {
     return new Caller(name, role, namespace, id);
