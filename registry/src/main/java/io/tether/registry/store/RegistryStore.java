@@ -77,6 +77,11 @@ public final class RegistryStore {
     return new DrainStore(kv, keys, etcd);
   }
 
+  /** The managed tokens' records, on the same client and deadlines. */
+  public TokenStore tokens() {
+    return new TokenStore(kv, keys, etcd);
+  }
+
   // ---- namespaces ----
 
   public CompletableFuture<Written> putNamespace(Namespace ns, Precondition pre) {
