@@ -45,6 +45,7 @@ final class OpenApiCases {
     drains();
     authorizations();
     leases();
+    tokens();
     proxies();
     mesh();
     console();
@@ -198,6 +199,23 @@ final class OpenApiCases {
     add("POST", "/v1/leases/{leaseId}/keepalive", "/v1/leases/" + api.spareLeaseId + "/keepalive", AGENT, null, 404);
     add("DELETE", "/v1/leases/{leaseId}", "/v1/leases/123456789", ADMIN, null, 404);
     add("DELETE", "/v1/leases/{leaseId}", "/v1/leases/0", ADMIN, null, 400);
+  }
+
+  private void tokens() {
+    String one = "/v1/tokens/{tokenId}";
+    add("POST", "/v1/tokens", "/v1/tokens", ADMIN, "{\"role\": \"agent\", \"namespace\": \"oa\", \"ttlSeconds\": 3600}", 201);
+    add("POST", "/v1/tokens", "/v1/tokens", ADMIN, "{\"role\": \"agent\"}", 400);
+    add("POST", "/v1/tokens", "/v1/tokens", ADMIN, "{\"role\": \"reader\", \"nmae\": \"x\"}", 400);
+    add("POST", "/v1/tokens", "/v1/tokens", READER, "{\"role\": \"reader\"}", 403);
+    add("POST", "/v1/tokens", "/v1/tokens", null, "{\"role\": \"reader\"}", 401);
+    add("GET", "/v1/tokens", "/v1/tokens", ADMIN, null, 200);
+    add("GET", "/v1/tokens", "/v1/tokens", AGENT, null, 403);
+    add("GET", one, "/v1/tokens/" + api.tokenId, ADMIN, null, 200);
+    add("GET", one, "/v1/tokens/NOPE", ADMIN, null, 400);
+    add("GET", one, "/v1/tokens/0123456789abcdef", ADMIN, null, 404);
+    add("DELETE", one, "/v1/tokens/" + api.tokenId, ADMIN, null, 204);
+    add("DELETE", one, "/v1/tokens/" + api.tokenId, ADMIN, null, 404);
+    add("DELETE", one, "/v1/tokens/0123456789abcdef", READER, null, 403);
   }
 
   private void proxies() {

@@ -36,6 +36,8 @@ final class ServedApi implements BeforeAllCallback, AfterAllCallback {
   String leaseId;
   /** Another lease of {@link #NS}, for a test to revoke. */
   String spareLeaseId;
+  /** A managed reader token's id, for the token routes' reads. */
+  String tokenId;
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -59,6 +61,7 @@ final class ServedApi implements BeforeAllCallback, AfterAllCallback {
         .expect(201);
     leaseId = grantLease();
     spareLeaseId = grantLease();
+    tokenId = admin.post("/v1/tokens", "{\"role\": \"reader\", \"name\": \"openapi\"}").expect(201).body().path("id").asText();
     admin.put(endpointPath(), "{\"address\": \"10.0.3.7\", \"port\": 15000, \"zone\": \"onprem-a\","
         + " \"leaseId\": \"" + leaseId + "\"}").expect(201);
   }

@@ -23,6 +23,8 @@ import io.etcd.jetcd.ByteSequence;
  * authorizations/{ns}/{name}           Authorization JSON: a rule of who may call whom (docs/security.md)
  * replicas/{replicaId}                  {id, apiUrl, version, startedAt} of a running server replica,
  *                                       attached to a lease of its own: it goes when the replica does
+ * tokens/{id}                           a managed token: {id, name, role, namespace, sha256, createdAt,
+ *                                       expiresAt}, never the secret (the view does not track it)
  * </pre>
  */
 public final class KeyLayout {
@@ -119,6 +121,15 @@ public final class KeyLayout {
 
   public ByteSequence replicas() {
     return bytes(prefix + "replicas/");
+  }
+
+  /** A managed token's record (docs/security.md, "Tokens"); the view does not track it. */
+  public ByteSequence token(String id) {
+    return bytes(prefix + "tokens/" + id);
+  }
+
+  public ByteSequence tokens() {
+    return bytes(prefix + "tokens/");
   }
 
   /** Which registry object a key names; keys the view does not track parse to {@link RegistryKey.Other}. */

@@ -77,6 +77,11 @@ public final class RegistryStore {
     return new DrainStore(kv, keys, etcd);
   }
 
+  /** The managed tokens' records, on the same client and deadlines. */
+  public TokenStore tokens() {
+    return new TokenStore(kv, keys, etcd);
+  }
+
   /** Authorization rules, on the same client and deadlines. */
   public AuthorizationStore authorizations() {
     return new AuthorizationStore(kv, keys, cas);
