@@ -37,12 +37,13 @@ final class EnvoyProxy implements AutoCloseable {
   private final Path log;
   private final Process process;
 
-  private EnvoyProxy(Path dir, int xdsPort, String apiType, Map<String, Object> metadata,
-      List<Map<String, Object>> listeners) throws Exception {
+  private EnvoyProxy(Path dir, int xdsPort, String apiType, List<Map<String, Object>> services,
+      Map<String, Object> metadata, List<Map<String, Object>> listeners) throws Exception {
     int admin = Ports.free();
     adminUrl = "http://127.0.0.1:" + admin;
     Path bootstrap = dir.resolve("bootstrap.json");
-    Map<String, Object> config = new java.util.HashMap<>(bootstrap(nodeId, xdsPort, admin, Mesh.AGENT_A, apiType));
+    Map<String, Object> config = new java.util.HashMap<>(bootstrap(nodeId, xdsPort, admin, Mesh.AGENT_A, apiType,
+        services));
     Map<String, Object> node = new java.util.HashMap<>((Map<String, Object>) config.get("node"));
     Map<String, Object> meta = new java.util.HashMap<>((Map<String, Object>) node.get("metadata"));
     meta.putAll(metadata);
@@ -66,7 +67,20 @@ final class EnvoyProxy implements AutoCloseable {
 
   /** As {@link #start(Mesh, Path)}, over ADS of the given {@code api_type}: {@code GRPC} or {@code DELTA_GRPC}. */
   static EnvoyProxy start(Mesh mesh, Path dir, String apiType) throws Exception {
-    return start(mesh.xdsPort(), dir, apiType, Map.of(), List.of());
+    return start(mesh, dir, apiType, List.of());
+  }
+
+  /**
+   * A sidecar serving {@code services} of namespace {@code a} (node metadata {@code services}: {@code
+   * discoveryName, ingressPort, appPort} each), so that it also gets their ingress listeners.
+   */
+  static EnvoyProxy serving(Mesh mesh, Path dir, List<Map<String, Object>> services) throws Exception {
+    return start(mesh, dir, "GRPC", services);
+  }
+
+  private static EnvoyProxy start(Mesh mesh, Path dir, String apiType, List<Map<String, Object>> services)
+      throws Exception {
+    return start(new EnvoyProxy(dir, mesh.xdsPort(), apiType, services, Map.of(), List.of()));
   }
 
   /**
@@ -75,7 +89,11 @@ final class EnvoyProxy implements AutoCloseable {
    */
   static EnvoyProxy start(int xdsPort, Path dir, String apiType, Map<String, Object> metadata,
       List<Map<String, Object>> listeners) throws Exception {
-    EnvoyProxy envoy = new EnvoyProxy(dir, xdsPort, apiType, metadata, listeners);
+    return start(new EnvoyProxy(dir, xdsPort, apiType, List.of(), metadata, listeners));
+  }
+
+  /** Returns {@code envoy} once its admin says /ready; closes it when it does not get there. */
+  private static EnvoyProxy start(EnvoyProxy envoy) {
     try {
       Poll.until(READY, () -> get(envoy.adminUrl + "/ready").map(r -> r.statusCode() == 200).orElse(false),
           () -> "envoy /ready; envoy log:\n" + envoy.tail());
@@ -143,11 +161,12 @@ final class EnvoyProxy implements AutoCloseable {
   }
 
   /** An Envoy bootstrap as the agent writes it: ADS to Tether with the agent's token, admin on loopback. */
-  private static Map<String, Object> bootstrap(String nodeId, int xdsPort, int adminPort, String token, String apiType) {
+  private static Map<String, Object> bootstrap(String nodeId, int xdsPort, int adminPort, String token, String apiType,
+      List<Map<String, Object>> services) {
     Map<String, Object> ads = Map.of("ads", Map.of(), "resource_api_version", "V3");
     return Map.of(
         "node", Map.of("id", nodeId, "cluster", "conformance-client",
-            "metadata", Map.of("namespace", "a", "services", List.of())),
+            "metadata", Map.of("namespace", "a", "services", services)),
         "dynamic_resources", Map.of(
             "ads_config", Map.of(
                 "api_type", apiType,

@@ -19,8 +19,8 @@ public final class Policies {
   /**
    * The fully populated policy Service Connect applies when nothing is configured: 15 s per request,
    * 2 retries on connect-failure/refused-stream/unavailable/503, Envoy's outlier-detection and
-   * circuit-breaker defaults, round robin, and a health check of the app in its own protocol (HTTP
-   * /healthz, gRPC health, or a TCP connect).
+   * circuit-breaker defaults, round robin, a health check of the app in its own protocol (HTTP
+   * /healthz, gRPC health, or a TCP connect), and every call allowed (no authorization rule needed).
    */
   public static ServicePolicy serviceConnectDefaults(AppProtocol protocol) {
     int idle = protocol == AppProtocol.TCP ? TCP_IDLE_TIMEOUT_SECONDS : HTTP_IDLE_TIMEOUT_SECONDS;
@@ -30,8 +30,10 @@ public final class Policies {
         new OutlierDetection(5, 10_000, 30_000, 10),
         new CircuitBreakers(1024, 1024, 1024, 3),
         LoadBalancing.ROUND_ROBIN,
+        null,
         new HealthCheck(healthCheckProtocol(protocol), "/healthz", HEALTH_INTERVAL_SECONDS, HEALTH_TIMEOUT_SECONDS,
-            HEALTHY_THRESHOLD, UNHEALTHY_THRESHOLD));
+            HEALTHY_THRESHOLD, UNHEALTHY_THRESHOLD),
+        new AuthorizationPolicy(AuthorizationAction.ALLOW));
   }
 
   /** A policy with every gap (a null policy is all gaps) filled with {@link #serviceConnectDefaults}. */

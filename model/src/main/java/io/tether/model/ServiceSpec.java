@@ -38,9 +38,11 @@ public record ServiceSpec(
       @JsonProperty("outlierDetection") OutlierDetection outlierDetection,
       @JsonProperty("circuitBreakers") CircuitBreakers circuitBreakers,
       @JsonProperty("loadBalancing") LoadBalancing loadBalancing, @JsonProperty("hashOn") HashOn hashOn,
-      @JsonProperty("healthCheck") HealthCheck healthCheck) {
+      @JsonProperty("healthCheck") HealthCheck healthCheck,
+      @JsonProperty("authorization") AuthorizationPolicy authorization) {
     return new ServiceSpec(discoveryName, portName, appProtocol, clientAliases, ingressPortOverride,
-        new ServicePolicy(timeout, retryPolicy, outlierDetection, circuitBreakers, loadBalancing, hashOn, healthCheck));
+        new ServicePolicy(timeout, retryPolicy, outlierDetection, circuitBreakers, loadBalancing, hashOn, healthCheck,
+            authorization));
   }
 
   /** Service Connect treats a service without an appProtocol as plain TCP. */

@@ -32,7 +32,9 @@ public final class RenderedTypes {
       TcpProxy.getDescriptor(),
       HttpProtocolOptions.getDescriptor(),
       StdoutAccessLog.getDescriptor(),
-      PreviousHostsPredicate.getDescriptor());
+      PreviousHostsPredicate.getDescriptor(),
+      io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.getDescriptor(),
+      io.envoyproxy.envoy.extensions.filters.network.rbac.v3.RBAC.getDescriptor());
 
   public static TypeRegistry typeRegistry() {
     return TypeRegistry.newBuilder().add(DESCRIPTORS).build();

@@ -61,9 +61,21 @@ public final class XdsServer implements AutoCloseable {
   });
   private Server server;
   private MeshIdentities identities;
+  private TokenAuthenticator tokens;
 
   public XdsServer(Config config) {
     this.config = config;
+    this.tokens = config.tokens();
+  }
+
+  /**
+   * Authenticates with these tokens instead of the config's (the registry's, which follow the managed
+   * tokens in etcd: docs/security.md, "Tokens"); their revocations end the calls they authenticated.
+   * Before {@link #start}.
+   */
+  public XdsServer authenticateWith(TokenAuthenticator tokens) {
+    this.tokens = tokens;
+    return this;
   }
 
   /**
@@ -97,13 +109,14 @@ public final class XdsServer implements AutoCloseable {
       identities = MeshIdentities.ephemeral(registry);
     }
     publisher = new SnapshotPublisher(cache, view, registry, identities).start();
+    tokens.onInvalidated(admission::revoked);
     List<DiscoveryServerCallbacks> callbacks = new ArrayList<>(List.of(admission));
     callbacks.addAll(observers);
     V3DiscoveryServer discovery = new V3DiscoveryServer(callbacks, cache, new DefaultExecutorGroup(),
         new PackOnceSerializer());
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
         .addService(discovery.getAggregatedDiscoveryServiceImpl())
-        .intercept(new XdsAuthInterceptor(config.tokens(), admission, census))
+        .intercept(new XdsAuthInterceptor(tokens, admission, census))
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
         .maxInboundMessageSize(4 * 1024 * 1024);

@@ -218,7 +218,8 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
   private SnapshotDelta rerenderIngress(GroupKey group, Map<String, RenderedService> own, NamespaceChanges changes) {
     SnapshotDelta delta = new SnapshotDelta();
     for (ServedService served : group.served()) {
-      if (changes.namespace || changes.specs.contains(served.discoveryName())) {
+      String svc = served.discoveryName();
+      if (changes.namespace || changes.specs.contains(svc) || changes.authorized.contains(svc)) {
         replace(own, served.discoveryName(), ServiceRendering.ingress(state, group.namespace(), served), delta);
       }
     }
