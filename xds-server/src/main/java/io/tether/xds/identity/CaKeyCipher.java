@@ -47,23 +47,42 @@ public final class CaKeyCipher {
     return new CaKeyCipher(raw);
   }
 
-  /** Writes a new random key file, readable by its owner only, unless one is there; returns its cipher. */
+  /**
+   * Writes a new random key file, readable by its owner only, unless one is there; returns the cipher of
+   * the file as it then is. The file appears whole or not at all, and of two racing callers one key wins
+   * (a hard link to a finished temporary file fails when the name is taken).
+   */
   public static CaKeyCipher createIfAbsent(Path file) {
     if (!Files.exists(file)) {
       byte[] raw = new byte[32];
       RANDOM.nextBytes(raw);
+      Path dir = file.toAbsolutePath().getParent();
+      Path tmp = null;
       try {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.createDirectories(dir);
+        tmp = Files.createTempFile(dir, file.getFileName() + ".", ".tmp",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(tmp, Base64.getEncoder().encodeToString(raw) + "\n", StandardCharsets.US_ASCII);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.createLink(file, tmp);
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        // another caller's key won: use it
       } catch (IOException e) {
         throw new IllegalArgumentException("cannot write the CA key encryption key file " + file + ": " + e.getMessage());
+      } finally {
+        deleteQuietly(tmp);
       }
     }
     return fromFile(file);
+  }
+
+  private static void deleteQuietly(Path tmp) {
+    if (tmp != null) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException e) {
+        // a leftover temporary file holds a key nobody uses
+      }
+    }
   }
 
   /** nonce ‖ ciphertext ‖ tag. */
