@@ -20,7 +20,8 @@ public final class Policies {
    * The fully populated policy Service Connect applies when nothing is configured: 15 s per request,
    * 2 retries on connect-failure/refused-stream/unavailable/503, Envoy's outlier-detection and
    * circuit-breaker defaults, round robin, and a health check of the app in its own protocol (HTTP
-   * /healthz, gRPC health, or a TCP connect).
+   * /healthz, gRPC health, or a TCP connect). Not Service Connect's but the mesh's: tls PERMISSIVE, so
+   * that turning mutual TLS on breaks no plaintext caller (docs/security.md).
    */
   public static ServicePolicy serviceConnectDefaults(AppProtocol protocol) {
     int idle = protocol == AppProtocol.TCP ? TCP_IDLE_TIMEOUT_SECONDS : HTTP_IDLE_TIMEOUT_SECONDS;
@@ -30,8 +31,10 @@ public final class Policies {
         new OutlierDetection(5, 10_000, 30_000, 10),
         new CircuitBreakers(1024, 1024, 1024, 3),
         LoadBalancing.ROUND_ROBIN,
+        null,
         new HealthCheck(healthCheckProtocol(protocol), "/healthz", HEALTH_INTERVAL_SECONDS, HEALTH_TIMEOUT_SECONDS,
-            HEALTHY_THRESHOLD, UNHEALTHY_THRESHOLD));
+            HEALTHY_THRESHOLD, UNHEALTHY_THRESHOLD),
+        new Tls(TlsMode.PERMISSIVE));
   }
 
   /** A policy with every gap (a null policy is all gaps) filled with {@link #serviceConnectDefaults}. */

@@ -11,9 +11,16 @@ public record ServicePolicy(
     CircuitBreakers circuitBreakers,
     LoadBalancing loadBalancing,
     HashOn hashOn,
-    HealthCheck healthCheck) {
+    HealthCheck healthCheck,
+    Tls tls) {
 
-  public static final ServicePolicy EMPTY = new ServicePolicy(null, null, null, null, null, null, null);
+  public static final ServicePolicy EMPTY = new ServicePolicy(null, null, null, null, null, null, null, null);
+
+  /** A policy without a tls mode (inherited). */
+  public ServicePolicy(Timeout timeout, RetryPolicy retryPolicy, OutlierDetection outlierDetection,
+      CircuitBreakers circuitBreakers, LoadBalancing loadBalancing, HashOn hashOn, HealthCheck healthCheck) {
+    this(timeout, retryPolicy, outlierDetection, circuitBreakers, loadBalancing, hashOn, healthCheck, null);
+  }
 
   /** A policy without a hash key. */
   public ServicePolicy(Timeout timeout, RetryPolicy retryPolicy, OutlierDetection outlierDetection,
@@ -37,7 +44,14 @@ public record ServicePolicy(
             : circuitBreakers.orElse(fallback.circuitBreakers),
         Policies.first(loadBalancing, fallback.loadBalancing),
         Policies.first(hashOn, fallback.hashOn),
-        healthCheck == null ? fallback.healthCheck : healthCheck.orElse(fallback.healthCheck));
+        healthCheck == null ? fallback.healthCheck : healthCheck.orElse(fallback.healthCheck),
+        tls == null ? fallback.tls : tls.orElse(fallback.tls));
+  }
+
+  /** This policy with another tls mode. */
+  public ServicePolicy withTls(Tls newTls) {
+    return new ServicePolicy(timeout, retryPolicy, outlierDetection, circuitBreakers, loadBalancing, hashOn,
+        healthCheck, newTls);
   }
 
   /** This policy without a hash key that does not apply to a service of this protocol (see {@link HashOn#appliesTo}). */
@@ -45,6 +59,7 @@ public record ServicePolicy(
     if (hashOn == null || hashOn.appliesTo(loadBalancing, protocol)) {
       return this;
     }
-    return new ServicePolicy(timeout, retryPolicy, outlierDetection, circuitBreakers, loadBalancing, null, healthCheck);
+    return new ServicePolicy(timeout, retryPolicy, outlierDetection, circuitBreakers, loadBalancing, null, healthCheck,
+        tls);
   }
 }

@@ -9,6 +9,7 @@ import io.tether.registry.etcd.LocalEtcdSupervisor;
 import io.tether.process.PortOwner;
 import io.tether.registry.store.KeyLayout;
 import io.tether.client.cli.ServerUrl;
+import io.tether.xds.render.TrustDomain;
 import io.tether.xds.server.XdsServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,6 +109,10 @@ final class ServerCommand implements Callable<Integer> {
       description = "Open API connections at once; more are closed on accept (default: ${DEFAULT-VALUE})")
   int apiMaxConnections;
 
+  @Option(names = "--trust-domain", paramLabel = "DOMAIN", defaultValue = "tether.local",
+      description = "The mesh's SPIFFE trust domain, the same on every replica (default: ${DEFAULT-VALUE}; docs/security.md)")
+  String trustDomain;
+
   @Option(names = "--shutdown-grace", paramLabel = "S", defaultValue = "10",
       description = "On SIGTERM, seconds in-flight API requests may take to finish (default: ${DEFAULT-VALUE})")
   int shutdownGrace;
@@ -122,6 +127,7 @@ final class ServerCommand implements Callable<Integer> {
       throw usage(advertiseProblem);
     }
     HttpLimits limits = httpLimits();
+    TrustDomain domain = trustDomain();
     if (xdsAdvertise != null) {
       try {
         ServerUrl.requireHostPort("--xds-advertise", xdsAdvertise);
@@ -142,6 +148,7 @@ final class ServerCommand implements Callable<Integer> {
         new RegistryServer.Config(endpoints, prefix, apiHost, apiPort, tokens, Duration.ofSeconds(5), limits),
         new XdsServer.Config(xdsHost, xdsPort, tokens, xdsTlsCert, xdsTlsKey, xdsClientCa),
         replicaId != null ? replicaId : hostName() + ":" + xdsPort, advertiseApi).advertiseXds(xdsAdvertise);
+    server.xds().trustDomain(domain);
 
     // The hook is in place before the API listens: a SIGTERM as soon as it answers still stops it cleanly.
     CountDownLatch started = new CountDownLatch(1);
@@ -201,6 +208,14 @@ final class ServerCommand implements Callable<Integer> {
     if (port != 0 && !PortOwner.isFree(host, port)) {
       throw new StartupException("the " + what + " port " + host + ":" + port + " is " + PortOwner.describe(port)
           + "; stop it or choose another port");
+    }
+  }
+
+  private TrustDomain trustDomain() {
+    try {
+      return new TrustDomain(trustDomain);
+    } catch (IllegalArgumentException e) {
+      throw usage("invalid value for --trust-domain: " + e.getMessage());
     }
   }
 

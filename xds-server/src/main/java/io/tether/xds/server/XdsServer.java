@@ -13,6 +13,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.tether.registry.auth.TokenAuthenticator;
 import io.tether.registry.view.RegistryView;
 import io.tether.xds.cache.TetherCache;
+import io.tether.xds.render.TrustDomain;
 import io.tether.xds.snapshot.SnapshotPublisher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,9 +60,16 @@ public final class XdsServer implements AutoCloseable {
     return t;
   });
   private Server server;
+  private TrustDomain trustDomain = TrustDomain.DEFAULT;
 
   public XdsServer(Config config) {
     this.config = config;
+  }
+
+  /** The mesh's trust domain ({@code --trust-domain}), whose SPIFFE IDs mutual TLS checks; before {@link #start}. */
+  public XdsServer trustDomain(TrustDomain domain) {
+    this.trustDomain = domain;
+    return this;
   }
 
   public XdsServer start(RegistryView view, MeterRegistry meters) {
@@ -77,7 +85,7 @@ public final class XdsServer implements AutoCloseable {
   /** As {@link #start(RegistryView, MeterRegistry)}, with more stream callbacks (e.g. to time ACKs). */
   public XdsServer start(RegistryView view, MeterRegistry registry, List<DiscoveryServerCallbacks> observers) {
     meters.add(registry);
-    publisher = new SnapshotPublisher(cache, view, registry).start();
+    publisher = new SnapshotPublisher(cache, view, registry, trustDomain).start();
     List<DiscoveryServerCallbacks> callbacks = new ArrayList<>(List.of(admission));
     callbacks.addAll(observers);
     V3DiscoveryServer discovery = new V3DiscoveryServer(callbacks, cache, new DefaultExecutorGroup(),

@@ -12,6 +12,7 @@ import io.tether.xds.cache.GroupSnapshot;
 import io.tether.xds.cache.TetherCache;
 import io.tether.xds.node.GroupKey;
 import io.tether.xds.node.ServedService;
+import io.tether.xds.render.TrustDomain;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -44,6 +45,8 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
   private static final Logger log = LoggerFactory.getLogger(SnapshotPublisher.class);
 
   private final TetherCache cache;
+  /** The mesh's, for the SPIFFE IDs rendered (docs/security.md); the same on every replica. */
+  private final TrustDomain trustDomain;
   private final RegistryView view;
   private final Timer applyTimer;
   private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
@@ -65,9 +68,16 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
   /** The update being applied: its revision and receipt, stamped on what it changes (docs/metrics.md). */
   private ChangeStamp cause = ChangeStamp.initial(0);
 
+  /** A publisher of the {@link TrustDomain#DEFAULT} trust domain. */
   public SnapshotPublisher(TetherCache cache, RegistryView view, MeterRegistry meters) {
+    this(cache, view, meters, TrustDomain.DEFAULT);
+  }
+
+  /** A publisher whose mutual TLS checks the SPIFFE IDs of {@code trustDomain}. */
+  public SnapshotPublisher(TetherCache cache, RegistryView view, MeterRegistry meters, TrustDomain trustDomain) {
     this.cache = cache;
     this.view = view;
+    this.trustDomain = trustDomain;
     this.applyTimer = Timer.builder("tether.xds.publish").description("registry update to published snapshots")
         .publishPercentileHistogram().register(meters);
   }
@@ -191,7 +201,7 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     }
     SnapshotDelta delta = new SnapshotDelta();
     for (String svc : todo) {
-      replace(rendered, svc, ServiceRendering.service(state, egress, svc, vipsBySvc.get(svc)), delta);
+      replace(rendered, svc, ServiceRendering.service(state, egress, svc, vipsBySvc.get(svc), trustDomain), delta);
     }
     return delta;
   }
@@ -200,7 +210,7 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     SnapshotDelta delta = new SnapshotDelta();
     for (ServedService served : group.served()) {
       if (changes.namespace || changes.specs.contains(served.discoveryName())) {
-        replace(own, served.discoveryName(), ServiceRendering.ingress(state, group.namespace(), served), delta);
+        replace(own, served.discoveryName(), ServiceRendering.ingress(state, group.namespace(), served, trustDomain), delta);
       }
     }
     return delta;
@@ -226,7 +236,7 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     if (egress != null) {
       parts.add(services.computeIfAbsent(egress, k -> {
         Map<String, RenderedService> all = new HashMap<>();
-        state.services(ns).keySet().forEach(svc -> all.put(svc, ServiceRendering.service(state, egress, svc, null)));
+        state.services(ns).keySet().forEach(svc -> all.put(svc, ServiceRendering.service(state, egress, svc, null, trustDomain)));
         return all;
       }));
       parts.add(assignments.computeIfAbsent(ns, k -> {
@@ -236,7 +246,7 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
       }));
     }
     Map<String, RenderedService> own = new HashMap<>();
-    group.served().forEach(s -> own.put(s.discoveryName(), ServiceRendering.ingress(state, ns, s)));
+    group.served().forEach(s -> own.put(s.discoveryName(), ServiceRendering.ingress(state, ns, s, trustDomain)));
     ingress.put(group, own);
     parts.add(own);
     SnapshotDelta all = new SnapshotDelta();

@@ -83,7 +83,7 @@ class GoldenFilesTest {
     assertThat(published).isEqualTo(MeshFixture.render(ProxyKind.ENVOY));
   }
 
-  private static void assertMatchesGoldenDir(Path dir, Map<String, Message> rendered) throws IOException {
+  static void assertMatchesGoldenDir(Path dir, Map<String, Message> rendered) throws IOException {
     Map<String, String> expected = new TreeMap<>();
     rendered.forEach((key, resource) -> {
       String file = fileName(key);
