@@ -161,6 +161,15 @@ class TetherCliTest {
   }
 
   @Test
+  void aTrustDomainThatIsNoSpiffeTrustDomainIsAUsageError() {
+    Run bad = run("server", "--trust-domain", "Mesh.Example");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).startsWith("error: invalid value for --trust-domain: a trust domain is lower-case letters,")
+        .contains("Mesh.Example").hasLineCount(1);
+    assertThat(run("server", "--help").out()).contains("--trust-domain", "tether.local");
+  }
+
+  @Test
   void completionScriptsNameTheSubcommands() {
     Run bash = run("completion", "bash");
     assertThat(bash.exit()).isZero();

@@ -55,7 +55,7 @@ final class EndpointRenderer {
             .setAddress(Protos.socketAddress(endpoint.address(), endpoint.port())))
         .setHealthStatus(healthStatus(endpoint.healthOrDefault()))
         .setLoadBalancingWeight(Protos.uint32(1));
-    if (MeshTls.ENDPOINT_MESH.equals(endpoint.metadata().get(MeshTls.ENDPOINT_KEY))) {
+    if (endpoint.meshTls()) {
       lb.setMetadata(MESH_TLS);
     }
     return lb.build();

@@ -25,8 +25,8 @@ final class MeshTls {
   /** The LbEndpoint metadata namespace Envoy matches a cluster's {@code transport_socket_matches} in. */
   static final String SOCKET_MATCH_METADATA = "envoy.transport_socket_match";
   /** The endpoint metadata an agent sets on an endpoint its Envoy fronts, and its value. */
-  static final String ENDPOINT_KEY = "tether.io/tls";
-  static final String ENDPOINT_MESH = "mesh";
+  static final String ENDPOINT_KEY = io.tether.model.Endpoint.TLS_KEY;
+  static final String ENDPOINT_MESH = io.tether.model.Endpoint.TLS_MESH;
 
   /**
    * The callee's side: a client certificate is required, issued by the trust bundle, with a SPIFFE
