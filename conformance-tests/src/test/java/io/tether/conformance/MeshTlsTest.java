@@ -99,6 +99,8 @@ class MeshTlsTest {
       load.interrupt();
       load.join(5_000);
     }
+    System.out.println("[MeshTlsTest] mesh calls across the switch: " + ok.get() + " succeeded, " + failures.size()
+        + " failed");
     assertThat(failures).as("failed mesh calls across the switch (%d succeeded)", ok.get()).isEmpty();
     assertThat(EnvoyProxy.get(direct)).as("still refused").isEmpty();
   }

@@ -164,8 +164,7 @@ class TetherCliTest {
   void aTrustDomainThatIsNoSpiffeTrustDomainIsAUsageError() {
     Run bad = run("server", "--trust-domain", "Mesh.Example");
     assertThat(bad.exit()).isEqualTo(2);
-    assertThat(bad.err()).startsWith("error: invalid value for --trust-domain: a trust domain is lower-case letters,")
-        .contains("Mesh.Example").hasLineCount(1);
+    assertThat(bad.err()).startsWith("error: ").contains("trust domain", "Mesh.Example").hasLineCount(1);
     assertThat(run("server", "--help").out()).contains("--trust-domain", "tether.local");
   }
 
