@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -30,7 +31,22 @@ public final class TetherClient {
   private static final Map<Transport, HttpClient> SHARED = new ConcurrentHashMap<>();
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9\\-._~!$&'()*+,;=:@]{1,256}");
 
-  private record Transport(HttpClient.Version version, Duration connectTimeout) {}
+  /** {@code ca}: the file of the CA trusted instead of the JVM's (null: the JVM's). */
+  private record Transport(HttpClient.Version version, Duration connectTimeout, Path ca) {}
+
+  /** The CA trusted by clients that name none: an agent command's {@code --server-ca} (one server per process). */
+  private static volatile Path defaultCa;
+
+  /**
+   * Makes clients built from now on without {@link Builder#trust} trust this CA's file (null: the JVM's
+   * CAs again). For a process that talks to one server, set once from its {@code --server-ca}.
+   */
+  public static void trustByDefault(Path ca) {
+    if (ca != null) {
+      ServerCa.load("--server-ca", ca); // refused now, with the option's name, rather than at the first call
+    }
+    defaultCa = ca;
+  }
 
   private final String base;
   private final String token;
@@ -262,6 +278,7 @@ public final class TetherClient {
     private Duration connectTimeout = Duration.ofSeconds(3);
     private Duration requestTimeout = Duration.ofSeconds(15);
     private HttpClient.Version version = HttpClient.Version.HTTP_2; // the JDK's default
+    private Path ca;
 
     private Builder(String base) {
       this.base = base;
@@ -290,9 +307,21 @@ public final class TetherClient {
       return this;
     }
 
+    /** Trusts the API's certificate by this PEM CA file instead of the JVM's CAs (null: as by default). */
+    public Builder trust(Path caPem) {
+      this.ca = caPem;
+      return this;
+    }
+
     public TetherClient build() {
-      HttpClient http = SHARED.computeIfAbsent(new Transport(version, connectTimeout),
-          t -> HttpClient.newBuilder().version(t.version()).connectTimeout(t.connectTimeout()).build());
+      Path trusted = ca != null ? ca : defaultCa;
+      HttpClient http = SHARED.computeIfAbsent(new Transport(version, connectTimeout, trusted), t -> {
+        HttpClient.Builder b = HttpClient.newBuilder().version(t.version()).connectTimeout(t.connectTimeout());
+        if (t.ca() != null) {
+          b.sslContext(ServerCa.load("--server-ca", t.ca()));
+        }
+        return b.build();
+      });
       return new TetherClient(base, token, requestTimeout, http);
     }
   }

@@ -10,17 +10,12 @@ import io.tether.registry.testing.Ports;
 import io.tether.registry.testing.Prerequisites;
 import io.tether.registry.testing.TestEtcd;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -203,36 +198,5 @@ class EnvoyAccessLogTest {
   private static int get(String url) throws Exception {
     return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
         HttpResponse.BodyHandlers.discarding()).statusCode();
-  }
-
-  /** A TCP server on 127.0.0.1 that echoes what each connection sends, for the tcp_proxy's log line. */
-  private static final class TcpEcho {
-    static ServerSocket start() throws IOException {
-      ServerSocket server = new ServerSocket();
-      server.bind(new InetSocketAddress("127.0.0.1", 0));
-      Thread t = new Thread(() -> {
-        while (!server.isClosed()) {
-          try (Socket s = server.accept(); InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
-            in.transferTo(out);
-          } catch (IOException e) {
-            // closed: the test is over
-          }
-        }
-      }, "tcp-echo");
-      t.setDaemon(true);
-      t.start();
-      return server;
-    }
-
-    /** Sends {@code text}, reads it back, and closes: one connection through the tcp_proxy. */
-    static void roundTrip(String host, int port, String text) throws IOException {
-      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-      try (Socket s = new Socket(host, port)) {
-        s.setSoTimeout(5_000);
-        s.getOutputStream().write(bytes);
-        s.shutdownOutput();
-        assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(text);
-      }
-    }
   }
 }

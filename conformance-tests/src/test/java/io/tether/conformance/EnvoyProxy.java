@@ -37,10 +37,15 @@ final class EnvoyProxy implements AutoCloseable {
   private final Process process;
 
   private EnvoyProxy(Path dir, int xdsPort, String apiType) throws Exception {
+    this(dir, xdsPort, apiType, List.of());
+  }
+
+  private EnvoyProxy(Path dir, int xdsPort, String apiType, List<Map<String, Object>> services) throws Exception {
     int admin = Ports.free();
     adminUrl = "http://127.0.0.1:" + admin;
     Path bootstrap = dir.resolve("bootstrap.json");
-    Files.writeString(bootstrap, Json.MAPPER.writeValueAsString(bootstrap(nodeId, xdsPort, admin, Mesh.AGENT_A, apiType)));
+    Files.writeString(bootstrap,
+        Json.MAPPER.writeValueAsString(bootstrap(nodeId, xdsPort, admin, Mesh.AGENT_A, apiType, services)));
     log = dir.resolve("envoy.log");
     process = TestProcesses.spawn(new ProcessBuilder(Prerequisites.envoy().toString(), "-c", bootstrap.toString(),
         "--base-id", Integer.toString(ThreadLocalRandom.current().nextInt(1_000, 1_000_000)),
@@ -55,7 +60,20 @@ final class EnvoyProxy implements AutoCloseable {
 
   /** As {@link #start(Mesh, Path)}, over ADS of the given {@code api_type}: {@code GRPC} or {@code DELTA_GRPC}. */
   static EnvoyProxy start(Mesh mesh, Path dir, String apiType) throws Exception {
-    EnvoyProxy envoy = new EnvoyProxy(dir, mesh.xdsPort(), apiType);
+    return start(mesh, dir, apiType, List.of());
+  }
+
+  /**
+   * A sidecar serving {@code services} of namespace {@code a} (node metadata {@code services}: {@code
+   * discoveryName, ingressPort, appPort} each), so that it also gets their ingress listeners.
+   */
+  static EnvoyProxy serving(Mesh mesh, Path dir, List<Map<String, Object>> services) throws Exception {
+    return start(mesh, dir, "GRPC", services);
+  }
+
+  private static EnvoyProxy start(Mesh mesh, Path dir, String apiType, List<Map<String, Object>> services)
+      throws Exception {
+    EnvoyProxy envoy = new EnvoyProxy(dir, mesh.xdsPort(), apiType, services);
     try {
       Poll.until(READY, () -> get(envoy.adminUrl + "/ready").map(r -> r.statusCode() == 200).orElse(false),
           () -> "envoy /ready; envoy log:\n" + envoy.tail());
@@ -123,11 +141,12 @@ final class EnvoyProxy implements AutoCloseable {
   }
 
   /** An Envoy bootstrap as the agent writes it: ADS to Tether with the agent's token, admin on loopback. */
-  private static Map<String, Object> bootstrap(String nodeId, int xdsPort, int adminPort, String token, String apiType) {
+  private static Map<String, Object> bootstrap(String nodeId, int xdsPort, int adminPort, String token, String apiType,
+      List<Map<String, Object>> services) {
     Map<String, Object> ads = Map.of("ads", Map.of(), "resource_api_version", "V3");
     return Map.of(
         "node", Map.of("id", nodeId, "cluster", "conformance-client",
-            "metadata", Map.of("namespace", "a", "services", List.of())),
+            "metadata", Map.of("namespace", "a", "services", services)),
         "dynamic_resources", Map.of(
             "ads_config", Map.of(
                 "api_type", apiType,

@@ -26,12 +26,24 @@ final class XdsClient implements AutoCloseable {
   private final List<ManagedChannel> channels = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   XdsClient(int xdsPort, String namespace, String token) {
+    this(xdsPort, namespace, Map.of("type", "tether-bearer", "config", Map.of("token", token)));
+  }
+
+  /**
+   * A client with stock {@code insecure} channel credentials and no token, as every gRPC language's xDS
+   * client can be configured: for a host's local ADS relay, which adds the host's credential.
+   */
+  static XdsClient insecure(int xdsPort, String namespace) {
+    return new XdsClient(xdsPort, namespace, Map.of("type", "insecure"));
+  }
+
+  private XdsClient(int xdsPort, String namespace, Map<String, ?> channelCreds) {
     this.nodeId = "test-client-" + UUID.randomUUID();
     this.scheme = "xds" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     Map<String, ?> bootstrap = Map.of(
         "xds_servers", List.of(Map.of(
             "server_uri", "127.0.0.1:" + xdsPort,
-            "channel_creds", List.of(Map.of("type", "tether-bearer", "config", Map.of("token", token))),
+            "channel_creds", List.of(channelCreds),
             "server_features", List.of("xds_v3"))),
         "node", Map.of("id", nodeId, "metadata", Map.of("namespace", namespace)));
     resolvers.register(XdsNameResolverProvider.createForTest(scheme, bootstrap));

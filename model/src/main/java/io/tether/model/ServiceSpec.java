@@ -38,10 +38,11 @@ public record ServiceSpec(
       @JsonProperty("outlierDetection") OutlierDetection outlierDetection,
       @JsonProperty("circuitBreakers") CircuitBreakers circuitBreakers,
       @JsonProperty("loadBalancing") LoadBalancing loadBalancing, @JsonProperty("hashOn") HashOn hashOn,
-      @JsonProperty("healthCheck") HealthCheck healthCheck, @JsonProperty("tls") Tls tls) {
+      @JsonProperty("healthCheck") HealthCheck healthCheck,
+      @JsonProperty("authorization") AuthorizationPolicy authorization, @JsonProperty("tls") Tls tls) {
     return new ServiceSpec(discoveryName, portName, appProtocol, clientAliases, ingressPortOverride,
         new ServicePolicy(timeout, retryPolicy, outlierDetection, circuitBreakers, loadBalancing, hashOn, healthCheck,
-            tls));
+            authorization, tls));
   }
 
   /** Service Connect treats a service without an appProtocol as plain TCP. */

@@ -191,7 +191,7 @@ public final class Validation {
   }
 
   /** An HTTP token (RFC 9110 section 5.6.2), as header and cookie names are. */
-  private static void token(String field, String value) {
+  static void token(String field, String value) {
     if (value.isEmpty() || value.length() > MAX_TEXT || !HTTP_TOKEN.matcher(value).matches()) {
       throw new InvalidSpecException(field, field + " must be an HTTP token of at most " + MAX_TEXT
           + " characters (letters, digits and !#$%&'*+-.^_`|~), was '" + value + "'");

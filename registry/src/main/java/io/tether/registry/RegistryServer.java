@@ -9,14 +9,18 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tether.registry.api.ApiHttpServer;
+import io.tether.registry.api.ApiTls;
 import io.tether.registry.api.HttpLimits;
 import io.tether.registry.api.RegistryApi;
 import io.tether.registry.auth.TokenAuthenticator;
 import io.tether.registry.etcd.EtcdClients;
 import io.tether.registry.store.KeyLayout;
 import io.tether.registry.store.RegistryStore;
+import io.tether.registry.store.TokenDirectory;
+import io.tether.registry.store.TokenMeters;
 import io.tether.registry.view.EtcdRegistryView;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,10 +39,17 @@ public final class RegistryServer implements AutoCloseable {
   private RegistryStore store;
   private RegistryApi api;
   private ApiHttpServer http;
+  private TokenDirectory managedTokens;
+  private TokenAuthenticator tokens;
 
-  /** Settings; {@code apiPort} 0 picks a free port. */
+  /** Settings; {@code apiPort} 0 picks a free port; {@code apiTls} null serves plain HTTP. */
   public record Config(List<String> etcdEndpoints, String keyPrefix, String apiHost, int apiPort,
-      TokenAuthenticator tokens, Duration etcdTimeout, HttpLimits http) {
+      TokenAuthenticator tokens, Duration etcdTimeout, HttpLimits http, ApiTls apiTls) {
+    public Config(List<String> etcdEndpoints, String keyPrefix, String apiHost, int apiPort,
+        TokenAuthenticator tokens, Duration etcdTimeout, HttpLimits http) {
+      this(etcdEndpoints, keyPrefix, apiHost, apiPort, tokens, etcdTimeout, http, null);
+    }
+
     public Config(List<String> etcdEndpoints, String apiHost, int apiPort, TokenAuthenticator tokens) {
       this(etcdEndpoints, KeyLayout.DEFAULT_PREFIX, apiHost, apiPort, tokens, Duration.ofSeconds(5),
           HttpLimits.defaults());
@@ -76,10 +87,13 @@ public final class RegistryServer implements AutoCloseable {
         .register(meters);
     view.start();
     store = new RegistryStore(client, keys, meters, config.etcdTimeout());
+    managedTokens = new TokenDirectory(client, keys, Clock.systemUTC()).start();
+    tokens = config.tokens().withManaged(managedTokens);
+    TokenMeters.register(managedTokens, meters);
     vertx = Vertx.vertx();
-    api = new RegistryApi(vertx, store, view, config.tokens(), meters, config.http());
-    http = await(ApiHttpServer.start(vertx, api.router(), config.http(), meters, config.apiHost(), config.apiPort())
-        .toCompletionStage().toCompletableFuture());
+    api = new RegistryApi(vertx, store, view, tokens, managedTokens, meters, config.http());
+    http = await(ApiHttpServer.start(vertx, api.router(), config.http(), meters, config.apiHost(), config.apiPort(),
+        config.apiTls()).toCompletionStage().toCompletableFuture());
     return this;
   }
 
@@ -94,6 +108,11 @@ public final class RegistryServer implements AutoCloseable {
 
   public EtcdRegistryView view() {
     return view;
+  }
+
+  /** The static tokens and the managed ones this server follows (docs/security.md, "Tokens"). */
+  public TokenAuthenticator tokens() {
+    return tokens;
   }
 
   public RegistryStore store() {
@@ -126,6 +145,9 @@ public final class RegistryServer implements AutoCloseable {
     }
     if (view != null) {
       view.close();
+    }
+    if (managedTokens != null) {
+      managedTokens.close();
     }
     if (vertx != null) {
       await(vertx.close().toCompletionStage().toCompletableFuture());

@@ -1,6 +1,7 @@
 package io.tether.main;
 
 import io.tether.registry.RegistryServer;
+import io.tether.registry.api.ApiTls;
 import io.tether.registry.api.HttpLimits;
 import io.tether.registry.auth.TokenAuthenticator;
 import io.tether.registry.etcd.LocalEtcd;
@@ -55,6 +56,13 @@ final class ServerCommand implements Callable<Integer> {
   /** The old name of --tokens-file, from before --token-file meant one token everywhere else (docs/cli.md). */
   @Option(names = "--token-file", paramLabel = "FILE", hidden = true, description = "Deprecated: the old name of --tokens-file")
   Path deprecatedTokenFile;
+
+  @Option(names = "--api-tls-cert", paramLabel = "PEM",
+      description = "Serve the REST API and the console over HTTPS with this certificate chain (docs/security.md)")
+  Path apiTlsCert;
+
+  @Option(names = "--api-tls-key", paramLabel = "PEM", description = "The private key of --api-tls-cert")
+  Path apiTlsKey;
 
   @Option(names = "--xds-host", defaultValue = "0.0.0.0", description = "xDS bind address (default: ${DEFAULT-VALUE})")
   String xdsHost;
@@ -122,6 +130,7 @@ final class ServerCommand implements Callable<Integer> {
     if ((xdsTlsCert == null) != (xdsTlsKey == null) || (xdsClientCa != null && xdsTlsCert == null)) {
       throw usage("--xds-tls-cert and --xds-tls-key go together, and --xds-client-ca needs them");
     }
+    ApiTls apiTls = apiTls();
     String advertiseProblem = advertiseApi == null ? null : AdvertisedApi.problem(advertiseApi);
     if (advertiseProblem != null) {
       throw usage(advertiseProblem);
@@ -145,7 +154,7 @@ final class ServerCommand implements Callable<Integer> {
     LocalEtcdSupervisor localEtcd = local ? startLocalEtcd() : null;
     List<String> endpoints = local ? List.of(localEtcd.clientUrl()) : etcd;
     TetherServer server = new TetherServer(
-        new RegistryServer.Config(endpoints, prefix, apiHost, apiPort, tokens, Duration.ofSeconds(5), limits),
+        new RegistryServer.Config(endpoints, prefix, apiHost, apiPort, tokens, Duration.ofSeconds(5), limits, apiTls),
         new XdsServer.Config(xdsHost, xdsPort, tokens, xdsTlsCert, xdsTlsKey, xdsClientCa),
         replicaId != null ? replicaId : hostName() + ":" + xdsPort, advertiseApi).advertiseXds(xdsAdvertise);
     server.xds().trustDomain(domain);
@@ -170,9 +179,11 @@ final class ServerCommand implements Callable<Integer> {
     } finally {
       started.countDown();
     }
-    log.info("Tether registry API on http://{}:{}, xDS (ADS) on {}:{}{} (etcd {})", apiHost,
+    String scheme = apiTls == null ? "http" : "https";
+    log.info("Tether registry API on {}://{}:{}, xDS (ADS) on {}:{}{} (etcd {})", scheme, apiHost,
         server.registry().apiPort(), xdsHost, server.xds().port(), xdsTlsCert == null ? "" : " with TLS", endpoints);
-    log.info("web console on http://{}:{}/ui/ (sign in with a token; docs/console.md)", apiHost, server.registry().apiPort());
+    log.info("web console on {}://{}:{}/ui/ (sign in with a token; docs/console.md)", scheme, apiHost,
+        server.registry().apiPort());
     if (generatesToken) {
       LocalContext.writeIfNoConfig(apiHost, server.registry().apiPort(), dataDir.resolve("admin.token"));
     }
@@ -224,6 +235,18 @@ final class ServerCommand implements Callable<Integer> {
       return new HttpLimits(Duration.ofSeconds(apiHeaderTimeout), Duration.ofSeconds(apiBodyTimeout),
           Duration.ofSeconds(apiIdleTimeout), apiMaxConnections, HttpLimits.DEFAULT_BODY_LIMIT,
           Duration.ofSeconds(shutdownGrace));
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+  }
+
+  /** --api-tls-cert and --api-tls-key, both or neither, their files checked now: a bad one is a usage error. */
+  private ApiTls apiTls() {
+    if ((apiTlsCert == null) != (apiTlsKey == null)) {
+      throw usage("--api-tls-cert and --api-tls-key go together");
+    }
+    try {
+      return apiTlsCert == null ? null : new ApiTls(apiTlsCert, apiTlsKey).checked();
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }

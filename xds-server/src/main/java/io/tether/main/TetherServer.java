@@ -46,8 +46,11 @@ public final class TetherServer implements AutoCloseable {
 
   public TetherServer start() {
     registry.startClosed();
-    xds.start(registry.view(), registry.meters(), replica);
+    xds.authenticateWith(registry.tokens()).start(registry.view(), registry.meters(), replica);
     String apiUrl = AdvertisedApi.of(advertiseApi, registryConfig.apiHost(), registry.apiPort());
+    if (advertiseApi == null && registryConfig.apiTls() != null) {
+      apiUrl = "https" + apiUrl.substring("http".length()); // the derived URL, in the scheme the API speaks
+    }
     replicas = new ReplicaDirectory(registry.etcdClient(), registry.keys(),
         new ReplicaInfo(replica, apiUrl, TetherVersion.VERSION, java.time.Instant.now().toString())).start();
     ProxiesApi proxies = ProxiesApi.mount(registry.api(), xds, replicas);

@@ -43,7 +43,9 @@ final class OpenApiCases {
     services();
     endpoints();
     drains();
+    authorizations();
     leases();
+    tokens();
     proxies();
     mesh();
     console();
@@ -136,6 +138,30 @@ final class OpenApiCases {
     add("DELETE", EP, ep2, AGENT, null, 404);
   }
 
+  private void authorizations() {
+    String list = NS + "/authorizations";
+    String one = list + "/{name}";
+    String rules = "/v1/namespaces/oa/authorizations";
+    String rule = "{\"from\": \"checkout\", \"to\": \"web\", \"http\": [{\"paths\": [\"/pay\"], \"methods\": [\"POST\"]}]}";
+    add("GET", list, rules, READER, null, 200);
+    add("GET", list, "/v1/namespaces/nowhere/authorizations", ADMIN, null, 404);
+    add("GET", list, "/v1/namespaces/Bad/authorizations", ADMIN, null, 400);
+    add("GET", list, rules, null, null, 401);
+    add("PUT", one, rules + "/checkout-pays", ADMIN, rule, 201);
+    add("PUT", one, rules + "/checkout-pays", ADMIN, rule, 200);
+    add("PUT", one, rules + "/checkout-pays", ADMIN, rule, 412, "If-Match", "\"1\"");
+    add("PUT", one, rules + "/checkout-pays", ADMIN, "{\"from\": \"*\", \"to\": \"web\", \"acton\": \"DENY\"}", 400);
+    add("PUT", one, rules + "/Bad_Name", ADMIN, rule, 400);
+    add("PUT", one, "/v1/namespaces/nowhere/authorizations/r", ADMIN, rule, 404);
+    add("PUT", one, rules + "/checkout-pays", READER, rule, 403);
+    add("PUT", one, rules + "/checkout-pays", AGENT, rule, 403);
+    add("GET", one, rules + "/checkout-pays", READER, null, 200);
+    add("GET", one, rules + "/nothing", READER, null, 404);
+    add("DELETE", one, rules + "/checkout-pays", AGENT, null, 403);
+    add("DELETE", one, rules + "/checkout-pays", ADMIN, null, 204);
+    add("DELETE", one, rules + "/checkout-pays", ADMIN, null, 404);
+  }
+
   private void drains() {
     String drain = ServedApi.endpointPath() + "/drain";
     add("PUT", EP + "/drain", drain, ADMIN, null, 200);
@@ -173,6 +199,23 @@ final class OpenApiCases {
     add("POST", "/v1/leases/{leaseId}/keepalive", "/v1/leases/" + api.spareLeaseId + "/keepalive", AGENT, null, 404);
     add("DELETE", "/v1/leases/{leaseId}", "/v1/leases/123456789", ADMIN, null, 404);
     add("DELETE", "/v1/leases/{leaseId}", "/v1/leases/0", ADMIN, null, 400);
+  }
+
+  private void tokens() {
+    String one = "/v1/tokens/{tokenId}";
+    add("POST", "/v1/tokens", "/v1/tokens", ADMIN, "{\"role\": \"agent\", \"namespace\": \"oa\", \"ttlSeconds\": 3600}", 201);
+    add("POST", "/v1/tokens", "/v1/tokens", ADMIN, "{\"role\": \"agent\"}", 400);
+    add("POST", "/v1/tokens", "/v1/tokens", ADMIN, "{\"role\": \"reader\", \"nmae\": \"x\"}", 400);
+    add("POST", "/v1/tokens", "/v1/tokens", READER, "{\"role\": \"reader\"}", 403);
+    add("POST", "/v1/tokens", "/v1/tokens", null, "{\"role\": \"reader\"}", 401);
+    add("GET", "/v1/tokens", "/v1/tokens", ADMIN, null, 200);
+    add("GET", "/v1/tokens", "/v1/tokens", AGENT, null, 403);
+    add("GET", one, "/v1/tokens/" + api.tokenId, ADMIN, null, 200);
+    add("GET", one, "/v1/tokens/NOPE", ADMIN, null, 400);
+    add("GET", one, "/v1/tokens/0123456789abcdef", ADMIN, null, 404);
+    add("DELETE", one, "/v1/tokens/" + api.tokenId, ADMIN, null, 204);
+    add("DELETE", one, "/v1/tokens/" + api.tokenId, ADMIN, null, 404);
+    add("DELETE", one, "/v1/tokens/0123456789abcdef", READER, null, 403);
   }
 
   private void proxies() {

@@ -86,7 +86,8 @@ class SchemathesisFuzzTest {
   private static String config(String nodeId, String asset) {
     StringBuilder toml = new StringBuilder("headers = { Authorization = \"Bearer " + ServedApi.ADMIN + "\" }\n");
     String[][] bindings = {{"ns", ServedApi.NS}, {"svc", ServedApi.SVC}, {"id", ServedApi.ENDPOINT},
-        {"leaseId", api.leaseId}, {"nodeId", nodeId}, {"path", "services"}, {"file", asset}};
+        {"leaseId", api.leaseId}, {"tokenId", api.tokenId}, {"nodeId", nodeId}, {"path", "services"},
+        {"file", asset}, {"name", ServedApi.RULE}};
     for (String[] b : bindings) {
       toml.append("[dictionaries.").append(b[0]).append("]\nvalues = [\"").append(b[1]).append("\"]\n");
     }

@@ -26,6 +26,8 @@ final class ServedApi implements BeforeAllCallback, AfterAllCallback {
   static final String AGENT = "openapi-agent-token";
   static final String NS = "oa";
   static final String SVC = "web";
+  /** An authorization rule of {@link #NS}, seeded so that the fuzz reaches past 404. */
+  static final String RULE = "web-open";
   static final String ENDPOINT = "task-1";
 
   TetherServer server;
@@ -34,6 +36,8 @@ final class ServedApi implements BeforeAllCallback, AfterAllCallback {
   String leaseId;
   /** Another lease of {@link #NS}, for a test to revoke. */
   String spareLeaseId;
+  /** A managed reader token's id, for the token routes' reads. */
+  String tokenId;
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -53,8 +57,11 @@ final class ServedApi implements BeforeAllCallback, AfterAllCallback {
     admin.put("/v1/namespaces/" + NS, "{\"description\": \"OpenAPI tests\"}").expect(201);
     admin.put(servicePath(), "{\"portName\": \"http\", \"appProtocol\": \"http\","
         + " \"clientAliases\": [{\"dnsName\": \"web\", \"port\": 8080}]}").expect(201);
+    admin.put("/v1/namespaces/" + NS + "/authorizations/" + RULE, "{\"from\": \"*\", \"to\": \"" + SVC + "\"}")
+        .expect(201);
     leaseId = grantLease();
     spareLeaseId = grantLease();
+    tokenId = admin.post("/v1/tokens", "{\"role\": \"reader\", \"name\": \"openapi\"}").expect(201).body().path("id").asText();
     admin.put(endpointPath(), "{\"address\": \"10.0.3.7\", \"port\": 15000, \"zone\": \"onprem-a\","
         + " \"leaseId\": \"" + leaseId + "\"}").expect(201);
   }

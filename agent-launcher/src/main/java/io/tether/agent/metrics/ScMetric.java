@@ -32,7 +32,10 @@ public enum ScMetric {
   TARGET_PROCESSED_BYTES("tether_sc_target_processed_bytes", Type.COUNTER,
       "TargetProcessedBytes: bytes received and sent on connections to the target"),
   TARGET_RESPONSE_TIME("tether_sc_target_response_time_seconds", Type.HISTOGRAM,
-      "TargetResponseTime: time from the request to the target's complete response");
+      "TargetResponseTime: time from the request to the target's complete response"),
+  AUTHZ_DENIED("tether_sc_authz_denied", Type.COUNTER,
+      "Calls to this task's service its authorization denied (docs/security.md): HTTP 403s, gRPC PERMISSION_DENIED, "
+          + "closed tcp connections");
 
   /** How a family is written: counters get {@code _total}, histograms {@code _bucket} and {@code _count}. */
   public enum Type { COUNTER, GAUGE, HISTOGRAM }

@@ -67,6 +67,9 @@ public final class ServiceConnectMetrics {
         stats.value(isHttp ? http + "downstream_cx_active" : cluster + "upstream_cx_active"));
     out.add(ScMetric.NEW_CONNECTION_COUNT, labels, stats.value(listener + "downstream_cx_total"));
     out.add(ScMetric.PROCESSED_BYTES, labels, bytes(stats, listener + "downstream_cx"));
+    // Both RBAC filters of a listener (DENY rules, then the ALLOW default) count into one rbac.denied.
+    out.add(ScMetric.AUTHZ_DENIED, Labels.of("namespace", task.namespace(), "service", service),
+        stats.value(listener + "rbac.denied"));
   }
 
   /** Outbound to target service {@code target}: its cluster's upstream stats, and each endpoint's requests. */

@@ -32,6 +32,9 @@ class ServiceConnectMetricsTest {
         {"name": "http.ingress_pay.downstream_cx_total", "value": 6},
         {"name": "http.ingress_pay.downstream_cx_rx_bytes_total", "value": 10},
         {"name": "http.ingress_pay.downstream_cx_tx_bytes_total", "value": 20},
+        {"name": "http.ingress_pay.rbac.denied", "value": 3},
+        {"name": "http.ingress_pay.rbac.allowed", "value": 2},
+        {"name": "tcp.ingress_db.rbac.denied", "value": 4},
         {"name": "cluster.local_db.upstream_cx_active", "value": 3},
         {"name": "tcp.ingress_db.downstream_cx_total", "value": 8},
         {"name": "tcp.ingress_db.downstream_cx_rx_bytes_total", "value": 5},
@@ -119,6 +122,14 @@ class ServiceConnectMetricsTest {
         .contains("tether_sc_new_connection_count_total" + in + " 8.0\n")
         .contains("tether_sc_processed_bytes_total" + in + " 10.0\n")
         .doesNotContain("tether_sc_request_count_total" + in);
+  }
+
+  @Test
+  void authorizationDenialsAreCountedPerServedServiceFromItsListenersRbacStats() throws Exception {
+    String text = scrape("pay", Set.of());
+    assertThat(text).contains("tether_sc_authz_denied_total{namespace=\"prod\",service=\"pay\"} 3.0\n")
+        .contains("tether_sc_authz_denied_total{namespace=\"prod\",service=\"db\"} 4.0\n")
+        .doesNotContain("tether_sc_authz_denied_total{direction");
   }
 
   @Test

@@ -189,7 +189,7 @@ public final class RenderBenchmark {
     return new RegistryState(revision, s.namespaces().plus(NS, nsNext));
   }
 
-  private static final class Samples {
+  static final class Samples {
     private final List<Long> nanos = new ArrayList<>();
 
     void add(long n) {

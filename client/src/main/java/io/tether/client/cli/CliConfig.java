@@ -15,14 +15,18 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The CLI's config file: named contexts (server, token or tokenFile, namespace) and the current one,
+ * The CLI's config file: named contexts (server, token or tokenFile, namespace, serverCa) and the current one,
  * like a kubeconfig (docs/cli.md "Contexts"). It lives at {@code $TETHER_CONFIG}, else
  * {@code ${XDG_CONFIG_HOME:-~/.config}/tether/config.yaml}, so the CLI works from any directory.
  */
 public final class CliConfig {
-  /** One context. Every field may be null. */
+  /** One context. Every field may be null; {@code serverCa} is the PEM CA file an https server is trusted by. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Context(String server, String token, String tokenFile, String namespace) {}
+  public record Context(String server, String token, String tokenFile, String namespace, String serverCa) {
+    public Context(String server, String token, String tokenFile, String namespace) {
+      this(server, token, tokenFile, namespace, null);
+    }
+  }
 
   /** The file's shape. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -71,7 +75,7 @@ public final class CliConfig {
       return new CliConfig(file, shape.current(), shape.contexts() == null ? Map.of() : shape.contexts());
     } catch (JsonMappingException e) {
       throw new IllegalArgumentException("config file " + file + ": " + e.getOriginalMessage()
-          + " (fields of a context: server, token, tokenFile, namespace)");
+          + " (fields of a context: server, token, tokenFile, namespace, serverCa)");
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage());
     }

@@ -8,7 +8,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 
 /**
- * The REST API's HTTP server: HTTP/1.1 only, with every request checked by {@link RequestGuard}
+ * The REST API's HTTP server: HTTP/1.1 only (over TLS with {@link ApiTls}), with every request checked by {@link RequestGuard}
  * before routing, every connection bounded by {@link ConnectionGuard}, and a graceful stop.
  */
 public final class ApiHttpServer {
@@ -22,6 +22,12 @@ public final class ApiHttpServer {
 
   public static Future<ApiHttpServer> start(Vertx vertx, Router router, HttpLimits limits, MeterRegistry meters,
       String host, int port) {
+    return start(vertx, router, limits, meters, host, port, null);
+  }
+
+  /** As above, over HTTPS when {@code tls} is given (null: plain HTTP). */
+  public static Future<ApiHttpServer> start(Vertx vertx, Router router, HttpLimits limits, MeterRegistry meters,
+      String host, int port, ApiTls tls) {
     ConnectionGuard connections = new ConnectionGuard(vertx, limits, meters);
     // Runs first on every routed request: the router owns the response's end, so it reports it.
     router.route().order(-1).handler(ctx -> {
@@ -31,6 +37,9 @@ public final class ApiHttpServer {
     HttpServerOptions options = new HttpServerOptions()
         .setHttp2ClearTextEnabled(false)
         .setHandle100ContinueAutomatically(true);
+    if (tls != null) {
+      options.setSsl(true).setKeyCertOptions(tls.options());
+    }
     HttpServer server = vertx.createHttpServer(options)
         .connectionHandler(connections::accepted)
         .invalidRequestHandler(new InvalidRequests())

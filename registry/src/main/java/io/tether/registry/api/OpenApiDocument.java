@@ -21,7 +21,8 @@ import java.util.Map;
 public final class OpenApiDocument {
   /** The parts, merged in this order; a new paths-*.yaml or components-*.yaml is listed here. */
   static final List<String> PARTS = List.of("openapi.yaml", "paths-namespaces.yaml", "paths-endpoints.yaml",
-      "paths-proxies.yaml", "paths-watch.yaml", "paths-console.yaml", "components-common.yaml",
+      "paths-proxies.yaml", "paths-watch.yaml", "paths-console.yaml", "paths-tokens.yaml", "paths-authorizations.yaml",
+      "components-common.yaml",
       "components-specs.yaml", "components-answers.yaml", "components-mesh.yaml");
   private static final String FOLDER = "/io/tether/registry/api/openapi/";
   // Readable: quotes only where YAML needs them (and on strings that look like numbers, so they stay

@@ -42,8 +42,9 @@ public final class RegistryApi {
   /** False until every route is mounted: the API listens before the xDS server adds its routes. */
   private volatile boolean open;
 
+  /** {@code managedTokens}: this server's copy of the managed tokens, which the token routes wait on. */
   public RegistryApi(Vertx vertx, RegistryStore store, EtcdRegistryView view, TokenAuthenticator tokens,
-      PrometheusMeterRegistry meters, HttpLimits limits) {
+      io.tether.registry.store.TokenDirectory managedTokens, PrometheusMeterRegistry meters, HttpLimits limits) {
     this.service = new RegistryService(store, view);
     this.tokens = tokens;
     this.view = view;
@@ -65,6 +66,8 @@ public final class RegistryApi {
     mountEndpoints();
     LeaseRoutes.mount(this, service, store);
     DrainRoutes.mount(this, service, store);
+    TokenRoutes.mount(this, store.tokens(), managedTokens);
+    AuthorizationRoutes.mount(this, service, store);
     watch = new WatchApi(view, meters);
     on(HttpMethod.GET, "/v1/watch", watch::handle);
   }
@@ -293,7 +296,7 @@ public final class RegistryApi {
     return RequestBodyReader.body(ctx);
   }
 
-  private static io.tether.registry.store.Precondition precondition(RoutingContext ctx) {
+  static io.tether.registry.store.Precondition precondition(RoutingContext ctx) {
     return IfMatchHeaders.parse(ctx.request().getHeader("If-Match"), ctx.request().getHeader("If-None-Match"));
   }
 }

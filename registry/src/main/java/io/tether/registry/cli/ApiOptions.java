@@ -37,6 +37,11 @@ public final class ApiOptions {
       description = "File holding the bearer token (kept out of the process list),%n  for example .tether/admin.token")
   Path tokenFile;
 
+  @Option(names = "--server-ca", paramLabel = "FILE", order = 104,
+      description = "PEM CA file that an https --server's certificate is trusted by%n"
+          + "  (default: $TETHER_SERVER_CA, else the context's serverCa, else the JVM's CAs)")
+  Path serverCa;
+
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", order = 103,
       description = "table, json or yaml (default: table for lists, json for a single object)")
   Output output;
@@ -49,7 +54,7 @@ public final class ApiOptions {
   private String tokenSource;
 
   TetherClient client() {
-    return TetherClient.builder(server()).token(resolveToken())
+    return TetherClient.builder(server()).token(resolveToken()).trust(serverCa())
         .connectTimeout(Duration.ofSeconds(3)).requestTimeout(Duration.ofSeconds(15)).build();
   }
 
@@ -76,6 +81,24 @@ public final class ApiOptions {
       return ServerUrl.parse("context '" + config().currentName() + "' server", fromContext);
     }
     return DEFAULT_SERVER;
+  }
+
+  /** The CA file the server's certificate is trusted by, or null for the JVM's CAs; checked here, by name. */
+  Path serverCa() {
+    if (serverCa != null) {
+      return checked("--server-ca", serverCa.toString());
+    }
+    String env = CliEnvironment.get("TETHER_SERVER_CA");
+    if (env != null) {
+      return checked("TETHER_SERVER_CA", env);
+    }
+    String fromContext = config().current().serverCa();
+    return fromContext == null ? null : checked("context '" + config().currentName() + "' serverCa", fromContext);
+  }
+
+  private static Path checked(String what, String file) {
+    io.tether.client.ServerCa.load(what, Path.of(file));
+    return Path.of(file);
   }
 
   /** The current context's namespace, or null. */

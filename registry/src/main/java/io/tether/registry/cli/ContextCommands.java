@@ -80,6 +80,7 @@ public final class ContextCommands {
         putIfSet(item, "namespace", c.namespace());
         putIfSet(item, "tokenFile", c.tokenFile());
         putIfSet(item, "token", c.token() == null ? null : "(set, hidden)");
+        putIfSet(item, "serverCa", c.serverCa());
       });
       return doc;
     }
@@ -113,6 +114,9 @@ public final class ContextCommands {
     @Option(names = "--token", paramLabel = "TOKEN", description = "The bearer token itself (prefer --token-file)")
     String token;
     @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "The default namespace of -n") String namespace;
+    @Option(names = "--server-ca", paramLabel = "FILE",
+        description = "PEM CA file an https server's certificate is trusted by (kept as an absolute path)")
+    Path serverCa;
 
     @Override
     void run(CliConfig config, PrintWriter out) {
@@ -124,7 +128,8 @@ public final class ContextCommands {
       String file = tokenFile != null ? tokenFile.toAbsolutePath().normalize().toString()
           : token != null ? null : old.tokenFile();
       String value = token != null ? token : tokenFile != null ? null : old.token();
-      config.put(name, new CliConfig.Context(url, value, file, namespace != null ? namespace : old.namespace()));
+      String ca = serverCa != null ? serverCa.toAbsolutePath().normalize().toString() : old.serverCa();
+      config.put(name, new CliConfig.Context(url, value, file, namespace != null ? namespace : old.namespace(), ca));
       boolean first = config.currentName() == null;
       if (first) {
         config.use(name);
@@ -158,6 +163,9 @@ public final class ContextCommands {
       out.println("server:    " + (c.server() == null ? "-" : c.server()));
       out.println("token:     " + (c.token() != null ? "(set, hidden)" : c.tokenFile() != null ? "from " + c.tokenFile() : "-"));
       out.println("namespace: " + (c.namespace() == null ? "-" : c.namespace()));
+      if (c.serverCa() != null) {
+        out.println("server CA: " + c.serverCa());
+      }
       out.println("file:      " + config.file());
     }
   }

@@ -20,8 +20,11 @@ import io.etcd.jetcd.ByteSequence;
  * leases/{id}/{ns}                      {leaseId, namespace, ttlSeconds}, attached to the lease itself;
  *                                       the namespace in the key lets one compare check both existence
  *                                       and ownership when an endpoint is registered under the lease
+ * authorizations/{ns}/{name}           Authorization JSON: a rule of who may call whom (docs/security.md)
  * replicas/{replicaId}                  {id, apiUrl, version, startedAt} of a running server replica,
  *                                       attached to a lease of its own: it goes when the replica does
+ * tokens/{id}                           a managed token: {id, name, role, namespace, sha256, createdAt,
+ *                                       expiresAt}, never the secret (the view does not track it)
  * </pre>
  */
 public final class KeyLayout {
@@ -85,6 +88,14 @@ public final class KeyLayout {
     return bytes(prefix + "vipaddrs/" + ns + "/");
   }
 
+  public ByteSequence authorization(String ns, String name) {
+    return bytes(prefix + "authorizations/" + ns + "/" + name);
+  }
+
+  public ByteSequence authorizationsOf(String ns) {
+    return bytes(prefix + "authorizations/" + ns + "/");
+  }
+
   public ByteSequence guard(String ns) {
     return bytes(prefix + "guards/" + ns);
   }
@@ -112,6 +123,15 @@ public final class KeyLayout {
     return bytes(prefix + "replicas/");
   }
 
+  /** A managed token's record (docs/security.md, "Tokens"); the view does not track it. */
+  public ByteSequence token(String id) {
+    return bytes(prefix + "tokens/" + id);
+  }
+
+  public ByteSequence tokens() {
+    return bytes(prefix + "tokens/");
+  }
+
   /** Which registry object a key names; keys the view does not track parse to {@link RegistryKey.Other}. */
   public RegistryKey parse(ByteSequence key) {
     String k = key.toString(UTF_8);
@@ -126,6 +146,8 @@ public final class KeyLayout {
           ? new RegistryKey.EndpointKey(parts[1], parts[2], parts[3]) : RegistryKey.Other.INSTANCE;
       case "drains" -> parts.length == 4
           ? new RegistryKey.DrainKey(parts[1], parts[2], parts[3]) : RegistryKey.Other.INSTANCE;
+      case "authorizations" -> parts.length == 3
+          ? new RegistryKey.AuthorizationKey(parts[1], parts[2]) : RegistryKey.Other.INSTANCE;
       case "vips" -> parts.length == 3 ? new RegistryKey.VipKey(parts[1], parts[2]) : RegistryKey.Other.INSTANCE;
       default -> RegistryKey.Other.INSTANCE;
     };

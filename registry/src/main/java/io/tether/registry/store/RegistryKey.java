@@ -11,6 +11,9 @@ public sealed interface RegistryKey {
   /** An operator's drain of one endpoint (docs/operations.md, "Draining an endpoint"). */
   record DrainKey(String namespace, String service, String endpointId) implements RegistryKey {}
 
+  /** An authorization rule (docs/security.md "Authorization"). */
+  record AuthorizationKey(String namespace, String name) implements RegistryKey {}
+
   record VipKey(String namespace, String hostPort) implements RegistryKey {}
 
   /** Bookkeeping keys (guards, leases, VIP address locks) and anything foreign under the prefix. */

@@ -77,6 +77,16 @@ public final class RegistryStore {
     return new DrainStore(kv, keys, etcd);
   }
 
+  /** The managed tokens' records, on the same client and deadlines. */
+  public TokenStore tokens() {
+    return new TokenStore(kv, keys, etcd);
+  }
+
+  /** Authorization rules, on the same client and deadlines. */
+  public AuthorizationStore authorizations() {
+    return new AuthorizationStore(kv, keys, cas);
+  }
+
   // ---- namespaces ----
 
   public CompletableFuture<Written> putNamespace(Namespace ns, Precondition pre) {
@@ -93,7 +103,7 @@ public final class RegistryStore {
     ByteSequence guard = keys.guard(ns);
     return cas.retrying(() -> cas.read(
         Op.get(key, GetOption.DEFAULT), Op.get(guard, GetOption.DEFAULT),
-        Op.get(keys.servicesOf(ns), COUNT_PREFIX)).thenCompose(r -> {
+        Op.get(keys.servicesOf(ns), COUNT_PREFIX), Op.get(keys.authorizationsOf(ns), COUNT_PREFIX)).thenCompose(r -> {
           long current = requireExists(r.get(0).getKvs(), "namespace '" + ns + "'");
           pre.check(current);
           long services = r.get(2).getCount();
@@ -101,6 +111,7 @@ public final class RegistryStore {
             throw new RegistryException(ErrorCode.FAILED_PRECONDITION,
                 "namespace '" + ns + "' still has " + services + " service(s); delete them first");
           }
+          AuthorizationStore.requireNone(ns, r.get(3).getCount());
           return cas.commit(kv.txn()
               .If(atRevision(key, current), atRevision(guard, modRevision(r.get(1).getKvs())))
               .Then(Op.delete(key, DeleteOption.DEFAULT), Op.delete(guard, DeleteOption.DEFAULT),

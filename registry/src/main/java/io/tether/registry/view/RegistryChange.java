@@ -13,5 +13,15 @@ public sealed interface RegistryChange {
 
   record EndpointsChanged(String namespace, String service) implements RegistryChange {}
 
+  /**
+   * An authorization rule put or deleted; {@code services} are the callees it protected before and
+   * protects now (its {@code to}, both when it moved), whose ingress it changes.
+   */
+  record AuthorizationChanged(String namespace, String name, java.util.Set<String> services) implements RegistryChange {
+    public AuthorizationChanged {
+      services = java.util.Set.copyOf(services);
+    }
+  }
+
   record VipsChanged(String namespace) implements RegistryChange {}
 }

@@ -1,5 +1,6 @@
 package io.tether.registry.view;
 
+import io.tether.model.Authorization;
 import io.tether.model.Versioned;
 import io.tether.model.Endpoint;
 import io.tether.model.Namespace;
@@ -50,6 +51,15 @@ public record RegistryState(long revision, PMap<String, NamespaceEntry> namespac
     return entry == null ? Map.of() : entry.vips();
   }
 
+  /** A namespace's authorization rules (by name, and by the service they protect). */
+  public NamespaceAuthorizations authorizations(String ns) {
+    NamespaceEntry entry = namespaces.get(ns);
+    return entry == null ? NamespaceAuthorizations.EMPTY : entry.authorizations();
+  }
+
+  public Optional<Versioned<Authorization>> authorization(String ns, String name) {
+    return Optional.ofNullable(authorizations(ns).byName().get(name));
+  }
 
   private ServiceEntry serviceEntry(String ns, String svc) {
     NamespaceEntry entry = namespaces.get(ns);

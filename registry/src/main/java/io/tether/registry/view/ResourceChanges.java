@@ -35,6 +35,9 @@ public final class ResourceChanges {
       } else if (change instanceof RegistryChange.ServiceChanged c) {
         add(out, after, ns, Kind.SERVICE, c.service(), null, before.service(ns, c.service()).orElse(null),
             after.service(ns, c.service()).orElse(null));
+      } else if (change instanceof RegistryChange.AuthorizationChanged c) {
+        add(out, after, ns, Kind.AUTHORIZATION, null, c.name(), before.authorization(ns, c.name()).orElse(null),
+            after.authorization(ns, c.name()).orElse(null));
       } else if (change instanceof RegistryChange.EndpointsChanged c) {
         endpoints(out, before, after, ns, c.service());
       }

@@ -1,5 +1,7 @@
 package io.tether.registry.view;
 
+import io.tether.model.Authorization;
+import io.tether.model.Versioned;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -27,8 +29,20 @@ final class StateDiff {
         changes.add(new RegistryChange.VipsChanged(ns));
       }
       diffServices(ns, a.services(), b.services(), changes);
+      diffAuthorizations(ns, a.authorizations().byName(), b.authorizations().byName(), changes);
     }
     return changes;
+  }
+
+  private static void diffAuthorizations(String ns, Map<String, Versioned<Authorization>> a,
+      Map<String, Versioned<Authorization>> b, Set<RegistryChange> out) {
+    Set<String> names = new HashSet<>(a.keySet());
+    names.addAll(b.keySet());
+    for (String name : names) {
+      if (!Objects.equals(a.get(name), b.get(name))) {
+        out.add(new RegistryChange.AuthorizationChanged(ns, name, StateMutation.callees(a.get(name), b.get(name))));
+      }
+    }
   }
 
   private static void diffServices(

@@ -2,6 +2,7 @@ package io.tether.registry.view;
 
 import io.tether.model.Versioned;
 import io.tether.model.json.Json;
+import io.tether.model.Authorization;
 import io.tether.model.Endpoint;
 import io.tether.model.Namespace;
 import io.tether.model.ServiceSpec;
@@ -45,6 +46,12 @@ final class StateMutation {
         long drainedAt = value == null ? 0 : modRevision;
         updateService(k.namespace(), k.service(), s -> s.withDrain(k.endpointId(), drainedAt));
         changes.add(new RegistryChange.EndpointsChanged(k.namespace(), k.service()));
+      } else if (key instanceof RegistryKey.AuthorizationKey k) {
+        Versioned<Authorization> rule = versioned(value, Authorization.class, modRevision);
+        Versioned<Authorization> was = namespaces.getOrDefault(k.namespace(), NamespaceEntry.EMPTY)
+            .authorizations().byName().get(k.name());
+        update(k.namespace(), e -> e.withAuthorization(k.name(), rule));
+        changes.add(new RegistryChange.AuthorizationChanged(k.namespace(), k.name(), callees(was, rule)));
       } else if (key instanceof RegistryKey.VipKey k) {
         String ip = value == null ? null : new String(value, StandardCharsets.UTF_8);
         update(k.namespace(), e -> e.withVip(k.hostPort(), ip));
@@ -70,6 +77,18 @@ final class StateMutation {
 
   private void updateService(String ns, String svc, java.util.function.UnaryOperator<ServiceEntry> f) {
     update(ns, e -> e.withService(svc, f.apply(e.services().getOrDefault(svc, ServiceEntry.EMPTY))));
+  }
+
+  /** The services a rule protected and protects: what its change re-renders. */
+  static java.util.Set<String> callees(Versioned<Authorization> was, Versioned<Authorization> is) {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    if (was != null) {
+      out.add(was.value().to());
+    }
+    if (is != null) {
+      out.add(is.value().to());
+    }
+    return out;
   }
 
   private static <T> Versioned<T> versioned(byte[] value, Class<T> type, long modRevision) {

@@ -69,6 +69,20 @@ class ContextTest {
   }
 
   @Test
+  void aContextsServerCaIsKeptAbsoluteShownAndTrustedByEveryCommand() throws Exception {
+    Path notACa = Files.writeString(dir.resolve("not-a-ca.pem"), "hello\n");
+    CliRun set = run(new ContextCommands(), "set", "tls", "--server", "https://127.0.0.1:1", "--server-ca",
+        notACa.toString(), "--token-file", tokenFile().toString());
+    assertThat(set.exit()).as(set.err()).isZero();
+    assertThat(Files.readString(dir.resolve("config.yaml"))).contains("serverCa: " + notACa.toAbsolutePath());
+    assertThat(run(new ContextCommands(), "show").out()).contains("server CA: " + notACa.toAbsolutePath());
+    CliRun list = run(new NamespaceCommands(), "list");
+    assertThat(list.exit()).isNotZero();
+    assertThat(list.err().strip()).isEqualTo("error: context 'tls' serverCa " + notACa.toAbsolutePath()
+        + " is not a PEM certificate: No certificate data found");
+  }
+
+  @Test
   void contextListPrintsATableOrTheDocumentAsJsonOrYamlNeverAToken() throws Exception {
     run(new ContextCommands(), "set", "prod", "--server", "tether.internal:8700", "--token-file", tokenFile().toString(),
         "-n", "prod");
@@ -179,6 +193,6 @@ class ContextTest {
     CliRun list = run(new NamespaceCommands(), "list");
     assertThat(list.exit()).isEqualTo(2);
     assertThat(list.err()).startsWith("error: config file " + dir.resolve("config.yaml"))
-        .contains("(fields of a context: server, token, tokenFile, namespace)");
+        .contains("(fields of a context: server, token, tokenFile, namespace, serverCa)");
   }
 }

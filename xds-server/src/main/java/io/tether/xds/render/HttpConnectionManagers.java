@@ -33,7 +33,17 @@ final class HttpConnectionManagers {
 
   /** An Envoy ingress listener's: its one route is inline, it never changes with policy. */
   static HttpConnectionManager ingress(String listenerName, RouteConfiguration route, Timeout timeout) {
-    return sidecar(listenerName, timeout).setRouteConfig(route).build();
+    return ingress(listenerName, route, timeout, java.util.List.of());
+  }
+
+  /** With {@code beforeRouter} (the callee's RBAC filters, {@link RbacFilters}) ahead of the router. */
+  static HttpConnectionManager ingress(String listenerName, RouteConfiguration route, Timeout timeout,
+      java.util.List<HttpFilter> beforeRouter) {
+    HttpConnectionManager.Builder hcm = sidecar(listenerName, timeout).setRouteConfig(route);
+    for (int i = 0; i < beforeRouter.size(); i++) {
+      hcm.addHttpFilters(i, beforeRouter.get(i));
+    }
+    return hcm.build();
   }
 
   /**

@@ -1,7 +1,6 @@
 package io.tether.xds.render;
 
 import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
-import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.tether.model.Timeout;
@@ -18,19 +17,27 @@ final class IngressListenerRenderer {
   static final String ANY_ADDRESS = "0.0.0.0";
 
   static Listener render(ServiceInput in, ServedService served) {
+    return render(in, served, IngressAuthorization.NONE);
+  }
+
+  /** With the callee's authorization enforced on every call ({@link RbacFilters}). */
+  static Listener render(ServiceInput in, ServedService served, IngressAuthorization authz) {
     String service = served.discoveryName();
     String name = ResourceNames.ingressListener(service);
     Timeout timeout = in.policy().timeout();
-    Filter filter = in.spec().protocol().isHttp()
-        ? HttpConnectionManagers.networkFilter(
-            HttpConnectionManagers.ingress(name, RouteRenderer.ingress(in), timeout))
-        : TcpProxies.networkFilter(name, ResourceNames.localCluster(service), timeout);
+    FilterChain.Builder chain = FilterChain.newBuilder();
+    if (in.spec().protocol().isHttp()) {
+      chain.addFilters(HttpConnectionManagers.networkFilter(HttpConnectionManagers.ingress(
+          name, RouteRenderer.ingress(in), timeout, RbacFilters.http(in.namespace(), authz))));
+    } else {
+      chain.addAllFilters(RbacFilters.network(name, in.namespace(), authz))
+          .addFilters(TcpProxies.networkFilter(name, ResourceNames.localCluster(service), timeout));
+    }
     Listener.Builder listener = Listener.newBuilder()
         .setName(name)
         .setAddress(Protos.socketAddress(ANY_ADDRESS, served.ingressPort()))
         .setTrafficDirection(TrafficDirection.INBOUND);
-    IngressTls.addChains(listener, FilterChain.newBuilder().addFilters(filter), in.policy().tls().mode(),
-        in.trustDomain(), in.spec().protocol());
+    IngressTls.addChains(listener, chain, in.policy().tls().mode(), in.trustDomain(), in.spec().protocol());
     return listener.build();
   }
 }

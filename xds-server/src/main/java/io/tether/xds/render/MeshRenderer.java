@@ -75,12 +75,17 @@ public final class MeshRenderer {
 
   /** What a sidecar serving {@code served} adds for it: the ingress listener and the cluster to the app. Envoy only. */
   public static IngressResources ingress(ServiceInput input, ServedService served) {
+    return ingress(input, served, IngressAuthorization.NONE);
+  }
+
+  /** With the callee's authorization rules and default enforced on its ingress listener (docs/security.md). */
+  public static IngressResources ingress(ServiceInput input, ServedService served, IngressAuthorization authz) {
     if (!Objects.equals(input.spec().discoveryName(), served.discoveryName())) {
       throw new IllegalArgumentException("served service " + served.discoveryName()
           + " rendered with the spec of " + input.spec().discoveryName());
     }
     return new IngressResources(
-        IngressListenerRenderer.render(input, served), LocalClusterRenderer.render(input, served));
+        IngressListenerRenderer.render(input, served, authz), LocalClusterRenderer.render(input, served));
   }
 
   /** Aliases in a canonical order, so reordering them in the spec changes no resource. */

@@ -36,6 +36,8 @@ public final class RenderedTypes {
       HttpProtocolOptions.getDescriptor(),
       StdoutAccessLog.getDescriptor(),
       PreviousHostsPredicate.getDescriptor(),
+      io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.getDescriptor(),
+      io.envoyproxy.envoy.extensions.filters.network.rbac.v3.RBAC.getDescriptor(),
       DownstreamTlsContext.getDescriptor(),
       UpstreamTlsContext.getDescriptor(),
       TlsInspector.getDescriptor());

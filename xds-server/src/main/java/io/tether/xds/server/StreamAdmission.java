@@ -16,6 +16,9 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,10 +29,11 @@ import org.slf4j.LoggerFactory;
  * owns the streams) of every stream's life, handing it over to the watch java-control-plane creates
  * right after each request. A group's first stream is announced to {@code newGroups} (the publisher,
  * which renders the group's first snapshot). It keeps no stream state of its own; it keeps the
- * refusals, for /v1/proxies, and counts streams for the {@link StreamCensus}.
+ * refusals, for /v1/proxies, counts streams for the {@link StreamCensus}, and remembers which managed
+ * token each open call authenticated with, so that its revocation ends them (docs/security.md, "Tokens").
  *
  * <p>Thread-safety: callbacks come from gRPC threads, one at a time per stream; refusals are guarded
- * by this object's lock.
+ * by this object's lock; the calls by token are a concurrent map of concurrent sets.
  */
 public final class StreamAdmission implements DiscoveryServerCallbacks {
   private static final Logger log = LoggerFactory.getLogger(StreamAdmission.class);
@@ -42,6 +46,7 @@ public final class StreamAdmission implements DiscoveryServerCallbacks {
   private final Consumer<GroupKey> newGroups;
   private final StreamCensus census;
   private final Deque<Refusal> refusals = new ArrayDeque<>();
+  private final Map<String, Set<XdsCall>> callsByToken = new ConcurrentHashMap<>();
 
   StreamAdmission(TetherCache cache, Consumer<GroupKey> newGroups, StreamCensus census) {
     this.cache = cache;
@@ -78,7 +83,38 @@ public final class StreamAdmission implements DiscoveryServerCallbacks {
     closed(streamId);
   }
 
+  /** A call authenticated; one with a managed token is remembered until it ends. */
+  void authenticated(XdsCall call) {
+    String token = call.caller().tokenId();
+    if (token != null) {
+      callsByToken.computeIfAbsent(token, t -> ConcurrentHashMap.newKeySet()).add(call);
+    }
+  }
+
+  /** Managed tokens stopped being valid: their calls end with UNAUTHENTICATED (the follower's thread). */
+  void revoked(Set<String> tokenIds) {
+    for (String id : tokenIds) {
+      Set<XdsCall> calls = callsByToken.remove(id);
+      if (calls != null) {
+        log.info("ending {} xDS stream(s) of revoked or expired token {}", calls.size(), id);
+        calls.forEach(XdsCall::revoke);
+      }
+    }
+  }
+
   /** Called when the gRPC call ends in any way, including a client's cancellation (no callback covers it). */
+  void closed(XdsCall call) {
+    String token = call.caller().tokenId();
+    if (token != null) {
+      callsByToken.computeIfPresent(token, (t, calls) -> {
+        calls.remove(call);
+        return calls.isEmpty() ? null : calls;
+      });
+    }
+    closed(call.streamId());
+  }
+
+  /** The stream is gone: the cache forgets it. */
   void closed(long streamId) {
     cache.close(streamId).ifPresent(id -> {
       census.closed(id.group());

@@ -14,7 +14,8 @@ import io.tether.registry.auth.TokenAuthenticator;
 /**
  * Authenticates every xDS call by its {@code authorization: Bearer …} metadata (a call without a
  * valid token is closed with UNAUTHENTICATED before any request is read), carries the caller to the
- * stream callbacks in the gRPC context, and tells the admission when the call ends, however it ends.
+ * stream callbacks in the gRPC context, and tells the admission when the call starts (so that a revocation
+ * of its managed token can end it) and when it ends, however it ends.
  */
 final class XdsAuthInterceptor implements ServerInterceptor {
   private static final Metadata.Key<String> AUTHORIZATION =
@@ -40,15 +41,20 @@ final class XdsAuthInterceptor implements ServerInterceptor {
           "a valid bearer token is required in the 'authorization' metadata"), new Metadata());
       return new ServerCall.Listener<>() { };
     }
-    XdsCall xdsCall = new XdsCall(caller);
+    RevocableCall<Q, R> revocable = new RevocableCall<>(call);
+    XdsCall xdsCall = new XdsCall(caller, revocable);
+    admission.authenticated(xdsCall);
+    if (caller.tokenId() != null && tokens.authenticate(headers.get(AUTHORIZATION)).isEmpty()) {
+      revocable.revoke("token '" + caller.name() + "' was revoked or has expired"); // while it was being admitted
+    }
     Context context = Context.current().withValue(XdsCall.KEY, xdsCall);
-    return new SimpleForwardingServerCallListener<>(Contexts.interceptCall(context, call, headers, next)) {
+    return new SimpleForwardingServerCallListener<>(Contexts.interceptCall(context, revocable, headers, next)) {
       @Override
       public void onCancel() {
         try {
           super.onCancel();
         } finally {
-          admission.closed(xdsCall.streamId());
+          admission.closed(xdsCall);
         }
       }
 
@@ -57,7 +63,7 @@ final class XdsAuthInterceptor implements ServerInterceptor {
         try {
           super.onComplete();
         } finally {
-          admission.closed(xdsCall.streamId());
+          admission.closed(xdsCall);
         }
       }
     };

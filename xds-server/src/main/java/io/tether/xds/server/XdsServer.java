@@ -61,9 +61,21 @@ public final class XdsServer implements AutoCloseable {
   });
   private Server server;
   private TrustDomain trustDomain = TrustDomain.DEFAULT;
+  private TokenAuthenticator tokens;
 
   public XdsServer(Config config) {
     this.config = config;
+    this.tokens = config.tokens();
+  }
+
+  /**
+   * Authenticates with these tokens instead of the config's (the registry's, which follow the managed
+   * tokens in etcd: docs/security.md, "Tokens"); their revocations end the calls they authenticated.
+   * Before {@link #start}.
+   */
+  public XdsServer authenticateWith(TokenAuthenticator tokens) {
+    this.tokens = tokens;
+    return this;
   }
 
   /** The mesh's trust domain ({@code --trust-domain}), whose SPIFFE IDs mutual TLS checks; before {@link #start}. */
@@ -86,13 +98,14 @@ public final class XdsServer implements AutoCloseable {
   public XdsServer start(RegistryView view, MeterRegistry registry, List<DiscoveryServerCallbacks> observers) {
     meters.add(registry);
     publisher = new SnapshotPublisher(cache, view, registry, trustDomain).start();
+    tokens.onInvalidated(admission::revoked);
     List<DiscoveryServerCallbacks> callbacks = new ArrayList<>(List.of(admission));
     callbacks.addAll(observers);
     V3DiscoveryServer discovery = new V3DiscoveryServer(callbacks, cache, new DefaultExecutorGroup(),
         new PackOnceSerializer());
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
         .addService(discovery.getAggregatedDiscoveryServiceImpl())
-        .intercept(new XdsAuthInterceptor(config.tokens(), admission, census))
+        .intercept(new XdsAuthInterceptor(tokens, admission, census))
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
         .maxInboundMessageSize(4 * 1024 * 1024);

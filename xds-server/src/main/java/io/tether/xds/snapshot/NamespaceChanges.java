@@ -12,6 +12,8 @@ final class NamespaceChanges {
   boolean vips;
   final Set<String> specs = new HashSet<>();
   final Set<String> endpoints = new HashSet<>();
+  /** The services whose authorization rules changed: only their ingress is re-rendered. */
+  final Set<String> authorized = new HashSet<>();
 
   static Map<String, NamespaceChanges> byNamespace(Set<RegistryChange> changes) {
     Map<String, NamespaceChanges> out = new HashMap<>();
@@ -23,6 +25,8 @@ final class NamespaceChanges {
         n.vips = true;
       } else if (c instanceof RegistryChange.ServiceChanged s) {
         n.specs.add(s.service());
+      } else if (c instanceof RegistryChange.AuthorizationChanged a) {
+        n.authorized.addAll(a.services());
       } else if (c instanceof RegistryChange.EndpointsChanged e) {
         n.endpoints.add(e.service());
       }

@@ -6,6 +6,7 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.tether.model.Authorization;
 import io.tether.model.ClientAlias;
 import io.tether.model.Endpoint;
 import io.tether.model.Namespace;
@@ -15,6 +16,7 @@ import io.tether.model.Versioned;
 import io.tether.registry.view.RegistryState;
 import io.tether.xds.node.ProxyKind;
 import io.tether.xds.node.ServedService;
+import io.tether.xds.render.IngressAuthorization;
 import io.tether.xds.render.IngressResources;
 import io.tether.xds.render.MeshRenderer;
 import io.tether.xds.render.ResourceNames;
@@ -101,11 +103,16 @@ final class ServiceRendering {
     Versioned<Namespace> namespace = state.namespace(ns).orElse(null);
     ServiceInput input = new ServiceInput(ns, spec.value(),
         spec.value().inheritedPolicy(namespace == null ? null : namespace.value()), Map.of(), trustDomain);
-    IngressResources r = MeshRenderer.ingress(input, served);
+    Map<String, Versioned<Authorization>> rules = state.authorizations(ns).to(served.discoveryName());
+    IngressAuthorization authz = new IngressAuthorization(rules.values().stream().map(Versioned::value).toList(),
+        input.policy().authorization().defaultAction(), trustDomain);
+    IngressResources r = MeshRenderer.ingress(input, served, authz);
     String version = Versions.of("ingress", namespace == null ? 0 : namespace.modRevision(), spec.modRevision(),
         served.ingressPort(), served.appPort());
+    // The default is in the spec's and namespace's revisions; the rules change the listener only.
+    String listenerVersion = rules.isEmpty() ? version : Versions.of(version, Versions.ofRules(rules));
     Map<ResourceType, Map<String, VersionedResource<?>>> out = new EnumMap<>(ResourceType.class);
-    put(out, ResourceType.LISTENER, r.listener().getName(), r.listener(), version);
+    put(out, ResourceType.LISTENER, r.listener().getName(), r.listener(), listenerVersion);
     put(out, ResourceType.CLUSTER, r.localCluster().getName(), r.localCluster(), version);
     return new RenderedService(out, Map.of());
   }

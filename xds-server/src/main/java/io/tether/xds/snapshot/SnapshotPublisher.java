@@ -209,8 +209,9 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
   private SnapshotDelta rerenderIngress(GroupKey group, Map<String, RenderedService> own, NamespaceChanges changes) {
     SnapshotDelta delta = new SnapshotDelta();
     for (ServedService served : group.served()) {
-      if (changes.namespace || changes.specs.contains(served.discoveryName())) {
-        replace(own, served.discoveryName(), ServiceRendering.ingress(state, group.namespace(), served, trustDomain), delta);
+      String svc = served.discoveryName();
+      if (changes.namespace || changes.specs.contains(svc) || changes.authorized.contains(svc)) {
+        replace(own, svc, ServiceRendering.ingress(state, group.namespace(), served, trustDomain), delta);
       }
     }
     return delta;

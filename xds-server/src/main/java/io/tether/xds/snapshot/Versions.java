@@ -41,4 +41,12 @@ final class Versions {
     });
     return Long.toHexString(h.hash().asLong());
   }
+
+  /** The version of a callee's rules: their names and mod revisions, in name order. */
+  static <T> String ofRules(Map<String, Versioned<T>> rules) {
+    Hasher h = Hashing.murmur3_128().newHasher().putString(SCHEMA, StandardCharsets.UTF_8);
+    new TreeMap<>(rules).forEach((name, v) -> h.putString(name, StandardCharsets.UTF_8).putByte((byte) 0)
+        .putLong(v.modRevision()));
+    return Long.toHexString(h.hash().asLong());
+  }
 }

@@ -90,7 +90,7 @@ class StreamAdmissionTest {
 
   /** One request on a stream, as java-control-plane delivers it: in the call's gRPC context. */
   private void request(Caller caller, long streamId, Node node) throws Exception {
-    Context.current().withValue(XdsCall.KEY, new XdsCall(caller)).call(() -> {
+    Context.current().withValue(XdsCall.KEY, new XdsCall(caller, null)).call(() -> {
       if (!cache.isOpen(streamId) && cache.identityOf(streamId).isEmpty()) {
         admission.onStreamOpen(streamId, V3.CLUSTER_TYPE_URL);
       }

@@ -107,6 +107,21 @@ final class Registry implements RegistryView {
         rev), e.services(), e.vips()), Set.of(new RegistryChange.NamespaceChanged(ns)));
   }
 
+  /** Puts ({@code rule != null}) or deletes an authorization rule at the next revision. */
+  void putAuthorization(String ns, String name, io.tether.model.Authorization rule) {
+    long rev = state.revision() + 1;
+    var was = state.authorization(ns, name).orElse(null);
+    Set<String> callees = new java.util.HashSet<>();
+    if (was != null) {
+      callees.add(was.value().to());
+    }
+    if (rule != null) {
+      callees.add(rule.to());
+    }
+    step(rev, ns, e -> e.withAuthorization(name, rule == null ? null : new Versioned<>(rule, rev)),
+        Set.of(new RegistryChange.AuthorizationChanged(ns, name, callees)));
+  }
+
   /** Delivers an update from the current state to an older one (a late event); the view stays where it is. */
   void replayStale(RegistryState old, RegistryChange... changes) {
     RegistryUpdate u = new RegistryUpdate(state, old, Set.of(changes), false);
@@ -131,7 +146,7 @@ final class Registry implements RegistryView {
 
   private static NamespaceEntry withService(NamespaceEntry e, String svc, ServiceEntry entry) {
     return new NamespaceEntry(e.namespace(), entry == null ? e.services().minus(svc) : e.services().plus(svc, entry),
-        e.vips());
+        e.vips(), e.authorizations());
   }
 
   /** An HTTP service with one client alias, {@code svc:8080}. */
