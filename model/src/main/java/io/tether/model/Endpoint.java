@@ -20,12 +20,25 @@ public record Endpoint(
     @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> metadata,
     @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = LeaseIdJson.class) Long leaseId) {
 
+  /**
+   * The metadata key and value an agent registers an endpoint with when the port is its Envoy's
+   * ingress: callers' sidecars then reach it over mutual TLS (docs/security.md "mutual TLS: tls.mode").
+   * An endpoint without it (a direct REST registration, a proxyless app) is called in plaintext.
+   */
+  public static final String TLS_KEY = "tether.io/tls";
+  public static final String TLS_MESH = "mesh";
+
   public Endpoint {
     metadata = metadata == null ? Map.of() : Lists.copyKeepingNulls(metadata);
   }
 
   public Endpoint withHealth(Health newHealth) {
     return new Endpoint(address, port, zone, newHealth, taskId, host, metadata, leaseId);
+  }
+
+  /** Whether an agent's Envoy fronts this endpoint ({@link #TLS_KEY}). */
+  public boolean meshTls() {
+    return TLS_MESH.equals(metadata.get(TLS_KEY));
   }
 
   /** Endpoints registered without a health are taken to be HEALTHY: the agent registers after its check passes. */

@@ -21,6 +21,8 @@ public final class Policies {
    * 2 retries on connect-failure/refused-stream/unavailable/503, Envoy's outlier-detection and
    * circuit-breaker defaults, round robin, a health check of the app in its own protocol (HTTP
    * /healthz, gRPC health, or a TCP connect), and every call allowed (no authorization rule needed).
+   * Not Service Connect's but the mesh's: tls PERMISSIVE, so that turning mutual TLS on breaks no
+   * plaintext caller (docs/security.md).
    */
   public static ServicePolicy serviceConnectDefaults(AppProtocol protocol) {
     int idle = protocol == AppProtocol.TCP ? TCP_IDLE_TIMEOUT_SECONDS : HTTP_IDLE_TIMEOUT_SECONDS;
@@ -33,7 +35,8 @@ public final class Policies {
         null,
         new HealthCheck(healthCheckProtocol(protocol), "/healthz", HEALTH_INTERVAL_SECONDS, HEALTH_TIMEOUT_SECONDS,
             HEALTHY_THRESHOLD, UNHEALTHY_THRESHOLD),
-        new AuthorizationPolicy(AuthorizationAction.ALLOW));
+        new AuthorizationPolicy(AuthorizationAction.ALLOW),
+        new Tls(TlsMode.PERMISSIVE));
   }
 
   /** A policy with every gap (a null policy is all gaps) filled with {@link #serviceConnectDefaults}. */

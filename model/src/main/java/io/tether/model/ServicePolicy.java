@@ -12,14 +12,23 @@ public record ServicePolicy(
     LoadBalancing loadBalancing,
     HashOn hashOn,
     HealthCheck healthCheck,
-    AuthorizationPolicy authorization) {
+    AuthorizationPolicy authorization,
+    Tls tls) {
 
-  public static final ServicePolicy EMPTY = new ServicePolicy(null, null, null, null, null, null, null, null);
+  public static final ServicePolicy EMPTY = new ServicePolicy(null, null, null, null, null, null, null, null, null);
 
-  /** A policy without an authorization default (inherited). */
+  /** A policy without an authorization default nor a tls mode (both inherited). */
   public ServicePolicy(Timeout timeout, RetryPolicy retryPolicy, OutlierDetection outlierDetection,
       CircuitBreakers circuitBreakers, LoadBalancing loadBalancing, HashOn hashOn, HealthCheck healthCheck) {
     this(timeout, retryPolicy, outlierDetection, circuitBreakers, loadBalancing, hashOn, healthCheck, null);
+  }
+
+  /** A policy without a tls mode (inherited). */
+  public ServicePolicy(Timeout timeout, RetryPolicy retryPolicy, OutlierDetection outlierDetection,
+      CircuitBreakers circuitBreakers, LoadBalancing loadBalancing, HashOn hashOn, HealthCheck healthCheck,
+      AuthorizationPolicy authorization) {
+    this(timeout, retryPolicy, outlierDetection, circuitBreakers, loadBalancing, hashOn, healthCheck, authorization,
+        null);
   }
 
   /** A policy without a hash key. */
@@ -45,13 +54,20 @@ public record ServicePolicy(
         Policies.first(loadBalancing, fallback.loadBalancing),
         Policies.first(hashOn, fallback.hashOn),
         healthCheck == null ? fallback.healthCheck : healthCheck.orElse(fallback.healthCheck),
-        authorization == null ? fallback.authorization : authorization.orElse(fallback.authorization));
+        authorization == null ? fallback.authorization : authorization.orElse(fallback.authorization),
+        tls == null ? fallback.tls : tls.orElse(fallback.tls));
   }
 
   /** This policy with another authorization default. */
   public ServicePolicy withAuthorization(AuthorizationPolicy newAuthorization) {
     return new ServicePolicy(timeout, retryPolicy, outlierDetection, circuitBreakers, loadBalancing, hashOn,
-        healthCheck, newAuthorization);
+        healthCheck, newAuthorization, tls);
+  }
+
+  /** This policy with another tls mode. */
+  public ServicePolicy withTls(Tls newTls) {
+    return new ServicePolicy(timeout, retryPolicy, outlierDetection, circuitBreakers, loadBalancing, hashOn,
+        healthCheck, authorization, newTls);
   }
 
   /** This policy without a hash key that does not apply to a service of this protocol (see {@link HashOn#appliesTo}). */
@@ -60,6 +76,6 @@ public record ServicePolicy(
       return this;
     }
     return new ServicePolicy(timeout, retryPolicy, outlierDetection, circuitBreakers, loadBalancing, null, healthCheck,
-        authorization);
+        authorization, tls);
   }
 }

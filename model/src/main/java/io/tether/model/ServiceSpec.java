@@ -39,10 +39,10 @@ public record ServiceSpec(
       @JsonProperty("circuitBreakers") CircuitBreakers circuitBreakers,
       @JsonProperty("loadBalancing") LoadBalancing loadBalancing, @JsonProperty("hashOn") HashOn hashOn,
       @JsonProperty("healthCheck") HealthCheck healthCheck,
-      @JsonProperty("authorization") AuthorizationPolicy authorization) {
+      @JsonProperty("authorization") AuthorizationPolicy authorization, @JsonProperty("tls") Tls tls) {
     return new ServiceSpec(discoveryName, portName, appProtocol, clientAliases, ingressPortOverride,
         new ServicePolicy(timeout, retryPolicy, outlierDetection, circuitBreakers, loadBalancing, hashOn, healthCheck,
-            authorization));
+            authorization, tls));
   }
 
   /** Service Connect treats a service without an appProtocol as plain TCP. */

@@ -123,4 +123,16 @@ class PolicyInheritanceTest {
     assertThat(hashing(AppProtocol.TCP, null, null).effectivePolicy(hashingDefaults(new HashOn(null, null, true)))
         .hashOn()).isEqualTo(new HashOn(null, null, true));
   }
+
+  @Test
+  void tlsModeIsPermissiveByDefaultThenTheNamespacesThenTheServicesOwn() {
+    ServiceSpec plain = new ServiceSpec("s", "http", AppProtocol.HTTP, null, null, null);
+    ServiceSpec strict = plain.withPolicy(ServicePolicy.EMPTY.withTls(new Tls(TlsMode.STRICT)));
+    Namespace disabled = new Namespace("prod", null, ServicePolicy.EMPTY.withTls(new Tls(TlsMode.DISABLED)));
+    assertThat(plain.effectivePolicy(null).tls()).isEqualTo(new Tls(TlsMode.PERMISSIVE));
+    assertThat(plain.effectivePolicy(disabled).tls()).isEqualTo(new Tls(TlsMode.DISABLED));
+    assertThat(strict.effectivePolicy(disabled).tls()).isEqualTo(new Tls(TlsMode.STRICT));
+    assertThat(plain.withPolicy(ServicePolicy.EMPTY.withTls(new Tls(null))).effectivePolicy(disabled).tls())
+        .as("an empty tls object inherits").isEqualTo(new Tls(TlsMode.DISABLED));
+  }
 }

@@ -12,14 +12,16 @@ import java.util.Map;
  * @param taskId the endpoint id: the task ARN's last segment
  * @param address the host's address (bridge, host) or the task's (awsvpc)
  * @param host the name of the host the agent runs on
- * @param metadata {@code ecsTaskArn} and {@code ecsCluster}
+ * @param metadata {@code ecsTaskArn} and {@code ecsCluster}, and {@link Endpoint#TLS_KEY}: every port
+ *     registered is the sidecar Envoy's ingress (or the host port Docker maps to it)
  */
 record EndpointFacts(RegistryClient registry, String namespace, String taskId, String address, String zone,
     String host, Map<String, String> metadata, Duration leaseTtl) {
 
   static EndpointFacts of(EcsSettings settings, Placement placement, Metadata.Task task, String host) {
-    Map<String, String> metadata = task.cluster() == null ? Map.of("ecsTaskArn", task.taskArn())
-        : Map.of("ecsTaskArn", task.taskArn(), "ecsCluster", task.cluster());
+    Map<String, String> metadata = task.cluster() == null
+        ? Map.of("ecsTaskArn", task.taskArn(), Endpoint.TLS_KEY, Endpoint.TLS_MESH)
+        : Map.of("ecsTaskArn", task.taskArn(), "ecsCluster", task.cluster(), Endpoint.TLS_KEY, Endpoint.TLS_MESH);
     return new EndpointFacts(placement.registry(), settings.namespace(), task.taskId(), placement.address(),
         placement.zone(), host, metadata, Duration.ofSeconds(settings.leaseTtlSeconds()));
   }

@@ -101,6 +101,8 @@ class EcsTaskLifecycleTest {
     assertThat(registered.path("zone").asText()).isEqualTo("eu-west-1a");
     assertThat(registered.path("metadata").path("ecsCluster").asText()).isEqualTo("prod");
     assertThat(registered.path("metadata").path("ecsTaskArn").asText()).endsWith("/" + TASK_ID);
+    assertThat(registered.path("metadata").path("tether.io/tls").asText()).as("callers' sidecars use mutual TLS")
+        .isEqualTo("mesh");
     assertThat(registered.path("leaseId").asLong()).as("under a lease").isPositive();
     Poll.until(Duration.ofSeconds(20), () -> callThroughEnvoy() == 200, "Envoy's ingress reaches the app");
     String inbound = "tether_sc_request_count_total{direction=\"inbound\",namespace=\"a\",service=\"payments\"} ";

@@ -67,6 +67,8 @@ class AgentLifecycleTest {
     agent = start(agent("t1"));
     Poll.until(Duration.ofSeconds(60), () -> "HEALTHY".equals(health("t1")), () -> "registered HEALTHY; log:\n" + log());
     assertThat(endpoint("t1").path("leaseId").asLong()).as("under a lease").isPositive();
+    assertThat(endpoint("t1").path("metadata").path("tether.io/tls").asText())
+        .as("its Envoy's ingress: callers' sidecars use mutual TLS").isEqualTo("mesh");
     String vip = registry.admin().get("/v1/namespaces/a/services").body().at("/items/0/clientAliases/0/vip").asText();
     assertThat(Files.readString(hosts)).startsWith("127.0.0.1\tlocalhost\n# keep me\n10.0.0.9 db.internal\n")
         .contains(vip + "\tweb");
@@ -185,6 +187,7 @@ class AgentLifecycleTest {
     agent = start(agent("t4").flag("--proxyless", null));
     Poll.until(Duration.ofSeconds(60), () -> "HEALTHY".equals(health("t4")), () -> "registered; log:\n" + log());
     assertThat(endpoint("t4").path("port").asInt()).as("callers reach the app directly").isEqualTo(appPort);
+    assertThat(endpoint("t4").path("metadata").has("tether.io/tls")).as("the app speaks plaintext").isFalse();
     String start = journal.lines().stream().filter(l -> l.startsWith("app start")).findFirst().orElseThrow();
     Path bootstrap = Path.of(start.substring(start.indexOf(" bootstrap ") + 11));
     JsonNode grpc = io.tether.model.json.Json.MAPPER.readTree(Files.readString(bootstrap));

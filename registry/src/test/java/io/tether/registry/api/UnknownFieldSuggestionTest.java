@@ -48,6 +48,10 @@ class UnknownFieldSuggestionTest {
         "unknown field 'defaults.timout': did you mean 'timeout'?");
     refused(admin.put("/v1/namespaces/typo/services/web", "{\"portName\":\"http\",\"retryPolicy\":{\"numRetrys\":1}}"),
         "retryPolicy.numRetrys", "unknown field 'retryPolicy.numRetrys': did you mean 'numRetries'?");
+    refused(admin.put("/v1/namespaces/typo/services/web", "{\"portName\":\"http\",\"tls\":{\"modes\":\"STRICT\"}}"),
+        "tls.modes", "unknown field 'tls.modes': did you mean 'mode'?");
+    refused(admin.put("/v1/namespaces/typo", "{\"defaults\":{\"tl\":{}}}"), "defaults.tl",
+        "unknown field 'defaults.tl': did you mean 'tls'?");
     refused(admin.put("/v1/namespaces/typo/services/web/endpoints/e2", "{\"adress\":\"10.0.0.2\",\"port\":1}"),
         "adress", "unknown field 'adress': did you mean 'address'?");
     refused(admin.put("/v1/namespaces/typo/services/web/endpoints/e1/health", "{\"heath\":\"DRAINING\"}"),

@@ -131,6 +131,11 @@ class ValidationTableTest {
     rows.add(bad("appProtocol in upper case", "PUT", SVC + "/s1",
         "{\"portName\":\"http\",\"appProtocol\":\"HTTP\"}", "appProtocol"));
     rows.add(bad("unknown loadBalancing", "PUT", SVC + "/s1", service("\"loadBalancing\":\"FASTEST\""), "loadBalancing"));
+    rows.add(bad("unknown tls.mode", "PUT", SVC + "/s1", service("\"tls\":{\"mode\":\"MUTUAL\"}"), "tls.mode"));
+    rows.add(bad("tls.mode in lower case", "PUT", SVC + "/s1", service("\"tls\":{\"mode\":\"strict\"}"), "tls.mode"));
+    rows.add(bad("tls.mode not a string", "PUT", SVC + "/s1", service("\"tls\":{\"mode\":1}"), "tls.mode"));
+    rows.add(bad("tls not an object", "PUT", SVC + "/s1", service("\"tls\":\"STRICT\""), "tls"));
+    rows.add(bad("unknown field in tls", "PUT", SVC + "/s1", service("\"tls\":{\"mod\":\"STRICT\"}"), "tls.mod"));
     rows.add(bad("negative perRequestTimeoutSeconds", "PUT", SVC + "/s1",
         service("\"timeout\":{\"perRequestTimeoutSeconds\":-1}"), "timeout.perRequestTimeoutSeconds"));
     rows.add(bad("negative idleTimeoutSeconds", "PUT", SVC + "/s1",
@@ -274,6 +279,8 @@ class ValidationTableTest {
         "{\"defaults\":{\"retryPolicy\":{\"retryOn\":[\"always\"]}}}", "defaults.retryPolicy.retryOn[0]"));
     rows.add(bad("namespace default with unknown loadBalancing", "PUT", NS,
         "{\"defaults\":{\"loadBalancing\":\"BEST\"}}", "defaults.loadBalancing"));
+    rows.add(bad("namespace default with unknown tls.mode", "PUT", NS,
+        "{\"defaults\":{\"tls\":{\"mode\":\"ON\"}}}", "defaults.tls.mode"));
     rows.add(bad("namespace default with unknown field", "PUT", NS,
         "{\"defaults\":{\"timeout\":{\"idle\":5}}}", "defaults.timeout.idle"));
     rows.add(bad("namespace default hashOn without a hashing loadBalancing", "PUT", NS,

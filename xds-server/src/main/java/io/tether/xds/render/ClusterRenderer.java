@@ -1,7 +1,10 @@
 package io.tether.xds.render;
 
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import io.tether.model.ServicePolicy;
+import io.tether.model.TlsMode;
 import io.tether.xds.node.ProxyKind;
 
 /**
@@ -28,6 +31,24 @@ final class ClusterRenderer {
         .putAllTypedExtensionProtocolOptions(
             UpstreamProtocolOptions.forProtocol(in.spec().protocol(), policy.timeout()));
     LoadBalancingPolicy.apply(cluster, policy.loadBalancing(), kind);
+    if (kind == ProxyKind.ENVOY && policy.tls().mode() != TlsMode.DISABLED) {
+      cluster.addTransportSocketMatches(meshTls(in, name));
+    }
     return cluster.build();
+  }
+
+  /**
+   * Mutual TLS to the endpoints whose Envoy fronts them ({@link EndpointRenderer} marks them), checking
+   * the callee's exact SPIFFE ID; the others get the cluster's default, plaintext. Proxyless gRPC
+   * clusters stay plaintext: a proxyless client cannot call a STRICT service yet (docs/security.md).
+   */
+  private static Cluster.TransportSocketMatch meshTls(ServiceInput in, String clusterName) {
+    String spiffeId = in.trustDomain().service(in.namespace(), in.spec().discoveryName());
+    return Cluster.TransportSocketMatch.newBuilder()
+        .setName("tether-mesh")
+        .setMatch(Struct.newBuilder().putFields(MeshTls.ENDPOINT_KEY, Value.newBuilder()
+            .setStringValue(MeshTls.ENDPOINT_MESH).build()))
+        .setTransportSocket(MeshTls.upstream(spiffeId, clusterName, in.spec().protocol()))
+        .build();
   }
 }

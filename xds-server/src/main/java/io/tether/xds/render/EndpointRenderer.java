@@ -1,7 +1,10 @@
 package io.tether.xds.render;
 
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.core.v3.HealthStatus;
 import io.envoyproxy.envoy.config.core.v3.Locality;
+import io.envoyproxy.envoy.config.core.v3.Metadata;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
@@ -47,13 +50,27 @@ final class EndpointRenderer {
   }
 
   private static LbEndpoint lbEndpoint(Endpoint endpoint) {
-    return LbEndpoint.newBuilder()
+    LbEndpoint.Builder lb = LbEndpoint.newBuilder()
         .setEndpoint(io.envoyproxy.envoy.config.endpoint.v3.Endpoint.newBuilder()
             .setAddress(Protos.socketAddress(endpoint.address(), endpoint.port())))
         .setHealthStatus(healthStatus(endpoint.healthOrDefault()))
-        .setLoadBalancingWeight(Protos.uint32(1))
-        .build();
+        .setLoadBalancingWeight(Protos.uint32(1));
+    if (endpoint.meshTls()) {
+      lb.setMetadata(MESH_TLS);
+    }
+    return lb.build();
   }
+
+  /**
+   * What selects the cluster's mutual TLS socket ({@link ClusterRenderer}) for an endpoint an agent's
+   * Envoy fronts: the same for every such endpoint, so the assignment does not depend on the callee's
+   * tls.mode (a DISABLED callee's cluster has no socket to match).
+   */
+  private static final Metadata MESH_TLS = Metadata.newBuilder()
+      .putFilterMetadata(MeshTls.SOCKET_MATCH_METADATA, Struct.newBuilder()
+          .putFields(MeshTls.ENDPOINT_KEY, Value.newBuilder().setStringValue(MeshTls.ENDPOINT_MESH).build())
+          .build())
+      .build();
 
   /** Both Envoy and grpc-java send new requests to HEALTHY (and UNKNOWN) endpoints only. */
   static HealthStatus healthStatus(Health health) {

@@ -8,7 +8,8 @@ import io.tether.xds.node.ServedService;
 
 /**
  * A served service's ingress listener on all interfaces: the port its endpoints are registered
- * with, where callers' sidecars connect, forwarding to the app through the local cluster.
+ * with, where callers' sidecars connect, forwarding to the app through the local cluster; its filter
+ * chains are the service's {@code tls.mode} ({@link IngressTls}).
  */
 final class IngressListenerRenderer {
   private IngressListenerRenderer() {}
@@ -32,11 +33,11 @@ final class IngressListenerRenderer {
       chain.addAllFilters(RbacFilters.network(name, in.namespace(), authz))
           .addFilters(TcpProxies.networkFilter(name, ResourceNames.localCluster(service), timeout));
     }
-    return Listener.newBuilder()
+    Listener.Builder listener = Listener.newBuilder()
         .setName(name)
         .setAddress(Protos.socketAddress(ANY_ADDRESS, served.ingressPort()))
-        .setTrafficDirection(TrafficDirection.INBOUND)
-        .addFilterChains(chain)
-        .build();
+        .setTrafficDirection(TrafficDirection.INBOUND);
+    IngressTls.addChains(listener, chain, in.policy().tls().mode(), in.trustDomain(), in.spec().protocol());
+    return listener.build();
   }
 }

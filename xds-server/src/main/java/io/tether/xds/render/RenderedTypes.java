@@ -8,9 +8,12 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import java.util.List;
 
@@ -34,7 +37,10 @@ public final class RenderedTypes {
       StdoutAccessLog.getDescriptor(),
       PreviousHostsPredicate.getDescriptor(),
       io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.getDescriptor(),
-      io.envoyproxy.envoy.extensions.filters.network.rbac.v3.RBAC.getDescriptor());
+      io.envoyproxy.envoy.extensions.filters.network.rbac.v3.RBAC.getDescriptor(),
+      DownstreamTlsContext.getDescriptor(),
+      UpstreamTlsContext.getDescriptor(),
+      TlsInspector.getDescriptor());
 
   public static TypeRegistry typeRegistry() {
     return TypeRegistry.newBuilder().add(DESCRIPTORS).build();

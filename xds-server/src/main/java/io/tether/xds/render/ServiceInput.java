@@ -4,6 +4,7 @@ import io.tether.model.Policies;
 import io.tether.model.ServicePolicy;
 import io.tether.model.ServiceSpec;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What rendering one service needs, and nothing more.
@@ -14,10 +15,18 @@ import java.util.Map;
  *     Service Connect's defaults, so the renderers always see the fully populated effective policy
  * @param vips the virtual IP of each of the service's aliases, by {@code dnsName:port}; an alias whose VIP is
  *     not (yet) allocated is missing and gets no Envoy egress listener
+ * @param trustDomain the mesh's, for the SPIFFE IDs its mutual TLS checks ({@code tether server --trust-domain})
  */
-public record ServiceInput(String namespace, ServiceSpec spec, ServicePolicy policy, Map<String, String> vips) {
+public record ServiceInput(String namespace, ServiceSpec spec, ServicePolicy policy, Map<String, String> vips,
+    TrustDomain trustDomain) {
   public ServiceInput {
     vips = Map.copyOf(vips);
     policy = Policies.completed(policy, spec.protocol());
+    trustDomain = Objects.requireNonNull(trustDomain, "trustDomain");
+  }
+
+  /** In the {@link TrustDomain#DEFAULT} trust domain. */
+  public ServiceInput(String namespace, ServiceSpec spec, ServicePolicy policy, Map<String, String> vips) {
+    this(namespace, spec, policy, vips, TrustDomain.DEFAULT);
   }
 }

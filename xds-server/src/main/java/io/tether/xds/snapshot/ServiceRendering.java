@@ -38,14 +38,15 @@ final class ServiceRendering {
 
   /** The service's cluster, listeners and routes for a kind of client; NONE when the service is gone. */
   static RenderedService service(RegistryState state, String ns, String svc, ProxyKind kind) {
-    return service(state, new EgressKey(ns, kind, VipRange.REGISTRY), svc, null);
+    return service(state, new EgressKey(ns, kind, VipRange.REGISTRY), svc, null, TrustDomain.DEFAULT);
   }
 
   /**
    * As {@link #service(RegistryState, String, String, ProxyKind)} for {@code egress}, with the service's
-   * {@link #vipsOf} when known.
+   * {@link #vipsOf} when known, in {@code trustDomain}.
    */
-  static RenderedService service(RegistryState state, EgressKey egress, String svc, Map<String, String> knownVips) {
+  static RenderedService service(RegistryState state, EgressKey egress, String svc, Map<String, String> knownVips,
+      TrustDomain trustDomain) {
     String ns = egress.namespace();
     Versioned<ServiceSpec> spec = state.service(ns, svc).orElse(null);
     if (spec == null) {
@@ -55,7 +56,7 @@ final class ServiceRendering {
     long nsRevision = namespace == null ? 0 : namespace.modRevision();
     Map<String, String> vips = knownVips != null ? knownVips : vipsOf(spec.value(), state.vips(ns));
     ServiceInput input = new ServiceInput(ns, spec.value(),
-        spec.value().inheritedPolicy(namespace == null ? null : namespace.value()), vips);
+        spec.value().inheritedPolicy(namespace == null ? null : namespace.value()), vips, trustDomain);
     ServiceResources rendered = MeshRenderer.service(input, egress.kind(), egress.vipRange());
     String version = Versions.of(egress.kind(), nsRevision, spec.modRevision(), new TreeMap<>(vips));
     if (!egress.vipRange().equals(VipRange.REGISTRY)) {
@@ -88,18 +89,23 @@ final class ServiceRendering {
     return new RenderedService(out, Map.of());
   }
 
-  /** An Envoy node's ingress listener and local cluster for a service it serves; NONE when the service is gone. */
+  /** As {@link #ingress(RegistryState, String, ServedService, TrustDomain)} in the default trust domain. */
   static RenderedService ingress(RegistryState state, String ns, ServedService served) {
+    return ingress(state, ns, served, TrustDomain.DEFAULT);
+  }
+
+  /** An Envoy node's ingress listener and local cluster for a service it serves; NONE when the service is gone. */
+  static RenderedService ingress(RegistryState state, String ns, ServedService served, TrustDomain trustDomain) {
     Versioned<ServiceSpec> spec = state.service(ns, served.discoveryName()).orElse(null);
     if (spec == null) {
       return RenderedService.NONE;
     }
     Versioned<Namespace> namespace = state.namespace(ns).orElse(null);
     ServiceInput input = new ServiceInput(ns, spec.value(),
-        spec.value().inheritedPolicy(namespace == null ? null : namespace.value()), Map.of());
+        spec.value().inheritedPolicy(namespace == null ? null : namespace.value()), Map.of(), trustDomain);
     Map<String, Versioned<Authorization>> rules = state.authorizations(ns).to(served.discoveryName());
     IngressAuthorization authz = new IngressAuthorization(rules.values().stream().map(Versioned::value).toList(),
-        input.policy().authorization().defaultAction(), TrustDomain.DEFAULT);
+        input.policy().authorization().defaultAction(), trustDomain);
     IngressResources r = MeshRenderer.ingress(input, served, authz);
     String version = Versions.of("ingress", namespace == null ? 0 : namespace.modRevision(), spec.modRevision(),
         served.ingressPort(), served.appPort());

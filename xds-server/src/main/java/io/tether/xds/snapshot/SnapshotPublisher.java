@@ -11,9 +11,9 @@ import io.tether.xds.cache.ChangeStamp;
 import io.tether.xds.cache.GroupSnapshot;
 import io.tether.xds.cache.TetherCache;
 import io.tether.xds.identity.MeshIdentities;
-import io.tether.xds.render.TrustDomain;
 import io.tether.xds.node.GroupKey;
 import io.tether.xds.node.ServedService;
+import io.tether.xds.render.TrustDomain;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -48,6 +48,8 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
   private static final long RENEWAL_CHECK_MS = 1000;
 
   private final TetherCache cache;
+  /** The mesh's, for the SPIFFE IDs rendered (docs/security.md); the same on every replica. */
+  private final TrustDomain trustDomain;
   private final RegistryView view;
   private final Timer applyTimer;
   /** The secrets of Envoy groups; null for a publisher that serves none (render tests, benchmarks). */
@@ -83,6 +85,7 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     this.cache = cache;
     this.view = view;
     this.identities = identities;
+    this.trustDomain = identities == null ? TrustDomain.DEFAULT : identities.trustDomain();
     this.applyTimer = Timer.builder("tether.xds.publish").description("registry update to published snapshots")
         .publishPercentileHistogram().register(meters);
   }
@@ -210,7 +213,7 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     }
     SnapshotDelta delta = new SnapshotDelta();
     for (String svc : todo) {
-      replace(rendered, svc, ServiceRendering.service(state, egress, svc, vipsBySvc.get(svc)), delta);
+      replace(rendered, svc, ServiceRendering.service(state, egress, svc, vipsBySvc.get(svc), trustDomain), delta);
     }
     return delta;
   }
@@ -220,7 +223,7 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     for (ServedService served : group.served()) {
       String svc = served.discoveryName();
       if (changes.namespace || changes.specs.contains(svc) || changes.authorized.contains(svc)) {
-        replace(own, served.discoveryName(), ServiceRendering.ingress(state, group.namespace(), served), delta);
+        replace(own, svc, ServiceRendering.ingress(state, group.namespace(), served, trustDomain), delta);
       }
     }
     return delta;
@@ -246,7 +249,7 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     if (egress != null) {
       parts.add(services.computeIfAbsent(egress, k -> {
         Map<String, RenderedService> all = new HashMap<>();
-        state.services(ns).keySet().forEach(svc -> all.put(svc, ServiceRendering.service(state, egress, svc, null)));
+        state.services(ns).keySet().forEach(svc -> all.put(svc, ServiceRendering.service(state, egress, svc, null, trustDomain)));
         return all;
       }));
       parts.add(assignments.computeIfAbsent(ns, k -> {
@@ -256,7 +259,7 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
       }));
     }
     Map<String, RenderedService> own = new HashMap<>();
-    group.served().forEach(s -> own.put(s.discoveryName(), ServiceRendering.ingress(state, ns, s)));
+    group.served().forEach(s -> own.put(s.discoveryName(), ServiceRendering.ingress(state, ns, s, trustDomain)));
     ingress.put(group, own);
     parts.add(own);
     SnapshotDelta all = new SnapshotDelta();
