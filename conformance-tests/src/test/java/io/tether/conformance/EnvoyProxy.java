@@ -54,9 +54,10 @@ final class EnvoyProxy implements AutoCloseable {
     config.put("static_resources", statics);
     Files.writeString(bootstrap, Json.MAPPER.writeValueAsString(config));
     log = dir.resolve("envoy.log");
+    // Drained as the agent's Envoys are (EnvoySupervisor): an updated listener closes its old connections at once.
     process = TestProcesses.spawn(new ProcessBuilder(Prerequisites.envoy().toString(), "-c", bootstrap.toString(),
         "--base-id", Integer.toString(ThreadLocalRandom.current().nextInt(1_000, 1_000_000)),
-        "--concurrency", "1", "--log-level", "info")
+        "--concurrency", "1", "--log-level", "info", "--drain-time-s", "1", "--drain-strategy", "immediate")
         .redirectErrorStream(true).redirectOutput(log.toFile()));
   }
 
