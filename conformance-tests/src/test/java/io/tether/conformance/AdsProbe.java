@@ -77,7 +77,9 @@ final class AdsProbe implements AutoCloseable {
     this.node = node;
     this.channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port, credentials).build();
     Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    if (token != null) { // none: the client authenticates with its TLS certificate
+      headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    }
     this.stub = AggregatedDiscoveryServiceGrpc.newStub(channel)
         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
   }

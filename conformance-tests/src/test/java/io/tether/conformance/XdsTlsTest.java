@@ -11,8 +11,14 @@ import io.grpc.TlsChannelCredentials;
 import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.TestEtcd;
 import io.tether.main.TetherServer;
+import io.tether.xds.identity.LeafIssuer;
+import io.tether.xds.identity.MeshCa;
+import io.tether.xds.identity.Pem;
 import io.tether.xds.server.XdsServer;
 import java.io.IOException;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +30,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The xDS port over TLS ({@code --xds-tls-cert/--xds-tls-key}) and mutual TLS ({@code --xds-client-ca}),
  * with certificates minted for the test by openssl: a client that trusts the CA gets its resources; a
- * plaintext client, and under mTLS a client without a certificate from the CA, get nothing.
+ * plaintext client, and under mTLS a client without a certificate from the CA, get nothing. A leaf of
+ * the mesh CA is a credential of its namespace without a token (docs/security.md "TLS client
+ * certificates"); one of another CA with the same SAN is refused at the handshake.
  */
 class XdsTlsTest {
   private static Path pki;
@@ -58,6 +66,55 @@ class XdsTlsTest {
     }
   }
 
+  @Test
+  void aMeshCertificateIsAnXdsCredentialForItsNamespaceWithoutAToken() throws Exception {
+    try (TetherServer server = replica(null)) {
+      seed(server);
+      int port = server.xds().port();
+      LeafIssuer mesh = server.xds().identities().issuer();
+      ChannelCredentials web = withLeaf("mesh-web", mesh.ca(), "spiffe://tether.local/ns/a/svc/web");
+      ChannelCredentials foreign = withLeaf("foreign-web", MeshCa.generate("tether.local", Instant.now()),
+          "spiffe://tether.local/ns/a/svc/web");
+
+      assertThat(firstClusters(port, null, "a", web)).as("CDS for a mesh certificate of namespace a").isNotNull();
+      AdsProbe elsewhere = probe(port, null, "b", web);
+      try {
+        assertThat(elsewhere.closed.get(10, TimeUnit.SECONDS).getCode()).as("claiming namespace b")
+            .isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(elsewhere.received(Resources.V3.CLUSTER_TYPE_URL)).isZero();
+      } finally {
+        elsewhere.close();
+      }
+      assertThat(refusal(port, foreign)).as("a certificate of another CA, same SAN").isNotNull();
+      AdsProbe anonymous = probe(port, null, "a", tls(false));
+      try {
+        assertThat(anonymous.closed.get(10, TimeUnit.SECONDS).getCode()).as("TLS with neither token nor certificate")
+            .isEqualTo(Status.Code.UNAUTHENTICATED);
+      } finally {
+        anonymous.close();
+      }
+    }
+  }
+
+  /** TLS trusting the test CA, presenting a leaf for {@code spiffeId} signed by {@code ca}. */
+  private static ChannelCredentials withLeaf(String name, MeshCa ca, String spiffeId) throws IOException {
+    KeyPair pair = MeshCa.ecKeyPair();
+    X509Certificate leaf = ca.issue(pair.getPublic(), spiffeId, Instant.now().minusSeconds(1), Duration.ofHours(1));
+    Path cert = pki.resolve(name + ".pem");
+    Path key = pki.resolve(name + ".key");
+    Files.writeString(cert, Pem.write(leaf));
+    Files.writeString(key, Pem.write(pair.getPrivate()));
+    return TlsChannelCredentials.newBuilder().trustManager(pki.resolve("ca.pem").toFile())
+        .keyManager(cert.toFile(), key.toFile()).build();
+  }
+
+  private static AdsProbe probe(int port, String token, String namespace, ChannelCredentials credentials) {
+    AdsProbe probe = new AdsProbe(port, token, XdsMessages.node("cert-" + System.nanoTime(), AdsProbe.GRPC_JAVA,
+        XdsMessages.metadata(namespace)), credentials);
+    probe.subscribe(Resources.V3.CLUSTER_TYPE_URL, List.of());
+    return probe;
+  }
+
   private static TetherServer replica(Path clientCa) {
     return Mesh.startReplica(TestEtcd.shared().clientUrl(), TestEtcd.uniquePrefix(),
         new XdsServer.Config("127.0.0.1", 0, Mesh.TOKENS, pki.resolve("server.pem"), pki.resolve("server.key"), clientCa),
@@ -81,8 +138,13 @@ class XdsTlsTest {
 
   /** The first CDS response a proxyless probe gets, or null. */
   private static DiscoveryResponse firstClusters(int port, ChannelCredentials credentials) {
-    AdsProbe probe = new AdsProbe(port, Mesh.AGENT_A, XdsMessages.node("tls-" + System.nanoTime(), AdsProbe.GRPC_JAVA,
-        XdsMessages.metadata("a")), credentials);
+    return firstClusters(port, Mesh.AGENT_A, "a", credentials);
+  }
+
+  private static DiscoveryResponse firstClusters(int port, String token, String namespace,
+      ChannelCredentials credentials) {
+    AdsProbe probe = new AdsProbe(port, token, XdsMessages.node("tls-" + System.nanoTime(), AdsProbe.GRPC_JAVA,
+        XdsMessages.metadata(namespace)), credentials);
     try {
       probe.subscribe(Resources.V3.CLUSTER_TYPE_URL, List.of());
       DiscoveryResponse r = probe.next(Resources.V3.CLUSTER_TYPE_URL, Duration.ofSeconds(10));

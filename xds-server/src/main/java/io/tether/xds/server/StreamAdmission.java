@@ -148,8 +148,8 @@ public final class StreamAdmission implements DiscoveryServerCallbacks {
     Caller caller = call == null ? null : call.caller();
     if (caller == null || !caller.canRegisterIn(id.group().namespace())) {
       census.refused("permission_denied");
-      throw refuse(node, Status.PERMISSION_DENIED, "the token presented is not valid for namespace '"
-          + id.group().namespace() + "'");
+      throw refuse(node, Status.PERMISSION_DENIED, "the " + (caller != null && caller.name().startsWith("spiffe://")
+          ? "certificate" : "token") + " presented is not valid for namespace '" + id.group().namespace() + "'");
     }
     boolean newGroup = cache.identify(streamId, id, delta);
     census.opened(id.group());

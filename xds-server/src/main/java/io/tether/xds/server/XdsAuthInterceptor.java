@@ -3,6 +3,7 @@ package io.tether.xds.server;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
+import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -12,8 +13,9 @@ import io.tether.registry.auth.Caller;
 import io.tether.registry.auth.TokenAuthenticator;
 
 /**
- * Authenticates every xDS call by its {@code authorization: Bearer …} metadata (a call without a
- * valid token is closed with UNAUTHENTICATED before any request is read), carries the caller to the
+ * Authenticates every xDS call by its {@code authorization: Bearer …} metadata, or, without a token, by
+ * a TLS client certificate of the mesh ({@link PeerCertificates}); a call with neither is closed with
+ * UNAUTHENTICATED before any request is read. It carries the caller to the
  * stream callbacks in the gRPC context, and tells the admission when the call starts (so that a revocation
  * of its managed token can end it) and when it ends, however it ends.
  */
@@ -22,11 +24,14 @@ final class XdsAuthInterceptor implements ServerInterceptor {
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   private final TokenAuthenticator tokens;
+  private final PeerCertificates certificates;
   private final StreamAdmission admission;
   private final StreamCensus census;
 
-  XdsAuthInterceptor(TokenAuthenticator tokens, StreamAdmission admission, StreamCensus census) {
+  XdsAuthInterceptor(TokenAuthenticator tokens, PeerCertificates certificates, StreamAdmission admission,
+      StreamCensus census) {
     this.tokens = tokens;
+    this.certificates = certificates;
     this.admission = admission;
     this.census = census;
   }
@@ -34,11 +39,15 @@ final class XdsAuthInterceptor implements ServerInterceptor {
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
-    Caller caller = tokens.authenticate(headers.get(AUTHORIZATION)).orElse(null);
+    String authorization = headers.get(AUTHORIZATION);
+    Caller caller = authorization != null
+        ? tokens.authenticate(authorization).orElse(null)
+        : certificates.caller(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION)).orElse(null);
     if (caller == null) {
       census.refused("unauthenticated");
       call.close(Status.UNAUTHENTICATED.withDescription(
-          "a valid bearer token is required in the 'authorization' metadata"), new Metadata());
+          "a valid bearer token is required in the 'authorization' metadata, or a TLS client certificate of the mesh"),
+          new Metadata());
       return new ServerCall.Listener<>() { };
     }
     RevocableCall<Q, R> revocable = new RevocableCall<>(call);

@@ -16,6 +16,11 @@ import io.tether.xds.cache.TetherCache;
 import io.tether.xds.identity.MeshIdentities;
 import io.tether.xds.snapshot.SnapshotPublisher;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -116,7 +121,8 @@ public final class XdsServer implements AutoCloseable {
         new PackOnceSerializer());
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
         .addService(discovery.getAggregatedDiscoveryServiceImpl())
-        .intercept(new XdsAuthInterceptor(tokens, admission, census))
+        .intercept(new XdsAuthInterceptor(tokens,
+            new PeerCertificates(identities.trustDomain(), identities.issuer().ca()), admission, census))
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
         .maxInboundMessageSize(4 * 1024 * 1024);
@@ -161,15 +167,31 @@ public final class XdsServer implements AutoCloseable {
     censusThread.shutdownNow();
   }
 
+  /**
+   * The xDS port's TLS. Client certificates are asked for and verified against the mesh CA (a mesh
+   * identity is a credential, {@link PeerCertificates}) and {@code --xds-client-ca}; they are required
+   * only with {@code --xds-client-ca}, as before the mesh CA existed.
+   */
   private io.netty.handler.ssl.SslContext tls() {
     try {
       SslContextBuilder ssl = GrpcSslContexts.forServer(config.tlsCert().toFile(), config.tlsKey().toFile());
+      List<X509Certificate> trusted = new ArrayList<>(List.of(identities.issuer().ca().trustAnchor()));
       if (config.clientCa() != null) {
-        ssl.trustManager(config.clientCa().toFile()).clientAuth(ClientAuth.REQUIRE);
+        trusted.addAll(readCertificates(config.clientCa()));
       }
-      return ssl.build();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot load the xDS TLS certificate, key or client CA", e);
+      return ssl.trustManager(trusted)
+          .clientAuth(config.clientCa() != null ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL)
+          .build();
+    } catch (IOException | GeneralSecurityException e) {
+      throw new UncheckedIOException("cannot load the xDS TLS certificate, key or client CA",
+          e instanceof IOException io ? io : new IOException(e));
+    }
+  }
+
+  private static List<X509Certificate> readCertificates(Path pem) throws IOException, GeneralSecurityException {
+    try (InputStream in = Files.newInputStream(pem)) {
+      return CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
+          .map(X509Certificate.class::cast).toList();
     }
   }
 }
