@@ -49,9 +49,7 @@ class RelayProxylessTest {
 
   @Test
   void aProxylessAppWithAnInsecureBootstrapGetsItsConfigThroughTheRelay() {
-    mesh.service("a", "relay-echo", 8311, "");
-    EchoBackend backend = mesh.backend("relay-echo-1");
-    mesh.register("a", "relay-echo", backend, "HEALTHY");
+    serviceWithOneBackend("a", "relay-echo", 8311);
 
     XdsClient app = XdsClient.insecure(relayPort(), "a");
     try {
@@ -64,9 +62,7 @@ class RelayProxylessTest {
 
   @Test
   void theSameBootstrapStraightToTheServerIsRefused() {
-    mesh.service("a", "relay-direct", 8312, "");
-    EchoBackend backend = mesh.backend("relay-direct-1");
-    mesh.register("a", "relay-direct", backend, "HEALTHY");
+    EchoBackend backend = serviceWithOneBackend("a", "relay-direct", 8312);
 
     XdsClient app = XdsClient.insecure(mesh.xdsPort(), "a");
     try {
@@ -80,9 +76,7 @@ class RelayProxylessTest {
 
   @Test
   void aLocalClientClaimingAnotherNamespaceThroughTheRelayGetsNothing() {
-    mesh.service("b", "relay-other", 8313, "");
-    EchoBackend backend = mesh.backend("relay-other-1");
-    mesh.register("b", "relay-other", backend, "HEALTHY");
+    EchoBackend backend = serviceWithOneBackend("b", "relay-other", 8313);
 
     XdsClient impostor = XdsClient.insecure(relayPort(), "b");
     try {
@@ -97,6 +91,14 @@ class RelayProxylessTest {
     } finally {
       impostor.close();
     }
+  }
+
+  /** A service of {@code ns} with one HEALTHY echo backend, {@code NAME-1}. */
+  private static EchoBackend serviceWithOneBackend(String ns, String name, int port) {
+    mesh.service(ns, name, port, "");
+    EchoBackend backend = mesh.backend(name + "-1");
+    mesh.register(ns, name, backend, "HEALTHY");
+    return backend;
   }
 
   private static List<String> calls(ManagedChannel channel) {
