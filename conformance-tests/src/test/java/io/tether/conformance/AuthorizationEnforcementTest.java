@@ -70,13 +70,13 @@ class AuthorizationEnforcementTest {
     mesh.api.put(NS + "/services/web", "{\"portName\":\"http\",\"appProtocol\":\"http\","
         + "\"clientAliases\":[{\"dnsName\":\"web\",\"port\":8080}],\"tls\":{\"mode\":\"STRICT\"},"
         + "\"authorization\":{\"defaultAction\":\"DENY\"}}").expect(201);
-    callee = EnvoyProxy.start(mesh.xdsPort(), Files.createDirectories(dir.resolve("web")), "GRPC", Map.of(
+    callee = EnvoyProxy.startDrainingAsTheAgent(mesh.xdsPort(), Files.createDirectories(dir.resolve("web")), Map.of(
         "mode", "server-only", "services", List.of(Map.of("discoveryName", "web", "ingressPort", webIngress,
-            "appPort", backend.getAddress().getPort()))), List.of());
+            "appPort", backend.getAddress().getPort()))));
     mesh.api.put(NS + "/services/web/endpoints/web-1", "{\"address\":\"127.0.0.1\",\"port\":" + webIngress
         + ",\"health\":\"HEALTHY\",\"metadata\":{\"tether.io/tls\":\"mesh\"}}").expect(201);
-    caller = EnvoyProxy.start(mesh.xdsPort(), Files.createDirectories(dir.resolve("checkout")), "GRPC",
-        Map.of("identity", "checkout"), List.of());
+    caller = EnvoyProxy.startDrainingAsTheAgent(mesh.xdsPort(), Files.createDirectories(dir.resolve("checkout")),
+        Map.of("identity", "checkout"));
     String url = "http://" + mesh.vip("a", "web", 8080) + ":8080/pay";
 
     Poll.until(WAIT, () -> status(url) == 403, () -> "a rule-less caller is denied under a DENY default: "

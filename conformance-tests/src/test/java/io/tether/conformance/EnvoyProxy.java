@@ -39,6 +39,11 @@ final class EnvoyProxy implements AutoCloseable {
 
   private EnvoyProxy(Path dir, int xdsPort, String apiType, List<Map<String, Object>> services,
       Map<String, Object> metadata, List<Map<String, Object>> listeners) throws Exception {
+    this(dir, xdsPort, apiType, services, metadata, listeners, List.of());
+  }
+
+  private EnvoyProxy(Path dir, int xdsPort, String apiType, List<Map<String, Object>> services,
+      Map<String, Object> metadata, List<Map<String, Object>> listeners, List<String> flags) throws Exception {
     int admin = Ports.free();
     adminUrl = "http://127.0.0.1:" + admin;
     Path bootstrap = dir.resolve("bootstrap.json");
@@ -54,11 +59,11 @@ final class EnvoyProxy implements AutoCloseable {
     config.put("static_resources", statics);
     Files.writeString(bootstrap, Json.MAPPER.writeValueAsString(config));
     log = dir.resolve("envoy.log");
-    // Drained as the agent's Envoys are (EnvoySupervisor): an updated listener closes its old connections at once.
-    process = TestProcesses.spawn(new ProcessBuilder(Prerequisites.envoy().toString(), "-c", bootstrap.toString(),
-        "--base-id", Integer.toString(ThreadLocalRandom.current().nextInt(1_000, 1_000_000)),
-        "--concurrency", "1", "--log-level", "info", "--drain-time-s", "1", "--drain-strategy", "immediate")
-        .redirectErrorStream(true).redirectOutput(log.toFile()));
+    List<String> command = new java.util.ArrayList<>(List.of(Prerequisites.envoy().toString(), "-c",
+        bootstrap.toString(), "--base-id", Integer.toString(ThreadLocalRandom.current().nextInt(1_000, 1_000_000)),
+        "--concurrency", "1", "--log-level", "info"));
+    command.addAll(flags);
+    process = TestProcesses.spawn(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()));
   }
 
   /** Starts an Envoy against {@code mesh}'s xDS, its files in {@code dir}; returns once its admin says /ready. */
@@ -91,6 +96,16 @@ final class EnvoyProxy implements AutoCloseable {
   static EnvoyProxy start(int xdsPort, Path dir, String apiType, Map<String, Object> metadata,
       List<Map<String, Object>> listeners) throws Exception {
     return start(new EnvoyProxy(dir, xdsPort, apiType, List.of(), metadata, listeners));
+  }
+
+  /**
+   * As {@link #start(int, Path, String, Map, List)}, drained as the agent's Envoys are (EnvoySupervisor:
+   * {@code --drain-strategy immediate}, 1 s): a listener update closes the old listener's connections
+   * after the response in flight, so the next request meets the new listener.
+   */
+  static EnvoyProxy startDrainingAsTheAgent(int xdsPort, Path dir, Map<String, Object> metadata) throws Exception {
+    return start(new EnvoyProxy(dir, xdsPort, "GRPC", List.of(), metadata, List.of(),
+        List.of("--drain-time-s", "1", "--drain-strategy", "immediate")));
   }
 
   /** Returns {@code envoy} once its admin says /ready; closes it when it does not get there. */

@@ -31,14 +31,17 @@ final class TcpEcho {
     return server;
   }
 
-  /** Sends {@code text}, reads it back, and closes: one connection through the tcp_proxy. */
+  /**
+   * Sends {@code text}, reads it back, and closes: one connection through the tcp_proxy. It does not
+   * half-close first: a PERMISSIVE ingress (docs/security.md) inspects the first bytes, and Envoy resets a
+   * connection whose client half-closes while its listener filters still inspect it.
+   */
   static void roundTrip(String host, int port, String text) throws IOException {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     try (Socket s = new Socket(host, port)) {
       s.setSoTimeout(5_000);
       s.getOutputStream().write(bytes);
-      s.shutdownOutput();
-      assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(text);
+      assertThat(new String(s.getInputStream().readNBytes(bytes.length), StandardCharsets.UTF_8)).isEqualTo(text);
     }
   }
 }
