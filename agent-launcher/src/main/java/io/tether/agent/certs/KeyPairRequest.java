@@ -48,7 +48,7 @@ final class KeyPairRequest {
 
   /** The private key as PKCS#8 PEM ({@code BEGIN PRIVATE KEY}), what grpc-java's file_watcher reads. */
   String privateKeyPem() {
-    return pem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(keys.getPrivate(), null));
+    return pem(new org.bouncycastle.util.io.pem.PemObject("PRIVATE KEY", keys.getPrivate().getEncoded()));
   }
 
   java.security.PublicKey publicKey() {
