@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * The agent's certificate files against a real server whose leaves live 10 s (the shortest
  * {@code --leaf-ttl}, docs/security.md "Proxyless gRPC"): the first leaf carries the identity asked for,
  * and a new leaf for the same key is in {@code cert.pem} before the first expires; {@code key.pem} is
- * not touched.
+ * not touched. And the real {@code tether agent run --proxyless --certs-dir} process: the files are there
+ * when the app starts, its bootstrap names them, and they are deleted when the task ends.
  */
 class ProxylessCertificateRenewalTest {
   private static final Duration LEAF_TTL = Duration.ofSeconds(10);
@@ -68,6 +69,45 @@ class ProxylessCertificateRenewalTest {
       assertThat(second.getPublicKey()).as("the same key").isEqualTo(first.getPublicKey());
       assertThat(Files.getLastModifiedTime(files.key())).as("key.pem untouched").isEqualTo(keyWritten);
       second.verify(ca(files.ca()).getPublicKey());
+    }
+    assertThat(Files.exists(files.key())).as("closing the keeper deletes the key").isFalse();
+  }
+
+  @Test
+  void agentRunProxylessWritesTheFilesBeforeTheAppStartsNamesThemInItsBootstrapAndDeletesThemAtTheEnd()
+      throws Exception {
+    Path dir = TestEtcd.tempDir("agent-certs");
+    Path token = Files.writeString(dir.resolve("token"), Mesh.AGENT_A);
+    Path certs = dir.resolve("certs");
+    Path seen = dir.resolve("seen.json");
+    List<String> command = new java.util.ArrayList<>(mesh.agentCommand(token, "a"));
+    command.addAll(List.of("--proxyless", "--certs-dir", certs.toString(), "--identity", "checkout",
+        "--hosts-file", "none", "--work-dir", dir.resolve("work").toString(), "--", "sh", "-c",
+        "test -s " + certs.resolve("cert.pem") + " && cat \"$GRPC_XDS_BOOTSTRAP\" > " + seen + "; sleep 300"));
+    Process agent = TestProcesses.spawn(new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("agent.log").toFile()));
+    try {
+      Poll.until(Duration.ofSeconds(30), () -> seen.toFile().length() > 0,
+          () -> "the app saw cert.pem and its bootstrap; agent log:\n" + read(dir.resolve("agent.log")));
+      var bootstrap = io.tether.model.json.Json.MAPPER.readTree(seen.toFile());
+      assertThat(bootstrap.at("/certificate_providers/tether/config/private_key_file").asText())
+          .isEqualTo(certs.resolve("key.pem").toAbsolutePath().toString());
+      assertThat(bootstrap.at("/node/metadata/certificates").asText()).isEqualTo("file_watcher");
+      assertThat(leaf(certs.resolve("cert.pem")).getSubjectAlternativeNames().stream().map(san -> (Object) san.get(1))
+          .toList()).containsExactly("spiffe://conformance.test/ns/a/svc/checkout");
+    } finally {
+      agent.destroy(); // SIGTERM: the agent stops the app and cleans up
+      assertThat(agent.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("the agent exits").isTrue();
+      Poll.until(Duration.ofSeconds(5), () -> agent.descendants().noneMatch(ProcessHandle::isAlive), "no child left");
+    }
+    assertThat(Files.exists(certs.resolve("key.pem"))).as("the key is gone with the task").isFalse();
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      return "(cannot read " + file + ")";
     }
   }
 

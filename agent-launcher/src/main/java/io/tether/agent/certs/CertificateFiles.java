@@ -63,6 +63,13 @@ public final class CertificateFiles {
     replace(CERT, chainPem, READABLE);
   }
 
+  /** Deletes the three files (the key first), leaving the directory, which may be the operator's. */
+  void remove() throws IOException {
+    for (String name : new String[] {KEY, CERT, CA}) {
+      Files.deleteIfExists(dir.resolve(name));
+    }
+  }
+
   private void replace(String name, String content, Set<PosixFilePermission> mode) throws IOException {
     Path temp = Files.createTempFile(dir, "." + name + ".", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
     try {

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  * for every renewal of one run, so only {@code cert.pem} (and {@code ca.pem}) change: grpc-java never
  * pairs a new leaf with an old key. A failed signing at start fails the task; a failed renewal is logged
  * and retried with back-off (doubling from 1 s up to a minute) while the files hold a valid leaf.
+ * Closing deletes the files.
  *
  * <p>Thread-safety: renewals run on one thread of its own, {@code tether-certificates}.
  */
@@ -80,9 +81,18 @@ public final class CertificateKeeper implements AutoCloseable {
     return notAfter;
   }
 
+  /** Stops renewing and deletes the files: the key does not outlive the task on disk. */
   @Override
   public void close() {
     thread.shutdownNow();
+    try {
+      thread.awaitTermination(5, TimeUnit.SECONDS); // a renewal in flight must not write after the removal
+      files.remove();
+    } catch (IOException e) {
+      log.warn("could not delete the certificate files in {}: {}", files.dir(), e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Half of the life a leaf has left, at least a second: renewals never spin. */

@@ -40,6 +40,10 @@ class CertificateFilesTest {
       assertThat(listing.map(p -> p.getFileName().toString()))
           .as("no temporary file left").containsExactlyInAnyOrder("cert.pem", "key.pem", "ca.pem");
     }
+    files.remove();
+    try (var listing = Files.list(dir)) {
+      assertThat(listing).as("removed at the task's end").isEmpty();
+    }
   }
 
   @Test
