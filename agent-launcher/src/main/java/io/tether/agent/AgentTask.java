@@ -3,6 +3,8 @@ package io.tether.agent;
 import io.tether.agent.bootstrap.BootstrapSpec;
 import io.tether.agent.bootstrap.EnvoyBootstrap;
 import io.tether.agent.bootstrap.GrpcBootstrap;
+import io.tether.agent.certs.CertificateFiles;
+import io.tether.agent.certs.CertificateKeeper;
 import io.tether.agent.envoy.EnvoyAdmin;
 import io.tether.agent.envoy.EnvoyBinary;
 import io.tether.agent.envoy.EnvoySupervisor;
@@ -66,6 +68,7 @@ public final class AgentTask {
   private ClientAliases aliases;
   private AppProcess app;
   private HealthMonitor health;
+  private CertificateKeeper certificates;
   private volatile Registration registration;
 
   public AgentTask(TaskSettings settings) {
@@ -146,7 +149,8 @@ public final class AgentTask {
     Map<String, String> environment = new HashMap<>();
     environment.put("TETHER_NAMESPACE", settings.namespace());
     if (settings.proxyless()) {
-      Path bootstrap = workDir.writeSecret("grpc-bootstrap.json", GrpcBootstrap.json(spec));
+      CertificateFiles files = startCertificates();
+      Path bootstrap = workDir.writeSecret("grpc-bootstrap.json", GrpcBootstrap.json(spec, files));
       environment.put("GRPC_XDS_BOOTSTRAP", bootstrap.toString());
       return environment;
     }
@@ -162,6 +166,17 @@ public final class AgentTask {
     metrics = MetricsEndpoint.start(settings.metrics().endpoint(), new EnvoyAdmin(settings.ports().admin()),
         settings.metricsTask());
     return environment;
+  }
+
+  /** A proxyless app's certificate files, signed before the app starts; null without {@code --certs-dir}. */
+  private CertificateFiles startCertificates() {
+    TaskSettings.Certificates wanted = settings.certificates();
+    if (wanted == null) {
+      return null;
+    }
+    CertificateFiles files = new CertificateFiles(wanted.dir());
+    certificates = new CertificateKeeper(registry, files, settings.namespace(), wanted.identity()).start();
+    return files;
   }
 
   private void startApp(Map<String, String> environment) {
@@ -270,6 +285,9 @@ public final class AgentTask {
     }
     if (metrics != null) {
       metrics.close();
+    }
+    if (certificates != null) {
+      certificates.close();
     }
   }
 }

@@ -20,9 +20,19 @@ import java.util.Set;
  *
  * @param hostsFile where client aliases go; null to write none
  * @param workDir where bootstraps and Envoy's log go; null for a new private one in the system temp directory
+ * @param certificates a proxyless app's certificate files ({@code --certs-dir}); null for none
  */
 public record TaskSettings(ControlPlane controlPlane, Identity identity, Ports ports, AppHealth health, Envoy envoy,
-    Timings timings, Path hostsFile, boolean proxyless, Path workDir, Metrics metrics, List<String> appCommand) {
+    Timings timings, Path hostsFile, boolean proxyless, Certificates certificates, Path workDir, Metrics metrics,
+    List<String> appCommand) {
+
+  /**
+   * Where a proxyless app's certificate files go, and the identity they are signed for (docs/security.md
+   * "Proxyless gRPC").
+   *
+   * @param identity the discoveryName whose SPIFFE ID the leaf carries: the served service, else {@code --identity}
+   */
+  public record Certificates(Path dir, String identity) {}
 
   /**
    * The control plane: its REST API, its xDS server, and the namespace's agent token for both.

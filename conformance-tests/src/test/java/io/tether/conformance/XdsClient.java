@@ -1,6 +1,7 @@
 package io.tether.conformance;
 
 import io.grpc.CallOptions;
+import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.Channel;
@@ -8,7 +9,11 @@ import io.grpc.ManagedChannel;
 import io.grpc.NameResolverRegistry;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
+import io.grpc.xds.XdsChannelCredentials;
 import io.grpc.xds.XdsNameResolverProvider;
+import io.tether.agent.bootstrap.BootstrapSpec;
+import io.tether.agent.bootstrap.GrpcBootstrap;
+import io.tether.agent.certs.CertificateFiles;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,6 +29,7 @@ final class XdsClient implements AutoCloseable {
   private final String scheme;
   private final NameResolverRegistry resolvers = new NameResolverRegistry();
   private final List<ManagedChannel> channels = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final ChannelCredentials credentials;
 
   XdsClient(int xdsPort, String namespace, String token) {
     this(xdsPort, namespace, Map.of("type", "tether-bearer", "config", Map.of("token", token)));
@@ -38,20 +44,46 @@ final class XdsClient implements AutoCloseable {
   }
 
   private XdsClient(int xdsPort, String namespace, Map<String, ?> channelCreds) {
-    this.nodeId = "test-client-" + UUID.randomUUID();
-    this.scheme = "xds" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    Map<String, ?> bootstrap = Map.of(
+    this("test-client-" + UUID.randomUUID(), Map.of(
         "xds_servers", List.of(Map.of(
             "server_uri", "127.0.0.1:" + xdsPort,
             "channel_creds", List.of(channelCreds),
             "server_features", List.of("xds_v3"))),
-        "node", Map.of("id", nodeId, "metadata", Map.of("namespace", namespace)));
-    resolvers.register(XdsNameResolverProvider.createForTest(scheme, bootstrap));
+        "node", Map.of("id", "unused", "metadata", Map.of("namespace", namespace))), InsecureChannelCredentials.create());
+  }
+
+  /**
+   * A proxyless app as {@code tether agent run --proxyless --certs-dir} sets it up: the agent's own
+   * bootstrap ({@link GrpcBootstrap}, with the {@code tether} file_watcher provider over {@code certs}),
+   * and channels with {@code XdsChannelCredentials} over insecure ones, without which grpc-java ignores
+   * the clusters' TLS (docs/security.md "Proxyless gRPC").
+   */
+  static XdsClient withCertificates(int xdsPort, String namespace, String token, CertificateFiles certs) {
+    String id = "test-client-" + UUID.randomUUID();
+    BootstrapSpec spec = new BootstrapSpec(id, namespace, namespace, List.of(), "127.0.0.1", xdsPort, token, 0, null);
+    return new XdsClient(id, GrpcBootstrap.render(spec, certs),
+        XdsChannelCredentials.create(InsecureChannelCredentials.create()));
+  }
+
+  private XdsClient(String nodeId, Map<String, ?> bootstrap, ChannelCredentials credentials) {
+    this.nodeId = nodeId;
+    this.scheme = "xds" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    this.credentials = credentials;
+    resolvers.register(XdsNameResolverProvider.createForTest(scheme, withNodeId(bootstrap, nodeId)));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, ?> withNodeId(Map<String, ?> bootstrap, String nodeId) {
+    Map<String, Object> out = new java.util.LinkedHashMap<>(bootstrap);
+    Map<String, Object> node = new java.util.LinkedHashMap<>((Map<String, Object>) bootstrap.get("node"));
+    node.put("id", nodeId);
+    out.put("node", node);
+    return out;
   }
 
   /** A channel to {@code host:port} resolved through xDS. */
   ManagedChannel channel(String hostPort) {
-    ManagedChannel ch = Grpc.newChannelBuilder(scheme + ":///" + hostPort, InsecureChannelCredentials.create())
+    ManagedChannel ch = Grpc.newChannelBuilder(scheme + ":///" + hostPort, credentials)
         .nameResolverFactory(resolvers.asFactory())
         .build();
     channels.add(ch);

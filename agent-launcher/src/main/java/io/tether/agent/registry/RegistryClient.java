@@ -193,6 +193,28 @@ public final class RegistryClient {
     }
   }
 
+  /** A leaf the mesh CA signed: its chain and the CA certificates, in PEM, and when the leaf expires. */
+  public record SignedCertificate(String certificateChain, String trustBundle, java.time.Instant notAfter) {}
+
+  /**
+   * Has the mesh CA sign a key for the identity of service {@code name} of {@code namespace}
+   * ({@code POST /v1/namespaces/{ns}/identities/{name}/certificate}, docs/security.md): only the PKCS#10
+   * request, which carries the public key, leaves the host.
+   */
+  public SignedCertificate signCertificate(String namespace, String name, String csrPem) {
+    checkNames(namespace, name);
+    byte[] body = Json.write(Map.of("csr", csrPem));
+    JsonNode answer = call("get a certificate for " + namespace + "/" + name, NO_LEASE, () -> api.call("POST",
+        "/v1/namespaces/" + namespace + "/identities/" + name + "/certificate", body).json());
+    try {
+      return new SignedCertificate(answer.path("certificateChain").textValue(), answer.path("trustBundle").textValue(),
+          java.time.Instant.parse(answer.path("notAfter").asText()));
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new RegistryCallException(200, null, null, "the certificate answer for " + namespace + "/" + name
+          + " has no notAfter: " + e.getMessage(), e);
+    }
+  }
+
   // ---- the agent's policy over the client ----
 
   /**

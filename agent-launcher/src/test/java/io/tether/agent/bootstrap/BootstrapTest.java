@@ -112,6 +112,24 @@ class BootstrapTest {
   }
 
   @Test
+  void withCertificateFilesTheProxylessBootstrapNamesThemInTheTetherProviderAndSaysSoInItsMetadata() throws Exception {
+    BootstrapSpec spec = new BootstrapSpec("checkout-web-1", "checkout-web", "prod", List.of(), "tether.internal", 18000,
+        TOKEN, 9901, null);
+    var certs = new io.tether.agent.certs.CertificateFiles(java.nio.file.Path.of("/run/tether/certs"));
+    var json = new ObjectMapper().readTree(GrpcBootstrap.json(spec, certs));
+    var provider = json.at("/certificate_providers/tether");
+    assertThat(provider.path("plugin_name").asText()).isEqualTo("file_watcher");
+    assertThat(provider.path("config").path("certificate_file").asText()).isEqualTo("/run/tether/certs/cert.pem");
+    assertThat(provider.path("config").path("private_key_file").asText()).isEqualTo("/run/tether/certs/key.pem");
+    assertThat(provider.path("config").path("ca_certificate_file").asText()).isEqualTo("/run/tether/certs/ca.pem");
+    assertThat(provider.path("config").path("refresh_interval").asText()).isEqualTo("1s");
+    assertThat(json.at("/node/metadata/certificates").asText()).isEqualTo("file_watcher");
+    var without = new ObjectMapper().readTree(GrpcBootstrap.json(spec));
+    assertThat(without.has("certificate_providers")).isFalse();
+    assertThat(without.at("/node/metadata").has("certificates")).isFalse();
+  }
+
+  @Test
   void everyGoldenFileBelongsToACase() {
     List<String> expected = new ArrayList<>(envoyCases().map(Case::golden).toList());
     expected.add("proxyless-grpc.json");

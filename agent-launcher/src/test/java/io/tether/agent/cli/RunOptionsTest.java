@@ -48,6 +48,32 @@ class RunOptionsTest {
   }
 
   @Test
+  void certificateFilesAreForProxylessAppsWithAnIdentity() throws Exception {
+    String[] base = {"run", "--server", "127.0.0.1:" + closed, "--xds", "127.0.0.1:18000", "--token-file",
+        token().toString(), "-n", "a"};
+    String certs = dir.resolve("certs").toString();
+    assertUsage(Cli.run(with(base, "--certs-dir", certs, "--identity", "checkout", "--", "true")),
+        "error: --certs-dir is for --proxyless apps: an Envoy sidecar gets its certificates over SDS");
+    assertUsage(Cli.run(with(base, "--proxyless", "--certs-dir", certs, "--", "true")),
+        "error: --certs-dir needs --service or --identity: the identity the certificate is for");
+    assertUsage(Cli.run(with(base, "--proxyless", "--identity", "checkout", "--", "true")),
+        "error: --identity needs --certs-dir: it names the identity of the app's certificate");
+    assertUsage(Cli.run(with(base, "--proxyless", "--certs-dir", certs, "--identity", "Check_out", "--", "true")),
+        "error: --identity 'Check_out' is not a DNS label");
+  }
+
+  private static String[] with(String[] base, String... more) {
+    String[] out = java.util.Arrays.copyOf(base, base.length + more.length);
+    System.arraycopy(more, 0, out, base.length, more.length);
+    return out;
+  }
+
+  private static void assertUsage(Cli cli, String line) {
+    assertThat(cli.exitCode()).as(cli.err()).isEqualTo(2);
+    assertThat(cli.err()).startsWith(line).hasLineCount(1);
+  }
+
+  @Test
   void mistakesAreOneLineUsageErrors() throws Exception {
     Cli scheme = Cli.run("run", "--server", "tcp://127.0.0.1:8700", "--token-file", token().toString(), "-n", "a",
         "--", "true");

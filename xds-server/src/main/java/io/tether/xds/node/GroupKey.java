@@ -21,9 +21,12 @@ import java.util.Objects;
  * @param identity the discoveryName an Envoy node calls and serves as (docs/security.md "Identities"):
  *     its first served service, else its metadata {@code identity}; null for the namespace's anonymous
  *     client, and always null for proxyless clients (they get no secrets over xDS)
+ * @param certificates a proxyless client whose bootstrap has the {@code tether} certificate provider
+ *     (node metadata {@code certificates: "file_watcher"}, docs/security.md "Proxyless gRPC"): its
+ *     clusters may ask for mutual TLS; always false for Envoy nodes, which get their certificates over SDS
  */
 public record GroupKey(String namespace, ProxyKind kind, List<ServedService> served, boolean serverOnly,
-    VipRange vipRange, String identity) {
+    VipRange vipRange, String identity, boolean certificates) {
   public GroupKey {
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(kind, "kind");
@@ -36,7 +39,15 @@ public record GroupKey(String namespace, ProxyKind kind, List<ServedService> ser
     }
     if (kind == ProxyKind.GRPC) {
       identity = null;
+    } else {
+      certificates = false;
     }
+  }
+
+  /** A group of clients without the {@code tether} certificate provider (every Envoy group). */
+  public GroupKey(String namespace, ProxyKind kind, List<ServedService> served, boolean serverOnly,
+      VipRange vipRange, String identity) {
+    this(namespace, kind, served, serverOnly, vipRange, identity, false);
   }
 
   /** A group whose identity is its first served service (by name), if any. */
@@ -57,6 +68,11 @@ public record GroupKey(String namespace, ProxyKind kind, List<ServedService> ser
 
   public static GroupKey grpc(String namespace) {
     return new GroupKey(namespace, ProxyKind.GRPC, List.of());
+  }
+
+  /** Proxyless clients of {@code namespace} whose bootstrap has the {@code tether} certificate provider. */
+  public static GroupKey grpcWithCertificates(String namespace) {
+    return new GroupKey(namespace, ProxyKind.GRPC, List.of(), false, VipRange.REGISTRY, null, true);
   }
 
   /** True when the group calls the namespace's services: it gets their clusters, endpoints, listeners and routes. */

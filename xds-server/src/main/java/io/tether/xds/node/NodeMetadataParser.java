@@ -22,7 +22,9 @@ import java.util.Set;
  * {@code server-only} (Envoy only, with {@code services}: its ingress and nothing else). {@code identity}
  * (optional, a DNS label) is the service a node that serves nothing calls as. {@code vipRange}
  * (optional, Envoy only) moves the node's client-alias listeners into that range ({@link VipRange});
- * proxyless clients ignore it.
+ * proxyless clients ignore it. {@code certificates} (proxyless only, the one value {@code "file_watcher"})
+ * says the client's bootstrap has the {@code tether} certificate provider, so its clusters may ask for
+ * mutual TLS (docs/security.md "Proxyless gRPC"); Envoy nodes get theirs over SDS and it is ignored.
  */
 public final class NodeMetadataParser {
   private NodeMetadataParser() {}
@@ -30,6 +32,9 @@ public final class NodeMetadataParser {
   public static final String CLIENT_AND_SERVER = "client-and-server";
   public static final String CLIENT_ONLY = "client-only";
   public static final String SERVER_ONLY = "server-only";
+  /** The node metadata field a proxyless client with the {@code tether} certificate provider sets, and its value. */
+  public static final String CERTIFICATES = "certificates";
+  public static final String FILE_WATCHER = "file_watcher";
 
   public static NodeIdentity parse(Node node) throws InvalidNodeException {
     if (node == null || node.getId().isEmpty()) {
@@ -53,8 +58,9 @@ public final class NodeMetadataParser {
     }
     VipRange vipRange = kind == ProxyKind.ENVOY ? vipRange(metadata) : null;
     String identity = identity(metadata, firstServed(metadata, served));
+    boolean certificates = kind == ProxyKind.GRPC && certificates(metadata);
     return new NodeIdentity(node.getId(), node.getCluster(), node.getUserAgentName(), mode,
-        new GroupKey(namespace, kind, served, serverOnly, vipRange, identity));
+        new GroupKey(namespace, kind, served, serverOnly, vipRange, identity, certificates));
   }
 
   /**
@@ -68,6 +74,19 @@ public final class NodeMetadataParser {
       throw new InvalidNodeException("node.metadata.identity '" + claimed + "' is not a DNS label");
     }
     return firstServed != null ? firstServed : claimed;
+  }
+
+  /**
+   * True when a proxyless client says it has the {@code tether} certificate provider. Another value is
+   * refused: a client that names a provider Tether does not know would NACK every TLS cluster.
+   */
+  private static boolean certificates(Struct metadata) throws InvalidNodeException {
+    String provider = string(metadata, CERTIFICATES);
+    if (provider != null && !provider.equals(FILE_WATCHER)) {
+      throw new InvalidNodeException("node.metadata." + CERTIFICATES + " must be '" + FILE_WATCHER
+          + "' (the bootstrap's certificate provider 'tether'), not '" + provider + "'");
+    }
+    return provider != null;
   }
 
   /** The first of {@code services} in the node's own order ({@code served} is sorted by name), or null. */

@@ -15,6 +15,16 @@ final class ClusterRenderer {
   private ClusterRenderer() {}
 
   static Cluster render(ServiceInput in, ProxyKind kind) {
+    return render(in, kind, false);
+  }
+
+  /**
+   * As {@link #render(ServiceInput, ProxyKind)}; {@code proxylessTls} when the callers are proxyless
+   * clients with the {@code tether} certificate provider and every endpoint of the service is fronted by
+   * an agent's Envoy (docs/security.md "Proxyless gRPC"): a grpc-java cluster is TLS or plaintext for all
+   * its endpoints, and those are the ones that speak mutual TLS.
+   */
+  static Cluster render(ServiceInput in, ProxyKind kind, boolean proxylessTls) {
     String name = ResourceNames.cluster(in.namespace(), in.spec().discoveryName());
     ServicePolicy policy = in.policy();
     Cluster.Builder cluster = Cluster.newBuilder()
@@ -34,13 +44,17 @@ final class ClusterRenderer {
     if (kind == ProxyKind.ENVOY && policy.tls().mode() != TlsMode.DISABLED) {
       cluster.addTransportSocketMatches(meshTls(in, name));
     }
+    if (kind == ProxyKind.GRPC && proxylessTls && policy.tls().mode() != TlsMode.DISABLED) {
+      cluster.setTransportSocket(ProxylessTls.upstream(in.trustDomain().service(in.namespace(),
+          in.spec().discoveryName())));
+    }
     return cluster.build();
   }
 
   /**
    * Mutual TLS to the endpoints whose Envoy fronts them ({@link EndpointRenderer} marks them), checking
    * the callee's exact SPIFFE ID; the others get the cluster's default, plaintext. Proxyless gRPC
-   * clusters stay plaintext: a proxyless client cannot call a STRICT service yet (docs/security.md).
+   * clusters get {@link ProxylessTls} instead: grpc-java NACKs {@code transport_socket_matches}.
    */
   private static Cluster.TransportSocketMatch meshTls(ServiceInput in, String clusterName) {
     String spiffeId = in.trustDomain().service(in.namespace(), in.spec().discoveryName());

@@ -44,7 +44,17 @@ public final class MeshRenderer {
    * the same in every range, derived from the alias and the service.
    */
   public static ServiceResources service(ServiceInput input, ProxyKind kind, VipRange range) {
-    Cluster cluster = ClusterRenderer.render(input, kind);
+    return service(input, kind, range, false);
+  }
+
+  /**
+   * As {@link #service(ServiceInput, ProxyKind, VipRange)}; {@code proxylessTls} gives a proxyless
+   * client's cluster mutual TLS unless the service's mode is DISABLED: true for clients with the
+   * {@code tether} certificate provider when every endpoint of the service is fronted by an agent's
+   * Envoy ({@link #proxylessTlsReaches}).
+   */
+  public static ServiceResources service(ServiceInput input, ProxyKind kind, VipRange range, boolean proxylessTls) {
+    Cluster cluster = ClusterRenderer.render(input, kind, proxylessTls);
     List<ClientAlias> aliases = sortedAliases(input);
     List<Listener> listeners = new ArrayList<>();
     List<RouteConfiguration> routes = new ArrayList<>();
@@ -66,6 +76,17 @@ public final class MeshRenderer {
       }
     }
     return new ServiceResources(cluster, listeners, routes);
+  }
+
+  /**
+   * True when a proxyless client's mutual TLS reaches every one of {@code endpoints}: each is fronted by
+   * an agent's Envoy ({@link Endpoint#meshTls}). grpc-java cannot mix plaintext and TLS endpoints in one
+   * cluster, so one endpoint registered directly (a proxyless server, a REST registration) keeps the
+   * cluster plaintext, which every PERMISSIVE sidecar accepts too. No endpoint at all: TLS, so that a
+   * STRICT service's first endpoints change nothing.
+   */
+  public static boolean proxylessTlsReaches(java.util.Collection<Endpoint> endpoints) {
+    return endpoints.stream().allMatch(Endpoint::meshTls);
   }
 
   /** The ClusterLoadAssignment of a service's cluster; empty, never missing, when it has no endpoints. */

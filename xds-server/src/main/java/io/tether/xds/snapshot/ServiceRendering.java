@@ -57,11 +57,15 @@ final class ServiceRendering {
     Map<String, String> vips = knownVips != null ? knownVips : vipsOf(spec.value(), state.vips(ns));
     ServiceInput input = new ServiceInput(ns, spec.value(),
         spec.value().inheritedPolicy(namespace == null ? null : namespace.value()), vips, trustDomain);
-    ServiceResources rendered = MeshRenderer.service(input, egress.kind(), egress.vipRange());
+    boolean proxylessTls = proxylessTls(state, egress, svc);
+    ServiceResources rendered = MeshRenderer.service(input, egress.kind(), egress.vipRange(), proxylessTls);
     String version = Versions.of(egress.kind(), nsRevision, spec.modRevision(), new TreeMap<>(vips));
     if (!egress.vipRange().equals(VipRange.REGISTRY)) {
       // Other addresses, other versions; without a range they stay what they were before ranges existed.
       version = Versions.of(version, egress.vipRange());
+    }
+    if (egress.certificates()) {
+      version = Versions.of(version, "proxyless-tls", proxylessTls);
     }
     Map<ResourceType, Map<String, VersionedResource<?>>> out = new EnumMap<>(ResourceType.class);
     Cluster cluster = rendered.cluster();
@@ -72,7 +76,16 @@ final class ServiceRendering {
     for (RouteConfiguration r : rendered.routes()) {
       put(out, ResourceType.ROUTE, r.getName(), r, version);
     }
-    return new RenderedService(out, vips);
+    return new RenderedService(out, vips, proxylessTls);
+  }
+
+  /**
+   * Whether {@code egress}'s cluster of {@code svc} asks for proxyless mutual TLS: only clients with the
+   * certificate provider, and only while every endpoint is fronted by an agent's Envoy.
+   */
+  static boolean proxylessTls(RegistryState state, EgressKey egress, String svc) {
+    return egress.certificates() && MeshRenderer.proxylessTlsReaches(
+        state.endpoints(egress.namespace(), svc).values().stream().map(Versioned::value).toList());
   }
 
   /** The service's ClusterLoadAssignment; NONE when the service is gone (its cluster goes with it). */

@@ -211,6 +211,15 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
         }
       });
     }
+    if (egress.certificates()) {
+      // The one endpoint change that touches a cluster: it turned its proxyless TLS on or off.
+      for (String svc : changes.endpoints) {
+        RenderedService r = rendered.get(svc);
+        if (r != null && r.proxylessTls() != ServiceRendering.proxylessTls(state, egress, svc)) {
+          todo.add(svc);
+        }
+      }
+    }
     SnapshotDelta delta = new SnapshotDelta();
     for (String svc : todo) {
       replace(rendered, svc, ServiceRendering.service(state, egress, svc, vipsBySvc.get(svc), trustDomain), delta);

@@ -126,6 +126,26 @@ class NodeMetadataParserTest {
     assertThat(NodeMetadataParser.parse(node(GRPC, claims)).group()).isEqualTo(GroupKey.grpc("prod"));
   }
 
+  @Test
+  void aProxylessClientWithTheCertificateProviderIsAGroupOfItsOwn() throws Exception {
+    Struct certs = metadata(null, false, null).toBuilder().putFields("certificates", string("file_watcher")).build();
+    GroupKey group = NodeMetadataParser.parse(node(GRPC, certs)).group();
+    assertThat(group).isEqualTo(GroupKey.grpcWithCertificates("prod")).isNotEqualTo(GroupKey.grpc("prod"));
+    assertThat(group.certificates()).isTrue();
+    assertThat(NodeMetadataParser.parse(node(ENVOY, certs)).group().certificates())
+        .as("Envoy gets its certificates over SDS").isFalse();
+  }
+
+  @Test
+  void aCertificateProviderOtherThanFileWatcherIsRefused() {
+    Struct other = metadata(null, false, null).toBuilder().putFields("certificates", string("spire")).build();
+    assertRefused(node(GRPC, other), "node.metadata.certificates must be 'file_watcher' (the bootstrap's "
+        + "certificate provider 'tether'), not 'spire'");
+    Struct notString = metadata(null, false, null).toBuilder()
+        .putFields("certificates", Value.newBuilder().setBoolValue(true).build()).build();
+    assertRefused(node(GRPC, notString), "node.metadata.certificates must be a string");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"", "Checkout", "a_b", "-x", "spiffe://tether.local/ns/prod/svc/x"})
   void anIdentityThatIsNotADnsLabelIsRefused(String bad) {

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What each {@code tls.mode} renders (docs/security.md "mutual TLS: tls.mode"), against reviewed files
  * under {@code golden/tls/}: the ingress listener of an http, a grpc and a tcp service in STRICT,
- * PERMISSIVE and DISABLED, the callers' cluster of a STRICT and a DISABLED service, and the assignment
+ * PERMISSIVE and DISABLED, the callers' cluster of a STRICT and a DISABLED service (and a proxyless
+ * client's of a STRICT one, without and with the {@code tether} certificate provider), and the assignment
  * of a service with one endpoint an agent's Envoy fronts and one registered directly. In the trust
  * domain {@code example.org}, so that no SPIFFE ID here is the default's by accident. Update as
  * {@link GoldenFilesTest} says.
@@ -40,6 +41,8 @@ class TlsGoldenFilesTest {
     out.put("cluster-grpc-strict", cluster(MeshFixture.QUOTES, TlsMode.STRICT, ProxyKind.ENVOY));
     out.put("cluster-http-disabled", cluster(MeshFixture.PAYMENTS, TlsMode.DISABLED, ProxyKind.ENVOY));
     out.put("cluster-proxyless-strict", cluster(MeshFixture.QUOTES, TlsMode.STRICT, ProxyKind.GRPC));
+    out.put("cluster-proxyless-certificates-strict", MeshRenderer.service(withMode(MeshFixture.QUOTES, TlsMode.STRICT),
+        ProxyKind.GRPC, io.tether.model.VipRange.REGISTRY, true).cluster());
     out.put("endpoints-mesh-and-direct", MeshRenderer.endpoints(MeshFixture.NS, "payments", Map.of(
         "by-agent", new Endpoint("10.0.1.10", 15000, "zone-a", Health.HEALTHY, "task", "host",
             Map.of("tether.io/tls", "mesh"), 7L),
@@ -84,6 +87,21 @@ class TlsGoldenFilesTest {
     assertThat(tls.getCommonTlsContext().getCombinedValidationContext().getDefaultValidationContext()
         .getMatchTypedSubjectAltNames(0).getMatcher().getExact()).isEqualTo("spiffe://example.org/ns/prod/svc/payments");
     assertThat(cluster.hasTransportSocket()).as("the others: plaintext").isFalse();
+  }
+
+  @Test
+  void aProxylessClientWithCertificatesChecksTheCalleesExactIdentityThroughItsProvider() throws Exception {
+    var cluster = MeshRenderer.service(withMode(MeshFixture.QUOTES, TlsMode.PERMISSIVE), ProxyKind.GRPC,
+        io.tether.model.VipRange.REGISTRY, true).cluster();
+    assertThat(cluster.getTransportSocketMatchesCount()).as("grpc-java NACKs matches").isZero();
+    var common = cluster.getTransportSocket().getTypedConfig().unpack(UpstreamTlsContext.class).getCommonTlsContext();
+    assertThat(common.getTlsCertificateProviderInstance().getInstanceName()).isEqualTo("tether");
+    assertThat(common.getValidationContext().getCaCertificateProviderInstance().getInstanceName()).isEqualTo("tether");
+    @SuppressWarnings("deprecation")
+    String san = common.getValidationContext().getMatchSubjectAltNames(0).getExact();
+    assertThat(san).isEqualTo("spiffe://example.org/ns/prod/svc/quotes");
+    assertThat(MeshRenderer.service(withMode(MeshFixture.QUOTES, TlsMode.DISABLED), ProxyKind.GRPC,
+        io.tether.model.VipRange.REGISTRY, true).cluster().hasTransportSocket()).as("DISABLED: plaintext").isFalse();
   }
 
   private static ServiceInput withMode(ServiceInput in, TlsMode mode) {

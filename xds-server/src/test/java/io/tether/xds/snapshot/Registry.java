@@ -89,6 +89,20 @@ final class Registry implements RegistryView {
         Set.of(new RegistryChange.EndpointsChanged(ns, svc)));
   }
 
+  /** Replaces a service's endpoints with {@code fronted} ones an agent's Envoy fronts and {@code direct} ones. */
+  void putEndpoints(String ns, String svc, List<String> fronted, List<String> direct) {
+    long rev = state.revision() + 1;
+    ServiceEntry before = state.services(ns).get(svc);
+    var endpoints = endpoints(rev, direct.toArray(String[]::new));
+    for (String a : fronted) {
+      endpoints = endpoints.plus(a, new Versioned<>(new Endpoint(a, 15000, "z1", Health.HEALTHY, "task", "host",
+          Map.of(Endpoint.TLS_KEY, Endpoint.TLS_MESH), null), rev));
+    }
+    var next = endpoints;
+    step(rev, ns, e -> withService(e, svc, new ServiceEntry(before.spec(), next)),
+        Set.of(new RegistryChange.EndpointsChanged(ns, svc)));
+  }
+
   void removeService(String ns, String svc) {
     step(state.revision() + 1, ns, e -> withService(e, svc, null), Set.of(new RegistryChange.ServiceChanged(ns, svc),
         new RegistryChange.EndpointsChanged(ns, svc)));
