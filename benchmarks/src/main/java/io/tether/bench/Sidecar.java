@@ -22,8 +22,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
- * A real Envoy as the agent runs it beside a client-only task: the agent's own bootstrap (delta ADS
- * with the agent token), {@code --concurrency 1}, bound to this JVM's life. Read through its admin API.
+ * A real Envoy as the agent runs it beside a task (client-only by default; any {@link BootstrapSpec}
+ * through {@link #agentLike}): the agent's own bootstrap (delta ADS with the agent token),
+ * {@code --concurrency 1}, bound to this JVM's life. Read through its admin API.
  */
 final class Sidecar implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
