@@ -5,6 +5,7 @@ import com.google.common.io.RecursiveDeleteOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -47,9 +48,8 @@ public final class MtlsBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String bin = System.getenv("ENVOY_BIN");
-    if (bin == null || !Files.isExecutable(Path.of(bin))) {
-      System.err.println("error: ENVOY_BIN must name an Envoy binary (./tether bench mtls installs and sets it)");
+    Optional<Path> bin = Sidecar.binary("mtls");
+    if (bin.isEmpty()) {
       return 2;
     }
     if (pairs < 3 || requests < 100 || concurrency < 1 || callees < 1 || rounds < 1) {
@@ -58,12 +58,12 @@ public final class MtlsBenchmark implements Callable<Integer> {
     }
     Path dir = Files.createTempDirectory("tether-mtls-bench");
     System.out.printf(Locale.ROOT, "Envoy %s; %d CPUs, load %.1f; concurrency %d, %d requests per run, %d pairs%n%n",
-        bin, Runtime.getRuntime().availableProcessors(),
+        bin.get(), Runtime.getRuntime().availableProcessors(),
         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), concurrency,
         requests, pairs);
     try (BenchMesh mesh = BenchMesh.start(dir);
         HttpBackend backend = new HttpBackend();
-        Callees sidecars = new Callees(mesh, Path.of(bin), dir, NS, backend.port())) {
+        Callees sidecars = new Callees(mesh, bin.get(), dir, NS, backend.port())) {
       Sidecar caller = sidecars.caller(RuleEnforcement.CALLER);
       new HandshakeCost(sidecars, caller, concurrency, requests, pairs).run();
       System.out.println();

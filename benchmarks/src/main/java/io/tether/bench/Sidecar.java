@@ -37,6 +37,20 @@ final class Sidecar implements AutoCloseable {
     this.adminPort = adminPort;
   }
 
+  /**
+   * The Envoy binary {@code ENVOY_BIN} names (an executable regular file), or empty after printing the
+   * one-line error that says so ({@code ./tether bench NAME} installs Envoy and sets it).
+   */
+  static java.util.Optional<Path> binary(String benchmark) {
+    String bin = System.getenv("ENVOY_BIN");
+    if (bin == null || bin.isBlank() || !Files.isRegularFile(Path.of(bin)) || !Files.isExecutable(Path.of(bin))) {
+      System.err.println("error: ENVOY_BIN must name an Envoy binary (./tether bench " + benchmark
+          + " installs and sets it)");
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(Path.of(bin));
+  }
+
   /** How the sidecar speaks ADS: delta, as the agent bootstraps it, or state-of-the-world. */
   enum Ads { DELTA, SOTW }
 
