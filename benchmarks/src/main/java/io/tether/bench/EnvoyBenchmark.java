@@ -70,12 +70,11 @@ public final class EnvoyBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String bin = System.getenv("ENVOY_BIN");
-    if (bin == null || !Files.isExecutable(Path.of(bin))) {
-      System.err.println("ENVOY_BIN must name an Envoy binary (./tether bench envoy installs and sets it)");
+    java.util.Optional<Path> bin = Sidecar.binary("envoy");
+    if (bin.isEmpty()) {
       return 2;
     }
-    envoy = Path.of(bin);
+    envoy = bin.get();
     dir = Files.createTempDirectory("tether-envoy-bench");
     LocalEtcd etcd = LocalEtcd.single(dir.resolve("etcd"), Ports.free(), Ports.free()).start().awaitHealthy(Duration.ofSeconds(30));
     TokenAuthenticator tokens = TokenAuthenticator.of(List.of(new TokenFile.Entry("bench", TOKEN, Role.ADMIN, null)));
@@ -85,7 +84,7 @@ public final class EnvoyBenchmark implements Callable<Integer> {
       store = registry.store();
       CpuTime.rememberServerEventLoops(); // every Vert.x loop in this JVM is the server's: the harness has none
       namespace(NS, 1);
-      System.out.printf(Locale.ROOT, "Envoy %s; %d writes per arm; %d CPUs%n%n", bin, writes,
+      System.out.printf(Locale.ROOT, "Envoy %s; %d writes per arm; %d CPUs%n%n", envoy, writes,
           Runtime.getRuntime().availableProcessors());
       System.out.printf(Locale.ROOT, "%-7s %-28s %9s %9s %18s %12s%n", "envoys", "write -> every Envoy applied", "p50 ms",
           "p99 ms", "server CPU/update", "per Envoy");
