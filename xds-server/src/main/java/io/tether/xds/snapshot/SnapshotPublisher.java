@@ -53,7 +53,7 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
   private final RegistryView view;
   private final Timer applyTimer;
   /** The secrets of Envoy groups; null for a publisher that serves none (render tests, benchmarks). */
-  private final MeshIdentities identities;
+  private final GroupSecrets secrets;
   private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "tether-xds-publisher");
     t.setDaemon(true);
@@ -68,8 +68,6 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
   private final Map<String, Map<String, RenderedService>> assignments = new HashMap<>();
   /** Per group rendered (and not yet pruned), its ingress resources by served service; maybe none. */
   private final Map<GroupKey, Map<String, RenderedService>> ingress = new HashMap<>();
-  /** Per SPIFFE ID that some Envoy group has, those groups: a renewal is published to them only. */
-  private final Map<String, Set<GroupKey>> identityGroups = new HashMap<>();
   /** Groups that connected before the view's first load: rendered once it arrives. */
   private final Set<GroupKey> awaitingLoad = new HashSet<>();
   /** The update being applied: its revision and receipt, stamped on what it changes (docs/metrics.md). */
@@ -84,7 +82,7 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
   public SnapshotPublisher(TetherCache cache, RegistryView view, MeterRegistry meters, MeshIdentities identities) {
     this.cache = cache;
     this.view = view;
-    this.identities = identities;
+    this.secrets = identities == null ? null : new GroupSecrets(identities);
     this.trustDomain = identities == null ? TrustDomain.DEFAULT : identities.trustDomain();
     this.applyTimer = Timer.builder("tether.xds.publish").description("registry update to published snapshots")
         .publishPercentileHistogram().register(meters);
@@ -93,9 +91,9 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
   public SnapshotPublisher start() {
     view.addListener(this);
     thread.execute(() -> advance(view.current()));
-    if (identities != null) {
-      thread.scheduleWithFixedDelay(() -> guarded(this::renewLeaves), RENEWAL_CHECK_MS, RENEWAL_CHECK_MS,
-          TimeUnit.MILLISECONDS);
+    if (secrets != null) {
+      thread.scheduleWithFixedDelay(() -> guarded(() -> secrets.renew(cache, state.revision())), RENEWAL_CHECK_MS,
+          RENEWAL_CHECK_MS, TimeUnit.MILLISECONDS);
     }
     return this;
   }
@@ -275,40 +273,10 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     for (Map<String, RenderedService> part : parts) {
       part.values().forEach(r -> all.diff(RenderedService.NONE, r));
     }
-    addSecrets(group, all);
-    cache.publish(group, all.applyTo(GroupSnapshot.EMPTY), null, ChangeStamp.initial(state.revision()));
-  }
-
-  /** An Envoy group's two secrets, its identity's leaf issued now if none is held (docs/security.md). */
-  private void addSecrets(GroupKey group, SnapshotDelta delta) {
-    if (identities == null || !group.getsSecrets()) {
-      return;
+    if (secrets != null) {
+      secrets.addTo(group, all);
     }
-    String id = identities.spiffeId(group);
-    identityGroups.computeIfAbsent(id, k -> new HashSet<>()).add(group);
-    delta.put(ResourceType.SECRET, TrustDomain.IDENTITY_SECRET, identities.identitySecret(id));
-    delta.put(ResourceType.SECRET, TrustDomain.TRUST_BUNDLE_SECRET, identities.trustBundleSecret());
-  }
-
-  /**
-   * Re-issues the leaves past half their life and publishes each new identity secret to the groups of
-   * that identity only; a group already holding the current serial is no change.
-   */
-  private void renewLeaves() {
-    identityGroups.forEach((id, groups) -> {
-      var secret = identities.identitySecret(id);
-      for (GroupKey group : groups) {
-        GroupSnapshot current = cache.snapshot(group).orElse(null);
-        if (current == null) {
-          continue;
-        }
-        var held = current.of(ResourceType.SECRET).resources().get(TrustDomain.IDENTITY_SECRET);
-        if (held == null || !held.version().equals(secret.version())) {
-          cache.publish(group, current.with(ResourceType.SECRET, TrustDomain.IDENTITY_SECRET, secret),
-              Map.of(ResourceType.SECRET, Set.of(TrustDomain.IDENTITY_SECRET)), ChangeStamp.initial(state.revision()));
-        }
-      }
-    });
+    cache.publish(group, all.applyTo(GroupSnapshot.EMPTY), null, ChangeStamp.initial(state.revision()));
   }
 
   /** Renders the groups that connected before the view's first load; {@link #initialize} parks any still early. */
@@ -332,10 +300,8 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     }
     services.keySet().retainAll(needed);
     assignments.keySet().retainAll(namespaces);
-    if (identities != null) {
-      identityGroups.values().forEach(groups -> groups.retainAll(ingress.keySet()));
-      identityGroups.values().removeIf(Set::isEmpty);
-      identities.issuer().retain(identityGroups.keySet());
+    if (secrets != null) {
+      secrets.retain(ingress.keySet());
     }
   }
 
