@@ -37,7 +37,7 @@ public final class CertificateBenchmark {
     for (int round = 0; round < 2; round++) { // the first round warms the JIT up
       boolean report = round == 1;
       double baseline = rate(n, i -> bare());
-      double secrets = rate(n, i -> ids.identitySecret("spiffe://bench.local/ns/b/svc/s" + i + "-" + System.nanoTime()));
+      double secrets = rate(n, i -> ids.leafSecret(TrustDomain.IDENTITY_SECRET, "spiffe://bench.local/ns/b/svc/s" + i + "-" + System.nanoTime()));
       double csr = rate(n, i -> ids.issuer().sign(csrKey, "spiffe://bench.local/ns/b/svc/s" + i));
       if (report) {
         System.out.printf("%-52s %10.0f /s%n", "baseline: JDK EC P-256 key pair + one signature", baseline);

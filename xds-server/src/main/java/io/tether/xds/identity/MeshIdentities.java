@@ -7,10 +7,12 @@ import io.tether.xds.render.TrustDomain;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The mesh's identities as the xDS server serves them: which SPIFFE ID a group has
- * (docs/security.md "Identities"), its leaf, and the two SDS secrets of an Envoy group.
+ * (docs/security.md "Identities"), its leaf, and the SDS secrets of an Envoy group.
  */
 public final class MeshIdentities {
   /** What {@code --leaf-ttl} defaults to. */
@@ -50,9 +52,17 @@ public final class MeshIdentities {
         : trustDomain.service(group.namespace(), group.identity());
   }
 
-  /** The identity secret of this SPIFFE ID's current leaf (issued or renewed now if due). */
-  public VersionedResource<?> identitySecret(String spiffeId) {
-    return SdsSecrets.identity(issuer.current(spiffeId));
+  /** The SPIFFE ID of each service the group serves, by the name of the secret its ingress presents. */
+  public Map<String, String> servingIds(GroupKey group) {
+    Map<String, String> ids = new LinkedHashMap<>();
+    group.served().forEach(s -> ids.put(TrustDomain.servingSecret(s.discoveryName()),
+        trustDomain.service(group.namespace(), s.discoveryName())));
+    return ids;
+  }
+
+  /** The secret {@code name} holding this SPIFFE ID's current leaf (issued or renewed now if due). */
+  public VersionedResource<?> leafSecret(String name, String spiffeId) {
+    return SdsSecrets.leaf(name, issuer.current(spiffeId));
   }
 
   public VersionedResource<?> trustBundleSecret() {

@@ -8,8 +8,8 @@ import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
 import io.tether.xds.render.TrustDomain;
 
 /**
- * The two SDS secrets of every Envoy group (docs/security.md "Certificates over SDS"), named as
- * {@link TrustDomain} says. Versions are the serials of the certificates they carry, so the same leaf
+ * The SDS secrets of Envoy groups (docs/security.md "Certificates over SDS"), named as
+ * {@link TrustDomain} says: leaves with their keys, and the trust bundle. Versions are the serials of the certificates they carry, so the same leaf
  * renders the same version on every re-render, and a renewal is the only change.
  */
 public final class SdsSecrets {
@@ -18,9 +18,9 @@ public final class SdsSecrets {
   /** What {@code /v1/proxies/*}/config shows instead of a private key. */
   public static final String REDACTED = "[redacted]";
 
-  /** {@code tether/identity}: the leaf, its intermediates and its key. */
-  public static VersionedResource<Secret> identity(Leaf leaf) {
-    Secret s = Secret.newBuilder().setName(TrustDomain.IDENTITY_SECRET)
+  /** The secret {@code name} ({@code tether/identity}, {@code tether/svc/…}): the leaf, its intermediates and its key. */
+  public static VersionedResource<Secret> leaf(String name, Leaf leaf) {
+    Secret s = Secret.newBuilder().setName(name)
         .setTlsCertificate(TlsCertificate.newBuilder()
             .setCertificateChain(inline(leaf.chainPem()))
             .setPrivateKey(inline(leaf.keyPem())))

@@ -37,7 +37,8 @@ final class IngressListenerRenderer {
         .setName(name)
         .setAddress(Protos.socketAddress(ANY_ADDRESS, served.ingressPort()))
         .setTrafficDirection(TrafficDirection.INBOUND);
-    IngressTls.addChains(listener, chain, in.policy().tls().mode(), in.trustDomain(), in.spec().protocol());
+    IngressTls.addChains(listener, chain, in.policy().tls().mode(), in.trustDomain(), service,
+        in.spec().protocol());
     return listener.build();
   }
 }

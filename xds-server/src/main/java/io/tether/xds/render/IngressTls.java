@@ -23,14 +23,15 @@ final class IngressTls {
   static final String TLS_CHAIN = "mtls";
   static final String PLAINTEXT_CHAIN = "plaintext";
 
+  /** The chains of {@code service}'s ingress {@code listener}, {@code filters} behind each. */
   static void addChains(Listener.Builder listener, FilterChain.Builder filters, TlsMode mode, TrustDomain domain,
-      AppProtocol protocol) {
+      String service, AppProtocol protocol) {
     switch (mode) {
-      case STRICT -> listener.addFilterChains(mtls(filters, domain, protocol));
+      case STRICT -> listener.addFilterChains(mtls(filters, domain, service, protocol));
       case PERMISSIVE -> listener
           .addListenerFilters(ListenerFilter.newBuilder().setName(TLS_INSPECTOR)
               .setTypedConfig(Protos.any(TlsInspector.getDefaultInstance())))
-          .addFilterChains(mtls(filters, domain, protocol)
+          .addFilterChains(mtls(filters, domain, service, protocol)
               .setFilterChainMatch(FilterChainMatch.newBuilder().setTransportProtocol("tls")))
           .addFilterChains(filters.clone().setName(PLAINTEXT_CHAIN)
               .setFilterChainMatch(FilterChainMatch.newBuilder().setTransportProtocol("raw_buffer")));
@@ -38,7 +39,8 @@ final class IngressTls {
     }
   }
 
-  private static FilterChain.Builder mtls(FilterChain.Builder filters, TrustDomain domain, AppProtocol protocol) {
-    return filters.clone().setName(TLS_CHAIN).setTransportSocket(MeshTls.downstream(domain, protocol));
+  private static FilterChain.Builder mtls(FilterChain.Builder filters, TrustDomain domain, String service,
+      AppProtocol protocol) {
+    return filters.clone().setName(TLS_CHAIN).setTransportSocket(MeshTls.downstream(domain, service, protocol));
   }
 }

@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * The mesh's mutual TLS as Envoy transport sockets (docs/security.md "mutual TLS: tls.mode"): the
- * proxy's own certificate from the SDS secret {@link TrustDomain#IDENTITY_SECRET}, peers verified
+ * proxy's own certificate from an SDS secret (the served service's, {@link TrustDomain#servingSecret}, on
+ * an ingress listener; the one it calls as, {@link TrustDomain#IDENTITY_SECRET}, in a cluster), peers verified
  * against {@link TrustDomain#TRUST_BUNDLE_SECRET} and by their SPIFFE ID (the URI SAN), both secrets
  * over the node's ADS stream.
  */
@@ -31,10 +32,12 @@ final class MeshTls {
   /**
    * The callee's side: a client certificate is required, issued by the trust bundle, with a SPIFFE
    * ID of this trust domain (any service's, or a namespace's anonymous client: authorization decides).
+   * The callee presents {@code service}'s leaf.
    */
-  static TransportSocket downstream(TrustDomain domain, AppProtocol protocol) {
+  static TransportSocket downstream(TrustDomain domain, String service, AppProtocol protocol) {
     DownstreamTlsContext context = DownstreamTlsContext.newBuilder()
-        .setCommonTlsContext(common(prefix(domain.prefix()), downstreamAlpn(protocol)))
+        .setCommonTlsContext(common(TrustDomain.servingSecret(service), prefix(domain.prefix()),
+            downstreamAlpn(protocol)))
         .setRequireClientCertificate(com.google.protobuf.BoolValue.of(true))
         .build();
     return socket(context);
@@ -46,15 +49,16 @@ final class MeshTls {
    */
   static TransportSocket upstream(String spiffeId, String sni, AppProtocol protocol) {
     UpstreamTlsContext context = UpstreamTlsContext.newBuilder()
-        .setCommonTlsContext(common(StringMatcher.newBuilder().setExact(spiffeId).build(), upstreamAlpn(protocol)))
+        .setCommonTlsContext(common(TrustDomain.IDENTITY_SECRET, StringMatcher.newBuilder().setExact(spiffeId).build(),
+            upstreamAlpn(protocol)))
         .setSni(sni)
         .build();
     return socket(context);
   }
 
-  private static CommonTlsContext common(StringMatcher peerId, List<String> alpn) {
+  private static CommonTlsContext common(String certificateSecret, StringMatcher peerId, List<String> alpn) {
     return CommonTlsContext.newBuilder()
-        .addTlsCertificateSdsSecretConfigs(sds(TrustDomain.IDENTITY_SECRET))
+        .addTlsCertificateSdsSecretConfigs(sds(certificateSecret))
         .setCombinedValidationContext(CommonTlsContext.CombinedCertificateValidationContext.newBuilder()
             .setDefaultValidationContext(CertificateValidationContext.newBuilder()
                 .addMatchTypedSubjectAltNames(SubjectAltNameMatcher.newBuilder()

@@ -8,10 +8,23 @@ public record TrustDomain(String name) {
   /** What {@code --trust-domain} defaults to. */
   public static final TrustDomain DEFAULT = new TrustDomain("tether.local");
 
-  /** The SDS secret of a proxy's own identity: one name for every group, its content that group's. */
+  /**
+   * The SDS secret of the identity a proxy calls as (its egress clusters present it): one name for every
+   * group, its content that group's.
+   */
   public static final String IDENTITY_SECRET = "tether/identity";
+  /** What the SDS secret of a served service's leaf is named after: {@link #servingSecret}. */
+  public static final String SERVING_SECRET_PREFIX = "tether/svc/";
   /** The SDS secret of the CA certificates that verify peers. */
   public static final String TRUST_BUNDLE_SECRET = "tether/trust-bundle";
+
+  /**
+   * {@code tether/svc/<service>}: the SDS secret of the leaf a proxy presents on {@code service}'s ingress
+   * listener, so that a proxy serving several services answers each as that service.
+   */
+  public static String servingSecret(String service) {
+    return SERVING_SECRET_PREFIX + service;
+  }
 
   public TrustDomain {
     if (name == null || name.isEmpty() || !name.chars().allMatch(c -> c == '.' || c == '-'

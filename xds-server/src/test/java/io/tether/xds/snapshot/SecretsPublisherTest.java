@@ -22,11 +22,16 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The two SDS secrets of Envoy groups: in the first snapshot, none for proxyless, renewed per identity. */
+/**
+ * The SDS secrets of Envoy groups: in the first snapshot (the leaf it calls with, one per served service,
+ * the trust bundle), none for proxyless, renewed per identity.
+ */
 class SecretsPublisherTest extends PublisherFixture {
   private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
   private static final GroupKey API_SIDECAR = new GroupKey("ns", ProxyKind.ENVOY,
       List.of(new ServedService("api", 15001, 8081)));
+  private static final GroupKey WEB_AND_API = new GroupKey("ns", ProxyKind.ENVOY,
+      List.of(new ServedService("api", 15001, 8081), new ServedService("web", 15000, 8080)));
   private static final GroupKey ANONYMOUS = new GroupKey("ns", ProxyKind.ENVOY, List.of());
   private static final TestCa.ManualClock CLOCK = new TestCa.ManualClock(START);
 
@@ -39,10 +44,21 @@ class SecretsPublisherTest extends PublisherFixture {
   void everyEnvoyGroupGetsItsIdentityAndTheTrustBundleAndProxylessGroupsGetNone() throws Exception {
     startWithWebAndApi(SIDECAR, ANONYMOUS, GRPC);
     assertThat(served(SIDECAR).of(ResourceType.SECRET).resources().keySet())
-        .containsExactlyInAnyOrder(TrustDomain.IDENTITY_SECRET, TrustDomain.TRUST_BUNDLE_SECRET);
+        .containsExactlyInAnyOrder(TrustDomain.IDENTITY_SECRET, "tether/svc/web", TrustDomain.TRUST_BUNDLE_SECRET);
     assertThat(sanOf(SIDECAR)).isEqualTo("spiffe://tether.local/ns/ns/svc/web");
+    assertThat(sanOf(SIDECAR, "tether/svc/web")).isEqualTo("spiffe://tether.local/ns/ns/svc/web");
     assertThat(sanOf(ANONYMOUS)).isEqualTo("spiffe://tether.local/ns/ns/client");
     assertThat(served(GRPC).of(ResourceType.SECRET).resources()).isEmpty();
+  }
+
+  @Test
+  void aSidecarServingTwoServicesPresentsEachOnItsIngressAndCallsAsTheFirst() throws Exception {
+    startWithWebAndApi(WEB_AND_API);
+    assertThat(served(WEB_AND_API).of(ResourceType.SECRET).resources().keySet()).containsExactlyInAnyOrder(
+        TrustDomain.IDENTITY_SECRET, "tether/svc/api", "tether/svc/web", TrustDomain.TRUST_BUNDLE_SECRET);
+    assertThat(sanOf(WEB_AND_API, "tether/svc/api")).isEqualTo("spiffe://tether.local/ns/ns/svc/api");
+    assertThat(sanOf(WEB_AND_API, "tether/svc/web")).isEqualTo("spiffe://tether.local/ns/ns/svc/web");
+    assertThat(sanOf(WEB_AND_API)).isEqualTo("spiffe://tether.local/ns/ns/svc/api");
   }
 
   @Test
@@ -61,23 +77,34 @@ class SecretsPublisherTest extends PublisherFixture {
     connect(API_SIDECAR);
     publisher.awaitIdle();
     String web = identity(SIDECAR).version();
+    String webServing = secret(SIDECAR, "tether/svc/web").version();
     String api = identity(API_SIDECAR).version();
     published.clear();
 
     CLOCK.advance(Duration.ofSeconds(5)); // web's leaf is past half its life, api's is not
     Poll.until(Duration.ofSeconds(5), () -> !identity(SIDECAR).version().equals(web), "web's leaf renewed");
     publisher.awaitIdle(); // the renewal pass that renewed web is over: api's had its chance
+    assertThat(secret(SIDECAR, "tether/svc/web").version()).as("the served service's leaf, renewed with it")
+        .isNotEqualTo(webServing).isEqualTo(identity(SIDECAR).version());
     assertThat(identity(API_SIDECAR).version()).isEqualTo(api);
     assertThat(published).containsOnly(SIDECAR);
     assertThat(sanOf(SIDECAR)).isEqualTo("spiffe://tether.local/ns/ns/svc/web");
   }
 
   private VersionedResource<?> identity(GroupKey group) {
-    return served(group).of(ResourceType.SECRET).resources().get(TrustDomain.IDENTITY_SECRET);
+    return secret(group, TrustDomain.IDENTITY_SECRET);
+  }
+
+  private VersionedResource<?> secret(GroupKey group, String name) {
+    return served(group).of(ResourceType.SECRET).resources().get(name);
   }
 
   private String sanOf(GroupKey group) throws Exception {
-    Secret s = (Secret) identity(group).resource();
+    return sanOf(group, TrustDomain.IDENTITY_SECRET);
+  }
+
+  private String sanOf(GroupKey group, String name) throws Exception {
+    Secret s = (Secret) secret(group, name).resource();
     X509Certificate leaf = Pem.certificates(s.getTlsCertificate().getCertificateChain().getInlineString(), "chain").get(0);
     return (String) leaf.getSubjectAlternativeNames().iterator().next().get(1);
   }
