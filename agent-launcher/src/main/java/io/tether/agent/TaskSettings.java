@@ -30,7 +30,8 @@ public record TaskSettings(ControlPlane controlPlane, Identity identity, Ports p
    * Where a proxyless app's certificate files go, and the identity they are signed for (docs/security.md
    * "Proxyless gRPC").
    *
-   * @param identity the discoveryName whose SPIFFE ID the leaf carries: the served service, else {@code --identity}
+   * @param identity the discoveryName whose SPIFFE ID the leaf carries: the served service, else {@code
+   *     --identity}; null for the namespace's anonymous client
    */
   public record Certificates(Path dir, String identity) {}
 

@@ -154,10 +154,7 @@ class EnvoySdsTest {
   @Test
   void anAgentsCertificateRequestIsSignedForThePathsIdentityOnly() throws Exception {
     java.security.KeyPair pair = MeshCa.ecKeyPair();
-    var request = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
-        new org.bouncycastle.asn1.x500.X500Name("CN=admin"), pair.getPublic())
-        .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
-    String body = Json.writeString(Map.of("csr", Pem.write(request)));
+    String body = csrBody(pair);
     var agent = new io.tether.registry.testing.ApiClient(mesh.apiUrl(), Mesh.AGENT_A);
     JsonNode answer = agent.post("/v1/namespaces/a/identities/payments/certificate", body).expect(200).body();
     var chain = Pem.certificates(answer.path("certificateChain").asText(), "chain");
@@ -169,6 +166,30 @@ class EnvoySdsTest {
     assertThat(answer.path("spiffeId").asText()).isEqualTo("spiffe://conformance.test/ns/a/svc/payments");
     new io.tether.registry.testing.ApiClient(mesh.apiUrl(), Mesh.AGENT_B)
         .post("/v1/namespaces/a/identities/payments/certificate", body).expect(403);
+  }
+
+  @Test
+  void theNamespacesAnonymousClientGetsACertificateOfItsIdentity() throws Exception {
+    java.security.KeyPair pair = MeshCa.ecKeyPair();
+    String body = csrBody(pair);
+    var agent = new io.tether.registry.testing.ApiClient(mesh.apiUrl(), Mesh.AGENT_A);
+    JsonNode answer = agent.post("/v1/namespaces/a/client-certificate", body).expect(200).body();
+    var leaf = Pem.certificates(answer.path("certificateChain").asText(), "chain").get(0);
+    assertThat(leaf.getPublicKey()).isEqualTo(pair.getPublic());
+    assertThat(leaf.getSubjectAlternativeNames()).containsExactly(List.of(6, "spiffe://conformance.test/ns/a/client"));
+    assertThat(answer.path("spiffeId").asText()).isEqualTo("spiffe://conformance.test/ns/a/client");
+    new io.tether.registry.testing.ApiClient(mesh.apiUrl(), Mesh.AGENT_B).post("/v1/namespaces/a/client-certificate", body)
+        .expect(403);
+    mesh.api.post("/v1/namespaces/absent/client-certificate", body).expect(404);
+    mesh.api.post("/v1/namespaces/a/client-certificate", "{\"csr\":\"not a pem\"}").expect(400);
+  }
+
+  /** A signing request's body: a PKCS#10 request for {@code pair}'s key, asking for a subject it will not get. */
+  private static String csrBody(java.security.KeyPair pair) throws Exception {
+    var request = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+        new org.bouncycastle.asn1.x500.X500Name("CN=admin"), pair.getPublic())
+        .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
+    return Json.writeString(Map.of("csr", Pem.write(request)));
   }
 
   private static List<String> etcdContents() throws Exception {

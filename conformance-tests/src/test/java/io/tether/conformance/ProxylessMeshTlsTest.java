@@ -29,7 +29,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * certificate writer ({@link CertificateKeeper}, as {@code agent run --proxyless --certs-dir} runs it)
  * gets a leaf for {@code checkout} and writes the files; a stock grpc-java client with the agent's
  * bootstrap ({@code tether} file_watcher provider over those files, {@code XdsChannelCredentials}) calls
- * {@code web} and is answered by the task, while the same client without the certificate provider gets
+ * {@code web} and is answered by the task, as does one whose leaf is the namespace's anonymous client's
+ * (an app that serves nothing: {@code --certs-dir} without {@code --identity}), while the same client without the certificate provider gets
  * a plaintext cluster and is refused at STRICT's handshake (and let through once {@code web} is PERMISSIVE).
  */
 class ProxylessMeshTlsTest {
@@ -82,6 +83,19 @@ class ProxylessMeshTlsTest {
         () -> "the client with certificates reaches the task; last: " + XdsClient.tryCall(tls, CALL_TIMEOUT_MS));
     System.out.printf("[ProxylessMeshTlsTest] first mutual-TLS call answered after %d ms%n",
         (System.nanoTime() - first) / 1_000_000);
+
+    // An app that serves nothing calls as the namespace's anonymous client (agent run --certs-dir without --identity).
+    CertificateFiles clientFiles = new CertificateFiles(dir.resolve("client-certs"));
+    closing.add(new CertificateKeeper(new RegistryClient(URI.create(mesh.apiUrl()), Mesh.AGENT_A), clientFiles, "a",
+        null).start());
+    assertThat(io.tether.xds.identity.Pem.certificates(Files.readString(clientFiles.cert()), "cert.pem").get(0)
+        .getSubjectAlternativeNames()).containsExactly(List.of(6, "spiffe://tether.local/ns/a/client"));
+    XdsClient anonymous = XdsClient.withCertificates(mesh.xdsPort(), "a", Mesh.AGENT_A, clientFiles);
+    closing.add(anonymous);
+    ManagedChannel anonymousTls = anonymous.channel("web:" + ALIAS_PORT);
+    Poll.until(WAIT, () -> TASK.equals(XdsClient.tryCall(anonymousTls, CALL_TIMEOUT_MS)),
+        () -> "the anonymous client with certificates reaches the task; last: "
+            + XdsClient.tryCall(anonymousTls, CALL_TIMEOUT_MS));
 
     XdsClient plain = new XdsClient(mesh.xdsPort(), "a", Mesh.AGENT_A);
     closing.add(plain);

@@ -33,6 +33,8 @@ public final class CertificateKeeper implements AutoCloseable {
   private final CertificateFiles files;
   private final String namespace;
   private final String identity;
+  /** What the logs call the identity: {@code ns/name}, or the namespace's anonymous client. */
+  private final String subject;
   private final Clock clock;
   private final KeyPairRequest key = KeyPairRequest.generate();
   private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -52,6 +54,7 @@ public final class CertificateKeeper implements AutoCloseable {
     this.files = files;
     this.namespace = namespace;
     this.identity = identity;
+    this.subject = identity == null ? "the anonymous client of " + namespace : namespace + "/" + identity;
     this.clock = clock;
   }
 
@@ -68,10 +71,10 @@ public final class CertificateKeeper implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("cannot write the certificate files in " + files.dir() + ": " + e.getMessage(), e);
     } catch (RegistryCallException e) {
-      throw new IllegalStateException("could not get a certificate for " + namespace + "/" + identity + ": "
+      throw new IllegalStateException("could not get a certificate for " + subject + ": "
           + e.getMessage(), e);
     }
-    log.info("certificate for {}/{} written to {} (valid until {})", namespace, identity, files.dir(), notAfter);
+    log.info("certificate for {} written to {} (valid until {})", subject, files.dir(), notAfter);
     schedule(renewalDelay(clock.instant(), notAfter));
     return this;
   }
@@ -111,11 +114,11 @@ public final class CertificateKeeper implements AutoCloseable {
     try {
       signAndWrite();
       retry = FIRST_RETRY;
-      log.info("certificate for {}/{} renewed (valid until {})", namespace, identity, notAfter);
+      log.info("certificate for {} renewed (valid until {})", subject, notAfter);
       schedule(renewalDelay(clock.instant(), notAfter));
     } catch (IOException | RuntimeException e) {
-      log.warn("renewing the certificate for {}/{} failed, retrying in {} s (the current one is valid until {}): {}",
-          namespace, identity, retry.toSeconds(), notAfter, e.getMessage());
+      log.warn("renewing the certificate for {} failed, retrying in {} s (the current one is valid until {}): {}",
+          subject, retry.toSeconds(), notAfter, e.getMessage());
       schedule(retry);
       retry = retry.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : retry.multipliedBy(2);
     }

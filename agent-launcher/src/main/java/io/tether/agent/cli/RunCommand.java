@@ -137,7 +137,8 @@ public final class RunCommand implements Callable<Integer> {
   Path certsDir;
 
   @Option(names = "--identity", paramLabel = "NAME",
-      description = "With --certs-dir and no --service: the service whose identity the app calls as, e.g. checkout")
+      description = "With --certs-dir and no --service: the service whose identity the app calls as, e.g. checkout "
+          + "(default: the namespace's anonymous client)")
   String identity;
 
   @Option(names = "--lease-ttl", paramLabel = "S", converter = Numbers.LeaseTtl.class,
@@ -218,7 +219,7 @@ public final class RunCommand implements Callable<Integer> {
 
   /**
    * The certificate files of a proxyless app, or null: for the served service's identity, else
-   * {@code --identity}'s (docs/security.md "Proxyless gRPC").
+   * {@code --identity}'s, else the namespace's anonymous client's (docs/security.md "Proxyless gRPC").
    */
   private TaskSettings.Certificates certificates(JsonNode file, boolean noProxy, String svc) {
     Path dir = certsDir != null ? certsDir : file.hasNonNull("certsDir") ? Path.of(file.get("certsDir").asText()) : null;
@@ -231,8 +232,7 @@ public final class RunCommand implements Callable<Integer> {
     require(svc == null || callAs == null || callAs.equals(svc), "--identity " + callAs + " differs from --service "
         + svc + ": a task serving a service calls as that service");
     String name = svc != null ? svc : callAs;
-    require(name != null, "--certs-dir needs --service or --identity: the identity the certificate is for");
-    require(io.tether.model.Names.isLabel(name), "--identity '" + name + "' is not a DNS label");
+    require(name == null || io.tether.model.Names.isLabel(name), "--identity '" + name + "' is not a DNS label");
     return new TaskSettings.Certificates(dir, name);
   }
 

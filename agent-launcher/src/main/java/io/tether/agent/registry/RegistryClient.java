@@ -198,14 +198,22 @@ public final class RegistryClient {
 
   /**
    * Has the mesh CA sign a key for the identity of service {@code name} of {@code namespace}
-   * ({@code POST /v1/namespaces/{ns}/identities/{name}/certificate}, docs/security.md): only the PKCS#10
-   * request, which carries the public key, leaves the host.
+   * ({@code POST /v1/namespaces/{ns}/identities/{name}/certificate}, docs/security.md), or for the
+   * namespace's anonymous client when {@code name} is null ({@code POST /v1/namespaces/{ns}/client-certificate}):
+   * only the PKCS#10 request, which carries the public key, leaves the host.
    */
   public SignedCertificate signCertificate(String namespace, String name, String csrPem) {
-    checkNames(namespace, name);
+    String path;
+    if (name == null) {
+      checkNames(namespace);
+      path = "/v1/namespaces/" + namespace + "/client-certificate";
+    } else {
+      checkNames(namespace, name);
+      path = "/v1/namespaces/" + namespace + "/identities/" + name + "/certificate";
+    }
     byte[] body = Json.write(Map.of("csr", csrPem));
-    JsonNode answer = call("get a certificate for " + namespace + "/" + name, NO_LEASE, () -> api.call("POST",
-        "/v1/namespaces/" + namespace + "/identities/" + name + "/certificate", body).json());
+    JsonNode answer = call("get a certificate for " + namespace + "/" + name, NO_LEASE, () -> api.call("POST", path,
+        body).json());
     try {
       return new SignedCertificate(answer.path("certificateChain").textValue(), answer.path("trustBundle").textValue(),
           java.time.Instant.parse(answer.path("notAfter").asText()));

@@ -48,14 +48,12 @@ class RunOptionsTest {
   }
 
   @Test
-  void certificateFilesAreForProxylessAppsWithAnIdentity() throws Exception {
+  void certificateFilesAreForProxylessApps() throws Exception {
     String[] base = {"run", "--server", "127.0.0.1:" + closed, "--xds", "127.0.0.1:18000", "--token-file",
         token().toString(), "-n", "a"};
     String certs = dir.resolve("certs").toString();
     assertUsage(Cli.run(with(base, "--certs-dir", certs, "--identity", "checkout", "--", "true")),
         "error: --certs-dir is for --proxyless apps: an Envoy sidecar gets its certificates over SDS");
-    assertUsage(Cli.run(with(base, "--proxyless", "--certs-dir", certs, "--", "true")),
-        "error: --certs-dir needs --service or --identity: the identity the certificate is for");
     assertUsage(Cli.run(with(base, "--proxyless", "--identity", "checkout", "--", "true")),
         "error: --identity needs --certs-dir: it names the identity of the app's certificate");
     assertUsage(Cli.run(with(base, "--proxyless", "--certs-dir", certs, "--identity", "Check_out", "--", "true")),

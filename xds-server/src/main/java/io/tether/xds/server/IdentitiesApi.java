@@ -19,10 +19,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code POST /v1/namespaces/{ns}/identities/{name}/certificate}: signs a proxyless app's key, sent as a
- * PKCS#10 request by its agent, for the identity of service {@code name} of {@code ns} (docs/security.md
- * "Certificates over SDS"). The key never leaves the agent's host; the identity is the path's, whatever
- * the request names. An agent token of the namespace, or admin. Signing runs on a worker thread.
+ * Signs a proxyless app's key, sent as a PKCS#10 request by its agent (docs/security.md "Certificates over
+ * SDS"): {@code POST /v1/namespaces/{ns}/identities/{name}/certificate} for the identity of service {@code
+ * name} of {@code ns}, {@code POST /v1/namespaces/{ns}/client-certificate} for the namespace's anonymous
+ * client (an app that calls services and serves none). The key never leaves the agent's host; the identity
+ * is the path's, whatever the request names. An agent token of the namespace, or admin. Signing runs on a
+ * worker thread.
  */
 public final class IdentitiesApi {
   private final MeshIdentities identities;
@@ -35,15 +37,25 @@ public final class IdentitiesApi {
 
   public static void mount(RegistryApi api, MeshIdentities identities, RegistryView view) {
     IdentitiesApi routes = new IdentitiesApi(identities, view);
-    api.post("/v1/namespaces/:ns/identities/:name/certificate", routes::sign);
+    api.post("/v1/namespaces/:ns/identities/:name/certificate", routes::signService);
+    api.post("/v1/namespaces/:ns/client-certificate", routes::signClient);
   }
 
   /** The request body: one field, the CSR in PEM. */
   public record SignRequest(String csr) {}
 
-  private void sign(RoutingContext ctx) {
+  private void signService(RoutingContext ctx) {
     String ns = Names.requireLabel("namespace", ctx.pathParam("ns"));
     String name = Names.requireLabel("name", ctx.pathParam("name"));
+    sign(ctx, ns, identities.trustDomain().service(ns, name));
+  }
+
+  private void signClient(RoutingContext ctx) {
+    String ns = Names.requireLabel("namespace", ctx.pathParam("ns"));
+    sign(ctx, ns, identities.trustDomain().anonymousClient(ns));
+  }
+
+  private void sign(RoutingContext ctx, String ns, String spiffeId) {
     Caller caller = RegistryApi.caller(ctx);
     if (!caller.canRegisterIn(ns)) {
       throw new RegistryException(ErrorCode.PERMISSION_DENIED, "token '" + caller.name()
@@ -57,7 +69,6 @@ public final class IdentitiesApi {
     if (view.current().namespace(ns).isEmpty()) {
       throw new RegistryException(ErrorCode.NOT_FOUND, "namespace '" + ns + "' does not exist");
     }
-    String spiffeId = identities.trustDomain().service(ns, name);
     ctx.vertx().executeBlocking(() -> identities.issuer().sign(key, spiffeId))
         .onSuccess(chain -> json(ctx, answer(spiffeId, chain)))
         .onFailure(ctx::fail);
