@@ -12,6 +12,7 @@ import io.tether.model.json.Json;
 import io.tether.registry.RegistryServer;
 import io.tether.registry.api.ApiTls;
 import io.tether.registry.api.HttpLimits;
+import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.TestEtcd;
 import io.tether.xds.server.XdsServer;
 import java.io.PrintWriter;
@@ -31,19 +32,22 @@ import org.junit.jupiter.api.Test;
  * The REST API over TLS ({@code --api-tls-cert/--api-tls-key}) with a CA and certificate minted by
  * Bouncy Castle: the CLI reaches it with {@code --server https://…} trusting {@code --server-ca} (or
  * {@code $TETHER_SERVER_CA}), the agent's REST client trusting the CA it was given; without the CA, or in
- * plain HTTP, nothing gets through; bad files are one usage error of {@code tether server}.
+ * plain HTTP, nothing gets through; a replica given the CA as {@code --api-peer-ca} asks its peers for
+ * {@code /v1/proxies} over https; bad files are one usage error of {@code tether server}.
  */
 class ApiTlsTest {
   private static Path dir;
   private static TestCertificates pki;
   private static TetherServer server;
   private static String url;
+  private static String prefix;
 
   @BeforeAll
   static void start() throws Exception {
     dir = TestEtcd.tempDir("api-tls");
     pki = TestCertificates.mint(dir);
-    server = new TetherServer(new RegistryServer.Config(List.of(TestEtcd.shared().clientUrl()), TestEtcd.uniquePrefix(),
+    prefix = TestEtcd.uniquePrefix();
+    server = new TetherServer(new RegistryServer.Config(List.of(TestEtcd.shared().clientUrl()), prefix,
         "127.0.0.1", 0, Mesh.TOKENS, Duration.ofSeconds(5), HttpLimits.defaults(),
         new ApiTls(pki.serverCert(), pki.serverKey()).checked()),
         new XdsServer.Config("127.0.0.1", 0, Mesh.TOKENS), "api-tls").start();
@@ -97,6 +101,58 @@ class ApiTlsTest {
     TetherClient.trustByDefault(pki.ca()); // what the agent's --server-ca does
     RegistryClient agent = new RegistryClient(URI.create(url), Mesh.ADMIN);
     assertThat(agent.grantLease("agents", 10).ttlSeconds()).isGreaterThanOrEqualTo(10);
+  }
+
+  @Test
+  void aReplicaTrustingThePrivateCaByApiPeerCaMergesTheOthersProxiesAndOneWithoutCannot() throws Exception {
+    try (TetherServer second = new TetherServer(new RegistryServer.Config(List.of(TestEtcd.shared().clientUrl()), prefix,
+        "127.0.0.1", 0, Mesh.TOKENS, Duration.ofSeconds(5), HttpLimits.defaults(),
+        new ApiTls(pki.serverCert(), pki.serverKey(), pki.ca()).checked()),
+        new XdsServer.Config("127.0.0.1", 0, Mesh.TOKENS), "api-tls-2").start()) {
+      String secondUrl = "https://127.0.0.1:" + second.registry().apiPort();
+      Poll.until(Duration.ofSeconds(20), () -> replicas(proxies(secondUrl)).contains("api-tls"),
+          () -> "the second replica knows the first: " + proxies(secondUrl));
+      JsonNode merged = proxies(secondUrl);
+      assertThat(replicas(merged)).containsExactlyInAnyOrder("api-tls", "api-tls-2");
+      assertThat(merged.path("unreachableReplicas")).as("asked over https, trusting --api-peer-ca").isEmpty();
+
+      Poll.until(Duration.ofSeconds(20), () -> replicas(proxies(url)).contains("api-tls-2"), "the first knows the second");
+      assertThat(proxies(url).path("unreachableReplicas").findValuesAsText("id"))
+          .as("the first replica trusts the JVM's CAs only").containsExactly("api-tls-2");
+    }
+  }
+
+  @Test
+  void apiPeerCaNeedsTheApiOverTls() throws Exception {
+    Run alone = cli(Map.of(), "server", "--api-peer-ca", pki.ca().toString());
+    assertThat(alone.exit).isEqualTo(2);
+    assertThat(alone.err).contains("--api-peer-ca is for replicas serving the API over TLS: it needs --api-tls-cert");
+    Run notPem = cli(Map.of(), "server", "--api-tls-cert", pki.serverCert().toString(), "--api-tls-key",
+        pki.serverKey().toString(), "--api-peer-ca", pki.serverKey().toString());
+    assertThat(notPem.exit).isEqualTo(2);
+    assertThat(notPem.err).contains("--api-peer-ca " + pki.serverKey());
+  }
+
+  /** {@code GET /v1/proxies} of the API at {@code apiUrl}, trusting the test's CA. */
+  private static JsonNode proxies(String apiUrl) {
+    try {
+      java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+          .sslContext(io.tether.client.ServerCa.load("the test CA", pki.ca())).build();
+      java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(URI.create(apiUrl
+          + "/v1/proxies")).header("Authorization", "Bearer " + Mesh.ADMIN).timeout(Duration.ofSeconds(10)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      return Json.MAPPER.readTree(r.body());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private static List<String> replicas(JsonNode proxies) {
+    return proxies.path("replicas").findValuesAsText("id");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.tether.main;
 
 import io.tether.client.cli.CliConfig;
+import io.tether.registry.api.ApiTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +15,11 @@ final class LocalContext {
 
   private LocalContext() {}
 
-  static void writeIfNoConfig(String apiHost, int apiPort, java.nio.file.Path tokenFile) {
+  /**
+   * {@code apiTls} (null: plain HTTP) decides the scheme; its {@code --api-peer-ca}, when given, is the
+   * context's {@code serverCa} (the CA of the replicas' API certificates verifies this one's too).
+   */
+  static void writeIfNoConfig(String apiHost, int apiPort, java.nio.file.Path tokenFile, ApiTls apiTls) {
     try {
       CliConfig config = CliConfig.load();
       if (config.exists()) {
@@ -22,8 +27,11 @@ final class LocalContext {
       }
       String host = apiHost.equals("0.0.0.0") || apiHost.equals("::") || apiHost.isEmpty() ? "127.0.0.1"
           : apiHost.contains(":") ? "[" + apiHost + "]" : apiHost;
-      config.put("local", new CliConfig.Context("http://" + host + ":" + apiPort, null,
-          tokenFile.toAbsolutePath().normalize().toString(), null));
+      String scheme = apiTls == null ? "http" : "https";
+      String serverCa = apiTls == null || apiTls.peerCa() == null ? null
+          : apiTls.peerCa().toAbsolutePath().normalize().toString();
+      config.put("local", new CliConfig.Context(scheme + "://" + host + ":" + apiPort, null,
+          tokenFile.toAbsolutePath().normalize().toString(), null, serverCa));
       config.use("local");
       config.save();
       log.info("wrote the CLI context 'local' (this server, its admin token) to {} and made it current", config.file());

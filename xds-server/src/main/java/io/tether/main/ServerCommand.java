@@ -10,8 +10,6 @@ import io.tether.registry.etcd.LocalEtcdSupervisor;
 import io.tether.process.PortOwner;
 import io.tether.registry.store.KeyLayout;
 import io.tether.xds.identity.CaOptions;
-import io.tether.xds.identity.Durations;
-import io.tether.xds.render.TrustDomain;
 import io.tether.client.cli.ServerUrl;
 import io.tether.xds.server.XdsServer;
 import java.nio.file.Path;
@@ -58,13 +56,6 @@ final class ServerCommand implements Callable<Integer> {
   /** The old name of --tokens-file, from before --token-file meant one token everywhere else (docs/cli.md). */
   @Option(names = "--token-file", paramLabel = "FILE", hidden = true, description = "Deprecated: the old name of --tokens-file")
   Path deprecatedTokenFile;
-
-  @Option(names = "--api-tls-cert", paramLabel = "PEM",
-      description = "Serve the REST API and the console over HTTPS with this certificate chain (docs/security.md)")
-  Path apiTlsCert;
-
-  @Option(names = "--api-tls-key", paramLabel = "PEM", description = "The private key of --api-tls-cert")
-  Path apiTlsKey;
 
   @Option(names = "--xds-host", defaultValue = "0.0.0.0", description = "xDS bind address (default: ${DEFAULT-VALUE})")
   String xdsHost;
@@ -119,26 +110,11 @@ final class ServerCommand implements Callable<Integer> {
       description = "Open API connections at once; more are closed on accept (default: ${DEFAULT-VALUE})")
   int apiMaxConnections;
 
-  @Option(names = "--trust-domain", paramLabel = "DOMAIN", description = "The mesh's SPIFFE trust domain, the same "
-      + "on every replica (default: tether.local; docs/security.md)")
-  String trustDomain = TrustDomain.DEFAULT.name();
+  @picocli.CommandLine.Mixin
+  ServerCaOptions ca;
 
-  @Option(names = "--leaf-ttl", paramLabel = "DURATION", defaultValue = "24h",
-      description = "Lifetime of the workload certificates, renewed at half life: 30s, 10m, 24h (at least 10s; "
-          + "default: ${DEFAULT-VALUE})")
-  String leafTtl;
-
-  @Option(names = "--ca-cert", paramLabel = "FILE",
-      description = "The mesh CA's certificate (PEM; an intermediate followed by its chain); with --ca-key, never written to etcd")
-  Path caCert;
-
-  @Option(names = "--ca-key", paramLabel = "FILE", description = "The private key of --ca-cert (PEM)")
-  Path caKey;
-
-  @Option(names = "--ca-key-encryption-key-file", paramLabel = "FILE", description = "AES-256 key (32 bytes, "
-      + "base64) sealing the generated CA's key in etcd; without --etcd, default DATA-DIR/ca-encryption.key, created "
-      + "on first start")
-  Path caKeyEncryptionKeyFile;
+  @picocli.CommandLine.Mixin
+  ApiTlsOptions apiTlsOptions;
 
   @Option(names = "--shutdown-grace", paramLabel = "S", defaultValue = "10",
       description = "On SIGTERM, seconds in-flight API requests may take to finish (default: ${DEFAULT-VALUE})")
@@ -149,7 +125,7 @@ final class ServerCommand implements Callable<Integer> {
     if ((xdsTlsCert == null) != (xdsTlsKey == null) || (xdsClientCa != null && xdsTlsCert == null)) {
       throw usage("--xds-tls-cert and --xds-tls-key go together, and --xds-client-ca needs them");
     }
-    ApiTls apiTls = apiTls();
+    ApiTls apiTls = checked(apiTlsOptions::apiTls);
     String advertiseProblem = advertiseApi == null ? null : AdvertisedApi.problem(advertiseApi);
     if (advertiseProblem != null) {
       throw usage(advertiseProblem);
@@ -163,7 +139,7 @@ final class ServerCommand implements Callable<Integer> {
       }
     }
     Path tokenFile = tokensFile();
-    CaOptions ca = caOptions();
+    CaOptions caOptions = checked(() -> ca.options(etcd == null || etcd.isEmpty(), dataDir));
     requireFree("REST API", apiHost, apiPort);
     requireFree("xDS", xdsHost, xdsPort);
     boolean generatesToken = tokenFile == null && !java.nio.file.Files.exists(dataDir.resolve("admin.token"));
@@ -176,7 +152,7 @@ final class ServerCommand implements Callable<Integer> {
         new RegistryServer.Config(endpoints, prefix, apiHost, apiPort, tokens, Duration.ofSeconds(5), limits, apiTls),
         new XdsServer.Config(xdsHost, xdsPort, tokens, xdsTlsCert, xdsTlsKey, xdsClientCa),
         replicaId != null ? replicaId : hostName() + ":" + xdsPort, advertiseApi).advertiseXds(xdsAdvertise)
-        .ca(ca);
+        .ca(caOptions);
 
     // The hook is in place before the API listens: a SIGTERM as soon as it answers still stops it cleanly.
     CountDownLatch started = new CountDownLatch(1);
@@ -204,7 +180,7 @@ final class ServerCommand implements Callable<Integer> {
     log.info("web console on {}://{}:{}/ui/ (sign in with a token; docs/console.md)", scheme, apiHost,
         server.registry().apiPort());
     if (generatesToken) {
-      LocalContext.writeIfNoConfig(apiHost, server.registry().apiPort(), dataDir.resolve("admin.token"));
+      LocalContext.writeIfNoConfig(apiHost, server.registry().apiPort(), dataDir.resolve("admin.token"), apiTls);
     }
     stopped.await();
     return 0;
@@ -241,23 +217,6 @@ final class ServerCommand implements Callable<Integer> {
     }
   }
 
-  /** The CA options, checked before anything starts; the local etcd's data directory may hold the encryption key. */
-  private CaOptions caOptions() {
-    boolean local = etcd == null || etcd.isEmpty();
-    Path keyFile = caKeyEncryptionKeyFile;
-    boolean create = false;
-    if (keyFile == null && caCert == null && local) {
-      keyFile = dataDir.resolve("ca-encryption.key");
-      create = true;
-    }
-    try {
-      return new CaOptions(new TrustDomain(trustDomain), Durations.parse("--leaf-ttl", leafTtl), caCert, caKey,
-          keyFile, create);
-    } catch (IllegalArgumentException e) {
-      throw usage(e.getMessage());
-    }
-  }
-
   private HttpLimits httpLimits() {
     try {
       return new HttpLimits(Duration.ofSeconds(apiHeaderTimeout), Duration.ofSeconds(apiBodyTimeout),
@@ -268,13 +227,10 @@ final class ServerCommand implements Callable<Integer> {
     }
   }
 
-  /** --api-tls-cert and --api-tls-key, both or neither, their files checked now: a bad one is a usage error. */
-  private ApiTls apiTls() {
-    if ((apiTlsCert == null) != (apiTlsKey == null)) {
-      throw usage("--api-tls-cert and --api-tls-key go together");
-    }
+  /** What {@code options} answers, its IllegalArgumentException a usage error. */
+  private <T> T checked(java.util.function.Supplier<T> options) {
     try {
-      return apiTlsCert == null ? null : new ApiTls(apiTlsCert, apiTlsKey).checked();
+      return options.get();
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }

@@ -69,7 +69,8 @@ public final class TetherServer implements AutoCloseable {
     }
     replicas = new ReplicaDirectory(registry.etcdClient(), registry.keys(),
         new ReplicaInfo(replica, apiUrl, TetherVersion.VERSION, java.time.Instant.now().toString())).start();
-    ProxiesApi proxies = ProxiesApi.mount(registry.api(), xds, replicas);
+    ProxiesApi proxies = ProxiesApi.mount(registry.api(), xds, replicas,
+        registryConfig.apiTls() == null ? null : registryConfig.apiTls().peerTrust());
     StatusApi.mount(registry.api(), proxies, registry.view(), registry.etcdClient(), TetherVersion.VERSION);
     XdsInfoApi.mount(registry.api(), xds, xdsAdvertised, xdsTls);
     IdentitiesApi.mount(registry.api(), xds.identities(), registry.view());

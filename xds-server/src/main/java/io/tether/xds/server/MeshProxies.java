@@ -25,10 +25,13 @@ final class MeshProxies {
       .thenComparing(i -> i.path("replica").asText());
 
   private final ReplicaDirectory replicas;
+  private final io.vertx.core.net.PemTrustOptions peerTrust;
   private volatile PeerClient peers;
 
-  MeshProxies(ReplicaDirectory replicas) {
+  /** {@code peerTrust}: what verifies an https peer's certificate (null: the JVM's CAs). */
+  MeshProxies(ReplicaDirectory replicas, io.vertx.core.net.PemTrustOptions peerTrust) {
     this.replicas = replicas;
+    this.peerTrust = peerTrust;
   }
 
   String self() {
@@ -119,7 +122,7 @@ final class MeshProxies {
     PeerClient c = peers;
     if (c == null) {
       synchronized (this) {
-        c = peers == null ? peers = new PeerClient(vertx) : peers;
+        c = peers == null ? peers = new PeerClient(vertx, peerTrust) : peers;
       }
     }
     return c;

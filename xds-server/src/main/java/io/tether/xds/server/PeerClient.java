@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemTrustOptions;
 
 /**
  * Asks another replica's REST API, on the caller's own event loop (no thread blocks): used to merge
@@ -23,8 +24,13 @@ final class PeerClient {
 
   private final HttpClient http;
 
-  PeerClient(Vertx vertx) {
-    this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS));
+  /** {@code peerTrust}: the CA certificates an https peer is verified by (null: the JVM's). */
+  PeerClient(Vertx vertx, PemTrustOptions peerTrust) {
+    HttpClientOptions options = new HttpClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS);
+    if (peerTrust != null) {
+      options.setTrustOptions(peerTrust);
+    }
+    this.http = vertx.createHttpClient(options);
   }
 
   /** GET {@code apiUrl + pathAndQuery} with the caller's Authorization header (null: none). */

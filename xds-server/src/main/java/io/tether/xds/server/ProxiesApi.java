@@ -57,15 +57,19 @@ public final class ProxiesApi {
   private final String replica;
   private final MeshProxies mesh;
 
-  private ProxiesApi(XdsServer xds, ReplicaDirectory replicas) {
+  private ProxiesApi(XdsServer xds, ReplicaDirectory replicas, io.vertx.core.net.PemTrustOptions peerTrust) {
     this.xds = xds;
     this.replica = replicas.self().id();
-    this.mesh = new MeshProxies(replicas);
+    this.mesh = new MeshProxies(replicas, peerTrust);
   }
 
-  /** Mounts the routes; {@code replicas} names this replica and finds its peers. */
-  public static ProxiesApi mount(RegistryApi api, XdsServer xds, ReplicaDirectory replicas) {
-    ProxiesApi proxies = new ProxiesApi(xds, replicas);
+  /**
+   * Mounts the routes; {@code replicas} names this replica and finds its peers, {@code peerTrust} verifies
+   * an https peer (null: the JVM's CAs).
+   */
+  public static ProxiesApi mount(RegistryApi api, XdsServer xds, ReplicaDirectory replicas,
+      io.vertx.core.net.PemTrustOptions peerTrust) {
+    ProxiesApi proxies = new ProxiesApi(xds, replicas, peerTrust);
     api.get("/v1/proxies", proxies::list);
     api.get("/v1/proxies/:ns/:id/config", proxies::configInNamespace);
     api.get("/v1/proxies/:id/config", proxies::configByNodeId);
