@@ -30,7 +30,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * gets a leaf for {@code checkout} and writes the files; a stock grpc-java client with the agent's
  * bootstrap ({@code tether} file_watcher provider over those files, {@code XdsChannelCredentials}) calls
  * {@code web} and is answered by the task, as does one whose leaf is the namespace's anonymous client's
- * (an app that serves nothing: {@code --certs-dir} without {@code --identity}), while the same client without the certificate provider gets
+ * (an app that serves nothing: {@code --certs-dir} without {@code --identity}); under a DENY default both
+ * are {@code PERMISSION_DENIED}, and a rule {@code checkout → web} lets checkout in only; meanwhile the same client without the certificate provider gets
  * a plaintext cluster and is refused at STRICT's handshake (and let through once {@code web} is PERMISSIVE).
  */
 class ProxylessMeshTlsTest {
@@ -40,6 +41,9 @@ class ProxylessMeshTlsTest {
   private static final String TASK = "pmtls-1";
   private static final int ALIAS_PORT = 8731;
   private static final long CALL_TIMEOUT_MS = 2_000;
+  private static final String STRICT = "\"tls\":{\"mode\":\"STRICT\"},\"healthCheck\":{\"protocol\":\"grpc\","
+      + "\"intervalSeconds\":1,\"timeoutSeconds\":1,\"healthyThreshold\":1,\"unhealthyThreshold\":2}";
+  private static final String RULE = "/v1/namespaces/a/authorizations/checkout-to-web";
 
   private final Path dir = TestEtcd.tempDir("proxyless-mtls");
   private final List<AutoCloseable> closing = new ArrayList<>();
@@ -59,8 +63,7 @@ class ProxylessMeshTlsTest {
   @Test
   void aProxylessClientWithTheAgentsCertificatesCallsAStrictServiceAndOneWithoutIsRefused() throws Exception {
     Prerequisites.envoy();
-    mesh.service("a", "web", ALIAS_PORT, "\"tls\":{\"mode\":\"STRICT\"},\"healthCheck\":{\"protocol\":\"grpc\","
-        + "\"intervalSeconds\":1,\"timeoutSeconds\":1,\"healthyThreshold\":1,\"unhealthyThreshold\":2}");
+    mesh.service("a", "web", ALIAS_PORT, STRICT);
     agent = TestProcesses.spawn(new ProcessBuilder(EnvoyAgents.grpcTask(mesh, dir, "web", TASK, Ports.free(),
         Ports.free(), Ports.free())).redirectOutput(dir.resolve("agent.stdout").toFile())
         .redirectError(dir.resolve("agent.stderr").toFile()));
@@ -96,6 +99,22 @@ class ProxylessMeshTlsTest {
     Poll.until(WAIT, () -> TASK.equals(XdsClient.tryCall(anonymousTls, CALL_TIMEOUT_MS)),
         () -> "the anonymous client with certificates reaches the task; last: "
             + XdsClient.tryCall(anonymousTls, CALL_TIMEOUT_MS));
+
+    // Who may call whom, on the caller's certificate: under a DENY default both are PERMISSION_DENIED by the
+    // task's Envoy; a rule lets checkout in, and the anonymous client, which no rule names, stays out.
+    mesh.service("a", "web", ALIAS_PORT, STRICT + ",\"authorization\":{\"defaultAction\":\"DENY\"}");
+    Poll.until(WAIT, () -> "PERMISSION_DENIED".equals(XdsClient.tryCall(tls, CALL_TIMEOUT_MS)),
+        () -> "checkout denied under a DENY default; last: " + XdsClient.tryCall(tls, CALL_TIMEOUT_MS));
+    // Its connection may have been opened under the old listener, which Envoy drains: poll as well.
+    Poll.until(WAIT, () -> "PERMISSION_DENIED".equals(XdsClient.tryCall(anonymousTls, CALL_TIMEOUT_MS)),
+        "the anonymous client denied under a DENY default");
+    mesh.api.put(RULE, "{\"from\":\"checkout\",\"to\":\"web\"}").expect(201);
+    Poll.until(WAIT, () -> TASK.equals(XdsClient.tryCall(tls, CALL_TIMEOUT_MS)),
+        () -> "checkout allowed by its rule; last: " + XdsClient.tryCall(tls, CALL_TIMEOUT_MS));
+    assertThat(XdsClient.tryCall(anonymousTls, CALL_TIMEOUT_MS)).as("named by no rule").isEqualTo("PERMISSION_DENIED");
+    mesh.api.delete(RULE).expect(204);
+    mesh.service("a", "web", ALIAS_PORT, STRICT);
+    Poll.until(WAIT, () -> TASK.equals(XdsClient.tryCall(anonymousTls, CALL_TIMEOUT_MS)), "ALLOW again");
 
     XdsClient plain = new XdsClient(mesh.xdsPort(), "a", Mesh.AGENT_A);
     closing.add(plain);
