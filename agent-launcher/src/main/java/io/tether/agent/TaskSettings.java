@@ -39,8 +39,9 @@ public record TaskSettings(ControlPlane controlPlane, Identity identity, Ports p
    * The control plane: its REST API, its xDS server, and the namespace's agent token for both.
    *
    * @param restApi e.g. {@code http://10.0.0.5:8700}
+   * @param xdsCaFile when set, the sidecar's xDS goes over TLS verified against this CA ({@code --xds-ca})
    */
-  public record ControlPlane(URI restApi, String xdsHost, int xdsPort, String token) {}
+  public record ControlPlane(URI restApi, String xdsHost, int xdsPort, Path xdsCaFile, String token) {}
 
   /**
    * Who the task is in the mesh.
@@ -139,6 +140,7 @@ public record TaskSettings(ControlPlane controlPlane, Identity identity, Ports p
     List<ServedPort> served = service() != null && !proxyless
         ? List.of(new ServedPort(service(), ports.ingress(), ports.app())) : List.of();
     return new BootstrapSpec(nodeId(), service() != null ? service() : namespace(), namespace(), served,
-        controlPlane.xdsHost(), controlPlane.xdsPort(), controlPlane.token(), ports.admin(), null);
+        controlPlane.xdsHost(), controlPlane.xdsPort(), controlPlane.token(), ports.admin(),
+        controlPlane.xdsCaFile() == null ? null : controlPlane.xdsCaFile().toString());
   }
 }

@@ -5,6 +5,7 @@ import io.tether.agent.host.HostAgent;
 import io.tether.agent.host.HostConfigException;
 import io.tether.agent.host.HostConfigLoader;
 import io.tether.agent.host.HostSettings;
+import io.tether.client.TetherClient;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -32,7 +33,10 @@ public final class HostCommand implements Callable<Integer> {
   public Integer call() {
     HostSettings settings;
     try {
-      settings = AdvertisedXdsOfHost.complete(HostConfigLoader.load(config), config);
+      HostSettings loaded = HostConfigLoader.load(config);
+      // Every TetherClient of this process (the xDS lookup, the alias table, deregistrations) trusts serverCa.
+      TetherClient.trustByDefault(loaded.controlPlane().serverCa());
+      settings = AdvertisedXdsOfHost.complete(loaded, config);
     } catch (HostConfigException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

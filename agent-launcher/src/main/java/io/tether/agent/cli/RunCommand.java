@@ -45,6 +45,8 @@ public final class RunCommand implements Callable<Integer> {
 
   @Mixin ServerOption server;
 
+  @Mixin XdsCaOption xdsCa;
+
   @Option(names = "--xds", paramLabel = "HOST:PORT",
       description = "xDS server HOST:PORT, e.g. tether.internal:18000 (default: what the "
           + "control plane advertises at GET /v1/xds)")
@@ -185,17 +187,20 @@ public final class RunCommand implements Callable<Integer> {
     String registeredAddress = svc == null ? null : registeredAddress(first(address, text(file, "address")),
         allowLoopbackAddress != null ? allowLoopbackAddress : file.path("allowLoopbackAddress").asBoolean(false));
     ServiceSpec serviceSpec = svc == null ? null : ServedService.lookUp(new RegistryClient(cp, token), ns, svc);
-    Args.HostPort xdsAddress = xdsAddress(first(xds, text(file, "xds")), cpUrl, token);
+    String xdsGiven = first(xds, text(file, "xds"));
+    XdsLookup.XdsTarget xdsTarget = xdsTarget(xdsGiven, cpUrl, token);
     String task = first(taskId, text(file, "taskId"));
     task = task != null ? task : UUID.randomUUID().toString().substring(0, 8);
     boolean noProxy = proxyless != null ? proxyless : file.path("proxyless").asBoolean(false);
+    Path xdsCaFile = usage(() -> xdsCa.resolve(text(file, "xdsCa"), xdsTarget, xdsGiven != null, noProxy));
+    Args.HostPort xdsAddress = xdsTarget.address();
     String hosts = first(hostsFile, text(file, "hostsFile"));
     int defaultIngress = serviceSpec == null || serviceSpec.ingressPortOverride() == null
         ? 15000 : serviceSpec.ingressPortOverride();
     TaskSettings.Ports ports = new TaskSettings.Ports(port, intOr(ingressPort, file, "ingressPort", defaultIngress),
         intOr(adminPort, file, "adminPort", 9901));
     return new TaskSettings(
-        new TaskSettings.ControlPlane(cp, xdsAddress.host(), xdsAddress.port(), token),
+        new TaskSettings.ControlPlane(cp, xdsAddress.host(), xdsAddress.port(), xdsCaFile, token),
         new TaskSettings.Identity(ns, svc, task, registeredAddress, first(zone, text(file, "zone")), HostName.ofThisHost()),
         ports,
         new TaskSettings.AppHealth(first(healthCheck, first(text(file, "healthCheck"), ServedService.healthCheck(serviceSpec))),
@@ -256,18 +261,16 @@ public final class RunCommand implements Callable<Integer> {
 
   /**
    * The xDS server: {@code --xds HOST:PORT} as every command reads it ({@link Args#hostPort}), else what
-   * the control plane advertises ({@link XdsLookup}). {@code run} has always also taken a bare IPv6
-   * address before the port ({@code fd00::5:18000}: the port is after the last colon); still accepted.
+   * the control plane advertises ({@link XdsLookup}), with whether it speaks TLS there ({@link XdsCaOption}
+   * checks that). {@code run} has always also taken a bare IPv6 address before the port
+   * ({@code fd00::5:18000}: the port is after the last colon); still accepted.
    */
-  private Args.HostPort xdsAddress(String target, String cp, String token) {
+  private XdsLookup.XdsTarget xdsTarget(String target, String cp, String token) {
     boolean bareIpv6 = target != null && !target.startsWith("[") && target.indexOf(':') != target.lastIndexOf(':');
     String value = bareIpv6
         ? "[" + target.substring(0, target.lastIndexOf(':')) + "]" + target.substring(target.lastIndexOf(':'))
         : target;
-    XdsLookup.XdsTarget found = usage(() -> XdsLookup.resolve(value, cp, token));
-    require(!found.tls(), "the control plane serves xDS over TLS (GET /v1/xds), which tether agent run does not "
-        + "speak: give it a plaintext xDS address with --xds HOST:PORT");
-    return found.address();
+    return usage(() -> XdsLookup.resolve(value, cp, token));
   }
 
   /** A value the caller gave that is wrong (a file, an address) is a usage error, exit 2, one line. */

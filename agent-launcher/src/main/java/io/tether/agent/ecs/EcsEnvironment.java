@@ -3,10 +3,12 @@ package io.tether.agent.ecs;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tether.agent.metrics.MetricsEndpoint;
+import io.tether.client.ServerCa;
 import io.tether.client.cli.ServerUrl;
 import io.tether.model.Names;
 import io.tether.model.json.Json;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -163,10 +165,12 @@ public final class EcsEnvironment {
     String token = value("TETHER_TOKEN");
     String xds = value("TETHER_XDS");
     if (server == null) {
-      if (token != null || xds != null) {
-        throw new IllegalArgumentException((token != null ? "TETHER_TOKEN" : "TETHER_XDS") + " is set but "
-            + "TETHER_SERVER is not: an awsvpc task needs TETHER_SERVER (the REST API, e.g. tether.internal:8700) "
-            + "and TETHER_TOKEN");
+      for (String direct : List.of("TETHER_TOKEN", "TETHER_XDS", "TETHER_SERVER_CA", "TETHER_XDS_CA")) {
+        if (value(direct) != null) {
+          throw new IllegalArgumentException(direct + " is set but TETHER_SERVER is not: an awsvpc task needs "
+              + "TETHER_SERVER (the REST API, e.g. tether.internal:8700) and TETHER_TOKEN; a bridge or host task "
+              + "reaches the control plane through the host agent, whose config holds these");
+        }
       }
       return null;
     }
@@ -175,7 +179,19 @@ public final class EcsEnvironment {
       throw new IllegalArgumentException("TETHER_TOKEN is not set: an awsvpc task needs the namespace's agent token, "
           + "from the task definition's secrets (Secrets Manager or SSM)");
     }
-    return new EcsSettings.Direct(uri, xds == null ? null : HostPort.parse("TETHER_XDS", xds), token.strip());
+    return new EcsSettings.Direct(uri, xds == null ? null : HostPort.parse("TETHER_XDS", xds), token.strip(),
+        caFile("TETHER_SERVER_CA"), caFile("TETHER_XDS_CA"));
+  }
+
+  /** A PEM CA file named by the variable, read now so that a bad one stops the task naming it; null when unset. */
+  private Path caFile(String variable) {
+    String v = value(variable);
+    if (v == null) {
+      return null;
+    }
+    Path file = Path.of(v.strip()).toAbsolutePath(); // the bootstrap names it for an Envoy of another working dir
+    ServerCa.load(variable, file);
+    return file;
   }
 
   /** Which of TETHER_SERVER and its old name TETHER_CONTROL_PLANE is set, or null; both is an error. */

@@ -2,6 +2,7 @@ package io.tether.agent.ecs;
 
 import io.tether.agent.metrics.MetricsEndpoint;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -31,11 +32,21 @@ public record EcsSettings(URI metadataUri, String namespace, List<EcsService> se
    * task definition's {@code secrets}).
    *
    * @param xds null when TETHER_XDS is not set: the control plane's {@code GET /v1/xds} says, at start
+   * @param serverCa {@code TETHER_SERVER_CA}: the CA an https TETHER_SERVER's certificate is trusted by; null
+   *     for the JVM's CAs
+   * @param xdsCa {@code TETHER_XDS_CA}: when set, the sidecar Envoy's xDS goes over TLS verified against this
+   *     CA (a file in the tether-sidecar container, where Envoy runs); null for plaintext
    */
-  public record Direct(URI controlPlane, HostPort xds, String token) {
+  public record Direct(URI controlPlane, HostPort xds, String token, Path serverCa, Path xdsCa) {
+    /** Plaintext xDS, and the JVM's CAs for an https control plane. */
+    public Direct(URI controlPlane, HostPort xds, String token) {
+      this(controlPlane, xds, token, null, null);
+    }
+
     @Override
     public String toString() {
-      return "Direct[controlPlane=" + controlPlane + ", xds=" + xds + ", token=(hidden)]";
+      return "Direct[controlPlane=" + controlPlane + ", xds=" + xds + ", token=(hidden), serverCa=" + serverCa
+          + ", xdsCa=" + xdsCa + "]";
     }
   }
 

@@ -33,8 +33,19 @@ final class SidecarEnvoy {
     String first = plans.get(0).service().discoveryName();
     List<ServedPort> served = plans.stream().map(ServicePlan::served).toList();
     return new BootstrapSpec(first + "-" + taskId, first, settings.namespace(), served, placement.xds().host(),
-        placement.xds().port(), placement.xdsToken(), settings.adminPort(), null,
+        placement.xds().port(), placement.xdsToken(), settings.adminPort(), xdsCa(settings, placement),
         placement.mode() != TaskNetworkMode.AWSVPC, null);
+  }
+
+  /**
+   * TETHER_XDS_CA for an awsvpc task, which reaches xDS itself; none through the host agent, whose ADS
+   * relay on the host's loopback or bridge is plaintext (the relay speaks TLS upstream: its xdsCaFile).
+   */
+  private static String xdsCa(EcsSettings settings, Placement placement) {
+    if (placement.mode() != TaskNetworkMode.AWSVPC || settings.direct() == null || settings.direct().xdsCa() == null) {
+      return null;
+    }
+    return settings.direct().xdsCa().toString();
   }
 
   /**

@@ -61,8 +61,9 @@ final class TaskDiscovery {
 
   /**
    * An awsvpc task without TETHER_XDS: what its control plane advertises at {@code GET /v1/xds}, asked
-   * with the task's token like every start-up call (retried for {@link #deadline}); a refusal, or a
-   * TLS xDS port, which the sidecar's bootstrap does not speak, stops the task naming TETHER_XDS.
+   * with the task's token like every start-up call (retried for {@link #deadline}); a refusal stops the
+   * task naming TETHER_XDS, and so does advertised TLS that disagrees with TETHER_XDS_CA (the sidecar's
+   * bootstrap speaks TLS exactly when that CA is set).
    */
   private HostPort advertisedXds(Placement placement) throws IOException, InterruptedException {
     String server = placement.restApi().toString();
@@ -72,9 +73,16 @@ final class TaskDiscovery {
     } catch (IllegalArgumentException e) {
       throw new TaskConfigException(e.getMessage() + ": set TETHER_XDS=HOST:PORT");
     }
-    if (info.tls()) {
+    boolean ca = settings.direct().xdsCa() != null;
+    if (info.tls() && !ca) {
       throw new TaskConfigException("the control plane serves xDS over TLS at " + info.address() + " (" + server
-          + "/v1/xds), which tether agent ecs-task does not speak: set TETHER_XDS to a plaintext xDS address");
+          + "/v1/xds): set TETHER_XDS_CA to the CA of its certificate (a file in the tether-sidecar container), "
+          + "or TETHER_XDS to a plaintext xDS address");
+    }
+    if (!info.tls() && ca) {
+      throw new TaskConfigException("TETHER_XDS_CA is set, but the control plane serves plaintext xDS at "
+          + info.address() + " (" + server + "/v1/xds): remove TETHER_XDS_CA, or set TETHER_XDS to where xDS is "
+          + "served over TLS");
     }
     HostPort xds;
     try {
@@ -82,7 +90,7 @@ final class TaskDiscovery {
     } catch (IllegalArgumentException e) {
       throw new TaskConfigException(e.getMessage() + "; or set TETHER_XDS=HOST:PORT");
     }
-    log.info("xDS at {}, as {}/v1/xds advertises", xds, server);
+    log.info("xDS at {}{}, as {}/v1/xds advertises", xds, info.tls() ? " (TLS)" : "", server);
     return xds;
   }
 

@@ -130,7 +130,7 @@ public final class HostAgent {
     EndpointDeleter deleter = key -> registry.deregister(key.namespace(), key.service(), key.endpointId());
     HostSettings.Relay relay = settings.relay();
     rest = RestRelay.start(new RestRelay.Config(relay.listen(), relay.apiPort(), relay.allowedSources(), cp.restApi(),
-        cp.token(), hostInfo(), new HostPortGuard(ports, deleter)));
+        cp.serverCa(), cp.token(), hostInfo(), new HostPortGuard(ports, deleter)));
     ads = AdsRelay.start(new AdsRelay.Config(relay.listen(), relay.xdsPort(), relay.allowedSources(), cp.xdsHost(),
         cp.xdsPort(), cp.xdsCaFile(), cp.token()));
     envoy = EgressEnvoy.start(settings, workDir, () -> endings.add(Ending.ENVOY_GAVE_UP));

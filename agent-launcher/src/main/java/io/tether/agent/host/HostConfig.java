@@ -11,6 +11,8 @@ import java.util.List;
  * @param server required: Tether's REST API, {@code HOST:PORT} or {@code http(s)://HOST:PORT}, parsed as
  *     every command parses {@code --server} ({@code ServerUrl})
  * @param controlPlane the old name of {@code server}, still read; giving both is an error
+ * @param serverCa a PEM file of the CA(s) an {@code https} server's certificate is trusted by, instead of
+ *     the JVM's CAs; every REST call of the host agent (its own and the relayed ones) trusts it
  * @param tokenFile required: a file holding an agent token of the namespace (mode 0600: a file others
  *     can read is warned about)
  * @param namespace required: the namespace this host's tasks belong to
@@ -42,9 +44,9 @@ import java.util.List;
  * @param workDir where the egress Envoy's bootstrap (it holds the token) and log go; default a new
  *     private directory in the system temp directory, removed on exit
  */
-public record HostConfig(String server, String controlPlane, String tokenFile, String namespace, String address, String zone,
-    String xds, String xdsCaFile, List<String> listen, List<String> allowedSources, Integer apiPort, Integer xdsPort,
-    String dns, String vipRange, String hostsFile, String ecsAgent, Integer ecsPollMs, Integer namesRefreshMs,
+public record HostConfig(String server, String controlPlane, String serverCa, String tokenFile, String namespace,
+    String address, String zone, String xds, String xdsCaFile, List<String> listen, List<String> allowedSources,
+    Integer apiPort, Integer xdsPort, String dns, String vipRange, String hostsFile, String ecsAgent, Integer ecsPollMs, Integer namesRefreshMs,
     String envoyBin, Integer adminPort, String workDir) {
 
   public static final List<String> DEFAULT_LISTEN = List.of("127.0.0.1", "172.17.0.1");

@@ -4,6 +4,7 @@ import com.google.common.net.HostAndPort;
 import com.google.common.net.InetAddresses;
 import io.tether.agent.net.HostAddress;
 import io.tether.agent.relay.SourceFilter;
+import io.tether.client.ServerCa;
 import io.tether.client.cli.ServerUrl;
 import io.tether.model.Names;
 import io.tether.model.VipRange;
@@ -56,6 +57,7 @@ public final class HostConfigLoader {
 
   private HostSettings.ControlPlane controlPlane() throws HostConfigException {
     URI rest = URI.create(server());
+    Path serverCa = serverCa();
     HostAndPort xds = config.xds() == null ? null : hostPort("xds", config.xds(), null);
     Path ca = config.xdsCaFile() == null ? null : Path.of(config.xdsCaFile());
     if (ca != null && !Files.isReadable(ca)) {
@@ -66,8 +68,18 @@ public final class HostConfigLoader {
     if (token.warning() != null) {
       log.warn(token.warning());
     }
-    return new HostSettings.ControlPlane(rest, xds == null ? null : xds.getHost(), xds == null ? 0 : xds.getPort(), ca,
-        token.value());
+    return new HostSettings.ControlPlane(rest, serverCa, xds == null ? null : xds.getHost(),
+        xds == null ? 0 : xds.getPort(), ca, token.value());
+  }
+
+  /** {@code serverCa}, read now as the REST clients will read it, so that a bad file stops the agent at load. */
+  private Path serverCa() {
+    if (config.serverCa() == null) {
+      return null;
+    }
+    Path ca = Path.of(config.serverCa());
+    ServerCa.load("serverCa", ca); // its message names the field and the file
+    return ca;
   }
 
   /** {@code server}, or its old name {@code controlPlane}, as every command reads {@code --server}. */

@@ -22,13 +22,14 @@ public record HostSettings(ControlPlane controlPlane, Identity identity, Relay r
   /**
    * The control plane, and the namespace's agent token for it.
    *
+   * @param serverCa the CA an https {@code restApi}'s certificate is trusted by, or null for the JVM's CAs
    * @param xdsHost null until known: the config file's {@code xds}, else what the control plane advertises
    * @param xdsCaFile the CA of the xDS server's certificate, or null for plaintext
    */
-  public record ControlPlane(URI restApi, String xdsHost, int xdsPort, Path xdsCaFile, String token) {
+  public record ControlPlane(URI restApi, Path serverCa, String xdsHost, int xdsPort, Path xdsCaFile, String token) {
     /** The same with the xDS address the control plane advertised. */
     public ControlPlane withXds(String host, int port) {
-      return new ControlPlane(restApi, host, port, xdsCaFile, token);
+      return new ControlPlane(restApi, serverCa, host, port, xdsCaFile, token);
     }
   }
 

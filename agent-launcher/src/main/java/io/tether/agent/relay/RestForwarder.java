@@ -1,10 +1,12 @@
 package io.tether.agent.relay;
 
+import io.tether.client.ServerCa;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,13 +32,18 @@ final class RestForwarder {
   private final Duration timeout;
   private final HttpClient http;
 
-  RestForwarder(URI controlPlane, String token, Duration connectTimeout, Duration timeout) {
+  /** @param serverCa the CA an https control plane's certificate is trusted by; null for the JVM's CAs */
+  RestForwarder(URI controlPlane, Path serverCa, String token, Duration connectTimeout, Duration timeout) {
     String text = controlPlane.toString();
     this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     this.token = token;
     this.timeout = timeout;
     // HTTP/1.1: no h2c upgrade is offered to the API (the agent's RegistryClient does the same).
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
+    HttpClient.Builder http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout);
+    if (serverCa != null) {
+      http.sslContext(ServerCa.load("serverCa", serverCa)); // the host config's field: checked at load already
+    }
+    this.http = http.build();
   }
 
   String base() {

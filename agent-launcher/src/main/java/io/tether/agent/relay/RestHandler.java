@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,7 +112,7 @@ final class RestHandler implements HttpHandler {
       return;
     } catch (IOException e) {
       reply(exchange, 502, Map.of("Content-Type", "application/json"), ApiErrorBody.of(ErrorCode.UNAVAILABLE,
-          "the control plane at " + forwarder.base() + " is unreachable: " + e));
+          unreachable(e)));
       return;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -120,6 +121,20 @@ final class RestHandler implements HttpHandler {
     }
     hook.afterForward(request, answer.status());
     reply(exchange, answer.status(), answer.headers(), answer.body());
+  }
+
+  /**
+   * Why the control plane could not be reached; a failed TLS handshake (most often a certificate of a
+   * private CA the host does not trust) says what to set, since the task agent that reads it cannot.
+   */
+  private String unreachable(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SSLException) {
+        return "the TLS handshake with the control plane at " + forwarder.base() + " failed (" + t.getMessage()
+            + "): if its certificate is signed by a private CA, set serverCa in the host agent's config to that CA";
+      }
+    }
+    return "the control plane at " + forwarder.base() + " is unreachable: " + e;
   }
 
   /** What makes a raw path one the relay refuses, or null when it is fine. */

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,10 +48,11 @@ public final class RestRelay implements AutoCloseable {
 
   /**
    * @param listen the addresses to listen on, each at {@code port}
+   * @param serverCa the CA an https {@code controlPlane}'s certificate is trusted by, or null for the JVM's CAs
    * @param hostInfo the body of {@code GET /tether/host}
    */
-  public record Config(List<InetAddress> listen, int port, SourceFilter sources, URI controlPlane, String token,
-      Supplier<byte[]> hostInfo, RelayHook hook) {}
+  public record Config(List<InetAddress> listen, int port, SourceFilter sources, URI controlPlane, Path serverCa,
+      String token, Supplier<byte[]> hostInfo, RelayHook hook) {}
 
   /**
    * How long a request may take to arrive, and its answer to be written, in seconds: past it the JDK
@@ -107,7 +109,8 @@ public final class RestRelay implements AutoCloseable {
           return t;
         }, (r, executor) -> busy.execute(r));
     RestHandler handler = new RestHandler(config.sources(), new Refusals(), config.hostInfo(),
-        new RestForwarder(config.controlPlane(), config.token(), Duration.ofSeconds(2), UPSTREAM_TIMEOUT),
+        new RestForwarder(config.controlPlane(), config.serverCa(), config.token(), Duration.ofSeconds(2),
+            UPSTREAM_TIMEOUT),
         config.hook(), MAX_BODY, () -> Thread.currentThread() instanceof BusyThread);
     RestRelay relay = new RestRelay(new ArrayList<>(), pool, busy);
     try {

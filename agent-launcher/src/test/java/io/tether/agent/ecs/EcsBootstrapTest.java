@@ -73,6 +73,32 @@ class EcsBootstrapTest {
     passesEnvoysRules(bootstrap);
   }
 
+  @Test
+  void anAwsvpcTasksEnvoySpeaksTlsToXdsWithTetherXdsCaAndABridgeTasksNeverDoes() {
+    Metadata.Task task = Fixtures.task("awsvpc-task.json");
+    EcsSettings settings = settings(new EcsSettings.Direct(URI.create("https://tether.internal:8700"),
+        new HostPort("tether.internal", 18443), "s3cret", null, java.nio.file.Path.of("/etc/tether/xds-ca.pem")));
+    Placement placement = Placement.direct(settings, task.container("tether-sidecar").orElseThrow(), task);
+    BootstrapSpec spec = SidecarEnvoy.spec(settings, placement,
+        ServicePlan.of(settings, TaskNetworkMode.AWSVPC, task, task.container("tether-sidecar").orElseThrow()),
+        task.taskId());
+
+    Bootstrap bootstrap = EnvoyBootstrap.render(spec);
+
+    assertThat(spec.xdsCaFile()).isEqualTo("/etc/tether/xds-ca.pem");
+    assertThat(bootstrap.getStaticResources().getClusters(0).getTransportSocket().getName())
+        .isEqualTo("envoy.transport_sockets.tls");
+    passesEnvoysRules(bootstrap);
+
+    Metadata.Task bridge = Fixtures.task("bridge-task.json");
+    EcsSettings relayed = settings(null);
+    Placement viaHost = Placement.viaHostAgent(relayed, TaskNetworkMode.BRIDGE, new HostPort("172.17.0.1", 15101),
+        new HostAgent.HostInfo("prod", "10.0.1.17", null, 15102), bridge);
+    assertThat(SidecarEnvoy.spec(relayed, viaHost, ServicePlan.of(relayed, TaskNetworkMode.BRIDGE, bridge,
+        bridge.container("tether-sidecar").orElseThrow()), bridge.taskId()).xdsCaFile())
+        .as("the host agent's ADS relay is plaintext on the host").isNull();
+  }
+
   private static void passesEnvoysRules(Bootstrap bootstrap) {
     PgvChecker.Report report = CHECKER.check(bootstrap);
     assertThat(report.violations()).isEmpty();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tether.agent.metrics.MetricsEndpoint;
+import io.tether.agent.testing.SelfSignedCert;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -155,6 +156,8 @@ class EcsEnvironmentTest {
         new Row("TETHER_HOST_AGENT", "172.17.0.1:x", "TETHER_HOST_AGENT='172.17.0.1:x': 'x' is not a port number (1-65535)"),
         new Row("TETHER_TOKEN", "s3cret", "TETHER_TOKEN is set but TETHER_SERVER is not"),
         new Row("TETHER_XDS", "tether.internal:18000", "TETHER_XDS is set but TETHER_SERVER is not"),
+        new Row("TETHER_SERVER_CA", "/etc/tether/ca.pem", "TETHER_SERVER_CA is set but TETHER_SERVER is not"),
+        new Row("TETHER_XDS_CA", "/etc/tether/ca.pem", "TETHER_XDS_CA is set but TETHER_SERVER is not"),
         new Row("TETHER_SERVER", "http://tether.internal:8700", "TETHER_TOKEN is not set: an awsvpc task needs"),
         new Row("TETHER_SERVER", "tether.internal", "TETHER_SERVER 'tether.internal' must be HOST:PORT or "
             + "http(s)://HOST:PORT"),
@@ -173,6 +176,25 @@ class EcsEnvironmentTest {
     }
     assertThatThrownBy(() -> EcsEnvironment.read(env)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(row.message());
+  }
+
+  @Test
+  void anAwsvpcTasksCaFilesAreReadAtStartNamingTheVariable() throws Exception {
+    SelfSignedCert pem = SelfSignedCert.for127001();
+    Map<String, String> env = base();
+    env.putAll(Map.of("TETHER_SERVER", "https://127.0.0.1:8700", "TETHER_TOKEN", "t",
+        "TETHER_SERVER_CA", pem.cert().toString(), "TETHER_XDS_CA", pem.cert().toString()));
+    EcsSettings.Direct direct = EcsEnvironment.read(env).direct();
+    assertThat(direct.serverCa()).isEqualTo(pem.cert());
+    assertThat(direct.xdsCa()).isEqualTo(pem.cert());
+
+    env.put("TETHER_XDS_CA", "/nonexistent/xds-ca.pem");
+    assertThatThrownBy(() -> EcsEnvironment.read(env)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("TETHER_XDS_CA: no such file: /nonexistent/xds-ca.pem");
+    env.remove("TETHER_XDS_CA");
+    env.put("TETHER_SERVER_CA", pem.key().toString());
+    assertThatThrownBy(() -> EcsEnvironment.read(env)).as("a key, not a certificate")
+        .hasMessageStartingWith("TETHER_SERVER_CA " + pem.key() + " ");
   }
 
   @Test

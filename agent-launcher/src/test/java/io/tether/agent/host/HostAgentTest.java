@@ -66,7 +66,7 @@ class HostAgentTest {
 
   private HostSettings settings(InetSocketAddress dns) {
     return new HostSettings(
-        new HostSettings.ControlPlane(URI.create(cp.restUrl()), "127.0.0.1", cp.xdsPort(), null, HostControlPlane.TOKEN),
+        new HostSettings.ControlPlane(URI.create(cp.restUrl()), null, "127.0.0.1", cp.xdsPort(), null, HostControlPlane.TOKEN),
         new HostSettings.Identity("a", "127.0.0.1", "zone-1"),
         new HostSettings.Relay(List.of(InetAddress.getLoopbackAddress()), Relays.LOOPBACK, Ports.free(), Ports.free()),
         new HostSettings.Names(dns, VipRange.REGISTRY, hosts, Duration.ofMillis(100)),

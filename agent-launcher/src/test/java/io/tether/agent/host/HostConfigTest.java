@@ -3,6 +3,7 @@ package io.tether.agent.host;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tether.agent.testing.SelfSignedCert;
 import io.tether.model.VipRange;
 import io.tether.registry.testing.TestEtcd;
 import java.net.InetSocketAddress;
@@ -108,7 +109,7 @@ class HostConfigTest {
 
   static Stream<Arguments> badValues() {
     return Stream.of(
-        Arguments.of("listenn: [127.0.0.1]", "unknown field 'listenn': did you mean 'listen'? (the fields are: server, controlPlane, tokenFile"),
+        Arguments.of("listenn: [127.0.0.1]", "unknown field 'listenn': did you mean 'listen'? (the fields are: server, controlPlane, serverCa, tokenFile"),
         Arguments.of("apiPort: 15101\napiPort: 15103", "uplicate field 'apiPort'"),
         Arguments.of("apiPort: '15101'", "apiPort must be an integer"),
         Arguments.of("apiPort: 0", "apiPort 0 is not a port number (1-65535)"),
@@ -127,6 +128,7 @@ class HostConfigTest {
         Arguments.of("vipRange: 127.0.0.0/16", "vipRange '127.0.0.0/16' is loopback"),
         Arguments.of("vipRange: 100.127.0.0/24", "must be an IPv4 /16 written P.Q.0.0/16"),
         Arguments.of("xds: tether.internal", "xds 'tether.internal' must be HOST:PORT"),
+        Arguments.of("serverCa: /nonexistent/ca.pem", "serverCa: no such file: /nonexistent/ca.pem"),
         Arguments.of("xdsCaFile: /nonexistent/ca.pem", "xdsCaFile /nonexistent/ca.pem is not a readable file"),
         Arguments.of("zone: 'rack 1'", "zone 'rack 1' is not a DNS name"),
         Arguments.of("ecsAgent: 127.0.0.1:51678", "ecsAgent '127.0.0.1:51678' must be an http:// or https:// URL"),
@@ -142,6 +144,22 @@ class HostConfigTest {
 
     assertThatThrownBy(() -> HostConfigLoader.load(file)).isInstanceOf(HostConfigException.class)
         .hasMessageStartingWith(file + ": ").hasMessageContaining(message);
+  }
+
+  @Test
+  void serverCaIsReadAtLoadSoThatAFileWithoutACertificateStopsTheAgentThen() throws Exception {
+    SelfSignedCert pem = SelfSignedCert.for127001();
+    assertThat(HostConfigLoader.load(config("serverCa: " + pem.cert() + "\n")).controlPlane().serverCa())
+        .isEqualTo(pem.cert());
+    assertThat(HostConfigLoader.load(config("")).controlPlane().serverCa()).as("the JVM's CAs").isNull();
+
+    Path notPem = write("not.pem", "not a certificate\n");
+    Path file = config("serverCa: " + notPem + "\n");
+    assertThatThrownBy(() -> HostConfigLoader.load(file)).isInstanceOf(HostConfigException.class)
+        .hasMessageStartingWith(file + ": serverCa " + notPem + " ");
+    Path key = config("serverCa: " + pem.key() + "\n");
+    assertThatThrownBy(() -> HostConfigLoader.load(key)).as("a key, not a certificate")
+        .hasMessageStartingWith(key + ": serverCa " + pem.key() + " ");
   }
 
   @Test

@@ -29,7 +29,7 @@ class HostEgressEnvoyTest {
         + ".tmp " + pidFile + "\nexec sleep 600\n");
     Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
     HostSettings settings = new HostSettings(
-        new HostSettings.ControlPlane(URI.create("http://127.0.0.1:9"), "127.0.0.1", 9, null, HostControlPlane.TOKEN),
+        new HostSettings.ControlPlane(URI.create("http://127.0.0.1:9"), null, "127.0.0.1", 9, null, HostControlPlane.TOKEN),
         new HostSettings.Identity("a", "127.0.0.1", null),
         new HostSettings.Relay(List.of(InetAddress.getLoopbackAddress()), Relays.LOOPBACK, Ports.free(), Ports.free()),
         new HostSettings.Names(null, VipRange.REGISTRY, dir.resolve("hosts"), Duration.ofMillis(100)),

@@ -22,7 +22,7 @@ final class Relays {
 
   static RestRelay rest(String controlPlane, SourceFilter sources, RelayHook hook) {
     return RestRelay.start(new RestRelay.Config(List.of(InetAddress.getLoopbackAddress()), 0, sources,
-        URI.create(controlPlane), HostControlPlane.TOKEN, () -> HOST_INFO, hook));
+        URI.create(controlPlane), null, HostControlPlane.TOKEN, () -> HOST_INFO, hook));
   }
 
   static AdsRelay ads(int xdsPort, SourceFilter sources) {
