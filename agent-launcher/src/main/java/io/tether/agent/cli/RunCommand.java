@@ -46,6 +46,7 @@ public final class RunCommand implements Callable<Integer> {
   @Mixin ServerOption server;
 
   @Mixin XdsCaOption xdsCa;
+  @Mixin CertificateOptions certificates;
 
   @Option(names = "--xds", paramLabel = "HOST:PORT",
       description = "xDS server HOST:PORT, e.g. tether.internal:18000 (default: what the "
@@ -133,16 +134,6 @@ public final class RunCommand implements Callable<Integer> {
       description = "No Envoy: the app speaks xDS itself (GRPC_XDS_BOOTSTRAP is set for it)")
   Boolean proxyless;
 
-  @Option(names = "--certs-dir", paramLabel = "DIR",
-      description = "With --proxyless: keep the app's mutual TLS files here (cert.pem, key.pem, ca.pem: a key made "
-          + "on this host, signed by the mesh CA, renewed at half its life) and name them in its bootstrap")
-  Path certsDir;
-
-  @Option(names = "--identity", paramLabel = "NAME",
-      description = "With --certs-dir and no --service: the service whose identity the app calls as, e.g. checkout "
-          + "(default: the namespace's anonymous client)")
-  String identity;
-
   @Option(names = "--lease-ttl", paramLabel = "S", converter = Numbers.LeaseTtl.class,
       description = "Seconds the endpoint outlives a silent agent (default 10)")
   Integer leaseTtl;
@@ -216,29 +207,10 @@ public final class RunCommand implements Callable<Integer> {
             intOr(leaseTtl, file, "leaseTtl", 10)),
         "none".equals(hosts) ? null : Path.of(hosts != null ? hosts : "/etc/hosts"),
         noProxy,
-        certificates(file, noProxy, svc),
+        usage(() -> certificates.resolve(text(file, "certsDir"), text(file, "identity"), noProxy, svc)),
         workDir != null ? workDir : file.hasNonNull("workDir") ? Path.of(file.get("workDir").asText()) : null,
         new TaskSettings.Metrics(metricsEndpoint(file, ports), serviceSpec != null && serviceSpec.protocol() == AppProtocol.GRPC),
         command);
-  }
-
-  /**
-   * The certificate files of a proxyless app, or null: for the served service's identity, else
-   * {@code --identity}'s, else the namespace's anonymous client's (docs/security.md "Proxyless gRPC").
-   */
-  private TaskSettings.Certificates certificates(JsonNode file, boolean noProxy, String svc) {
-    Path dir = certsDir != null ? certsDir : file.hasNonNull("certsDir") ? Path.of(file.get("certsDir").asText()) : null;
-    String callAs = first(identity, text(file, "identity"));
-    require(callAs == null || dir != null, "--identity needs --certs-dir: it names the identity of the app's certificate");
-    if (dir == null) {
-      return null;
-    }
-    require(noProxy, "--certs-dir is for --proxyless apps: an Envoy sidecar gets its certificates over SDS");
-    require(svc == null || callAs == null || callAs.equals(svc), "--identity " + callAs + " differs from --service "
-        + svc + ": a task serving a service calls as that service");
-    String name = svc != null ? svc : callAs;
-    require(name == null || io.tether.model.Names.isLabel(name), "--identity '" + name + "' is not a DNS label");
-    return new TaskSettings.Certificates(dir, name);
   }
 
   /** The metrics endpoint, on a port none of the task's others is (see {@link MetricsEndpoint.Settings#avoiding}). */
