@@ -9,6 +9,7 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.tether.xds.cache.GroupSnapshot;
@@ -51,14 +52,17 @@ final class StockServer implements AutoCloseable {
     }
   }
 
-  /** The same resources and per-type versions as Tether's group snapshot, as a java-control-plane Snapshot. */
+  /**
+   * The same resources and per-type versions as Tether's group snapshot, SDS secrets included (an Envoy
+   * group's clusters and listeners name them), as a java-control-plane Snapshot.
+   */
   static Snapshot toSnapshot(GroupSnapshot s) {
     return Snapshot.create(
         resources(s, ResourceType.CLUSTER, Cluster.class), s.of(ResourceType.CLUSTER).version(),
         resources(s, ResourceType.ENDPOINT, ClusterLoadAssignment.class), s.of(ResourceType.ENDPOINT).version(),
         resources(s, ResourceType.LISTENER, Listener.class), s.of(ResourceType.LISTENER).version(),
         resources(s, ResourceType.ROUTE, RouteConfiguration.class), s.of(ResourceType.ROUTE).version(),
-        List.of(), "0");
+        resources(s, ResourceType.SECRET, Secret.class), s.of(ResourceType.SECRET).version());
   }
 
   private static <T> List<T> resources(GroupSnapshot s, ResourceType type, Class<T> cls) {

@@ -1,0 +1,196 @@
+package io.tether.bench;
+
+import io.tether.bench.fleet.AdsFleet;
+import io.tether.registry.etcd.LocalEtcd;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Scale on this machine (benchmarks/README.md "ScaleBenchmark"): N active ADS streams of an {@link AdsFleet}
+ * against a {@link ScaleServer}, Tether's own xDS serving against a stock {@code SimpleCache} fed the same
+ * snapshots, interleaved (Tether, stock, then stock, Tether, … for {@code --pairs} pairs), each run a fresh
+ * server and fleet process. Per run: the fleet's time to its first full config, write → EDS ACK over every
+ * (stream, write), the last ACK per write, the server's CPU per client-update, bytes per client-update,
+ * heap and RSS per stream, and idle CPU. Reported per N as each arm's median run and the median of the
+ * pairs' Tether / stock ratios with their spread.
+ */
+@Command(name = "scale-benchmark", mixinStandardHelpOptions = true)
+public final class ScaleBenchmark implements Callable<Integer> {
+  @Option(names = "--streams", split = ",", description = "stream counts (default ${DEFAULT-VALUE})")
+  List<Integer> counts = List.of(100, 1000, 5000, 10000);
+
+  @Option(names = "--pairs", description = "interleaved Tether/stock pairs per count (default ${DEFAULT-VALUE})")
+  int pairs = 5;
+
+  @Option(names = "--writes", description = "timed endpoint writes per run (default ${DEFAULT-VALUE})")
+  int writes = 10;
+
+  @Option(names = "--warmup-writes", description = "untimed writes before the timed ones, per run (default ${DEFAULT-VALUE})")
+  int warmupWrites = 5;
+
+  @Option(names = "--delta", description = "delta ADS (the agent's default) instead of state-of-the-world")
+  boolean delta;
+
+  @Option(names = "--per-connection", description = "streams per HTTP/2 connection (default ${DEFAULT-VALUE})")
+  int perConnection = 1;
+
+  @Option(names = "--services", description = "http services in the namespace (default ${DEFAULT-VALUE})")
+  int services = 50;
+
+  @Option(names = "--idle-seconds", description = "idle CPU window (default ${DEFAULT-VALUE})")
+  int idleSeconds = 5;
+
+  @Option(names = "--server-jvm-flag", description = "a flag for the server JVMs, e.g. -XX:StartFlightRecording=... "
+      + "(repeatable)")
+  List<String> serverFlags = new ArrayList<>();
+
+  @Option(names = "--only", description = "run one arm only (tether or stock), for profiling: no ratios")
+  String only;
+
+  private LocalEtcd etcd;
+  private int run;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new ScaleBenchmark()).execute(args));
+  }
+
+  /** One run's figures. */
+  record Figures(double readyMs, double p50Ms, double p99Ms, double lastMs, double lastMaxMs, double cpuUsPerUpdate,
+      double bytesPerUpdate, double heapKbPerStream, double rssKbPerStream, double idleCpuPercent) {}
+
+  @Override
+  public Integer call() throws Exception {
+    Path dir = Files.createTempDirectory("tether-scale-bench");
+    etcd = LocalEtcd.single(dir, Ports.free(), Ports.free()).start().awaitHealthy(Duration.ofSeconds(30));
+    try {
+      System.out.printf(Locale.ROOT, "scale: %s ADS, %d http services, %d streams per connection, %d writes per run, "
+          + "%d pairs, %d CPUs%n", delta ? "delta" : "SotW", services, perConnection, writes, pairs,
+          Runtime.getRuntime().availableProcessors());
+      for (int n : counts) {
+        List<Figures> tether = new ArrayList<>();
+        List<Figures> stock = new ArrayList<>();
+        if (only != null) {
+          for (int p = 0; p < pairs; p++) {
+            run(only, n);
+          }
+          continue;
+        }
+        for (int p = 0; p < pairs; p++) {
+          boolean tetherFirst = p % 2 == 0;
+          Figures first = run(tetherFirst ? "tether" : "stock", n);
+          Figures second = run(tetherFirst ? "stock" : "tether", n);
+          tether.add(tetherFirst ? first : second);
+          stock.add(tetherFirst ? second : first);
+        }
+        report(n, tether, stock);
+      }
+    } finally {
+      etcd.close();
+    }
+    return 0;
+  }
+
+  private Figures run(String arm, int n) throws Exception {
+    List<String> flags = new ArrayList<>(List.of("-XX:+UseG1GC"));
+    flags.addAll(serverFlags);
+    try (Child server = Child.start(flags, ScaleServer.class, List.of("--etcd", etcd.clientUrl(),
+        "--prefix", "/scale-" + (run++) + "/", "--arm", arm, "--services", Integer.toString(services)))) {
+      int port = Integer.parseInt(server.await("XDS "));
+      long heap0 = Long.parseLong(server.ask("heap", "HEAP "));
+      long rss0 = server.rssBytes();
+      List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--streams", Integer.toString(n),
+          "--per-connection", Integer.toString(perConnection), "--namespace", ScaleServer.NS,
+          "--id-prefix", arm + "-" + run));
+      if (arm.equals("tether")) {
+        args.addAll(List.of("--token", ScaleServer.TOKEN));
+      }
+      if (delta) {
+        args.add("--delta");
+      }
+      try (Child fleet = Child.start(List.of("-Xss256k", "-Xmx8g"), AdsFleet.class, args)) {
+        String[] ready = fleet.await("READY ").split(" ");
+        long heap1 = Long.parseLong(server.ask("heap", "HEAP "));
+        long rss1 = server.rssBytes();
+        long idle0 = server.cpuNanos();
+        Thread.sleep(idleSeconds * 1000L); // the idle window being measured, not a wait for an event
+        double idlePercent = (server.cpuNanos() - idle0) / (idleSeconds * 1e9) * 100;
+        Map<String, Long> before = stats(fleet.ask("stats", "STATS "));
+        String result = server.ask("writes " + writes + " " + n + " " + warmupWrites, "");
+        if (!result.startsWith("RESULT ")) {
+          throw new IllegalStateException(arm + " with " + n + " streams: " + result);
+        }
+        Map<String, Long> after = stats(fleet.ask("stats", "STATS "));
+        Map<String, Long> r = stats(result.substring("RESULT ".length()));
+        long updates = (long) (writes + warmupWrites) * n;
+        Figures f = new Figures(Double.parseDouble(ready[0]), r.get("p50") / 1e3, r.get("p99") / 1e3,
+            r.get("last50") / 1e3, r.get("lastmax") / 1e3, r.get("cpu") / (double) ((long) writes * n),
+            (after.get("bytes") - before.get("bytes")) / (double) updates, (heap1 - heap0) / 1024.0 / n,
+            (rss1 - rss0) / 1024.0 / n, idlePercent);
+        System.out.printf(Locale.ROOT, "  %-6s n=%-6d ready %6.0f ms, ACK p50 %7.2f p99 %7.2f last %7.2f ms, "
+            + "%6.1f µs/update, %6.0f B/update, heap %5.1f KB, RSS %5.1f KB per stream, idle %4.1f%%%n", arm, n,
+            f.readyMs(), f.p50Ms(), f.p99Ms(), f.lastMs(), f.cpuUsPerUpdate(), f.bytesPerUpdate(), f.heapKbPerStream(),
+            f.rssKbPerStream(), f.idleCpuPercent());
+        return f;
+      }
+    }
+  }
+
+  /** {@code key=value} words as a map. */
+  private static Map<String, Long> stats(String line) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (String word : line.strip().split(" ")) {
+      String[] kv = word.split("=");
+      if (kv.length == 2) {
+        out.put(kv[0], Long.parseLong(kv[1]));
+      }
+    }
+    return out;
+  }
+
+  private void report(int n, List<Figures> tether, List<Figures> stock) {
+    System.out.printf(Locale.ROOT, "%nn = %d (%d pairs)%-22s %12s %12s %26s%n", n, tether.size(), "", "Tether", "stock",
+        "Tether / stock (min-max)");
+    row("first full config, ms", tether, stock, Figures::readyMs);
+    row("write -> ACK p50, ms", tether, stock, Figures::p50Ms);
+    row("write -> ACK p99, ms", tether, stock, Figures::p99Ms);
+    row("write -> last ACK (median), ms", tether, stock, Figures::lastMs);
+    row("write -> last ACK (max), ms", tether, stock, Figures::lastMaxMs);
+    row("server CPU per client-update, µs", tether, stock, Figures::cpuUsPerUpdate);
+    row("bytes per client-update", tether, stock, Figures::bytesPerUpdate);
+    row("server heap per stream, KB", tether, stock, Figures::heapKbPerStream);
+    row("server RSS per stream, KB", tether, stock, Figures::rssKbPerStream);
+    row("server idle CPU, % of a core", tether, stock, Figures::idleCpuPercent);
+    System.out.println();
+  }
+
+  private static void row(String what, List<Figures> tether, List<Figures> stock, ToDoubleFunction<Figures> metric) {
+    double[] ratios = new double[tether.size()];
+    for (int i = 0; i < ratios.length; i++) {
+      ratios[i] = metric.applyAsDouble(tether.get(i)) / metric.applyAsDouble(stock.get(i));
+    }
+    Arrays.sort(ratios);
+    System.out.printf(Locale.ROOT, "  %-36s %12.2f %12.2f %10.2fx (%.2f-%.2f)%n", what, median(tether, metric),
+        median(stock, metric), median(ratios), ratios[0], ratios[ratios.length - 1]);
+  }
+
+  private static double median(List<Figures> runs, ToDoubleFunction<Figures> metric) {
+    return median(runs.stream().mapToDouble(metric).sorted().toArray());
+  }
+
+  private static double median(double[] sorted) {
+    int m = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+  }
+}

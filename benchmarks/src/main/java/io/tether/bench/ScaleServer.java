@@ -1,0 +1,161 @@
+package io.tether.bench;
+
+import io.tether.bench.fleet.AdsFleet;
+import io.tether.model.AppProtocol;
+import io.tether.model.ClientAlias;
+import io.tether.model.Endpoint;
+import io.tether.model.Namespace;
+import io.tether.model.ServicePolicy;
+import io.tether.model.ServiceSpec;
+import io.tether.registry.RegistryServer;
+import io.tether.registry.auth.Role;
+import io.tether.registry.auth.TokenAuthenticator;
+import io.tether.registry.auth.TokenFile;
+import io.tether.registry.store.Precondition;
+import io.tether.registry.store.RegistryStore;
+import io.tether.xds.server.XdsServer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The server under test of {@link ScaleBenchmark}, a child JVM of its own so that its CPU, heap and RSS are
+ * its own: Tether's registry and xDS server on an etcd, serving ADS itself ({@code --arm tether}) or through a
+ * stock java-control-plane {@code SimpleCache} fed the snapshots Tether publishes ({@code --arm stock},
+ * {@link StockServer}; one stream of its own keeps the fleet's group rendered). It seeds a namespace of
+ * {@code --services} http services with client aliases and two endpoints each, prints {@code XDS <port>},
+ * then takes commands on stdin:
+ * <ul>
+ *   <li>{@code writes W N WARM}: WARM untimed, then W timed endpoint writes to {@code svc0}, one at a time, each
+ *       timed from its start to
+ *       the EDS ACK of each of N streams; prints {@code RESULT} with the ACK latencies' p50, p99 and max over
+ *       all (stream, write) pairs, the median and largest per-write "last ACK", and the process's CPU over
+ *       the writes, in microseconds;</li>
+ *   <li>{@code heap}: prints {@code HEAP <bytes used after GC>}.</li>
+ * </ul>
+ */
+@Command(name = "scale-server", mixinStandardHelpOptions = true)
+public final class ScaleServer implements Callable<Integer> {
+  static final String NS = "scale";
+  static final String TOKEN = "scale-agent-token-0123456789";
+
+  @Option(names = "--etcd", required = true)
+  String etcd;
+
+  @Option(names = "--prefix", required = true)
+  String prefix;
+
+  @Option(names = "--arm", required = true, description = "tether or stock")
+  String arm;
+
+  @Option(names = "--services", defaultValue = "50")
+  int services;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new ScaleServer()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    TokenAuthenticator tokens = TokenAuthenticator.of(List.of(new TokenFile.Entry("agents", TOKEN, Role.AGENT, NS)));
+    EdsAcks acks = new EdsAcks();
+    boolean stockArm = arm.equals("stock");
+    try (RegistryServer registry = new RegistryServer(new RegistryServer.Config(List.of(etcd), prefix, "127.0.0.1", 0,
+            tokens, Duration.ofSeconds(5), io.tether.registry.api.HttpLimits.defaults())).start();
+        XdsServer xds = new XdsServer(new XdsServer.Config("127.0.0.1", 0, tokens))
+            .start(registry.view(), registry.meters(), stockArm ? List.of() : List.of(acks))) {
+      seed(registry.store());
+      StockServer stock = stockArm ? StockServer.start(xds, List.of(acks)) : null;
+      AutoCloseable feeder = stockArm ? AdsFleet.one(xds.port(), TOKEN, NS, "feeder") : () -> { };
+      System.out.println("XDS " + (stockArm ? stock.port() : xds.port()));
+      System.out.flush();
+      serve(registry.store(), acks);
+      feeder.close();
+      if (stock != null) {
+        stock.close();
+      }
+    }
+    return 0;
+  }
+
+  private void serve(RegistryStore store, EdsAcks acks) throws Exception {
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    String line;
+    while ((line = in.readLine()) != null) {
+      String[] words = line.strip().split(" ");
+      switch (words[0]) {
+        case "writes" -> System.out.println(writes(store, acks, Integer.parseInt(words[1]), Integer.parseInt(words[2]),
+            Integer.parseInt(words[3])));
+        case "heap" -> System.out.println("HEAP " + usedHeapAfterGc());
+        default -> System.out.println("ERROR unknown command " + words[0]);
+      }
+      System.out.flush();
+    }
+  }
+
+  /** W timed writes after {@code warm} untimed ones (JIT, first pushes). */
+  private static String writes(RegistryStore store, EdsAcks acks, int w, int n, int warm) throws Exception {
+    Histogram all = new Histogram(3);
+    Histogram last = new Histogram(3);
+    long cpu = 0;
+    for (int i = 0; i < w + warm; i++) {
+      long cpuBefore = processCpuNanos();
+      acks.begin();
+      if (i % 2 == 0) {
+        store.putEndpoint(NS, "svc0", "extra", new Endpoint("10.9.9.9", 8080, null, null, null, null, null, null),
+            Precondition.NONE).get(5, TimeUnit.SECONDS);
+      } else {
+        store.deleteEndpoint(NS, "svc0", "extra", Precondition.NONE).get(5, TimeUnit.SECONDS);
+      }
+      int got = acks.await(n, 120_000);
+      if (got < n) {
+        return "TIMEOUT write " + i + ": " + got + " of " + n + " streams ACKed";
+      }
+      Histogram h = acks.latencies();
+      if (i >= warm) {
+        cpu += processCpuNanos() - cpuBefore;
+        all.add(h);
+        last.recordValue(h.getMaxValue());
+      }
+    }
+    return String.format(Locale.ROOT, "RESULT p50=%d p99=%d max=%d last50=%d lastmax=%d cpu=%d", all.getValueAtPercentile(50),
+        all.getValueAtPercentile(99), all.getMaxValue(), last.getValueAtPercentile(50), last.getMaxValue(), cpu / 1_000);
+  }
+
+  private void seed(RegistryStore store) throws Exception {
+    store.putNamespace(new Namespace(NS, null, null), Precondition.NONE).get(5, TimeUnit.SECONDS);
+    for (int i = 0; i < services; i++) {
+      String name = "svc" + i;
+      store.putService(NS, new ServiceSpec(name, "http", AppProtocol.HTTP, List.of(new ClientAlias(name, 8080)), null,
+          ServicePolicy.EMPTY), Precondition.NONE).get(5, TimeUnit.SECONDS);
+      for (int e = 0; e < 2; e++) {
+        store.putEndpoint(NS, name, "e" + e, new Endpoint("10.0." + i + "." + (e + 1), 8080, null, null, null, null, null,
+            null), Precondition.NONE).get(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  private static long usedHeapAfterGc() {
+    long used = Long.MAX_VALUE;
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Runtime rt = Runtime.getRuntime();
+      used = Math.min(used, rt.totalMemory() - rt.freeMemory());
+    }
+    return used;
+  }
+}

@@ -1,0 +1,130 @@
+package io.tether.bench.fleet;
+
+import static io.tether.bench.fleet.TypeUrls.CDS;
+import static io.tether.bench.fleet.TypeUrls.EDS;
+import static io.tether.bench.fleet.TypeUrls.LDS;
+import static io.tether.bench.fleet.TypeUrls.RDS;
+import static io.tether.bench.fleet.TypeUrls.SDS;
+
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceStub;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.envoyproxy.envoy.service.discovery.v3.Resource;
+import io.grpc.stub.StreamObserver;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One incremental (delta) ADS stream, asked as Envoy asks over {@code DELTA_GRPC}: CDS and LDS as
+ * wildcards, the SDS secrets, EDS and RDS by name, subscribed and unsubscribed as the clusters and
+ * listeners it holds change what they name; every response ACKed by its nonce.
+ */
+final class DeltaStream implements StreamObserver<DeltaDiscoveryResponse> {
+  private final Node node;
+  private final FleetStats stats;
+  // What Envoy derives from the clusters and listeners it holds, by resource name (not the resources:
+  // 10,000 streams cannot each keep theirs): a cluster's EDS name (null: not EDS), a listener's RDS names.
+  private final Map<String, String> clusterEds = new HashMap<>();
+  private final Map<String, Set<String>> listenerRoutes = new HashMap<>();
+  private final Map<String, Set<String>> subscribed = new HashMap<>(); // per type asked for, its names
+  private final Set<String> answered = new HashSet<>();
+  private StreamObserver<DeltaDiscoveryRequest> requests;
+  private boolean ready;
+
+  DeltaStream(Node node, FleetStats stats) {
+    this.node = node;
+    this.stats = stats;
+  }
+
+  synchronized void start(AggregatedDiscoveryServiceStub stub) {
+    requests = stub.deltaAggregatedResources(this);
+    subscribed.put(CDS, Set.of());
+    requests.onNext(request(CDS).build());
+  }
+
+  @Override
+  public synchronized void onNext(DeltaDiscoveryResponse response) {
+    stats.received(response.getSerializedSize());
+    String type = response.getTypeUrl();
+    hold(type, response);
+    answered.add(type);
+    requests.onNext(request(type).setResponseNonce(response.getNonce()).build()); // the ACK
+    switch (type) {
+      case CDS -> {
+        change(SDS, Set.copyOf(TypeUrls.SECRETS));
+        change(EDS, new java.util.TreeSet<>(clusterEds.values().stream().filter(java.util.Objects::nonNull).toList()));
+        if (subscribed.get(EDS).isEmpty()) {
+          askListeners();
+        }
+      }
+      case EDS -> askListeners();
+      case LDS -> change(RDS, new java.util.TreeSet<>(listenerRoutes.values().stream().flatMap(Set::stream).toList()));
+      default -> { }
+    }
+    checkReady();
+  }
+
+  private void hold(String type, DeltaDiscoveryResponse response) {
+    if (type.equals(CDS)) {
+      for (Resource r : response.getResourcesList()) {
+        clusterEds.put(r.getName(), Resources.edsName(r.getResource()));
+      }
+      response.getRemovedResourcesList().forEach(clusterEds::remove);
+    } else if (type.equals(LDS)) {
+      for (Resource r : response.getResourcesList()) {
+        listenerRoutes.put(r.getName(), Resources.routeNames(java.util.List.of(r.getResource())));
+      }
+      response.getRemovedResourcesList().forEach(listenerRoutes::remove);
+    }
+  }
+
+  private void askListeners() {
+    if (!subscribed.containsKey(LDS)) {
+      subscribed.put(LDS, Set.of());
+      requests.onNext(request(LDS).build());
+    }
+  }
+
+  /** Subscribes what {@code want} adds and unsubscribes what it drops; nothing when it is the same. */
+  private void change(String type, Set<String> want) {
+    Set<String> have = subscribed.getOrDefault(type, Set.of());
+    subscribed.put(type, want);
+    Set<String> added = new HashSet<>(want);
+    added.removeAll(have);
+    Set<String> dropped = new HashSet<>(have);
+    dropped.removeAll(want);
+    if (!added.isEmpty() || !dropped.isEmpty()) {
+      requests.onNext(request(type).addAllResourceNamesSubscribe(added).addAllResourceNamesUnsubscribe(dropped).build());
+    }
+  }
+
+  private DeltaDiscoveryRequest.Builder request(String type) {
+    return DeltaDiscoveryRequest.newBuilder().setNode(node).setTypeUrl(type);
+  }
+
+  private void checkReady() {
+    if (ready) {
+      return;
+    }
+    boolean all = answered.contains(CDS) && answered.contains(LDS) && answered.contains(SDS)
+        && (subscribed.get(EDS).isEmpty() || answered.contains(EDS))
+        && (subscribed.getOrDefault(RDS, Set.of()).isEmpty() || answered.contains(RDS));
+    if (all) {
+      ready = true;
+      stats.ready();
+    }
+  }
+
+  @Override
+  public synchronized void onError(Throwable t) {
+    stats.failed(ready);
+  }
+
+  @Override
+  public synchronized void onCompleted() {
+    stats.failed(ready);
+  }
+}
