@@ -160,7 +160,7 @@ public final class TetherCache implements ConfigWatcher {
   int waitingWatches(GroupKey group) {
     ServedGroup g = groups.get(group);
     synchronized (g) {
-      return g.waiting.size();
+      return g.waitingWatches();
     }
   }
 
@@ -191,23 +191,13 @@ public final class TetherCache implements ConfigWatcher {
       g.ledger.published(first ? GroupSnapshot.EMPTY : g.snapshot, snapshot, first ? null : changed, cause);
       g.snapshot = snapshot;
       if (first || changed == null) {
-        g.waiting.removeIf(w -> w.retry(snapshot, null));
+        g.retryWaiting(w -> g.retry(w, snapshot, null));
       } else {
-        g.waiting.removeIf(w -> changed.containsKey(w.type) && w.retry(snapshot, changed.get(w.type)));
+        g.retryWaiting(w -> changed.containsKey(w.type) && g.retry(w, snapshot, changed.get(w.type)));
       }
-      settleResends(g);
+      g.settleResends();
     }
     publishListeners.forEach(l -> l.accept(group, snapshot));
-  }
-
-  /**
-   * Answers the endpoint watches owed assignments by the cluster responses just sent: on the same
-   * stream, right after the clusters, as Envoy's warming expects. Caller holds the group lock.
-   */
-  private static void settleResends(ServedGroup g) {
-    if (g.snapshot != null) {
-      g.waiting.removeIf(w -> w.owesResend() && w.retry(g.snapshot, Set.of()));
-    }
   }
 
   @Override
@@ -256,15 +246,15 @@ public final class TetherCache implements ConfigWatcher {
 
   /** Answers a new watch from the group's snapshot, or parks it until an update concerns it. Caller holds the lock. */
   private static void answerOrWait(ServedGroup g, PlannedWatch<?> w, AbstractWatch<?, ?> watch) {
-    if (g.snapshot == null || !w.retry(g.snapshot, null)) {
-      g.waiting.add(w);
+    if (g.snapshot == null || !g.retry(w, g.snapshot, null)) {
+      g.park(w);
       watch.setStop(() -> {
         synchronized (g) {
-          g.waiting.remove(w);
+          g.unpark(w);
         }
       });
     }
-    settleResends(g);
+    g.settleResends();
   }
 
   /**
