@@ -33,19 +33,22 @@ final class SotwPlanner {
    */
   static Optional<Plan> plan(TypeState state, Collection<String> requested, TypeResources current,
       boolean fullState, Set<String> onlyNames) {
-    Map<String, VersionedResource<?>> wanted = wanted(requested, current);
     if (fullState) {
-      return planFullState(state, wanted);
+      return planFullState(state, wanted(requested, current));
     }
-    Map<String, VersionedResource<?>> changed = new LinkedHashMap<>();
-    Collection<String> candidates = wanted.keySet();
+    // Only the candidates are looked at, not every requested name: an update that changed one assignment
+    // costs each waiting watch that one name (and its owed resends), whatever the size of its subscription.
+    Collection<String> candidates = requested.isEmpty() ? current.resources().keySet() : requested;
+    boolean filter = false;
     if (onlyNames != null) {
       candidates = new java.util.LinkedHashSet<>(onlyNames);
       candidates.addAll(state.resend);
+      filter = !requested.isEmpty();
     }
+    Map<String, VersionedResource<?>> changed = new LinkedHashMap<>();
     for (String name : candidates) {
-      VersionedResource<?> r = wanted.get(name);
-      if (r != null && state.owes(name, r.version(), state.accepted.get(name))) {
+      VersionedResource<?> r = current.resources().get(name);
+      if (r != null && (!filter || requested.contains(name)) && state.owes(name, r.version(), state.accepted.get(name))) {
         changed.put(name, r);
       }
     }
