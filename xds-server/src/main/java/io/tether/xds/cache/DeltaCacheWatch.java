@@ -26,7 +26,8 @@ final class DeltaCacheWatch extends PlannedWatch<DeltaPlanner.Plan> {
   Optional<DeltaPlanner.Plan> plan(TypeResources current, Set<String> changed) {
     state.resend.removeIf(n -> !current.resources().containsKey(n)
         || !(watch.trackedResources().containsKey(n) || watch.pendingResources().contains(n)));
-    return DeltaPlanner.plan(state, watch.trackedResources(), watch.pendingResources(), watch.isWildcard(), current);
+    return DeltaPlanner.plan(state, watch.trackedResources(), watch.pendingResources(), watch.isWildcard(), current,
+        changed);
   }
 
   @Override

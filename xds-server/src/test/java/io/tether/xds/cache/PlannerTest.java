@@ -85,13 +85,27 @@ class PlannerTest {
   void deltaSendsChangesAndRemovalsAndNeverTheRejectedVersion() {
     TypeState state = new TypeState();
     TypeResources current = of(cla("a", "2"), cla("b", "1"));
-    DeltaPlanner.Plan plan = DeltaPlanner.plan(state, Map.of("a", "1", "b", "1", "gone", "1"), Set.of(), false, current)
-        .orElseThrow();
+    DeltaPlanner.Plan plan = DeltaPlanner.plan(state, Map.of("a", "1", "b", "1", "gone", "1"), Set.of(), false, current,
+        null).orElseThrow();
     assertThat(plan.resources()).containsOnlyKeys("a");
     assertThat(plan.removed()).containsExactly("gone");
     state.onSent(Map.of("a", "2"), current.version());
     state.onReply("rejected", false);
-    assertThat(DeltaPlanner.plan(state, Map.of("a", "1", "b", "1"), Set.of(), false, current)).isEmpty();
+    assertThat(DeltaPlanner.plan(state, Map.of("a", "1", "b", "1"), Set.of(), false, current, null)).isEmpty();
+  }
+
+  @Test
+  void deltaUpdateLooksAtTheChangedNamesThePendingOnesAndTheOwedResendsOnly() {
+    TypeState state = new TypeState();
+    TypeResources current = of(cla("a", "2"), cla("b", "2"), cla("c", "1"), cla("p", "1"));
+    state.resend.add("c");
+    Map<String, String> known = Map.of("a", "1", "b", "1", "c", "1", "gone", "1");
+    DeltaPlanner.Plan plan = DeltaPlanner.plan(state, known, Set.of("p"), false, current, Set.of("a", "gone", "other"))
+        .orElseThrow();
+    assertThat(plan.resources()).as("b is not among the update's names").containsOnlyKeys("a", "c", "p");
+    assertThat(plan.removed()).containsExactly("gone");
+    assertThat(DeltaPlanner.plan(new TypeState(), Map.of("a", "2"), Set.of(), true, current, Set.of("b")).orElseThrow()
+        .resources()).as("a wildcard stream is sent a new name of the update").containsOnlyKeys("b");
   }
 
   @Test
