@@ -51,7 +51,7 @@ final class DeltaPlanner {
           removed.add(name);
         }
       } else if (state.owes(name, r.version(), known.get(name))) {
-        send.put(name, r);
+        send.put(TypeResources.canonicalName(name, r), r);
       }
     }
     if (send.isEmpty() && removed.isEmpty()) {

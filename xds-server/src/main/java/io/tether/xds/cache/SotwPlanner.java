@@ -49,7 +49,7 @@ final class SotwPlanner {
     for (String name : candidates) {
       VersionedResource<?> r = current.resources().get(name);
       if (r != null && (!filter || requested.contains(name)) && state.owes(name, r.version(), state.accepted.get(name))) {
-        changed.put(name, r);
+        changed.put(TypeResources.canonicalName(name, r), r);
       }
     }
     return changed.isEmpty() ? Optional.empty() : Optional.of(new Plan(changed));
@@ -79,7 +79,7 @@ final class SotwPlanner {
     for (String name : requested) {
       VersionedResource<?> r = current.resources().get(name);
       if (r != null) {
-        out.put(name, r);
+        out.put(TypeResources.canonicalName(name, r), r);
       }
     }
     return out;

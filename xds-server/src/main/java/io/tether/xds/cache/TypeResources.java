@@ -1,6 +1,7 @@
 package io.tether.xds.cache;
 
 import com.google.common.hash.Hashing;
+import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.controlplane.cache.VersionedResource;
 import java.nio.charset.StandardCharsets;
 import org.pcollections.HashTreePMap;
@@ -30,6 +31,15 @@ public record TypeResources(PMap<String, VersionedResource<?>> resources, long d
       return old == null ? this : new TypeResources(resources.minus(name), d);
     }
     return new TypeResources(resources.plus(name, resource), d ^ hash(name, resource.version()));
+  }
+
+  /**
+   * The name to key a stream's own records by: the resource's name as the snapshot holds it, so that
+   * thousands of streams holding a resource share one string, not each a copy parsed from its requests.
+   */
+  static String canonicalName(String requested, VersionedResource<?> resource) {
+    String own = Resources.getResourceName(resource.resource());
+    return own.equals(requested) ? own : requested;
   }
 
   private static long hash(String name, String version) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Issues the mesh's leaves (docs/security.md "Certificates over SDS"): one per identity, kept until half
@@ -29,6 +30,8 @@ public final class LeafIssuer {
   private final Duration ttl;
   private final Clock clock;
   private final Map<String, Leaf> leaves = new ConcurrentHashMap<>();
+  /** Counts the leaves put in {@link #leaves}: a holder of older leaves sees it move. */
+  private final AtomicLong generation = new AtomicLong();
   private final Counter issued;
 
   public LeafIssuer(MeshCa ca, Duration ttl, Clock clock, MeterRegistry meters) {
@@ -62,6 +65,7 @@ public final class LeafIssuer {
     chain.addAll(ca.intermediates());
     Leaf leaf = new Leaf(spiffeId, chain, pair.getPrivate(), halfLife(now, cert));
     leaves.put(spiffeId, leaf);
+    generation.incrementAndGet();
     return leaf;
   }
 
@@ -78,9 +82,15 @@ public final class LeafIssuer {
     leaves.keySet().retainAll(spiffeIds);
   }
 
-  /** The soonest renewal among the leaves held, or null when none is held. */
-  public Instant nextRenewal() {
-    return leaves.values().stream().map(Leaf::renewAt).min(Instant::compareTo).orElse(null);
+  /** How many leaves were issued into the held set so far: unchanged, no held leaf was replaced. */
+  public long generation() {
+    return generation.get();
+  }
+
+  /** Whether some held leaf is past half its life, so that the next {@link #current} of it issues anew. */
+  public boolean renewalDue() {
+    Instant now = clock.instant();
+    return leaves.values().stream().anyMatch(leaf -> !now.isBefore(leaf.renewAt()));
   }
 
   private X509Certificate sign(PublicKey key, String spiffeId, Instant now) {

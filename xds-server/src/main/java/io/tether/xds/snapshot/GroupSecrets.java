@@ -5,6 +5,7 @@ import io.envoyproxy.controlplane.cache.VersionedResource;
 import io.tether.xds.cache.ChangeStamp;
 import io.tether.xds.cache.GroupSnapshot;
 import io.tether.xds.cache.TetherCache;
+import io.tether.xds.identity.LeafIssuer;
 import io.tether.xds.identity.MeshIdentities;
 import io.tether.xds.node.GroupKey;
 import io.tether.xds.render.TrustDomain;
@@ -25,6 +26,8 @@ final class GroupSecrets {
   private final MeshIdentities identities;
   /** Per Envoy group, the SPIFFE ID of each leaf secret it holds, by secret name. */
   private final Map<GroupKey, Map<String, String>> leaves = new HashMap<>();
+  /** The issuer's generation when the last sweep of {@link #renew} began; -1 before the first. */
+  private long sweptGeneration = -1;
 
   GroupSecrets(MeshIdentities identities) {
     this.identities = identities;
@@ -45,9 +48,16 @@ final class GroupSecrets {
 
   /**
    * Re-issues the leaves past half their life and publishes, once per group, the leaf secrets whose held
-   * serial is not the current one; a group holding the current serials is no change.
+   * serial is not the current one; a group holding the current serials is no change. Costs nothing
+   * while no leaf is due and none was issued since the last sweep: every group then holds the current ones.
    */
   void renew(TetherCache cache, long revision) {
+    LeafIssuer issuer = identities.issuer();
+    long generation = issuer.generation();
+    if (generation == sweptGeneration && !issuer.renewalDue()) {
+      return;
+    }
+    sweptGeneration = generation;
     Map<String, Map<String, VersionedResource<?>>> current = new HashMap<>(); // per SPIFFE ID, per secret name
     leaves.forEach((group, held) -> {
       GroupSnapshot snapshot = cache.snapshot(group).orElse(null);

@@ -43,6 +43,19 @@ class PlannerTest {
   }
 
   @Test
+  void whatAStreamRecordsItHoldsIsKeyedByTheSnapshotsNamesNotTheRequestsCopies() {
+    VersionedResource<?> a = cla("a", "1");
+    TypeResources v1 = of(a, listener("x", "1"));
+    String requested = new String("a".toCharArray()); // as parsed from a request: equal, not the same
+    SotwPlanner.Plan sotw = SotwPlanner.plan(new TypeState(), List.of(requested), v1, false, null).orElseThrow();
+    DeltaPlanner.Plan delta = DeltaPlanner.plan(new TypeState(), Map.of(), Set.of(requested), false, v1, null)
+        .orElseThrow();
+    String own = ((ClusterLoadAssignment) a.resource()).getClusterName();
+    assertThat(sotw.resources().keySet().iterator().next()).isSameAs(own);
+    assertThat(delta.resources().keySet().iterator().next()).isSameAs(own);
+  }
+
+  @Test
   void aNackedVersionIsNotSentAgainButTheNextChangeIs() {
     TypeState state = new TypeState();
     TypeResources v1 = of(cla("a", "1"));

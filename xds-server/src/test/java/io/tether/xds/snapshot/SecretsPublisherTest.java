@@ -91,6 +91,21 @@ class SecretsPublisherTest extends PublisherFixture {
     assertThat(sanOf(SIDECAR)).isEqualTo("spiffe://tether.local/ns/ns/svc/web");
   }
 
+  @Test
+  void aLeafRenewedForANewGroupReachesTheGroupsHoldingTheOldOne() throws Exception {
+    GroupKey webOnOtherPort = new GroupKey("ns", ProxyKind.ENVOY, List.of(new ServedService("web", 15000, 9090)));
+    startWithWebAndApi(SIDECAR);
+    String old = identity(SIDECAR).version();
+
+    CLOCK.advance(Duration.ofSeconds(11)); // past half its life: the new group's first snapshot may renew it
+    connect(webOnOtherPort);
+    publisher.awaitIdle();
+    String renewed = identity(webOnOtherPort).version();
+    assertThat(renewed).isNotEqualTo(old);
+    Poll.until(Duration.ofSeconds(5), () -> identity(SIDECAR).version().equals(renewed),
+        "the older group holds the leaf the new group was issued");
+  }
+
   private VersionedResource<?> identity(GroupKey group) {
     return secret(group, TrustDomain.IDENTITY_SECRET);
   }
