@@ -56,6 +56,11 @@ public final class ScaleBenchmark implements Callable<Integer> {
       + "(repeatable)")
   List<String> serverFlags = new ArrayList<>();
 
+  @Option(names = "--node-on-every-request", description = "the Tether arm's fleet sends the node on every request "
+      + "too, as the stock arm's must (SimpleCache groups each request by its node); by default it sends it on the "
+      + "first only, as the agent's Envoy bootstraps do")
+  boolean nodeOnEveryRequest;
+
   @Option(names = "--only", description = "run one arm only (tether or stock), for profiling: no ratios")
   String only;
 
@@ -115,6 +120,9 @@ public final class ScaleBenchmark implements Callable<Integer> {
           "--id-prefix", arm + "-" + run));
       if (arm.equals("tether")) {
         args.addAll(List.of("--token", ScaleServer.TOKEN));
+        if (!nodeOnEveryRequest) {
+          args.add("--node-on-first-message-only");
+        }
       }
       if (delta) {
         args.add("--delta");

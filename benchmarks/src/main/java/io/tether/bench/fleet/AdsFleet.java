@@ -59,6 +59,10 @@ public final class AdsFleet implements Callable<Integer> {
   @Option(names = "--delta", description = "incremental ADS (DELTA_GRPC, the agent's default) instead of SotW")
   boolean delta;
 
+  @Option(names = "--node-on-first-message-only", description = "send the node on a stream's first request only, "
+      + "as the agent's Envoy bootstraps do (set_node_on_first_message_only); the stock cache needs it on every one")
+  boolean nodeOnFirstOnly;
+
   @Option(names = "--id-prefix", defaultValue = "fleet")
   String idPrefix;
 
@@ -85,9 +89,9 @@ public final class AdsFleet implements Callable<Integer> {
       }
       Node node = node(idPrefix + "-" + i);
       if (delta) {
-        new DeltaStream(node, stats).start(stub);
+        new DeltaStream(node, nodeOnFirstOnly, stats).start(stub);
       } else {
-        new SotwStream(node, stats).start(stub);
+        new SotwStream(node, nodeOnFirstOnly, stats).start(stub);
       }
     }
     while (!stats.awaitSettled(5_000)) {
@@ -126,7 +130,7 @@ public final class AdsFleet implements Callable<Integer> {
     f.token = token;
     f.namespace = namespace;
     ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-    new SotwStream(f.node(id), new FleetStats(1)).start(f.withToken(AggregatedDiscoveryServiceGrpc.newStub(channel)));
+    new SotwStream(f.node(id), false, new FleetStats(1)).start(f.withToken(AggregatedDiscoveryServiceGrpc.newStub(channel)));
     return channel::shutdownNow;
   }
 

@@ -24,6 +24,9 @@ import java.util.Set;
  */
 final class DeltaStream implements StreamObserver<DeltaDiscoveryResponse> {
   private final Node node;
+  /** Envoy's {@code set_node_on_first_message_only}, which the agent's bootstraps set. */
+  private final boolean nodeOnFirstOnly;
+  private boolean nodeSent;
   private final FleetStats stats;
   // What Envoy derives from the clusters and listeners it holds, by resource name (not the resources:
   // 10,000 streams cannot each keep theirs): a cluster's EDS name (null: not EDS), a listener's RDS names.
@@ -34,8 +37,9 @@ final class DeltaStream implements StreamObserver<DeltaDiscoveryResponse> {
   private StreamObserver<DeltaDiscoveryRequest> requests;
   private boolean ready;
 
-  DeltaStream(Node node, FleetStats stats) {
+  DeltaStream(Node node, boolean nodeOnFirstOnly, FleetStats stats) {
     this.node = node;
+    this.nodeOnFirstOnly = nodeOnFirstOnly;
     this.stats = stats;
   }
 
@@ -102,7 +106,12 @@ final class DeltaStream implements StreamObserver<DeltaDiscoveryResponse> {
   }
 
   private DeltaDiscoveryRequest.Builder request(String type) {
-    return DeltaDiscoveryRequest.newBuilder().setNode(node).setTypeUrl(type);
+    DeltaDiscoveryRequest.Builder r = DeltaDiscoveryRequest.newBuilder().setTypeUrl(type);
+    if (!nodeSent || !nodeOnFirstOnly) {
+      r.setNode(node);
+      nodeSent = true;
+    }
+    return r;
   }
 
   private void checkReady() {

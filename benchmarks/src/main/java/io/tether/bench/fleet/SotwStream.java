@@ -25,14 +25,18 @@ import java.util.Set;
  */
 final class SotwStream implements StreamObserver<DiscoveryResponse> {
   private final Node node;
+  /** Envoy's {@code set_node_on_first_message_only}, which the agent's bootstraps set. */
+  private final boolean nodeOnFirstOnly;
+  private boolean nodeSent;
   private final FleetStats stats;
   private final Map<String, Collection<String>> names = new HashMap<>(); // per type, what is subscribed
   private final Map<String, String[]> last = new HashMap<>(); // per type, the last response's version and nonce
   private StreamObserver<DiscoveryRequest> requests;
   private boolean ready;
 
-  SotwStream(Node node, FleetStats stats) {
+  SotwStream(Node node, boolean nodeOnFirstOnly, FleetStats stats) {
     this.node = node;
+    this.nodeOnFirstOnly = nodeOnFirstOnly;
     this.stats = stats;
   }
 
@@ -97,7 +101,11 @@ final class SotwStream implements StreamObserver<DiscoveryResponse> {
 
   /** A request for {@code resources}, ACKing {@code acked} (version, nonce; null: the first request of the type). */
   private void send(String type, Collection<String> resources, String[] acked) {
-    DiscoveryRequest.Builder r = DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(type).addAllResourceNames(resources);
+    DiscoveryRequest.Builder r = DiscoveryRequest.newBuilder().setTypeUrl(type).addAllResourceNames(resources);
+    if (!nodeSent || !nodeOnFirstOnly) {
+      r.setNode(node);
+      nodeSent = true;
+    }
     if (acked != null) {
       r.setVersionInfo(acked[0]).setResponseNonce(acked[1]);
     }
