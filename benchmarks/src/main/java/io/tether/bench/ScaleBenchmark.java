@@ -61,6 +61,10 @@ public final class ScaleBenchmark implements Callable<Integer> {
       + "first only, as the agent's Envoy bootstraps do")
   boolean nodeOnEveryRequest;
 
+  @Option(names = "--profile-writes", description = "a directory: each server records its timed writes with JFR "
+      + "(profile settings) into <arm>-<streams>-<run>.jfr there")
+  Path profileDir;
+
   @Option(names = "--only", description = "run one arm only (tether or stock), for profiling: no ratios")
   String only;
 
@@ -110,8 +114,12 @@ public final class ScaleBenchmark implements Callable<Integer> {
   private Figures run(String arm, int n) throws Exception {
     List<String> flags = new ArrayList<>(List.of("-XX:+UseG1GC"));
     flags.addAll(serverFlags);
-    try (Child server = Child.start(flags, ScaleServer.class, List.of("--etcd", etcd.clientUrl(),
-        "--prefix", "/scale-" + (run++) + "/", "--arm", arm, "--services", Integer.toString(services)))) {
+    List<String> serverArgs = new ArrayList<>(List.of("--etcd", etcd.clientUrl(), "--prefix", "/scale-" + (run++) + "/",
+        "--arm", arm, "--services", Integer.toString(services)));
+    if (profileDir != null) {
+      serverArgs.addAll(List.of("--profile-writes", profileDir.resolve(arm + "-" + n + "-" + run + ".jfr").toString()));
+    }
+    try (Child server = Child.start(flags, ScaleServer.class, serverArgs)) {
       int port = Integer.parseInt(server.await("XDS "));
       long heap0 = Long.parseLong(server.ask("heap", "HEAP "));
       long rss0 = server.rssBytes();

@@ -15,6 +15,9 @@ import io.tether.registry.store.Precondition;
 import io.tether.registry.store.RegistryStore;
 import io.tether.xds.server.XdsServer;
 import java.io.BufferedReader;
+import java.nio.file.Path;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +39,8 @@ import picocli.CommandLine.Option;
  * {@code --services} http services with client aliases and two endpoints each, prints {@code XDS <port>},
  * then takes commands on stdin:
  * <ul>
- *   <li>{@code writes W N WARM}: WARM untimed, then W timed endpoint writes to {@code svc0}, one at a time, each
+ *   <li>{@code writes W N WARM}: WARM untimed, then W timed endpoint writes (recorded by JFR with
+ *       {@code --profile-writes}) to {@code svc0}, one at a time, each
  *       timed from its start to
  *       the EDS ACK of each of N streams; prints {@code RESULT} with the ACK latencies' p50, p99 and max over
  *       all (stream, write) pairs, the median and largest per-write "last ACK", and the process's CPU over
@@ -60,6 +64,9 @@ public final class ScaleServer implements Callable<Integer> {
 
   @Option(names = "--services", defaultValue = "50")
   int services;
+
+  @Option(names = "--profile-writes", description = "record the timed writes with JFR's profile settings into this file")
+  Path profile;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new ScaleServer()).execute(args));
@@ -95,7 +102,7 @@ public final class ScaleServer implements Callable<Integer> {
       String[] words = line.strip().split(" ");
       switch (words[0]) {
         case "writes" -> System.out.println(writes(store, acks, Integer.parseInt(words[1]), Integer.parseInt(words[2]),
-            Integer.parseInt(words[3])));
+            Integer.parseInt(words[3]), profile));
         case "heap" -> System.out.println("HEAP " + usedHeapAfterGc());
         default -> System.out.println("ERROR unknown command " + words[0]);
       }
@@ -104,11 +111,17 @@ public final class ScaleServer implements Callable<Integer> {
   }
 
   /** W timed writes after {@code warm} untimed ones (JIT, first pushes). */
-  private static String writes(RegistryStore store, EdsAcks acks, int w, int n, int warm) throws Exception {
+  private static String writes(RegistryStore store, EdsAcks acks, int w, int n, int warm, Path profile)
+      throws Exception {
     Histogram all = new Histogram(3);
     Histogram last = new Histogram(3);
     long cpu = 0;
+    Recording recording = null;
     for (int i = 0; i < w + warm; i++) {
+      if (i == warm && profile != null) {
+        recording = new Recording(Configuration.getConfiguration("profile"));
+        recording.start();
+      }
       long cpuBefore = processCpuNanos();
       acks.begin();
       if (i % 2 == 0) {
@@ -127,6 +140,11 @@ public final class ScaleServer implements Callable<Integer> {
         all.add(h);
         last.recordValue(h.getMaxValue());
       }
+    }
+    if (recording != null) {
+      recording.stop();
+      recording.dump(profile);
+      recording.close();
     }
     return String.format(Locale.ROOT, "RESULT p50=%d p99=%d max=%d last50=%d lastmax=%d cpu=%d", all.getValueAtPercentile(50),
         all.getValueAtPercentile(99), all.getMaxValue(), last.getValueAtPercentile(50), last.getMaxValue(), cpu / 1_000);

@@ -24,10 +24,23 @@ final class DeltaCacheWatch extends PlannedWatch<DeltaPlanner.Plan> {
 
   @Override
   Optional<DeltaPlanner.Plan> plan(TypeResources current, Set<String> changed) {
+    if (changed == null && coveredAlready(current)) {
+      return Optional.empty(); // an ACK of a settled stream: no need to look at its whole subscription again
+    }
     state.resend.removeIf(n -> !current.resources().containsKey(n)
         || !(watch.trackedResources().containsKey(n) || watch.pendingResources().contains(n)));
     return DeltaPlanner.plan(state, watch.trackedResources(), watch.pendingResources(), watch.isWildcard(), current,
         changed);
+  }
+
+  /**
+   * Whether a new request can bring nothing: the stream's last plan covered these very resources, it
+   * asks for no new names, is owed no resends and accepted what it was sent. A delta request names only
+   * what it adds or drops, so unlike state-of-the-world this needs no look at the subscription.
+   */
+  private boolean coveredAlready(TypeResources current) {
+    return state.planned == current && state.responded && !state.nacked && state.resend.isEmpty()
+        && watch.pendingResources().isEmpty();
   }
 
   @Override

@@ -48,13 +48,19 @@ abstract class PlannedWatch<P> {
     return type == ResourceType.ENDPOINT && !state.resend.isEmpty() && !cancelled();
   }
 
-  /** Answers from the snapshot if the client lacks anything; true when this watch is done with. */
-  final boolean retry(GroupSnapshot snapshot, Set<String> changed) {
+  /**
+   * Answers from the snapshot if the client lacks anything; true when this watch is done with.
+   *
+   * @param before the snapshot {@code changed} is the difference from; null when {@code changed} is null
+   */
+  final boolean retry(GroupSnapshot snapshot, GroupSnapshot before, Set<String> changed) {
     if (cancelled()) {
       return true;
     }
     TypeResources current = snapshot.of(type);
+    boolean coveredBefore = before != null && state.planned == before.of(type);
     Optional<P> plan = plan(current, changed);
+    state.planned = changed == null || coveredBefore ? current : null;
     if (plan.isEmpty()) {
       return false;
     }

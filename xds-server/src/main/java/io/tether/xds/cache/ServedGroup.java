@@ -65,8 +65,8 @@ final class ServedGroup {
    * {@link PlannedWatch#retry}, noting a stream that a cluster response just left owed assignments, for
    * {@link #settleResends}.
    */
-  boolean retry(PlannedWatch<?> w, GroupSnapshot from, Set<String> changed) {
-    boolean done = w.retry(from, changed);
+  boolean retry(PlannedWatch<?> w, GroupSnapshot from, GroupSnapshot before, Set<String> changed) {
+    boolean done = w.retry(from, before, changed);
     if (done && w.type == ResourceType.CLUSTER) {
       TypeState endpoints = w.stream.types().get(ResourceType.ENDPOINT);
       if (endpoints != null && !endpoints.resend.isEmpty()) {
@@ -83,7 +83,7 @@ final class ServedGroup {
   void settleResends() {
     for (ProxyStream stream; (stream = owing.poll()) != null; ) {
       PlannedWatch<?> w = waitingEndpoints.get(stream);
-      if (w != null && snapshot != null && w.owesResend() && w.retry(snapshot, Set.of())) {
+      if (w != null && snapshot != null && w.owesResend() && w.retry(snapshot, snapshot, Set.of())) {
         unpark(w);
       }
     }

@@ -48,7 +48,7 @@ final class SotwPlanner {
     Map<String, VersionedResource<?>> changed = new LinkedHashMap<>();
     for (String name : candidates) {
       VersionedResource<?> r = current.resources().get(name);
-      if (r != null && (!filter || requested.contains(name)) && state.owes(name, r.version(), state.accepted.get(name))) {
+      if (r != null && (!filter || requested.contains(name)) && state.owes(name, r.version(), state.accepted().get(name))) {
         changed.put(TypeResources.canonicalName(name, r), r);
       }
     }
@@ -59,11 +59,11 @@ final class SotwPlanner {
     if (!state.responded) {
       return Optional.of(new Plan(wanted)); // even empty: "does not exist" is an answer
     }
-    boolean removed = state.accepted.keySet().stream().anyMatch(n -> !wanted.containsKey(n));
+    boolean removed = state.accepted().keySet().stream().anyMatch(n -> !wanted.containsKey(n));
     boolean news = false;
     for (Map.Entry<String, VersionedResource<?>> e : wanted.entrySet()) {
       String v = e.getValue().version();
-      if (!v.equals(state.accepted.get(e.getKey())) && !v.equals(state.rejected.get(e.getKey()))) {
+      if (!v.equals(state.accepted().get(e.getKey())) && !v.equals(state.rejected.get(e.getKey()))) {
         news = true;
         break;
       }

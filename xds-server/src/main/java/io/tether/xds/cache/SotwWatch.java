@@ -6,6 +6,7 @@ import io.envoyproxy.controlplane.cache.VersionedResource;
 import io.envoyproxy.controlplane.cache.Watch;
 import io.envoyproxy.controlplane.cache.WatchCancelledException;
 import io.envoyproxy.controlplane.cache.XdsRequest;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,7 +48,7 @@ final class SotwWatch extends PlannedWatch<SotwPlanner.Plan> {
 
   @Override
   Map<String, String> held() {
-    return state.accepted;
+    return state.accepted();
   }
 
   @Override
@@ -57,11 +58,13 @@ final class SotwWatch extends PlannedWatch<SotwPlanner.Plan> {
 
   /** A client on a new stream that already runs exactly the current resources: take its word, send nothing. */
   private void adoptReconnect(TypeResources current, List<String> names) {
+    Map<String, String> held = new HashMap<>();
     current.resources().forEach((name, r) -> {
       if (names.isEmpty() || names.contains(name)) {
-        state.accepted.put(name, r.version());
+        held.put(name, r.version());
       }
     });
+    state.adopt(held);
     state.responded = true;
     state.ackedVersion = request.getVersionInfo();
   }

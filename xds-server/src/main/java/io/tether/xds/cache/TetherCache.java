@@ -187,13 +187,14 @@ public final class TetherCache implements ConfigWatcher {
       if (g.dropped) {
         return; // its last stream closed since the get: its weight is out of the totals, and stays out
       }
-      boolean first = g.snapshot == null;
-      g.ledger.published(first ? GroupSnapshot.EMPTY : g.snapshot, snapshot, first ? null : changed, cause);
+      GroupSnapshot before = g.snapshot;
+      boolean first = before == null;
+      g.ledger.published(first ? GroupSnapshot.EMPTY : before, snapshot, first ? null : changed, cause);
       g.snapshot = snapshot;
       if (first || changed == null) {
-        g.retryWaiting(w -> g.retry(w, snapshot, null));
+        g.retryWaiting(w -> g.retry(w, snapshot, null, null));
       } else {
-        g.retryWaiting(w -> changed.containsKey(w.type) && g.retry(w, snapshot, changed.get(w.type)));
+        g.retryWaiting(w -> changed.containsKey(w.type) && g.retry(w, snapshot, before, changed.get(w.type)));
       }
       g.settleResends();
     }
@@ -237,7 +238,7 @@ public final class TetherCache implements ConfigWatcher {
       if (!request.v3Request().getResponseNonce().isEmpty()) {
         boolean nack = request.v3Request().hasErrorDetail();
         g.ledger.replied(request.getResourceType(), true, state, nack);
-        state.onReply(nack ? request.v3Request().getErrorDetail().getMessage() : null, false);
+        state.onDeltaReply(nack ? request.v3Request().getErrorDetail().getMessage() : null);
       }
       answerOrWait(g, new DeltaCacheWatch(watch, stream, state, g.ledger), watch);
     }
@@ -246,7 +247,7 @@ public final class TetherCache implements ConfigWatcher {
 
   /** Answers a new watch from the group's snapshot, or parks it until an update concerns it. Caller holds the lock. */
   private static void answerOrWait(ServedGroup g, PlannedWatch<?> w, AbstractWatch<?, ?> watch) {
-    if (g.snapshot == null || !g.retry(w, g.snapshot, null)) {
+    if (g.snapshot == null || !g.retry(w, g.snapshot, null, null)) {
       g.park(w);
       watch.setStop(() -> {
         synchronized (g) {

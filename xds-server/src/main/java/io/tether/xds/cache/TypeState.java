@@ -1,5 +1,8 @@
 package io.tether.xds.cache;
 
+import com.google.common.collect.ImmutableMap;
+import com.google.common.collect.Interner;
+import com.google.common.collect.Interners;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,7 +16,14 @@ import java.util.Set;
  * changed resource is sent again. Guarded by the lock of the stream's group.
  */
 final class TypeState {
-  final Map<String, String> accepted = new HashMap<>();
+  /**
+   * Equal holdings are one map: in a settled group every stream holds the same names at the same
+   * versions, so thousands of streams share a few maps instead of each keeping its own (docs/scale.md).
+   */
+  private static final Interner<Map<String, String>> HOLDINGS = Interners.newWeakInterner();
+
+  /** State-of-the-world only: what the client accepted, name to version (a delta stream's is java-control-plane's). */
+  private Map<String, String> accepted = Map.of();
   final Map<String, String> rejected = new HashMap<>();
   Map<String, String> sent = Map.of();
   String sentVersion;
@@ -22,6 +32,12 @@ final class TypeState {
   Nack lastNack;
   /** The group revision this client was last sent (or, before that, joined at); -1 until it joins. See GroupLedger. */
   long baseline = -1;
+  /**
+   * The resources of this type the stream's last plan covered, when it covered all of them: everything
+   * of it the client subscribes to was then held, sent or rejected. Null when unknown (a plan of changed
+   * names only, after updates the stream missed while it had no watch).
+   */
+  TypeResources planned;
   /** When the earliest change the response awaiting a reply carries was received; 0 when it carries none. */
   long sentChangeAt;
   /** Whether the client's last reply was a NACK (the rejected version is not sent again until it changes). */
@@ -33,8 +49,22 @@ final class TypeState {
    */
   final Set<String> resend = new HashSet<>();
 
-  /** A request answering our last response: an ACK ({@code errorMessage == null}) or a NACK. */
+  Map<String, String> accepted() {
+    return accepted;
+  }
+
+  /** A state-of-the-world request answering our last response: an ACK ({@code errorMessage == null}) or a NACK. */
   void onReply(String errorMessage, boolean fullState) {
+    if (sentVersion != null && errorMessage == null) {
+      Map<String, String> now = new HashMap<>(fullState ? Map.of() : accepted);
+      now.putAll(sent);
+      accepted = hold(now);
+    }
+    onDeltaReply(errorMessage);
+  }
+
+  /** A delta request answering our last response: as {@link #onReply}, java-control-plane tracking what is held. */
+  void onDeltaReply(String errorMessage) {
     if (sentVersion == null) {
       return;
     }
@@ -43,10 +73,6 @@ final class TypeState {
       lastNack = new Nack(sentVersion, errorMessage, java.time.Instant.now());
       nacked = true;
     } else {
-      if (fullState) {
-        accepted.clear();
-      }
-      accepted.putAll(sent);
       sent.keySet().forEach(rejected::remove);
       ackedVersion = sentVersion;
       nacked = false;
@@ -55,14 +81,25 @@ final class TypeState {
     sentVersion = null;
   }
 
+  /** A client on a new stream that already runs these versions (see SotwWatch): it holds them. */
+  void adopt(Map<String, String> held) {
+    accepted = hold(held);
+  }
+
   /**
    * The names a state-of-the-world request subscribes to (none: every resource), for a type whose
    * responses carry only what changed. A resource it no longer names is one the client dropped: named
    * again, it is news to the client, changed or not.
    */
   void onSubscribed(Collection<String> names) {
-    if (!names.isEmpty()) {
-      accepted.keySet().retainAll(new HashSet<>(names));
+    if (names.isEmpty()) {
+      return;
+    }
+    Set<String> subscribed = new HashSet<>(names);
+    if (!subscribed.containsAll(accepted.keySet())) {
+      Map<String, String> kept = new HashMap<>(accepted);
+      kept.keySet().retainAll(subscribed);
+      accepted = hold(kept);
     }
   }
 
@@ -82,6 +119,10 @@ final class TypeState {
     sentVersion = version;
     responded = true;
     resend.removeAll(versions.keySet());
+  }
+
+  private static Map<String, String> hold(Map<String, String> versions) {
+    return HOLDINGS.intern(ImmutableMap.copyOf(versions));
   }
 
   /** Whether a resource of this version is news to the client, which holds {@code held} (null: nothing). */

@@ -121,6 +121,28 @@ class AckNackTest {
   }
 
   @Test
+  void aDeltaAckBringsWhatChangedWhileItsResponseWasOutAndNothingOnceSettled() {
+    CacheStream s = new CacheStream(cache, ENVOY, "n1", true);
+    cache.publish(ENVOY, mesh(), null);
+    s.deltaRequest(V3.CLUSTER_TYPE_URL, Map.of(), Set.of(), true, "");
+    assertThat(s.deltas).hasSize(1);
+
+    // the stream has no watch until it ACKs: this update reaches it only through its ACK
+    cache.publish(ENVOY, mesh().with(ResourceType.CLUSTER, "a", cluster("a", "2")), changed(ResourceType.CLUSTER, "a"));
+    assertThat(s.deltas).hasSize(1);
+    s.deltaRequest(V3.CLUSTER_TYPE_URL, Map.of("a", "1", "b", "1"), Set.of(), true, "d1");
+    assertThat(s.deltas).hasSize(2);
+    assertThat(s.lastDelta().resources()).containsOnlyKeys("a");
+
+    s.deltaRequest(V3.CLUSTER_TYPE_URL, Map.of("a", "2", "b", "1"), Set.of(), true, "d2");
+    assertThat(s.deltas).as("a settled stream's ACK brings nothing").hasSize(2);
+    cache.publish(ENVOY, mesh().with(ResourceType.CLUSTER, "a", cluster("a", "2")).with(ResourceType.CLUSTER, "b",
+        cluster("b", "2")), changed(ResourceType.CLUSTER, "b"));
+    assertThat(s.deltas).as("its parked watch is answered by the next change").hasSize(3);
+    assertThat(s.lastDelta().resources()).containsOnlyKeys("b");
+  }
+
+  @Test
   void aStreamsStatusSaysWhoItIs() {
     CacheStream s = new CacheStream(cache, GRPC, "n2", true);
     new CacheStream(cache, ENVOY, "n1");
