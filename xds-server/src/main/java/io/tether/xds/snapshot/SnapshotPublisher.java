@@ -12,9 +12,7 @@ import io.tether.xds.cache.GroupSnapshot;
 import io.tether.xds.cache.TetherCache;
 import io.tether.xds.identity.MeshIdentities;
 import io.tether.xds.node.GroupKey;
-import io.tether.xds.node.ServedService;
 import io.tether.xds.render.TrustDomain;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -27,10 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The only place snapshots are built. It follows the registry view and keeps, for each {@link EgressKey}
- * (namespace, kind of client, vipRange) that has connected nodes, every service rendered; an update
- * re-renders exactly what it touched (an endpoint change: one ClusterLoadAssignment, shared by every
- * group of the namespace but the server-only ones, which get their ingress only)
+ * The only place snapshots are built. It follows the registry view and keeps, in its {@link RenderedMesh},
+ * for each {@link EgressKey} (namespace, kind of client, vipRange) that has connected nodes, every service
+ * rendered; an update re-renders exactly what it touched (an endpoint change: one ClusterLoadAssignment,
+ * shared by every group of the namespace but the server-only ones, which get their ingress only)
  * and hands each affected group's new snapshot, with the changed names, to the {@link TetherCache},
  * which alone keeps what groups are served. Calls go one way: the publisher asks the cache which
  * groups are still connected and what a group is served, and publishes to it; it is told of a new
@@ -48,8 +46,6 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
   private static final long RENEWAL_CHECK_MS = 1000;
 
   private final TetherCache cache;
-  /** The mesh's, for the SPIFFE IDs rendered (docs/security.md); the same on every replica. */
-  private final TrustDomain trustDomain;
   private final RegistryView view;
   private final Timer applyTimer;
   /** The secrets of Envoy groups; null for a publisher that serves none (render tests, benchmarks). */
@@ -62,12 +58,7 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
 
   // Confined to the publisher thread.
   private RegistryState state = RegistryState.EMPTY;
-  /** Per egress some group has, every service of the namespace rendered; server-only groups have none. */
-  private final Map<EgressKey, Map<String, RenderedService>> services = new HashMap<>();
-  /** Per namespace some group calls the services of, their ClusterLoadAssignments. */
-  private final Map<String, Map<String, RenderedService>> assignments = new HashMap<>();
-  /** Per group rendered (and not yet pruned), its ingress resources by served service; maybe none. */
-  private final Map<GroupKey, Map<String, RenderedService>> ingress = new HashMap<>();
+  private final RenderedMesh mesh;
   /** Groups that connected before the view's first load: rendered once it arrives. */
   private final Set<GroupKey> awaitingLoad = new HashSet<>();
   /** The update being applied: its revision and receipt, stamped on what it changes (docs/metrics.md). */
@@ -83,7 +74,7 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     this.cache = cache;
     this.view = view;
     this.secrets = identities == null ? null : new GroupSecrets(identities);
-    this.trustDomain = identities == null ? TrustDomain.DEFAULT : identities.trustDomain();
+    this.mesh = new RenderedMesh(identities == null ? TrustDomain.DEFAULT : identities.trustDomain());
     this.applyTimer = Timer.builder("tether.xds.publish").description("registry update to published snapshots")
         .publishPercentileHistogram().register(meters);
   }
@@ -123,7 +114,7 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
 
   /** The namespaces whose services are kept rendered, read on the publisher's thread: for tests. */
   Set<String> renderedNamespaces() throws InterruptedException, java.util.concurrent.ExecutionException {
-    return thread.submit(() -> Set.copyOf(assignments.keySet())).get();
+    return thread.submit(mesh::namespaces).get();
   }
 
   private void apply(RegistryUpdate update) {
@@ -140,38 +131,11 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
   }
 
   private void applyToNamespace(String ns, NamespaceChanges changes) {
-    Map<EgressKey, SnapshotDelta> byEgress = new HashMap<>();
-    services.forEach((egress, rendered) -> {
-      if (egress.namespace().equals(ns)) {
-        byEgress.put(egress, rerenderServices(egress, rendered, changes));
-      }
-    });
-    SnapshotDelta endpoints = new SnapshotDelta();
-    Map<String, RenderedService> claByService = assignments.get(ns);
-    if (claByService != null) {
-      Set<String> touched = new HashSet<>(changes.endpoints);
-      touched.addAll(changes.specs);
-      for (String svc : touched) {
-        replace(claByService, svc, ServiceRendering.assignment(state, ns, svc), endpoints);
-      }
-    }
-    for (Map.Entry<GroupKey, Map<String, RenderedService>> e : ingress.entrySet()) {
-      GroupKey group = e.getKey();
-      if (!group.namespace().equals(ns)) {
-        continue;
-      }
-      SnapshotDelta own = rerenderIngress(group, e.getValue(), changes);
-      EgressKey egress = EgressKey.of(group);
-      if (egress == null) {
-        publishChanges(group, own);
-      } else {
-        publishChanges(group, byEgress.get(egress), endpoints, own);
-      }
-    }
+    mesh.rerender(state, ns, changes).forEach(this::publishChanges);
   }
 
   /** Applies an update's deltas to what the cache serves a group, and publishes when anything changed. */
-  private void publishChanges(GroupKey group, SnapshotDelta... deltas) {
+  private void publishChanges(GroupKey group, List<SnapshotDelta> deltas) {
     GroupSnapshot current = cache.snapshot(group).orElse(null);
     if (current == null) {
       return; // gone, or back and awaiting its first snapshot from initialize
@@ -189,57 +153,7 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     }
   }
 
-  private SnapshotDelta rerenderServices(EgressKey egress, Map<String, RenderedService> rendered,
-      NamespaceChanges changes) {
-    String ns = egress.namespace();
-    Set<String> todo = new HashSet<>(changes.specs);
-    Map<String, Map<String, String>> vipsBySvc = new HashMap<>(); // worked out once, to compare and to render
-    if (changes.namespace) {
-      todo.addAll(rendered.keySet());
-      todo.addAll(state.services(ns).keySet());
-    } else if (changes.vips) {
-      rendered.forEach((svc, r) -> {
-        var spec = state.service(ns, svc);
-        if (spec.isPresent()) {
-          Map<String, String> vips = ServiceRendering.vipsOf(spec.get().value(), state.vips(ns));
-          if (!vips.equals(r.vips())) {
-            todo.add(svc);
-            vipsBySvc.put(svc, vips);
-          }
-        }
-      });
-    }
-    if (egress.certificates()) {
-      // The one endpoint change that touches a cluster: it turned its proxyless TLS on or off.
-      for (String svc : changes.endpoints) {
-        RenderedService r = rendered.get(svc);
-        if (r != null && r.proxylessTls() != ServiceRendering.proxylessTls(state, egress, svc)) {
-          todo.add(svc);
-        }
-      }
-    }
-    SnapshotDelta delta = new SnapshotDelta();
-    for (String svc : todo) {
-      replace(rendered, svc, ServiceRendering.service(state, egress, svc, vipsBySvc.get(svc), trustDomain), delta);
-    }
-    return delta;
-  }
-
-  private SnapshotDelta rerenderIngress(GroupKey group, Map<String, RenderedService> own, NamespaceChanges changes) {
-    SnapshotDelta delta = new SnapshotDelta();
-    for (ServedService served : group.served()) {
-      String svc = served.discoveryName();
-      if (changes.namespace || changes.specs.contains(svc) || changes.authorized.contains(svc)) {
-        replace(own, svc, ServiceRendering.ingress(state, group.namespace(), served, trustDomain), delta);
-      }
-    }
-    return delta;
-  }
-
-  /**
-   * A group's first snapshot: renders its namespace for its egress if no other group did, then
-   * assembles; a server-only group gets its ingress only.
-   */
+  /** A group's first snapshot (see {@link RenderedMesh#first}), with its secrets. */
   private void initialize(GroupKey group) {
     if (!cache.isActive(group)) {
       return;
@@ -250,29 +164,7 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
       awaitingLoad.add(group);
       return;
     }
-    String ns = group.namespace();
-    List<Map<String, RenderedService>> parts = new ArrayList<>();
-    EgressKey egress = EgressKey.of(group);
-    if (egress != null) {
-      parts.add(services.computeIfAbsent(egress, k -> {
-        Map<String, RenderedService> all = new HashMap<>();
-        state.services(ns).keySet().forEach(svc -> all.put(svc, ServiceRendering.service(state, egress, svc, null, trustDomain)));
-        return all;
-      }));
-      parts.add(assignments.computeIfAbsent(ns, k -> {
-        Map<String, RenderedService> all = new HashMap<>();
-        state.services(ns).keySet().forEach(svc -> all.put(svc, ServiceRendering.assignment(state, ns, svc)));
-        return all;
-      }));
-    }
-    Map<String, RenderedService> own = new HashMap<>();
-    group.served().forEach(s -> own.put(s.discoveryName(), ServiceRendering.ingress(state, ns, s, trustDomain)));
-    ingress.put(group, own);
-    parts.add(own);
-    SnapshotDelta all = new SnapshotDelta();
-    for (Map<String, RenderedService> part : parts) {
-      part.values().forEach(r -> all.diff(RenderedService.NONE, r));
-    }
+    SnapshotDelta all = mesh.first(state, group);
     if (secrets != null) {
       secrets.addTo(group, all);
     }
@@ -288,36 +180,15 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
 
   /** Forgets groups without streams, and namespaces no remaining group needs. */
   private void prune() {
-    ingress.keySet().retainAll(cache.activeGroups());
-    Set<EgressKey> needed = new HashSet<>();
-    Set<String> namespaces = new HashSet<>();
-    for (GroupKey g : ingress.keySet()) {
-      EgressKey egress = EgressKey.of(g);
-      if (egress != null) {
-        needed.add(egress);
-        namespaces.add(g.namespace());
-      }
-    }
-    services.keySet().retainAll(needed);
-    assignments.keySet().retainAll(namespaces);
+    mesh.retain(cache.activeGroups());
     if (secrets != null) {
-      secrets.retain(ingress.keySet());
+      secrets.retain(mesh.groups());
     }
   }
 
   private void advance(RegistryState s) {
     if (s.revision() > state.revision()) {
       state = s;
-    }
-  }
-
-  private static void replace(Map<String, RenderedService> owner, String key, RenderedService after, SnapshotDelta delta) {
-    RenderedService before = owner.getOrDefault(key, RenderedService.NONE);
-    delta.diff(before, after);
-    if (after == RenderedService.NONE) {
-      owner.remove(key);
-    } else {
-      owner.put(key, after);
     }
   }
 

@@ -1,0 +1,186 @@
+package io.tether.xds.snapshot;
+
+import io.tether.registry.view.RegistryState;
+import io.tether.xds.node.GroupKey;
+import io.tether.xds.node.ServedService;
+import io.tether.xds.render.TrustDomain;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the {@link SnapshotPublisher} keeps rendered, by owner: per {@link EgressKey} every service of its
+ * namespace, per namespace its ClusterLoadAssignments (shared by every group that calls its services),
+ * per group its ingress. An update re-renders exactly what it touched and says, per group, what that
+ * changes ({@link SnapshotDelta}). Confined to the publisher's thread, like the rest of its state.
+ */
+final class RenderedMesh {
+  private final TrustDomain trustDomain;
+  /** Per egress some group has, every service of the namespace rendered; server-only groups have none. */
+  private final Map<EgressKey, Map<String, RenderedService>> services = new HashMap<>();
+  /** Per namespace some group calls the services of, their ClusterLoadAssignments. */
+  private final Map<String, Map<String, RenderedService>> assignments = new HashMap<>();
+  /** Per group rendered (and not yet pruned), its ingress resources by served service; maybe none. */
+  private final Map<GroupKey, Map<String, RenderedService>> ingress = new HashMap<>();
+
+  RenderedMesh(TrustDomain trustDomain) {
+    this.trustDomain = trustDomain;
+  }
+
+  /** The namespaces whose services are kept rendered. */
+  Set<String> namespaces() {
+    return Set.copyOf(assignments.keySet());
+  }
+
+  /** The groups rendered and not yet pruned. */
+  Set<GroupKey> groups() {
+    return ingress.keySet();
+  }
+
+  /**
+   * Re-renders what {@code changes} touched in namespace {@code ns}: per rendered group of it, the
+   * deltas to apply to its snapshot (its egress's services, the namespace's assignments, its ingress).
+   */
+  Map<GroupKey, List<SnapshotDelta>> rerender(RegistryState state, String ns, NamespaceChanges changes) {
+    Map<EgressKey, SnapshotDelta> byEgress = new HashMap<>();
+    services.forEach((egress, rendered) -> {
+      if (egress.namespace().equals(ns)) {
+        byEgress.put(egress, rerenderServices(state, egress, rendered, changes));
+      }
+    });
+    SnapshotDelta endpoints = rerenderAssignments(state, ns, changes);
+    Map<GroupKey, List<SnapshotDelta>> out = new LinkedHashMap<>();
+    for (Map.Entry<GroupKey, Map<String, RenderedService>> e : ingress.entrySet()) {
+      GroupKey group = e.getKey();
+      if (!group.namespace().equals(ns)) {
+        continue;
+      }
+      SnapshotDelta own = rerenderIngress(state, group, e.getValue(), changes);
+      EgressKey egress = EgressKey.of(group);
+      out.put(group, egress == null ? List.of(own) : List.of(byEgress.get(egress), endpoints, own));
+    }
+    return out;
+  }
+
+  /**
+   * A group's first rendering, everything it is served as one delta from nothing: its namespace is
+   * rendered for its egress if no other group did; a server-only group gets its ingress only.
+   */
+  SnapshotDelta first(RegistryState state, GroupKey group) {
+    String ns = group.namespace();
+    List<Map<String, RenderedService>> parts = new ArrayList<>();
+    EgressKey egress = EgressKey.of(group);
+    if (egress != null) {
+      parts.add(services.computeIfAbsent(egress, k -> {
+        Map<String, RenderedService> all = new HashMap<>();
+        state.services(ns).keySet().forEach(svc -> all.put(svc, ServiceRendering.service(state, egress, svc, null, trustDomain)));
+        return all;
+      }));
+      parts.add(assignments.computeIfAbsent(ns, k -> {
+        Map<String, RenderedService> all = new HashMap<>();
+        state.services(ns).keySet().forEach(svc -> all.put(svc, ServiceRendering.assignment(state, ns, svc)));
+        return all;
+      }));
+    }
+    Map<String, RenderedService> own = new HashMap<>();
+    group.served().forEach(s -> own.put(s.discoveryName(), ServiceRendering.ingress(state, ns, s, trustDomain)));
+    ingress.put(group, own);
+    parts.add(own);
+    SnapshotDelta all = new SnapshotDelta();
+    for (Map<String, RenderedService> part : parts) {
+      part.values().forEach(r -> all.diff(RenderedService.NONE, r));
+    }
+    return all;
+  }
+
+  /** Forgets the groups not in {@code live}, and the egresses and namespaces no remaining group needs. */
+  void retain(Set<GroupKey> live) {
+    ingress.keySet().retainAll(live);
+    Set<EgressKey> needed = new HashSet<>();
+    Set<String> namespaces = new HashSet<>();
+    for (GroupKey g : ingress.keySet()) {
+      EgressKey egress = EgressKey.of(g);
+      if (egress != null) {
+        needed.add(egress);
+        namespaces.add(g.namespace());
+      }
+    }
+    services.keySet().retainAll(needed);
+    assignments.keySet().retainAll(namespaces);
+  }
+
+  private SnapshotDelta rerenderAssignments(RegistryState state, String ns, NamespaceChanges changes) {
+    SnapshotDelta endpoints = new SnapshotDelta();
+    Map<String, RenderedService> claByService = assignments.get(ns);
+    if (claByService != null) {
+      Set<String> touched = new HashSet<>(changes.endpoints);
+      touched.addAll(changes.specs);
+      for (String svc : touched) {
+        replace(claByService, svc, ServiceRendering.assignment(state, ns, svc), endpoints);
+      }
+    }
+    return endpoints;
+  }
+
+  private SnapshotDelta rerenderServices(RegistryState state, EgressKey egress, Map<String, RenderedService> rendered,
+      NamespaceChanges changes) {
+    String ns = egress.namespace();
+    Set<String> todo = new HashSet<>(changes.specs);
+    Map<String, Map<String, String>> vipsBySvc = new HashMap<>(); // worked out once, to compare and to render
+    if (changes.namespace) {
+      todo.addAll(rendered.keySet());
+      todo.addAll(state.services(ns).keySet());
+    } else if (changes.vips) {
+      rendered.forEach((svc, r) -> {
+        var spec = state.service(ns, svc);
+        if (spec.isPresent()) {
+          Map<String, String> vips = ServiceRendering.vipsOf(spec.get().value(), state.vips(ns));
+          if (!vips.equals(r.vips())) {
+            todo.add(svc);
+            vipsBySvc.put(svc, vips);
+          }
+        }
+      });
+    }
+    if (egress.certificates()) {
+      // The one endpoint change that touches a cluster: it turned its proxyless TLS on or off.
+      for (String svc : changes.endpoints) {
+        RenderedService r = rendered.get(svc);
+        if (r != null && r.proxylessTls() != ServiceRendering.proxylessTls(state, egress, svc)) {
+          todo.add(svc);
+        }
+      }
+    }
+    SnapshotDelta delta = new SnapshotDelta();
+    for (String svc : todo) {
+      replace(rendered, svc, ServiceRendering.service(state, egress, svc, vipsBySvc.get(svc), trustDomain), delta);
+    }
+    return delta;
+  }
+
+  private SnapshotDelta rerenderIngress(RegistryState state, GroupKey group, Map<String, RenderedService> own,
+      NamespaceChanges changes) {
+    SnapshotDelta delta = new SnapshotDelta();
+    for (ServedService served : group.served()) {
+      String svc = served.discoveryName();
+      if (changes.namespace || changes.specs.contains(svc) || changes.authorized.contains(svc)) {
+        replace(own, svc, ServiceRendering.ingress(state, group.namespace(), served, trustDomain), delta);
+      }
+    }
+    return delta;
+  }
+
+  private static void replace(Map<String, RenderedService> owner, String key, RenderedService after, SnapshotDelta delta) {
+    RenderedService before = owner.getOrDefault(key, RenderedService.NONE);
+    delta.diff(before, after);
+    if (after == RenderedService.NONE) {
+      owner.remove(key);
+    } else {
+      owner.put(key, after);
+    }
+  }
+}
