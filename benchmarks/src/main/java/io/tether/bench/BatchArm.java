@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.HdrHistogram.ConcurrentHistogram;
@@ -56,11 +58,19 @@ final class BatchArm {
     double[] rest = new double[pairs];
     double[] txn = new double[pairs];
     double[] ratios = new double[pairs];
+    Map<String, Long> restCpu = new TreeMap<>();
     for (int p = 0; p < pairs; p++) {
       int from = base + warmup + p * batches;
+      Map<String, Long> before = CpuTime.byGroup();
       rest[p] = runner.run(this::rest, from, batches, restLatency) * size;
+      CpuTime.byGroup().forEach((g, ns) -> restCpu.merge(g, ns - before.getOrDefault(g, 0L), Long::sum));
       txn[p] = runner.run(this::txn, from, batches, txnLatency) * size;
       ratios[p] = rest[p] / txn[p];
+    }
+    if (Boolean.getBoolean("bench.threads")) {
+      long endpoints = (long) pairs * batches * size;
+      restCpu.forEach((g, ns) -> System.out.printf(Locale.ROOT, "  REST batch: thread group %-28s %6.1f us/endpoint%n",
+          g, ns / 1e3 / endpoints));
     }
     System.out.println();
     System.out.printf(Locale.ROOT, "(c) batches of %d endpoints, %d pairs   endpoints/s  p50 ms    p99 ms  (per batch)%n",

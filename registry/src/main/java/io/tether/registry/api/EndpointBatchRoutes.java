@@ -81,7 +81,7 @@ final class EndpointBatchRoutes {
   }
 
   /** The validated entries; the first bad one is refused naming its field. {@code leaseRequired}: an agent's batch. */
-  static List<Entry> entries(BatchRequest request, boolean leaseRequired) {
+  private static List<Entry> entries(BatchRequest request, boolean leaseRequired) {
     List<BatchEntry> listed = request.endpoints();
     if (listed == null || listed.isEmpty()) {
       throw new InvalidSpecException("endpoints", "endpoints must list at least one endpoint");
