@@ -41,15 +41,16 @@ import picocli.CommandLine.Option;
 /**
  * Measures the registry against etcd itself, in one process and one run: (a) endpoint registration
  * through the REST API against raw jetcd puts of the same bytes at the same concurrency, and (b) the
- * delay from an etcd put to the registry view's listener against the put's own latency. Starts its
+ * delay from an etcd put to the registry view's listener against the put's own latency, and (c) batch
+ * registration against raw transactions of the same batches ({@link BatchArm}). Starts its
  * own etcd and registry server and removes both when done.
  */
 @Command(name = "registry-benchmark", mixinStandardHelpOptions = true,
     description = "REST endpoint registration vs raw etcd puts; etcd put to view-event latency vs put latency.")
 public final class RegistryBenchmark implements Callable<Integer> {
   private static final String TOKEN = "bench-admin-token-0123456789";
-  private static final String PREFIX = "/tether-bench/";
-  private static final String RAW_PREFIX = "/tether-bench-raw/";
+  static final String PREFIX = "/tether-bench/";
+  static final String RAW_PREFIX = "/tether-bench-raw/";
 
   @Option(names = "--requests", description = "measured registrations per path (default ${DEFAULT-VALUE})")
   int requests = 5000;
@@ -59,6 +60,12 @@ public final class RegistryBenchmark implements Callable<Integer> {
 
   @Option(names = "--concurrency", description = "requests in flight (default ${DEFAULT-VALUE})")
   int concurrency = 16;
+
+  @Option(names = "--batch", description = "endpoints per batch in (c) (default ${DEFAULT-VALUE})")
+  int batch = 10;
+
+  @Option(names = "--pairs", description = "interleaved REST/raw rounds in (c) (default ${DEFAULT-VALUE})")
+  int pairs = 3;
 
   @Option(names = "--event-puts", description = "sequential puts timed to the view listener (default ${DEFAULT-VALUE})")
   int eventPuts = 2000;
@@ -78,6 +85,7 @@ public final class RegistryBenchmark implements Callable<Integer> {
       expect(http, base, "/v1/namespaces/bench", "{}", 201);
       expect(http, base, "/v1/namespaces/bench/services/api", "{\"portName\":\"http\",\"appProtocol\":\"http\"}", 201);
       expect(http, base, "/v1/namespaces/bench/services/events", "{\"portName\":\"http\"}", 201);
+      expect(http, base, "/v1/namespaces/bench/services/batch", "{\"portName\":\"http\"}", 201);
 
       System.out.printf(Locale.ROOT, "etcd %s (1 member, data in %s), registry on %s; %d warm-up + %d measured, "
           + "%d in flight; %d CPUs, load average %s%n", etcdVersion(etcd), dir, base, warmup, requests, concurrency,
@@ -163,7 +171,6 @@ public final class RegistryBenchmark implements Callable<Integer> {
         }
       }
 
-      clientVertx.close();
       RegistryReport.print(apiRate, apiLatency, putRate, putLatency, txnRate, txnLatency, eventLatency, eventPutLatency);
       System.out.println();
       System.out.println(RegistryReport.breakdown(before, after));
@@ -173,6 +180,10 @@ public final class RegistryBenchmark implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "  raw jetcd put          %9.0f %17.0f %9.0f%n", cpu2.jvmMicrosSince(cpu1) / requests,
           cpu2.serverMicrosSince(cpu1) / requests, cpu2.etcdMicrosSince(cpu1) / requests);
       System.out.println("  * Vert.x, gRPC/jetcd and view threads; in the raw arm those gRPC/jetcd threads are the raw client's");
+      // (c) the same endpoints' worth of batches, last, so that it does not change the figures above.
+      new BatchArm(netty, raw, TOKEN, batch, RegistryBenchmark::endpointJson)
+          .measure(this::run, Math.max(1, warmup / batch), Math.max(1, requests / batch), pairs, 0);
+      clientVertx.close();
     } finally {
       etcd.close();
       deleteRecursively(dir);
@@ -194,14 +205,14 @@ public final class RegistryBenchmark implements Callable<Integer> {
   }
 
   @FunctionalInterface
-  private interface Load {
+  interface Load {
     void request(int i) throws Exception;
   }
 
   private record Pending(String id, CompletableFuture<Long> arrived) {}
 
   /** Runs requests [from, from+count) with {@code concurrency} in flight; returns requests per second. */
-  private double run(Load load, int from, int count, Histogram latency) throws Exception {
+  double run(Load load, int from, int count, Histogram latency) throws Exception {
     AtomicInteger next = new AtomicInteger(from);
     int end = from + count;
     ExecutorService pool = Executors.newFixedThreadPool(concurrency);

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -137,6 +138,14 @@ public final class TetherClient {
   /** Creates or replaces an endpoint; an agent token must give its leaseId. */
   public JsonNode putEndpoint(String ns, String service, String id, Endpoint endpoint) {
     return call("PUT", path("namespaces", ns, "services", service, "endpoints", id), Json.write(endpoint)).json();
+  }
+
+  /**
+   * Registers or replaces several endpoints of a namespace at once, all or nothing ({@code PUT
+   * /v1/namespaces/{ns}/endpoints}); {@code entries} are {@code {"service", "id", "endpoint"}} objects.
+   */
+  public JsonNode putEndpoints(String ns, List<Map<String, Object>> entries) {
+    return call("PUT", path("namespaces", ns, "endpoints"), Json.write(Map.of("endpoints", entries))).json();
   }
 
   public JsonNode setHealth(String ns, String service, String id, Health health) {

@@ -42,6 +42,7 @@ final class OpenApiCases {
     namespaces();
     services();
     endpoints();
+    endpointBatches();
     drains();
     authorizations();
     leases();
@@ -161,6 +162,18 @@ final class OpenApiCases {
     add("DELETE", one, rules + "/checkout-pays", AGENT, null, 403);
     add("DELETE", one, rules + "/checkout-pays", ADMIN, null, 204);
     add("DELETE", one, rules + "/checkout-pays", ADMIN, null, 404);
+  }
+
+  private void endpointBatches() {
+    String path = "/v1/namespaces/oa/endpoints";
+    String entry = "{\"service\": \"" + ServedApi.SVC + "\", \"id\": \"task-3\", \"endpoint\": {\"address\": \"10.0.3.9\", "
+        + "\"port\": 15000, \"leaseId\": \"" + api.leaseId + "\"}}";
+    add("PUT", NS + "/endpoints", path, AGENT, "{\"endpoints\": [" + entry + "]}", 200);
+    add("PUT", NS + "/endpoints", path, AGENT, "{\"endpoints\": []}", 400);
+    add("PUT", NS + "/endpoints", path, AGENT, "{\"endpoints\": [" + entry.replace(ServedApi.SVC + "\"", "nothing\"") + "]}", 404);
+    add("PUT", NS + "/endpoints", path, READER, "{\"endpoints\": [" + entry + "]}", 403);
+    add("PUT", NS + "/endpoints", path, null, "{\"endpoints\": [" + entry + "]}", 401);
+    add("DELETE", EP, ServedApi.servicePath() + "/endpoints/task-3", AGENT, null, 204);
   }
 
   private void drains() {

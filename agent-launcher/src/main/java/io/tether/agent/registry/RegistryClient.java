@@ -12,11 +12,13 @@ import io.tether.model.json.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -37,6 +39,8 @@ import java.util.regex.Pattern;
  */
 public final class RegistryClient {
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._-]{1,253}");
+  /** The field a batch's refusal names when an entry's lease is to blame. */
+  private static final Pattern BATCH_LEASE = Pattern.compile("endpoints\\[(\\d+)]\\.endpoint\\.leaseId");
   /** Responses are read leniently: a newer server may add fields this agent does not know. */
   private static final long NO_LEASE = -1;
   private static final ObjectReader LENIENT = Json.MAPPER.reader().without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -125,6 +129,33 @@ public final class RegistryClient {
     long leaseId = endpoint.leaseId() == null ? NO_LEASE : endpoint.leaseId();
     call("register endpoint " + namespace + "/" + service + "/" + endpointId, leaseId,
         () -> api.putEndpoint(namespace, service, endpointId, endpoint));
+  }
+
+  /** One endpoint of {@link #registerEndpoints}: its service, id and value. */
+  public record BatchEntry(String service, String id, Endpoint endpoint) {}
+
+  /**
+   * Creates or replaces up to 64 endpoints of the namespace in one call, all or nothing: for a host
+   * whose many tasks register together (docs/scale.md, "Registration throughput").
+   *
+   * @throws LeaseGoneException when a lease of the batch no longer exists: none of it was written
+   */
+  public void registerEndpoints(String namespace, List<BatchEntry> entries) {
+    checkNames(namespace);
+    List<Map<String, Object>> body = entries.stream().map(e -> {
+      checkNames(e.service(), e.id());
+      return Map.<String, Object>of("service", e.service(), "id", e.id(), "endpoint", e.endpoint());
+    }).toList();
+    try {
+      call("register " + entries.size() + " endpoints in " + namespace, NO_LEASE, () -> api.putEndpoints(namespace, body));
+    } catch (RegistryCallException e) {
+      Matcher blamed = BATCH_LEASE.matcher(e.field() == null ? "" : e.field());
+      if (e.isNotFound() && blamed.matches()) {
+        throw new LeaseGoneException(entries.get(Integer.parseInt(blamed.group(1))).endpoint().leaseId(), e.code(),
+            e.getMessage());
+      }
+      throw e;
+    }
   }
 
   /** Sets an endpoint's health. @throws RegistryCallException with status 404 when the endpoint is gone */

@@ -123,6 +123,27 @@ class RegistryClientTest {
   }
 
   @Test
+  void aBatchRegistersEveryEndpointOrNoneAndALeaseGoneIsNamed() {
+    RegistryClient.Lease lease = agent.grantLease("a", 10);
+    agent.registerEndpoints("a", List.of(
+        new RegistryClient.BatchEntry("web", "batch-1", new Endpoint("10.0.4.1", 15000, null, null, null, null, null, lease.id())),
+        new RegistryClient.BatchEntry("worker", "batch-1", new Endpoint("10.0.4.1", 15001, null, null, null, null, null, lease.id()))));
+    assertThat(admin.get("/v1/namespaces/a/services/web/endpoints/batch-1").expect(200).body().path("leaseId").asLong())
+        .isEqualTo(lease.id());
+    assertThat(admin.get("/v1/namespaces/a/services/worker/endpoints/batch-1").expect(200).body().path("port").asInt())
+        .isEqualTo(15001);
+
+    RegistryClient.Lease gone = agent.grantLease("a", 10);
+    agent.revoke(gone.id());
+    assertThatThrownBy(() -> agent.registerEndpoints("a", List.of(
+        new RegistryClient.BatchEntry("web", "batch-2", new Endpoint("10.0.4.2", 15000, null, null, null, null, null, lease.id())),
+        new RegistryClient.BatchEntry("web", "batch-3", new Endpoint("10.0.4.3", 15000, null, null, null, null, null, gone.id())))))
+        .isInstanceOfSatisfying(LeaseGoneException.class, e -> assertThat(e.leaseId()).isEqualTo(gone.id()));
+    admin.get("/v1/namespaces/a/services/web/endpoints/batch-2").expect(404);
+    agent.revoke(lease.id());
+  }
+
+  @Test
   void refusalsAreReportedWithTheServersCodeMessageAndField() {
     RegistryCallException denied = catchThrowableOfType(() -> agent.grantLease("b", 10), RegistryCallException.class);
     assertThat(denied).isNotInstanceOf(RegistryUnavailableException.class);

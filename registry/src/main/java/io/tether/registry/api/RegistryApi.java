@@ -64,6 +64,7 @@ public final class RegistryApi {
     mountNamespaces();
     mountServices();
     mountEndpoints();
+    EndpointBatchRoutes.mount(this, service, store);
     LeaseRoutes.mount(this, service, store);
     DrainRoutes.mount(this, service, store);
     TokenRoutes.mount(this, store.tokens(), managedTokens);

@@ -87,6 +87,11 @@ public final class RegistryStore {
     return new TokenStore(kv, keys, etcd);
   }
 
+  /** Batches of endpoint registrations, one transaction each, on the same client and deadlines. */
+  public EndpointBatchStore endpointBatches() {
+    return new EndpointBatchStore(kv, keys, etcd, cas);
+  }
+
   /** Authorization rules, on the same client and deadlines. */
   public AuthorizationStore authorizations() {
     return new AuthorizationStore(kv, keys, cas);
