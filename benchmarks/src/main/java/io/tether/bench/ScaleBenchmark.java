@@ -23,17 +23,17 @@ import picocli.CommandLine.Option;
  * (stream, write), the last ACK per write, the server's CPU per client-update, bytes per client-update,
  * heap and RSS per stream, and idle CPU. Reported per N as each arm's median run and the median of the
  * pairs' Tether / stock ratios with their spread. {@code --scenario} runs another of the issue's scenarios
- * instead, interleaved the same way: {@link SteadyScenario} (S3).
+ * instead, interleaved the same way: {@link SteadyScenario} (S3), {@link ColdStartScenario} (S4).
  */
 @Command(name = "scale-benchmark", mixinStandardHelpOptions = true)
 public final class ScaleBenchmark implements Callable<Integer> {
-  static final List<String> SCENARIOS = List.of("writes", "steady");
+  static final List<String> SCENARIOS = List.of("writes", "steady", "cold-start");
 
-  @Option(names = "--scenario", description = "writes (default) or steady")
+  @Option(names = "--scenario", description = "writes (default), steady or cold-start")
   String scenario = "writes";
 
   @Option(names = "--streams", split = ",", description = "stream counts (default: the scenario's; writes "
-      + "100,1000,5000,10000, steady 1000,5000,10000,20000)")
+      + "100,1000,5000,10000, steady 1000,5000,10000,20000, cold-start 5000)")
   List<Integer> counts;
 
   @Option(names = "--pairs", description = "interleaved Tether/stock pairs per count (default ${DEFAULT-VALUE})")
@@ -71,6 +71,10 @@ public final class ScaleBenchmark implements Callable<Integer> {
   @Option(names = "--steady-seconds", description = "steady: the idle CPU window once settled, at least 10 "
       + "(default ${DEFAULT-VALUE})")
   int steadySeconds = 10;
+
+  @Option(names = "--hold-seconds", description = "cold-start: readiness is watched this long after every stream "
+      + "is served (default ${DEFAULT-VALUE})")
+  int holdSeconds = 5;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -142,6 +146,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
     }
     return switch (scenario) {
       case "steady" -> new SteadyScenario(settleWindow, steadySeconds);
+      case "cold-start" -> new ColdStartScenario(holdSeconds);
       default -> null;
     };
   }

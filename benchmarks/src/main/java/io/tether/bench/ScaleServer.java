@@ -43,6 +43,8 @@ import picocli.CommandLine.Option;
  *       the writes, in microseconds;</li>
  *   <li>{@code heap}: prints {@code HEAP <bytes used after GC>}.</li>
  * </ul>
+ * With {@code --seeded} it starts on what an earlier server left in etcd (the cold start), and it prints
+ * {@code API <port>} (the REST API, its {@code /readyz}) before it serves.
  */
 @Command(name = "scale-server", mixinStandardHelpOptions = true)
 public final class ScaleServer implements Callable<Integer> {
@@ -61,6 +63,16 @@ public final class ScaleServer implements Callable<Integer> {
   @Option(names = "--services", defaultValue = "50")
   int services;
 
+  @Option(names = "--xds-port", defaultValue = "0", description = "the port the fleet is served on (0: any)")
+  int xdsPort;
+
+  @Option(names = "--api-port", defaultValue = "0", description = "the REST API's port (0: any)")
+  int apiPort;
+
+  @Option(names = "--seeded", description = "the namespace is in etcd already: do not seed it")
+  boolean seeded;
+
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new ScaleServer()).execute(args));
   }
@@ -70,12 +82,16 @@ public final class ScaleServer implements Callable<Integer> {
     TokenAuthenticator tokens = TokenAuthenticator.of(List.of(new TokenFile.Entry("agents", TOKEN, Role.AGENT, NS)));
     EdsAcks acks = new EdsAcks();
     boolean stockArm = arm.equals("stock");
-    try (RegistryServer registry = new RegistryServer(new RegistryServer.Config(List.of(etcd), prefix, "127.0.0.1", 0,
-            tokens, Duration.ofSeconds(5), io.tether.registry.api.HttpLimits.defaults())).start();
-        XdsServer xds = new XdsServer(new XdsServer.Config("127.0.0.1", 0, tokens))
+    try (RegistryServer registry = new RegistryServer(new RegistryServer.Config(List.of(etcd), prefix, "127.0.0.1",
+            apiPort, tokens, Duration.ofSeconds(5), io.tether.registry.api.HttpLimits.defaults())).start();
+        XdsServer xds = new XdsServer(new XdsServer.Config("127.0.0.1", stockArm ? 0 : xdsPort, tokens))
             .start(registry.view(), registry.meters(), stockArm ? List.of() : List.of(acks))) {
-      seed(registry.store());
-      StockServer stock = stockArm ? StockServer.start(xds, List.of(acks)) : null;
+      System.out.println("API " + registry.apiPort());
+      System.out.flush();
+      if (!seeded) {
+        seed(registry.store());
+      }
+      StockServer stock = stockArm ? StockServer.start(xds, xdsPort, List.of(acks)) : null;
       AutoCloseable feeder = stockArm ? AdsFleet.one(xds.port(), TOKEN, NS, "feeder") : () -> { };
       System.out.println("XDS " + (stockArm ? stock.port() : xds.port()));
       System.out.flush();
@@ -132,6 +148,10 @@ public final class ScaleServer implements Callable<Integer> {
         all.getValueAtPercentile(99), all.getMaxValue(), last.getValueAtPercentile(50), last.getMaxValue(), cpu / 1_000);
   }
 
+  private static Endpoint seedEndpoint(int service, int e) {
+    return new Endpoint("10.0." + service + "." + (e + 1), 8080, null, null, null, null, null, null);
+  }
+
   private void seed(RegistryStore store) throws Exception {
     store.putNamespace(new Namespace(NS, null, null), Precondition.NONE).get(5, TimeUnit.SECONDS);
     for (int i = 0; i < services; i++) {
@@ -139,8 +159,7 @@ public final class ScaleServer implements Callable<Integer> {
       store.putService(NS, new ServiceSpec(name, "http", AppProtocol.HTTP, List.of(new ClientAlias(name, 8080)), null,
           ServicePolicy.EMPTY), Precondition.NONE).get(5, TimeUnit.SECONDS);
       for (int e = 0; e < 2; e++) {
-        store.putEndpoint(NS, name, "e" + e, new Endpoint("10.0." + i + "." + (e + 1), 8080, null, null, null, null, null,
-            null), Precondition.NONE).get(5, TimeUnit.SECONDS);
+        store.putEndpoint(NS, name, "e" + e, seedEndpoint(i, e), Precondition.NONE).get(5, TimeUnit.SECONDS);
       }
     }
   }
