@@ -23,17 +23,18 @@ import picocli.CommandLine.Option;
  * (stream, write), the last ACK per write, the server's CPU per client-update, bytes per client-update,
  * heap and RSS per stream, and idle CPU. Reported per N as each arm's median run and the median of the
  * pairs' Tether / stock ratios with their spread. {@code --scenario} runs another of the issue's scenarios
- * instead, interleaved the same way: {@link SteadyScenario} (S3), {@link ColdStartScenario} (S4).
+ * instead, interleaved the same way: {@link SteadyScenario} (S3), {@link ColdStartScenario} (S4),
+ * {@link ChurnScenario} (S5).
  */
 @Command(name = "scale-benchmark", mixinStandardHelpOptions = true)
 public final class ScaleBenchmark implements Callable<Integer> {
-  static final List<String> SCENARIOS = List.of("writes", "steady", "cold-start");
+  static final List<String> SCENARIOS = List.of("writes", "steady", "cold-start", "churn");
 
-  @Option(names = "--scenario", description = "writes (default), steady or cold-start")
+  @Option(names = "--scenario", description = "writes (default), steady, cold-start or churn")
   String scenario = "writes";
 
   @Option(names = "--streams", split = ",", description = "stream counts (default: the scenario's; writes "
-      + "100,1000,5000,10000, steady 1000,5000,10000,20000, cold-start 5000)")
+      + "100,1000,5000,10000, steady 1000,5000,10000,20000, cold-start 5000, churn 1000)")
   List<Integer> counts;
 
   @Option(names = "--pairs", description = "interleaved Tether/stock pairs per count (default ${DEFAULT-VALUE})")
@@ -75,6 +76,12 @@ public final class ScaleBenchmark implements Callable<Integer> {
   @Option(names = "--hold-seconds", description = "cold-start: readiness is watched this long after every stream "
       + "is served (default ${DEFAULT-VALUE})")
   int holdSeconds = 5;
+
+  @Option(names = "--rate", description = "churn: endpoint events per second (default ${DEFAULT-VALUE})")
+  int rate = 200;
+
+  @Option(names = "--seconds", description = "churn: seconds of churn (default ${DEFAULT-VALUE})")
+  int seconds = 60;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -147,6 +154,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
     return switch (scenario) {
       case "steady" -> new SteadyScenario(settleWindow, steadySeconds);
       case "cold-start" -> new ColdStartScenario(holdSeconds);
+      case "churn" -> new ChurnScenario(rate, seconds);
       default -> null;
     };
   }

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
@@ -41,7 +42,11 @@ import picocli.CommandLine.Option;
  *       the EDS ACK of each of N streams; prints {@code RESULT} with the ACK latencies' p50, p99 and max over
  *       all (stream, write) pairs, the median and largest per-write "last ACK", and the process's CPU over
  *       the writes, in microseconds;</li>
- *   <li>{@code heap}: prints {@code HEAP <bytes used after GC>}.</li>
+ *   <li>{@code heap}: prints {@code HEAP <bytes used after GC>};</li>
+ *   <li>{@code churn RATE SECONDS N}: {@link Churn} at RATE events a second for SECONDS, then waits until each
+ *       of N streams' ACKed endpoints equal etcd's ({@link ServedState}); prints {@code CHURN} with write →
+ *       ACK p50, p99 and max (µs), how many streams match etcd, and the time from the last write's answer to
+ *       the last stream matching (ms).</li>
  * </ul>
  * With {@code --seeded} it starts on what an earlier server left in etcd (the cold start), and it prints
  * {@code API <port>} (the REST API, its {@code /readyz}) before it serves.
@@ -72,6 +77,8 @@ public final class ScaleServer implements Callable<Integer> {
   @Option(names = "--seeded", description = "the namespace is in etcd already: do not seed it")
   boolean seeded;
 
+  private final ServedState served = new ServedState();
+  private RegistryServer registry;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new ScaleServer()).execute(args));
@@ -85,13 +92,14 @@ public final class ScaleServer implements Callable<Integer> {
     try (RegistryServer registry = new RegistryServer(new RegistryServer.Config(List.of(etcd), prefix, "127.0.0.1",
             apiPort, tokens, Duration.ofSeconds(5), io.tether.registry.api.HttpLimits.defaults())).start();
         XdsServer xds = new XdsServer(new XdsServer.Config("127.0.0.1", stockArm ? 0 : xdsPort, tokens))
-            .start(registry.view(), registry.meters(), stockArm ? List.of() : List.of(acks))) {
+            .start(registry.view(), registry.meters(), stockArm ? List.of() : List.of(acks, served))) {
+      this.registry = registry;
       System.out.println("API " + registry.apiPort());
       System.out.flush();
       if (!seeded) {
         seed(registry.store());
       }
-      StockServer stock = stockArm ? StockServer.start(xds, xdsPort, List.of(acks)) : null;
+      StockServer stock = stockArm ? StockServer.start(xds, xdsPort, List.of(acks, served)) : null;
       AutoCloseable feeder = stockArm ? AdsFleet.one(xds.port(), TOKEN, NS, "feeder") : () -> { };
       System.out.println("XDS " + (stockArm ? stock.port() : xds.port()));
       System.out.flush();
@@ -113,6 +121,8 @@ public final class ScaleServer implements Callable<Integer> {
         case "writes" -> System.out.println(writes(store, acks, Integer.parseInt(words[1]), Integer.parseInt(words[2]),
             Integer.parseInt(words[3])));
         case "heap" -> System.out.println("HEAP " + usedHeapAfterGc());
+        case "churn" -> System.out.println(churn(Integer.parseInt(words[1]), Integer.parseInt(words[2]),
+            Integer.parseInt(words[3])));
         default -> System.out.println("ERROR unknown command " + words[0]);
       }
       System.out.flush();
@@ -146,6 +156,50 @@ public final class ScaleServer implements Callable<Integer> {
     }
     return String.format(Locale.ROOT, "RESULT p50=%d p99=%d max=%d last50=%d lastmax=%d cpu=%d", all.getValueAtPercentile(50),
         all.getValueAtPercentile(99), all.getMaxValue(), last.getValueAtPercentile(50), last.getMaxValue(), cpu / 1_000);
+  }
+
+  private String churn(int rate, int seconds, int n) throws Exception {
+    Churn churn = new Churn(registry.store(), NS, services, seededEndpoints());
+    served.timing(churn.log());
+    long started = System.nanoTime();
+    long events = churn.run(rate, seconds);
+    long wrote = System.nanoTime();
+    Map<String, Long> expected = etcdState();
+    ServedState.Convergence c = awaitConverged(expected, n, 60_000);
+    Histogram h = served.latencies();
+    return String.format(Locale.ROOT, "CHURN events=%d seconds=%d failures=%d p50=%d p99=%d max=%d timed=%d "
+        + "matching=%d streams=%d converge=%d", events, TimeUnit.NANOSECONDS.toSeconds(wrote - started),
+        churn.failures(), h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue(), h.getTotalCount(),
+        c.matching(), c.streams(), TimeUnit.NANOSECONDS.toMillis(Math.max(0, c.lastChangeNanos() - wrote)));
+  }
+
+  private Map<String, Long> etcdState() throws Exception {
+    return EtcdEndpoints.fingerprints(registry.etcdClient(), registry.keys(), NS, services);
+  }
+
+  /** Polls (every 20 ms, until the deadline) until {@code n} streams hold {@code expected}. */
+  private ServedState.Convergence awaitConverged(Map<String, Long> expected, int n, long timeoutMs)
+      throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    ServedState.Convergence c = served.converged(expected);
+    while (c.matching() < n && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20); // the poll's interval; the figure is each stream's own last-change time
+      c = served.converged(expected);
+    }
+    return c;
+  }
+
+  /** The two endpoints {@link #seed} gives each service, by service index. */
+  private Map<Integer, Map<String, Endpoint>> seededEndpoints() {
+    Map<Integer, Map<String, Endpoint>> out = new java.util.HashMap<>();
+    for (int i = 0; i < services; i++) {
+      Map<String, Endpoint> endpoints = new java.util.TreeMap<>();
+      for (int e = 0; e < 2; e++) {
+        endpoints.put("e" + e, seedEndpoint(i, e));
+      }
+      out.put(i, endpoints);
+    }
+    return out;
   }
 
   private static Endpoint seedEndpoint(int service, int e) {
