@@ -24,17 +24,17 @@ import picocli.CommandLine.Option;
  * heap and RSS per stream, and idle CPU. Reported per N as each arm's median run and the median of the
  * pairs' Tether / stock ratios with their spread. {@code --scenario} runs another of the issue's scenarios
  * instead, interleaved the same way: {@link SteadyScenario} (S3), {@link ColdStartScenario} (S4),
- * {@link ChurnScenario} (S5).
+ * {@link ChurnScenario} (S5), {@link LeaseStormScenario} (S6).
  */
 @Command(name = "scale-benchmark", mixinStandardHelpOptions = true)
 public final class ScaleBenchmark implements Callable<Integer> {
-  static final List<String> SCENARIOS = List.of("writes", "steady", "cold-start", "churn");
+  static final List<String> SCENARIOS = List.of("writes", "steady", "cold-start", "churn", "lease-storm");
 
-  @Option(names = "--scenario", description = "writes (default), steady, cold-start or churn")
+  @Option(names = "--scenario", description = "writes (default), steady, cold-start, churn or lease-storm")
   String scenario = "writes";
 
   @Option(names = "--streams", split = ",", description = "stream counts (default: the scenario's; writes "
-      + "100,1000,5000,10000, steady 1000,5000,10000,20000, cold-start 5000, churn 1000)")
+      + "100,1000,5000,10000, steady 1000,5000,10000,20000, cold-start 5000, churn and lease-storm 1000)")
   List<Integer> counts;
 
   @Option(names = "--pairs", description = "interleaved Tether/stock pairs per count (default ${DEFAULT-VALUE})")
@@ -82,6 +82,12 @@ public final class ScaleBenchmark implements Callable<Integer> {
 
   @Option(names = "--seconds", description = "churn: seconds of churn (default ${DEFAULT-VALUE})")
   int seconds = 60;
+
+  @Option(names = "--leases", description = "lease-storm: leases revoked at once (default ${DEFAULT-VALUE})")
+  int leases = 200;
+
+  @Option(names = "--per-lease", description = "lease-storm: endpoints per lease (default ${DEFAULT-VALUE})")
+  int perLease = 10;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -155,6 +161,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
       case "steady" -> new SteadyScenario(settleWindow, steadySeconds);
       case "cold-start" -> new ColdStartScenario(holdSeconds);
       case "churn" -> new ChurnScenario(rate, seconds);
+      case "lease-storm" -> new LeaseStormScenario(leases, perLease);
       default -> null;
     };
   }

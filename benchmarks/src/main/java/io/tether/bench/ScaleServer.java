@@ -46,7 +46,12 @@ import picocli.CommandLine.Option;
  *   <li>{@code churn RATE SECONDS N}: {@link Churn} at RATE events a second for SECONDS, then waits until each
  *       of N streams' ACKed endpoints equal etcd's ({@link ServedState}); prints {@code CHURN} with write →
  *       ACK p50, p99 and max (µs), how many streams match etcd, and the time from the last write's answer to
- *       the last stream matching (ms).</li>
+ *       the last stream matching (ms);</li>
+ *   <li>{@code storm-seed LEASES PER}: {@link LeaseStorm#seed};</li>
+ *   <li>{@code await-served N}: waits until N streams hold what etcd holds, prints {@code SERVED matching=M};</li>
+ *   <li>{@code storm-revoke N}: revokes every lease at once and prints {@code STORM} with etcd's revoke time
+ *       and the time until every stream has ACKed endpoints without them (ms, both from the first
+ *       revoke).</li>
  * </ul>
  * With {@code --seeded} it starts on what an earlier server left in etcd (the cold start), and it prints
  * {@code API <port>} (the REST API, its {@code /readyz}) before it serves.
@@ -123,6 +128,10 @@ public final class ScaleServer implements Callable<Integer> {
         case "heap" -> System.out.println("HEAP " + usedHeapAfterGc());
         case "churn" -> System.out.println(churn(Integer.parseInt(words[1]), Integer.parseInt(words[2]),
             Integer.parseInt(words[3])));
+        case "storm-seed" -> System.out.println(stormSeed(Integer.parseInt(words[1]), Integer.parseInt(words[2])));
+        case "await-served" -> System.out.println("SERVED matching="
+            + awaitConverged(etcdState(), Integer.parseInt(words[1]), 120_000).matching());
+        case "storm-revoke" -> System.out.println(stormRevoke(Integer.parseInt(words[1])));
         default -> System.out.println("ERROR unknown command " + words[0]);
       }
       System.out.flush();
@@ -171,6 +180,27 @@ public final class ScaleServer implements Callable<Integer> {
         + "matching=%d streams=%d converge=%d", events, TimeUnit.NANOSECONDS.toSeconds(wrote - started),
         churn.failures(), h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue(), h.getTotalCount(),
         c.matching(), c.streams(), TimeUnit.NANOSECONDS.toMillis(Math.max(0, c.lastChangeNanos() - wrote)));
+  }
+
+  private LeaseStorm storm;
+
+  private String stormSeed(int leases, int perLease) throws Exception {
+    storm = new LeaseStorm(registry.store(), NS, services);
+    storm.seed(leases, perLease);
+    return "SEEDED leases=" + leases;
+  }
+
+  private String stormRevoke(int n) throws Exception {
+    Map<String, Long> expected = new java.util.LinkedHashMap<>();
+    seededEndpoints().forEach((i, endpoints) -> expected.put(io.tether.xds.render.ResourceNames.cluster(NS, "svc" + i),
+        EndpointSet.of(endpoints.values())));
+    long started = System.nanoTime();
+    long revoked = storm.revokeAll();
+    ServedState.Convergence c = awaitConverged(expected, n, 120_000);
+    boolean etcdAsExpected = etcdState().equals(expected);
+    return String.format(Locale.ROOT, "STORM revoke=%d dropped=%d matching=%d streams=%d etcd=%d",
+        TimeUnit.NANOSECONDS.toMillis(revoked - started), TimeUnit.NANOSECONDS.toMillis(c.lastChangeNanos() - started),
+        c.matching(), c.streams(), etcdAsExpected ? 1 : 0);
   }
 
   private Map<String, Long> etcdState() throws Exception {
