@@ -74,6 +74,11 @@ final class Child implements AutoCloseable {
     throw new IOException("no VmRSS for " + process.pid());
   }
 
+  /** Kills the child at once (SIGKILL), as a crash or an OOM kill would. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  }
+
   @Override
   public void close() throws InterruptedException {
     in.close();

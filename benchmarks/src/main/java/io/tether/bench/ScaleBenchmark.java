@@ -1,13 +1,11 @@
 package io.tether.bench;
 
-import io.tether.bench.fleet.AdsFleet;
 import io.tether.registry.etcd.LocalEtcd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,12 +22,20 @@ import picocli.CommandLine.Option;
  * server and fleet process. Per run: the fleet's time to its first full config, write → EDS ACK over every
  * (stream, write), the last ACK per write, the server's CPU per client-update, bytes per client-update,
  * heap and RSS per stream, and idle CPU. Reported per N as each arm's median run and the median of the
- * pairs' Tether / stock ratios with their spread.
+ * pairs' Tether / stock ratios with their spread. {@code --scenario} runs another of the issue's scenarios
+ * instead, interleaved the same way: {@link SteadyScenario} (S3), {@link ColdStartScenario} (S4),
+ * {@link ChurnScenario} (S5), {@link LeaseStormScenario} (S6).
  */
 @Command(name = "scale-benchmark", mixinStandardHelpOptions = true)
 public final class ScaleBenchmark implements Callable<Integer> {
-  @Option(names = "--streams", split = ",", description = "stream counts (default ${DEFAULT-VALUE})")
-  List<Integer> counts = List.of(100, 1000, 5000, 10000);
+  static final List<String> SCENARIOS = List.of("writes", "steady", "cold-start", "churn", "lease-storm");
+
+  @Option(names = "--scenario", description = "writes (default), steady, cold-start, churn or lease-storm")
+  String scenario = "writes";
+
+  @Option(names = "--streams", split = ",", description = "stream counts (default: the scenario's; writes "
+      + "100,1000,5000,10000, steady 1000,5000,10000,20000, cold-start 5000, churn and lease-storm 1000)")
+  List<Integer> counts;
 
   @Option(names = "--pairs", description = "interleaved Tether/stock pairs per count (default ${DEFAULT-VALUE})")
   int pairs = 5;
@@ -68,8 +74,35 @@ public final class ScaleBenchmark implements Callable<Integer> {
   @Option(names = "--only", description = "run one arm only (tether or stock), for profiling: no ratios")
   String only;
 
+  @Option(names = "--settle-window", description = "steady: seconds per CPU window while settling "
+      + "(default ${DEFAULT-VALUE})")
+  int settleWindow = 5;
+
+  @Option(names = "--steady-seconds", description = "steady: the idle CPU window once settled, at least 10 "
+      + "(default ${DEFAULT-VALUE})")
+  int steadySeconds = 10;
+
+  @Option(names = "--hold-seconds", description = "cold-start: readiness is watched this long after every stream "
+      + "is served (default ${DEFAULT-VALUE})")
+  int holdSeconds = 5;
+
+  @Option(names = "--rate", description = "churn: endpoint events per second (default ${DEFAULT-VALUE})")
+  int rate = 200;
+
+  @Option(names = "--seconds", description = "churn: seconds of churn (default ${DEFAULT-VALUE})")
+  int seconds = 60;
+
+  @Option(names = "--leases", description = "lease-storm: leases revoked at once (default ${DEFAULT-VALUE})")
+  int leases = 200;
+
+  @Option(names = "--per-lease", description = "lease-storm: endpoints per lease (default ${DEFAULT-VALUE})")
+  int perLease = 10;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
   private LocalEtcd etcd;
-  private int run;
+  private ScaleArms arms;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new ScaleBenchmark()).execute(args));
@@ -81,12 +114,21 @@ public final class ScaleBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ScaleScenario other = scenario();
+    if (counts == null) {
+      counts = other == null ? List.of(100, 1000, 5000, 10000) : other.defaultCounts();
+    }
     Path dir = Files.createTempDirectory("tether-scale-bench");
     etcd = LocalEtcd.single(dir, Ports.free(), Ports.free()).start().awaitHealthy(Duration.ofSeconds(30));
+    arms = new ScaleArms(etcd, this);
     try {
-      System.out.printf(Locale.ROOT, "scale: %s ADS, %d http services, %d streams per connection, %d writes per run, "
-          + "%d pairs, %d CPUs%n", delta ? "delta" : "SotW", services, perConnection, writes, pairs,
+      System.out.printf(Locale.ROOT, "scale %s: %s ADS, %d http services, %d streams per connection, %d pairs, "
+          + "%d CPUs%n", scenario, delta ? "delta" : "SotW", services, perConnection, pairs,
           Runtime.getRuntime().availableProcessors());
+      if (other != null) {
+        runScenario(other);
+        return 0;
+      }
       for (int n : counts) {
         List<Figures> tether = new ArrayList<>();
         List<Figures> stock = new ArrayList<>();
@@ -111,31 +153,56 @@ public final class ScaleBenchmark implements Callable<Integer> {
     return 0;
   }
 
-  private Figures run(String arm, int n) throws Exception {
-    List<String> flags = new ArrayList<>(List.of("-XX:+UseG1GC"));
-    flags.addAll(serverFlags);
-    List<String> serverArgs = new ArrayList<>(List.of("--etcd", etcd.clientUrl(), "--prefix", "/scale-" + (run++) + "/",
-        "--arm", arm, "--services", Integer.toString(services)));
-    if (profileDir != null) {
-      serverArgs.addAll(List.of("--profile-writes", profileDir.resolve(arm + "-" + n + "-" + run + ".jfr").toString()));
+  /** The scenario other than writes that {@code --scenario} names (null: writes); a usage error for a bad value. */
+  private ScaleScenario scenario() {
+    if (!SCENARIOS.contains(scenario)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--scenario: '" + scenario + "' is none of "
+          + String.join(", ", SCENARIOS));
     }
-    try (Child server = Child.start(flags, ScaleServer.class, serverArgs)) {
+    if (steadySeconds < 10) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--steady-seconds: at least 10, not "
+          + steadySeconds);
+    }
+    if (only != null && !List.of("tether", "stock").contains(only)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--only: tether or stock, not '" + only + "'");
+    }
+    return switch (scenario) {
+      case "steady" -> new SteadyScenario(settleWindow, steadySeconds);
+      case "cold-start" -> new ColdStartScenario(holdSeconds);
+      case "churn" -> new ChurnScenario(rate, seconds);
+      case "lease-storm" -> new LeaseStormScenario(leases, perLease);
+      default -> null;
+    };
+  }
+
+  /** Each count's interleaved pairs of {@code s} (or {@code --only}'s arm), then its report. */
+  private void runScenario(ScaleScenario s) throws Exception {
+    for (int n : counts) {
+      List<Map<String, Double>> tether = new ArrayList<>();
+      List<Map<String, Double>> stock = new ArrayList<>();
+      for (int p = 0; p < pairs; p++) {
+        if (only != null) {
+          s.run(arms, only, n);
+          continue;
+        }
+        boolean tetherFirst = p % 2 == 0;
+        Map<String, Double> first = s.run(arms, tetherFirst ? "tether" : "stock", n);
+        Map<String, Double> second = s.run(arms, tetherFirst ? "stock" : "tether", n);
+        tether.add(tetherFirst ? first : second);
+        stock.add(tetherFirst ? second : first);
+      }
+      if (only == null) {
+        ArmReport.print(scenario + ", n = " + n, tether, stock);
+      }
+    }
+  }
+
+  private Figures run(String arm, int n) throws Exception {
+    try (Child server = arms.server(arm, List.of())) {
       int port = Integer.parseInt(server.await("XDS "));
       long heap0 = Long.parseLong(server.ask("heap", "HEAP "));
       long rss0 = server.rssBytes();
-      List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--streams", Integer.toString(n),
-          "--per-connection", Integer.toString(perConnection), "--namespace", ScaleServer.NS,
-          "--id-prefix", arm + "-" + run));
-      if (arm.equals("tether")) {
-        args.addAll(List.of("--token", ScaleServer.TOKEN));
-        if (!nodeOnEveryRequest) {
-          args.add("--node-on-first-message-only");
-        }
-      }
-      if (delta) {
-        args.add("--delta");
-      }
-      try (Child fleet = Child.start(List.of("-Xss256k", "-Xmx8g"), AdsFleet.class, args)) {
+      try (Child fleet = arms.fleet(arm, port, n)) {
         String[] ready = fleet.await("READY ").split(" ");
         long heap1 = Long.parseLong(server.ask("heap", "HEAP "));
         long rss1 = server.rssBytes();
@@ -163,16 +230,8 @@ public final class ScaleBenchmark implements Callable<Integer> {
     }
   }
 
-  /** {@code key=value} words as a map. */
   private static Map<String, Long> stats(String line) {
-    Map<String, Long> out = new LinkedHashMap<>();
-    for (String word : line.strip().split(" ")) {
-      String[] kv = word.split("=");
-      if (kv.length == 2) {
-        out.put(kv[0], Long.parseLong(kv[1]));
-      }
-    }
-    return out;
+    return ScaleArms.stats(line);
   }
 
   private void report(int n, List<Figures> tether, List<Figures> stock) {

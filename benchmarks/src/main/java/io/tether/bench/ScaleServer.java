@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
@@ -45,8 +46,19 @@ import picocli.CommandLine.Option;
  *       the EDS ACK of each of N streams; prints {@code RESULT} with the ACK latencies' p50, p99 and max over
  *       all (stream, write) pairs, the median and largest per-write "last ACK", and the process's CPU over
  *       the writes, in microseconds;</li>
- *   <li>{@code heap}: prints {@code HEAP <bytes used after GC>}.</li>
+ *   <li>{@code heap}: prints {@code HEAP <bytes used after GC>};</li>
+ *   <li>{@code churn RATE SECONDS N}: {@link Churn} at RATE events a second for SECONDS, then waits until each
+ *       of N streams' ACKed endpoints equal etcd's ({@link ServedState}); prints {@code CHURN} with write →
+ *       ACK p50, p99 and max (µs), how many streams match etcd, and the time from the last write's answer to
+ *       the last stream matching (ms);</li>
+ *   <li>{@code storm-seed LEASES PER}: {@link LeaseStorm#seed};</li>
+ *   <li>{@code await-served N}: waits until N streams hold what etcd holds, prints {@code SERVED matching=M};</li>
+ *   <li>{@code storm-revoke N}: revokes every lease at once and prints {@code STORM} with etcd's revoke time
+ *       and the time until every stream has ACKed endpoints without them (ms, both from the first
+ *       revoke).</li>
  * </ul>
+ * With {@code --seeded} it starts on what an earlier server left in etcd (the cold start), and it prints
+ * {@code API <port>} (the REST API, its {@code /readyz}) before it serves.
  */
 @Command(name = "scale-server", mixinStandardHelpOptions = true)
 public final class ScaleServer implements Callable<Integer> {
@@ -68,6 +80,18 @@ public final class ScaleServer implements Callable<Integer> {
   @Option(names = "--profile-writes", description = "record the timed writes with JFR's profile settings into this file")
   Path profile;
 
+  @Option(names = "--xds-port", defaultValue = "0", description = "the port the fleet is served on (0: any)")
+  int xdsPort;
+
+  @Option(names = "--api-port", defaultValue = "0", description = "the REST API's port (0: any)")
+  int apiPort;
+
+  @Option(names = "--seeded", description = "the namespace is in etcd already: do not seed it")
+  boolean seeded;
+
+  private final ServedState served = new ServedState();
+  private RegistryServer registry;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new ScaleServer()).execute(args));
   }
@@ -77,12 +101,17 @@ public final class ScaleServer implements Callable<Integer> {
     TokenAuthenticator tokens = TokenAuthenticator.of(List.of(new TokenFile.Entry("agents", TOKEN, Role.AGENT, NS)));
     EdsAcks acks = new EdsAcks();
     boolean stockArm = arm.equals("stock");
-    try (RegistryServer registry = new RegistryServer(new RegistryServer.Config(List.of(etcd), prefix, "127.0.0.1", 0,
-            tokens, Duration.ofSeconds(5), io.tether.registry.api.HttpLimits.defaults())).start();
-        XdsServer xds = new XdsServer(new XdsServer.Config("127.0.0.1", 0, tokens))
-            .start(registry.view(), registry.meters(), stockArm ? List.of() : List.of(acks))) {
-      seed(registry.store());
-      StockServer stock = stockArm ? StockServer.start(xds, List.of(acks)) : null;
+    try (RegistryServer registry = new RegistryServer(new RegistryServer.Config(List.of(etcd), prefix, "127.0.0.1",
+            apiPort, tokens, Duration.ofSeconds(5), io.tether.registry.api.HttpLimits.defaults())).start();
+        XdsServer xds = new XdsServer(new XdsServer.Config("127.0.0.1", stockArm ? 0 : xdsPort, tokens))
+            .start(registry.view(), registry.meters(), stockArm ? List.of() : List.of(acks, served))) {
+      this.registry = registry;
+      System.out.println("API " + registry.apiPort());
+      System.out.flush();
+      if (!seeded) {
+        seed(registry.store());
+      }
+      StockServer stock = stockArm ? StockServer.start(xds, xdsPort, List.of(acks, served)) : null;
       AutoCloseable feeder = stockArm ? AdsFleet.one(xds.port(), TOKEN, NS, "feeder") : () -> { };
       System.out.println("XDS " + (stockArm ? stock.port() : xds.port()));
       System.out.flush();
@@ -104,6 +133,12 @@ public final class ScaleServer implements Callable<Integer> {
         case "writes" -> System.out.println(writes(store, acks, Integer.parseInt(words[1]), Integer.parseInt(words[2]),
             Integer.parseInt(words[3]), profile));
         case "heap" -> System.out.println("HEAP " + usedHeapAfterGc());
+        case "churn" -> System.out.println(churn(Integer.parseInt(words[1]), Integer.parseInt(words[2]),
+            Integer.parseInt(words[3])));
+        case "storm-seed" -> System.out.println(stormSeed(Integer.parseInt(words[1]), Integer.parseInt(words[2])));
+        case "await-served" -> System.out.println("SERVED matching="
+            + awaitConverged(etcdState(), Integer.parseInt(words[1]), 120_000).matching());
+        case "storm-revoke" -> System.out.println(stormRevoke(Integer.parseInt(words[1])));
         default -> System.out.println("ERROR unknown command " + words[0]);
       }
       System.out.flush();
@@ -150,6 +185,75 @@ public final class ScaleServer implements Callable<Integer> {
         all.getValueAtPercentile(99), all.getMaxValue(), last.getValueAtPercentile(50), last.getMaxValue(), cpu / 1_000);
   }
 
+  private String churn(int rate, int seconds, int n) throws Exception {
+    Churn churn = new Churn(registry.store(), NS, services, seededEndpoints());
+    served.timing(churn.log());
+    long started = System.nanoTime();
+    long events = churn.run(rate, seconds);
+    long wrote = System.nanoTime();
+    Map<String, Long> expected = etcdState();
+    ServedState.Convergence c = awaitConverged(expected, n, 60_000);
+    Histogram h = served.latencies();
+    return String.format(Locale.ROOT, "CHURN events=%d seconds=%d failures=%d p50=%d p99=%d max=%d timed=%d "
+        + "matching=%d streams=%d converge=%d", events, TimeUnit.NANOSECONDS.toSeconds(wrote - started),
+        churn.failures(), h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue(), h.getTotalCount(),
+        c.matching(), c.streams(), TimeUnit.NANOSECONDS.toMillis(Math.max(0, c.lastChangeNanos() - wrote)));
+  }
+
+  private LeaseStorm storm;
+
+  private String stormSeed(int leases, int perLease) throws Exception {
+    storm = new LeaseStorm(registry.store(), NS, services);
+    storm.seed(leases, perLease);
+    return "SEEDED leases=" + leases;
+  }
+
+  private String stormRevoke(int n) throws Exception {
+    Map<String, Long> expected = new java.util.LinkedHashMap<>();
+    seededEndpoints().forEach((i, endpoints) -> expected.put(io.tether.xds.render.ResourceNames.cluster(NS, "svc" + i),
+        EndpointSet.of(endpoints.values())));
+    long started = System.nanoTime();
+    long revoked = storm.revokeAll();
+    ServedState.Convergence c = awaitConverged(expected, n, 120_000);
+    boolean etcdAsExpected = etcdState().equals(expected);
+    return String.format(Locale.ROOT, "STORM revoke=%d dropped=%d matching=%d streams=%d etcd=%d",
+        TimeUnit.NANOSECONDS.toMillis(revoked - started), TimeUnit.NANOSECONDS.toMillis(c.lastChangeNanos() - started),
+        c.matching(), c.streams(), etcdAsExpected ? 1 : 0);
+  }
+
+  private Map<String, Long> etcdState() throws Exception {
+    return EtcdEndpoints.fingerprints(registry.etcdClient(), registry.keys(), NS, services);
+  }
+
+  /** Polls (every 20 ms, until the deadline) until {@code n} streams hold {@code expected}. */
+  private ServedState.Convergence awaitConverged(Map<String, Long> expected, int n, long timeoutMs)
+      throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    ServedState.Convergence c = served.converged(expected);
+    while (c.matching() < n && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20); // the poll's interval; the figure is each stream's own last-change time
+      c = served.converged(expected);
+    }
+    return c;
+  }
+
+  /** The two endpoints {@link #seed} gives each service, by service index. */
+  private Map<Integer, Map<String, Endpoint>> seededEndpoints() {
+    Map<Integer, Map<String, Endpoint>> out = new java.util.HashMap<>();
+    for (int i = 0; i < services; i++) {
+      Map<String, Endpoint> endpoints = new java.util.TreeMap<>();
+      for (int e = 0; e < 2; e++) {
+        endpoints.put("e" + e, seedEndpoint(i, e));
+      }
+      out.put(i, endpoints);
+    }
+    return out;
+  }
+
+  private static Endpoint seedEndpoint(int service, int e) {
+    return new Endpoint("10.0." + service + "." + (e + 1), 8080, null, null, null, null, null, null);
+  }
+
   private void seed(RegistryStore store) throws Exception {
     store.putNamespace(new Namespace(NS, null, null), Precondition.NONE).get(5, TimeUnit.SECONDS);
     for (int i = 0; i < services; i++) {
@@ -157,8 +261,7 @@ public final class ScaleServer implements Callable<Integer> {
       store.putService(NS, new ServiceSpec(name, "http", AppProtocol.HTTP, List.of(new ClientAlias(name, 8080)), null,
           ServicePolicy.EMPTY), Precondition.NONE).get(5, TimeUnit.SECONDS);
       for (int e = 0; e < 2; e++) {
-        store.putEndpoint(NS, name, "e" + e, new Endpoint("10.0." + i + "." + (e + 1), 8080, null, null, null, null, null,
-            null), Precondition.NONE).get(5, TimeUnit.SECONDS);
+        store.putEndpoint(NS, name, "e" + e, seedEndpoint(i, e), Precondition.NONE).get(5, TimeUnit.SECONDS);
       }
     }
   }

@@ -32,10 +32,10 @@ final class StockServer implements AutoCloseable {
     this.server = server;
   }
 
-  static StockServer start(XdsServer tether, List<DiscoveryServerCallbacks> callbacks) throws IOException {
+  static StockServer start(XdsServer tether, int port, List<DiscoveryServerCallbacks> callbacks) throws IOException {
     SimpleCache<GroupKey> simple = new SimpleCache<>(StockServer::groupOf);
     tether.cache().addPublishListener((group, snapshot) -> simple.setSnapshot(group, toSnapshot(snapshot)));
-    return new StockServer(NettyServerBuilder.forPort(0)
+    return new StockServer(NettyServerBuilder.forPort(port)
         .addService(new V3DiscoveryServer(callbacks, simple).getAggregatedDiscoveryServiceImpl())
         .build().start());
   }

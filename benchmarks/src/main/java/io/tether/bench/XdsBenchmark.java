@@ -71,7 +71,7 @@ public final class XdsBenchmark implements Callable<Integer> {
             "127.0.0.1", 0, tokens, Duration.ofSeconds(5), io.tether.registry.api.HttpLimits.defaults())).start();
         XdsServer xds = new XdsServer(new XdsServer.Config("127.0.0.1", 0, tokens))
             .start(registry.view(), registry.meters(), List.of(tetherAcks))) {
-      StockServer stock = StockServer.start(xds, List.of(stockAcks));
+      StockServer stock = StockServer.start(xds, 0, List.of(stockAcks));
       Server backend = NettyServerBuilder.forPort(0).addService(Echo.service()).build().start();
       RegistryStore store = registry.store();
       seed(store, backend.getPort());

@@ -34,7 +34,10 @@ import picocli.CommandLine.Option;
  * on it, so a stream costs its HTTP/2 stream and the resources it holds.
  *
  * <p>Protocol: prints {@code READY <ms>} on stdout once every stream has its first config, then answers
- * each {@code stats} line on stdin with a {@link FleetStats#line()}; exits when stdin closes.
+ * each {@code stats} line on stdin with a {@link FleetStats#line()}, and {@code await-ready MS} with
+ * {@code ALLREADY <wall-clock ms the last stream became ready, -1 if not all within MS> <stats>} once every
+ * stream is ready at the same time (after a server restart, say); exits when stdin closes. A stream that
+ * breaks comes back as Envoy's does ({@link Redial}).
  */
 @Command(name = "ads-fleet", mixinStandardHelpOptions = true)
 public final class AdsFleet implements Callable<Integer> {
@@ -80,18 +83,20 @@ public final class AdsFleet implements Callable<Integer> {
     List<ManagedChannel> channels = new ArrayList<>();
     long started = System.nanoTime();
     AggregatedDiscoveryServiceStub stub = null;
+    ManagedChannel channel = null;
     for (int i = 0; i < streams; i++) {
       if (i % perConnection == 0) {
-        ManagedChannel channel = NettyChannelBuilder.forAddress(host, port).usePlaintext().eventLoopGroup(loop)
+        channel = NettyChannelBuilder.forAddress(host, port).usePlaintext().eventLoopGroup(loop)
             .channelType(NioSocketChannel.class).directExecutor().maxInboundMessageSize(64 << 20).build();
         channels.add(channel);
         stub = withToken(AggregatedDiscoveryServiceGrpc.newStub(channel));
       }
       Node node = node(idPrefix + "-" + i);
+      Redial redial = new Redial(channel, stub, loop);
       if (delta) {
-        new DeltaStream(node, nodeOnFirstOnly, stats).start(stub);
+        new DeltaStream(node, nodeOnFirstOnly, stats).start(redial);
       } else {
-        new SotwStream(node, nodeOnFirstOnly, stats).start(stub);
+        new SotwStream(node, nodeOnFirstOnly, stats).start(redial);
       }
     }
     while (!stats.awaitSettled(5_000)) {
@@ -102,10 +107,13 @@ public final class AdsFleet implements Callable<Integer> {
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line;
     while ((line = in.readLine()) != null) {
-      if (line.strip().equals("stats")) {
+      String[] words = line.strip().split(" ");
+      if (words[0].equals("stats")) {
         System.out.println(stats.line());
-        System.out.flush();
+      } else if (words[0].equals("await-ready")) {
+        System.out.println("ALLREADY " + stats.awaitAllReady(Long.parseLong(words[1])) + " " + stats.line());
       }
+      System.out.flush();
     }
     channels.forEach(ManagedChannel::shutdownNow);
     loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);

@@ -20,7 +20,8 @@ import java.util.Set;
 /**
  * One incremental (delta) ADS stream, asked as Envoy asks over {@code DELTA_GRPC}: CDS and LDS as
  * wildcards, the SDS secrets, EDS and RDS by name, subscribed and unsubscribed as the clusters and
- * listeners it holds change what they name; every response ACKed by its nonce.
+ * listeners it holds change what they name; every response ACKed by its nonce. When the stream breaks, it
+ * comes back as Envoy does ({@link Redial}) and subscribes afresh, keeping what it holds.
  */
 final class DeltaStream implements StreamObserver<DeltaDiscoveryResponse> {
   private final Node node;
@@ -28,6 +29,7 @@ final class DeltaStream implements StreamObserver<DeltaDiscoveryResponse> {
   private final boolean nodeOnFirstOnly;
   private boolean nodeSent;
   private final FleetStats stats;
+  private final HeldConfig held;
   // What Envoy derives from the clusters and listeners it holds, by resource name (not the resources:
   // 10,000 streams cannot each keep theirs): a cluster's EDS name (null: not EDS), a listener's RDS names.
   private final Map<String, String> clusterEds = new HashMap<>();
@@ -35,15 +37,27 @@ final class DeltaStream implements StreamObserver<DeltaDiscoveryResponse> {
   private final Map<String, Set<String>> subscribed = new HashMap<>(); // per type asked for, its names
   private final Set<String> answered = new HashSet<>();
   private StreamObserver<DeltaDiscoveryRequest> requests;
+  private Redial redial;
   private boolean ready;
+  private boolean settled;
 
   DeltaStream(Node node, boolean nodeOnFirstOnly, FleetStats stats) {
     this.node = node;
     this.nodeOnFirstOnly = nodeOnFirstOnly;
     this.stats = stats;
+    this.held = new HeldConfig(stats);
+  }
+
+  /** Opens the stream, and again through {@code redial} each time it breaks. */
+  synchronized void start(Redial redial) {
+    this.redial = redial;
+    start(redial.stub());
   }
 
   synchronized void start(AggregatedDiscoveryServiceStub stub) {
+    subscribed.clear();
+    answered.clear();
+    nodeSent = false; // a new stream: its first request carries the node again
     requests = stub.deltaAggregatedResources(this);
     subscribed.put(CDS, Set.of());
     requests.onNext(request(CDS).build());
@@ -72,11 +86,19 @@ final class DeltaStream implements StreamObserver<DeltaDiscoveryResponse> {
   }
 
   private void hold(String type, DeltaDiscoveryResponse response) {
+    if (redial != null) {
+      redial.served();
+    }
     if (type.equals(CDS)) {
       for (Resource r : response.getResourcesList()) {
         clusterEds.put(r.getName(), Resources.edsName(r.getResource()));
       }
       response.getRemovedResourcesList().forEach(clusterEds::remove);
+      held.clusters(clusterEds.size());
+    } else if (type.equals(EDS)) {
+      stats.edsResponses.increment();
+      response.getResourcesList().forEach(r -> held.assignment(Resources.assignment(r.getResource())));
+      response.getRemovedResourcesList().forEach(held::removedAssignment);
     } else if (type.equals(LDS)) {
       for (Resource r : response.getResourcesList()) {
         listenerRoutes.put(r.getName(), Resources.routeNames(java.util.List.of(r.getResource())));
@@ -123,17 +145,27 @@ final class DeltaStream implements StreamObserver<DeltaDiscoveryResponse> {
         && (subscribed.getOrDefault(RDS, Set.of()).isEmpty() || answered.contains(RDS));
     if (all) {
       ready = true;
-      stats.ready();
+      stats.ready(!settled);
+      settled = true;
     }
   }
 
   @Override
   public synchronized void onError(Throwable t) {
-    stats.failed(ready);
+    broken();
   }
 
   @Override
   public synchronized void onCompleted() {
-    stats.failed(ready);
+    broken();
+  }
+
+  private void broken() {
+    stats.failed(ready, !settled);
+    settled = true;
+    ready = false;
+    if (redial != null) {
+      redial.later(this::start);
+    }
   }
 }

@@ -3,6 +3,7 @@ package io.tether.bench.fleet;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
@@ -57,6 +58,11 @@ final class Resources {
           .forEach(h -> names.add(h.getRds().getRouteConfigName()));
     }
     return names;
+  }
+
+  /** A packed {@code ClusterLoadAssignment}. */
+  static ClusterLoadAssignment assignment(Any any) {
+    return unpack(any, ClusterLoadAssignment.class);
   }
 
   private static <T extends com.google.protobuf.Message> T unpack(Any any, Class<T> type) {

@@ -22,6 +22,8 @@ import java.util.Set;
  * EDS of its EDS clusters, LDS (wildcard) once EDS has answered, then the RDS its listeners name; every
  * response ACKed with the subscription it answers, and the subscriptions re-sent when the clusters or
  * listeners change what they name. Responses arrive one at a time (gRPC serializes a call's callbacks).
+ * When the stream breaks, it comes back as Envoy does ({@link Redial}), asking afresh while the client keeps
+ * what it holds ({@link HeldConfig}).
  */
 final class SotwStream implements StreamObserver<DiscoveryResponse> {
   private final Node node;
@@ -29,18 +31,31 @@ final class SotwStream implements StreamObserver<DiscoveryResponse> {
   private final boolean nodeOnFirstOnly;
   private boolean nodeSent;
   private final FleetStats stats;
+  private final HeldConfig held;
   private final Map<String, Collection<String>> names = new HashMap<>(); // per type, what is subscribed
   private final Map<String, String[]> last = new HashMap<>(); // per type, the last response's version and nonce
   private StreamObserver<DiscoveryRequest> requests;
+  private Redial redial;
   private boolean ready;
+  private boolean settled;
 
   SotwStream(Node node, boolean nodeOnFirstOnly, FleetStats stats) {
     this.node = node;
     this.nodeOnFirstOnly = nodeOnFirstOnly;
     this.stats = stats;
+    this.held = new HeldConfig(stats);
+  }
+
+  /** Opens the stream, and again through {@code redial} each time it breaks. */
+  synchronized void start(Redial redial) {
+    this.redial = redial;
+    start(redial.stub());
   }
 
   synchronized void start(AggregatedDiscoveryServiceStub stub) {
+    names.clear();
+    last.clear();
+    nodeSent = false; // a new stream: its first request carries the node again
     requests = stub.streamAggregatedResources(this);
     subscribe(CDS, List.of());
   }
@@ -51,6 +66,7 @@ final class SotwStream implements StreamObserver<DiscoveryResponse> {
     String type = response.getTypeUrl();
     String[] acked = {response.getVersionInfo(), response.getNonce()};
     last.put(type, acked); // not the response: 10,000 streams cannot each keep theirs
+    hold(type, response);
     send(type, names.getOrDefault(type, List.of()), acked); // the ACK
     switch (type) {
       case CDS -> {
@@ -73,6 +89,18 @@ final class SotwStream implements StreamObserver<DiscoveryResponse> {
     checkReady();
   }
 
+  private void hold(String type, DiscoveryResponse response) {
+    if (redial != null) {
+      redial.served();
+    }
+    if (type.equals(CDS)) {
+      held.clusters(response.getResourcesCount());
+    } else if (type.equals(EDS)) {
+      stats.edsResponses.increment();
+      response.getResourcesList().forEach(any -> held.assignment(Resources.assignment(any)));
+    }
+  }
+
   private void checkReady() {
     if (ready) {
       return;
@@ -82,7 +110,8 @@ final class SotwStream implements StreamObserver<DiscoveryResponse> {
         && (names.getOrDefault(RDS, List.of()).isEmpty() || last.containsKey(RDS));
     if (all) {
       ready = true;
-      stats.ready();
+      stats.ready(!settled);
+      settled = true;
     }
   }
 
@@ -114,11 +143,20 @@ final class SotwStream implements StreamObserver<DiscoveryResponse> {
 
   @Override
   public synchronized void onError(Throwable t) {
-    stats.failed(ready);
+    broken();
   }
 
   @Override
   public synchronized void onCompleted() {
-    stats.failed(ready);
+    broken();
+  }
+
+  private void broken() {
+    stats.failed(ready, !settled);
+    settled = true;
+    ready = false;
+    if (redial != null) {
+      redial.later(this::start);
+    }
   }
 }
