@@ -145,7 +145,7 @@ final class EcsFleet implements AutoCloseable {
         "envoyBin: " + Prerequisites.envoy(),
         "workDir: " + dir.resolve(host.name() + "-host-agent"),
         ""));
-    List<String> command = new ArrayList<>(TestProcesses.java(List.of("-Xmx96m", "-XX:+UseSerialGC")));
+    List<String> command = new ArrayList<>(TestProcesses.java(List.of("-Xmx96m")));
     command.addAll(List.of(AgentMain.class.getName(), "host", "--config", config.toString()));
     ProcessBuilder pb = new ProcessBuilder(net.exec(host, command)).redirectErrorStream(true)
         .redirectOutput(dir.resolve(host.name() + "-host-agent.log").toFile());

@@ -3,6 +3,7 @@ package io.tether.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tether.main.TetherMain;
+import io.tether.process.ChildJvm;
 import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.TestChildren;
 import java.io.IOException;
@@ -87,7 +88,7 @@ class ReadmeExampleTest {
   /** {@code ./tether} in the example's directory: this build's CLI, as the script would run it once built. */
   private void writeCliLauncher() throws IOException {
     Path launcher = home.resolve("tether");
-    Files.writeString(launcher, "#!/bin/sh\nexec '" + ServerProcess.java() + "' -cp '" + System.getProperty("java.class.path")
+    Files.writeString(launcher, "#!/bin/sh\nexec '" + ChildJvm.java() + "' " + String.join(" ", ChildJvm.FLAGS) + " -cp '" + System.getProperty("java.class.path")
         + "' " + TetherMain.class.getName() + " \"$@\"\n");
     Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tether.main.TetherMain;
+import io.tether.process.ChildJvm;
 import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.Ports;
@@ -92,8 +93,8 @@ class ReplicaProcessesTest {
       new java.security.SecureRandom().nextBytes(key);
       Files.writeString(caKey, java.util.Base64.getEncoder().encodeToString(key));
     }
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), TetherMain.class.getName(), "server",
+    List<String> command = new ArrayList<>(ChildJvm.main(TetherMain.class));
+    command.addAll(List.of("server",
         "--etcd", TestEtcd.shared().clientUrl(), "--etcd-prefix", prefix, "--tokens-file", dir.resolve("tokens.json").toString(),
         "--ca-key-encryption-key-file", caKey.toString(), "--replica-id", id, "--api-host", "127.0.0.1", "--api-port", Integer.toString(apiPort),
         "--xds-host", "127.0.0.1", "--xds-port", Integer.toString(xdsPort), "--shutdown-grace", "1"));

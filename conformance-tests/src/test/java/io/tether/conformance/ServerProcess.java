@@ -1,6 +1,7 @@
 package io.tether.conformance;
 
 import io.tether.main.TetherMain;
+import io.tether.process.ChildJvm;
 import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.Ports;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,10 +30,10 @@ final class ServerProcess implements AutoCloseable {
   private ServerProcess(Path dataDir, Path workDir, Map<String, String> env) throws IOException {
     this.dataDir = dataDir;
     this.log = workDir.resolve("server.log");
-    List<String> cmd = List.of(java(), "-cp", System.getProperty("java.class.path"), TetherMain.class.getName(),
-        "server", "--data-dir", dataDir.toString(), "--api-host", "127.0.0.1", "--api-port", Integer.toString(apiPort),
+    List<String> cmd = new ArrayList<>(ChildJvm.main(TetherMain.class));
+    cmd.addAll(List.of("server", "--data-dir", dataDir.toString(), "--api-host", "127.0.0.1", "--api-port", Integer.toString(apiPort),
         "--xds-host", "127.0.0.1", "--xds-port", Integer.toString(xdsPort),
-        "--local-etcd-port", Integer.toString(Ports.free()), "--local-etcd-peer-port", Integer.toString(Ports.free()));
+        "--local-etcd-port", Integer.toString(Ports.free()), "--local-etcd-peer-port", Integer.toString(Ports.free())));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().putAll(env);
@@ -60,11 +62,6 @@ final class ServerProcess implements AutoCloseable {
     } catch (IOException e) {
       return "(no log)";
     }
-  }
-
-  /** The java that runs this test, for child JVMs and launchers. */
-  static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.tether.conformance;
 
 import io.tether.process.BoundChildren;
+import io.tether.process.ChildJvm;
 import io.tether.registry.testing.TestChildren;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,10 +17,10 @@ import java.util.List;
 final class TestProcesses {
   private TestProcesses() {}
 
-  /** {@code java FLAGS -cp <test classpath>}: append the main class and its arguments. */
+  /** {@code java} ({@link ChildJvm#FLAGS}) {@code FLAGS -cp <test classpath>}: append the main class and its arguments. */
   static List<String> java(List<String> flags) {
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(ChildJvm.command());
     command.addAll(flags);
     command.addAll(List.of("-cp", System.getProperty("java.class.path")));
     return command;

@@ -2,6 +2,7 @@ package io.tether.main;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tether.process.ChildJvm;
 import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.Ports;
@@ -50,8 +51,8 @@ class LocalEtcdLifecycleTest {
 
     Server(Path dataDir, Map<String, String> env, String... extra) throws IOException {
       this.dataDir = dataDir;
-      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"), TetherMain.class.getName(), "server",
+      List<String> cmd = ChildJvm.main(TetherMain.class);
+      cmd.addAll(List.of("server",
           "--data-dir", dataDir.toString(), "--api-host", "127.0.0.1", "--api-port", Integer.toString(apiPort),
           "--xds-host", "127.0.0.1", "--xds-port", Integer.toString(Ports.free())));
       cmd.addAll(List.of(extra));

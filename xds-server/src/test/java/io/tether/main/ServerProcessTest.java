@@ -2,6 +2,7 @@ package io.tether.main;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tether.process.ChildJvm;
 import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.Ports;
@@ -108,8 +109,7 @@ class ServerProcessTest {
     assertThat(config).contains("current: local").contains("server: http://127.0.0.1:" + apiPort)
         .contains("tokenFile: " + dataDir.resolve("admin.token").toAbsolutePath());
     assertThat(log()).contains("wrote the CLI context 'local'");
-    ProcessBuilder cli = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), TetherMain.class.getName(), "ns", "create", "from-anywhere")
+    ProcessBuilder cli = new ProcessBuilder(cliCommand("ns", "create", "from-anywhere"))
         .directory(TestEtcd.tempDir("elsewhere").toFile()).redirectErrorStream(true);
     cli.environment().put("TETHER_CONFIG", cliConfig.toString());
     Process created = TestChildren.start(cli);
@@ -187,10 +187,17 @@ class ServerProcessTest {
     return server = spawnServer();
   }
 
+  /** {@code tether ARGS} as a JVM of its own: the CLI's command line. */
+  private static List<String> cliCommand(String... args) {
+    List<String> command = ChildJvm.main(TetherMain.class);
+    command.addAll(List.of(args));
+    return command;
+  }
+
   /** The server's process with its own local etcd and {@code extra} flags, its output appended to server.log. */
   private Process spawnServer(String... extra) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), TetherMain.class.getName(), "server",
+    List<String> cmd = ChildJvm.main(TetherMain.class);
+    cmd.addAll(List.of("server",
         "--data-dir", dataDir.toString(), "--api-host", "127.0.0.1", "--api-port", Integer.toString(apiPort),
         "--local-etcd-port", Integer.toString(etcdPort), "--local-etcd-peer-port", Integer.toString(etcdPeerPort),
         "--xds-host", "127.0.0.1", "--xds-port", Integer.toString(xdsPort)));

@@ -8,6 +8,7 @@ import io.tether.agent.testing.AgentUnderTest;
 import io.tether.agent.testing.FakeApp;
 import io.tether.agent.testing.SelfSignedCert;
 import io.tether.main.TetherServer;
+import io.tether.process.ChildJvm;
 import io.tether.registry.RegistryServer;
 import io.tether.registry.api.HttpLimits;
 import io.tether.registry.auth.Role;
@@ -88,8 +89,8 @@ class RunXdsCaTest {
     int appPort = Ports.free();
     int ingress = Ports.free();
     int admin = Ports.free();
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), AgentMain.class.getName(), "run", "--server", api(tls),
+    List<String> cmd = new ArrayList<>(ChildJvm.main(AgentMain.class));
+    cmd.addAll(List.of("run", "--server", api(tls),
         "--xds-ca", pki.cert().toString(), "--token-file", token().toString(), "-n", "a", "--service", "web",
         "--task-id", "tls1", "--app-port", Integer.toString(appPort), "--ingress-port", Integer.toString(ingress),
         "--admin-port", Integer.toString(admin), "--metrics-port", "0", "--address", "127.0.0.1",

@@ -1,6 +1,7 @@
 package io.tether.agent.ecs;
 
 import io.tether.agent.AgentMain;
+import io.tether.process.ChildJvm;
 import io.tether.registry.testing.TestChildren;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,9 +40,10 @@ final class EcsAgentProcess {
   }
 
   Process start() {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Djava.io.tmpdir=" + env.get("TMPDIR"),
-        "-cp", System.getProperty("java.class.path"), AgentMain.class.getName(), "ecs-task"))
+    List<String> command = ChildJvm.command();
+    command.addAll(List.of("-Djava.io.tmpdir=" + env.get("TMPDIR"), "-cp", System.getProperty("java.class.path"),
+        AgentMain.class.getName(), "ecs-task"));
+    ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().clear();
     builder.environment().putAll(env);

@@ -3,6 +3,7 @@ package io.tether.agent.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tether.agent.AgentMain;
+import io.tether.process.ChildJvm;
 import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.Ports;
@@ -62,8 +63,8 @@ class HostAgentProcessTest {
 
   private Process start(Path config) throws IOException {
     Files.writeString(hosts, "127.0.0.1\tlocalhost\n");
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), AgentMain.class.getName(), "host", "--config", config.toString()));
+    List<String> command = ChildJvm.main(AgentMain.class);
+    command.addAll(List.of("host", "--config", config.toString()));
     agent = TestChildren.start(new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(dir.resolve("agent.log").toFile()));
     return agent;

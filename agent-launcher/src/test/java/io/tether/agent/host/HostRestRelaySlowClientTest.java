@@ -3,6 +3,7 @@ package io.tether.agent.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tether.agent.relay.RestRelay;
+import io.tether.process.ChildJvm;
 import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.TestChildren;
 import java.io.BufferedReader;
@@ -21,8 +22,8 @@ import org.junit.jupiter.api.Test;
 class HostRestRelaySlowClientTest {
   @Test
   void aPartialRequestLineIsClosedWithinMaxReqTimeWhileANormalRequestIsAnswered() throws Exception {
-    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), RestRelayMain.class.getName(), "http://127.0.0.1:9");
+    List<String> command = ChildJvm.main(RestRelayMain.class);
+    command.add("http://127.0.0.1:9");
     Process relay = TestChildren.start(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT));
     try {
       int port = Integer.parseInt(new BufferedReader(new InputStreamReader(relay.getInputStream(),

@@ -1,6 +1,7 @@
 package io.tether.agent.testing;
 
 import io.tether.agent.AgentMain;
+import io.tether.process.ChildJvm;
 import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.Ports;
@@ -95,7 +96,7 @@ public final class AgentUnderTest {
     Files.writeString(hostsFile(), "127.0.0.1\tlocalhost\n# keep me\n10.0.0.9 db.internal\n");
     Path token = dir.resolve("token");
     Files.writeString(token, TestRegistry.AGENT_A);
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    List<String> cmd = ChildJvm.command();
     cmd.addAll(jvmOptions);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), AgentMain.class.getName(), "run",
         "--server", registryUrl, "--xds", "127.0.0.1:18000", "--token-file", token.toString(), "--namespace", "a", "--task-id", taskId,

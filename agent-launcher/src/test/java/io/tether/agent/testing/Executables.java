@@ -1,5 +1,6 @@
 package io.tether.agent.testing;
 
+import io.tether.process.ChildJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,8 +11,7 @@ public final class Executables {
   private Executables() {}
 
   public static Path javaMain(Path file, Class<?> main) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String script = "#!/bin/sh\nexec '" + java + "' -Xshare:auto -XX:TieredStopAtLevel=1 -cp '"
+    String script = "#!/bin/sh\nexec '" + ChildJvm.java() + "' " + String.join(" ", ChildJvm.FLAGS) + " -cp '"
         + System.getProperty("java.class.path") + "' " + main.getName() + " \"$@\"\n";
     Files.writeString(file, script);
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -1,5 +1,6 @@
 package io.tether.testbed.demo;
 
+import io.tether.process.ChildJvm;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -23,7 +24,8 @@ record Launcher(Path script) {
   }
 
   private static List<String> java(String main, String command) {
-    return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), main, command);
+    List<String> java = ChildJvm.command();
+    java.addAll(List.of("-cp", System.getProperty("java.class.path"), main, command));
+    return java;
   }
 }
