@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * the complete new state in one step, with the exact differences, so no reader sees a partial state.
  *
  * <p>Readiness ({@link #isReady()}, {@link #addReadinessListener}; {@link ViewReadiness}): loaded, the
- * watch up, the watch level with the revision etcd reported one probe before, and etcd reachable, as
+ * watch up, the watch level with the revision etcd reported a few probes before (a busy server's watch
+ * may trail by {@link ViewReadiness#TOLERATED_PROBES} probes), and etcd reachable, as
  * judged by what etcd does ({@link EtcdProbe}: unreachable only once {@value #FAILED_PROBES} probes in a
  * row failed <em>and</em> nothing at all was heard for {@link #UNREACHABLE_AFTER}). A busy box that
  * answers slowly therefore stays ready; a broken connection fails the watch, which makes the view not
@@ -285,7 +286,7 @@ public final class EtcdRegistryView implements RegistryView, AutoCloseable {
 
   private Readiness evaluateReadiness() {
     return ViewReadiness.evaluate(initialized, probe.isReachable(), watchHealthy,
-        readiness.confirmedRevision(state.revision()), readiness.etcdRevisionOneProbeAgo());
+        readiness.confirmedRevision(state.revision()), readiness.etcdRevisionProbesAgo());
   }
 
   /** Runs on the view's thread; after close, jetcd's late callbacks are dropped rather than thrown back at it. */

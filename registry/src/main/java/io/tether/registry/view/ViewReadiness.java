@@ -23,8 +23,18 @@ final class ViewReadiness {
   private final Supplier<Readiness> evaluation;
   private final BooleanSupplier closed;
   private final LongSupplier revision;
+  /**
+   * How many probes the watch may trail etcd by and stay ready. A server busy pushing to thousands of
+   * proxies falls a probe or two behind while a burst of writes streams in (the churn scenario of
+   * docs/scale.md flapped /readyz at one probe); a watch that stopped is still reported within this many
+   * probe intervals.
+   */
+  static final int TOLERATED_PROBES = 4;
+
   private volatile long lastProbeRevision;
-  private volatile long previousProbeRevision;
+  /** The revisions etcd reported at the last probes, oldest first: the view's thread alone writes it. */
+  private final long[] probeRevisions = new long[TOLERATED_PROBES + 1];
+  private volatile long toleratedProbeRevision;
   /** The highest revision the watch has reported, events or progress: for readiness and lag only. */
   private volatile long watchedRevision;
   private final List<Consumer<Readiness>> listeners = new CopyOnWriteArrayList<>();
@@ -42,18 +52,21 @@ final class ViewReadiness {
     this.revision = revision;
   }
 
-  /** Loaded, the watch up, the watch level with the revision etcd reported one probe before, and etcd reachable. */
+  /**
+   * Loaded, the watch up, the watch level with the revision etcd reported {@link #TOLERATED_PROBES}
+   * probes before the last, and etcd reachable.
+   */
   static Readiness evaluate(boolean loaded, boolean reachable, boolean watching, long confirmedRevision,
-      long etcdRevisionOneProbeAgo) {
+      long etcdRevisionProbesAgo) {
     if (!loaded) {
       return new Readiness(false, "not loaded yet");
     } else if (!reachable) {
       return new Readiness(false, "etcd unreachable");
     } else if (!watching) {
       return new Readiness(false, "registry watch lost; re-listing");
-    } else if (confirmedRevision < etcdRevisionOneProbeAgo) {
+    } else if (confirmedRevision < etcdRevisionProbesAgo) {
       return new Readiness(false, "behind etcd: confirmed revision " + confirmedRevision + ", etcd at "
-          + etcdRevisionOneProbeAgo + " one probe ago");
+          + etcdRevisionProbesAgo + " " + TOLERATED_PROBES + " probes ago");
     }
     return new Readiness(true, null);
   }
@@ -68,7 +81,9 @@ final class ViewReadiness {
     if (revision < lastProbeRevision) {
       return false;
     }
-    previousProbeRevision = lastProbeRevision;
+    System.arraycopy(probeRevisions, 1, probeRevisions, 0, TOLERATED_PROBES);
+    probeRevisions[TOLERATED_PROBES] = revision;
+    toleratedProbeRevision = probeRevisions[0];
     lastProbeRevision = revision;
     return true;
   }
@@ -78,9 +93,9 @@ final class ViewReadiness {
     return Math.max(stateRevision, watchedRevision);
   }
 
-  /** What etcd reported one probe before the last: what the watch must have reached to be ready. */
-  long etcdRevisionOneProbeAgo() {
-    return previousProbeRevision;
+  /** What etcd reported {@link #TOLERATED_PROBES} probes before the last: what the watch must have reached to be ready. */
+  long etcdRevisionProbesAgo() {
+    return toleratedProbeRevision;
   }
 
   /** How many revisions the view trails etcd by, as of the last probe. */
