@@ -78,6 +78,9 @@ class WatchApiTest {
   void aChangeReachesTheStreamWithinASecondOfItsWriteAndInOrder() {
     ApiClient api = registry.api();
     api.put("/v1/namespaces/lat", "{}");
+    // The watch opens on the view's state: let it hold the namespace, so its creation is not the first change.
+    Poll.until(WAIT, () -> registry.testRegistry().server().view().current().namespace("lat").isPresent(),
+        "the view holds the new namespace");
     int n = 200;
     long[] ms = new long[n];
     try (SseStream watch = new SseStream(url("?namespace=lat"), TestRegistry.ADMIN)) {
