@@ -178,7 +178,9 @@ class ViewResilienceTest {
       assertThat(view.awaitRevision(next.revision(), Duration.ofSeconds(5)).get().endpoints("shop", "orders"))
           .containsOnlyKeys("o1", "o2");
 
-      assertThat(updates.size()).isGreaterThan(15);
+      // etcd batches events a watcher trails behind into one response, so a loaded machine can deliver the
+      // followed writes in a few updates: at least the load, one followed, the re-list and one after it.
+      assertThat(updates).as("loaded, followed, re-listed, followed again").hasSizeGreaterThanOrEqualTo(4);
       for (RegistryUpdate u : updates) {
         assertNoPartialService(u.current());
       }
