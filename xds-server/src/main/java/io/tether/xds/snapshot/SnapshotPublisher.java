@@ -13,7 +13,6 @@ import io.tether.xds.cache.TetherCache;
 import io.tether.xds.identity.MeshIdentities;
 import io.tether.xds.node.GroupKey;
 import io.tether.xds.render.TrustDomain;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -45,8 +44,6 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
   private static final Logger log = LoggerFactory.getLogger(SnapshotPublisher.class);
   /** How often leaves are checked for renewal: a check is a map lookup per identity served. */
   private static final long RENEWAL_CHECK_MS = 1000;
-  /** The least time between two registry updates applied; a burst within it is merged (docs/scale.md). */
-  static final Duration MIN_APPLY_INTERVAL = Duration.ofMillis(100);
 
   private final TetherCache cache;
   private final RegistryView view;
@@ -58,8 +55,6 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     t.setDaemon(true);
     return t;
   });
-  private final UpdateCoalescer updates =
-      new UpdateCoalescer(thread, MIN_APPLY_INTERVAL, update -> guarded(() -> apply(update)));
 
   // Confined to the publisher thread.
   private RegistryState state = RegistryState.EMPTY;
@@ -104,7 +99,7 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
 
   @Override
   public void onUpdate(RegistryUpdate update) {
-    updates.offer(update);
+    thread.execute(() -> guarded(() -> apply(update)));
   }
 
   @Override
@@ -114,7 +109,6 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
 
   /** Waits until what was enqueued before this call is done (rendering is asynchronous): for tests. */
   void awaitIdle() throws InterruptedException, java.util.concurrent.ExecutionException {
-    updates.awaitDrained();
     thread.submit(() -> { }).get();
   }
 
