@@ -83,7 +83,7 @@ class ProxylessCertificateRenewalTest {
     List<String> command = new java.util.ArrayList<>(mesh.agentCommand(token, "a"));
     command.addAll(List.of("--proxyless", "--certs-dir", certs.toString(), "--identity", "checkout",
         "--hosts-file", "none", "--work-dir", dir.resolve("work").toString(), "--", "sh", "-c",
-        "test -s " + certs.resolve("cert.pem") + " && cat \"$GRPC_XDS_BOOTSTRAP\" > " + seen + "; sleep 300"));
+        "test -s " + certs.resolve("cert.pem") + " && cat \"$GRPC_XDS_BOOTSTRAP\" > " + seen + "; exec sleep 300"));
     Process agent = TestProcesses.spawn(new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(dir.resolve("agent.log").toFile()));
     try {
