@@ -23,13 +23,7 @@ import java.util.Set;
  * listeners it holds change what they name; every response ACKed by its nonce. When the stream breaks, it
  * comes back as Envoy does ({@link Redial}) and subscribes afresh, keeping what it holds.
  */
-final class DeltaStream implements StreamObserver<DeltaDiscoveryResponse> {
-  private final Node node;
-  /** Envoy's {@code set_node_on_first_message_only}, which the agent's bootstraps set. */
-  private final boolean nodeOnFirstOnly;
-  private boolean nodeSent;
-  private final FleetStats stats;
-  private final HeldConfig held;
+final class DeltaStream extends FleetStream<DeltaDiscoveryResponse> {
   // What Envoy derives from the clusters and listeners it holds, by resource name (not the resources:
   // 10,000 streams cannot each keep theirs): a cluster's EDS name (null: not EDS), a listener's RDS names.
   private final Map<String, String> clusterEds = new HashMap<>();
@@ -37,27 +31,15 @@ final class DeltaStream implements StreamObserver<DeltaDiscoveryResponse> {
   private final Map<String, Set<String>> subscribed = new HashMap<>(); // per type asked for, its names
   private final Set<String> answered = new HashSet<>();
   private StreamObserver<DeltaDiscoveryRequest> requests;
-  private Redial redial;
-  private boolean ready;
-  private boolean settled;
 
   DeltaStream(Node node, boolean nodeOnFirstOnly, FleetStats stats) {
-    this.node = node;
-    this.nodeOnFirstOnly = nodeOnFirstOnly;
-    this.stats = stats;
-    this.held = new HeldConfig(stats);
+    super(node, nodeOnFirstOnly, stats);
   }
 
-  /** Opens the stream, and again through {@code redial} each time it breaks. */
-  synchronized void start(Redial redial) {
-    this.redial = redial;
-    start(redial.stub());
-  }
-
-  synchronized void start(AggregatedDiscoveryServiceStub stub) {
+  @Override
+  void open(AggregatedDiscoveryServiceStub stub) {
     subscribed.clear();
     answered.clear();
-    nodeSent = false; // a new stream: its first request carries the node again
     requests = stub.deltaAggregatedResources(this);
     subscribed.put(CDS, Set.of());
     requests.onNext(request(CDS).build());
@@ -129,43 +111,22 @@ final class DeltaStream implements StreamObserver<DeltaDiscoveryResponse> {
 
   private DeltaDiscoveryRequest.Builder request(String type) {
     DeltaDiscoveryRequest.Builder r = DeltaDiscoveryRequest.newBuilder().setTypeUrl(type);
-    if (!nodeSent || !nodeOnFirstOnly) {
+    Node node = nodeToSend();
+    if (node != null) {
       r.setNode(node);
-      nodeSent = true;
     }
     return r;
   }
 
   private void checkReady() {
-    if (ready) {
+    if (ready()) {
       return;
     }
     boolean all = answered.contains(CDS) && answered.contains(LDS) && answered.contains(SDS)
         && (subscribed.get(EDS).isEmpty() || answered.contains(EDS))
         && (subscribed.getOrDefault(RDS, Set.of()).isEmpty() || answered.contains(RDS));
     if (all) {
-      ready = true;
-      stats.ready(!settled);
-      settled = true;
-    }
-  }
-
-  @Override
-  public synchronized void onError(Throwable t) {
-    broken();
-  }
-
-  @Override
-  public synchronized void onCompleted() {
-    broken();
-  }
-
-  private void broken() {
-    stats.failed(ready, !settled);
-    settled = true;
-    ready = false;
-    if (redial != null) {
-      redial.later(this::start);
+      becomeReady();
     }
   }
 }

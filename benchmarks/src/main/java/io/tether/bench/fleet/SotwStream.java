@@ -25,37 +25,19 @@ import java.util.Set;
  * When the stream breaks, it comes back as Envoy does ({@link Redial}), asking afresh while the client keeps
  * what it holds ({@link HeldConfig}).
  */
-final class SotwStream implements StreamObserver<DiscoveryResponse> {
-  private final Node node;
-  /** Envoy's {@code set_node_on_first_message_only}, which the agent's bootstraps set. */
-  private final boolean nodeOnFirstOnly;
-  private boolean nodeSent;
-  private final FleetStats stats;
-  private final HeldConfig held;
+final class SotwStream extends FleetStream<DiscoveryResponse> {
   private final Map<String, Collection<String>> names = new HashMap<>(); // per type, what is subscribed
   private final Map<String, String[]> last = new HashMap<>(); // per type, the last response's version and nonce
   private StreamObserver<DiscoveryRequest> requests;
-  private Redial redial;
-  private boolean ready;
-  private boolean settled;
 
   SotwStream(Node node, boolean nodeOnFirstOnly, FleetStats stats) {
-    this.node = node;
-    this.nodeOnFirstOnly = nodeOnFirstOnly;
-    this.stats = stats;
-    this.held = new HeldConfig(stats);
+    super(node, nodeOnFirstOnly, stats);
   }
 
-  /** Opens the stream, and again through {@code redial} each time it breaks. */
-  synchronized void start(Redial redial) {
-    this.redial = redial;
-    start(redial.stub());
-  }
-
-  synchronized void start(AggregatedDiscoveryServiceStub stub) {
+  @Override
+  void open(AggregatedDiscoveryServiceStub stub) {
     names.clear();
     last.clear();
-    nodeSent = false; // a new stream: its first request carries the node again
     requests = stub.streamAggregatedResources(this);
     subscribe(CDS, List.of());
   }
@@ -102,16 +84,14 @@ final class SotwStream implements StreamObserver<DiscoveryResponse> {
   }
 
   private void checkReady() {
-    if (ready) {
+    if (ready()) {
       return;
     }
     boolean all = last.containsKey(CDS) && last.containsKey(LDS) && last.containsKey(SDS)
         && (names.get(EDS).isEmpty() || last.containsKey(EDS))
         && (names.getOrDefault(RDS, List.of()).isEmpty() || last.containsKey(RDS));
     if (all) {
-      ready = true;
-      stats.ready(!settled);
-      settled = true;
+      becomeReady();
     }
   }
 
@@ -131,32 +111,13 @@ final class SotwStream implements StreamObserver<DiscoveryResponse> {
   /** A request for {@code resources}, ACKing {@code acked} (version, nonce; null: the first request of the type). */
   private void send(String type, Collection<String> resources, String[] acked) {
     DiscoveryRequest.Builder r = DiscoveryRequest.newBuilder().setTypeUrl(type).addAllResourceNames(resources);
-    if (!nodeSent || !nodeOnFirstOnly) {
+    Node node = nodeToSend();
+    if (node != null) {
       r.setNode(node);
-      nodeSent = true;
     }
     if (acked != null) {
       r.setVersionInfo(acked[0]).setResponseNonce(acked[1]);
     }
     requests.onNext(r.build());
-  }
-
-  @Override
-  public synchronized void onError(Throwable t) {
-    broken();
-  }
-
-  @Override
-  public synchronized void onCompleted() {
-    broken();
-  }
-
-  private void broken() {
-    stats.failed(ready, !settled);
-    settled = true;
-    ready = false;
-    if (redial != null) {
-      redial.later(this::start);
-    }
   }
 }
