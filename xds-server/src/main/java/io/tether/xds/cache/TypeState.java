@@ -55,7 +55,8 @@ final class TypeState {
 
   /** A state-of-the-world request answering our last response: an ACK ({@code errorMessage == null}) or a NACK. */
   void onReply(String errorMessage, boolean fullState) {
-    if (sentVersion != null && errorMessage == null) {
+    boolean news = fullState || !accepted.entrySet().containsAll(sent.entrySet());
+    if (sentVersion != null && errorMessage == null && news) {
       Map<String, String> now = new HashMap<>(fullState ? Map.of() : accepted);
       now.putAll(sent);
       accepted = hold(now);
