@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,14 +42,20 @@ public final class StreamAdmission implements DiscoveryServerCallbacks {
   public record Refusal(String nodeId, String namespace, String reason, Instant at) {}
 
   private final TetherCache cache;
-  private final Consumer<GroupKey> newGroups;
+  private final Admitted admitted;
   private final StreamCensus census;
   private final Deque<Refusal> refusals = new ArrayDeque<>();
   private final Map<String, Set<XdsCall>> callsByToken = new ConcurrentHashMap<>();
 
-  StreamAdmission(TetherCache cache, Consumer<GroupKey> newGroups, StreamCensus census) {
+  /** Told of each admitted stream's group; the first stream of a group needs the group's first snapshot. */
+  @FunctionalInterface
+  interface Admitted {
+    void stream(GroupKey group, boolean firstOfGroup);
+  }
+
+  StreamAdmission(TetherCache cache, Admitted admitted, StreamCensus census) {
     this.cache = cache;
-    this.newGroups = newGroups;
+    this.admitted = admitted;
     this.census = census;
   }
 
@@ -155,9 +160,7 @@ public final class StreamAdmission implements DiscoveryServerCallbacks {
     census.opened(id.group());
     log.debug("xDS stream {} from {} ({}, {}) in namespace {}", streamId, id.nodeId(), id.group().kind(),
         delta ? "delta" : "sotw", id.group().namespace());
-    if (newGroup) {
-      newGroups.accept(id.group());
-    }
+    admitted.stream(id.group(), newGroup);
   }
 
   private RequestException refuse(Node node, Status status, String reason) {

@@ -58,7 +58,7 @@ public final class XdsServer implements AutoCloseable {
   private final TetherCache cache = new TetherCache(meters);
   private final StreamCensus census = new StreamCensus(meters);
   private volatile SnapshotPublisher publisher;
-  private final StreamAdmission admission = new StreamAdmission(cache, g -> publisher.groupConnected(g), census);
+  private final StreamAdmission admission = new StreamAdmission(cache, (g, first) -> publisher.streamAdmitted(g, first), census);
   private final ScheduledExecutorService censusThread = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "tether-xds-census");
     t.setDaemon(true);

@@ -13,6 +13,7 @@ import io.tether.xds.cache.TetherCache;
 import io.tether.xds.identity.MeshIdentities;
 import io.tether.xds.node.GroupKey;
 import io.tether.xds.render.TrustDomain;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -32,10 +33,11 @@ import org.slf4j.LoggerFactory;
  * and hands each affected group's new snapshot, with the changed names, to the {@link TetherCache},
  * which alone keeps what groups are served. Calls go one way: the publisher asks the cache which
  * groups are still connected and what a group is served, and publishes to it; it is told of a new
- * group by {@link #groupConnected}, and of registry changes by {@link #onUpdate}.
+ * group or stream by {@link #streamAdmitted}, and of registry changes by {@link #onUpdate}, which merges
+ * the updates of a burst ({@link UpdateCoalescer}).
  *
  * <p>Thread-safety: all rendering state is confined to one thread, the publisher's; {@link #onUpdate}
- * and {@link #groupConnected} only enqueue. A new group's watches wait in the cache until its first
+ * and {@link #streamAdmitted} only enqueue. A new group's watches wait in the cache until its first
  * snapshot, which is rendered on that thread in order with registry updates, so no update can slip
  * between render and publish. Being the cache's only publisher, it can derive a group's next snapshot
  * from the one the cache holds.
@@ -44,6 +46,8 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
   private static final Logger log = LoggerFactory.getLogger(SnapshotPublisher.class);
   /** How often leaves are checked for renewal: a check is a map lookup per identity served. */
   private static final long RENEWAL_CHECK_MS = 1000;
+  /** The least time between two registry updates applied; a burst within it is merged (docs/scale.md). */
+  static final Duration MIN_APPLY_INTERVAL = Duration.ofMillis(100);
 
   private final TetherCache cache;
   private final RegistryView view;
@@ -55,6 +59,7 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     t.setDaemon(true);
     return t;
   });
+  private final UpdateCoalescer updates;
 
   // Confined to the publisher thread.
   private RegistryState state = RegistryState.EMPTY;
@@ -71,6 +76,13 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
 
   /** A publisher that also gives every Envoy group its two SDS secrets from {@code identities}. */
   public SnapshotPublisher(TetherCache cache, RegistryView view, MeterRegistry meters, MeshIdentities identities) {
+    this(cache, view, meters, identities, MIN_APPLY_INTERVAL);
+  }
+
+  /** A publisher that merges the updates within {@code minApplyInterval} of the last one applied: for tests. */
+  SnapshotPublisher(TetherCache cache, RegistryView view, MeterRegistry meters, MeshIdentities identities,
+      Duration minApplyInterval) {
+    this.updates = new UpdateCoalescer(thread, minApplyInterval, update -> guarded(() -> apply(update)));
     this.cache = cache;
     this.view = view;
     this.secrets = identities == null ? null : new GroupSecrets(identities);
@@ -94,12 +106,27 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
    * thread); a group that is gone by the time it is rendered is skipped.
    */
   public void groupConnected(GroupKey group) {
-    thread.execute(() -> guarded(() -> initialize(group)));
+    streamAdmitted(group, true);
+  }
+
+  /**
+   * A stream was admitted into {@code group}; the first of a group needs the group's first snapshot.
+   * Either way the updates waiting to be merged are applied now, not after the merge interval: a new
+   * group's first snapshot holds every update the view has delivered, and a stream joining a served
+   * group, answered from its current snapshot, is sent them right after. Must not block (a gRPC thread).
+   */
+  public void streamAdmitted(GroupKey group, boolean firstOfGroup) {
+    thread.execute(() -> {
+      updates.applyPending();
+      if (firstOfGroup) {
+        guarded(() -> initialize(group));
+      }
+    });
   }
 
   @Override
   public void onUpdate(RegistryUpdate update) {
-    thread.execute(() -> guarded(() -> apply(update)));
+    updates.offer(update);
   }
 
   @Override
@@ -109,6 +136,7 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
 
   /** Waits until what was enqueued before this call is done (rendering is asynchronous): for tests. */
   void awaitIdle() throws InterruptedException, java.util.concurrent.ExecutionException {
+    updates.awaitDrained();
     thread.submit(() -> { }).get();
   }
 

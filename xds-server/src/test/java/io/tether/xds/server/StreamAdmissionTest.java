@@ -27,7 +27,11 @@ class StreamAdmissionTest {
   private final TetherCache cache = new TetherCache();
   private final List<GroupKey> newGroups = new CopyOnWriteArrayList<>();
   private final StreamCensus census = new StreamCensus();
-  private final StreamAdmission admission = new StreamAdmission(cache, newGroups::add, census);
+  private final StreamAdmission admission = new StreamAdmission(cache, (group, first) -> {
+    if (first) {
+      newGroups.add(group);
+    }
+  }, census);
 
   @Test
   void aStreamIsIdentifiedOnceAndItsGroupAnnouncedOnce() throws Exception {

@@ -39,7 +39,12 @@ abstract class PublisherFixture {
 
   /** A fixture whose publisher serves Envoy groups their secrets from {@code identities}. */
   PublisherFixture(io.tether.xds.identity.MeshIdentities identities) {
-    publisher = new SnapshotPublisher(cache, view, meters, identities);
+    this(identities, SnapshotPublisher.MIN_APPLY_INTERVAL);
+  }
+
+  /** A fixture whose publisher merges the registry updates within {@code minApplyInterval} of the last applied. */
+  PublisherFixture(io.tether.xds.identity.MeshIdentities identities, java.time.Duration minApplyInterval) {
+    publisher = new SnapshotPublisher(cache, view, meters, identities, minApplyInterval);
     cache.addPublishListener((group, snapshot) -> published.add(group));
   }
 
@@ -58,13 +63,12 @@ abstract class PublisherFixture {
     publisher.awaitIdle();
   }
 
-  /** A stream of the group, as the ADS layer admits it: the group's first stream is announced. */
+  /** A stream of the group, admitted as the ADS layer admits it (StreamAdmission). */
   long connect(GroupKey group) {
     long id = nextStream++;
     cache.open(id);
-    if (cache.identify(id, new NodeIdentity("node-" + id, "c", "test", "client-and-server", group), false)) {
-      publisher.groupConnected(group);
-    }
+    boolean first = cache.identify(id, new NodeIdentity("node-" + id, "c", "test", "client-and-server", group), false);
+    publisher.streamAdmitted(group, first);
     return id;
   }
 

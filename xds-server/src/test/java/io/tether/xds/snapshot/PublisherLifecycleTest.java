@@ -128,7 +128,10 @@ class PublisherLifecycleTest extends PublisherFixture {
     publisher.awaitIdle();
 
     Timer timer = meters.get("tether.xds.publish").timer();
-    assertThat(timer.count()).as("two updates applied, the late one skipped").isEqualTo(2);
+    // The two writes are applied one by one, or as one when they fall within the publisher's minimum
+    // interval (UpdateCoalescer); the late one is never applied on its own.
+    assertThat(timer.count()).as("the writes applied, the late one skipped").isBetween(1L, 2L);
+    assertThat(assignmentOfWeb()).contains("10.0.0.3");
     assertThat(timer.totalTime(TimeUnit.NANOSECONDS)).isLessThanOrEqualTo(System.nanoTime() - started);
   }
 
