@@ -21,7 +21,13 @@ class BoundChildrenTest {
       long self = ProcessHandle.current().pid();
       assertThat(child.toHandle().parent().map(ProcessHandle::pid)).as("parent").contains(self);
       Stat ours = Stat.of(self);
+      // The child is started as setsid's exec: it may not have made its session yet when start() returns.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       Stat its = Stat.of(child.pid());
+      while (its.session() != child.pid() && System.nanoTime() < deadline) {
+        Thread.sleep(10); // the pace of reading /proc; the deadline bounds the wait
+        its = Stat.of(child.pid());
+      }
       assertThat(its.session()).as("session").isEqualTo(child.pid()).isNotEqualTo(ours.session());
       assertThat(its.processGroup()).as("process group").isEqualTo(child.pid()).isNotEqualTo(ours.processGroup());
     } finally {

@@ -3,7 +3,6 @@ package io.tether.agent.registry;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-import io.tether.client.ApiException;
 import io.tether.client.TetherClient;
 import io.tether.model.Endpoint;
 import io.tether.model.Health;
@@ -16,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,17 +29,16 @@ import java.util.regex.Pattern;
  * (deregister, revoke) succeeds. A retried lease grant whose first answer was lost may leave a lease
  * behind; it holds nothing and expires after its TTL.
  *
- * <p>The HTTP is {@link TetherClient}'s; this class is the agent's policy over it: the retries, and the
- * mapping of its {@link ApiException} into the exceptions above.
+ * <p>The HTTP is {@link TetherClient}'s; the retries and the mapping of its errors into the exceptions
+ * above are {@link RetryingCalls}'; names are checked before any call ({@link RegistryNames}).
  *
  * <p>Thread-safe. Calls block the calling thread (up to about attempts × timeout plus back-off).
  */
 public final class RegistryClient {
-  private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._-]{1,253}");
   /** The field a batch's refusal names when an entry's lease is to blame. */
   private static final Pattern BATCH_LEASE = Pattern.compile("endpoints\\[(\\d+)]\\.endpoint\\.leaseId");
+  private static final long NO_LEASE = RetryingCalls.NO_LEASE;
   /** Responses are read leniently: a newer server may add fields this agent does not know. */
-  private static final long NO_LEASE = -1;
   private static final ObjectReader LENIENT = Json.MAPPER.reader().without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   /** How hard to try. */
@@ -60,7 +56,7 @@ public final class RegistryClient {
   public record Lease(long id, long ttlSeconds) {}
 
   private final URI base;
-  private final Options options;
+  private final RetryingCalls calls;
   private final TetherClient api;
 
   public RegistryClient(URI base, String token) {
@@ -80,9 +76,9 @@ public final class RegistryClient {
   }
 
   private RegistryClient(TetherClient api, Options options) {
-    this.options = options;
     this.api = api;
     this.base = URI.create(api.base());
+    this.calls = new RetryingCalls(base, options);
   }
 
   private static TetherClient api(URI base, String token, Options options) {
@@ -97,19 +93,19 @@ public final class RegistryClient {
 
   /** Grants a lease in the namespace (the registry allows 2 to 3600 s). */
   public Lease grantLease(String namespace, long ttlSeconds) {
-    io.tether.client.Lease lease = call("grant a lease", NO_LEASE, () -> api.grantLease(namespace, ttlSeconds));
+    io.tether.client.Lease lease = calls.call("grant a lease", NO_LEASE, () -> api.grantLease(namespace, ttlSeconds));
     return new Lease(lease.id(), lease.ttlSeconds());
   }
 
   /** Renews the lease once; returns its TTL after renewal. @throws LeaseGoneException when it has expired or been revoked */
   public long keepAlive(long leaseId) {
-    return call("keep lease " + leaseId + " alive", leaseId, () -> api.keepAlive(leaseId));
+    return calls.call("keep lease " + leaseId + " alive", leaseId, () -> api.keepAlive(leaseId));
   }
 
   /** Revokes the lease, which removes every endpoint under it; a lease already gone is not an error. */
   public void revoke(long leaseId) {
     try {
-      call("revoke lease " + leaseId, leaseId, () -> {
+      calls.call("revoke lease " + leaseId, leaseId, () -> {
         api.revokeLease(leaseId);
         return null;
       });
@@ -125,9 +121,9 @@ public final class RegistryClient {
    */
   public void registerEndpoint(String namespace, String service, String endpointId, Endpoint endpoint) {
     Objects.requireNonNull(endpoint, "endpoint");
-    checkNames(namespace, service, endpointId);
+    RegistryNames.check(namespace, service, endpointId);
     long leaseId = endpoint.leaseId() == null ? NO_LEASE : endpoint.leaseId();
-    call("register endpoint " + namespace + "/" + service + "/" + endpointId, leaseId,
+    calls.call("register endpoint " + namespace + "/" + service + "/" + endpointId, leaseId,
         () -> api.putEndpoint(namespace, service, endpointId, endpoint));
   }
 
@@ -141,13 +137,13 @@ public final class RegistryClient {
    * @throws LeaseGoneException when a lease of the batch no longer exists: none of it was written
    */
   public void registerEndpoints(String namespace, List<BatchEntry> entries) {
-    checkNames(namespace);
+    RegistryNames.check(namespace);
     List<Map<String, Object>> body = entries.stream().map(e -> {
-      checkNames(e.service(), e.id());
+      RegistryNames.check(e.service(), e.id());
       return Map.<String, Object>of("service", e.service(), "id", e.id(), "endpoint", e.endpoint());
     }).toList();
     try {
-      call("register " + entries.size() + " endpoints in " + namespace, NO_LEASE, () -> api.putEndpoints(namespace, body));
+      calls.call("register " + entries.size() + " endpoints in " + namespace, NO_LEASE, () -> api.putEndpoints(namespace, body));
     } catch (RegistryCallException e) {
       Matcher blamed = BATCH_LEASE.matcher(e.field() == null ? "" : e.field());
       if (e.isNotFound() && blamed.matches()) {
@@ -160,15 +156,15 @@ public final class RegistryClient {
 
   /** Sets an endpoint's health. @throws RegistryCallException with status 404 when the endpoint is gone */
   public void setHealth(String namespace, String service, String endpointId, Health health) {
-    checkNames(namespace, service, endpointId);
-    call("set health of " + namespace + "/" + service + "/" + endpointId + " to " + health, NO_LEASE,
+    RegistryNames.check(namespace, service, endpointId);
+    calls.call("set health of " + namespace + "/" + service + "/" + endpointId + " to " + health, NO_LEASE,
         () -> api.setHealth(namespace, service, endpointId, health));
   }
 
   /** Removes an endpoint; one already gone is not an error. */
   public void deregister(String namespace, String service, String endpointId) {
-    checkNames(namespace, service, endpointId);
-    found(() -> call("deregister " + namespace + "/" + service + "/" + endpointId, NO_LEASE,
+    RegistryNames.check(namespace, service, endpointId);
+    found(() -> calls.call("deregister " + namespace + "/" + service + "/" + endpointId, NO_LEASE,
         () -> api.deleteEndpoint(namespace, service, endpointId)));
   }
 
@@ -177,8 +173,8 @@ public final class RegistryClient {
    * view, without an etcd call, which is what lets an agent ask it after every keepalive.
    */
   public boolean hasEndpoint(String namespace, String service, String endpointId) {
-    checkNames(namespace, service, endpointId);
-    return found(() -> call("get endpoint " + namespace + "/" + service + "/" + endpointId, NO_LEASE,
+    RegistryNames.check(namespace, service, endpointId);
+    return found(() -> calls.call("get endpoint " + namespace + "/" + service + "/" + endpointId, NO_LEASE,
         () -> api.endpoint(namespace, service, endpointId)));
   }
 
@@ -197,8 +193,8 @@ public final class RegistryClient {
 
   /** Every client alias's dnsName in the namespace, to its virtual IP: what the hosts file maps. */
   public Map<String, String> aliases(String namespace) {
-    checkNames(namespace);
-    JsonNode page = call("list services of " + namespace, NO_LEASE, () -> api.services(namespace));
+    RegistryNames.check(namespace);
+    JsonNode page = calls.call("list services of " + namespace, NO_LEASE, () -> api.services(namespace));
     Map<String, String> aliases = new TreeMap<>();
     for (JsonNode service : page.path("items")) {
       for (JsonNode alias : service.path("clientAliases")) {
@@ -213,8 +209,8 @@ public final class RegistryClient {
 
   /** A service as stored, or with {@code effective} its policy filled in from namespace and Service Connect defaults. */
   public ServiceSpec service(String namespace, String service, boolean effective) {
-    checkNames(namespace, service);
-    JsonNode spec = call("get service " + namespace + "/" + service, NO_LEASE,
+    RegistryNames.check(namespace, service);
+    JsonNode spec = calls.call("get service " + namespace + "/" + service, NO_LEASE,
         () -> api.service(namespace, service, effective));
     try {
       return LENIENT.treeToValue(spec, ServiceSpec.class);
@@ -236,14 +232,14 @@ public final class RegistryClient {
   public SignedCertificate signCertificate(String namespace, String name, String csrPem) {
     String path;
     if (name == null) {
-      checkNames(namespace);
+      RegistryNames.check(namespace);
       path = "/v1/namespaces/" + namespace + "/client-certificate";
     } else {
-      checkNames(namespace, name);
+      RegistryNames.check(namespace, name);
       path = "/v1/namespaces/" + namespace + "/identities/" + name + "/certificate";
     }
     byte[] body = Json.write(Map.of("csr", csrPem));
-    JsonNode answer = call("get a certificate for " + namespace + "/" + name, NO_LEASE, () -> api.call("POST", path,
+    JsonNode answer = calls.call("get a certificate for " + namespace + "/" + name, NO_LEASE, () -> api.call("POST", path,
         body).json());
     try {
       return new SignedCertificate(answer.path("certificateChain").textValue(), answer.path("trustBundle").textValue(),
@@ -251,83 +247,6 @@ public final class RegistryClient {
     } catch (java.time.format.DateTimeParseException e) {
       throw new RegistryCallException(200, null, null, "the certificate answer for " + namespace + "/" + name
           + " has no notAfter: " + e.getMessage(), e);
-    }
-  }
-
-  // ---- the agent's policy over the client ----
-
-  /**
-   * One call with retries. {@code leaseId} (or {@link #NO_LEASE}) is the lease the call is about: a 404
-   * blaming it, or any 404 of a lease's own path, is {@link LeaseGoneException}.
-   */
-  private <T> T call(String what, long leaseId, Supplier<T> call) {
-    RegistryUnavailableException last = null;
-    for (int attempt = 1; attempt <= options.attempts(); attempt++) {
-      if (attempt > 1) {
-        backOff(attempt, what);
-      }
-      try {
-        return call.get();
-      } catch (ApiException e) {
-        last = unavailable(e, what, attempt);
-        if (last == null) {
-          throw refused(e, what, leaseId);
-        }
-      }
-    }
-    throw last;
-  }
-
-  /** What is worth retrying (no answer, 502/503/504) as the exception to throw if it lasts; null otherwise. */
-  private RegistryUnavailableException unavailable(ApiException e, String what, int attempt) {
-    if (e.interrupted()) {
-      throw new RegistryCallException(0, null, null, "interrupted while trying to " + what, e.getCause());
-    }
-    if (e.status() == 0) {
-      return new RegistryUnavailableException(0, null, "could not " + what + ": registry at " + base
-          + " unreachable after " + attempt + " attempt(s): " + e.getCause(), e.getCause());
-    }
-    int status = e.status();
-    if (status == 502 || status == 503 || status == 504) {
-      return new RegistryUnavailableException(status, e.code(), message(e, what) + " (after " + attempt + " attempt(s))", null);
-    }
-    return null;
-  }
-
-  private static RegistryCallException refused(ApiException e, String what, long leaseId) {
-    boolean aboutTheLease = "leaseId".equals(e.field()) || (e.path() != null && e.path().startsWith("/v1/leases/"));
-    if (e.status() == 404 && leaseId >= 0 && aboutTheLease) {
-      return new LeaseGoneException(leaseId, e.code(), message(e, what));
-    }
-    return new RegistryCallException(e.status(), e.code(), e.field(), message(e, what), null);
-  }
-
-  private static String message(ApiException e, String what) {
-    return "could not " + what + ": " + e.status() + (e.code() == null ? "" : " " + e.code()) + ": "
-        + (e.apiMessage() == null ? e.response().text() : e.apiMessage());
-  }
-
-  private void backOff(int attempt, String what) {
-    long ceiling = Math.min(options.maxBackoff().toMillis(), options.firstBackoff().toMillis() << Math.min(attempt - 2, 20));
-    // Jitter: agents that lost the registry together must not come back in lockstep.
-    long millis = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RegistryCallException(0, null, null, "interrupted while waiting to retry: " + what, e);
-    }
-  }
-
-  /**
-   * Names go into the URL path: anything that is not a registry name is refused here, before any call,
-   * rather than encoded into a request the registry would refuse anyway.
-   */
-  private static void checkNames(String... names) {
-    for (String name : names) {
-      if (name == null || !SEGMENT.matcher(name).matches() || name.equals(".") || name.equals("..")) {
-        throw new IllegalArgumentException("not a valid registry name: '" + name + "'");
-      }
     }
   }
 }
