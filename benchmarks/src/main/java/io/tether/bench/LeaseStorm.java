@@ -30,7 +30,7 @@ final class LeaseStorm {
   void seed(int count, int perLease) throws Exception {
     List<CompletableFuture<?>> writes = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      long lease = store.grantLease(ns, 600).get(10, TimeUnit.SECONDS).leaseId();
+      long lease = store.leases().grantLease(ns, 600).get(10, TimeUnit.SECONDS).leaseId();
       leases.add(lease);
       for (int k = 0; k < perLease; k++) {
         int n = i * perLease + k;
@@ -50,7 +50,7 @@ final class LeaseStorm {
   long revokeAll() throws Exception {
     List<CompletableFuture<?>> revokes = new ArrayList<>();
     for (long lease : leases) {
-      revokes.add(store.revokeLease(lease));
+      revokes.add(store.leases().revokeLease(lease));
     }
     CompletableFuture.allOf(revokes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
     return System.nanoTime();

@@ -1,22 +1,20 @@
 package io.tether.client;
 
+import static io.tether.client.ApiRequests.path;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tether.model.Endpoint;
 import io.tether.model.Health;
 import io.tether.model.json.Json;
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -25,40 +23,24 @@ import java.util.regex.Pattern;
  *
  * <p>Typed calls send and accept JSON, and throw {@link ApiException} for any answer that is not 2xx
  * and for no answer at all; they do not retry, because what is worth retrying is the caller's policy.
- * Names are URL-encoded into the path. Thread-safe.
+ * Names are URL-encoded into the path. Thread-safe. How a request is sent: {@link ApiRequests}; the
+ * HTTP clients it is sent on and the CA they trust: {@link SharedHttpClients}.
  */
 public final class TetherClient {
-  /** An HttpClient holds a selector thread and nothing per caller: clients with the same settings share one. */
-  private static final Map<Transport, HttpClient> SHARED = new ConcurrentHashMap<>();
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9\\-._~!$&'()*+,;=:@]{1,256}");
-
-  /** {@code ca}: the file of the CA trusted instead of the JVM's (null: the JVM's). */
-  private record Transport(HttpClient.Version version, Duration connectTimeout, Path ca) {}
-
-  /** The CA trusted by clients that name none: an agent command's {@code --server-ca} (one server per process). */
-  private static volatile Path defaultCa;
 
   /**
    * Makes clients built from now on without {@link Builder#trust} trust this CA's file (null: the JVM's
    * CAs again). For a process that talks to one server, set once from its {@code --server-ca}.
    */
   public static void trustByDefault(Path ca) {
-    if (ca != null) {
-      ServerCa.load("--server-ca", ca); // refused now, with the option's name, rather than at the first call
-    }
-    defaultCa = ca;
+    SharedHttpClients.trustByDefault(ca);
   }
 
-  private final String base;
-  private final String token;
-  private final Duration requestTimeout;
-  private final HttpClient http;
+  private final ApiRequests requests;
 
-  private TetherClient(String base, String token, Duration requestTimeout, HttpClient http) {
-    this.base = base;
-    this.token = token;
-    this.requestTimeout = requestTimeout;
-    this.http = http;
+  private TetherClient(ApiRequests requests) {
+    this.requests = requests;
   }
 
   /** @param base the API's URL, e.g. {@code http://127.0.0.1:8700}; trailing slashes are dropped */
@@ -68,11 +50,11 @@ public final class TetherClient {
 
   /** The same API and settings, as another token (null: none). */
   public TetherClient withToken(String otherToken) {
-    return new TetherClient(base, otherToken, requestTimeout, http);
+    return new TetherClient(requests.withToken(otherToken));
   }
 
   public String base() {
-    return base;
+    return requests.base();
   }
 
   // ---- namespaces ----
@@ -187,7 +169,7 @@ public final class TetherClient {
   public XdsInfo xds() {
     JsonNode r = get("/v1/xds");
     if (!r.path("address").isTextual() || !r.path("tls").isBoolean()) {
-      throw new IllegalStateException("GET " + base + "/v1/xds answered without an address and tls: " + r);
+      throw new IllegalStateException("GET " + base() + "/v1/xds answered without an address and tls: " + r);
     }
     return new XdsInfo(r.path("address").asText(), r.path("tls").asBoolean());
   }
@@ -216,12 +198,8 @@ public final class TetherClient {
    */
   public void watch(String ns, java.util.function.Consumer<String> lines) {
     String path = "/v1/watch" + (ns == null ? "" : "?namespace=" + URLEncoder.encode(ns, StandardCharsets.UTF_8));
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(requestTimeout).GET()
-        .header("Accept", "text/event-stream");
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    EventStream.follow(http, request.build(), base, path, lines);
+    HttpRequest request = requests.request(path).GET().header("Accept", "text/event-stream").build();
+    EventStream.follow(requests.http(), request, base(), path, lines);
   }
 
   // ---- plumbing ----
@@ -232,17 +210,7 @@ public final class TetherClient {
 
   /** A typed call: JSON both ways, and anything but a 2xx answer thrown as {@link ApiException}. */
   public ApiResponse call(String method, String path, byte[] body, String... headers) {
-    String[] all = new String[headers.length + 4];
-    all[0] = "Accept";
-    all[1] = "application/json";
-    all[2] = "Content-Type";
-    all[3] = "application/json";
-    System.arraycopy(headers, 0, all, 4, headers.length);
-    ApiResponse response = exchange(method, path, body, all);
-    if (!response.isSuccess()) {
-      throw ApiException.refused(method, base, path, response);
-    }
-    return response;
+    return requests.call(method, path, body, headers);
   }
 
   /**
@@ -252,32 +220,7 @@ public final class TetherClient {
    * @throws ApiException with status 0 when there is no answer
    */
   public ApiResponse exchange(String method, String path, byte[] body, String... headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(requestTimeout)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    for (int i = 0; i + 1 < headers.length; i += 2) {
-      request.header(headers[i], headers[i + 1]);
-    }
-    try {
-      HttpResponse<byte[]> r = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-      return new ApiResponse(r.statusCode(), r.body(), r.headers().firstValue("ETag").orElse(null));
-    } catch (IOException e) {
-      throw ApiException.noAnswer(method, base, path, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ApiException.noAnswer(method, base, path, e);
-    }
-  }
-
-  /** {@code /v1/a/b/…} with each segment URL-encoded, so that no name can change the path's meaning. */
-  static String path(String... segments) {
-    StringBuilder b = new StringBuilder("/v1");
-    for (String s : segments) {
-      b.append('/').append(URLEncoder.encode(s, StandardCharsets.UTF_8));
-    }
-    return b.toString();
+    return requests.exchange(method, path, body, headers);
   }
 
   /** How to reach the API: the token, the timeouts and the HTTP version. */
@@ -323,15 +266,8 @@ public final class TetherClient {
     }
 
     public TetherClient build() {
-      Path trusted = ca != null ? ca : defaultCa;
-      HttpClient http = SHARED.computeIfAbsent(new Transport(version, connectTimeout, trusted), t -> {
-        HttpClient.Builder b = HttpClient.newBuilder().version(t.version()).connectTimeout(t.connectTimeout());
-        if (t.ca() != null) {
-          b.sslContext(ServerCa.load("--server-ca", t.ca()));
-        }
-        return b.build();
-      });
-      return new TetherClient(base, token, requestTimeout, http);
+      HttpClient http = SharedHttpClients.get(version, connectTimeout, ca);
+      return new TetherClient(new ApiRequests(base, token, requestTimeout, http));
     }
   }
 }

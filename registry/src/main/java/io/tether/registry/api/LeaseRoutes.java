@@ -8,7 +8,7 @@ import static io.tether.registry.api.RegistryApi.require;
 import io.tether.model.ErrorCode;
 import io.tether.model.Names;
 import io.tether.registry.auth.Caller;
-import io.tether.registry.store.LeaseListing;
+import io.tether.registry.store.LeaseStore;
 import io.tether.registry.store.RegistryStore;
 import java.util.concurrent.CompletableFuture;
 import io.tether.model.RegistryException;
@@ -20,7 +20,7 @@ final class LeaseRoutes {
   private LeaseRoutes() {}
 
   static void mount(RegistryApi api, RegistryService service, RegistryStore store) {
-    LeaseListing leases = store.leases();
+    LeaseStore leases = store.leases();
     api.on(HttpMethod.GET, "/v1/leases", ctx -> async(ctx, () -> list(ctx, leases)));
     api.on(HttpMethod.POST, "/v1/leases", ctx -> async(ctx, () -> service.grantLease(body(ctx), caller(ctx)::canRegisterIn)));
     api.on(HttpMethod.POST, "/v1/leases/:id/keepalive", ctx ->
@@ -30,7 +30,7 @@ final class LeaseRoutes {
   }
 
   /** {@code GET /v1/leases[?namespace=NS]}: the live leases the caller may read (docs/operations.md, "Leases"). */
-  private static CompletableFuture<ApiResponse> list(RoutingContext ctx, LeaseListing leases) {
+  private static CompletableFuture<ApiResponse> list(RoutingContext ctx, LeaseStore leases) {
     Caller caller = caller(ctx);
     String only = ctx.queryParams().get("namespace");
     if (only != null) {

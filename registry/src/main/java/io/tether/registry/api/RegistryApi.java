@@ -15,8 +15,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
@@ -24,8 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The REST API (README, "REST API") on a Vert.x router. Handlers parse the request, check the caller's
- * rights and delegate to {@link RegistryService}; nothing here blocks an event loop.
+ * The REST API (README, "REST API") on a Vert.x router. This class sets up the router (metrics, the
+ * starting gate, body limits, authentication, errors, 405s) and mounts the route groups ({@code *Routes},
+ * one a resource); their handlers parse the request, check the caller's rights with {@link #require} and
+ * delegate to {@link RegistryService} through {@link #async}. Nothing here blocks an event loop.
  */
 public final class RegistryApi {
   private static final Logger log = LoggerFactory.getLogger(RegistryApi.class);
@@ -33,10 +33,7 @@ public final class RegistryApi {
   static final String CALLER = "tether.caller";
 
   private final Router router;
-  private final RegistryService service;
   private final TokenAuthenticator tokens;
-  private final EtcdRegistryView view;
-  private final PrometheusMeterRegistry meters;
   private final AllowedMethods allowed = new AllowedMethods();
   private final WatchApi watch;
   /** False until every route is mounted: the API listens before the xDS server adds its routes. */
@@ -45,10 +42,8 @@ public final class RegistryApi {
   /** {@code managedTokens}: this server's copy of the managed tokens, which the token routes wait on. */
   public RegistryApi(Vertx vertx, RegistryStore store, EtcdRegistryView view, TokenAuthenticator tokens,
       io.tether.registry.store.TokenDirectory managedTokens, PrometheusMeterRegistry meters, HttpLimits limits) {
-    this.service = new RegistryService(store, view);
+    RegistryService service = new RegistryService(store, view);
     this.tokens = tokens;
-    this.view = view;
-    this.meters = meters;
     this.router = Router.router(vertx);
     router.route().handler(new ApiMetrics(meters)::handle);
     router.route().handler(this::openOrStarting);
@@ -57,13 +52,13 @@ public final class RegistryApi {
     router.errorHandler(404, ctx -> error(ctx, new RegistryException(ErrorCode.NOT_FOUND, "no such route: "
         + ctx.request().method() + " " + ctx.request().path())));
     router.errorHandler(405, this::methodNotAllowed);
-    mountProbes();
+    ProbeRoutes.mount(this, view, meters);
     OpenApiDocument.load().mount(this);
     ApiIndex.mount(this);
     router.route("/v1/*").handler(this::authenticate);
-    mountNamespaces();
-    mountServices();
-    mountEndpoints();
+    NamespaceRoutes.mount(this, service);
+    ServiceRoutes.mount(this, service);
+    EndpointRoutes.mount(this, service);
     EndpointBatchRoutes.mount(this, service, store);
     LeaseRoutes.mount(this, service, store);
     DrainRoutes.mount(this, service, store);
@@ -115,87 +110,6 @@ public final class RegistryApi {
   /** The caller authenticated for this request (only on /v1 routes). */
   public static Caller caller(RoutingContext ctx) {
     return ctx.get(CALLER);
-  }
-
-  private void mountProbes() {
-    on(HttpMethod.GET, "/healthz", ctx -> write(ctx, ApiResponse.ok(Map.of("status", "ok"))));
-    on(HttpMethod.GET, "/readyz", ctx -> {
-      Map<String, Object> body = new LinkedHashMap<>();
-      EtcdRegistryView.Readiness readiness = view.readiness();
-      body.put("ready", readiness.ready());
-      if (!readiness.ready()) {
-        body.put("reason", readiness.reason());
-      }
-      body.put("revision", view.current().revision());
-      body.put("revisionLag", view.revisionLag());
-      write(ctx, new ApiResponse(readiness.ready() ? 200 : 503, body, null));
-    });
-    on(HttpMethod.GET, "/metrics", ctx -> ctx.response()
-        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(meters.scrape()));
-  }
-
-  private void mountNamespaces() {
-    on(HttpMethod.GET, "/v1/namespaces", ctx -> {
-      require(ctx, caller(ctx).canRead(null));
-      async(ctx, service::listNamespaces);
-    });
-    on(HttpMethod.GET, "/v1/namespaces/:ns", ctx -> {
-      require(ctx, caller(ctx).canRead(ns(ctx)));
-      async(ctx, () -> service.getNamespace(ns(ctx)));
-    });
-    on(HttpMethod.PUT, "/v1/namespaces/:ns", ctx -> {
-      require(ctx, caller(ctx).canConfigure());
-      async(ctx, () -> service.putNamespace(ns(ctx), body(ctx), precondition(ctx)));
-    });
-    on(HttpMethod.DELETE, "/v1/namespaces/:ns", ctx -> {
-      require(ctx, caller(ctx).canConfigure());
-      async(ctx, () -> service.deleteNamespace(ns(ctx), precondition(ctx)));
-    });
-  }
-
-  private void mountServices() {
-    String base = "/v1/namespaces/:ns/services";
-    on(HttpMethod.GET, base, ctx -> {
-      require(ctx, caller(ctx).canRead(ns(ctx)));
-      async(ctx, () -> service.listServices(ns(ctx)));
-    });
-    on(HttpMethod.GET, base + "/:svc", ctx -> {
-      require(ctx, caller(ctx).canRead(ns(ctx)));
-      async(ctx, () -> service.getService(ns(ctx), svc(ctx), QueryFlags.flag(ctx, "effective")));
-    });
-    on(HttpMethod.PUT, base + "/:svc", ctx -> {
-      require(ctx, caller(ctx).canConfigure());
-      async(ctx, () -> service.putService(ns(ctx), svc(ctx), body(ctx), precondition(ctx)));
-    });
-    on(HttpMethod.DELETE, base + "/:svc", ctx -> {
-      require(ctx, caller(ctx).canConfigure());
-      async(ctx, () -> service.deleteService(ns(ctx), svc(ctx), precondition(ctx)));
-    });
-  }
-
-  private void mountEndpoints() {
-    String base = "/v1/namespaces/:ns/services/:svc/endpoints";
-    on(HttpMethod.GET, base, ctx -> {
-      require(ctx, caller(ctx).canRead(ns(ctx)));
-      async(ctx, () -> service.listEndpoints(ns(ctx), svc(ctx)));
-    });
-    on(HttpMethod.GET, base + "/:id", ctx -> {
-      require(ctx, caller(ctx).canRead(ns(ctx)));
-      async(ctx, () -> service.getEndpoint(ns(ctx), svc(ctx), ctx.pathParam("id")));
-    });
-    on(HttpMethod.PUT, base + "/:id", ctx -> {
-      require(ctx, caller(ctx).canRegisterIn(ns(ctx)));
-      boolean agent = !caller(ctx).canConfigure();
-      async(ctx, () -> service.putEndpoint(ns(ctx), svc(ctx), ctx.pathParam("id"), body(ctx), precondition(ctx), agent));
-    });
-    on(HttpMethod.PUT, base + "/:id/health", ctx -> {
-      require(ctx, caller(ctx).canRegisterIn(ns(ctx)));
-      async(ctx, () -> service.setEndpointHealth(ns(ctx), svc(ctx), ctx.pathParam("id"), body(ctx), precondition(ctx)));
-    });
-    on(HttpMethod.DELETE, base + "/:id", ctx -> {
-      require(ctx, caller(ctx).canRegisterIn(ns(ctx)));
-      async(ctx, () -> service.deleteEndpoint(ns(ctx), svc(ctx), ctx.pathParam("id"), precondition(ctx)));
-    });
   }
 
   // ---- plumbing ----
@@ -260,7 +174,7 @@ public final class RegistryApi {
     });
   }
 
-  private static void write(RoutingContext ctx, ApiResponse r) {
+  static void write(RoutingContext ctx, ApiResponse r) {
     if (ctx.response().ended()) {
       return;
     }

@@ -193,24 +193,24 @@ final class RegistryService {
     if (!mayUse.apply(ns)) {
       throw new RegistryException(ErrorCode.PERMISSION_DENIED, "may not hold leases in namespace '" + ns + "'", "namespace");
     }
-    return read(s -> requireNamespaceResponse(s, ns)).thenCompose(known -> store.grantLease(ns, ttl).thenApply(l ->
+    return read(s -> requireNamespaceResponse(s, ns)).thenCompose(known -> store.leases().grantLease(ns, ttl).thenApply(l ->
         new ApiResponse(201, new Representations.LeaseView(l.leaseId(), l.ttlSeconds(), l.namespace()), null)));
   }
 
   CompletableFuture<ApiResponse> keepAlive(long id, Function<String, Boolean> mayUse) {
-    return ownedLease(id, mayUse).thenCompose(lease -> store.keepAlive(id).thenApply(ttl ->
+    return ownedLease(id, mayUse).thenCompose(lease -> store.leases().keepAlive(id).thenApply(ttl ->
         ApiResponse.ok(new Representations.LeaseView(id, ttl, lease.namespace()))));
   }
 
   CompletableFuture<ApiResponse> revokeLease(long id, Function<String, Boolean> mayUse) {
-    return ownedLease(id, mayUse).thenCompose(lease -> store.revokeLease(id)).thenApply(revision -> {
+    return ownedLease(id, mayUse).thenCompose(lease -> store.leases().revokeLease(id)).thenApply(revision -> {
       noteWritten(revision);
       return ApiResponse.noContent();
     });
   }
 
   private CompletableFuture<LeaseRecord> ownedLease(long id, Function<String, Boolean> mayUse) {
-    return store.lease(id).thenApply(lease -> {
+    return store.leases().lease(id).thenApply(lease -> {
       if (!mayUse.apply(lease.namespace())) {
         throw new RegistryException(ErrorCode.PERMISSION_DENIED, "lease " + id + " belongs to another namespace");
       }

@@ -43,33 +43,35 @@ import java.util.concurrent.CompletableFuture;
  * the caller's precondition and the domain's invariants, then commits a compare-and-swap transaction
  * on exactly those keys. A lost race is retried from the read (so invariants are re-checked), except
  * that a caller who pinned a revision with If-Match gets PRECONDITION_FAILED. How a write is read,
- * committed and retried: {@link CasWriter}; what its transactions are made of: {@link TxnOps}.
+ * committed and retried: {@link CasWriter}; what its transactions are made of: {@link TxnOps}. The
+ * records beside the registry's (leases, drains, tokens, the CA, authorizations) are written by the
+ * stores it hands out, such as {@link LeaseStore}, on the same client and deadlines.
  *
  * <p>Callers must validate values first ({@link io.tether.model.Validation}). Thread-safe;
  * nothing blocks: every method returns a future completed on jetcd's threads.
  */
 public final class RegistryStore {
   private final KV kv;
-  private final Client client;
   private final KeyLayout keys;
   private final EtcdCalls etcd;
   private final CasWriter cas;
+  private final LeaseStore leases;
 
   public RegistryStore(Client client, KeyLayout keys, MeterRegistry meters, Duration timeout) {
-    this.client = client;
     this.kv = client.getKVClient();
     this.keys = keys;
     this.etcd = new EtcdCalls(meters, timeout);
     this.cas = new CasWriter(kv, etcd);
+    this.leases = new LeaseStore(client, keys, etcd);
   }
 
   public KeyLayout keys() {
     return keys;
   }
 
-  /** The recorded leases with their time left and endpoints, on the same client and deadlines. */
-  public LeaseListing leases() {
-    return new LeaseListing(client, keys, etcd);
+  /** The agents' leases: grant, look up, renew, revoke and list, on the same client and deadlines. */
+  public LeaseStore leases() {
+    return leases;
   }
 
   /** The generated mesh CA's record, on the same client and deadlines. */
@@ -222,7 +224,7 @@ public final class RegistryStore {
       requireExists(r.get(0).getKvs(), "service '" + ns + "/" + svc + "'");
       pre.check(modRevision(r.get(1).getKvs()));
       if (ep.leaseId() != null) {
-        requireLeaseOf(ns, ep.leaseId(), r.get(2).getKvs());
+        LeaseStore.requireLeaseOf(ns, ep.leaseId(), r.get(2).getKvs());
       }
       return Optional.<Written>empty(); // everything holds now: the state moved under us, try again
     }));
@@ -251,55 +253,5 @@ public final class RegistryStore {
       return cas.commit(kv.txn().If(atRevision(key, current))
           .Then(Op.delete(key, DeleteOption.DEFAULT), Op.delete(keys.drain(ns, svc, id), DeleteOption.DEFAULT)));
     }));
-  }
-
-  // ---- leases ----
-
-  /** Grants a lease and records its namespace on a key that lives exactly as long as the lease. */
-  public CompletableFuture<LeaseRecord> grantLease(String namespace, long ttlSeconds) {
-    return etcd.call("lease_grant", () -> client.getLeaseClient().grant(ttlSeconds)).thenCompose(grant -> {
-      LeaseRecord lease = new LeaseRecord(grant.getID(), namespace, grant.getTTL());
-      PutOption attached = PutOption.builder().withLeaseId(grant.getID()).build();
-      return etcd.call("put", () -> kv.put(keys.lease(grant.getID(), namespace), bytes(Json.write(lease)), attached))
-          .thenApply(put -> lease);
-    });
-  }
-
-  /** The lease's record, or NOT_FOUND when it never existed or has expired. */
-  public CompletableFuture<LeaseRecord> lease(long id) {
-    return etcd.call("get", () -> kv.get(keys.leaseRecords(id), PREFIX)).thenApply(r -> {
-      if (r.getKvs().isEmpty()) {
-        throw new RegistryException(ErrorCode.NOT_FOUND, "lease " + id + " not found or expired", "leaseId");
-      }
-      return Json.read(r.getKvs().get(0).getValue().getBytes(), LeaseRecord.class);
-    });
-  }
-
-  /** Renews a lease once; returns its TTL after renewal. */
-  public CompletableFuture<Long> keepAlive(long id) {
-    return etcd.call("lease_keepalive", () -> client.getLeaseClient().keepAliveOnce(id)).thenApply(r -> {
-      if (r.getTTL() <= 0) {
-        throw new RegistryException(ErrorCode.NOT_FOUND, "lease " + id + " not found or expired", "leaseId");
-      }
-      return r.getTTL();
-    });
-  }
-
-  /** Revokes a lease: etcd deletes every endpoint attached to it in the same revision, which it returns. */
-  public CompletableFuture<Long> revokeLease(long id) {
-    return etcd.call("lease_revoke", () -> client.getLeaseClient().revoke(id)).thenApply(r -> r.getHeader().getRevision());
-  }
-
-  // ---- helpers ----
-
-  private void requireLeaseOf(String ns, long leaseId, List<KeyValue> leaseKvs) {
-    if (leaseKvs.isEmpty()) {
-      throw new RegistryException(ErrorCode.NOT_FOUND, "lease " + leaseId + " not found or expired", "leaseId");
-    }
-    LeaseRecord lease = Json.read(leaseKvs.get(0).getValue().getBytes(), LeaseRecord.class);
-    if (lease.namespace() != null && !lease.namespace().equals(ns)) {
-      throw new RegistryException(ErrorCode.PERMISSION_DENIED,
-          "lease " + leaseId + " belongs to namespace '" + lease.namespace() + "'", "leaseId");
-    }
   }
 }

@@ -62,11 +62,11 @@ class RegistryStoreEndpointTest {
     etcd.createNamespace("prod");
     etcd.createNamespace("dev");
     await(store.putService("prod", service("a"), Precondition.NONE));
-    LeaseRecord lease = await(store.grantLease("prod", 30));
-    LeaseRecord foreign = await(store.grantLease("dev", 30));
+    LeaseRecord lease = await(store.leases().grantLease("prod", 30));
+    LeaseRecord foreign = await(store.leases().grantLease("dev", 30));
     assertThat(lease.namespace()).isEqualTo("prod");
     assertThat(lease.ttlSeconds()).isBetween(1L, 30L);
-    assertThat(await(store.lease(lease.leaseId()))).isEqualTo(lease);
+    assertThat(await(store.leases().lease(lease.leaseId()))).isEqualTo(lease);
 
     assertThatThrownBy(() -> await(store.putEndpoint("prod", "a", "t1", endpoint("10.0.0.1", foreign.leaseId()), Precondition.NONE)))
         .isInstanceOfSatisfying(RegistryException.class, e -> {
@@ -81,18 +81,18 @@ class RegistryStoreEndpointTest {
     Written w = await(store.putEndpoint("prod", "a", "t1", endpoint("10.0.0.1", lease.leaseId()), Precondition.NONE));
     assertThat(w.created()).isTrue();
     assertThat(etcd.get(keys.endpoint("prod", "a", "t1")).orElseThrow().getLease()).isEqualTo(lease.leaseId());
-    assertThat(await(store.keepAlive(lease.leaseId()))).isBetween(1L, 30L);
+    assertThat(await(store.leases().keepAlive(lease.leaseId()))).isBetween(1L, 30L);
 
-    long revoked = await(store.revokeLease(lease.leaseId()));
+    long revoked = await(store.leases().revokeLease(lease.leaseId()));
     assertThat(revoked).isGreaterThan(w.revision());
     assertThat(etcd.get(keys.endpoint("prod", "a", "t1"))).isEmpty();
-    refused(() -> await(store.lease(lease.leaseId())), ErrorCode.NOT_FOUND, "lease " + lease.leaseId() + " not found or expired");
-    assertThatThrownBy(() -> await(store.keepAlive(lease.leaseId())))
+    refused(() -> await(store.leases().lease(lease.leaseId())), ErrorCode.NOT_FOUND, "lease " + lease.leaseId() + " not found or expired");
+    assertThatThrownBy(() -> await(store.leases().keepAlive(lease.leaseId())))
         .isInstanceOfSatisfying(RegistryException.class, e -> {
           assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND);
           assertThat(e.field()).isEqualTo("leaseId");
         });
-    await(store.revokeLease(foreign.leaseId()));
+    await(store.leases().revokeLease(foreign.leaseId()));
   }
 
   @Test
@@ -102,7 +102,7 @@ class RegistryStoreEndpointTest {
     await(store.putService("prod", service("a"), Precondition.NONE));
     refused(() -> await(store.setEndpointHealth("prod", "a", "t1", Health.UNHEALTHY, Precondition.NONE)),
         ErrorCode.NOT_FOUND, "endpoint 't1' of 'prod/a' does not exist");
-    LeaseRecord lease = await(store.grantLease("prod", 30));
+    LeaseRecord lease = await(store.leases().grantLease("prod", 30));
     long rev = await(store.putEndpoint("prod", "a", "t1", endpoint("10.0.0.1", lease.leaseId()), Precondition.NONE)).revision();
     refused(() -> await(store.setEndpointHealth("prod", "a", "t1", Health.UNHEALTHY, Precondition.ifMatch(rev + 1))),
         ErrorCode.PRECONDITION_FAILED, "If-Match " + (rev + 1) + " but the resource is at revision " + rev);
@@ -113,7 +113,7 @@ class RegistryStoreEndpointTest {
     assertThat(v.modRevision()).isEqualTo(stored.getModRevision()).isGreaterThan(rev);
     assertThat(stored.getLease()).isEqualTo(lease.leaseId());
     assertThat(Json.read(stored.getValue().getBytes(), Endpoint.class).health()).isEqualTo(Health.UNHEALTHY);
-    await(store.revokeLease(lease.leaseId()));
+    await(store.leases().revokeLease(lease.leaseId()));
   }
 
   @Test

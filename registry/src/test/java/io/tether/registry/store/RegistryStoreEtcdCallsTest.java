@@ -31,7 +31,7 @@ class RegistryStoreEtcdCallsTest {
   void everyCallIsTimedByOperationAndOutcome() {
     SimpleMeterRegistry meters = etcd.meters();
     etcd.createNamespace("prod");
-    assertThatThrownBy(() -> await(etcd.store().lease(424242))).isInstanceOf(RegistryException.class);
+    assertThatThrownBy(() -> await(etcd.store().leases().lease(424242))).isInstanceOf(RegistryException.class);
     assertThat(meters.get("tether.etcd.requests").tag("op", "txn").tag("outcome", "ok").timer().count()).isPositive();
     assertThat(meters.get("tether.etcd.requests").tag("op", "get").tag("outcome", "ok").timer().count())
         .as("an absent lease is an answer from etcd, not an etcd error").isPositive();
