@@ -6,6 +6,7 @@ import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.HdrHistogram.Histogram;
@@ -20,6 +21,7 @@ import org.HdrHistogram.Recorder;
 final class EdsAcks implements DiscoveryServerCallbacks {
   private final ConcurrentMap<Long, String> lastNonce = new ConcurrentHashMap<>();
   private final ConcurrentMap<Long, Long> ackedEpoch = new ConcurrentHashMap<>();
+  private final Set<Long> subscribed = ConcurrentHashMap.newKeySet();
   private final Recorder latencies = new Recorder(3);
   private volatile long epochStart = Long.MAX_VALUE;
   private volatile long epoch;
@@ -40,6 +42,18 @@ final class EdsAcks implements DiscoveryServerCallbacks {
       wait(Math.max(1, deadline - System.currentTimeMillis()));
     }
     return acked;
+  }
+
+  /**
+   * Waits until exactly {@code n} open streams have ACKed an EDS response (those of clients just started,
+   * with those of the clients before them closed), at most {@code timeoutMs}; the count reached.
+   */
+  synchronized int awaitSubscribed(int n, long timeoutMs) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (subscribed.size() != n && System.currentTimeMillis() < deadline) {
+      wait(Math.max(1, deadline - System.currentTimeMillis()));
+    }
+    return subscribed.size();
   }
 
   /** The ACK latencies since {@link #begin}, in microseconds. */
@@ -77,7 +91,15 @@ final class EdsAcks implements DiscoveryServerCallbacks {
 
   private void acked(long streamId, String nonce) {
     long now = System.nanoTime();
-    if (nonce.isEmpty() || !nonce.equals(lastNonce.get(streamId)) || now < epochStart) {
+    if (nonce.isEmpty() || !nonce.equals(lastNonce.get(streamId))) {
+      return;
+    }
+    if (subscribed.add(streamId)) {
+      synchronized (this) {
+        notifyAll();
+      }
+    }
+    if (now < epochStart) {
       return;
     }
     long current = epoch;
@@ -104,5 +126,10 @@ final class EdsAcks implements DiscoveryServerCallbacks {
   private void forget(long streamId) {
     lastNonce.remove(streamId);
     ackedEpoch.remove(streamId);
+    if (subscribed.remove(streamId)) {
+      synchronized (this) {
+        notifyAll();
+      }
+    }
   }
 }

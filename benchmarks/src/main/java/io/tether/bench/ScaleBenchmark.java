@@ -24,21 +24,28 @@ import picocli.CommandLine.Option;
  * heap and RSS per stream, and idle CPU. Reported per N as each arm's median run and the median of the
  * pairs' Tether / stock ratios with their spread. {@code --scenario} runs another of the issue's scenarios
  * instead, interleaved the same way: {@link SteadyScenario} (S3), {@link ColdStartScenario} (S4),
- * {@link ChurnScenario} (S5), {@link LeaseStormScenario} (S6).
+ * {@link ChurnScenario} (S5), {@link LeaseStormScenario} (S6); or {@link FleetValidation}, the fleet's timings
+ * against grpc-java clients' and real Envoys' at small N.
  */
 @Command(name = "scale-benchmark", mixinStandardHelpOptions = true)
 public final class ScaleBenchmark implements Callable<Integer> {
-  static final List<String> SCENARIOS = List.of("writes", "steady", "cold-start", "churn", "lease-storm");
+  static final List<String> SCENARIOS = List.of("writes", "steady", "cold-start", "churn", "lease-storm",
+      "validate");
 
-  @Option(names = "--scenario", description = "writes (default), steady, cold-start, churn or lease-storm")
+  @Option(names = "--scenario", description = "writes (default), steady, cold-start, churn, lease-storm or "
+      + "validate")
   String scenario = "writes";
 
   @Option(names = "--streams", split = ",", description = "stream counts (default: the scenario's; writes "
-      + "100,1000,5000,10000, steady 1000,5000,10000,20000, cold-start 5000, churn and lease-storm 1000)")
+      + "100,1000,5000,10000, steady 1000,5000,10000,20000, cold-start 5000, churn and lease-storm 1000, validate 10,50)")
   List<Integer> counts;
 
   @Option(names = "--pairs", description = "interleaved Tether/stock pairs per count (default ${DEFAULT-VALUE})")
   int pairs = 5;
+
+  @Option(names = "--rounds", description = "validate: rounds of fleet, grpc-java, Envoy per count "
+      + "(default ${DEFAULT-VALUE})")
+  int rounds = 3;
 
   @Option(names = "--writes", description = "timed endpoint writes per run (default ${DEFAULT-VALUE})")
   int writes = 10;
@@ -115,16 +122,21 @@ public final class ScaleBenchmark implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ScaleScenario other = scenario();
+    boolean validate = scenario.equals("validate");
     if (counts == null) {
-      counts = other == null ? List.of(100, 1000, 5000, 10000) : other.defaultCounts();
+      counts = validate ? FleetValidation.DEFAULT_COUNTS
+          : other == null ? List.of(100, 1000, 5000, 10000) : other.defaultCounts();
     }
     Path dir = Files.createTempDirectory("tether-scale-bench");
     etcd = LocalEtcd.single(dir, Ports.free(), Ports.free()).start().awaitHealthy(Duration.ofSeconds(30));
     arms = new ScaleArms(etcd, this);
     try {
-      System.out.printf(Locale.ROOT, "scale %s: %s ADS, %d http services, %d streams per connection, %d pairs, "
-          + "%d CPUs%n", scenario, delta ? "delta" : "SotW", services, perConnection, pairs,
-          Runtime.getRuntime().availableProcessors());
+      System.out.printf(Locale.ROOT, "scale %s: %s ADS, %d http services, %d streams per connection, %s, "
+          + "%d CPUs%n", scenario, delta ? "delta" : "SotW", services, perConnection,
+          validate ? rounds + " rounds" : pairs + " pairs", Runtime.getRuntime().availableProcessors());
+      if (validate) {
+        return FleetValidation.run(arms, this, counts);
+      }
       if (other != null) {
         runScenario(other);
         return 0;

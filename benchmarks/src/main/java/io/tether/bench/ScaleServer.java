@@ -47,6 +47,8 @@ import picocli.CommandLine.Option;
  *       all (stream, write) pairs, the median and largest per-write "last ACK", and the process's CPU over
  *       the writes, in microseconds;</li>
  *   <li>{@code heap}: prints {@code HEAP <bytes used after GC>};</li>
+ *   <li>{@code await-subscribed N MS}: waits up to MS until exactly N open streams have ACKed an EDS
+ *       response, prints {@code SUBSCRIBED <how many have>};</li>
  *   <li>{@code churn RATE SECONDS N}: {@link Churn} at RATE events a second for SECONDS, then waits until each
  *       of N streams' ACKed endpoints equal etcd's ({@link ServedState}); prints {@code CHURN} with write →
  *       ACK p50, p99 and max (µs), how many streams match etcd, and the time from the last write's answer to
@@ -133,6 +135,8 @@ public final class ScaleServer implements Callable<Integer> {
         case "writes" -> System.out.println(writes(store, acks, Integer.parseInt(words[1]), Integer.parseInt(words[2]),
             Integer.parseInt(words[3]), profile));
         case "heap" -> System.out.println("HEAP " + usedHeapAfterGc());
+        case "await-subscribed" -> System.out.println("SUBSCRIBED "
+            + acks.awaitSubscribed(Integer.parseInt(words[1]), Long.parseLong(words[2])));
         case "churn" -> System.out.println(churn(Integer.parseInt(words[1]), Integer.parseInt(words[2]),
             Integer.parseInt(words[3])));
         case "storm-seed" -> System.out.println(stormSeed(Integer.parseInt(words[1]), Integer.parseInt(words[2])));
