@@ -21,6 +21,8 @@ import java.util.function.ToDoubleFunction;
  */
 final class FleetValidation {
   static final List<Integer> DEFAULT_COUNTS = List.of(10, 50);
+  /** Untimed writes first: at 10 or 50 streams, 5 leave a fresh fleet JVM cold (1.8-1.9x an Envoy; 300: 1.08x). */
+  static final int DEFAULT_WARMUP_WRITES = 300;
   private static final long SUBSCRIBE_MS = 120_000;
 
   /** One kind's run: write → ACK over every (client, write), and the last client's ACK per write, in ms. */
@@ -69,7 +71,7 @@ final class FleetValidation {
     Figures f;
     try (AutoCloseable running = clients.start(kind, port, n, round)) {
       awaitSubscribed(server, n, kind);
-      String result = server.ask("writes " + options.writes + " " + n + " " + options.warmupWrites, "");
+      String result = server.ask("writes " + options.writes + " " + n + " " + options.warmupWrites(DEFAULT_WARMUP_WRITES), "");
       if (!result.startsWith("RESULT ")) {
         throw new IllegalStateException(kind + " with " + n + " clients: " + result);
       }

@@ -50,8 +50,9 @@ public final class ScaleBenchmark implements Callable<Integer> {
   @Option(names = "--writes", description = "timed endpoint writes per run (default ${DEFAULT-VALUE})")
   int writes = 10;
 
-  @Option(names = "--warmup-writes", description = "untimed writes before the timed ones, per run (default ${DEFAULT-VALUE})")
-  int warmupWrites = 5;
+  @Option(names = "--warmup-writes", description = "untimed writes before the timed ones, per run (default 5; "
+      + "validate " + FleetValidation.DEFAULT_WARMUP_WRITES + ": at small N a fresh fleet JVM is still cold after 5)")
+  Integer warmupWrites;
 
   @Option(names = "--delta", description = "delta ADS (the agent's default) instead of state-of-the-world")
   boolean delta;
@@ -118,6 +119,11 @@ public final class ScaleBenchmark implements Callable<Integer> {
   /** One run's figures. */
   record Figures(double readyMs, double p50Ms, double p99Ms, double lastMs, double lastMaxMs, double cpuUsPerUpdate,
       double bytesPerUpdate, double heapKbPerStream, double rssKbPerStream, double idleCpuPercent) {}
+
+  /** {@code --warmup-writes}, or the scenario's default. */
+  int warmupWrites(int scenarioDefault) {
+    return warmupWrites != null ? warmupWrites : scenarioDefault;
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -222,7 +228,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
         Thread.sleep(idleSeconds * 1000L); // the idle window being measured, not a wait for an event
         double idlePercent = (server.cpuNanos() - idle0) / (idleSeconds * 1e9) * 100;
         Map<String, Long> before = stats(fleet.ask("stats", "STATS "));
-        String result = server.ask("writes " + writes + " " + n + " " + warmupWrites, "");
+        String result = server.ask("writes " + writes + " " + n + " " + warmupWrites(5), "");
         if (!result.startsWith("RESULT ")) {
           throw new IllegalStateException(arm + " with " + n + " streams: " + result);
         }
