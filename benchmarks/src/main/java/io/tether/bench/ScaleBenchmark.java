@@ -29,6 +29,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "scale-benchmark", mixinStandardHelpOptions = true)
 public final class ScaleBenchmark implements Callable<Integer> {
+  /** The writes scenario's untimed writes per run, unless {@code --warmup-writes}. */
+  private static final int WARMUP_WRITES = 5;
   static final List<String> SCENARIOS = List.of("writes", "steady", "cold-start", "churn", "lease-storm",
       "validate");
 
@@ -228,13 +230,13 @@ public final class ScaleBenchmark implements Callable<Integer> {
         Thread.sleep(idleSeconds * 1000L); // the idle window being measured, not a wait for an event
         double idlePercent = (server.cpuNanos() - idle0) / (idleSeconds * 1e9) * 100;
         Map<String, Long> before = stats(fleet.ask("stats", "STATS "));
-        String result = server.ask("writes " + writes + " " + n + " " + warmupWrites(5), "");
+        String result = server.ask("writes " + writes + " " + n + " " + warmupWrites(WARMUP_WRITES), "");
         if (!result.startsWith("RESULT ")) {
           throw new IllegalStateException(arm + " with " + n + " streams: " + result);
         }
         Map<String, Long> after = stats(fleet.ask("stats", "STATS "));
         Map<String, Long> r = stats(result.substring("RESULT ".length()));
-        long updates = (long) (writes + warmupWrites) * n;
+        long updates = (long) (writes + warmupWrites(WARMUP_WRITES)) * n;
         Figures f = new Figures(Double.parseDouble(ready[0]), r.get("p50") / 1e3, r.get("p99") / 1e3,
             r.get("last50") / 1e3, r.get("lastmax") / 1e3, r.get("cpu") / (double) ((long) writes * n),
             (after.get("bytes") - before.get("bytes")) / (double) updates, (heap1 - heap0) / 1024.0 / n,

@@ -2,17 +2,20 @@ package io.tether.xds.cache;
 
 import io.envoyproxy.controlplane.cache.Resources.ResourceType;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The cache's meters (docs/metrics.md): responses pushed and NACKs received by type and protocol, and
- * the time from the registry view's receipt of a change to a client's ACK of it. All are made up front,
- * so counting a response is one increment, whatever the number of proxies.
+ * the time from the registry view's receipt of a change to a client's ACK of it, and the responses
+ * carrying a change that await their reply. All are made up front, so counting a response is one
+ * increment, whatever the number of proxies.
  */
 final class CacheMeters {
   /** The served types and their label: what /v1/proxies calls them, in lower case. */
@@ -26,6 +29,8 @@ final class CacheMeters {
   private final Map<ResourceType, Counter[]> pushes = new EnumMap<>(ResourceType.class);
   private final Map<ResourceType, Counter[]> nacks = new EnumMap<>(ResourceType.class);
   private final Map<ResourceType, Timer> writeToAck = new EnumMap<>(ResourceType.class);
+  /** Responses that carry a registry change and are not answered yet, over every stream and type. */
+  private final AtomicLong changesInFlight = new AtomicLong();
   final SnapshotSizes sizes;
 
   CacheMeters(MeterRegistry registry) {
@@ -38,6 +43,18 @@ final class CacheMeters {
           .serviceLevelObjectives(ACK_BUCKETS).minimumExpectedValue(ACK_BUCKETS[0])
           .maximumExpectedValue(ACK_BUCKETS[ACK_BUCKETS.length - 1]).register(registry));
     });
+    Gauge.builder("tether.xds.changes.in.flight", changesInFlight, AtomicLong::get)
+        .description("xDS responses carrying a registry change that their client has not answered yet")
+        .register(registry);
+  }
+
+  /** A response carrying a change went out ({@code +1}), or was answered or abandoned ({@code -1}). */
+  void changeInFlight(int delta) {
+    changesInFlight.addAndGet(delta);
+  }
+
+  long changesInFlight() {
+    return changesInFlight.get();
   }
 
   void pushed(ResourceType type, boolean delta) {

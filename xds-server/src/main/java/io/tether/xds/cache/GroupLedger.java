@@ -60,9 +60,9 @@ final class GroupLedger {
   }
 
   /** A response is going out: count it, and note the earliest change it brings the client. */
-  void sent(ResourceType type, boolean delta, TypeState state, Map<String, VersionedResource<?>> sending,
+  void sent(ResourceType type, ProxyStream stream, TypeState state, Map<String, VersionedResource<?>> sending,
       Map<String, String> held) {
-    meters.pushed(type, delta);
+    meters.pushed(type, stream.delta());
     long earliest = 0;
     Map<String, ChangeStamp> byName = stamps.getOrDefault(type, Map.of());
     for (String name : sending.keySet()) {
@@ -79,6 +79,10 @@ final class GroupLedger {
     }
     state.baseline = Math.max(state.baseline, revision);
     state.sentChangeAt = state.sentChangeAt == 0 ? earliest : earlier(state.sentChangeAt, earliest);
+    if (state.sentChangeAt != 0 && !state.changeInFlight && !stream.closed) {
+      state.changeInFlight = true;
+      meters.changeInFlight(1);
+    }
   }
 
   /** A stream answered its last response of this type: a NACK is counted, an ACK of a change timed. */
@@ -92,6 +96,20 @@ final class GroupLedger {
       meters.acked(type, state.sentChangeAt);
     }
     state.sentChangeAt = 0;
+    settle(state);
+  }
+
+  /** A stream of the group closed: what it was sent and never answered is no longer in flight. */
+  void closed(ProxyStream stream) {
+    stream.closed = true;
+    stream.types().values().forEach(this::settle);
+  }
+
+  private void settle(TypeState state) {
+    if (state.changeInFlight) {
+      state.changeInFlight = false;
+      meters.changeInFlight(-1);
+    }
   }
 
   /** The group is gone: its weight leaves the namespace's totals. */

@@ -70,7 +70,7 @@ abstract class PlannedWatch<P> {
     }
     Map<String, String> versions = new LinkedHashMap<>();
     sending.forEach((name, r) -> versions.put(name, r.version()));
-    ledger.sent(type, stream.delta(), state, sending, held());
+    ledger.sent(type, stream, state, sending, held());
     state.onSent(versions, current.version());
     try {
       send(plan.get(), current.version());

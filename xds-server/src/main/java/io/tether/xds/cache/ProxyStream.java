@@ -16,6 +16,8 @@ final class ProxyStream {
   private volatile NodeIdentity identity;
   private volatile boolean delta;
   private final Map<ResourceType, TypeState> types = new EnumMap<>(ResourceType.class);
+  /** Set, under the group lock, when the stream is forgotten: a response sent after it is not in flight. */
+  boolean closed;
 
   ProxyStream(long streamId) {
     this.streamId = streamId;

@@ -123,8 +123,22 @@ public final class TetherCache implements ConfigWatcher {
     if (s == null || s.identity() == null) {
       return Optional.empty();
     }
-    groups.computeIfPresent(s.identity().group(), (k, g) -> --g.streams > 0 ? g : drop(g));
+    groups.computeIfPresent(s.identity().group(), (k, g) -> {
+      synchronized (g) {
+        g.ledger.closed(s);
+      }
+      return --g.streams > 0 ? g : drop(g);
+    });
     return Optional.of(s.identity());
+  }
+
+  /**
+   * How many responses carrying a registry change await their client's reply, over every stream: 0
+   * when every client has taken every change it was sent (the publisher then applies an update at
+   * once instead of merging it with the next).
+   */
+  public long changesInFlight() {
+    return meters.changesInFlight();
   }
 
   /** Nothing takes a group's lock and then the map's, so taking it inside the map's compute is safe. */

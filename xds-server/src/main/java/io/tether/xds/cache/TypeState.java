@@ -40,6 +40,8 @@ final class TypeState {
   TypeResources planned;
   /** When the earliest change the response awaiting a reply carries was received; 0 when it carries none. */
   long sentChangeAt;
+  /** Whether that response is counted in the cache's changes in flight (CacheMeters). */
+  boolean changeInFlight;
   /** Whether the client's last reply was a NACK (the rejected version is not sent again until it changes). */
   boolean nacked;
   /**

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +47,10 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
   private static final Logger log = LoggerFactory.getLogger(SnapshotPublisher.class);
   /** How often leaves are checked for renewal: a check is a map lookup per identity served. */
   private static final long RENEWAL_CHECK_MS = 1000;
-  /** The least time between two registry updates applied; a burst within it is merged (docs/scale.md). */
+  /**
+   * The least time between two registry updates applied while clients are still taking the last
+   * changes; the updates of a burst within it are merged (docs/scale.md "Coalescing").
+   */
   static final Duration MIN_APPLY_INTERVAL = Duration.ofMillis(100);
 
   private final TetherCache cache;
@@ -76,13 +80,16 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
 
   /** A publisher that also gives every Envoy group its two SDS secrets from {@code identities}. */
   public SnapshotPublisher(TetherCache cache, RegistryView view, MeterRegistry meters, MeshIdentities identities) {
-    this(cache, view, meters, identities, MIN_APPLY_INTERVAL);
+    this(cache, view, meters, identities, MIN_APPLY_INTERVAL, () -> cache.changesInFlight() == 0);
   }
 
-  /** A publisher that merges the updates within {@code minApplyInterval} of the last one applied: for tests. */
+  /**
+   * A publisher that merges the updates within {@code minApplyInterval} of the last one applied unless
+   * {@code caughtUp} (the default: no change sent is still unanswered): for tests.
+   */
   SnapshotPublisher(TetherCache cache, RegistryView view, MeterRegistry meters, MeshIdentities identities,
-      Duration minApplyInterval) {
-    this.updates = new UpdateCoalescer(thread, minApplyInterval, update -> guarded(() -> apply(update)));
+      Duration minApplyInterval, BooleanSupplier caughtUp) {
+    this.updates = new UpdateCoalescer(thread, minApplyInterval, caughtUp, update -> guarded(() -> apply(update)));
     this.cache = cache;
     this.view = view;
     this.secrets = identities == null ? null : new GroupSecrets(identities);

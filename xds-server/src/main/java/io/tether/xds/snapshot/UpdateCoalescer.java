@@ -10,14 +10,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * Merges the registry updates that arrive within a minimum interval of the last one applied
- * (docs/scale.md "Coalescing"). An update after a quiet spell is applied at once; a burst is applied as
- * one merged update per interval, so a client is pushed at most about once per interval per type however
- * fast the registry changes, and an update that arrives while the previous one is still being pushed
- * waits for it and joins the next. What is pending can be applied at once ({@link #applyPending}): a new
+ * Merges the registry updates that arrive while clients are still taking the last ones (docs/scale.md
+ * "Coalescing"). An update is applied at once when every client has answered every change it was sent
+ * ({@code caughtUp}) or after a quiet spell of the interval; otherwise it waits for the interval since the
+ * last apply, merged with whatever else arrives meanwhile. So a burst is applied as one merged update per
+ * interval and a client is pushed at most about once per interval per type however fast the registry
+ * changes, while writes that clients keep up with, however close together, wait for nothing. What is pending can be applied at once ({@link #applyPending}): a new
  * group's first snapshot must hold every update the view has delivered, or a client that connects just
  * after a write would start from the state before it.
  *
@@ -27,14 +29,17 @@ import java.util.function.Consumer;
 final class UpdateCoalescer {
   private final ScheduledExecutorService thread;
   private final Consumer<RegistryUpdate> apply;
+  private final BooleanSupplier caughtUp;
   private final long intervalNanos;
   private volatile long lastApplyNanos;
   private RegistryUpdate pending; // guarded by this
   private ScheduledFuture<?> drain; // guarded by this; non-null while pending is waiting to be applied
 
-  UpdateCoalescer(ScheduledExecutorService thread, Duration interval, Consumer<RegistryUpdate> apply) {
+  UpdateCoalescer(ScheduledExecutorService thread, Duration interval, BooleanSupplier caughtUp,
+      Consumer<RegistryUpdate> apply) {
     this.thread = thread;
     this.apply = apply;
+    this.caughtUp = caughtUp;
     this.intervalNanos = interval.toNanos();
     this.lastApplyNanos = System.nanoTime() - intervalNanos;
   }
@@ -43,7 +48,7 @@ final class UpdateCoalescer {
     synchronized (this) {
       pending = pending == null ? update : merge(pending, update);
       if (drain == null) {
-        long wait = Math.max(0, lastApplyNanos + intervalNanos - System.nanoTime());
+        long wait = caughtUp.getAsBoolean() ? 0 : Math.max(0, lastApplyNanos + intervalNanos - System.nanoTime());
         drain = thread.schedule(this::drain, wait, TimeUnit.NANOSECONDS);
       }
     }

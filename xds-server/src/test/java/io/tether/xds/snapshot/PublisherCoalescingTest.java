@@ -19,7 +19,7 @@ class PublisherCoalescingTest extends PublisherFixture {
   private final Map<GroupKey, GroupSnapshot> firstServed = new ConcurrentHashMap<>();
 
   PublisherCoalescingTest() {
-    super(null, Duration.ofHours(1));
+    super(Duration.ofHours(1));
     cache.addPublishListener(firstServed::putIfAbsent);
   }
 

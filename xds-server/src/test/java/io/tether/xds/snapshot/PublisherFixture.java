@@ -34,17 +34,21 @@ abstract class PublisherFixture {
   private long nextStream = 1;
 
   PublisherFixture() {
-    this(null);
+    this((io.tether.xds.identity.MeshIdentities) null);
   }
 
   /** A fixture whose publisher serves Envoy groups their secrets from {@code identities}. */
   PublisherFixture(io.tether.xds.identity.MeshIdentities identities) {
-    this(identities, SnapshotPublisher.MIN_APPLY_INTERVAL);
+    publisher = new SnapshotPublisher(cache, view, meters, identities);
+    cache.addPublishListener((group, snapshot) -> published.add(group));
   }
 
-  /** A fixture whose publisher merges the registry updates within {@code minApplyInterval} of the last applied. */
-  PublisherFixture(io.tether.xds.identity.MeshIdentities identities, java.time.Duration minApplyInterval) {
-    publisher = new SnapshotPublisher(cache, view, meters, identities, minApplyInterval);
+  /**
+   * A fixture whose publisher merges the registry updates within {@code minApplyInterval} of the last
+   * applied, as if clients never caught up (these streams make no requests, so none is ever behind).
+   */
+  PublisherFixture(java.time.Duration minApplyInterval) {
+    publisher = new SnapshotPublisher(cache, view, meters, null, minApplyInterval, () -> false);
     cache.addPublishListener((group, snapshot) -> published.add(group));
   }
 

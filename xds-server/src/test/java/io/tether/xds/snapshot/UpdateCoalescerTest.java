@@ -28,7 +28,7 @@ class UpdateCoalescerTest {
   @Test
   void aBurstAfterAnAppliedUpdateIsAppliedAsOneUpdateFromTheLatestState() throws Exception {
     // An interval far longer than the two offers below take, so that they surely fall within it.
-    UpdateCoalescer coalescer = new UpdateCoalescer(thread, Duration.ofSeconds(2), applied::add);
+    UpdateCoalescer coalescer = new UpdateCoalescer(thread, Duration.ofSeconds(2), () -> false, applied::add);
     coalescer.offer(update(1, 2, "a"));
     coalescer.awaitDrained();
     assertThat(applied).as("the first update after a quiet spell is applied without waiting").hasSize(1);
@@ -42,6 +42,18 @@ class UpdateCoalescerTest {
     assertThat(merged.current().revision()).isEqualTo(4);
     assertThat(merged.changes()).containsExactlyInAnyOrder(new EndpointsChanged("ns", "b"),
         new EndpointsChanged("ns", "c"));
+  }
+
+  @Test
+  void whileClientsKeepUpEveryUpdateIsAppliedAtOnceOnItsOwn() throws Exception {
+    UpdateCoalescer coalescer = new UpdateCoalescer(thread, Duration.ofHours(1), () -> true, applied::add);
+    coalescer.offer(update(1, 2, "a"));
+    coalescer.awaitDrained();
+    coalescer.offer(update(2, 3, "b"));
+    coalescer.awaitDrained();
+    coalescer.offer(update(3, 4, "c"));
+    coalescer.awaitDrained(); // with clients behind, this would wait the hour
+    assertThat(applied).extracting(u -> u.current().revision()).containsExactly(2L, 3L, 4L);
   }
 
   @Test
