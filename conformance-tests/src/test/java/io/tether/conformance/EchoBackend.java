@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real gRPC backend (on every interface) whose one method answers with the backend's name. It can be told
+ * A real gRPC backend (on every interface) whose methods answer with the backend's name. It can be told
  * to answer slowly, to fail first attempts with UNAVAILABLE (grpc-java marks retries with the
  * {@code grpc-previous-rpc-attempts} header), or to fail every call. It counts the calls it saw.
  */
@@ -32,6 +32,9 @@ final class EchoBackend implements AutoCloseable {
       .setRequestMarshaller(new Utf8())
       .setResponseMarshaller(new Utf8())
       .build();
+
+  /** A second method, answered alike: a route rule on the path can tell the two apart. */
+  static final MethodDescriptor<String, String> OTHER = CALL.toBuilder().setFullMethodName("tether.test.Echo/Other").build();
 
   private static final Metadata.Key<String> PREVIOUS_ATTEMPTS =
       Metadata.Key.of("grpc-previous-rpc-attempts", Metadata.ASCII_STRING_MARSHALLER);
@@ -66,6 +69,11 @@ final class EchoBackend implements AutoCloseable {
       }
     };
     ServerServiceDefinition service = ServerServiceDefinition.builder("tether.test.Echo")
+        .addMethod(OTHER, ServerCalls.asyncUnaryCall((request, response) -> {
+          calls.incrementAndGet();
+          response.onNext(name);
+          response.onCompleted();
+        }))
         .addMethod(CALL, ServerCalls.asyncUnaryCall((request, response) -> {
           calls.incrementAndGet();
           if (failAll || ATTEMPT.get() < failAttemptsBelow) {

@@ -96,6 +96,17 @@ final class XdsClient implements AutoCloseable {
         CallOptions.DEFAULT.withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS), "hello");
   }
 
+  /** One call of {@code method} with these metadata entries (ASCII), bounded by our own deadline. */
+  static String call(Channel channel, io.grpc.MethodDescriptor<String, String> method, Map<String, String> metadata,
+      long timeoutMs) {
+    io.grpc.Metadata headers = new io.grpc.Metadata();
+    metadata.forEach((k, v) -> headers.put(io.grpc.Metadata.Key.of(k, io.grpc.Metadata.ASCII_STRING_MARSHALLER), v));
+    Channel withHeaders = io.grpc.ClientInterceptors.intercept(channel,
+        io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
+    return ClientCalls.blockingUnaryCall(withHeaders, method,
+        CallOptions.DEFAULT.withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS), "hello");
+  }
+
   /** The call's answer, or the status code name when it failed. */
   static String tryCall(Channel channel, long timeoutMs) {
     try {

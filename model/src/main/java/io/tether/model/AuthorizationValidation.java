@@ -92,7 +92,7 @@ public final class AuthorizationValidation {
     }
   }
 
-  private static void methods(String field, List<String> methods) {
+  static void methods(String field, List<String> methods) {
     if (methods.isEmpty()) {
       throw new InvalidSpecException(field, field + " must list at least one method (leave it out for any method)");
     }

@@ -15,12 +15,20 @@ public record ServiceSpec(
     AppProtocol appProtocol,
     List<ClientAlias> clientAliases,
     Integer ingressPortOverride,
-    @JsonUnwrapped ServicePolicy policy) {
+    @JsonUnwrapped ServicePolicy policy,
+    @JsonUnwrapped Traffic traffic) {
 
-  /** An absent policy is an empty one: every field inherited. */
+  /** An absent policy is an empty one: every field inherited; absent traffic is no routes. */
   public ServiceSpec {
     clientAliases = clientAliases == null ? List.of() : Lists.copyKeepingNulls(clientAliases);
     policy = policy == null ? ServicePolicy.EMPTY : policy;
+    traffic = traffic == null ? Traffic.NONE : traffic;
+  }
+
+  /** A service without routes: every call goes to the service itself. */
+  public ServiceSpec(String discoveryName, String portName, AppProtocol appProtocol, List<ClientAlias> clientAliases,
+      Integer ingressPortOverride, ServicePolicy policy) {
+    this(discoveryName, portName, appProtocol, clientAliases, ingressPortOverride, policy, Traffic.NONE);
   }
 
   /**
@@ -39,10 +47,16 @@ public record ServiceSpec(
       @JsonProperty("circuitBreakers") CircuitBreakers circuitBreakers,
       @JsonProperty("loadBalancing") LoadBalancing loadBalancing, @JsonProperty("hashOn") HashOn hashOn,
       @JsonProperty("healthCheck") HealthCheck healthCheck,
-      @JsonProperty("authorization") AuthorizationPolicy authorization, @JsonProperty("tls") Tls tls) {
+      @JsonProperty("authorization") AuthorizationPolicy authorization, @JsonProperty("tls") Tls tls,
+      @JsonProperty("routes") List<RouteRule> routes) {
     return new ServiceSpec(discoveryName, portName, appProtocol, clientAliases, ingressPortOverride,
         new ServicePolicy(timeout, retryPolicy, outlierDetection, circuitBreakers, loadBalancing, hashOn, healthCheck,
-            authorization, tls));
+            authorization, tls), new Traffic(routes));
+  }
+
+  /** The rules in order; none when the service takes every call itself. */
+  public List<RouteRule> routes() {
+    return traffic.routes();
   }
 
   /** Service Connect treats a service without an appProtocol as plain TCP. */
@@ -70,11 +84,22 @@ public record ServiceSpec(
     return policy().orElse(inherited).withApplicableHashOn(protocol());
   }
 
+  /**
+   * The spec as {@code ?effective=true} answers it: the {@link #effectivePolicy}, and each rule's timeout and
+   * retry policy filled from it (what the rule's calls get).
+   */
+  public ServiceSpec effective(Namespace namespace) {
+    ServicePolicy effective = effectivePolicy(namespace);
+    return new ServiceSpec(discoveryName, portName, appProtocol, clientAliases, ingressPortOverride, effective,
+        traffic.withPolicyFrom(effective));
+  }
+
   public ServiceSpec withDiscoveryName(String name) {
-    return new ServiceSpec(name, portName, appProtocol, clientAliases, ingressPortOverride, policy);
+    return new ServiceSpec(name, portName, appProtocol, clientAliases, ingressPortOverride, policy, traffic);
   }
 
   public ServiceSpec withPolicy(ServicePolicy newPolicy) {
-    return new ServiceSpec(discoveryName, portName, appProtocol, clientAliases, ingressPortOverride, newPolicy);
+    return new ServiceSpec(discoveryName, portName, appProtocol, clientAliases, ingressPortOverride, newPolicy,
+        traffic);
   }
 }

@@ -55,6 +55,7 @@ public final class Validation {
       port("ingressPortOverride", spec.ingressPortOverride());
     }
     policy("", spec.policy(), spec.protocol());
+    RouteValidation.routes(pathName, spec.routes(), spec.protocol());
     return spec.withDiscoveryName(pathName);
   }
 
@@ -132,9 +133,7 @@ public final class Validation {
   /** {@code protocol} is the service's, or null for a namespace's defaults (any service may inherit them). */
   private static void policy(String prefix, ServicePolicy p, AppProtocol protocol) {
     if (p.timeout() != null) {
-      range(prefix + "timeout.idleTimeoutSeconds", p.timeout().idleTimeoutSeconds(), 0, MAX_TIMEOUT_SECONDS);
-      range(prefix + "timeout.perRequestTimeoutSeconds", p.timeout().perRequestTimeoutSeconds(), 0,
-          MAX_TIMEOUT_SECONDS);
+      timeout(prefix + "timeout", p.timeout());
     }
     if (p.retryPolicy() != null) {
       retryPolicy(prefix + "retryPolicy", p.retryPolicy());
@@ -198,7 +197,12 @@ public final class Validation {
     }
   }
 
-  private static void retryPolicy(String field, RetryPolicy rp) {
+  static void timeout(String field, Timeout t) {
+    range(field + ".idleTimeoutSeconds", t.idleTimeoutSeconds(), 0, MAX_TIMEOUT_SECONDS);
+    range(field + ".perRequestTimeoutSeconds", t.perRequestTimeoutSeconds(), 0, MAX_TIMEOUT_SECONDS);
+  }
+
+  static void retryPolicy(String field, RetryPolicy rp) {
     range(field + ".numRetries", rp.numRetries(), 0, MAX_RETRIES);
     range(field + ".perTryTimeoutMs", rp.perTryTimeoutMs(), 0, MAX_TIMEOUT_SECONDS * 1000);
     List<String> on = rp.retryOn();
@@ -238,7 +242,7 @@ public final class Validation {
     }
   }
 
-  private static void range(String field, Integer value, int min, int max) {
+  static void range(String field, Integer value, int min, int max) {
     if (value != null && (value < min || value > max)) {
       throw new InvalidSpecException(field, field + " must be between " + min + " and " + max + ", was " + value);
     }

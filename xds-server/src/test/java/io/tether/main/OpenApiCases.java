@@ -111,6 +111,15 @@ final class OpenApiCases {
     add("PUT", SVC, "/v1/namespaces/nowhere/services/api", ADMIN, SPEC, 404);
     add("PUT", SVC, "/v1/namespaces/oa/services/api", AGENT, SPEC, 403);
     add("PUT", SVC, "/v1/namespaces/oa/services/api", ADMIN, SPEC, 412, "If-None-Match", "*");
+    String routed = "{\"portName\": \"http\", \"appProtocol\": \"http\", \"routes\": [{\"name\": \"v2\", "
+        + "\"match\": {\"path\": {\"prefix\": \"/v2/\"}, \"headers\": [{\"name\": \"x-tenant\", \"exact\": \"a\"}]}, "
+        + "\"to\": [{\"service\": \"api\", \"weight\": 90}, {\"weight\": 10}], \"timeout\": {\"perRequestTimeoutSeconds\": 3}}]}";
+    add("PUT", SVC, "/v1/namespaces/oa/services/routed", ADMIN, routed.replace("\"api\"", "\"nothing\""), 409);
+    add("PUT", SVC, "/v1/namespaces/oa/services/routed", ADMIN, routed.replace("90", "95"), 400);
+    add("PUT", SVC, "/v1/namespaces/oa/services/routed", ADMIN, routed, 201);
+    add("GET", SVC, "/v1/namespaces/oa/services/routed?effective=true", READER, null, 200);
+    add("DELETE", SVC, "/v1/namespaces/oa/services/api", ADMIN, null, 409);
+    add("DELETE", SVC, "/v1/namespaces/oa/services/routed", ADMIN, null, 204);
     add("DELETE", SVC, "/v1/namespaces/oa/services/api", ADMIN, null, 204);
     add("DELETE", SVC, "/v1/namespaces/oa/services/api", ADMIN, null, 404);
   }

@@ -102,7 +102,7 @@ final class RegistryService {
     });
   }
 
-  /** The stored spec; with {@code effective}, every policy field filled from namespace and Service Connect defaults. */
+  /** The stored spec; with {@code effective}, every policy field (and each route's timeout and retry) filled from namespace and Service Connect defaults. */
   CompletableFuture<ApiResponse> getService(String ns, String svc, boolean effective) {
     Names.requireLabel("service", svc);
     return read(s -> {
@@ -110,7 +110,7 @@ final class RegistryService {
           .orElseThrow(() -> notFound("service '" + ns + "/" + svc + "'"));
       ServiceSpec spec = v.value();
       if (effective) {
-        spec = spec.withPolicy(spec.effectivePolicy(s.namespace(ns).map(Versioned::value).orElse(null)));
+        spec = spec.effective(s.namespace(ns).map(Versioned::value).orElse(null));
       }
       return ApiResponse.ok(spec, v.modRevision());
     });

@@ -136,23 +136,28 @@ public final class RegistryStore {
   public CompletableFuture<Written> putService(String ns, ServiceSpec spec, Precondition pre) {
     ByteSequence nsKey = keys.namespace(ns);
     ByteSequence key = keys.service(ns, spec.discoveryName());
-    return cas.retrying(() -> cas.read(
-        Op.get(nsKey, GetOption.DEFAULT), Op.get(key, GetOption.DEFAULT),
-        Op.get(keys.vipsOf(ns), PREFIX), Op.get(keys.vipAddressesOf(ns), PREFIX)).thenCompose(r -> {
+    RouteTargets targets = new RouteTargets(keys, ns, spec);
+    List<Op> reads = new ArrayList<>(List.of(Op.get(nsKey, GetOption.DEFAULT), Op.get(key, GetOption.DEFAULT),
+        Op.get(keys.vipsOf(ns), PREFIX), Op.get(keys.vipAddressesOf(ns), PREFIX)));
+    reads.addAll(targets.reads());
+    return cas.retrying(() -> cas.read(reads.toArray(Op[]::new)).thenCompose(r -> {
           long nsRevision = requireExists(r.get(0).getKvs(), "namespace '" + ns + "'");
           List<KeyValue> existing = r.get(1).getKvs();
           long current = modRevision(existing);
           pre.check(current);
           ServiceSpec previous = existing.isEmpty() ? null : Json.read(existing.get(0).getValue().getBytes(), ServiceSpec.class);
+          List<Cmp> targetsExist = targets.compares(r.subList(4, r.size()));
           AliasPlan plan = AliasPlan.compute(ns, previous, spec,
               suffixMap(r.get(2), keys.vipsOf(ns)), suffixMap(r.get(3), keys.vipAddressesOf(ns)));
-          return cas.commit(serviceTxn(ns, spec, key, nsRevision, current, plan), current == 0);
+          boolean touchGuard = current == 0 || targets.addsTargetsTo(previous);
+          return cas.commit(serviceTxn(ns, spec, key, nsRevision, current, plan, targetsExist, touchGuard), current == 0);
         }));
   }
 
   private io.etcd.jetcd.Txn serviceTxn(String ns, ServiceSpec spec, ByteSequence key, long nsRevision,
-      long current, AliasPlan plan) {
+      long current, AliasPlan plan, List<Cmp> targetsExist, boolean touchGuard) {
     List<Cmp> ifs = new ArrayList<>(List.of(atRevision(keys.namespace(ns), nsRevision), atRevision(key, current)));
+    ifs.addAll(targetsExist);
     List<Op> ops = new ArrayList<>(List.of(put(key, Json.write(spec))));
     for (String alias : plan.added()) {
       ifs.add(absent(keys.vip(ns, alias)));
@@ -168,8 +173,9 @@ public final class RegistryStore {
     if (plan.releasedVip() != null) {
       ops.add(Op.delete(keys.vipAddress(ns, plan.releasedVip()), DeleteOption.DEFAULT));
     }
-    if (current == 0) {
-      // A namespace delete compares this key, so it cannot miss a service created after its read.
+    if (touchGuard) {
+      // A namespace delete compares this key, so it cannot miss a service created after its read; a service
+      // delete too, so it cannot miss a route that names it written after its read (RouteTargets).
       ops.add(put(keys.guard(ns), spec.discoveryName().getBytes(UTF_8)));
     }
     return kv.txn().If(ifs.toArray(Cmp[]::new)).Then(ops.toArray(Op[]::new));
@@ -177,10 +183,13 @@ public final class RegistryStore {
 
   public CompletableFuture<Written> deleteService(String ns, String svc, Precondition pre) {
     ByteSequence key = keys.service(ns, svc);
-    return cas.retrying(() -> cas.read(Op.get(key, GetOption.DEFAULT), Op.get(keys.vipAddressesOf(ns), PREFIX))
+    ByteSequence guard = keys.guard(ns);
+    return cas.retrying(() -> cas.read(Op.get(key, GetOption.DEFAULT), Op.get(keys.vipAddressesOf(ns), PREFIX),
+            Op.get(guard, GetOption.DEFAULT), Op.get(keys.servicesOf(ns), PREFIX))
         .thenCompose(r -> {
           long current = requireExists(r.get(0).getKvs(), "service '" + ns + "/" + svc + "'");
           pre.check(current);
+          RouteTargets.requireUnreferenced(ns, svc, r.get(3));
           ServiceSpec spec = Json.read(r.get(0).getKvs().get(0).getValue().getBytes(), ServiceSpec.class);
           List<Op> ops = new ArrayList<>(List.of(Op.delete(key, DeleteOption.DEFAULT),
               Op.delete(keys.endpointsOf(ns, svc), DELETE_PREFIX), Op.delete(keys.drainsOf(ns, svc), DELETE_PREFIX)));
@@ -190,7 +199,8 @@ public final class RegistryStore {
               ops.add(Op.delete(keys.vipAddress(ns, ip), DeleteOption.DEFAULT));
             }
           });
-          return cas.commit(kv.txn().If(atRevision(key, current)).Then(ops.toArray(Op[]::new)));
+          return cas.commit(kv.txn().If(atRevision(key, current), atRevision(guard, modRevision(r.get(2).getKvs())))
+              .Then(ops.toArray(Op[]::new)));
         }));
   }
 

@@ -156,6 +156,20 @@ class ValidationTableTest {
         service("\"healthCheck\":{\"intervalSeconds\":5,\"timeoutSeconds\":6}"), "healthCheck.timeoutSeconds"));
     rows.add(bad("health check path without leading slash", "PUT", SVC + "/s1",
         service("\"healthCheck\":{\"path\":\"healthz\"}"), "healthCheck.path"));
+    // ---- routes ----
+    String route = "{\"name\":\"r\",\"match\":{\"path\":{\"prefix\":\"/a/\"}},\"to\":[{\"service\":\"owner\"}]}";
+    rows.add(bad("route with an empty match", "PUT", SVC + "/s1",
+        service("\"routes\":[" + route.replace("{\"path\":{\"prefix\":\"/a/\"}}", "{}") + "]"), "routes[0].match"));
+    rows.add(bad("route weights short of 100", "PUT", SVC + "/s1",
+        service("\"routes\":[" + route.replace("{\"service\":\"owner\"}", "{\"service\":\"owner\",\"weight\":50},{\"weight\":40}")
+            + "]"), "routes[0].to"));
+    rows.add(bad("route regex that is not RE2", "PUT", SVC + "/s1",
+        service("\"routes\":[" + route.replace("\"prefix\":\"/a/\"", "\"regex\":\"(\"") + "]"), "routes[0].match.path.regex"));
+    rows.add(bad("routes on a tcp service", "PUT", SVC + "/s1",
+        "{\"portName\":\"pg\",\"appProtocol\":\"tcp\",\"routes\":[" + route + "]}", "routes"));
+    rows.add(row("route to a service that does not exist", "PUT", SVC + "/s1",
+        service("\"routes\":[" + route.replace("owner", "nobody") + "]"), 409, "FAILED_PRECONDITION",
+        "routes[0].to[0].service"));
     // ---- hashOn ----
     rows.add(bad("hashOn with two keys", "PUT", SVC + "/s1",
         service("\"loadBalancing\":\"RING_HASH\",\"hashOn\":{\"header\":\"x-user-id\",\"cookie\":\"session\"}"), "hashOn"));

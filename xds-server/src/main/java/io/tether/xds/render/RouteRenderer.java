@@ -3,37 +3,40 @@ package io.tether.xds.render;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
-import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.tether.model.AppProtocol;
+import io.tether.model.RetryPolicy;
+import io.tether.model.RouteRule;
 import io.tether.model.ServicePolicy;
 import io.tether.model.Timeout;
+import io.tether.xds.render.RouteMatchRenderer.Client;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Route configurations: every one sends everything to one cluster, since a listener (or api_listener)
- * exists per client alias. They differ in which of the service's policies they carry and how.
+ * Route configurations, one per client alias (a listener, or api_listener, exists per alias). Each
+ * holds the service's route rules in order, then the default route sending everything else to the
+ * service's own cluster; each route carries its rule's timeout and retry policy (else the service's), as
+ * the client honours them. A service without rules has the default route only.
  */
 final class RouteRenderer {
   private RouteRenderer() {}
 
   /**
-   * The Envoy egress route (RDS) of one alias: the per-request timeout, the stream idle timeout, the
-   * retry policy, the hash key of a hashing service, and for gRPC the timeout again as a stream duration that also caps the caller's
-   * {@code grpc-timeout} header.
+   * The Envoy egress route (RDS) of one alias: per route the per-request timeout, the stream idle
+   * timeout, the retry policy, the hash key of a hashing service, and for gRPC the timeout again as a
+   * stream duration that also caps the caller's {@code grpc-timeout} header.
    */
   static RouteConfiguration egress(ServiceInput in, String hostPort) {
-    ServicePolicy policy = in.policy();
-    Timeout timeout = policy.timeout();
-    RouteAction.Builder action = RouteAction.newBuilder()
-        .setCluster(cluster(in))
-        .setTimeout(TimeoutPolicy.requestTimeout(timeout))
-        .setIdleTimeout(TimeoutPolicy.idleTimeout(timeout));
-    RetryPolicyRenderer.envoy(policy.retryPolicy()).ifPresent(action::setRetryPolicy);
-    HashPolicyRenderer.envoy(policy.hashOn()).ifPresent(action::addHashPolicy);
-    if (in.spec().protocol() == AppProtocol.GRPC) {
-      TimeoutPolicy.grpcMaxStreamDuration(timeout).ifPresent(action::setMaxStreamDuration);
+    List<Route> routes = new ArrayList<>();
+    for (RouteRule rule : in.spec().routes()) {
+      RouteAction.Builder action = envoyAction(in, ruleTimeout(in, rule), ruleRetry(in, rule));
+      routes.add(route(rule.name(), RouteMatchRenderer.render(rule.match(), Client.ENVOY),
+          RouteDestinations.apply(action, in, rule.to())));
     }
-    return single(ResourceNames.route(hostPort), cluster(in), action);
+    ServicePolicy policy = in.policy();
+    routes.add(defaultRoute(in, envoyAction(in, policy.timeout(), policy.retryPolicy())));
+    return config(ResourceNames.route(hostPort), cluster(in), routes);
   }
 
   /**
@@ -43,14 +46,15 @@ final class RouteRenderer {
    * absent is unambiguous). No idle timeout: grpc-java has no such route setting.
    */
   static RouteConfiguration proxyless(ServiceInput in, String hostPort) {
+    List<Route> routes = new ArrayList<>();
+    for (RouteRule rule : in.spec().routes()) {
+      RouteAction.Builder action = proxylessAction(in, ruleTimeout(in, rule), ruleRetry(in, rule));
+      routes.add(route(rule.name(), RouteMatchRenderer.render(rule.match(), Client.PROXYLESS),
+          RouteDestinations.apply(action, in, rule.to())));
+    }
     ServicePolicy policy = in.policy();
-    RouteAction.Builder action = RouteAction.newBuilder().setCluster(cluster(in));
-    TimeoutPolicy.grpcMaxStreamDuration(policy.timeout()).ifPresent(limit -> action
-        .setTimeout(limit.getMaxStreamDuration())
-        .setMaxStreamDuration(limit));
-    RetryPolicyRenderer.proxyless(policy.retryPolicy()).ifPresent(action::setRetryPolicy);
-    HashPolicyRenderer.proxyless(policy.hashOn()).ifPresent(action::addHashPolicy);
-    return single(ResourceNames.route(hostPort), cluster(in), action);
+    routes.add(defaultRoute(in, proxylessAction(in, policy.timeout(), policy.retryPolicy())));
+    return config(ResourceNames.route(hostPort), cluster(in), routes);
   }
 
   /**
@@ -65,7 +69,49 @@ final class RouteRenderer {
         .setCluster(local)
         .setTimeout(Protos.seconds(0))
         .setIdleTimeout(TimeoutPolicy.idleTimeout(in.policy().timeout()));
-    return single(ResourceNames.ingressRoute(service), local, action);
+    return config(ResourceNames.ingressRoute(service), local, List.of(Route.newBuilder()
+        .setMatch(RouteMatchRenderer.any()).setRoute(action).build()));
+  }
+
+  private static RouteAction.Builder envoyAction(ServiceInput in, Timeout timeout, RetryPolicy retry) {
+    RouteAction.Builder action = RouteAction.newBuilder()
+        .setTimeout(TimeoutPolicy.requestTimeout(timeout))
+        .setIdleTimeout(TimeoutPolicy.idleTimeout(timeout));
+    RetryPolicyRenderer.envoy(retry).ifPresent(action::setRetryPolicy);
+    HashPolicyRenderer.envoy(in.policy().hashOn()).ifPresent(action::addHashPolicy);
+    if (in.spec().protocol() == AppProtocol.GRPC) {
+      TimeoutPolicy.grpcMaxStreamDuration(timeout).ifPresent(action::setMaxStreamDuration);
+    }
+    return action;
+  }
+
+  private static RouteAction.Builder proxylessAction(ServiceInput in, Timeout timeout, RetryPolicy retry) {
+    RouteAction.Builder action = RouteAction.newBuilder();
+    TimeoutPolicy.grpcMaxStreamDuration(timeout).ifPresent(limit -> action
+        .setTimeout(limit.getMaxStreamDuration())
+        .setMaxStreamDuration(limit));
+    RetryPolicyRenderer.proxyless(retry).ifPresent(action::setRetryPolicy);
+    HashPolicyRenderer.proxyless(in.policy().hashOn()).ifPresent(action::addHashPolicy);
+    return action;
+  }
+
+  /** The rule's own timeout, field by field over the service's effective one. */
+  private static Timeout ruleTimeout(ServiceInput in, RouteRule rule) {
+    return rule.timeout() == null ? in.policy().timeout() : rule.timeout().orElse(in.policy().timeout());
+  }
+
+  private static RetryPolicy ruleRetry(ServiceInput in, RouteRule rule) {
+    return rule.retryPolicy() == null ? in.policy().retryPolicy() : rule.retryPolicy().orElse(in.policy().retryPolicy());
+  }
+
+  private static Route route(String name, io.envoyproxy.envoy.config.route.v3.RouteMatch match,
+      RouteAction.Builder action) {
+    return Route.newBuilder().setName(name).setMatch(match).setRoute(action).build();
+  }
+
+  /** Unnamed, as it was before rules existed, so that a service without rules renders byte for byte as then. */
+  private static Route defaultRoute(ServiceInput in, RouteAction.Builder action) {
+    return Route.newBuilder().setMatch(RouteMatchRenderer.any()).setRoute(action.setCluster(cluster(in))).build();
   }
 
   /**
@@ -73,15 +119,13 @@ final class RouteRenderer {
    * its target's authority ({@code payments:8080}, or {@code payments}) against the domains; "*"
    * matches both, and whatever else a caller puts in its Host header.
    */
-  private static RouteConfiguration single(String name, String virtualHost, RouteAction.Builder action) {
+  private static RouteConfiguration config(String name, String virtualHost, List<Route> routes) {
     return RouteConfiguration.newBuilder()
         .setName(name)
         .addVirtualHosts(VirtualHost.newBuilder()
             .setName(virtualHost)
             .addDomains("*")
-            .addRoutes(Route.newBuilder()
-                .setMatch(RouteMatch.newBuilder().setPrefix("/"))
-                .setRoute(action)))
+            .addAllRoutes(routes))
         .build();
   }
 
