@@ -15,9 +15,11 @@ import java.util.function.Consumer;
 
 /**
  * Merges the registry updates that arrive while clients are still taking the last ones (docs/scale.md
- * "Coalescing"). An update is applied at once when every client has answered every change it was sent
- * ({@code caughtUp}) or after a quiet spell of the interval; otherwise it waits for the interval since the
- * last apply, merged with whatever else arrives meanwhile. So a burst is applied as one merged update per
+ * "Coalescing"). An update is applied at once when no apply is running and every client has answered
+ * every change it was sent ({@code caughtUp}), or after a quiet spell of the interval; otherwise it waits
+ * for the interval since the last apply, merged with whatever else arrives meanwhile (an update that
+ * arrives during an apply is the start of a burst: its changes are not out yet, so clients only look
+ * caught up). So a burst is applied as one merged update per
  * interval and a client is pushed at most about once per interval per type however fast the registry
  * changes, while writes that clients keep up with, however close together, wait for nothing. What is pending can be applied at once ({@link #applyPending}): a new
  * group's first snapshot must hold every update the view has delivered, or a client that connects just
@@ -32,6 +34,7 @@ final class UpdateCoalescer {
   private final BooleanSupplier caughtUp;
   private final long intervalNanos;
   private volatile long lastApplyNanos;
+  private volatile boolean applying;
   private RegistryUpdate pending; // guarded by this
   private ScheduledFuture<?> drain; // guarded by this; non-null while pending is waiting to be applied
 
@@ -48,7 +51,8 @@ final class UpdateCoalescer {
     synchronized (this) {
       pending = pending == null ? update : merge(pending, update);
       if (drain == null) {
-        long wait = caughtUp.getAsBoolean() ? 0 : Math.max(0, lastApplyNanos + intervalNanos - System.nanoTime());
+        boolean idle = !applying && caughtUp.getAsBoolean();
+        long wait = idle ? 0 : Math.max(0, lastApplyNanos + intervalNanos - System.nanoTime());
         drain = thread.schedule(this::drain, wait, TimeUnit.NANOSECONDS);
       }
     }
@@ -106,6 +110,11 @@ final class UpdateCoalescer {
       return;
     }
     lastApplyNanos = System.nanoTime();
-    apply.accept(update);
+    applying = true;
+    try {
+      apply.accept(update);
+    } finally {
+      applying = false;
+    }
   }
 }

@@ -57,6 +57,23 @@ class UpdateCoalescerTest {
   }
 
   @Test
+  void anUpdateArrivingWhileOneIsAppliedWaitsEvenIfClientsLookCaughtUp() throws Exception {
+    UpdateCoalescer[] coalescer = new UpdateCoalescer[1];
+    coalescer[0] = new UpdateCoalescer(thread, Duration.ofHours(1), () -> true, update -> {
+      applied.add(update);
+      if (applied.size() == 1) {
+        coalescer[0].offer(update(2, 3, "b")); // the view delivers the next while this one is applied
+      }
+    });
+    coalescer[0].offer(update(1, 2, "a"));
+    thread.submit(() -> { }).get(); // runs after the first apply, before the hour is up
+    assertThat(applied).as("the second waits for the interval").hasSize(1);
+
+    thread.submit(coalescer[0]::applyPending).get();
+    assertThat(applied).extracting(u -> u.current().revision()).containsExactly(2L, 3L);
+  }
+
+  @Test
   void aMergedUpdateIsTimedFromItsFirstReceiptAndIsAResyncIfEitherWas() {
     RegistryUpdate first = new RegistryUpdate(state(1), state(2), Set.of(), false, 100);
     RegistryUpdate second = new RegistryUpdate(state(2), state(3), Set.of(), true, 200);
