@@ -64,15 +64,15 @@ class EnvoyTracingTest {
         + "\"clientAliases\":[{\"dnsName\":\"web\",\"port\":8080}]}");
     mesh.api.put("/v1/namespaces/a/services/api", "{\"portName\":\"http\",\"appProtocol\":\"http\","
         + "\"clientAliases\":[{\"dnsName\":\"api\",\"port\":8080}],\"tls\":{\"mode\":\"DISABLED\"}}");
-    mesh.api.put("/v1/namespaces/a/services/api/endpoints/api-1",
-        "{\"address\":\"127.0.0.1\",\"port\":" + apiIngress + ",\"health\":\"HEALTHY\"}").expect(201);
+    mesh.api.put("/v1/namespaces/a/services/api/endpoints/api-1", // 201, or 200 for the class's second test
+        "{\"address\":\"127.0.0.1\",\"port\":" + apiIngress + ",\"health\":\"HEALTHY\"}");
     java.nio.file.Files.createDirectories(dir.resolve("api"));
     apiSidecar = EnvoyProxy.startDrainingAsTheAgent(mesh.xdsPort(), dir.resolve("api"), Map.of(
         "mode", "server-only", "services", List.of(Map.of("discoveryName", "api", "ingressPort", apiIngress,
             "appPort", headersApp.getAddress().getPort()))));
     java.nio.file.Files.createDirectories(dir.resolve("web"));
-    List<String> command = EnvoyAgents.webTask(mesh, dir.resolve("web"), "web-1", Ports.free(), Ports.free(),
-        adminPort);
+    List<String> command = EnvoyAgents.webTask(mesh, dir.resolve("web"), "web-" + UUID.randomUUID(), Ports.free(),
+        Ports.free(), adminPort);
     agent = TestProcesses.spawn(new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(dir.resolve("agent.log").toFile()));
     apiUrl = "http://" + mesh.vip("a", "api", 8080) + ":8080";
@@ -122,8 +122,34 @@ class EnvoyTracingTest {
     assertThat(marker.seenParentId).as("the app is the callee's child").isEqualTo(server.spanId());
     assertThat(receiver.all()).as("nothing of the calls made while tracing was off")
         .noneMatch(s -> untraced.contains(s.traceId()));
+    Map<String, String> bare = call(Map.of()).orElseThrow();
+    assertThat(bare.get("traceparent")).as("a call without one gets one, sampled at 100 %%")
+        .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
+    assertThat(bare).as("and an empty tracestate").containsEntry("tracestate", "");
     assertNoNack(apiSidecar.adminUrl);
     assertNoNack("http://127.0.0.1:" + adminPort);
+  }
+
+  @Test
+  void theRateIsEnvoysOwnDecisionEvenOverASampledParent() throws Exception {
+    mesh.api.put("/v1/namespaces/a", "{\"tracing\":{\"collector\":\"" + receiver.address()
+        + "\",\"samplingPercent\":0}}").expect(200);
+    List<String> atZero = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      TraceHeaders call = awaitTracedCall();
+      atZero.add(call.traceId);
+      assertThat(call.seenFlags).as("0 %%: Envoy's decision, not the sampled parent's").isEqualTo("00");
+    }
+    mesh.api.put("/v1/namespaces/a", "{\"tracing\":{\"collector\":\"" + receiver.address()
+        + "\",\"samplingPercent\":100}}").expect(200);
+    List<TraceHeaders> markers = new ArrayList<>();
+    Poll.until(Duration.ofSeconds(45), () -> {
+      markers.add(awaitTracedCall());
+      return markers.stream().anyMatch(m -> receiver.trace(m.traceId).stream().map(ReceivedSpan::serviceName)
+          .collect(java.util.stream.Collectors.toSet()).containsAll(List.of("web", "api")));
+    }, () -> "spans of a call at 100 %; received: " + receiver.all().stream()
+        .map(s -> s.serviceName() + "/" + s.traceId()).toList());
+    assertThat(receiver.all()).as("nothing of the calls at 0 %%").noneMatch(s -> atZero.contains(s.traceId()));
   }
 
   /**
@@ -147,6 +173,7 @@ class EnvoyTracingTest {
         return false;
       }
       sent.seenParentId = traceparent[2];
+      sent.seenFlags = traceparent[3];
       marker[0] = sent;
       return true;
     }, "a call traced by both sidecars");
@@ -201,6 +228,7 @@ class EnvoyTracingTest {
     final String parentId = hex(8);
     final String requestId = UUID.randomUUID().toString();
     String seenParentId;
+    String seenFlags;
 
     static TraceHeaders fresh() {
       return new TraceHeaders();
