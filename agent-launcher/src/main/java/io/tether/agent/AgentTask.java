@@ -8,6 +8,7 @@ import io.tether.agent.certs.CertificateKeeper;
 import io.tether.agent.envoy.EnvoyAdmin;
 import io.tether.agent.envoy.EnvoyBinary;
 import io.tether.agent.envoy.EnvoySupervisor;
+import io.tether.agent.envoy.TracingEnvironment;
 import io.tether.agent.health.AppHealthCheck;
 import io.tether.agent.health.HealthMonitor;
 import io.tether.agent.hosts.HostsFile;
@@ -156,7 +157,8 @@ public final class AgentTask {
     }
     Path bootstrap = workDir.writeSecret("envoy-bootstrap.json", EnvoyBootstrap.json(EnvoyBootstrap.render(spec)));
     EnvoySupervisor.Launch launch = new EnvoySupervisor.Launch(EnvoyBinary.locate(settings.envoy().bin()), bootstrap,
-        settings.ports().admin(), settings.timings().drainTime(), workDir.path().resolve("envoy.log"));
+        settings.ports().admin(), settings.timings().drainTime(), workDir.path().resolve("envoy.log"),
+        TracingEnvironment.of(spec));
     EnvoySupervisor.Restarts restarts = new EnvoySupervisor.Restarts(settings.envoy().restarts(),
         settings.envoy().backoff(), Duration.ofSeconds(30), Duration.ofMinutes(2));
     envoy = new EnvoySupervisor(new EnvoySupervisor.Settings(launch, Duration.ofSeconds(60), restarts),

@@ -65,7 +65,12 @@ public final class TetherClient {
 
   /** A namespace with its ETag, for a conditional write after. */
   public ApiResponse namespace(String ns) {
-    return call("GET", path("namespaces", ns), null);
+    return namespace(ns, false);
+  }
+
+  /** As {@link #namespace(String)}; with {@code effective}, its tracing's defaults filled in. */
+  public ApiResponse namespace(String ns, boolean effective) {
+    return call("GET", path("namespaces", ns) + (effective ? "?effective=true" : ""), null);
   }
 
   /** Creates or replaces a namespace with the JSON given. */

@@ -40,6 +40,9 @@ public final class Validation {
     if (ns.defaults() != null) {
       policy("defaults.", ns.defaults(), null);
     }
+    if (ns.tracing() != null) {
+      TracingValidation.tracing(ns.tracing());
+    }
     return ns.withName(pathName);
   }
 

@@ -78,6 +78,10 @@ final class OpenApiCases {
     add("GET", NS, "/v1/namespaces/nowhere", AGENT, null, 403);
     add("PUT", NS, "/v1/namespaces/oa2", ADMIN, "{\"defaults\": {\"timeout\": {\"perRequestTimeoutSeconds\": 5}}}", 201);
     add("PUT", NS, "/v1/namespaces/oa2", ADMIN, "{\"description\": \"second\"}", 200);
+    add("PUT", NS, "/v1/namespaces/oa2", ADMIN, "{\"tracing\": {\"collector\": \"10.0.9.4:4317\", \"samplingPercent\": 10}}", 200);
+    add("GET", NS, "/v1/namespaces/oa2?effective=true", ADMIN, null, 200);
+    add("PUT", NS, "/v1/namespaces/oa2", ADMIN, "{\"tracing\": {\"collector\": \"otel\"}}", 400);
+    add("PUT", NS, "/v1/namespaces/oa2", ADMIN, "{\"description\": \"second\"}", 200);
     add("PUT", NS, "/v1/namespaces/oa2", ADMIN, "{\"unknown\": 1}", 400);
     add("PUT", NS, "/v1/namespaces/oa2", ADMIN, null, 400);
     add("PUT", NS, "/v1/namespaces/oa2", ADMIN, "{}", 412, "If-None-Match", "*");

@@ -6,6 +6,7 @@ import io.tether.agent.bootstrap.EnvoyBootstrap;
 import io.tether.agent.bootstrap.ServedPort;
 import io.tether.agent.envoy.EnvoyBinary;
 import io.tether.agent.envoy.EnvoySupervisor;
+import io.tether.agent.envoy.TracingEnvironment;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,7 +57,7 @@ final class SidecarEnvoy {
       EnvoySupervisor.Listener listener) throws IOException {
     Path bootstrap = workDir.writeSecret("envoy-bootstrap.json", EnvoyBootstrap.json(EnvoyBootstrap.render(spec)));
     EnvoySupervisor.Launch launch = new EnvoySupervisor.Launch(EnvoyBinary.locate(null), bootstrap,
-        settings.adminPort(), settings.drainTime(), workDir.path().resolve("envoy.log"));
+        settings.adminPort(), settings.drainTime(), workDir.path().resolve("envoy.log"), TracingEnvironment.of(spec));
     return new EnvoySupervisor(new EnvoySupervisor.Settings(launch, READY_TIMEOUT, RESTARTS), listener);
   }
 }

@@ -35,8 +35,19 @@ public final class EnvoySupervisor implements AutoCloseable {
    * One Envoy's command line and output: {@code log} gets its stderr, the agent's stdout its stdout.
    *
    * @param drainTime Envoy's {@code --drain-time-s} (at least 1 s)
+   * @param environment set for Envoy over the agent's own ({@link TracingEnvironment})
    */
-  public record Launch(Path binary, Path bootstrap, int adminPort, Duration drainTime, Path log) {}
+  public record Launch(Path binary, Path bootstrap, int adminPort, Duration drainTime, Path log,
+      java.util.Map<String, String> environment) {
+    public Launch {
+      environment = java.util.Map.copyOf(environment);
+    }
+
+    /** With the agent's environment as it is. */
+    public Launch(Path binary, Path bootstrap, int adminPort, Duration drainTime, Path log) {
+      this(binary, bootstrap, adminPort, drainTime, log, java.util.Map.of());
+    }
+  }
 
   /**
    * When a crashed Envoy is restarted: after {@code initialBackoff}, doubling up to {@code maxBackoff};
@@ -133,6 +144,7 @@ public final class EnvoySupervisor implements AutoCloseable {
     // diagnostics, kept out of the agent's stream in a file whose tail goes into failure reports.
     ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.INHERIT)
         .redirectError(ProcessBuilder.Redirect.appendTo(settings.launch().log().toFile()));
+    builder.environment().putAll(settings.launch().environment());
     Process p = BoundChildren.shared().start(builder); // dies with the agent, however it ends
     process = p;
     startedAt = Instant.now();

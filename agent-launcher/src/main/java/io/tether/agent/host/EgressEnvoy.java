@@ -5,6 +5,7 @@ import io.tether.agent.bootstrap.BootstrapSpec;
 import io.tether.agent.bootstrap.EnvoyBootstrap;
 import io.tether.agent.envoy.EnvoyBinary;
 import io.tether.agent.envoy.EnvoySupervisor;
+import io.tether.agent.envoy.TracingEnvironment;
 import io.tether.agent.net.HostName;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,10 +45,11 @@ final class EgressEnvoy implements AutoCloseable {
   static EgressEnvoy start(HostSettings settings, WorkDir workDir, Runnable gaveUp)
       throws TimeoutException, InterruptedException, java.io.IOException {
     String nodeId = nodeId(HostName.ofThisHost());
-    Path bootstrap = workDir.writeSecret("egress-bootstrap.json",
-        EnvoyBootstrap.json(EnvoyBootstrap.render(spec(settings, nodeId))));
+    BootstrapSpec spec = spec(settings, nodeId);
+    Path bootstrap = workDir.writeSecret("egress-bootstrap.json", EnvoyBootstrap.json(EnvoyBootstrap.render(spec)));
     EnvoySupervisor.Launch launch = new EnvoySupervisor.Launch(binary(settings.egress().envoyBin()), bootstrap,
-        settings.egress().adminPort(), Duration.ofSeconds(1), workDir.path().resolve("egress-envoy.log"));
+        settings.egress().adminPort(), Duration.ofSeconds(1), workDir.path().resolve("egress-envoy.log"),
+        TracingEnvironment.of(spec));
     EnvoySupervisor.Restarts restarts = new EnvoySupervisor.Restarts(5, Duration.ofSeconds(1), Duration.ofSeconds(30),
         Duration.ofMinutes(2));
     EnvoySupervisor supervisor = new EnvoySupervisor(new EnvoySupervisor.Settings(launch, READY_TIMEOUT, restarts),

@@ -44,6 +44,8 @@ public final class Json {
           .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
       // Strings must still bind to String and enum fields.
       .withCoercionConfig(String.class, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.TryConvert))
+      // A whole number is a number: "samplingPercent": 10 is 10.0, not an error.
+      .withCoercionConfig(Double.class, c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert))
       .build();
 
   /**

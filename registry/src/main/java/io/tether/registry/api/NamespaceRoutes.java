@@ -20,7 +20,7 @@ final class NamespaceRoutes {
     });
     api.on(HttpMethod.GET, "/v1/namespaces/:ns", ctx -> {
       require(ctx, caller(ctx).canRead(ns(ctx)));
-      async(ctx, () -> service.getNamespace(ns(ctx)));
+      async(ctx, () -> service.getNamespace(ns(ctx), QueryFlags.flag(ctx, "effective")));
     });
     api.on(HttpMethod.PUT, "/v1/namespaces/:ns", ctx -> {
       require(ctx, caller(ctx).canConfigure());

@@ -69,11 +69,12 @@ final class RegistryService {
     return ApiResponse.ok(new Page<>(s.revision(), items));
   }
 
-  CompletableFuture<ApiResponse> getNamespace(String ns) {
+  /** The namespace as stored; with {@code effective}, its tracing's defaults filled in. */
+  CompletableFuture<ApiResponse> getNamespace(String ns, boolean effective) {
     Names.requireLabel("namespace", ns);
     return read(s -> {
       Versioned<Namespace> v = s.namespace(ns).orElseThrow(() -> notFound("namespace '" + ns + "'"));
-      return ApiResponse.ok(v.value(), v.modRevision());
+      return ApiResponse.ok(effective ? v.value().effective() : v.value(), v.modRevision());
     });
   }
 

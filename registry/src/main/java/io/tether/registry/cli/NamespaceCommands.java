@@ -94,13 +94,16 @@ public final class NamespaceCommands {
     }
   }
 
-  @Command(name = "get", description = "Show a namespace as JSON (or -o yaml).")
+  @Command(name = "get", description = {"Show a namespace as JSON (or -o yaml).",
+      "Example: tether ns get prod --effective"})
   static final class Get extends OperatorCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "The namespace") String name;
+    @Option(names = "--effective", description = "Fill in the defaults of its tracing (samplingPercent)")
+    boolean effective;
 
     @Override
     void run(TetherClient client) {
-      printJson(client.namespace(name).json());
+      printJson(client.namespace(name, effective).json());
     }
   }
 

@@ -45,6 +45,26 @@ class EffectiveViewTest {
   }
 
   @Test
+  void aNamespacesEffectiveViewFillsItsTracingDefaults() {
+    registry.api().put("/v1/namespaces/crud-trace", "{\"tracing\":{\"collector\":\"10.0.9.4:4317\"}}").expect(201);
+
+    JsonNode raw = registry.api().get("/v1/namespaces/crud-trace").expect(200).body();
+    assertThat(raw.path("tracing").has("samplingPercent")).as("stored as written").isFalse();
+    JsonNode effective = registry.api().get("/v1/namespaces/crud-trace?effective=true").expect(200).body();
+    assertThat(effective.path("tracing").path("collector").asText()).isEqualTo("10.0.9.4:4317");
+    assertThat(effective.path("tracing").path("samplingPercent").asDouble()).isEqualTo(1.0);
+
+    registry.api().put("/v1/namespaces/crud-trace",
+        "{\"tracing\":{\"collector\":\"otel.observability:4317\",\"samplingPercent\":25}}").expect(200);
+    JsonNode own = registry.api().get("/v1/namespaces/crud-trace?effective=true").expect(200).body();
+    assertThat(own.path("tracing").path("samplingPercent").asDouble()).isEqualTo(25.0);
+
+    registry.api().put("/v1/namespaces/crud-trace", "{}").expect(200);
+    assertThat(registry.api().get("/v1/namespaces/crud-trace?effective=true").expect(200).body().has("tracing"))
+        .as("no tracing stays no tracing").isFalse();
+  }
+
+  @Test
   void effectiveViewInheritsNamespaceDefaultsFieldByField() {
     registry.api().put("/v1/namespaces/crud-inherit",
         "{\"defaults\":{\"timeout\":{\"perRequestTimeoutSeconds\":3},\"loadBalancing\":\"RANDOM\"}}").expect(201);

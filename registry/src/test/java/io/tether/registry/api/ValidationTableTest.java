@@ -301,6 +301,20 @@ class ValidationTableTest {
         "{\"defaults\":{\"hashOn\":{\"header\":\"x-user-id\"}}}", "defaults.hashOn"));
     rows.add(bad("namespace default hashOn with an invalid cookie", "PUT", NS,
         "{\"defaults\":{\"loadBalancing\":\"RING_HASH\",\"hashOn\":{\"cookie\":\"a b\"}}}", "defaults.hashOn.cookie"));
+    // ---- namespace tracing ----
+    rows.add(bad("tracing collector without a port", "PUT", NS,
+        "{\"tracing\":{\"collector\":\"10.0.9.4\"}}", "tracing.collector"));
+    rows.add(bad("tracing collector as a URL", "PUT", NS,
+        "{\"tracing\":{\"collector\":\"http://otel:4317\"}}", "tracing.collector"));
+    rows.add(bad("tracing without a collector", "PUT", NS, "{\"tracing\":{\"samplingPercent\":5}}",
+        "tracing.collector"));
+    rows.add(bad("tracing samplingPercent 150", "PUT", NS,
+        "{\"tracing\":{\"collector\":\"otel:4317\",\"samplingPercent\":150}}", "tracing.samplingPercent"));
+    rows.add(bad("tracing samplingPercent as a string", "PUT", NS,
+        "{\"tracing\":{\"collector\":\"otel:4317\",\"samplingPercent\":\"5\"}}", "tracing.samplingPercent"));
+    rows.add(bad("tracing with an unknown field", "PUT", NS,
+        "{\"tracing\":{\"collector\":\"otel:4317\",\"tls\":true}}", "tracing.tls"));
+    rows.add(bad("namespace effective neither true nor false", "GET", NS + "?effective=1", null, "effective"));
     return rows.stream();
   }
 

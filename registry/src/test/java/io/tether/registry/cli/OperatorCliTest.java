@@ -103,6 +103,17 @@ class OperatorCliTest {
   }
 
   @Test
+  void nsGetEffectiveFillsInTheTracingsSamplingPercent() throws Exception {
+    Path ns = Files.writeString(Files.createTempFile("traced", ".json"), "{\"tracing\":{\"collector\":\"otel:4317\"}}");
+    CliRun create = run(new NamespaceCommands(), "create", "cli-traced", "-f", ns.toString());
+    assertThat(create.exit()).as(create.err()).isZero();
+    assertThat(run(new NamespaceCommands(), "get", "cli-traced").out()).contains("otel:4317")
+        .doesNotContain("samplingPercent");
+    assertThat(run(new NamespaceCommands(), "get", "cli-traced", "--effective").out())
+        .containsPattern("\"samplingPercent\"\\s*:\\s*1\\.0");
+  }
+
+  @Test
   void yamlFilesAreAppliedAndEveryReadPrintsYaml() throws Exception {
     run(new NamespaceCommands(), "create", "cli-yaml");
     Path spec = Files.writeString(Files.createTempFile("web", ".yaml"), "discoveryName: web\nportName: http\n"

@@ -21,8 +21,9 @@ final class EgressListenerRenderer {
     String name = ResourceNames.egressListener(alias.hostPort());
     Timeout timeout = in.policy().timeout();
     Filter filter = in.spec().protocol().isHttp()
-        ? HttpConnectionManagers.networkFilter(
-            HttpConnectionManagers.egress(name, ResourceNames.route(alias.hostPort()), timeout))
+        ? HttpConnectionManagers.networkFilter(TracingRenderer.egress(
+            HttpConnectionManagers.egress(name, ResourceNames.route(alias.hostPort()), timeout),
+            in.namespace(), in.tracing()))
         : TcpProxies.networkFilter(name, ResourceNames.cluster(in.namespace(), in.spec().discoveryName()), timeout,
             in.policy().hashOn());
     return Listener.newBuilder()

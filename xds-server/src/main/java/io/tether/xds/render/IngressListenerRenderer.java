@@ -27,8 +27,9 @@ final class IngressListenerRenderer {
     Timeout timeout = in.policy().timeout();
     FilterChain.Builder chain = FilterChain.newBuilder();
     if (in.spec().protocol().isHttp()) {
-      chain.addFilters(HttpConnectionManagers.networkFilter(HttpConnectionManagers.ingress(
-          name, RouteRenderer.ingress(in), timeout, RbacFilters.http(in.namespace(), authz))));
+      chain.addFilters(HttpConnectionManagers.networkFilter(TracingRenderer.ingress(HttpConnectionManagers.ingress(
+          name, RouteRenderer.ingress(in), timeout, RbacFilters.http(in.namespace(), authz)),
+          in.namespace(), in.tracing(), service)));
     } else {
       chain.addAllFilters(RbacFilters.network(name, in.namespace(), authz))
           .addFilters(TcpProxies.networkFilter(name, ResourceNames.localCluster(service), timeout));

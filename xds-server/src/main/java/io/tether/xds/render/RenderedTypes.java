@@ -40,7 +40,11 @@ public final class RenderedTypes {
       io.envoyproxy.envoy.extensions.filters.network.rbac.v3.RBAC.getDescriptor(),
       DownstreamTlsContext.getDescriptor(),
       UpstreamTlsContext.getDescriptor(),
-      TlsInspector.getDescriptor());
+      TlsInspector.getDescriptor(),
+      io.envoyproxy.envoy.config.trace.v3.OpenTelemetryConfig.getDescriptor(),
+      io.envoyproxy.envoy.extensions.tracers.opentelemetry.resource_detectors.v3.EnvironmentResourceDetectorConfig
+          .getDescriptor(),
+      io.envoyproxy.envoy.extensions.request_id.uuid.v3.UuidRequestIdConfig.getDescriptor());
 
   public static TypeRegistry typeRegistry() {
     return TypeRegistry.newBuilder().add(DESCRIPTORS).build();

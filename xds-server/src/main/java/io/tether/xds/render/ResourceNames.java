@@ -37,6 +37,11 @@ public final class ResourceNames {
     return "local:" + service;
   }
 
+  /** The cluster to the OTLP/gRPC collector of a namespace's tracing: {@code otlp:prod}. */
+  public static String collectorCluster(String namespace) {
+    return "otlp:" + namespace;
+  }
+
   /** The route configuration of an HTTP ingress listener (inline, named for the config dump). */
   public static String ingressRoute(String service) {
     return "ingress:" + service;

@@ -2,6 +2,7 @@ package io.tether.xds.snapshot;
 
 import io.tether.registry.view.RegistryState;
 import io.tether.xds.node.GroupKey;
+import io.tether.xds.node.ProxyKind;
 import io.tether.xds.node.ServedService;
 import io.tether.xds.render.TrustDomain;
 import java.util.ArrayList;
@@ -14,8 +15,8 @@ import java.util.Set;
 
 /**
  * What the {@link SnapshotPublisher} keeps rendered, by owner: per {@link EgressKey} every service of its
- * namespace, per namespace its ClusterLoadAssignments (shared by every group that calls its services),
- * per group its ingress. An update re-renders exactly what it touched and says, per group, what that
+ * namespace, per namespace its ClusterLoadAssignments (shared by every group that calls its services) and
+ * what all its Envoy groups get (the collector cluster of its tracing), per group its ingress. An update re-renders exactly what it touched and says, per group, what that
  * changes ({@link SnapshotDelta}). Confined to the publisher's thread, like the rest of its state.
  */
 final class RenderedMesh {
@@ -24,6 +25,8 @@ final class RenderedMesh {
   private final Map<EgressKey, Map<String, RenderedService>> services = new HashMap<>();
   /** Per namespace some group calls the services of, their ClusterLoadAssignments. */
   private final Map<String, Map<String, RenderedService>> assignments = new HashMap<>();
+  /** Per namespace some Envoy group is in, its namespace-wide resources ({@link ServiceRendering#namespaceWide}). */
+  private final Map<String, RenderedService> namespaceWide = new HashMap<>();
   /** Per group rendered (and not yet pruned), its ingress resources by served service; maybe none. */
   private final Map<GroupKey, Map<String, RenderedService>> ingress = new HashMap<>();
 
@@ -53,6 +56,7 @@ final class RenderedMesh {
       }
     });
     SnapshotDelta endpoints = rerenderAssignments(state, ns, changes);
+    SnapshotDelta wide = rerenderNamespaceWide(state, ns, changes);
     Map<GroupKey, List<SnapshotDelta>> out = new LinkedHashMap<>();
     for (Map.Entry<GroupKey, Map<String, RenderedService>> e : ingress.entrySet()) {
       GroupKey group = e.getKey();
@@ -61,7 +65,16 @@ final class RenderedMesh {
       }
       SnapshotDelta own = rerenderIngress(state, group, e.getValue(), changes);
       EgressKey egress = EgressKey.of(group);
-      out.put(group, egress == null ? List.of(own) : List.of(byEgress.get(egress), endpoints, own));
+      List<SnapshotDelta> deltas = new ArrayList<>();
+      if (group.kind() == ProxyKind.ENVOY) {
+        deltas.add(wide);
+      }
+      if (egress != null) {
+        deltas.add(byEgress.get(egress));
+        deltas.add(endpoints);
+      }
+      deltas.add(own);
+      out.put(group, deltas);
     }
     return out;
   }
@@ -73,6 +86,9 @@ final class RenderedMesh {
   SnapshotDelta first(RegistryState state, GroupKey group) {
     String ns = group.namespace();
     List<Map<String, RenderedService>> parts = new ArrayList<>();
+    if (group.kind() == ProxyKind.ENVOY) {
+      parts.add(Map.of(ns, namespaceWide.computeIfAbsent(ns, k -> ServiceRendering.namespaceWide(state, ns))));
+    }
     EgressKey egress = EgressKey.of(group);
     if (egress != null) {
       parts.add(services.computeIfAbsent(egress, k -> {
@@ -102,7 +118,11 @@ final class RenderedMesh {
     ingress.keySet().retainAll(live);
     Set<EgressKey> needed = new HashSet<>();
     Set<String> namespaces = new HashSet<>();
+    Set<String> withEnvoys = new HashSet<>();
     for (GroupKey g : ingress.keySet()) {
+      if (g.kind() == ProxyKind.ENVOY) {
+        withEnvoys.add(g.namespace());
+      }
       EgressKey egress = EgressKey.of(g);
       if (egress != null) {
         needed.add(egress);
@@ -111,6 +131,19 @@ final class RenderedMesh {
     }
     services.keySet().retainAll(needed);
     assignments.keySet().retainAll(namespaces);
+    namespaceWide.keySet().retainAll(withEnvoys);
+  }
+
+  /** The namespace-wide resources change with the namespace only. */
+  private SnapshotDelta rerenderNamespaceWide(RegistryState state, String ns, NamespaceChanges changes) {
+    SnapshotDelta delta = new SnapshotDelta();
+    RenderedService before = namespaceWide.get(ns);
+    if (before != null && changes.namespace) {
+      RenderedService after = ServiceRendering.namespaceWide(state, ns);
+      delta.diff(before, after);
+      namespaceWide.put(ns, after);
+    }
+    return delta;
   }
 
   private SnapshotDelta rerenderAssignments(RegistryState state, String ns, NamespaceChanges changes) {

@@ -11,6 +11,7 @@ import io.tether.model.ClientAlias;
 import io.tether.model.Endpoint;
 import io.tether.model.Namespace;
 import io.tether.model.ServiceSpec;
+import io.tether.model.Tracing;
 import io.tether.model.VipRange;
 import io.tether.model.Versioned;
 import io.tether.registry.view.RegistryState;
@@ -22,6 +23,7 @@ import io.tether.xds.render.MeshRenderer;
 import io.tether.xds.render.ResourceNames;
 import io.tether.xds.render.ServiceInput;
 import io.tether.xds.render.ServiceResources;
+import io.tether.xds.render.TracingRenderer;
 import io.tether.xds.render.TrustDomain;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -56,7 +58,8 @@ final class ServiceRendering {
     long nsRevision = namespace == null ? 0 : namespace.modRevision();
     Map<String, String> vips = knownVips != null ? knownVips : vipsOf(spec.value(), state.vips(ns));
     ServiceInput input = new ServiceInput(ns, spec.value(),
-        spec.value().inheritedPolicy(namespace == null ? null : namespace.value()), vips, trustDomain);
+        spec.value().inheritedPolicy(namespace == null ? null : namespace.value()), vips, trustDomain,
+        tracingOf(namespace));
     boolean proxylessTls = proxylessTls(state, egress, svc);
     ServiceResources rendered = MeshRenderer.service(input, egress.kind(), egress.vipRange(), proxylessTls);
     String version = Versions.of(egress.kind(), nsRevision, spec.modRevision(), new TreeMap<>(vips));
@@ -115,7 +118,8 @@ final class ServiceRendering {
     }
     Versioned<Namespace> namespace = state.namespace(ns).orElse(null);
     ServiceInput input = new ServiceInput(ns, spec.value(),
-        spec.value().inheritedPolicy(namespace == null ? null : namespace.value()), Map.of(), trustDomain);
+        spec.value().inheritedPolicy(namespace == null ? null : namespace.value()), Map.of(), trustDomain,
+        tracingOf(namespace));
     Map<String, Versioned<Authorization>> rules = state.authorizations(ns).to(served.discoveryName());
     IngressAuthorization authz = new IngressAuthorization(rules.values().stream().map(Versioned::value).toList(),
         input.policy().authorization().defaultAction(), trustDomain);
@@ -128,6 +132,26 @@ final class ServiceRendering {
     put(out, ResourceType.LISTENER, r.listener().getName(), r.listener(), listenerVersion);
     put(out, ResourceType.CLUSTER, r.localCluster().getName(), r.localCluster(), version);
     return new RenderedService(out, Map.of());
+  }
+
+  /**
+   * What every Envoy node of the namespace gets whichever services it calls or serves: the cluster to
+   * its tracing's collector; NONE without tracing. Versioned by the namespace's revision, its one input.
+   */
+  static RenderedService namespaceWide(RegistryState state, String ns) {
+    Versioned<Namespace> namespace = state.namespace(ns).orElse(null);
+    Tracing tracing = tracingOf(namespace);
+    if (tracing == null) {
+      return RenderedService.NONE;
+    }
+    Cluster collector = TracingRenderer.collector(ns, tracing);
+    Map<ResourceType, Map<String, VersionedResource<?>>> out = new EnumMap<>(ResourceType.class);
+    put(out, ResourceType.CLUSTER, collector.getName(), collector, Versions.of("collector", namespace.modRevision()));
+    return new RenderedService(out, Map.of());
+  }
+
+  private static Tracing tracingOf(Versioned<Namespace> namespace) {
+    return namespace == null ? null : namespace.value().tracing();
   }
 
   /** The VIPs of a spec's aliases, from the namespace's alias table. */

@@ -35,6 +35,11 @@ final class PublishedGroup {
 
   /** The group's first snapshot, keyed as {@link MeshFixture#render} keys resources. */
   static Map<String, Message> firstSnapshot(GroupKey group) throws Exception {
+    return firstSnapshot(group, MeshFixture.NAMESPACE);
+  }
+
+  /** As {@link #firstSnapshot(GroupKey)}, with {@code namespace} stored in place of the fixture's. */
+  static Map<String, Message> firstSnapshot(GroupKey group, io.tether.model.Namespace namespace) throws Exception {
     TetherCache cache = new TetherCache();
     CompletableFuture<GroupSnapshot> first = new CompletableFuture<>();
     cache.addPublishListener((g, snapshot) -> {
@@ -42,7 +47,7 @@ final class PublishedGroup {
         first.complete(snapshot);
       }
     });
-    try (SnapshotPublisher publisher = new SnapshotPublisher(cache, new FixedView(fixtureState()),
+    try (SnapshotPublisher publisher = new SnapshotPublisher(cache, new FixedView(fixtureState(namespace)),
         new SimpleMeterRegistry()).start()) {
       cache.open(1);
       cache.identify(1, new NodeIdentity("golden", "golden", "envoy", "golden", group), false);
@@ -62,6 +67,10 @@ final class PublishedGroup {
 
   /** The fixture's namespace, services, endpoints and VIPs, all at one revision. */
   static RegistryState fixtureState() {
+    return fixtureState(MeshFixture.NAMESPACE);
+  }
+
+  private static RegistryState fixtureState(io.tether.model.Namespace namespace) {
     PMap<String, ServiceEntry> services = HashTreePMap.empty();
     PMap<String, String> vips = HashTreePMap.empty();
     Map<String, Map<String, Endpoint>> endpoints = MeshFixture.endpoints();
@@ -74,7 +83,7 @@ final class PublishedGroup {
       services = services.plus(name, new ServiceEntry(new Versioned<>(in.spec(), REVISION), byId));
       vips = vips.plusAll(in.vips());
     }
-    NamespaceEntry ns = new NamespaceEntry(new Versioned<>(MeshFixture.NAMESPACE, REVISION), services, vips);
+    NamespaceEntry ns = new NamespaceEntry(new Versioned<>(namespace, REVISION), services, vips);
     return new RegistryState(REVISION, HashTreePMap.singleton(MeshFixture.NS, ns));
   }
 

@@ -121,6 +121,13 @@ final class Registry implements RegistryView {
         rev), e.services(), e.vips()), Set.of(new RegistryChange.NamespaceChanged(ns)));
   }
 
+  /** Writes the namespace with {@code tracing} (null: none) at the next revision. */
+  void putNamespace(String ns, io.tether.model.Tracing tracing) {
+    long rev = state.revision() + 1;
+    step(rev, ns, e -> new NamespaceEntry(new Versioned<>(new Namespace(ns, "written at " + rev, ServicePolicy.EMPTY,
+        tracing), rev), e.services(), e.vips()), Set.of(new RegistryChange.NamespaceChanged(ns)));
+  }
+
   /** Puts ({@code rule != null}) or deletes an authorization rule at the next revision. */
   void putAuthorization(String ns, String name, io.tether.model.Authorization rule) {
     long rev = state.revision() + 1;
