@@ -140,8 +140,8 @@ final class RouteMatchValidation {
   }
 
   /**
-   * An RE2 expression, checked with re2j: grpc-java's own engine, and the syntax Envoy's RE2 takes, so that
-   * neither client refuses (NACKs) what the registry accepted.
+   * An RE2 expression, checked with re2j: grpc-java's own engine, and the syntax Envoy's RE2 takes, and
+   * small enough a program for Envoy's RE2, so that neither client refuses (NACKs) what the registry accepted.
    */
   private static void regex(String field, String regex) {
     if (regex.isEmpty() || regex.length() > MAX_REGEX) {
@@ -151,6 +151,12 @@ final class RouteMatchValidation {
       Pattern.compile(regex);
     } catch (PatternSyntaxException e) {
       throw new InvalidSpecException(field, field + " is not an RE2 expression: " + e.getMessage());
+    }
+    int program = RegexProgramSize.of(regex);
+    if (program > RegexProgramSize.MAX) {
+      throw new InvalidSpecException(field, field + " compiles to an RE2 program of up to " + program
+          + " instructions, more than the " + RegexProgramSize.MAX + " Envoy is given; use + or * rather than large "
+          + "counted repetitions, and ASCII classes rather than '.' or Unicode ones");
     }
   }
 

@@ -10,6 +10,8 @@ import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
 import io.envoyproxy.envoy.config.bootstrap.v3.Admin;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
+import io.envoyproxy.envoy.config.bootstrap.v3.LayeredRuntime;
+import io.envoyproxy.envoy.config.bootstrap.v3.RuntimeLayer;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
@@ -35,6 +37,7 @@ import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
 import com.google.common.net.InetAddresses;
+import io.tether.model.RegexProgramSize;
 import java.util.List;
 
 /**
@@ -48,6 +51,16 @@ public final class EnvoyBootstrap {
 
   /** The static cluster that reaches the control plane. */
   public static final String XDS_CLUSTER = "tether-xds";
+
+  /**
+   * Envoy NACKs a route configuration holding a regex whose RE2 program is larger than this (its default
+   * is 100, which {@code /users/[a-z0-9-]{1,25}} exceeds). The registry refuses a regex whose bound on
+   * that size is above {@link RegexProgramSize#MAX} (README "Routes"), so the error level is twice what
+   * it lets through: a margin for the bound, never reached by a route Tether stored.
+   */
+  public static final int RE2_PROGRAM_SIZE_ERROR_LEVEL = 2 * RegexProgramSize.MAX;
+  /** Envoy logs and counts ({@code re2.exceeded_warn_level}) a larger program: none the registry lets through. */
+  public static final int RE2_PROGRAM_SIZE_WARN_LEVEL = RegexProgramSize.MAX;
 
   public static Bootstrap render(BootstrapSpec spec) {
     ConfigSource ads = ConfigSource.newBuilder().setAds(AggregatedConfigSource.getDefaultInstance())
@@ -64,6 +77,19 @@ public final class EnvoyBootstrap {
             .setCdsConfig(ads))
         .setStaticResources(staticResources(spec))
         .setAdmin(Admin.newBuilder().setAddress(socket("127.0.0.1", spec.adminPort())))
+        .setLayeredRuntime(runtime())
+        .build();
+  }
+
+  /** A static layer with the RE2 program-size levels, and the admin layer Envoy has when none is given. */
+  private static LayeredRuntime runtime() {
+    Struct levels = Struct.newBuilder()
+        .putFields("re2.max_program_size.error_level", Value.newBuilder().setNumberValue(RE2_PROGRAM_SIZE_ERROR_LEVEL).build())
+        .putFields("re2.max_program_size.warn_level", Value.newBuilder().setNumberValue(RE2_PROGRAM_SIZE_WARN_LEVEL).build())
+        .build();
+    return LayeredRuntime.newBuilder()
+        .addLayers(RuntimeLayer.newBuilder().setName("tether").setStaticLayer(levels))
+        .addLayers(RuntimeLayer.newBuilder().setName("admin").setAdminLayer(RuntimeLayer.AdminLayer.getDefaultInstance()))
         .build();
   }
 

@@ -9,6 +9,7 @@ import com.google.protobuf.util.JsonFormat;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.tether.agent.Cli;
 import io.tether.agent.Golden;
+import io.tether.model.RegexProgramSize;
 import io.tether.xds.render.PgvChecker;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -127,6 +128,18 @@ class BootstrapTest {
     var without = new ObjectMapper().readTree(GrpcBootstrap.json(spec));
     assertThat(without.has("certificate_providers")).isFalse();
     assertThat(without.at("/node/metadata").has("certificates")).isFalse();
+  }
+
+  @Test
+  void runtimeRaisesRe2sProgramSizeLevelsAboveTheRegistrysBoundAndKeepsTheAdminLayer() throws Exception {
+    Bootstrap b = parseStrictly(Cli.run("bootstrap", "--namespace", "prod", "--cluster", "web", "--token", TOKEN,
+        "--xds", "127.0.0.1:18000").out());
+    var layers = b.getLayeredRuntime().getLayersList();
+    assertThat(layers).extracting(l -> l.getName()).containsExactly("tether", "admin");
+    var levels = layers.get(0).getStaticLayer().getFieldsMap();
+    assertThat(levels.get("re2.max_program_size.warn_level").getNumberValue()).isEqualTo(RegexProgramSize.MAX);
+    assertThat(levels.get("re2.max_program_size.error_level").getNumberValue()).isEqualTo(2.0 * RegexProgramSize.MAX);
+    assertThat(layers.get(1).hasAdminLayer()).isTrue();
   }
 
   @Test
