@@ -123,6 +123,18 @@ final class Sidecar implements AutoCloseable {
         .findFirst().orElse(0);
   }
 
+  /** The sum of Envoy's {@code /stats} counters whose names match the RE2 {@code regex}. */
+  long statSum(String regex) {
+    return get("/stats?filter=" + java.net.URLEncoder.encode(regex, java.nio.charset.StandardCharsets.UTF_8)).stream()
+        .flatMap(String::lines).map(l -> l.substring(l.lastIndexOf(": ") + 2).trim())
+        .filter(v -> v.matches("[0-9]+")).mapToLong(Long::parseLong).sum();
+  }
+
+  /** Envoy's {@code /config_dump} of one resource kind (e.g. {@code dynamic_route_configs}), empty when unreachable. */
+  java.util.Optional<String> configDump(String resource) {
+    return get("/config_dump?resource=" + resource);
+  }
+
   /** Nanoseconds from the start of the process to now. */
   long sinceStart() {
     return System.nanoTime() - startedNanos;
