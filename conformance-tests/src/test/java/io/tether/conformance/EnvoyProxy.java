@@ -1,5 +1,6 @@
 package io.tether.conformance;
 
+import io.tether.agent.bootstrap.EnvoyBootstrap;
 import io.tether.model.json.Json;
 import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.Ports;
@@ -205,6 +206,16 @@ final class EnvoyProxy implements AutoCloseable {
                 "cluster_name", "xds",
                 "endpoints", List.of(Map.of("lb_endpoints", List.of(Map.of("endpoint", Map.of("address",
                     Map.of("socket_address", Map.of("address", "127.0.0.1", "port_value", xdsPort))))))))))),
-        "admin", Map.of("address", Map.of("socket_address", Map.of("address", "127.0.0.1", "port_value", adminPort))));
+        "admin", Map.of("address", Map.of("socket_address", Map.of("address", "127.0.0.1", "port_value", adminPort))),
+        "layered_runtime", runtime());
+  }
+
+  /** The agent's runtime layer (EnvoyBootstrap): the RE2 program-size levels the registry's edge is set against. */
+  private static Map<String, Object> runtime() {
+    return Map.of("layers", List.of(
+        Map.of("name", "tether", "static_layer", Map.of(
+            "re2.max_program_size.error_level", EnvoyBootstrap.RE2_PROGRAM_SIZE_ERROR_LEVEL,
+            "re2.max_program_size.warn_level", EnvoyBootstrap.RE2_PROGRAM_SIZE_WARN_LEVEL)),
+        Map.of("name", "admin", "admin_layer", Map.of())));
   }
 }
