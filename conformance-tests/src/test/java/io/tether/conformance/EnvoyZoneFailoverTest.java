@@ -114,6 +114,38 @@ class EnvoyZoneFailoverTest {
     Poll.until(ZoneFailover.WAIT, () -> "web-a".equals(call("web", 8080)), "zone-a called again after the ejection");
   }
 
+  /**
+   * Envoy's overprovisioning factor (1.4): zone-a keeps every call while 3 of its 4 endpoints are healthy
+   * (1.4 x 75 % is over 100 %), and about 70 % of them with 2 of 4 (1.4 x 50 %), the rest going to zone-b.
+   */
+  @Test
+  void belowAboutSeventyTwoPercentHealthyTheZoneSpillsProportionally() throws IOException {
+    httpService("wide", 8082, ",\"zoneAware\":{\"enabled\":true}");
+    for (int i = 1; i <= 4; i++) {
+      zones.register("wide", "wide-a" + i, new Backend("wide-a" + i).port(), "zone-a");
+    }
+    zones.register("wide", "wide-b", new Backend("wide-b").port(), "zone-b");
+    Poll.until(ZoneFailover.WAIT, () -> call("wide", 8082).startsWith("wide-a"), "a first wide call in zone-a");
+    zones.setHealth("wide", "wide-a1", "UNHEALTHY");
+    zones.awaitEdsAcked(envoy.nodeId);
+    Map<String, Integer> threeOfFour = zoneShares(ZoneFailover.landings(200, () -> call("wide", 8082)));
+    zones.setHealth("wide", "wide-a2", "UNHEALTHY");
+    zones.awaitEdsAcked(envoy.nodeId);
+    Map<String, Integer> twoOfFour = zoneShares(ZoneFailover.landings(1_000, () -> call("wide", 8082)));
+    System.out.println("[EnvoyZoneFailoverTest] wide, 3 of 4 healthy: " + threeOfFour + "; 2 of 4: " + twoOfFour);
+    assertThat(threeOfFour).containsExactly(Map.entry("zone-a", 200));
+    // 1,000 calls at p = 0.7: sigma is 14.5 calls, so 62 % to 78 % is over 5 sigma either way.
+    assertThat(twoOfFour.getOrDefault("zone-a", 0)).isBetween(620, 780);
+    assertThat(twoOfFour.get("zone-a") + twoOfFour.getOrDefault("zone-b", 0)).isEqualTo(1_000);
+  }
+
+  private static Map<String, Integer> zoneShares(Map<String, Integer> byBackend) {
+    Map<String, Integer> out = new java.util.TreeMap<>();
+    byBackend.forEach((answer, n) -> out.merge(answer.startsWith("wide-a") ? "zone-a"
+        : answer.equals("wide-b") ? "zone-b" : answer, n, Integer::sum));
+    return out;
+  }
+
   @Test
   void aServiceThatIsNotZoneAwareStaysSpreadOverBothZones() {
     Map<String, Integer> spread = landings("spread", 8081);
