@@ -77,7 +77,8 @@ public final class BootstrapCommand implements Callable<Integer> {
   }
 
   @Option(names = "--zone", paramLabel = "ZONE",
-      description = "node.locality.zone, the zone the task calls from: zone-aware services prefer its endpoints (e.g. eu-west-1a).")
+      description = "node.locality.zone, the zone the task calls from: zone-aware services prefer its endpoints "
+          + "(e.g. eu-west-1a).")
   String zone;
 
   @Option(names = "--admin-port", paramLabel = "PORT", defaultValue = "9901", converter = Numbers.Port.class,

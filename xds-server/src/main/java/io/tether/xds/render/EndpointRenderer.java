@@ -16,7 +16,8 @@ import java.util.TreeMap;
 
 /**
  * A service's endpoints as its ClusterLoadAssignment: one locality per zone, every endpoint with its
- * health; for a zone-aware service's caller in a zone, two priorities. Localities are sorted by zone and endpoints by id, so equal input gives byte-equal output and
+ * health; for a zone-aware service's caller in a zone, two priorities. Localities are sorted by zone and
+ * endpoints by id, so equal input gives byte-equal output and
  * an unchanged service never looks changed.
  */
 final class EndpointRenderer {

@@ -109,10 +109,12 @@ final class ServiceRendering {
     Map<String, Versioned<Endpoint>> endpoints = state.endpoints(ns, svc);
     Map<String, Endpoint> plain = new LinkedHashMap<>();
     endpoints.forEach((id, v) -> plain.put(id, v.value()));
-    String zone = callerZone != null && zoneAware(state, ns, svc) && MeshRenderer.prioritises(plain.values(), callerZone)
-        ? callerZone : null;
+    boolean prioritised = callerZone != null && zoneAware(state, ns, svc)
+        && MeshRenderer.prioritises(plain.values(), callerZone);
+    String zone = prioritised ? callerZone : null;
     ClusterLoadAssignment cla = MeshRenderer.endpoints(ns, svc, plain, zone);
-    String version = zone == null ? Versions.ofEndpoints(endpoints) : Versions.of(Versions.ofEndpoints(endpoints), "zone", zone);
+    String version = prioritised
+        ? Versions.of(Versions.ofEndpoints(endpoints), "zone", zone) : Versions.ofEndpoints(endpoints);
     Map<ResourceType, Map<String, VersionedResource<?>>> out = new EnumMap<>(ResourceType.class);
     put(out, ResourceType.ENDPOINT, ResourceNames.cluster(ns, svc), cla, version);
     return new RenderedService(out, Map.of());
