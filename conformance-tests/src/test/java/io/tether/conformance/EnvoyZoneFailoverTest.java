@@ -83,16 +83,37 @@ class EnvoyZoneFailoverTest {
 
   @Test
   void whenItsZoneTurnsUnhealthyEveryCallFailsOverAndComesBack() {
-    zones.setHealth("web", "web-a", "UNHEALTHY");
-    zones.awaitEdsAcked(envoy.nodeId);
-    assertThat(landings("web", 8080)).containsExactly(Map.entry("web-b", CALLS));
-    zones.setHealth("web", "web-a", "HEALTHY");
-    zones.awaitEdsAcked(envoy.nodeId);
+    try {
+      zones.setHealth("web", "web-a", "UNHEALTHY");
+      awaitAnsweredBy("web-b");
+      assertThat(landings("web", 8080)).containsExactly(Map.entry("web-b", CALLS));
+    } finally {
+      zones.setHealth("web", "web-a", "HEALTHY");
+    }
+    awaitAnsweredBy("web-a");
     assertThat(landings("web", 8080)).containsExactly(Map.entry("web-a", CALLS));
+  }
+
+  /**
+   * Waits until Envoy ACKed the assignment it is served now, then until a call is answered by {@code
+   * backend}: Envoy ACKs on its main thread, and its worker takes the new hosts from there.
+   */
+  private static void awaitAnsweredBy(String backend) {
+    zones.awaitEdsAcked(envoy.nodeId);
+    Poll.until(ZoneFailover.WAIT, () -> backend.equals(call("web", 8080)), () -> "a call answered by " + backend);
   }
 
   @Test
   void anOutlierEjectionAloneFailsOverTheZone() {
+    try {
+      ejectZoneA();
+    } finally {
+      inA.failing = false;
+    }
+    Poll.until(ZoneFailover.WAIT, () -> "web-a".equals(call("web", 8080)), "zone-a called again after the ejection");
+  }
+
+  private static void ejectZoneA() {
     inA.failing = true;
     int failures = 0;
     int fromBInARow = 0;
@@ -110,8 +131,6 @@ class EnvoyZoneFailoverTest {
     assertThat(mesh.api.get("/v1/namespaces/a/services/web/endpoints/web-a").expect(200).body().path("health")
         .asText()).as("the registry does not know: Envoy's own ejection").isEqualTo("HEALTHY");
     assertThat(landings("web", 8080)).containsExactly(Map.entry("web-b", CALLS));
-    inA.failing = false;
-    Poll.until(ZoneFailover.WAIT, () -> "web-a".equals(call("web", 8080)), "zone-a called again after the ejection");
   }
 
   /**
