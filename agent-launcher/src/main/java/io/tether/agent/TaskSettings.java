@@ -141,6 +141,6 @@ public record TaskSettings(ControlPlane controlPlane, Identity identity, Ports p
         ? List.of(new ServedPort(service(), ports.ingress(), ports.app())) : List.of();
     return new BootstrapSpec(nodeId(), service() != null ? service() : namespace(), namespace(), served,
         controlPlane.xdsHost(), controlPlane.xdsPort(), controlPlane.token(), ports.admin(),
-        controlPlane.xdsCaFile() == null ? null : controlPlane.xdsCaFile().toString());
+        controlPlane.xdsCaFile() == null ? null : controlPlane.xdsCaFile().toString()).withZone(identity.zone());
   }
 }

@@ -40,11 +40,12 @@ final class EnvoyProxy implements AutoCloseable {
 
   private EnvoyProxy(Path dir, int xdsPort, String apiType, List<Map<String, Object>> services,
       Map<String, Object> metadata, List<Map<String, Object>> listeners) throws Exception {
-    this(dir, xdsPort, apiType, services, metadata, listeners, List.of());
+    this(dir, xdsPort, apiType, services, metadata, listeners, List.of(), null);
   }
 
   private EnvoyProxy(Path dir, int xdsPort, String apiType, List<Map<String, Object>> services,
-      Map<String, Object> metadata, List<Map<String, Object>> listeners, List<String> flags) throws Exception {
+      Map<String, Object> metadata, List<Map<String, Object>> listeners, List<String> flags, String zone)
+      throws Exception {
     int admin = Ports.free();
     adminUrl = "http://127.0.0.1:" + admin;
     Path bootstrap = dir.resolve("bootstrap.json");
@@ -54,6 +55,9 @@ final class EnvoyProxy implements AutoCloseable {
     Map<String, Object> meta = new java.util.HashMap<>((Map<String, Object>) node.get("metadata"));
     meta.putAll(metadata);
     node.put("metadata", meta);
+    if (zone != null) {
+      node.put("locality", Map.of("zone", zone));
+    }
     config.put("node", node);
     Map<String, Object> statics = new java.util.HashMap<>((Map<String, Object>) config.get("static_resources"));
     statics.put("listeners", listeners);
@@ -106,7 +110,12 @@ final class EnvoyProxy implements AutoCloseable {
    */
   static EnvoyProxy startDrainingAsTheAgent(int xdsPort, Path dir, Map<String, Object> metadata) throws Exception {
     return start(new EnvoyProxy(dir, xdsPort, "GRPC", List.of(), metadata, List.of(),
-        List.of("--drain-time-s", "1", "--drain-strategy", "immediate")));
+        List.of("--drain-time-s", "1", "--drain-strategy", "immediate"), null));
+  }
+
+  /** As {@link #start(Mesh, Path)}, the node in {@code zone} (its standard {@code locality.zone}, as the agent writes it). */
+  static EnvoyProxy inZone(Mesh mesh, Path dir, String zone) throws Exception {
+    return start(new EnvoyProxy(dir, mesh.xdsPort(), "GRPC", List.of(), Map.of(), List.of(), List.of(), zone));
   }
 
   /** Returns {@code envoy} once its admin says /ready; closes it when it does not get there. */

@@ -65,6 +65,17 @@ final class XdsClient implements AutoCloseable {
         XdsChannelCredentials.create(InsecureChannelCredentials.create()));
   }
 
+  /**
+   * A proxyless app in {@code zone} as {@code tether agent run --proxyless --zone} sets it up: the agent's
+   * own bootstrap ({@link GrpcBootstrap}), whose node has the standard {@code locality.zone}.
+   */
+  static XdsClient inZone(int xdsPort, String namespace, String token, String zone) {
+    String id = "test-client-" + UUID.randomUUID();
+    BootstrapSpec spec = new BootstrapSpec(id, namespace, namespace, List.of(), "127.0.0.1", xdsPort, token, 0, null)
+        .withZone(zone);
+    return new XdsClient(id, GrpcBootstrap.render(spec), InsecureChannelCredentials.create());
+  }
+
   private XdsClient(String nodeId, Map<String, ?> bootstrap, ChannelCredentials credentials) {
     this.nodeId = nodeId;
     this.scheme = "xds" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);

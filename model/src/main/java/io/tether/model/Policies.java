@@ -22,7 +22,7 @@ public final class Policies {
    * circuit-breaker defaults, round robin, a health check of the app in its own protocol (HTTP
    * /healthz, gRPC health, or a TCP connect), and every call allowed (no authorization rule needed).
    * Not Service Connect's but the mesh's: tls PERMISSIVE, so that turning mutual TLS on breaks no
-   * plaintext caller (docs/security.md).
+   * plaintext caller (docs/security.md). Not zone-aware: Service Connect spreads calls over every zone.
    */
   public static ServicePolicy serviceConnectDefaults(AppProtocol protocol) {
     int idle = protocol == AppProtocol.TCP ? TCP_IDLE_TIMEOUT_SECONDS : HTTP_IDLE_TIMEOUT_SECONDS;
@@ -36,7 +36,8 @@ public final class Policies {
         new HealthCheck(healthCheckProtocol(protocol), "/healthz", HEALTH_INTERVAL_SECONDS, HEALTH_TIMEOUT_SECONDS,
             HEALTHY_THRESHOLD, UNHEALTHY_THRESHOLD),
         new AuthorizationPolicy(AuthorizationAction.ALLOW),
-        new Tls(TlsMode.PERMISSIVE));
+        new Tls(TlsMode.PERMISSIVE),
+        ZoneAware.OFF);
   }
 
   /** A policy with every gap (a null policy is all gaps) filled with {@link #serviceConnectDefaults}. */

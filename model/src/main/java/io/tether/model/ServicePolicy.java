@@ -13,9 +13,19 @@ public record ServicePolicy(
     HashOn hashOn,
     HealthCheck healthCheck,
     AuthorizationPolicy authorization,
-    Tls tls) {
+    Tls tls,
+    ZoneAware zoneAware) {
 
-  public static final ServicePolicy EMPTY = new ServicePolicy(null, null, null, null, null, null, null, null, null);
+  public static final ServicePolicy EMPTY =
+      new ServicePolicy(null, null, null, null, null, null, null, null, null, null);
+
+  /** A policy that does not say whether it is zone-aware (inherited). */
+  public ServicePolicy(Timeout timeout, RetryPolicy retryPolicy, OutlierDetection outlierDetection,
+      CircuitBreakers circuitBreakers, LoadBalancing loadBalancing, HashOn hashOn, HealthCheck healthCheck,
+      AuthorizationPolicy authorization, Tls tls) {
+    this(timeout, retryPolicy, outlierDetection, circuitBreakers, loadBalancing, hashOn, healthCheck, authorization,
+        tls, null);
+  }
 
   /** A policy without an authorization default nor a tls mode (both inherited). */
   public ServicePolicy(Timeout timeout, RetryPolicy retryPolicy, OutlierDetection outlierDetection,
@@ -55,19 +65,26 @@ public record ServicePolicy(
         Policies.first(hashOn, fallback.hashOn),
         healthCheck == null ? fallback.healthCheck : healthCheck.orElse(fallback.healthCheck),
         authorization == null ? fallback.authorization : authorization.orElse(fallback.authorization),
-        tls == null ? fallback.tls : tls.orElse(fallback.tls));
+        tls == null ? fallback.tls : tls.orElse(fallback.tls),
+        zoneAware == null ? fallback.zoneAware : zoneAware.orElse(fallback.zoneAware));
   }
 
   /** This policy with another authorization default. */
   public ServicePolicy withAuthorization(AuthorizationPolicy newAuthorization) {
     return new ServicePolicy(timeout, retryPolicy, outlierDetection, circuitBreakers, loadBalancing, hashOn,
-        healthCheck, newAuthorization, tls);
+        healthCheck, newAuthorization, tls, zoneAware);
   }
 
   /** This policy with another tls mode. */
   public ServicePolicy withTls(Tls newTls) {
     return new ServicePolicy(timeout, retryPolicy, outlierDetection, circuitBreakers, loadBalancing, hashOn,
-        healthCheck, authorization, newTls);
+        healthCheck, authorization, newTls, zoneAware);
+  }
+
+  /** This policy with another zoneAware value. */
+  public ServicePolicy withZoneAware(ZoneAware newZoneAware) {
+    return new ServicePolicy(timeout, retryPolicy, outlierDetection, circuitBreakers, loadBalancing, hashOn,
+        healthCheck, authorization, tls, newZoneAware);
   }
 
   /** This policy without a hash key that does not apply to a service of this protocol (see {@link HashOn#appliesTo}). */
@@ -76,6 +93,6 @@ public record ServicePolicy(
       return this;
     }
     return new ServicePolicy(timeout, retryPolicy, outlierDetection, circuitBreakers, loadBalancing, null, healthCheck,
-        authorization, tls);
+        authorization, tls, zoneAware);
   }
 }

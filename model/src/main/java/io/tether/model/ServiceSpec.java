@@ -48,10 +48,10 @@ public record ServiceSpec(
       @JsonProperty("loadBalancing") LoadBalancing loadBalancing, @JsonProperty("hashOn") HashOn hashOn,
       @JsonProperty("healthCheck") HealthCheck healthCheck,
       @JsonProperty("authorization") AuthorizationPolicy authorization, @JsonProperty("tls") Tls tls,
-      @JsonProperty("routes") List<RouteRule> routes) {
+      @JsonProperty("zoneAware") ZoneAware zoneAware, @JsonProperty("routes") List<RouteRule> routes) {
     return new ServiceSpec(discoveryName, portName, appProtocol, clientAliases, ingressPortOverride,
         new ServicePolicy(timeout, retryPolicy, outlierDetection, circuitBreakers, loadBalancing, hashOn, healthCheck,
-            authorization, tls), new Traffic(routes));
+            authorization, tls, zoneAware), new Traffic(routes));
   }
 
   /** The rules in order; none when the service takes every call itself. */

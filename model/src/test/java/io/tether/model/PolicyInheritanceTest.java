@@ -135,4 +135,17 @@ class PolicyInheritanceTest {
     assertThat(plain.withPolicy(ServicePolicy.EMPTY.withTls(new Tls(null))).effectivePolicy(disabled).tls())
         .as("an empty tls object inherits").isEqualTo(new Tls(TlsMode.DISABLED));
   }
+
+  @Test
+  void zoneAwareIsOffByDefaultThenTheNamespacesThenTheServicesOwn() {
+    ServiceSpec plain = new ServiceSpec("s", "http", AppProtocol.HTTP, null, null, null);
+    ServiceSpec off = plain.withPolicy(ServicePolicy.EMPTY.withZoneAware(new ZoneAware(false)));
+    Namespace on = new Namespace("prod", null, ServicePolicy.EMPTY.withZoneAware(new ZoneAware(true)));
+    assertThat(plain.effectivePolicy(null).zoneAware()).isEqualTo(new ZoneAware(false));
+    assertThat(plain.effectivePolicy(on).zoneAware()).isEqualTo(new ZoneAware(true));
+    assertThat(off.effectivePolicy(on).zoneAware()).isEqualTo(new ZoneAware(false));
+    assertThat(plain.withPolicy(ServicePolicy.EMPTY.withZoneAware(new ZoneAware(null))).effectivePolicy(on).zoneAware())
+        .as("an empty zoneAware object inherits").isEqualTo(new ZoneAware(true));
+    assertThat(plain.inheritedPolicy(null).zoneAware()).as("not completed: unset").isNull();
+  }
 }

@@ -122,6 +122,11 @@ final class OpenApiCases {
     add("PUT", SVC, "/v1/namespaces/oa/services/routed", ADMIN, routed.replace("90", "95"), 400);
     add("PUT", SVC, "/v1/namespaces/oa/services/routed", ADMIN, routed, 201);
     add("GET", SVC, "/v1/namespaces/oa/services/routed?effective=true", READER, null, 200);
+    String zoned = "{\"portName\": \"http\", \"appProtocol\": \"http\", \"zoneAware\": {\"enabled\": true}}";
+    add("PUT", SVC, "/v1/namespaces/oa/services/zoned", ADMIN, zoned.replace("true", "\"yes\""), 400);
+    add("PUT", SVC, "/v1/namespaces/oa/services/zoned", ADMIN, zoned, 201);
+    add("GET", SVC, "/v1/namespaces/oa/services/zoned?effective=true", READER, null, 200);
+    add("DELETE", SVC, "/v1/namespaces/oa/services/zoned", ADMIN, null, 204);
     add("DELETE", SVC, "/v1/namespaces/oa/services/api", ADMIN, null, 409);
     add("DELETE", SVC, "/v1/namespaces/oa/services/routed", ADMIN, null, 204);
     add("DELETE", SVC, "/v1/namespaces/oa/services/api", ADMIN, null, 204);

@@ -19,10 +19,12 @@ import java.util.List;
  *     ECS task's sidecar, whose apps call through the host agent's Envoy; see docs/ecs.md)
  * @param vipRange where this node's client-alias listeners go ({@link io.tether.model.VipRange}), or null
  *     for the registry's own loopback VIPs
+ * @param zone the task's zone, written as the node's standard {@code locality.zone}: what zone-aware
+ *     services prefer the endpoints of (README "Zone-aware routing"); null for none
  */
 public record BootstrapSpec(String nodeId, String cluster, String namespace, List<ServedPort> served,
     String xdsHost, int xdsPort, String token, int adminPort, String xdsCaFile, boolean serverOnly,
-    String vipRange) {
+    String vipRange, String zone) {
   public BootstrapSpec {
     served = List.copyOf(served);
     if (serverOnly && served.isEmpty()) {
@@ -30,10 +32,23 @@ public record BootstrapSpec(String nodeId, String cluster, String namespace, Lis
     }
   }
 
+  /** A node without a zone. */
+  public BootstrapSpec(String nodeId, String cluster, String namespace, List<ServedPort> served,
+      String xdsHost, int xdsPort, String token, int adminPort, String xdsCaFile, boolean serverOnly,
+      String vipRange) {
+    this(nodeId, cluster, namespace, served, xdsHost, xdsPort, token, adminPort, xdsCaFile, serverOnly, vipRange, null);
+  }
+
   /** A node with both client-alias listeners on the registry's VIPs and the services it serves. */
   public BootstrapSpec(String nodeId, String cluster, String namespace, List<ServedPort> served,
       String xdsHost, int xdsPort, String token, int adminPort, String xdsCaFile) {
     this(nodeId, cluster, namespace, served, xdsHost, xdsPort, token, adminPort, xdsCaFile, false, null);
+  }
+
+  /** This node in {@code newZone} (null: none). */
+  public BootstrapSpec withZone(String newZone) {
+    return new BootstrapSpec(nodeId, cluster, namespace, served, xdsHost, xdsPort, token, adminPort, xdsCaFile,
+        serverOnly, vipRange, newZone);
   }
 
   public String mode() {

@@ -21,6 +21,7 @@ import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 import io.envoyproxy.envoy.config.core.v3.GrpcService;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
+import io.envoyproxy.envoy.config.core.v3.Locality;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.core.v3.TcpKeepalive;
@@ -158,7 +159,11 @@ public final class EnvoyBootstrap {
     if (spec.vipRange() != null) {
       metadata.putFields("vipRange", Value.newBuilder().setStringValue(spec.vipRange()).build());
     }
-    return Node.newBuilder().setId(spec.nodeId()).setCluster(spec.cluster()).setMetadata(metadata).build();
+    Node.Builder node = Node.newBuilder().setId(spec.nodeId()).setCluster(spec.cluster()).setMetadata(metadata);
+    if (spec.zone() != null) {
+      node.setLocality(Locality.newBuilder().setZone(spec.zone()));
+    }
+    return node.build();
   }
 
   private static Cluster xdsCluster(BootstrapSpec spec) {

@@ -48,6 +48,9 @@ public final class GrpcBootstrap {
       metadata.put("certificates", "file_watcher");
     }
     node.put("metadata", metadata);
+    if (spec.zone() != null) {
+      node.put("locality", Map.of("zone", spec.zone()));
+    }
     Map<String, Object> bootstrap = new LinkedHashMap<>();
     bootstrap.put("xds_servers", List.of(server));
     bootstrap.put("node", node);

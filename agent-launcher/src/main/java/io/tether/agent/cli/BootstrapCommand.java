@@ -76,6 +76,11 @@ public final class BootstrapCommand implements Callable<Integer> {
     String value;
   }
 
+  @Option(names = "--zone", paramLabel = "ZONE",
+      description = "node.locality.zone, the zone the task calls from: zone-aware services prefer its endpoints "
+          + "(e.g. eu-west-1a).")
+  String zone;
+
   @Option(names = "--admin-port", paramLabel = "PORT", defaultValue = "9901", converter = Numbers.Port.class,
       description = "Envoy's admin port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
   int adminPort;
@@ -115,6 +120,9 @@ public final class BootstrapCommand implements Callable<Integer> {
       Args.hostPort("--xds", xds);
     }
     Args.port("--admin-port", adminPort);
+    if (zone != null && !Names.isDnsName(zone)) {
+      throw new IllegalArgumentException("--zone '" + zone + "' is not a DNS name (e.g. rack-1 or eu-west-1a)");
+    }
     List<ServedPort> served = served();
     if (proxyless && !served.isEmpty()) {
       throw new IllegalArgumentException("--service is for sidecars: a proxyless grpc-java app only calls services");
@@ -143,7 +151,7 @@ public final class BootstrapCommand implements Callable<Integer> {
     }
     Args.HostPort xdsAddress = target.address();
     BootstrapSpec bootstrap = new BootstrapSpec(id, nodeCluster, namespace, served, xdsAddress.host(),
-        xdsAddress.port(), tokenValue, adminPort, xdsCa);
+        xdsAddress.port(), tokenValue, adminPort, xdsCa).withZone(zone);
     if (proxyless) {
       return pretty(GrpcBootstrap.render(bootstrap));
     }

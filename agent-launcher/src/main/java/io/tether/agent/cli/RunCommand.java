@@ -11,6 +11,7 @@ import io.tether.client.cli.CliEnvironment;
 import io.tether.client.cli.Documents;
 import io.tether.model.json.Json;
 import io.tether.model.AppProtocol;
+import io.tether.model.Names;
 import io.tether.model.ServiceSpec;
 import java.io.IOException;
 import java.net.URI;
@@ -81,7 +82,8 @@ public final class RunCommand implements Callable<Integer> {
   Boolean allowLoopbackAddress;
 
   @Option(names = "--zone", paramLabel = "ZONE",
-      description = "The task's zone, registered with the endpoint, e.g. onprem-a") String zone;
+      description = "The task's zone, registered with the endpoint and written as its node.locality.zone (what "
+          + "zone-aware services prefer the endpoints of), e.g. onprem-a") String zone;
 
   @Option(names = "--task-id", paramLabel = "ID", description = "Unique per task (default: random)") String taskId;
 
@@ -173,6 +175,9 @@ public final class RunCommand implements Callable<Integer> {
     String token = usage(() -> Tokens.read("--token-file", tokenPath));
     require(command != null && !command.isEmpty(), "the app's command is required after --");
     String svc = first(service, text(file, "service"));
+    String taskZone = first(zone, text(file, "zone"));
+    require(taskZone == null || Names.isDnsName(taskZone), "--zone '" + taskZone + "' is not a DNS name (e.g. rack-1 "
+        + "or eu-west-1a)");
     Integer port = appPort != null ? appPort : file.hasNonNull("appPort") ? file.get("appPort").asInt() : null;
     require(svc == null || port != null, "--app-port is required with --service");
     String registeredAddress = svc == null ? null : registeredAddress(first(address, text(file, "address")),
@@ -192,7 +197,7 @@ public final class RunCommand implements Callable<Integer> {
         intOr(adminPort, file, "adminPort", 9901));
     return new TaskSettings(
         new TaskSettings.ControlPlane(cp, xdsAddress.host(), xdsAddress.port(), xdsCaFile, token),
-        new TaskSettings.Identity(ns, svc, task, registeredAddress, first(zone, text(file, "zone")), HostName.ofThisHost()),
+        new TaskSettings.Identity(ns, svc, task, registeredAddress, taskZone, HostName.ofThisHost()),
         ports,
         new TaskSettings.AppHealth(first(healthCheck, first(text(file, "healthCheck"), ServedService.healthCheck(serviceSpec))),
             TaskSettings.HealthTiming.of(serviceSpec == null ? null : serviceSpec.policy().healthCheck())),

@@ -35,7 +35,7 @@ final class SidecarEnvoy {
     List<ServedPort> served = plans.stream().map(ServicePlan::served).toList();
     return new BootstrapSpec(first + "-" + taskId, first, settings.namespace(), served, placement.xds().host(),
         placement.xds().port(), placement.xdsToken(), settings.adminPort(), xdsCa(settings, placement),
-        placement.mode() != TaskNetworkMode.AWSVPC, null);
+        placement.mode() != TaskNetworkMode.AWSVPC, null, placement.zone());
   }
 
   /**

@@ -75,12 +75,12 @@ final class EgressEnvoy implements AutoCloseable {
     }
   }
 
-  /** Client-only (serves nothing), its listeners in the host's range. */
+  /** Client-only (serves nothing), its listeners in the host's range, in the host's zone. */
   static BootstrapSpec spec(HostSettings settings, String nodeId) {
     HostSettings.ControlPlane cp = settings.controlPlane();
     return new BootstrapSpec(nodeId, "tether-host", settings.namespace(), List.of(), cp.xdsHost(), cp.xdsPort(),
         cp.token(), settings.egress().adminPort(), cp.xdsCaFile() == null ? null : cp.xdsCaFile().toString(),
-        false, settings.names().vipRange().cidr());
+        false, settings.names().vipRange().cidr(), settings.identity().zone());
   }
 
   /** {@code host-<hostname>-<random>}: unique per run, so a restarted agent's stream is a new node, never a duplicate. */

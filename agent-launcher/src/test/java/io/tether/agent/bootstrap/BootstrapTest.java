@@ -68,6 +68,11 @@ class BootstrapTest {
                 "tether.internal", 18000, TOKEN, 9901, null),
             "--namespace", "prod", "--service", "quotes:15000:quotes-api:9090", "--node-id", "quotes-task-1",
             "--xds", "tether.internal:18000", "--token", TOKEN),
+        new Case("client-only-in-zone.json",
+            new BootstrapSpec("billing-worker-1", "billing-worker", "prod", List.of(), "10.0.0.5", 18000, TOKEN, 9901, null)
+                .withZone("eu-west-1a"),
+            "--namespace", "prod", "--cluster", "billing-worker", "--node-id", "billing-worker-1",
+            "--xds", "10.0.0.5:18000", "--token", TOKEN, "--zone", "eu-west-1a"),
         new Case("client-and-server.yaml",
             new BootstrapSpec("payments-task-1", "payments", "prod", List.of(new ServedPort("payments", 15000, 8080)),
                 "10.0.0.5", 18000, TOKEN, 9901, null),
@@ -110,6 +115,20 @@ class BootstrapTest {
     Golden.assertMatches(DIR.resolve("proxyless-grpc.json"), cli.out());
     ObjectMapper json = new ObjectMapper();
     assertThat(json.readTree(cli.out())).isEqualTo(json.readTree(GrpcBootstrap.json(spec)));
+  }
+
+  @Test
+  void theZoneIsTheNodesStandardLocalityInTheProxylessBootstrapToo() throws Exception {
+    Cli cli = Cli.run("bootstrap", "--proxyless", "--namespace", "prod", "--cluster", "checkout-web",
+        "--node-id", "checkout-web-1", "--xds", "tether.internal:18000", "--token", TOKEN, "--zone", "eu-west-1a");
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    var json = new ObjectMapper().readTree(cli.out());
+    assertThat(json.at("/node/locality/zone").asText()).isEqualTo("eu-west-1a");
+    assertThat(json.at("/node/locality").size()).as("zone only").isEqualTo(1);
+    BootstrapSpec spec = new BootstrapSpec("checkout-web-1", "checkout-web", "prod", List.of(), "tether.internal", 18000,
+        TOKEN, 9901, null);
+    assertThat(new ObjectMapper().readTree(GrpcBootstrap.json(spec)).at("/node").has("locality"))
+        .as("no zone, no locality").isFalse();
   }
 
   @Test
@@ -189,6 +208,8 @@ class BootstrapTest {
 
   static Stream<Object[]> usageErrors() {
     return Stream.of(
+        new Object[] {List.of("--namespace", "prod", "--cluster", "web", "--token", "t", "--zone", "eu west"),
+            "--zone 'eu west' is not a DNS name (e.g. rack-1 or eu-west-1a)"},
         new Object[] {List.of("--namespace", "prod", "--cluster", "web"),
             "Missing required argument (specify one of these): (--token-file=FILE | --token=TOKEN)"},
         new Object[] {List.of("--namespace", "prod", "--cluster", "web", "--token", "a", "--token-file", "f"),

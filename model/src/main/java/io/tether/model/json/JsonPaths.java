@@ -84,6 +84,12 @@ final class JsonPaths {
     if (type == String.class) {
       return "string";
     }
+    if (type == Boolean.class || type == boolean.class) {
+      return "boolean";
+    }
+    if (type == Double.class || type == double.class) {
+      return "number";
+    }
     if (type.isEnum()) {
       return "value (one of " + java.util.Arrays.toString(type.getEnumConstants()) + ")";
     }

@@ -91,6 +91,21 @@ class EffectiveViewTest {
   }
 
   @Test
+  void effectiveViewShowsZoneAwareOffByDefaultAndInheritedFromTheNamespace() {
+    registry.api().put("/v1/namespaces/crud-zone", "{}").expect(201);
+    registry.api().put("/v1/namespaces/crud-zone/services/web", httpService("web", 80)).expect(201);
+    assertThat(registry.api().get("/v1/namespaces/crud-zone/services/web").expect(200).body().has("zoneAware"))
+        .as("stored as written").isFalse();
+    JsonNode off = registry.api().get("/v1/namespaces/crud-zone/services/web?effective=true").expect(200).body();
+    assertThat(off.path("zoneAware").path("enabled").isBoolean()).isTrue();
+    assertThat(off.path("zoneAware").path("enabled").asBoolean()).isFalse();
+
+    registry.api().put("/v1/namespaces/crud-zone", "{\"defaults\":{\"zoneAware\":{\"enabled\":true}}}").expect(200);
+    JsonNode on = registry.api().get("/v1/namespaces/crud-zone/services/web?effective=true").expect(200).body();
+    assertThat(on.path("zoneAware").path("enabled").asBoolean()).as("the namespace's default").isTrue();
+  }
+
+  @Test
   void effectiveViewShowsTheInheritedHashKeyWhereItApplies() {
     String ns = "/v1/namespaces/crud-hash";
     String tcp = "{\"portName\":\"pg\",\"appProtocol\":\"tcp\",\"clientAliases\":[{\"dnsName\":\"db\",\"port\":5432}]}";

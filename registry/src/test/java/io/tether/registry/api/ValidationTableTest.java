@@ -132,6 +132,11 @@ class ValidationTableTest {
         "{\"portName\":\"http\",\"appProtocol\":\"HTTP\"}", "appProtocol"));
     rows.add(bad("unknown loadBalancing", "PUT", SVC + "/s1", service("\"loadBalancing\":\"FASTEST\""), "loadBalancing"));
     rows.add(bad("unknown tls.mode", "PUT", SVC + "/s1", service("\"tls\":{\"mode\":\"MUTUAL\"}"), "tls.mode"));
+    rows.add(bad("zoneAware not an object", "PUT", SVC + "/s1", service("\"zoneAware\":true"), "zoneAware"));
+    rows.add(bad("zoneAware.enabled not a boolean", "PUT", SVC + "/s1",
+        service("\"zoneAware\":{\"enabled\":\"yes\"}"), "zoneAware.enabled"));
+    rows.add(bad("unknown field in zoneAware", "PUT", SVC + "/s1", service("\"zoneAware\":{\"on\":true}"),
+        "zoneAware.on"));
     rows.add(bad("tls.mode in lower case", "PUT", SVC + "/s1", service("\"tls\":{\"mode\":\"strict\"}"), "tls.mode"));
     rows.add(bad("tls.mode not a string", "PUT", SVC + "/s1", service("\"tls\":{\"mode\":1}"), "tls.mode"));
     rows.add(bad("tls not an object", "PUT", SVC + "/s1", service("\"tls\":\"STRICT\""), "tls"));
@@ -293,6 +298,8 @@ class ValidationTableTest {
         "{\"defaults\":{\"retryPolicy\":{\"retryOn\":[\"always\"]}}}", "defaults.retryPolicy.retryOn[0]"));
     rows.add(bad("namespace default with unknown loadBalancing", "PUT", NS,
         "{\"defaults\":{\"loadBalancing\":\"BEST\"}}", "defaults.loadBalancing"));
+    rows.add(bad("namespace default zoneAware.enabled not a boolean", "PUT", NS,
+        "{\"defaults\":{\"zoneAware\":{\"enabled\":1}}}", "defaults.zoneAware.enabled"));
     rows.add(bad("namespace default with unknown tls.mode", "PUT", NS,
         "{\"defaults\":{\"tls\":{\"mode\":\"ON\"}}}", "defaults.tls.mode"));
     rows.add(bad("namespace default with unknown field", "PUT", NS,

@@ -9,10 +9,11 @@ import java.util.Map;
 /**
  * One connected client's stream as /v1/proxies shows it. The proxy is (namespace, nodeId), never the
  * node id alone: node ids are unique per namespace only. {@code sync} is, per type, SYNCED, STALE or NACKED
- * ({@link TypeState#sync}).
+ * ({@link TypeState#sync}). {@code zone} is the group's ({@link io.tether.xds.node.GroupKey#zone}): null, and
+ * left out, without one.
  */
 public record StreamStatus(long streamId, String nodeId, String namespace, String kind, String cluster,
-    String userAgent, String mode, boolean delta, Instant connectedAt, Map<String, String> ackedVersions,
+    String userAgent, String mode, String zone, boolean delta, Instant connectedAt, Map<String, String> ackedVersions,
     Map<String, Nack> lastNacks, Map<String, String> sync) {
 
   static StreamStatus of(ProxyStream s) {
@@ -28,7 +29,7 @@ public record StreamStatus(long streamId, String nodeId, String namespace, Strin
       }
     });
     return new StreamStatus(s.streamId, id.nodeId(), id.group().namespace(), id.group().kind().name(), id.cluster(),
-        id.userAgent(), id.mode(), s.delta(), s.openedAt, acked, nacks, sync);
+        id.userAgent(), id.mode(), id.group().zone(), s.delta(), s.openedAt, acked, nacks, sync);
   }
 
   private static String typeName(ResourceType type) {

@@ -24,9 +24,12 @@ import java.util.Objects;
  * @param certificates a proxyless client whose bootstrap has the {@code tether} certificate provider
  *     (node metadata {@code certificates: "file_watcher"}, docs/security.md "Proxyless gRPC"): its
  *     clusters may ask for mutual TLS; always false for Envoy nodes, which get their certificates over SDS
+ * @param zone the nodes' {@code node.locality.zone}: zone-aware services' endpoints are prioritised for it
+ *     (README "Zone-aware routing"); null without one, and always null for server-only groups, which get
+ *     no endpoints (so their nodes keep sharing one group whatever their zones)
  */
 public record GroupKey(String namespace, ProxyKind kind, List<ServedService> served, boolean serverOnly,
-    VipRange vipRange, String identity, boolean certificates) {
+    VipRange vipRange, String identity, boolean certificates, String zone) {
   public GroupKey {
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(kind, "kind");
@@ -42,6 +45,20 @@ public record GroupKey(String namespace, ProxyKind kind, List<ServedService> ser
     } else {
       certificates = false;
     }
+    if (serverOnly) {
+      zone = null;
+    }
+  }
+
+  /** A group without a zone. */
+  public GroupKey(String namespace, ProxyKind kind, List<ServedService> served, boolean serverOnly,
+      VipRange vipRange, String identity, boolean certificates) {
+    this(namespace, kind, served, serverOnly, vipRange, identity, certificates, null);
+  }
+
+  /** This group's nodes, in {@code newZone} (null: none). */
+  public GroupKey withZone(String newZone) {
+    return new GroupKey(namespace, kind, served, serverOnly, vipRange, identity, certificates, newZone);
   }
 
   /** A group of clients without the {@code tether} certificate provider (every Envoy group). */

@@ -25,6 +25,10 @@ import java.util.Set;
  * proxyless clients ignore it. {@code certificates} (proxyless only, the one value {@code "file_watcher"})
  * says the client's bootstrap has the {@code tether} certificate provider, so its clusters may ask for
  * mutual TLS (docs/security.md "Proxyless gRPC"); Envoy nodes get theirs over SDS and it is ignored.
+ *
+ * <p>Not metadata but the standard {@code node.locality.zone} (both kinds; optional, a DNS name) is the
+ * zone the node calls from: zone-aware services' endpoints are prioritised for it (README "Zone-aware
+ * routing"). Region and sub-zone are ignored: endpoints carry a zone only.
  */
 public final class NodeMetadataParser {
   private NodeMetadataParser() {}
@@ -60,7 +64,19 @@ public final class NodeMetadataParser {
     String identity = identity(metadata, firstServed(metadata, served));
     boolean certificates = kind == ProxyKind.GRPC && certificates(metadata);
     return new NodeIdentity(node.getId(), node.getCluster(), node.getUserAgentName(), mode,
-        new GroupKey(namespace, kind, served, serverOnly, vipRange, identity, certificates));
+        new GroupKey(namespace, kind, served, serverOnly, vipRange, identity, certificates, zone(node)));
+  }
+
+  /** The node's zone, or null; one that is not a DNS name could never equal an endpoint's, so it is refused. */
+  private static String zone(Node node) throws InvalidNodeException {
+    String zone = node.getLocality().getZone();
+    if (zone.isEmpty()) {
+      return null;
+    }
+    if (!Names.isDnsName(zone)) {
+      throw new InvalidNodeException("node.locality.zone '" + zone + "' is not a DNS name");
+    }
+    return zone;
   }
 
   /**

@@ -10,12 +10,14 @@ import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.tether.model.Endpoint;
 import io.tether.model.Health;
+import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * A service's endpoints as its ClusterLoadAssignment: one locality per zone, every endpoint with its
- * health. Localities are sorted by zone and endpoints by id, so equal input gives byte-equal output and
+ * health; for a zone-aware service's caller in a zone, two priorities. Localities are sorted by zone and
+ * endpoints by id, so equal input gives byte-equal output and
  * an unchanged service never looks changed.
  */
 final class EndpointRenderer {
@@ -26,12 +28,24 @@ final class EndpointRenderer {
    * until it gets one, and a client waits 15 s for a resource it never receives.
    */
   static ClusterLoadAssignment render(String namespace, String service, Map<String, Endpoint> endpointsById) {
+    return render(namespace, service, endpointsById, null);
+  }
+
+  /**
+   * As {@link #render(String, String, Map)} for a caller in {@code callerZone} of a zone-aware service: the
+   * caller's zone's locality at priority 0, every other (the zoneless one too) at priority 1. Without a
+   * zone, or when the zone has no endpoint at all, every locality stays at priority 0: a priority 1 with
+   * no priority 0 is sparse, which grpc-java NACKs.
+   */
+  static ClusterLoadAssignment render(String namespace, String service, Map<String, Endpoint> endpointsById,
+      String callerZone) {
     // zone -> (endpoint id -> endpoint); no zone and the empty zone are one locality, since grpc-java
     // NACKs an assignment that names the same locality twice.
     Map<String, Map<String, Endpoint>> byZone = new TreeMap<>();
     endpointsById.forEach((id, endpoint) -> byZone
         .computeIfAbsent(endpoint.zone() == null ? "" : endpoint.zone(), zone -> new TreeMap<>())
         .put(id, endpoint));
+    boolean prioritised = prioritises(endpointsById.values(), callerZone);
 
     ClusterLoadAssignment.Builder assignment =
         ClusterLoadAssignment.newBuilder().setClusterName(ResourceNames.cluster(namespace, service));
@@ -43,10 +57,18 @@ final class EndpointRenderer {
       if (!zone.isEmpty()) {
         locality.setLocality(Locality.newBuilder().setZone(zone));
       }
+      if (prioritised && !zone.equals(callerZone)) {
+        locality.setPriority(1);
+      }
       endpoints.values().forEach(endpoint -> locality.addLbEndpoints(lbEndpoint(endpoint)));
       assignment.addEndpoints(locality);
     });
     return assignment.build();
+  }
+
+  /** True when a caller in {@code callerZone} gets two priorities: it has a zone, and that zone has an endpoint. */
+  static boolean prioritises(Collection<Endpoint> endpoints, String callerZone) {
+    return callerZone != null && endpoints.stream().anyMatch(e -> callerZone.equals(e.zone()));
   }
 
   private static LbEndpoint lbEndpoint(Endpoint endpoint) {

@@ -94,6 +94,21 @@ public final class MeshRenderer {
     return EndpointRenderer.render(namespace, service, endpointsById);
   }
 
+  /**
+   * The ClusterLoadAssignment a caller in {@code callerZone} gets of a zone-aware service: its zone's
+   * endpoints first (priority 0), the others after (priority 1); as {@link #endpoints(String, String, Map)}
+   * when the zone is null or has no endpoint of the service (README "Zone-aware routing").
+   */
+  public static ClusterLoadAssignment endpoints(String namespace, String service, Map<String, Endpoint> endpointsById,
+      String callerZone) {
+    return EndpointRenderer.render(namespace, service, endpointsById, callerZone);
+  }
+
+  /** True when {@link #endpoints(String, String, Map, String)} gives a caller in {@code callerZone} two priorities. */
+  public static boolean prioritises(java.util.Collection<Endpoint> endpoints, String callerZone) {
+    return EndpointRenderer.prioritises(endpoints, callerZone);
+  }
+
   /** What a sidecar serving {@code served} adds for it: the ingress listener and the cluster to the app. Envoy only. */
   public static IngressResources ingress(ServiceInput input, ServedService served) {
     return ingress(input, served, IngressAuthorization.NONE);

@@ -6,6 +6,7 @@ import io.tether.xds.node.ProxyKind;
 import io.tether.xds.node.ServedService;
 import io.tether.xds.render.TrustDomain;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -15,7 +16,8 @@ import java.util.Set;
 
 /**
  * What the {@link SnapshotPublisher} keeps rendered, by owner: per {@link EgressKey} every service of its
- * namespace, per namespace its ClusterLoadAssignments (shared by every group that calls its services) and
+ * namespace, per namespace its ClusterLoadAssignments (shared by every group that calls its services from
+ * the same zone, {@link NamespaceAssignments}) and
  * what all its Envoy groups get (the collector cluster of its tracing), per group its ingress. An update re-renders exactly what it touched and says, per group, what that
  * changes ({@link SnapshotDelta}). Confined to the publisher's thread, like the rest of its state.
  */
@@ -23,8 +25,8 @@ final class RenderedMesh {
   private final TrustDomain trustDomain;
   /** Per egress some group has, every service of the namespace rendered; server-only groups have none. */
   private final Map<EgressKey, Map<String, RenderedService>> services = new HashMap<>();
-  /** Per namespace some group calls the services of, their ClusterLoadAssignments. */
-  private final Map<String, Map<String, RenderedService>> assignments = new HashMap<>();
+  /** Per namespace some group calls the services of, their ClusterLoadAssignments, per zone called from. */
+  private final Map<String, NamespaceAssignments> assignments = new HashMap<>();
   /** Per namespace some Envoy group is in, its namespace-wide resources ({@link ServiceRendering#namespaceWide}). */
   private final Map<String, RenderedService> namespaceWide = new HashMap<>();
   /** Per group rendered (and not yet pruned), its ingress resources by served service; maybe none. */
@@ -37,6 +39,11 @@ final class RenderedMesh {
   /** The namespaces whose services are kept rendered. */
   Set<String> namespaces() {
     return Set.copyOf(assignments.keySet());
+  }
+
+  /** How many ClusterLoadAssignments the namespaces kept rendered have rendered: for tests of what a change costs. */
+  long assignmentRenders() {
+    return assignments.values().stream().mapToLong(NamespaceAssignments::renders).sum();
   }
 
   /** The groups rendered and not yet pruned. */
@@ -55,7 +62,8 @@ final class RenderedMesh {
         byEgress.put(egress, rerenderServices(state, egress, rendered, changes));
       }
     });
-    SnapshotDelta endpoints = rerenderAssignments(state, ns, changes);
+    NamespaceAssignments claByZone = assignments.get(ns);
+    Map<String, SnapshotDelta> endpoints = claByZone == null ? Map.of() : claByZone.rerender(state, changes);
     SnapshotDelta wide = rerenderNamespaceWide(state, ns, changes);
     Map<GroupKey, List<SnapshotDelta>> out = new LinkedHashMap<>();
     for (Map.Entry<GroupKey, Map<String, RenderedService>> e : ingress.entrySet()) {
@@ -71,7 +79,7 @@ final class RenderedMesh {
       }
       if (egress != null) {
         deltas.add(byEgress.get(egress));
-        deltas.add(endpoints);
+        deltas.add(endpoints.containsKey(group.zone()) ? endpoints.get(group.zone()) : endpoints.get(null));
       }
       deltas.add(own);
       out.put(group, deltas);
@@ -85,9 +93,9 @@ final class RenderedMesh {
    */
   SnapshotDelta first(RegistryState state, GroupKey group) {
     String ns = group.namespace();
-    List<Map<String, RenderedService>> parts = new ArrayList<>();
+    List<Collection<RenderedService>> parts = new ArrayList<>();
     if (group.kind() == ProxyKind.ENVOY) {
-      parts.add(Map.of(ns, namespaceWide.computeIfAbsent(ns, k -> ServiceRendering.namespaceWide(state, ns))));
+      parts.add(List.of(namespaceWide.computeIfAbsent(ns, k -> ServiceRendering.namespaceWide(state, ns))));
     }
     EgressKey egress = EgressKey.of(group);
     if (egress != null) {
@@ -95,20 +103,16 @@ final class RenderedMesh {
         Map<String, RenderedService> all = new HashMap<>();
         state.services(ns).keySet().forEach(svc -> all.put(svc, ServiceRendering.service(state, egress, svc, null, trustDomain)));
         return all;
-      }));
-      parts.add(assignments.computeIfAbsent(ns, k -> {
-        Map<String, RenderedService> all = new HashMap<>();
-        state.services(ns).keySet().forEach(svc -> all.put(svc, ServiceRendering.assignment(state, ns, svc)));
-        return all;
-      }));
+      }).values());
+      parts.add(assignments.computeIfAbsent(ns, k -> new NamespaceAssignments(state, ns)).view(state, group.zone()));
     }
     Map<String, RenderedService> own = new HashMap<>();
     group.served().forEach(s -> own.put(s.discoveryName(), ServiceRendering.ingress(state, ns, s, trustDomain)));
     ingress.put(group, own);
-    parts.add(own);
+    parts.add(own.values());
     SnapshotDelta all = new SnapshotDelta();
-    for (Map<String, RenderedService> part : parts) {
-      part.values().forEach(r -> all.diff(RenderedService.NONE, r));
+    for (Collection<RenderedService> part : parts) {
+      part.forEach(r -> all.diff(RenderedService.NONE, r));
     }
     return all;
   }
@@ -118,6 +122,7 @@ final class RenderedMesh {
     ingress.keySet().retainAll(live);
     Set<EgressKey> needed = new HashSet<>();
     Set<String> namespaces = new HashSet<>();
+    Map<String, Set<String>> zones = new HashMap<>();
     Set<String> withEnvoys = new HashSet<>();
     for (GroupKey g : ingress.keySet()) {
       if (g.kind() == ProxyKind.ENVOY) {
@@ -127,10 +132,12 @@ final class RenderedMesh {
       if (egress != null) {
         needed.add(egress);
         namespaces.add(g.namespace());
+        zones.computeIfAbsent(g.namespace(), k -> new HashSet<>()).add(g.zone());
       }
     }
     services.keySet().retainAll(needed);
     assignments.keySet().retainAll(namespaces);
+    assignments.forEach((ns, a) -> a.retainZones(zones.get(ns)));
     namespaceWide.keySet().retainAll(withEnvoys);
   }
 
@@ -144,19 +151,6 @@ final class RenderedMesh {
       namespaceWide.put(ns, after);
     }
     return delta;
-  }
-
-  private SnapshotDelta rerenderAssignments(RegistryState state, String ns, NamespaceChanges changes) {
-    SnapshotDelta endpoints = new SnapshotDelta();
-    Map<String, RenderedService> claByService = assignments.get(ns);
-    if (claByService != null) {
-      Set<String> touched = new HashSet<>(changes.endpoints);
-      touched.addAll(changes.specs);
-      for (String svc : touched) {
-        replace(claByService, svc, ServiceRendering.assignment(state, ns, svc), endpoints);
-      }
-    }
-    return endpoints;
   }
 
   private SnapshotDelta rerenderServices(RegistryState state, EgressKey egress, Map<String, RenderedService> rendered,
@@ -207,7 +201,7 @@ final class RenderedMesh {
     return delta;
   }
 
-  private static void replace(Map<String, RenderedService> owner, String key, RenderedService after, SnapshotDelta delta) {
+  static void replace(Map<String, RenderedService> owner, String key, RenderedService after, SnapshotDelta delta) {
     RenderedService before = owner.getOrDefault(key, RenderedService.NONE);
     delta.diff(before, after);
     if (after == RenderedService.NONE) {

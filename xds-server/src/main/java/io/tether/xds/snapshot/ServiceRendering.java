@@ -14,6 +14,7 @@ import io.tether.model.ServiceSpec;
 import io.tether.model.Tracing;
 import io.tether.model.VipRange;
 import io.tether.model.Versioned;
+import io.tether.model.ZoneAware;
 import io.tether.registry.view.RegistryState;
 import io.tether.xds.node.ProxyKind;
 import io.tether.xds.node.ServedService;
@@ -93,16 +94,41 @@ final class ServiceRendering {
 
   /** The service's ClusterLoadAssignment; NONE when the service is gone (its cluster goes with it). */
   static RenderedService assignment(RegistryState state, String ns, String svc) {
+    return assignment(state, ns, svc, null);
+  }
+
+  /**
+   * The service's ClusterLoadAssignment for callers in {@code callerZone} (null: none). Only a zone-aware
+   * service's differs, and only when the zone has an endpoint of it: then its version is the endpoints'
+   * and the zone, else exactly the zoneless one's, so every assignment a zone leaves alone keeps its version.
+   */
+  static RenderedService assignment(RegistryState state, String ns, String svc, String callerZone) {
     if (state.service(ns, svc).isEmpty()) {
       return RenderedService.NONE;
     }
     Map<String, Versioned<Endpoint>> endpoints = state.endpoints(ns, svc);
     Map<String, Endpoint> plain = new LinkedHashMap<>();
     endpoints.forEach((id, v) -> plain.put(id, v.value()));
-    ClusterLoadAssignment cla = MeshRenderer.endpoints(ns, svc, plain);
+    boolean prioritised = callerZone != null && zoneAware(state, ns, svc)
+        && MeshRenderer.prioritises(plain.values(), callerZone);
+    String zone = prioritised ? callerZone : null;
+    ClusterLoadAssignment cla = MeshRenderer.endpoints(ns, svc, plain, zone);
+    String version = prioritised
+        ? Versions.of(Versions.ofEndpoints(endpoints), "zone", zone) : Versions.ofEndpoints(endpoints);
     Map<ResourceType, Map<String, VersionedResource<?>>> out = new EnumMap<>(ResourceType.class);
-    put(out, ResourceType.ENDPOINT, ResourceNames.cluster(ns, svc), cla, Versions.ofEndpoints(endpoints));
+    put(out, ResourceType.ENDPOINT, ResourceNames.cluster(ns, svc), cla, version);
     return new RenderedService(out, Map.of());
+  }
+
+  /** True when the service exists and its policy (its own, else its namespace's default) is zone-aware. */
+  static boolean zoneAware(RegistryState state, String ns, String svc) {
+    Versioned<ServiceSpec> spec = state.service(ns, svc).orElse(null);
+    if (spec == null) {
+      return false;
+    }
+    Versioned<Namespace> namespace = state.namespace(ns).orElse(null);
+    ZoneAware zoneAware = spec.value().inheritedPolicy(namespace == null ? null : namespace.value()).zoneAware();
+    return zoneAware != null && zoneAware.on();
   }
 
   /** As {@link #ingress(RegistryState, String, ServedService, TrustDomain)} in the default trust domain. */

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * The only place snapshots are built. It follows the registry view and keeps, in its {@link RenderedMesh},
  * for each {@link EgressKey} (namespace, kind of client, vipRange) that has connected nodes, every service
  * rendered; an update re-renders exactly what it touched (an endpoint change: one ClusterLoadAssignment,
- * shared by every group of the namespace but the server-only ones, which get their ingress only)
+ * shared by every group of the namespace but the server-only ones, which get their ingress only, and for
+ * a zone-aware service one more per zone groups call from: {@link NamespaceAssignments})
  * and hands each affected group's new snapshot, with the changed names, to the {@link TetherCache},
  * which alone keeps what groups are served. Calls go one way: the publisher asks the cache which
  * groups are still connected and what a group is served, and publishes to it; it is told of a new
@@ -150,6 +151,11 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
   /** The namespaces whose services are kept rendered, read on the publisher's thread: for tests. */
   Set<String> renderedNamespaces() throws InterruptedException, java.util.concurrent.ExecutionException {
     return thread.submit(mesh::namespaces).get();
+  }
+
+  /** How many ClusterLoadAssignments the kept namespaces have rendered, read on the publisher's thread: for tests. */
+  long assignmentRenders() throws InterruptedException, java.util.concurrent.ExecutionException {
+    return thread.submit(mesh::assignmentRenders).get();
   }
 
   private void apply(RegistryUpdate update) {

@@ -36,4 +36,16 @@ class GroupKeyTest {
     assertThatThrownBy(() -> new GroupKey("ns", ProxyKind.GRPC, WEB, true, null))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void theZoneMakesAnotherGroupExceptForServerOnlyNodesWhichGetNoEndpoints() {
+    GroupKey plain = new GroupKey("ns", ProxyKind.ENVOY, WEB);
+    assertThat(plain.zone()).isNull();
+    assertThat(plain.withZone("zone-a")).isNotEqualTo(plain).isNotEqualTo(plain.withZone("zone-b"));
+    assertThat(plain.withZone(null)).isEqualTo(plain);
+    GroupKey serverOnly = new GroupKey("ns", ProxyKind.ENVOY, WEB, true, null);
+    assertThat(serverOnly.withZone("zone-a")).isEqualTo(serverOnly);
+    assertThat(serverOnly.withZone("zone-a").zone()).isNull();
+    assertThat(GroupKey.grpc("ns").withZone("zone-a")).isNotEqualTo(GroupKey.grpc("ns"));
+  }
 }

@@ -153,6 +153,38 @@ class NodeMetadataParserTest {
     assertRefused(node(ENVOY, claims), "node.metadata.identity '" + bad + "' is not a DNS label");
   }
 
+  @Test
+  void theLocalityZoneIsTheGroupsZoneForBothKinds() throws Exception {
+    for (String agent : List.of(ENVOY, GRPC)) {
+      GroupKey zoned = NodeMetadataParser.parse(inZone(node(agent, metadata(null, false, null)), "eu-west-1a")).group();
+      assertThat(zoned.zone()).as(agent).isEqualTo("eu-west-1a");
+      assertThat(zoned).isEqualTo(NodeMetadataParser.parse(node(agent, metadata(null, false, null))).group()
+          .withZone("eu-west-1a"));
+    }
+    Node regionOnly = node(ENVOY, metadata(null, false, null)).toBuilder()
+        .setLocality(io.envoyproxy.envoy.config.core.v3.Locality.newBuilder().setRegion("eu-west-1")).build();
+    assertThat(NodeMetadataParser.parse(regionOnly).group().zone()).as("no zone, no zone").isNull();
+  }
+
+  @Test
+  void aServerOnlyNodesZoneDoesNotSplitItsGroup() throws Exception {
+    GroupKey zoned = NodeMetadataParser.parse(inZone(node(ENVOY, metadata("server-only", true, null)), "rack-1")).group();
+    assertThat(zoned).isEqualTo(NodeMetadataParser.parse(node(ENVOY, metadata("server-only", true, null))).group());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"x y", "Zone_A", "-a", "a..b"})
+  void aZoneThatIsNotADnsNameIsRefused(String bad) {
+    assertRefused(inZone(node(GRPC, metadata(null, false, null)), bad),
+        "node.locality.zone '" + bad + "' is not a DNS name");
+    assertRefused(inZone(node(ENVOY, metadata(null, false, null)), bad),
+        "node.locality.zone '" + bad + "' is not a DNS name");
+  }
+
+  private static Node inZone(Node node, String zone) {
+    return node.toBuilder().setLocality(io.envoyproxy.envoy.config.core.v3.Locality.newBuilder().setZone(zone)).build();
+  }
+
   private static Value string(String s) {
     return Value.newBuilder().setStringValue(s).build();
   }

@@ -103,6 +103,27 @@ final class Registry implements RegistryView {
         Set.of(new RegistryChange.EndpointsChanged(ns, svc)));
   }
 
+  /** Replaces a service's endpoints with these, by address, each in its zone (null: none). */
+  void putZonedEndpoints(String ns, String svc, Map<String, String> zoneByAddress) {
+    long rev = state.revision() + 1;
+    ServiceEntry before = state.services(ns).get(svc);
+    PMap<String, Versioned<Endpoint>> endpoints = HashTreePMap.empty();
+    for (Map.Entry<String, String> e : zoneByAddress.entrySet()) {
+      endpoints = endpoints.plus(e.getKey(), new Versioned<>(new Endpoint(e.getKey(), 8080, e.getValue(),
+          Health.HEALTHY, "task", "host", Map.of(), null), rev));
+    }
+    var next = endpoints;
+    step(rev, ns, e -> withService(e, svc, new ServiceEntry(before.spec(), next)),
+        Set.of(new RegistryChange.EndpointsChanged(ns, svc)));
+  }
+
+  /** Writes the namespace with {@code defaults} every service inherits at the next revision. */
+  void putNamespaceDefaults(String ns, ServicePolicy defaults) {
+    long rev = state.revision() + 1;
+    step(rev, ns, e -> new NamespaceEntry(new Versioned<>(new Namespace(ns, "written at " + rev, defaults), rev),
+        e.services(), e.vips()), Set.of(new RegistryChange.NamespaceChanged(ns)));
+  }
+
   void removeService(String ns, String svc) {
     step(state.revision() + 1, ns, e -> withService(e, svc, null), Set.of(new RegistryChange.ServiceChanged(ns, svc),
         new RegistryChange.EndpointsChanged(ns, svc)));
