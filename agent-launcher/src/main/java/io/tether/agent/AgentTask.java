@@ -249,7 +249,7 @@ public final class AgentTask {
     // Behind Envoy's ingress the endpoint takes mutual TLS; a proxyless app's port speaks plaintext only.
     Map<String, String> metadata = settings.proxyless() ? Map.of() : Map.of(Endpoint.TLS_KEY, Endpoint.TLS_MESH);
     return new Endpoint(id.address(), settings.registeredPort(), id.zone(), health, id.taskId(), id.host(), metadata,
-        null);
+        null, id.labels());
   }
 
   private int finish(Ending ending) throws InterruptedException {

@@ -49,8 +49,14 @@ public record TaskSettings(ControlPlane controlPlane, Identity identity, Ports p
    * @param service the discovery name the task serves, or null for a client-only task
    * @param address where other hosts reach this task (its host's address; null for a client-only task)
    * @param host this host's name, registered with the endpoint
+   * @param labels what the endpoint is registered with for subsets to select it ({@code --label version=v2})
    */
-  public record Identity(String namespace, String service, String taskId, String address, String zone, String host) {}
+  public record Identity(String namespace, String service, String taskId, String address, String zone, String host,
+      java.util.Map<String, String> labels) {
+    public Identity {
+      labels = labels == null ? java.util.Map.of() : labels;
+    }
+  }
 
   /**
    * The task's ports.

@@ -18,7 +18,8 @@ public record Endpoint(
     String taskId,
     String host,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> metadata,
-    @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = LeaseIdJson.class) Long leaseId) {
+    @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = LeaseIdJson.class) Long leaseId,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> labels) {
 
   /**
    * The metadata key and value an agent registers an endpoint with when the port is its Envoy's
@@ -30,10 +31,17 @@ public record Endpoint(
 
   public Endpoint {
     metadata = metadata == null ? Map.of() : Lists.copyKeepingNulls(metadata);
+    labels = labels == null ? Map.of() : Lists.copyKeepingNulls(labels);
+  }
+
+  /** Without labels: in no subset (README "Canaries and test traffic"). */
+  public Endpoint(String address, Integer port, String zone, Health health, String taskId, String host,
+      Map<String, String> metadata, Long leaseId) {
+    this(address, port, zone, health, taskId, host, metadata, leaseId, Map.of());
   }
 
   public Endpoint withHealth(Health newHealth) {
-    return new Endpoint(address, port, zone, newHealth, taskId, host, metadata, leaseId);
+    return new Endpoint(address, port, zone, newHealth, taskId, host, metadata, leaseId, labels);
   }
 
   /** Whether an agent's Envoy fronts this endpoint ({@link #TLS_KEY}). */

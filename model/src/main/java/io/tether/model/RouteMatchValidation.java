@@ -77,12 +77,17 @@ final class RouteMatchValidation {
       if (h == null) {
         throw new InvalidSpecException(entry, entry + " must be an object");
       }
-      headerName(entry + ".name", h.name(), grpc);
+      header(entry, h, grpc);
       if (!seen.add(h.name())) {
         throw new InvalidSpecException(entry + ".name", "header " + h.name() + " is matched twice in " + field);
       }
-      value(entry, h.exact(), h.prefix(), h.regex(), h.present());
     }
+  }
+
+  /** One header condition: its name (as {@code grpc} clients can match it) and exactly one way to match it. */
+  static void header(String entry, HeaderMatch h, boolean grpc) {
+    headerName(entry + ".name", h.name(), grpc);
+    value(entry, h.exact(), h.prefix(), h.regex(), h.present());
   }
 
   private static void headerName(String field, String name, boolean grpc) {

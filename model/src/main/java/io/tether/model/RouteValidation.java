@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * The rules a service's {@code routes} must satisfy before they may reach etcd (README "Routes"): named
- * once each, matching on something, sending to 1–8 services of the namespace whose weights add up to 100.
+ * once each, matching on something, sending to 1–8 services (or subsets) of the namespace whose weights add up to 100.
  * What a route matches on is checked by {@link RouteMatchValidation}. Whether the services named exist is
  * the store's to check (409), since it depends on what else is stored.
  */
@@ -16,7 +16,8 @@ final class RouteValidation {
 
   private RouteValidation() {}
 
-  static void routes(String service, List<RouteRule> routes, AppProtocol protocol) {
+  static void routes(String service, Traffic traffic, AppProtocol protocol) {
+    List<RouteRule> routes = traffic.routes();
     if (routes.isEmpty()) {
       return;
     }
@@ -39,7 +40,7 @@ final class RouteValidation {
         throw new InvalidSpecException(field + ".name", "route name '" + rule.name() + "' is used twice");
       }
       RouteMatchValidation.match(field + ".match", rule.match(), protocol);
-      destinations(field + ".to", rule.to(), service);
+      destinations(field + ".to", rule.to(), service, traffic.subsetNames());
       if (rule.timeout() != null) {
         Validation.timeout(field + ".timeout", rule.timeout());
       }
@@ -49,8 +50,11 @@ final class RouteValidation {
     }
   }
 
-  /** 1–8 distinct services; a weight on each when there are several, 0–100 and adding up to 100. */
-  private static void destinations(String field, List<Destination> to, String self) {
+  /**
+   * 1–8 distinct destinations; a weight on each when there are several, 0–100 and adding up to 100; a
+   * subset of this service ({@code service} absent or {@code self}) one of {@code ownSubsets}.
+   */
+  static void destinations(String field, List<Destination> to, String self, Set<String> ownSubsets) {
     if (to.isEmpty() || to.size() > MAX_DESTINATIONS) {
       throw new InvalidSpecException(field, field + " must list 1 to " + MAX_DESTINATIONS + " destinations");
     }
@@ -65,9 +69,11 @@ final class RouteValidation {
       if (d.service() != null) {
         Names.requireLabel(entry + ".service", d.service());
       }
-      if (!seen.add(d.serviceOr(self))) {
-        throw new InvalidSpecException(entry + ".service", "service '" + d.serviceOr(self) + "' is listed twice in "
-            + field);
+      subset(entry + ".subset", d, self, ownSubsets);
+      if (!seen.add(d.describe(self))) {
+        String what = d.subset() == null ? "service '" + d.serviceOr(self) + "'" : "subset '" + d.describe(self) + "'";
+        throw new InvalidSpecException(entry + (d.subset() == null ? ".service" : ".subset"), what
+            + " is listed twice in " + field);
       }
       if (d.weight() == null && to.size() > 1) {
         throw new InvalidSpecException(entry + ".weight", entry + ".weight is required when " + field
@@ -78,6 +84,17 @@ final class RouteValidation {
     }
     if (sum != 100) {
       throw new InvalidSpecException(field, "weights of " + field + " must add up to 100, they add up to " + sum);
+    }
+  }
+
+  private static void subset(String field, Destination d, String self, Set<String> ownSubsets) {
+    if (d.subset() == null) {
+      return;
+    }
+    Names.requireLabel(field, d.subset());
+    if (d.serviceOr(self).equals(self) && !ownSubsets.contains(d.subset())) {
+      throw new InvalidSpecException(field, "subset '" + d.subset() + "' is not one of this service's subsets ("
+          + (ownSubsets.isEmpty() ? "it has none" : String.join(", ", ownSubsets)) + ")");
     }
   }
 }

@@ -48,15 +48,23 @@ public record ServiceSpec(
       @JsonProperty("loadBalancing") LoadBalancing loadBalancing, @JsonProperty("hashOn") HashOn hashOn,
       @JsonProperty("healthCheck") HealthCheck healthCheck,
       @JsonProperty("authorization") AuthorizationPolicy authorization, @JsonProperty("tls") Tls tls,
-      @JsonProperty("zoneAware") ZoneAware zoneAware, @JsonProperty("routes") List<RouteRule> routes) {
+      @JsonProperty("zoneAware") ZoneAware zoneAware,
+      @JsonProperty("routes") List<RouteRule> routes, @JsonProperty("subsets") List<Subset> subsets,
+      @JsonProperty("split") List<Destination> split, @JsonProperty("testTraffic") List<TestTrafficRule> testTraffic) {
     return new ServiceSpec(discoveryName, portName, appProtocol, clientAliases, ingressPortOverride,
         new ServicePolicy(timeout, retryPolicy, outlierDetection, circuitBreakers, loadBalancing, hashOn, healthCheck,
-            authorization, tls, zoneAware), new Traffic(routes));
+            authorization, tls, zoneAware), new Traffic(routes, subsets, split, testTraffic));
   }
 
   /** The rules in order; none when the service takes every call itself. */
   public List<RouteRule> routes() {
     return traffic.routes();
+  }
+
+  /** The spec without its routing (routes, split, test traffic): what its clusters and listeners are rendered from. */
+  public ServiceSpec withoutRouting() {
+    return new ServiceSpec(discoveryName, portName, appProtocol, clientAliases, ingressPortOverride, policy,
+        traffic.subsetsOnly());
   }
 
   /** Service Connect treats a service without an appProtocol as plain TCP. */

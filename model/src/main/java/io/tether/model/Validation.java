@@ -58,7 +58,8 @@ public final class Validation {
       port("ingressPortOverride", spec.ingressPortOverride());
     }
     policy("", spec.policy(), spec.protocol());
-    RouteValidation.routes(pathName, spec.routes(), spec.protocol());
+    SubsetValidation.traffic(pathName, spec.traffic(), spec.protocol());
+    RouteValidation.routes(pathName, spec.traffic(), spec.protocol());
     return spec.withDiscoveryName(pathName);
   }
 
@@ -96,10 +97,20 @@ public final class Validation {
       }
       text("metadata." + e.getKey(), e.getValue());
     }
+    LabelValidation.labels("labels", ep.labels());
     if (ep.leaseId() != null && ep.leaseId() <= 0) {
       throw new InvalidSpecException("leaseId", "leaseId must be a lease returned by POST /v1/leases");
     }
     return ep;
+  }
+
+  /**
+   * Endpoint labels as an agent is given them before it registers: the rules of an endpoint's
+   * {@code labels}, with {@code field} (e.g. {@code --label}) naming where they came from.
+   */
+  public static Map<String, String> labels(String field, Map<String, String> labels) {
+    LabelValidation.labels(field, labels);
+    return labels;
   }
 
   private static void clientAliases(List<ClientAlias> aliases) {

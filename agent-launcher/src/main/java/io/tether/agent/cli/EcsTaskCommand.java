@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
         + "(registered once healthy, DRAINING when ECS stops the task) and their health.",
         "Settings come from the environment: TETHER_NAMESPACE, TETHER_SERVICES, TETHER_HOST_AGENT, TETHER_ADMIN_PORT, "
             + "TETHER_METRICS_PORT, TETHER_METRICS_ADDRESS, TETHER_DRAIN_SECONDS, TETHER_LEASE_TTL, "
-            + "TETHER_METADATA_POLL_MS; awsvpc: TETHER_SERVER, TETHER_TOKEN, TETHER_XDS (default: what the "
+            + "TETHER_METADATA_POLL_MS, TETHER_LABELS (version=v2,track=canary); awsvpc: TETHER_SERVER, TETHER_TOKEN, TETHER_XDS (default: what the "
             + "control plane advertises at GET /v1/xds), TETHER_SERVER_CA and TETHER_XDS_CA (PEM CA files of an "
             + "https TETHER_SERVER and of a TLS xDS port). See docs/ecs.md."})
 public final class EcsTaskCommand implements Callable<Integer> {

@@ -103,6 +103,11 @@ public final class InjectCommand implements Callable<Integer> {
           + "Prometheus can scrape each task from another host).")
   boolean noMetricsPortMapping;
 
+  @Option(names = "--label", paramLabel = "KEY=VALUE",
+      description = "A label every endpoint of the task is registered with, repeatable, e.g. --label version=v2 "
+          + "(TETHER_LABELS; README \"Canaries and test traffic\").")
+  List<String> labels;
+
   @Option(names = "--token-secret", paramLabel = "ARN_OR_PARAM",
       description = "awsvpc mode: the Secrets Manager secret or SSM parameter holding the agent token; ECS puts it "
           + "in the sidecar's environment with the task execution role.")
@@ -115,7 +120,7 @@ public final class InjectCommand implements Callable<Integer> {
       InjectOptions.Builder b = InjectOptions.builder().namespace(namespace).sidecarImage(sidecarImage)
           .adminPort(adminPort == null ? null : Args.port("--admin-port", adminPort))
           .drainSeconds(drainSeconds).leaseTtl(leaseTtl).hostDns(hostDns).launchType(launchType)
-          .controlPlane(controlPlane()).tokenSecret(tokenSecret)
+          .controlPlane(controlPlane()).tokenSecret(tokenSecret).labels(labels)
           .metricsPort(metricsPort).metricsPortMapping(!noMetricsPortMapping)
           .hostAgent(hostAgent == null ? null : checked("--host-agent", hostAgent))
           .xds(xds == null ? null : checked("--xds", xds));

@@ -48,6 +48,7 @@ public final class RunCommand implements Callable<Integer> {
 
   @Mixin XdsCaOption xdsCa;
   @Mixin CertificateOptions certificates;
+  @Mixin LabelOption labels;
 
   @Option(names = "--xds", paramLabel = "HOST:PORT",
       description = "xDS server HOST:PORT, e.g. tether.internal:18000 (default: what the "
@@ -163,6 +164,7 @@ public final class RunCommand implements Callable<Integer> {
 
   private TaskSettings settings() throws IOException {
     JsonNode file = config == null ? Json.MAPPER.createObjectNode() : usage(() -> Documents.read(config));
+    Map<String, String> endpointLabels = usage(() -> labels.resolve(file.get("labels"))); // bad ones stop us first
     String cpUrl = usage(() -> server.resolve(first(text(file, "server"), text(file, "controlPlane")), true));
     String ns = first(namespace, text(file, "namespace"));
     Path tokenPath = tokenFile != null ? tokenFile : file.hasNonNull("tokenFile") ? Path.of(file.get("tokenFile").asText())
@@ -197,7 +199,7 @@ public final class RunCommand implements Callable<Integer> {
         intOr(adminPort, file, "adminPort", 9901));
     return new TaskSettings(
         new TaskSettings.ControlPlane(cp, xdsAddress.host(), xdsAddress.port(), xdsCaFile, token),
-        new TaskSettings.Identity(ns, svc, task, registeredAddress, taskZone, HostName.ofThisHost()),
+        new TaskSettings.Identity(ns, svc, task, registeredAddress, taskZone, HostName.ofThisHost(), endpointLabels),
         ports,
         new TaskSettings.AppHealth(first(healthCheck, first(text(file, "healthCheck"), ServedService.healthCheck(serviceSpec))),
             TaskSettings.HealthTiming.of(serviceSpec == null ? null : serviceSpec.policy().healthCheck())),

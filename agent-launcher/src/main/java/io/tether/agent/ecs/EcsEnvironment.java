@@ -62,7 +62,8 @@ public final class EcsEnvironment {
     return new EcsSettings(metadata, namespace, services, hostAgent, direct, admin,
         Duration.ofSeconds(number("TETHER_DRAIN_SECONDS", 5, 0, 3600)),
         number("TETHER_LEASE_TTL", 10, 2, 3600),
-        Duration.ofMillis(number("TETHER_METADATA_POLL_MS", 1000, 100, 60_000)), metrics);
+        Duration.ofMillis(number("TETHER_METADATA_POLL_MS", 1000, 100, 60_000)), metrics,
+        io.tether.agent.registry.EndpointLabels.parseList("TETHER_LABELS", value("TETHER_LABELS")));
   }
 
   private URI metadataUri() {

@@ -18,10 +18,19 @@ import java.util.List;
  * @param leaseTtlSeconds how long an endpoint outlives a silent agent
  * @param metadataPoll how often the task metadata is read
  * @param metrics the task's GET /metrics (docs/task-metrics.md): {@code TETHER_METRICS_PORT}, {@code TETHER_METRICS_ADDRESS}
+ * @param labels {@code TETHER_LABELS} ({@code version=v2,track=canary}): what every endpoint of the task is
+ *     registered with, for subsets to select it
  */
 public record EcsSettings(URI metadataUri, String namespace, List<EcsService> services, HostPort hostAgent,
     Direct direct, int adminPort, Duration drainTime, int leaseTtlSeconds, Duration metadataPoll,
-    MetricsEndpoint.Settings metrics) {
+    MetricsEndpoint.Settings metrics, java.util.Map<String, String> labels) {
+
+  /** Without labels. */
+  public EcsSettings(URI metadataUri, String namespace, List<EcsService> services, HostPort hostAgent, Direct direct,
+      int adminPort, Duration drainTime, int leaseTtlSeconds, Duration metadataPoll, MetricsEndpoint.Settings metrics) {
+    this(metadataUri, namespace, services, hostAgent, direct, adminPort, drainTime, leaseTtlSeconds, metadataPoll,
+        metrics, java.util.Map.of());
+  }
 
   /** The port the host agent serves {@code /tether/host} and the REST relay on, unless TETHER_HOST_AGENT says otherwise. */
   public static final int HOST_AGENT_PORT = 15101;
@@ -52,5 +61,6 @@ public record EcsSettings(URI metadataUri, String namespace, List<EcsService> se
 
   public EcsSettings {
     services = List.copyOf(services);
+    labels = labels == null ? java.util.Map.of() : labels;
   }
 }

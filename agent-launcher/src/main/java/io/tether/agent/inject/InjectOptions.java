@@ -27,10 +27,12 @@ import java.util.Objects;
  * @param metricsPortMapping bridge mode: publish the metrics port on a dynamic host port (the default)
  * @param tokenSecret awsvpc mode: the Secrets Manager secret or SSM parameter (ARN or name) holding the agent
  *     token; ECS puts it in the sidecar's environment as {@code TETHER_TOKEN}, so it is never in the definition
+ * @param labels {@code TETHER_LABELS}: the labels every endpoint of the task is registered with,
+ *     {@code version=v2,track=canary} (checked by the registry's rules); null for none
  */
 public record InjectOptions(String namespace, List<ServiceRequest> services, String sidecarImage, Integer adminPort,
     Integer drainSeconds, Integer leaseTtl, String hostAgent, String hostDns, LaunchType launchType,
-    URI controlPlane, String xds, Integer metricsPort, boolean metricsPortMapping, String tokenSecret) {
+    URI controlPlane, String xds, Integer metricsPort, boolean metricsPortMapping, String tokenSecret, String labels) {
   public static final String DEFAULT_SIDECAR_IMAGE = "tether/sidecar:0.1.0";
   public static final int DEFAULT_ADMIN_PORT = 9901;
   public static final int DEFAULT_DRAIN_SECONDS = 5;
@@ -75,6 +77,7 @@ public record InjectOptions(String namespace, List<ServiceRequest> services, Str
     private URI controlPlane;
     private String xds;
     private String tokenSecret;
+    private String labels;
     private Integer metricsPort;
     private boolean metricsPortMapping = true;
 
@@ -143,6 +146,14 @@ public record InjectOptions(String namespace, List<ServiceRequest> services, Str
       return this;
     }
 
+    /** {@code --label} pairs, as {@code TETHER_LABELS} carries them; IllegalArgumentException when one is bad. */
+    public Builder labels(List<String> pairs) {
+      this.labels = pairs == null || pairs.isEmpty() ? null : String.join(",",
+          io.tether.agent.registry.EndpointLabels.parse("--label", pairs).entrySet().stream()
+              .map(e -> e.getKey() + "=" + e.getValue()).toList());
+      return this;
+    }
+
     public Builder tokenSecret(String tokenSecret) {
       this.tokenSecret = tokenSecret;
       return this;
@@ -150,7 +161,7 @@ public record InjectOptions(String namespace, List<ServiceRequest> services, Str
 
     public InjectOptions build() {
       return new InjectOptions(namespace, services, sidecarImage, adminPort, drainSeconds, leaseTtl, hostAgent,
-          hostDns, launchType, controlPlane, xds, metricsPort, metricsPortMapping, tokenSecret);
+          hostDns, launchType, controlPlane, xds, metricsPort, metricsPortMapping, tokenSecret, labels);
     }
   }
 }

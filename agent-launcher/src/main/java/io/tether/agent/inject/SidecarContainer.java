@@ -92,6 +92,7 @@ final class SidecarContainer {
     add(env, "TETHER_DRAIN_SECONDS", options.drainSeconds());
     add(env, "TETHER_LEASE_TTL", options.leaseTtl());
     add(env, "TETHER_HOST_AGENT", options.hostAgent());
+    add(env, "TETHER_LABELS", options.labels());
     return env;
   }
 

@@ -10,13 +10,16 @@ import java.util.Set;
  * resources are named by the control plane (xds-server's ResourceNames, docs/architecture.md): a served
  * service {@code S} has the cluster {@code local:S} (to the app) behind the ingress listener whose HTTP
  * or TCP stats prefix is {@code ingress_S}; a called service {@code T} of namespace {@code N} is the
- * cluster {@code T.N}. In stat names Envoy writes ':' as '_'. The mapping of each metric to its
+ * cluster {@code T.N}, and its subset {@code U} the cluster {@code T~U.N} (series with {@code target="T"} and
+ * {@code subset="U"}). In stat names Envoy writes ':' as '_'. The mapping of each metric to its
  * stats, and where it is approximate, is in docs/task-metrics.md.
  */
 public final class ServiceConnectMetrics {
   private ServiceConnectMetrics() {}
 
   static final String LOCAL_CLUSTER = "local:";
+  /** Between a service and its subset in a subset's cluster name ({@code web~v2.prod}). */
+  static final char SUBSET_SEPARATOR = '~';
   private static final String[] CODE_CLASSES = {"2xx", "3xx", "4xx", "5xx"};
   private static final List<ScMetric> CODE_METRICS = List.of(ScMetric.HTTPCODE_TARGET_2XX_COUNT,
       ScMetric.HTTPCODE_TARGET_3XX_COUNT, ScMetric.HTTPCODE_TARGET_4XX_COUNT, ScMetric.HTTPCODE_TARGET_5XX_COUNT);
@@ -72,11 +75,18 @@ public final class ServiceConnectMetrics {
         stats.value(listener + "rbac.denied"));
   }
 
-  /** Outbound to target service {@code target}: its cluster's upstream stats, and each endpoint's requests. */
+  /**
+   * Outbound to target service {@code target} ({@code T}, or {@code T~U} for its subset {@code U}): its
+   * cluster's upstream stats, and each endpoint's requests.
+   */
   private static void outbound(Families out, EnvoyStats stats, Task task, String target, String cluster,
       EnvoyStats.Cluster hosts) {
+    int tilde = target.indexOf(SUBSET_SEPARATOR);
     Labels labels = Labels.of("direction", "outbound", "namespace", task.namespace(), "service", task.service(),
-        "target", target);
+        "target", tilde < 0 ? target : target.substring(0, tilde));
+    if (tilde >= 0) {
+      labels = labels.add("subset", target.substring(tilde + 1));
+    }
     out.add(ScMetric.REQUEST_COUNT, labels, stats.value(cluster + "upstream_rq_total"));
     responses(out, stats, cluster, labels);
     for (EnvoyStats.Host host : hosts.hosts()) {

@@ -63,7 +63,8 @@ final class LeasedEndpoint {
       }
       try {
         client.registerEndpoint(namespace, service, id, new Endpoint(endpoint.address(), endpoint.port(),
-            endpoint.zone(), health, endpoint.taskId(), endpoint.host(), endpoint.metadata(), lease.id()));
+            endpoint.zone(), health, endpoint.taskId(), endpoint.host(), endpoint.metadata(), lease.id(),
+            endpoint.labels()));
         registered = true;
         confirmed = health;
         return;

@@ -72,6 +72,20 @@ class RunOptionsTest {
   }
 
   @Test
+  void badLabelsRefuseToStartNamingWhereTheyCameFrom() throws Exception {
+    String[] base = {"run", "--server", "127.0.0.1:" + closed, "--token-file", token().toString(), "-n", "a"};
+    assertUsage(Cli.run(with(base, "--label", "tether.io/tls=mesh", "--", "true")),
+        "error: --label: keys under tether.io/ are reserved");
+    assertUsage(Cli.run(with(base, "--label", "version", "--", "true")),
+        "error: --label 'version' is not KEY=VALUE (e.g. version=v2)");
+    assertUsage(Cli.run(with(base, "--label", "version=v 2", "--", "true")),
+        "error: --label.version must be 1 to 63 letters, digits, '.', '_' or '-'");
+    Path config = Files.writeString(dir.resolve("labels.yaml"), "server: 127.0.0.1:" + closed + "\nnamespace: a\n"
+        + "tokenFile: " + token() + "\nlabels: {version: [v2]}\napp: [\"true\"]\n");
+    assertUsage(Cli.run("run", "--config", config.toString()), "error: labels.version in --config must be a string");
+  }
+
+  @Test
   void mistakesAreOneLineUsageErrors() throws Exception {
     Cli scheme = Cli.run("run", "--server", "tcp://127.0.0.1:8700", "--token-file", token().toString(), "-n", "a",
         "--", "true");

@@ -63,6 +63,7 @@ class EcsEnvironmentTest {
     env.put("TETHER_DRAIN_SECONDS", "0");
     env.put("TETHER_LEASE_TTL", "30");
     env.put("TETHER_METADATA_POLL_MS", "250");
+    env.put("TETHER_LABELS", "version=v2,track=canary");
     env.put("TETHER_METRICS_PORT", "0");
     env.put("TETHER_METRICS_ADDRESS", "127.0.0.1");
     env.put("TETHER_SERVER", "https://tether.internal:8700");
@@ -75,6 +76,7 @@ class EcsEnvironmentTest {
     assertThat(s.drainTime()).isZero();
     assertThat(s.leaseTtlSeconds()).isEqualTo(30);
     assertThat(s.metadataPoll()).isEqualTo(Duration.ofMillis(250));
+    assertThat(s.labels()).containsExactlyInAnyOrderEntriesOf(Map.of("version", "v2", "track", "canary"));
     assertThat(s.metrics()).as("0: no metrics endpoint").isEqualTo(new MetricsEndpoint.Settings("127.0.0.1", 0, true));
     assertThat(s.direct().controlPlane()).isEqualTo(URI.create("https://tether.internal:8700"));
     assertThat(s.direct().xds()).as("asked of the control plane at start").isNull();
@@ -151,6 +153,8 @@ class EcsEnvironmentTest {
         new Row("TETHER_DRAIN_SECONDS", "1.5", "TETHER_DRAIN_SECONDS='1.5': set it to a whole number"),
         new Row("TETHER_LEASE_TTL", "1", "TETHER_LEASE_TTL='1': set it to a whole number from 2 to 3600 (default 10)"),
         new Row("TETHER_METADATA_POLL_MS", "10", "TETHER_METADATA_POLL_MS='10': set it to a whole number from 100 to 60000"),
+        new Row("TETHER_LABELS", "version=v2,tether.io/x=y", "TETHER_LABELS: keys under tether.io/ are reserved"),
+        new Row("TETHER_LABELS", "version=v2,", "TETHER_LABELS '' is not KEY=VALUE (e.g. version=v2)"),
         new Row("TETHER_HOST_AGENT", "172.17.0.1", "TETHER_HOST_AGENT='172.17.0.1': set it to HOST:PORT"),
         new Row("TETHER_HOST_AGENT", "fd00::1:15101", "TETHER_HOST_AGENT='fd00::1:15101': set it to HOST:PORT"),
         new Row("TETHER_HOST_AGENT", "172.17.0.1:x", "TETHER_HOST_AGENT='172.17.0.1:x': 'x' is not a port number (1-65535)"),

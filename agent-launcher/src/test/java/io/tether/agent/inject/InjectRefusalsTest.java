@@ -242,6 +242,14 @@ class InjectRefusalsTest {
   }
 
   @Test
+  void aBadLabelIsAUsageError() {
+    Cli cli = runInject(BASE, "--namespace", "prod", "--service", "app:http", "--label", "tether.io/tls=mesh");
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("--label: keys under tether.io/ are reserved");
+    assertThat(cli.out()).isEmpty();
+  }
+
+  @Test
   void malformedServiceOptionIsAUsageError() {
     Cli cli = runInject(BASE, "--namespace", "prod", "--service", "app");
     assertThat(cli.exitCode()).isEqualTo(2);

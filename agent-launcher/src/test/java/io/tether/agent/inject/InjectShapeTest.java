@@ -139,9 +139,10 @@ class InjectShapeTest {
   @Test
   void optionalSettingsAreInTheEnvironmentOnlyWhenGivenAndTheDrainSetsTheStopTimeout() {
     JsonNode out = inject(task("host"), options().service(payments()).adminPort(19901).drainSeconds(30).leaseTtl(20)
-        .hostAgent("127.0.0.1:25101")).document();
+        .hostAgent("127.0.0.1:25101").labels(java.util.List.of("version=v2", "track=canary"))).document();
     assertThat(envNames(out)).containsExactly("TETHER_NAMESPACE", "TETHER_SERVICES", "TETHER_ADMIN_PORT",
-        "TETHER_DRAIN_SECONDS", "TETHER_LEASE_TTL", "TETHER_HOST_AGENT");
+        "TETHER_DRAIN_SECONDS", "TETHER_LEASE_TTL", "TETHER_HOST_AGENT", "TETHER_LABELS");
+    assertThat(env(out, "TETHER_LABELS")).as("in key order, as the task agent reads them").isEqualTo("track=canary,version=v2");
     assertThat(env(out, "TETHER_ADMIN_PORT")).isEqualTo("19901");
     assertThat(env(out, "TETHER_DRAIN_SECONDS")).isEqualTo("30");
     assertThat(env(out, "TETHER_LEASE_TTL")).isEqualTo("20");

@@ -24,6 +24,7 @@ class ServiceConnectMetricsTest {
         {"name": "cluster.web.prod.upstream_cx_rx_bytes_total", "value": 1000},
         {"name": "cluster.web.prod.upstream_cx_tx_bytes_total", "value": 234},
         {"name": "cluster.web.other.upstream_rq_total", "value": 99},
+        {"name": "cluster.web~v2.prod.upstream_rq_total", "value": 11},
         {"name": "cluster.tether-xds.upstream_rq_total", "value": 42},
         {"name": "cluster.local_pay.upstream_rq_2xx", "value": 4},
         {"name": "cluster.local_pay.upstream_rq_4xx", "value": 1},
@@ -55,6 +56,7 @@ class ServiceConnectMetricsTest {
           {"address": {"socket_address": {"address": "10.0.0.2", "port_value": 15000}},
            "stats": [{"name": "rq_total", "value": "3"}]}]},
         {"name": "web.other", "host_statuses": []},
+        {"name": "web~v2.prod", "host_statuses": []},
         {"name": "tether-xds", "host_statuses": []},
         {"name": "local:pay", "host_statuses": []},
         {"name": "local:db", "host_statuses": []}
@@ -84,6 +86,12 @@ class ServiceConnectMetricsTest {
         .contains("endpoint=\"10.0.0.2:15000\",namespace=\"prod\",service=\"pay\",target=\"web\"} 3.0\n");
     assertThat(text).as("another namespace's cluster and the xDS cluster are no targets")
         .doesNotContain("target=\"web.other\"").doesNotContain("99.0").doesNotContain("tether-xds");
+  }
+
+  @Test
+  void aSubsetsClusterIsItsServiceAsTargetWithTheSubsetAsALabel() throws Exception {
+    assertThat(scrape("pay", Set.of())).contains("tether_sc_request_count_total{direction=\"outbound\","
+        + "namespace=\"prod\",service=\"pay\",subset=\"v2\",target=\"web\"} 11.0\n");
   }
 
   @Test

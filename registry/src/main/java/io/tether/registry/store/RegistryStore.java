@@ -138,7 +138,7 @@ public final class RegistryStore {
     ByteSequence key = keys.service(ns, spec.discoveryName());
     RouteTargets targets = new RouteTargets(keys, ns, spec);
     List<Op> reads = new ArrayList<>(List.of(Op.get(nsKey, GetOption.DEFAULT), Op.get(key, GetOption.DEFAULT),
-        Op.get(keys.vipsOf(ns), PREFIX), Op.get(keys.vipAddressesOf(ns), PREFIX)));
+        Op.get(keys.vipsOf(ns), PREFIX), Op.get(keys.vipAddressesOf(ns), PREFIX), Op.get(keys.guard(ns), GetOption.DEFAULT)));
     reads.addAll(targets.reads());
     return cas.retrying(() -> cas.read(reads.toArray(Op[]::new)).thenCompose(r -> {
           long nsRevision = requireExists(r.get(0).getKvs(), "namespace '" + ns + "'");
@@ -146,11 +146,20 @@ public final class RegistryStore {
           long current = modRevision(existing);
           pre.check(current);
           ServiceSpec previous = existing.isEmpty() ? null : Json.read(existing.get(0).getValue().getBytes(), ServiceSpec.class);
-          List<Cmp> targetsExist = targets.compares(r.subList(4, r.size()));
+          List<Cmp> targetsExist = new ArrayList<>(targets.compares(r.subList(5, r.size())));
           AliasPlan plan = AliasPlan.compute(ns, previous, spec,
               suffixMap(r.get(2), keys.vipsOf(ns)), suffixMap(r.get(3), keys.vipAddressesOf(ns)));
           boolean touchGuard = current == 0 || targets.addsTargetsTo(previous);
-          return cas.commit(serviceTxn(ns, spec, key, nsRevision, current, plan, targetsExist, touchGuard), current == 0);
+          if (!RouteTargets.dropsSubsets(previous, spec)) {
+            return cas.commit(serviceTxn(ns, spec, key, nsRevision, current, plan, targetsExist, touchGuard), current == 0);
+          }
+          // Read after the guard: a put that names one of the dropped subsets later touches the guard and
+          // fails this compare; one earlier is in this read.
+          targetsExist.add(atRevision(keys.guard(ns), modRevision(r.get(4).getKvs())));
+          return cas.read(Op.get(keys.servicesOf(ns), PREFIX)).thenCompose(services -> {
+            RouteTargets.requireKeptSubsets(ns, previous, spec, services.get(0));
+            return cas.commit(serviceTxn(ns, spec, key, nsRevision, current, plan, targetsExist, touchGuard), false);
+          });
         }));
   }
 

@@ -8,17 +8,19 @@ import io.etcd.jetcd.options.GetOption;
 import io.tether.model.Destination;
 import io.tether.model.ErrorCode;
 import io.tether.model.RegistryException;
-import io.tether.model.RouteRule;
 import io.tether.model.ServiceSpec;
+import io.tether.model.Traffic;
 import io.tether.model.json.Json;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The services a spec's routes send calls to (README "Routes"): each must exist when the spec is written,
- * and none may be deleted while a route still names it. A put reads each target and compares that it is
+ * The services (and subsets of them) a spec's routes, split and test traffic send calls to (README "Routes",
+ * "Canaries and test traffic"): each must exist when the spec is written, and none may be deleted (nor a
+ * subset dropped) while a destination still names it. A put reads each target and compares that it is
  * still there when it commits; a put that names a target the service did not name before also touches
  * the namespace's guard, which a service delete compares, so a delete that raced the put re-reads the
  * namespace's specs and sees the new reference.
@@ -30,50 +32,111 @@ final class RouteTargets {
   private final String ns;
   private final ServiceSpec spec;
   private final List<String> targets;
+  private final Map<String, Set<String>> subsetsOf;
 
   RouteTargets(KeyLayout keys, String ns, ServiceSpec spec) {
     this.keys = keys;
     this.ns = ns;
     this.spec = spec;
-    this.targets = List.copyOf(spec.traffic().targetsOtherThan(spec.discoveryName()));
+    this.subsetsOf = spec.traffic().subsetTargets(spec.discoveryName());
+    this.targets = List.copyOf(subsetsOf.keySet());
   }
 
-  /** One read per target, to be answered (in this order) to {@link #compares}. */
+  /** One read per target, to be answered (in this order) to {@link #compares}; with its spec when subsets of it are named. */
   List<Op> reads() {
-    return targets.stream().<Op>map(t -> Op.get(keys.service(ns, t), KEY_ONLY)).toList();
+    return targets.stream().<Op>map(t -> Op.get(keys.service(ns, t),
+        subsetsOf.get(t).isEmpty() ? KEY_ONLY : GetOption.DEFAULT)).toList();
   }
 
-  /** A compare per target that it still exists; FAILED_PRECONDITION (409) naming the first route to a missing one. */
+  /**
+   * A compare per target that it still exists, or, when subsets of it are named, that its spec is unchanged
+   * (a racing put of it cannot drop them); FAILED_PRECONDITION (409) naming the first destination to a
+   * missing service or subset.
+   */
   List<Cmp> compares(List<GetResponse> answers) {
     List<Cmp> out = new ArrayList<>();
     for (int i = 0; i < targets.size(); i++) {
-      if (answers.get(i).getKvs().isEmpty()) {
-        throw missing(targets.get(i));
+      String target = targets.get(i);
+      List<KeyValue> kvs = answers.get(i).getKvs();
+      if (kvs.isEmpty()) {
+        throw missing(target, null, "no service '" + target + "' in namespace " + ns);
       }
-      out.add(TxnOps.present(keys.service(ns, targets.get(i))));
+      if (subsetsOf.get(target).isEmpty()) {
+        out.add(TxnOps.present(keys.service(ns, target)));
+        continue;
+      }
+      Set<String> declared = Json.read(kvs.get(0).getValue().getBytes(), ServiceSpec.class).traffic().subsetNames();
+      for (String subset : subsetsOf.get(target)) {
+        if (!declared.contains(subset)) {
+          throw missing(target, subset, "service '" + target + "' has no subset '" + subset + "'");
+        }
+      }
+      out.add(TxnOps.atRevision(keys.service(ns, target), kvs.get(0).getModRevision()));
     }
     return out;
   }
 
-  /** True when this spec names a target {@code previous} (null: none stored) did not. */
+  /** True when this spec names a target or a subset of one that {@code previous} (null: none stored) did not. */
   boolean addsTargetsTo(ServiceSpec previous) {
-    Set<String> before = previous == null ? Set.of() : previous.traffic().targetsOtherThan(previous.discoveryName());
-    return !before.containsAll(targets);
+    Map<String, Set<String>> before = previous == null ? Map.of()
+        : previous.traffic().subsetTargets(previous.discoveryName());
+    return subsetsOf.entrySet().stream().anyMatch(e -> !before.containsKey(e.getKey())
+        || !before.get(e.getKey()).containsAll(e.getValue()));
   }
 
-  private RegistryException missing(String target) {
-    List<RouteRule> routes = spec.routes();
-    for (int i = 0; i < routes.size(); i++) {
-      List<Destination> to = routes.get(i).to();
-      for (int j = 0; j < to.size(); j++) {
-        if (target.equals(to.get(j).service())) {
-          String field = "routes[" + i + "].to[" + j + "].service";
-          return new RegistryException(ErrorCode.FAILED_PRECONDITION,
-              field + ": no service '" + target + "' in namespace " + ns, field);
+  /** The first destination naming {@code target} (and {@code subset}, unless null), as a 409 at its path. */
+  private RegistryException missing(String target, String subset, String message) {
+    Traffic traffic = spec.traffic();
+    List<String> fields = new ArrayList<>();
+    List<Destination> all = new ArrayList<>();
+    for (int i = 0; i < traffic.testTraffic().size(); i++) {
+      add(fields, all, "testTraffic[" + i + "].to", traffic.testTraffic().get(i).to());
+    }
+    for (int i = 0; i < traffic.routes().size(); i++) {
+      add(fields, all, "routes[" + i + "].to", traffic.routes().get(i).to());
+    }
+    add(fields, all, "split", traffic.split());
+    for (int i = 0; i < all.size(); i++) {
+      Destination d = all.get(i);
+      if (target.equals(d.service()) && (subset == null || subset.equals(d.subset()))) {
+        String field = fields.get(i) + (subset == null ? ".service" : ".subset");
+        return new RegistryException(ErrorCode.FAILED_PRECONDITION, field + ": " + message, field);
+      }
+    }
+    throw new IllegalStateException("target " + target + " is named by no destination");
+  }
+
+  private static void add(List<String> fields, List<Destination> all, String field, List<Destination> to) {
+    for (int j = 0; j < to.size(); j++) {
+      fields.add(field + "[" + j + "]");
+      all.add(to.get(j));
+    }
+  }
+
+  /**
+   * A service put's rule: FAILED_PRECONDITION when it drops a subset of {@code previous} that another
+   * service of the namespace (its specs read as {@code services}) still sends calls to.
+   */
+  static void requireKeptSubsets(String ns, ServiceSpec previous, ServiceSpec spec, GetResponse services) {
+    String svc = spec.discoveryName();
+    Set<String> dropped = new TreeSet<>(previous.traffic().subsetNames());
+    dropped.removeAll(spec.traffic().subsetNames());
+    for (KeyValue kv : services.getKvs()) {
+      ServiceSpec other = Json.read(kv.getValue().getBytes(), ServiceSpec.class);
+      Set<String> named = other.traffic().subsetTargets(other.discoveryName()).getOrDefault(svc, Set.of());
+      for (String subset : dropped) {
+        if (!other.discoveryName().equals(svc) && named.contains(subset)) {
+          throw new RegistryException(ErrorCode.FAILED_PRECONDITION, "subset '" + subset + "' of " + svc
+              + " is a destination of " + other.discoveryName() + " (namespace " + ns + "); remove it there first",
+              "subsets");
         }
       }
     }
-    throw new IllegalStateException("target " + target + " is named by no route");
+  }
+
+  /** True when {@code spec} drops a subset {@code previous} (null: none stored) declared. */
+  static boolean dropsSubsets(ServiceSpec previous, ServiceSpec spec) {
+    return previous != null && !spec.traffic().subsetNames().containsAll(previous.traffic().subsetNames());
   }
 
   /**

@@ -175,6 +175,23 @@ class ValidationTableTest {
     rows.add(row("route to a service that does not exist", "PUT", SVC + "/s1",
         service("\"routes\":[" + route.replace("owner", "nobody") + "]"), 409, "FAILED_PRECONDITION",
         "routes[0].to[0].service"));
+    // ---- canaries ----
+    String subsets = "\"subsets\":[{\"name\":\"v1\",\"labels\":{\"version\":\"v1\"}}]";
+    rows.add(bad("split to a subset the service lacks", "PUT", SVC + "/s1",
+        service(subsets + ",\"split\":[{\"subset\":\"v1\",\"weight\":90},{\"subset\":\"v2\",\"weight\":10}]"),
+        "split[1].subset"));
+    rows.add(bad("subset without labels", "PUT", SVC + "/s1", service("\"subsets\":[{\"name\":\"v1\"}]"),
+        "subsets[0].labels"));
+    rows.add(bad("test traffic header matched by regex", "PUT", SVC + "/s1", service(subsets
+        + ",\"testTraffic\":[{\"name\":\"c\",\"header\":{\"name\":\"x-canary\",\"regex\":\"t.*\"},"
+        + "\"to\":[{\"subset\":\"v1\"}]}]"), "testTraffic[0].header"));
+    rows.add(row("split to a subset another service lacks", "PUT", SVC + "/s1",
+        service("\"split\":[{\"service\":\"owner\",\"subset\":\"v9\"}]"), 409, "FAILED_PRECONDITION",
+        "split[0].subset"));
+    rows.add(bad("endpoint label under tether.io/", "PUT", EP + "/t1",
+        "{\"address\":\"10.0.0.2\",\"port\":15000,\"labels\":{\"tether.io/v\":\"1\"}}", "labels.tether.io/v"));
+    rows.add(bad("endpoint label value with a space", "PUT", EP + "/t1",
+        "{\"address\":\"10.0.0.2\",\"port\":15000,\"labels\":{\"version\":\"v 2\"}}", "labels.version"));
     // ---- hashOn ----
     rows.add(bad("hashOn with two keys", "PUT", SVC + "/s1",
         service("\"loadBalancing\":\"RING_HASH\",\"hashOn\":{\"header\":\"x-user-id\",\"cookie\":\"session\"}"), "hashOn"));

@@ -6,10 +6,11 @@ import com.google.protobuf.Value;
 import io.tether.model.ServicePolicy;
 import io.tether.model.TlsMode;
 import io.tether.xds.node.ProxyKind;
+import java.util.List;
 
 /**
- * The EDS cluster of a service: one per (namespace, service), its endpoints delivered over ADS as the
- * ClusterLoadAssignment of the same name, carrying the service's resilience policy.
+ * The EDS clusters of a service: one per (namespace, service), and one per subset of it, each's endpoints
+ * delivered over ADS as the ClusterLoadAssignment of the same name, carrying the service's resilience policy.
  */
 final class ClusterRenderer {
   private ClusterRenderer() {}
@@ -25,7 +26,22 @@ final class ClusterRenderer {
    * its endpoints, and those are the ones that speak mutual TLS.
    */
   static Cluster render(ServiceInput in, ProxyKind kind, boolean proxylessTls) {
-    String name = ResourceNames.cluster(in.namespace(), in.spec().discoveryName());
+    return render(in, kind, proxylessTls, ResourceNames.cluster(in.namespace(), in.spec().discoveryName()));
+  }
+
+  /**
+   * One cluster per subset ({@link ResourceNames#subsetCluster}), in the order declared: the service's own
+   * cluster under another name, with the same policy, TLS and breakers (breakers and outlier ejections
+   * count per subset cluster), its endpoints the subset's members' assignment of that name.
+   */
+  static List<Cluster> subsets(ServiceInput in, ProxyKind kind, boolean proxylessTls) {
+    String svc = in.spec().discoveryName();
+    return in.spec().traffic().subsets().stream()
+        .map(s -> render(in, kind, proxylessTls, ResourceNames.subsetCluster(in.namespace(), svc, s.name())))
+        .toList();
+  }
+
+  private static Cluster render(ServiceInput in, ProxyKind kind, boolean proxylessTls, String name) {
     ServicePolicy policy = in.policy();
     Cluster.Builder cluster = Cluster.newBuilder()
         .setName(name)
@@ -42,7 +58,8 @@ final class ClusterRenderer {
             UpstreamProtocolOptions.forProtocol(in.spec().protocol(), policy.timeout()));
     LoadBalancingPolicy.apply(cluster, policy.loadBalancing(), kind);
     if (kind == ProxyKind.ENVOY && policy.tls().mode() != TlsMode.DISABLED) {
-      cluster.addTransportSocketMatches(meshTls(in, name));
+      // The service's name as SNI for a subset's cluster too: the callee's sidecar serves the service.
+      cluster.addTransportSocketMatches(meshTls(in, ResourceNames.cluster(in.namespace(), in.spec().discoveryName())));
     }
     if (kind == ProxyKind.GRPC && proxylessTls && policy.tls().mode() != TlsMode.DISABLED) {
       cluster.setTransportSocket(ProxylessTls.upstream(in.trustDomain().service(in.namespace(),

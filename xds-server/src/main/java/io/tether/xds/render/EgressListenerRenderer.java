@@ -24,8 +24,7 @@ final class EgressListenerRenderer {
         ? HttpConnectionManagers.networkFilter(TracingRenderer.egress(
             HttpConnectionManagers.egress(name, ResourceNames.route(alias.hostPort()), timeout),
             in.namespace(), in.tracing()))
-        : TcpProxies.networkFilter(name, ResourceNames.cluster(in.namespace(), in.spec().discoveryName()), timeout,
-            in.policy().hashOn());
+        : TcpProxies.egress(name, in);
     return Listener.newBuilder()
         .setName(name)
         .setAddress(Protos.socketAddress(address, alias.port()))

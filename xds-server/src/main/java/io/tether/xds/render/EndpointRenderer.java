@@ -28,7 +28,7 @@ final class EndpointRenderer {
    * until it gets one, and a client waits 15 s for a resource it never receives.
    */
   static ClusterLoadAssignment render(String namespace, String service, Map<String, Endpoint> endpointsById) {
-    return render(namespace, service, endpointsById, null);
+    return render(ResourceNames.cluster(namespace, service), endpointsById, null);
   }
 
   /**
@@ -39,6 +39,11 @@ final class EndpointRenderer {
    */
   static ClusterLoadAssignment render(String namespace, String service, Map<String, Endpoint> endpointsById,
       String callerZone) {
+    return render(ResourceNames.cluster(namespace, service), endpointsById, callerZone);
+  }
+
+  /** As {@link #render(String, String, Map, String)} for the cluster named {@code clusterName} (a service's, or a subset's). */
+  static ClusterLoadAssignment render(String clusterName, Map<String, Endpoint> endpointsById, String callerZone) {
     // zone -> (endpoint id -> endpoint); no zone and the empty zone are one locality, since grpc-java
     // NACKs an assignment that names the same locality twice.
     Map<String, Map<String, Endpoint>> byZone = new TreeMap<>();
@@ -48,7 +53,7 @@ final class EndpointRenderer {
     boolean prioritised = prioritises(endpointsById.values(), callerZone);
 
     ClusterLoadAssignment.Builder assignment =
-        ClusterLoadAssignment.newBuilder().setClusterName(ResourceNames.cluster(namespace, service));
+        ClusterLoadAssignment.newBuilder().setClusterName(clusterName);
     byZone.forEach((zone, endpoints) -> {
       LocalityLbEndpoints.Builder locality = LocalityLbEndpoints.newBuilder()
           // grpc-java silently drops a locality without a weight (no NACK, no backends). Equal weights

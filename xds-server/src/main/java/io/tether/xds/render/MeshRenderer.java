@@ -6,6 +6,7 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.tether.model.ClientAlias;
 import io.tether.model.Endpoint;
+import io.tether.model.Subset;
 import io.tether.model.VipRange;
 import io.tether.xds.node.ProxyKind;
 import io.tether.xds.node.ServedService;
@@ -55,6 +56,7 @@ public final class MeshRenderer {
    */
   public static ServiceResources service(ServiceInput input, ProxyKind kind, VipRange range, boolean proxylessTls) {
     Cluster cluster = ClusterRenderer.render(input, kind, proxylessTls);
+    List<Cluster> subsets = ClusterRenderer.subsets(input, kind, proxylessTls);
     List<ClientAlias> aliases = sortedAliases(input);
     List<Listener> listeners = new ArrayList<>();
     List<RouteConfiguration> routes = new ArrayList<>();
@@ -63,7 +65,7 @@ public final class MeshRenderer {
       if (http) {
         listeners.addAll(ApiListenerRenderer.render(input, aliases));
       }
-      return new ServiceResources(cluster, listeners, routes);
+      return new ServiceResources(cluster, subsets, listeners, routes);
     }
     for (ClientAlias alias : aliases) {
       String vip = input.vips().get(alias.hostPort());
@@ -75,7 +77,7 @@ public final class MeshRenderer {
         routes.add(RouteRenderer.egress(input, alias.hostPort()));
       }
     }
-    return new ServiceResources(cluster, listeners, routes);
+    return new ServiceResources(cluster, subsets, listeners, routes);
   }
 
   /**
@@ -107,6 +109,27 @@ public final class MeshRenderer {
   /** True when {@link #endpoints(String, String, Map, String)} gives a caller in {@code callerZone} two priorities. */
   public static boolean prioritises(java.util.Collection<Endpoint> endpoints, String callerZone) {
     return EndpointRenderer.prioritises(endpoints, callerZone);
+  }
+
+  /** The ClusterLoadAssignment of one subset's cluster: the service's endpoints that {@code subset} selects. */
+  public static ClusterLoadAssignment subsetEndpoints(String namespace, String service, Subset subset,
+      Map<String, Endpoint> endpointsById) {
+    Map<String, Endpoint> members = new java.util.LinkedHashMap<>();
+    endpointsById.forEach((id, e) -> {
+      if (subset.selects(e)) {
+        members.put(id, e);
+      }
+    });
+    return assignment(ResourceNames.subsetCluster(namespace, service, subset.name()), members, null);
+  }
+
+  /**
+   * The ClusterLoadAssignment of the cluster {@code clusterName} (a service's, or one subset's, over the
+   * subset's members) as {@link #endpoints(String, String, Map, String)} renders a service's.
+   */
+  public static ClusterLoadAssignment assignment(String clusterName, Map<String, Endpoint> endpointsById,
+      String callerZone) {
+    return EndpointRenderer.render(clusterName, endpointsById, callerZone);
   }
 
   /** What a sidecar serving {@code served} adds for it: the ingress listener and the cluster to the app. Envoy only. */

@@ -12,6 +12,15 @@ public final class ResourceNames {
     return service + "." + namespace;
   }
 
+  /**
+   * The EDS cluster of one subset of a service, and its ClusterLoadAssignment: {@code payments~v2.prod}. A
+   * {@code ~} is in no label, so no service's cluster has this name; the {@code .prod} suffix is kept, so
+   * what parses a cluster's namespace off its end still does.
+   */
+  public static String subsetCluster(String namespace, String service, String subset) {
+    return service + "~" + subset + "." + namespace;
+  }
+
   /** An Envoy egress listener for one client alias: {@code egress:payments:8080}. */
   public static String egressListener(String hostPort) {
     return "egress:" + hostPort;

@@ -15,8 +15,8 @@ import java.util.List;
 
 /**
  * Route configurations, one per client alias (a listener, or api_listener, exists per alias). Each
- * holds the service's route rules in order, then the default route sending everything else to the
- * service's own cluster; each route carries its rule's timeout and retry policy (else the service's), as
+ * holds the service's test traffic rules, then its route rules in order, then the default route sending
+ * everything else to the split, or without one to the service's own cluster; each route carries its rule's timeout and retry policy (else the service's), as
  * the client honours them. A service without rules has the default route only.
  */
 final class RouteRenderer {
@@ -29,7 +29,7 @@ final class RouteRenderer {
    */
   static RouteConfiguration egress(ServiceInput in, String hostPort) {
     List<Route> routes = new ArrayList<>();
-    for (RouteRule rule : in.spec().routes()) {
+    for (RouteRule rule : rules(in)) {
       RouteAction.Builder action = envoyAction(in, ruleTimeout(in, rule), ruleRetry(in, rule));
       routes.add(route(rule.name(), RouteMatchRenderer.render(rule.match(), Client.ENVOY),
           RouteDestinations.apply(action, in, rule.to())));
@@ -47,7 +47,7 @@ final class RouteRenderer {
    */
   static RouteConfiguration proxyless(ServiceInput in, String hostPort) {
     List<Route> routes = new ArrayList<>();
-    for (RouteRule rule : in.spec().routes()) {
+    for (RouteRule rule : rules(in)) {
       RouteAction.Builder action = proxylessAction(in, ruleTimeout(in, rule), ruleRetry(in, rule));
       routes.add(route(rule.name(), RouteMatchRenderer.render(rule.match(), Client.PROXYLESS),
           RouteDestinations.apply(action, in, rule.to())));
@@ -95,6 +95,14 @@ final class RouteRenderer {
     return action;
   }
 
+  /** The test traffic rules (as rules matching their header), then the route rules, in the order written. */
+  private static List<RouteRule> rules(ServiceInput in) {
+    List<RouteRule> rules = new ArrayList<>();
+    in.spec().traffic().testTraffic().forEach(t -> rules.add(t.asRoute()));
+    rules.addAll(in.spec().routes());
+    return rules;
+  }
+
   /** The rule's own timeout, field by field over the service's effective one. */
   private static Timeout ruleTimeout(ServiceInput in, RouteRule rule) {
     return rule.timeout() == null ? in.policy().timeout() : rule.timeout().orElse(in.policy().timeout());
@@ -109,9 +117,14 @@ final class RouteRenderer {
     return Route.newBuilder().setName(name).setMatch(match).setRoute(action).build();
   }
 
-  /** Unnamed, as it was before rules existed, so that a service without rules renders byte for byte as then. */
+  /**
+   * Unnamed, as it was before rules existed, so that a service without rules renders byte for byte as then;
+   * to the split when there is one, else to the whole service.
+   */
   private static Route defaultRoute(ServiceInput in, RouteAction.Builder action) {
-    return Route.newBuilder().setMatch(RouteMatchRenderer.any()).setRoute(action.setCluster(cluster(in))).build();
+    List<io.tether.model.Destination> split = in.spec().traffic().split();
+    RouteAction.Builder to = split.isEmpty() ? action.setCluster(cluster(in)) : RouteDestinations.apply(action, in, split);
+    return Route.newBuilder().setMatch(RouteMatchRenderer.any()).setRoute(to).build();
   }
 
   /**

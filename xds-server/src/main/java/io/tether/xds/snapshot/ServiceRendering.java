@@ -11,6 +11,7 @@ import io.tether.model.ClientAlias;
 import io.tether.model.Endpoint;
 import io.tether.model.Namespace;
 import io.tether.model.ServiceSpec;
+import io.tether.model.Subset;
 import io.tether.model.Tracing;
 import io.tether.model.VipRange;
 import io.tether.model.Versioned;
@@ -33,8 +34,8 @@ import java.util.TreeMap;
 
 /**
  * Renders one service (or its endpoints, or its ingress) from a registry state into versioned
- * resources. Versions come from the inputs' revisions (see {@link Versions}), so nothing is
- * serialised to decide whether it changed.
+ * resources. Versions come from the inputs' revisions and, for a spec, a hash of the part of it a
+ * resource is rendered from (see {@link Versions}), so no resource is serialised to decide whether it changed.
  */
 final class ServiceRendering {
   private ServiceRendering() {}
@@ -63,7 +64,29 @@ final class ServiceRendering {
         tracingOf(namespace));
     boolean proxylessTls = proxylessTls(state, egress, svc);
     ServiceResources rendered = MeshRenderer.service(input, egress.kind(), egress.vipRange(), proxylessTls);
-    String version = Versions.of(egress.kind(), nsRevision, spec.modRevision(), new TreeMap<>(vips));
+    // Versioned by what they are rendered from, not by the spec's revision: a rewrite that changes nothing
+    // re-sends nothing; clusters (and an HTTP service's Envoy listeners, whose routes come over RDS) are
+    // rendered from the spec without its routing, so a weight change re-sends the routes only.
+    String version = egressVersion(egress, proxylessTls, nsRevision, Versions.ofJson(spec.value()), vips);
+    String unrouted = egressVersion(egress, proxylessTls, nsRevision, Versions.ofJson(spec.value().withoutRouting()), vips);
+    boolean routesInListener = egress.kind() == ProxyKind.GRPC || !spec.value().protocol().isHttp();
+    Map<ResourceType, Map<String, VersionedResource<?>>> out = new EnumMap<>(ResourceType.class);
+    for (Cluster cluster : rendered.clusters()) {
+      put(out, ResourceType.CLUSTER, cluster.getName(), cluster, unrouted);
+    }
+    for (Listener l : rendered.listeners()) {
+      put(out, ResourceType.LISTENER, l.getName(), l, routesInListener ? version : unrouted);
+    }
+    for (RouteConfiguration r : rendered.routes()) {
+      put(out, ResourceType.ROUTE, r.getName(), r, version);
+    }
+    return new RenderedService(out, vips, proxylessTls);
+  }
+
+  /** A version of what {@code egress} gets of a service rendered from {@code spec} (a revision, or a hash). */
+  private static String egressVersion(EgressKey egress, boolean proxylessTls, long nsRevision, Object spec,
+      Map<String, String> vips) {
+    String version = Versions.of(egress.kind(), nsRevision, spec, new TreeMap<>(vips));
     if (!egress.vipRange().equals(VipRange.REGISTRY)) {
       // Other addresses, other versions; without a range they stay what they were before ranges existed.
       version = Versions.of(version, egress.vipRange());
@@ -71,16 +94,7 @@ final class ServiceRendering {
     if (egress.certificates()) {
       version = Versions.of(version, "proxyless-tls", proxylessTls);
     }
-    Map<ResourceType, Map<String, VersionedResource<?>>> out = new EnumMap<>(ResourceType.class);
-    Cluster cluster = rendered.cluster();
-    put(out, ResourceType.CLUSTER, cluster.getName(), cluster, version);
-    for (Listener l : rendered.listeners()) {
-      put(out, ResourceType.LISTENER, l.getName(), l, version);
-    }
-    for (RouteConfiguration r : rendered.routes()) {
-      put(out, ResourceType.ROUTE, r.getName(), r, version);
-    }
-    return new RenderedService(out, vips, proxylessTls);
+    return version;
   }
 
   /**
@@ -92,32 +106,54 @@ final class ServiceRendering {
         state.endpoints(egress.namespace(), svc).values().stream().map(Versioned::value).toList());
   }
 
-  /** The service's ClusterLoadAssignment; NONE when the service is gone (its cluster goes with it). */
+  /**
+   * The service's ClusterLoadAssignment, and one per subset over the subset's members only, each versioned
+   * by its own endpoints (so a change to an endpoint outside a subset leaves that subset's alone); NONE when
+   * the service is gone (its clusters go with it).
+   */
   static RenderedService assignment(RegistryState state, String ns, String svc) {
     return assignment(state, ns, svc, null);
   }
 
   /**
-   * The service's ClusterLoadAssignment for callers in {@code callerZone} (null: none). Only a zone-aware
-   * service's differs, and only when the zone has an endpoint of it: then its version is the endpoints'
-   * and the zone, else exactly the zoneless one's, so every assignment a zone leaves alone keeps its version.
+   * The service's ClusterLoadAssignments for callers in {@code callerZone} (null: none). Only a zone-aware
+   * service's differ, and only when the zone has an endpoint of the cluster: then its version is the
+   * endpoints' and the zone, else exactly the zoneless one's, so every assignment a zone leaves alone keeps
+   * its version.
    */
   static RenderedService assignment(RegistryState state, String ns, String svc, String callerZone) {
-    if (state.service(ns, svc).isEmpty()) {
+    Versioned<ServiceSpec> spec = state.service(ns, svc).orElse(null);
+    if (spec == null) {
       return RenderedService.NONE;
     }
     Map<String, Versioned<Endpoint>> endpoints = state.endpoints(ns, svc);
+    String zone = callerZone != null && zoneAware(state, ns, svc) ? callerZone : null;
+    Map<ResourceType, Map<String, VersionedResource<?>>> out = new EnumMap<>(ResourceType.class);
+    putAssignment(out, ResourceNames.cluster(ns, svc), endpoints, zone);
+    for (Subset subset : spec.value().traffic().subsets()) {
+      Map<String, Versioned<Endpoint>> members = new LinkedHashMap<>();
+      endpoints.forEach((id, v) -> {
+        if (subset.selects(v.value())) {
+          members.put(id, v);
+        }
+      });
+      putAssignment(out, ResourceNames.subsetCluster(ns, svc, subset.name()), members, zone);
+    }
+    return new RenderedService(out, Map.of());
+  }
+
+  /**
+   * One cluster's assignment over {@code endpoints}: by zone priority when {@code zone} (a zone-aware
+   * service's caller's) has one of them, versioned by the endpoints and that zone; else the zoneless one.
+   */
+  private static void putAssignment(Map<ResourceType, Map<String, VersionedResource<?>>> out, String cluster,
+      Map<String, Versioned<Endpoint>> endpoints, String zone) {
     Map<String, Endpoint> plain = new LinkedHashMap<>();
     endpoints.forEach((id, v) -> plain.put(id, v.value()));
-    boolean prioritised = callerZone != null && zoneAware(state, ns, svc)
-        && MeshRenderer.prioritises(plain.values(), callerZone);
-    String zone = prioritised ? callerZone : null;
-    ClusterLoadAssignment cla = MeshRenderer.endpoints(ns, svc, plain, zone);
-    String version = prioritised
-        ? Versions.of(Versions.ofEndpoints(endpoints), "zone", zone) : Versions.ofEndpoints(endpoints);
-    Map<ResourceType, Map<String, VersionedResource<?>>> out = new EnumMap<>(ResourceType.class);
-    put(out, ResourceType.ENDPOINT, ResourceNames.cluster(ns, svc), cla, version);
-    return new RenderedService(out, Map.of());
+    String prioritised = zone != null && MeshRenderer.prioritises(plain.values(), zone) ? zone : null;
+    String version = prioritised == null ? Versions.ofEndpoints(endpoints)
+        : Versions.of(Versions.ofEndpoints(endpoints), "zone", prioritised);
+    put(out, ResourceType.ENDPOINT, cluster, MeshRenderer.assignment(cluster, plain, prioritised), version);
   }
 
   /** True when the service exists and its policy (its own, else its namespace's default) is zone-aware. */
@@ -150,8 +186,9 @@ final class ServiceRendering {
     IngressAuthorization authz = new IngressAuthorization(rules.values().stream().map(Versioned::value).toList(),
         input.policy().authorization().defaultAction(), trustDomain);
     IngressResources r = MeshRenderer.ingress(input, served, authz);
-    String version = Versions.of("ingress", namespace == null ? 0 : namespace.modRevision(), spec.modRevision(),
-        served.ingressPort(), served.appPort());
+    // Rendered from the spec without its routing: a weight change leaves the ingress alone.
+    String version = Versions.of("ingress", namespace == null ? 0 : namespace.modRevision(),
+        Versions.ofJson(spec.value().withoutRouting()), served.ingressPort(), served.appPort());
     // The default is in the spec's and namespace's revisions; the rules change the listener only.
     String listenerVersion = rules.isEmpty() ? version : Versions.of(version, Versions.ofRules(rules));
     Map<ResourceType, Map<String, VersionedResource<?>>> out = new EnumMap<>(ResourceType.class);

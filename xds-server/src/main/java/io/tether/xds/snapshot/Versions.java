@@ -26,6 +26,12 @@ final class Versions {
     return Long.toHexString(h.hash().asLong());
   }
 
+  /** A hash of {@code value}'s JSON: the version of what is rendered from a part of a stored value. */
+  static String ofJson(Object value) {
+    return Hashing.murmur3_128().newHasher().putString(SCHEMA, StandardCharsets.UTF_8)
+        .putBytes(io.tether.model.json.Json.write(value)).hash().toString();
+  }
+
   /**
    * An assignment's version: its endpoints' ids and mod revisions, in id order, and which are DRAINING.
    * An operator's drain changes an endpoint's health and not its revision (registry/view/ServiceEntry),

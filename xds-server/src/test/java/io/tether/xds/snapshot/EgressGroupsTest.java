@@ -77,7 +77,8 @@ class EgressGroupsTest {
     publisher.awaitIdle();
     assertThat(published).doesNotContain(SERVER_ONLY).contains(SIDECAR, HOST_EGRESS);
 
-    view.putService("ns", "web", "10.0.0.1");
+    view.putSpec("ns", Registry.httpSpec("web").withPolicy(io.tether.model.ServicePolicy.EMPTY.withTls(
+        new io.tether.model.Tls(io.tether.model.TlsMode.STRICT))));
     publisher.awaitIdle();
     assertThat(published).contains(SERVER_ONLY);
     assertThat(served(SERVER_ONLY).of(ResourceType.ENDPOINT).resources()).isEmpty();

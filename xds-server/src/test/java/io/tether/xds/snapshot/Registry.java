@@ -89,6 +89,15 @@ final class Registry implements RegistryView {
         Set.of(new RegistryChange.EndpointsChanged(ns, svc)));
   }
 
+  /** Puts one endpoint of a service, with {@code labels}, at the next revision; the others keep theirs. */
+  void putEndpoint(String ns, String svc, String address, Map<String, String> labels) {
+    long rev = state.revision() + 1;
+    ServiceEntry before = state.services(ns).get(svc);
+    Endpoint e = new Endpoint(address, 8080, "z1", Health.HEALTHY, "task", "host", Map.of(), null, labels);
+    step(rev, ns, n -> withService(n, svc, new ServiceEntry(before.spec(),
+        before.endpoints().plus(address, new Versioned<>(e, rev)))), Set.of(new RegistryChange.EndpointsChanged(ns, svc)));
+  }
+
   /** Replaces a service's endpoints with {@code fronted} ones an agent's Envoy fronts and {@code direct} ones. */
   void putEndpoints(String ns, String svc, List<String> fronted, List<String> direct) {
     long rev = state.revision() + 1;

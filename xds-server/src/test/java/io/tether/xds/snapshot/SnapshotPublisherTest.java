@@ -3,6 +3,9 @@ package io.tether.xds.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.envoyproxy.controlplane.cache.Resources.ResourceType;
+import io.tether.model.ServicePolicy;
+import io.tether.model.Tls;
+import io.tether.model.TlsMode;
 import io.tether.xds.cache.GroupSnapshot;
 import io.tether.xds.render.ResourceNames;
 import java.util.Map;
@@ -52,7 +55,7 @@ class SnapshotPublisherTest extends PublisherFixture {
     startWithWebAndApi(GRPC);
     GroupSnapshot before = served(GRPC);
 
-    view.putService("ns", "api", "10.0.0.2");
+    view.putSpec("ns", Registry.httpSpec("api").withPolicy(ServicePolicy.EMPTY.withTls(new Tls(TlsMode.STRICT))));
     publisher.awaitIdle();
     assertThat(changedNames(before, served(GRPC))).isNotEmpty()
         .allSatisfy(n -> assertThat(n).doesNotContain("web")).contains(ResourceType.CLUSTER + " " + API);
@@ -69,16 +72,17 @@ class SnapshotPublisherTest extends PublisherFixture {
   }
 
   @Test
-  void aRewrittenSpecReRendersItsServiceAndTheIngressOfTheSidecarsServingIt() throws Exception {
+  void aRewrittenUnchangedSpecReSendsNothingAndAChangedOneItsServiceAndTheIngressOfTheSidecarsServingIt()
+      throws Exception {
     startWithWebAndApi(SIDECAR);
     GroupSnapshot before = served(SIDECAR);
     view.rewriteSpec("ns", "api");
     publisher.awaitIdle();
     GroupSnapshot apiRewritten = served(SIDECAR);
-    assertThat(changedNames(before, apiRewritten)).as("api's assignment, rendered from the same endpoints, stays")
-        .containsExactly(ResourceType.CLUSTER + " " + API);
+    assertThat(changedNames(before, apiRewritten)).as("versioned by what they are rendered from, not by revision")
+        .isEmpty();
 
-    view.rewriteSpec("ns", "web");
+    view.putSpec("ns", Registry.httpSpec("web").withPolicy(ServicePolicy.EMPTY.withTls(new Tls(TlsMode.STRICT))));
     publisher.awaitIdle();
     assertThat(changedNames(apiRewritten, served(SIDECAR))).containsExactlyInAnyOrder(ResourceType.CLUSTER + " " + WEB,
         ResourceType.CLUSTER + " " + ResourceNames.localCluster("web"),
