@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,8 +40,7 @@ class AgentCanaryTest {
       caller.close();
     }
     if (agent != null) {
-      agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // Envoy and the app die with it (pdeathsig)
-      Poll.until(Duration.ofSeconds(5), () -> agent.descendants().noneMatch(ProcessHandle::isAlive), "no child left");
+      TestProcesses.killWithChildren(agent);
     }
   }
 

@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,8 +65,7 @@ class EnvoyAccessLogTest {
   @AfterEach
   void stopAgent() throws Exception {
     if (agent != null) {
-      agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // Envoy and the app die with it (pdeathsig)
-      Poll.until(Duration.ofSeconds(5), () -> agent.descendants().noneMatch(ProcessHandle::isAlive), "no child left");
+      TestProcesses.killWithChildren(agent);
     }
     echo.close();
   }

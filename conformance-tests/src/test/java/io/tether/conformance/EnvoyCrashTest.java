@@ -3,7 +3,6 @@ package io.tether.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tether.registry.testing.HealthTrace;
-import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.Ports;
 import io.tether.registry.testing.Prerequisites;
 import io.tether.registry.testing.TestEtcd;
@@ -14,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,8 +46,7 @@ class EnvoyCrashTest {
   @AfterEach
   void stopAgent() throws InterruptedException {
     if (agent != null) {
-      agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // Envoy and the app die with it (pdeathsig)
-      Poll.until(Duration.ofSeconds(5), () -> agent.descendants().noneMatch(ProcessHandle::isAlive), "no child left");
+      TestProcesses.killWithChildren(agent);
     }
   }
 

@@ -6,10 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.Prerequisites;
 import io.tether.registry.testing.TestEtcd;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -59,8 +56,8 @@ class EnvoyOutlierDetectionTest {
 
   @Test
   void endpointAnswering5xxIsEjectedAndReturnsAfterTheEjectionTime() {
-    Switchable bad = new Switchable("bad");
-    Switchable good = new Switchable("good");
+    SwitchableBackend bad = new SwitchableBackend("bad", servers);
+    SwitchableBackend good = new SwitchableBackend("good", servers);
     String url = service(bad.port(), good.port());
     Poll.until(WAIT, () -> answersFrom(url, 20).containsAll(Set.of("bad", "good")),
         "both endpoints answer before the bad one fails");
@@ -132,31 +129,5 @@ class EnvoyOutlierDetectionTest {
   private static HttpResponse<String> call(String url) {
     return EnvoyProxy.get(url + "/call").orElseThrow(() -> new AssertionError("no answer from " + url
         + "\nenvoy log:\n" + envoy.tail()));
-  }
-
-  /** A backend answering 200 with its name, or 503 while {@code failing}. */
-  private static final class Switchable {
-    volatile boolean failing;
-    private final HttpServer server;
-
-    Switchable(String name) {
-      try {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-      server.createContext("/", exchange -> {
-        byte[] body = (failing ? "failing" : name).getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(failing ? 503 : 200, body.length);
-        exchange.getResponseBody().write(body);
-        exchange.close();
-      });
-      server.start();
-      servers.add(server);
-    }
-
-    int port() {
-      return server.getAddress().getPort();
-    }
   }
 }

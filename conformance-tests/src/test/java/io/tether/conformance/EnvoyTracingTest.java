@@ -25,7 +25,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,8 +82,7 @@ class EnvoyTracingTest {
   @AfterEach
   void stopMesh() throws Exception {
     if (agent != null) {
-      agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // Envoy and the app die with it (pdeathsig)
-      Poll.until(Duration.ofSeconds(5), () -> agent.descendants().noneMatch(ProcessHandle::isAlive), "no child left");
+      TestProcesses.killWithChildren(agent);
     }
     if (apiSidecar != null) {
       apiSidecar.close();

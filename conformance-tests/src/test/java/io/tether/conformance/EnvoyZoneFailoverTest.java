@@ -7,9 +7,7 @@ import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.Prerequisites;
 import io.tether.registry.testing.TestEtcd;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +35,8 @@ class EnvoyZoneFailoverTest {
   static final Mesh mesh = Mesh.perClass();
   private static final ZoneFailover zones = new ZoneFailover(mesh, "a");
   private static final List<HttpServer> servers = new ArrayList<>();
-  private static Backend inA;
-  private static Backend inB;
+  private static SwitchableBackend inA;
+  private static SwitchableBackend inB;
   private static EnvoyProxy envoy;
   private static final Map<String, String> urls = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -46,8 +44,8 @@ class EnvoyZoneFailoverTest {
   static void start() throws Exception {
     Prerequisites.envoy();
     mesh.api.put("/v1/namespaces/a", "{}").expect(201);
-    inA = new Backend("web-a");
-    inB = new Backend("web-b");
+    inA = new SwitchableBackend("web-a", servers);
+    inB = new SwitchableBackend("web-b", servers);
     httpService("web", 8080, ",\"zoneAware\":{\"enabled\":true},\"outlierDetection\":{\"consecutive5xx\":"
         + CONSECUTIVE_5XX + ",\"intervalMs\":200,\"baseEjectionTimeMs\":" + BASE_EJECTION_MS
         + ",\"maxEjectionPercent\":100}");
@@ -141,9 +139,9 @@ class EnvoyZoneFailoverTest {
   void belowAboutSeventyTwoPercentHealthyTheZoneSpillsProportionally() throws IOException {
     httpService("wide", 8082, ",\"zoneAware\":{\"enabled\":true}");
     for (int i = 1; i <= 4; i++) {
-      zones.register("wide", "wide-a" + i, new Backend("wide-a" + i).port(), "zone-a");
+      zones.register("wide", "wide-a" + i, new SwitchableBackend("wide-a" + i, servers).port(), "zone-a");
     }
-    zones.register("wide", "wide-b", new Backend("wide-b").port(), "zone-b");
+    zones.register("wide", "wide-b", new SwitchableBackend("wide-b", servers).port(), "zone-b");
     Poll.until(ZoneFailover.WAIT, () -> call("wide", 8082).startsWith("wide-a"), "a first wide call in zone-a");
     zones.setHealth("wide", "wide-a1", "UNHEALTHY");
     zones.awaitEdsAcked(envoy.nodeId);
@@ -191,27 +189,5 @@ class EnvoyZoneFailoverTest {
     HttpResponse<String> r = EnvoyProxy.get(url).orElseThrow(() -> new AssertionError("no answer from " + url
         + "; envoy log:\n" + envoy.tail()));
     return r.statusCode() == 200 ? r.body() : Integer.toString(r.statusCode());
-  }
-
-  /** A backend answering 200 with its name, or 503 while {@code failing}. */
-  private static final class Backend {
-    volatile boolean failing;
-    private final HttpServer server;
-
-    Backend(String name) throws IOException {
-      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-      server.createContext("/", exchange -> {
-        byte[] body = (failing ? "failing" : name).getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(failing ? 503 : 200, body.length);
-        exchange.getResponseBody().write(body);
-        exchange.close();
-      });
-      server.start();
-      servers.add(server);
-    }
-
-    int port() {
-      return server.getAddress().getPort();
-    }
   }
 }

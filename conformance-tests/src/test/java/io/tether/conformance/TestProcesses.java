@@ -2,12 +2,15 @@ package io.tether.conformance;
 
 import io.tether.process.BoundChildren;
 import io.tether.process.ChildJvm;
+import io.tether.registry.testing.Poll;
 import io.tether.registry.testing.TestChildren;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Processes the cross-host tests start: Java mains with the test classpath, each bound to the test
@@ -29,6 +32,15 @@ final class TestProcesses {
   /** Starts {@code pb}'s command bound to the test JVM's life (same pid: setpriv execs it). */
   static Process spawn(ProcessBuilder pb) {
     return TestChildren.start(pb);
+  }
+
+  /**
+   * Kills an agent with SIGKILL and waits until none of its children is left: its Envoy and app die with
+   * it (pdeathsig), which is what a test's teardown relies on.
+   */
+  static void killWithChildren(Process agent) throws InterruptedException {
+    agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    Poll.until(Duration.ofSeconds(5), () -> agent.descendants().noneMatch(ProcessHandle::isAlive), "no child left");
   }
 
   /** True when the process is gone or a zombie (dead, not yet reaped). */

@@ -1,6 +1,5 @@
 package io.tether.agent.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.tether.agent.AgentTask;
 import io.tether.agent.TaskSettings;
 import io.tether.agent.metrics.MetricsEndpoint;
@@ -9,7 +8,6 @@ import io.tether.agent.net.HostName;
 import io.tether.agent.registry.RegistryClient;
 import io.tether.client.cli.CliEnvironment;
 import io.tether.client.cli.Documents;
-import io.tether.model.json.Json;
 import io.tether.model.AppProtocol;
 import io.tether.model.Names;
 import io.tether.model.ServiceSpec;
@@ -163,69 +161,79 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   private TaskSettings settings() throws IOException {
-    JsonNode file = config == null ? Json.MAPPER.createObjectNode() : usage(() -> Documents.read(config));
+    ConfigFile file = config == null ? ConfigFile.empty() : new ConfigFile(usage(() -> Documents.read(config)));
     Map<String, String> endpointLabels = usage(() -> labels.resolve(file.get("labels"))); // bad ones stop us first
-    String cpUrl = usage(() -> server.resolve(first(text(file, "server"), text(file, "controlPlane")), true));
-    String ns = first(namespace, text(file, "namespace"));
-    Path tokenPath = tokenFile != null ? tokenFile : file.hasNonNull("tokenFile") ? Path.of(file.get("tokenFile").asText())
-        : CliEnvironment.get("TETHER_TOKEN_FILE") != null ? Path.of(CliEnvironment.get("TETHER_TOKEN_FILE")) : null;
-    List<String> command = app != null ? app : file.has("app") ? List.of(Json.MAPPER.convertValue(file.get("app"), String[].class)) : null;
+    String cpUrl = usage(() -> server.resolve(file.text(file.text("server"), "controlPlane"), true));
+    String ns = file.text(namespace, "namespace");
+    Path tokenPath = file.path(tokenFile, "tokenFile");
+    Path tokenAt = tokenPath != null || CliEnvironment.get("TETHER_TOKEN_FILE") == null ? tokenPath
+        : Path.of(CliEnvironment.get("TETHER_TOKEN_FILE"));
+    List<String> command = file.strings(app, "app");
     require(cpUrl != null, "--server is required (or $TETHER_SERVER, or server in --config)");
     URI cp = URI.create(cpUrl);
     require(ns != null, "--namespace is required");
-    require(tokenPath != null, "--token-file is required");
-    String token = usage(() -> Tokens.read("--token-file", tokenPath));
+    require(tokenAt != null, "--token-file is required");
+    String token = usage(() -> Tokens.read("--token-file", tokenAt));
     require(command != null && !command.isEmpty(), "the app's command is required after --");
-    String svc = first(service, text(file, "service"));
-    String taskZone = first(zone, text(file, "zone"));
-    require(taskZone == null || Names.isDnsName(taskZone), "--zone '" + taskZone + "' is not a DNS name (e.g. rack-1 "
-        + "or eu-west-1a)");
-    Integer port = appPort != null ? appPort : file.hasNonNull("appPort") ? file.get("appPort").asInt() : null;
+    String svc = file.text(service, "service");
+    Integer port = file.number(appPort, "appPort");
     require(svc == null || port != null, "--app-port is required with --service");
-    String registeredAddress = svc == null ? null : registeredAddress(first(address, text(file, "address")),
-        allowLoopbackAddress != null ? allowLoopbackAddress : file.path("allowLoopbackAddress").asBoolean(false));
+    TaskSettings.Identity identity = identity(file, ns, svc, endpointLabels);
     ServiceSpec serviceSpec = svc == null ? null : ServedService.lookUp(new RegistryClient(cp, token), ns, svc);
-    String xdsGiven = first(xds, text(file, "xds"));
+    String xdsGiven = file.text(xds, "xds");
     XdsLookup.XdsTarget xdsTarget = xdsTarget(xdsGiven, cpUrl, token);
-    String task = first(taskId, text(file, "taskId"));
-    task = task != null ? task : UUID.randomUUID().toString().substring(0, 8);
-    boolean noProxy = proxyless != null ? proxyless : file.path("proxyless").asBoolean(false);
-    Path xdsCaFile = usage(() -> xdsCa.resolve(text(file, "xdsCa"), xdsTarget, xdsGiven != null, noProxy));
-    Args.HostPort xdsAddress = xdsTarget.address();
-    String hosts = first(hostsFile, text(file, "hostsFile"));
+    boolean noProxy = file.flag(proxyless, "proxyless");
+    Path xdsCaFile = usage(() -> xdsCa.resolve(file.text("xdsCa"), xdsTarget, xdsGiven != null, noProxy));
     int defaultIngress = serviceSpec == null || serviceSpec.ingressPortOverride() == null
         ? 15000 : serviceSpec.ingressPortOverride();
-    TaskSettings.Ports ports = new TaskSettings.Ports(port, intOr(ingressPort, file, "ingressPort", defaultIngress),
-        intOr(adminPort, file, "adminPort", 9901));
+    TaskSettings.Ports ports = new TaskSettings.Ports(port, file.number(ingressPort, "ingressPort", defaultIngress),
+        file.number(adminPort, "adminPort", 9901));
+    String hosts = file.text(hostsFile, "hostsFile");
+    String check = file.text(healthCheck, "healthCheck");
     return new TaskSettings(
-        new TaskSettings.ControlPlane(cp, xdsAddress.host(), xdsAddress.port(), xdsCaFile, token),
-        new TaskSettings.Identity(ns, svc, task, registeredAddress, taskZone, HostName.ofThisHost(), endpointLabels),
+        new TaskSettings.ControlPlane(cp, xdsTarget.address().host(), xdsTarget.address().port(), xdsCaFile, token),
+        identity,
         ports,
-        new TaskSettings.AppHealth(first(healthCheck, first(text(file, "healthCheck"), ServedService.healthCheck(serviceSpec))),
+        new TaskSettings.AppHealth(check != null ? check : ServedService.healthCheck(serviceSpec),
             TaskSettings.HealthTiming.of(serviceSpec == null ? null : serviceSpec.policy().healthCheck())),
-        new TaskSettings.Envoy(
-            envoyBin != null ? envoyBin : file.hasNonNull("envoyBin") ? Path.of(file.get("envoyBin").asText()) : null,
-            intOr(envoyRestarts, file, "envoyRestarts", 5),
-            Duration.ofMillis(intOr(envoyBackoffMs, file, "envoyBackoffMs", 1000))),
-        new TaskSettings.Timings(
-            Duration.ofSeconds(intOr(drainSeconds, file, "drainTime", 5)),
-            Duration.ofSeconds(intOr(stopGraceSeconds, file, "stopGrace", 10)),
-            Duration.ofSeconds(intOr(startTimeout, file, "startTimeout", 300)),
-            intOr(leaseTtl, file, "leaseTtl", 10)),
+        new TaskSettings.Envoy(file.path(envoyBin, "envoyBin"), file.number(envoyRestarts, "envoyRestarts", 5),
+            Duration.ofMillis(file.number(envoyBackoffMs, "envoyBackoffMs", 1000))),
+        timings(file),
         "none".equals(hosts) ? null : Path.of(hosts != null ? hosts : "/etc/hosts"),
         noProxy,
-        usage(() -> certificates.resolve(text(file, "certsDir"), text(file, "identity"), noProxy, svc)),
-        workDir != null ? workDir : file.hasNonNull("workDir") ? Path.of(file.get("workDir").asText()) : null,
+        usage(() -> certificates.resolve(file.text("certsDir"), file.text("identity"), noProxy, svc)),
+        file.path(workDir, "workDir"),
         new TaskSettings.Metrics(metricsEndpoint(file, ports), serviceSpec != null && serviceSpec.protocol() == AppProtocol.GRPC),
         command);
   }
 
+  /** Who the task is: its namespace, service, task id (random unless given), address, zone, host and labels. */
+  private TaskSettings.Identity identity(ConfigFile file, String ns, String svc, Map<String, String> endpointLabels) {
+    String taskZone = file.text(zone, "zone");
+    require(taskZone == null || Names.isDnsName(taskZone), "--zone '" + taskZone + "' is not a DNS name (e.g. rack-1 "
+        + "or eu-west-1a)");
+    String registeredAddress = svc == null ? null
+        : registeredAddress(file.text(address, "address"), file.flag(allowLoopbackAddress, "allowLoopbackAddress"));
+    String task = file.text(taskId, "taskId");
+    return new TaskSettings.Identity(ns, svc, task != null ? task : UUID.randomUUID().toString().substring(0, 8),
+        registeredAddress, taskZone, HostName.ofThisHost(), endpointLabels);
+  }
+
+  private TaskSettings.Timings timings(ConfigFile file) {
+    return new TaskSettings.Timings(
+        Duration.ofSeconds(file.number(drainSeconds, "drainTime", 5)),
+        Duration.ofSeconds(file.number(stopGraceSeconds, "stopGrace", 10)),
+        Duration.ofSeconds(file.number(startTimeout, "startTimeout", 300)),
+        file.number(leaseTtl, "leaseTtl", 10));
+  }
+
   /** The metrics endpoint, on a port none of the task's others is (see {@link MetricsEndpoint.Settings#avoiding}). */
-  private MetricsEndpoint.Settings metricsEndpoint(JsonNode file, TaskSettings.Ports ports) {
-    boolean given = metricsPort != null || file.hasNonNull("metricsPort");
-    int port = intOr(metricsPort, file, "metricsPort", MetricsEndpoint.Settings.DEFAULT_PORT);
+  private MetricsEndpoint.Settings metricsEndpoint(ConfigFile file, TaskSettings.Ports ports) {
+    boolean given = file.number(metricsPort, "metricsPort") != null;
+    int port = file.number(metricsPort, "metricsPort", MetricsEndpoint.Settings.DEFAULT_PORT);
     require(port >= 0 && port <= 65535, "--metrics-port " + port + " is not a port number (0 for none, else 1-65535)");
-    String address = first(metricsAddress, first(text(file, "metricsAddress"), MetricsEndpoint.Settings.DEFAULT_ADDRESS));
+    String address = file.text(metricsAddress, "metricsAddress");
+    address = address != null ? address : MetricsEndpoint.Settings.DEFAULT_ADDRESS;
     Map<Integer, String> taken = new HashMap<>(Map.of(ports.admin(), "--admin-port"));
     taken.putIfAbsent(ports.ingress(), "--ingress-port");
     if (ports.app() != null) {
@@ -285,17 +293,5 @@ public final class RunCommand implements Callable<Integer> {
     if (!ok) {
       throw new CommandLine.ParameterException(spec.commandLine(), message);
     }
-  }
-
-  private static String text(JsonNode file, String key) {
-    return file.hasNonNull(key) ? file.get(key).asText() : null;
-  }
-
-  private static int intOr(Integer flag, JsonNode file, String key, int fallback) {
-    return flag != null ? flag : file.hasNonNull(key) ? file.get(key).asInt() : fallback;
-  }
-
-  private static String first(String a, String b) {
-    return a != null ? a : b;
   }
 }

@@ -112,6 +112,15 @@ class GoldenFilesTest {
     }
   }
 
+  /** Every case passes Envoy's validate rules (PGV) and sets no deprecated field. */
+  static void assertValidAndCurrent(Map<String, ? extends Message> cases) {
+    PgvChecker checker = new PgvChecker(RenderedTypes.typeRegistry());
+    cases.forEach((name, resource) -> {
+      assertThat(checker.violations(resource)).as(name).isEmpty();
+      assertThat(checker.deprecated(resource)).as(name).isEmpty();
+    });
+  }
+
   /** {@code lds.egress:payments:8080} -> {@code lds.egress_payments_8080.json}. */
   static String fileName(String key) {
     return key.replaceAll("[^A-Za-z0-9._-]", "_") + ".json";

@@ -50,11 +50,7 @@ class RbacGoldenFilesTest {
 
   @Test
   void everyCasePassesEnvoysValidateRulesAndUsesNoDeprecatedField() {
-    PgvChecker checker = new PgvChecker(RenderedTypes.typeRegistry());
-    cases().forEach((name, listener) -> {
-      assertThat(checker.violations(listener)).as(name).isEmpty();
-      assertThat(checker.deprecated(listener)).as(name).isEmpty();
-    });
+    GoldenFilesTest.assertValidAndCurrent(cases());
   }
 
   @Test

@@ -39,11 +39,7 @@ class ZoneGoldenFilesTest {
 
   @Test
   void everyCasePassesEnvoysValidateRulesAndUsesNoDeprecatedField() throws Exception {
-    PgvChecker checker = new PgvChecker(RenderedTypes.typeRegistry());
-    for (Map.Entry<String, Message> c : cases().entrySet()) {
-      assertThat(checker.violations(c.getValue())).as(c.getKey()).isEmpty();
-      assertThat(checker.deprecated(c.getValue())).as(c.getKey()).isEmpty();
-    }
+    GoldenFilesTest.assertValidAndCurrent(cases());
   }
 
   @Test
