@@ -152,8 +152,9 @@ final class RouteTargets {
       }
     }
     if (!referrers.isEmpty()) {
-      throw new RegistryException(ErrorCode.FAILED_PRECONDITION, "service '" + svc + "' is a destination of routes of: "
-          + String.join(", ", referrers) + " (namespace " + ns + "); remove those routes first");
+      throw new RegistryException(ErrorCode.FAILED_PRECONDITION, "service '" + svc + "' is a destination of the "
+          + "routes, split or test traffic of: " + String.join(", ", referrers) + " (namespace " + ns + "); "
+          + "remove those destinations first");
     }
   }
 }

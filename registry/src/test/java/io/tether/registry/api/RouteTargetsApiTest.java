@@ -55,8 +55,8 @@ class RouteTargetsApiTest {
     ApiClient.Response refused = api.delete("/v1/namespaces/rt-delete/services/refunds");
     assertThat(refused.status()).isEqualTo(409);
     assertThat(refused.body().path("error").path("message").asText())
-        .isEqualTo("service 'refunds' is a destination of routes of: shop, web (namespace rt-delete); "
-            + "remove those routes first");
+        .isEqualTo("service 'refunds' is a destination of the routes, split or test traffic of: shop, web "
+            + "(namespace rt-delete); remove those destinations first");
 
     api.put("/v1/namespaces/rt-delete/services/web", service("web", 8080, null)).expect(200);
     api.delete("/v1/namespaces/rt-delete/services/shop").expect(204);
