@@ -35,6 +35,8 @@ import org.pcollections.PMap;
 class ExportsGoldenFilesTest {
   static final GroupKey DEV_ENVOY = new GroupKey("dev", ProxyKind.ENVOY, List.of());
   static final GroupKey DEV_GRPC = GroupKey.grpc("dev");
+  static final GroupKey PROD_ENVOY = new GroupKey("prod", ProxyKind.ENVOY,
+      List.of(new ServedService("payments", 15000, 8080)));
 
   static final String PAYMENTS = "{\"portName\":\"http\",\"appProtocol\":\"http\",\"clientAliases\":[{\"dnsName\":"
       + "\"payments\",\"port\":8080}],\"timeout\":{\"perRequestTimeoutSeconds\":7},"
@@ -80,6 +82,17 @@ class ExportsGoldenFilesTest {
         PublishedGroup.firstSnapshot(DEV_GRPC, state(true)));
   }
 
+  /** The exporter's ingress: its namespace wall admits the namespaces it is exported to (docs/security.md). */
+  @Test
+  void theExportersWallMatchesTheReviewedGoldenFile() throws Exception {
+    Map<String, Message> prod = PublishedGroup.firstSnapshot(PROD_ENVOY, state(true));
+    GoldenFilesTest.assertMatchesGoldenDir(GoldenFilesTest.GOLDEN.resolve("exports/exporter"),
+        Map.of("lds.ingress:payments", prod.get("lds.ingress:payments")));
+    assertThat(prod.get("lds.ingress:payments").toString()).contains("spiffe://tether.local/ns/dev/");
+    assertThat(PublishedGroup.firstSnapshot(PROD_ENVOY, state(false)).get("lds.ingress:payments").toString())
+        .doesNotContain("/ns/dev/");
+  }
+
   @Test
   void aPendingImportRendersNothing() throws Exception {
     assertThat(PublishedGroup.firstSnapshot(DEV_ENVOY, state(false))).isEmpty();
@@ -97,8 +110,7 @@ class ExportsGoldenFilesTest {
   /** The exporter's own sidecar is rendered as before: the import changes nothing in prod. */
   @Test
   void theExportersNamespaceStillGetsItsOwnRoutes() throws Exception {
-    GroupKey prodEnvoy = new GroupKey("prod", ProxyKind.ENVOY, List.of(new ServedService("payments", 15000, 8080)));
-    Map<String, Message> prod = PublishedGroup.firstSnapshot(prodEnvoy, state(true));
+    Map<String, Message> prod = PublishedGroup.firstSnapshot(PROD_ENVOY, state(true));
     assertThat(prod.get("rds.payments:8080").toString()).contains("ledger.prod");
   }
 
