@@ -3,6 +3,7 @@ package io.tether.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.envoyproxy.controlplane.cache.Resources.ResourceType;
 import io.tether.agent.certs.CertificateFiles;
 import io.tether.agent.certs.CertificateKeeper;
 import io.tether.agent.registry.RegistryClient;
@@ -92,6 +93,10 @@ class EnvoyExportsTest {
     // Exported to a: the import is ACTIVE and every call by the alias is answered.
     mesh.api.put(PAYMENTS, payments(",\"exports\":[\"a\"]")).expect(200);
     long exported = System.nanoTime();
+    long acked = Poll.until(WAIT, () -> AckedVersions.serves(mesh, "a", caller.nodeId, ResourceType.CLUSTER, "payments.b")
+        && AckedVersions.TYPES.keySet().stream().allMatch(t -> AckedVersions.ackedCurrent(mesh, "a", caller.nodeId, t)),
+        () -> "a's Envoy ACKs the import's resources; proxies: " + mesh.proxyStream(caller.nodeId));
+    assertThat(AckedVersions.nacks(mesh, caller.nodeId)).as("NACKs of a's Envoy").isZero();
     Poll.until(WAIT, () -> status(url) == 200, () -> "a call by the alias once exported: " + describe(url)
         + "\ncaller:\n" + caller.tail());
     long firstCall = (System.nanoTime() - exported) / 1_000_000;
@@ -99,8 +104,8 @@ class EnvoyExportsTest {
     for (int i = 0; i < CALLS; i++) {
       answered += EnvoyProxy.get(url).filter(r -> r.statusCode() == 200 && r.body().equals(ANSWER)).isPresent() ? 1 : 0;
     }
-    System.out.printf("[EnvoyExportsTest] export -> first answered call by the alias: %d ms; %d of %d answered%n",
-        firstCall, answered, CALLS);
+    System.out.printf("[EnvoyExportsTest] export -> CDS, EDS, LDS and RDS ACKed by a's Envoy: %d ms; first answered"
+        + " call by the alias: %d ms; %d of %d answered%n", acked, firstCall, answered, CALLS);
     assertThat(answered).isEqualTo(CALLS);
     assertThat(caller.stat("cluster.payments.b.ssl.handshake")).as("over mutual TLS, as checkout of a").isPositive();
     assertThat(direct(fromA)).as("a's leaf at b's ingress, exported to a").isEqualTo(OptionalInt.of(200));
