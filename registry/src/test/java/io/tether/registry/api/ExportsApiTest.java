@@ -103,6 +103,24 @@ class ExportsApiTest {
     api.put("/v1/namespaces/x-once-dev/services/pay", importer("pay", "x-once-prod", "payments")).expect(200);
   }
 
+  /** An import's cluster is named after its exporter: a route to the import's own name would reach nothing. */
+  @Test
+  void anImportIsNoDestinationOfARouteSplitOrTestTraffic() {
+    ApiClient api = namespaces("x-dest-prod", "x-dest-dev");
+    api.put("/v1/namespaces/x-dest-dev/services/pay", importer("pay", "x-dest-prod", "payments")).expect(201);
+    String web = "{\"portName\":\"http\",\"appProtocol\":\"http\",\"clientAliases\":[{\"dnsName\":\"web\","
+        + "\"port\":8080}],\"routes\":[{\"name\":\"pay\",\"match\":{\"path\":{\"prefix\":\"/pay\"}},"
+        + "\"to\":[{\"service\":\"pay\"}]}]}";
+    refused(api.put("/v1/namespaces/x-dest-dev/services/web", web), 409, "routes[0].to[0].service",
+        "an import is called by its aliases");
+    api.get("/v1/namespaces/x-dest-dev/services/web").expect(404);
+
+    api.put("/v1/namespaces/x-dest-dev/services/cart", exporter(null)).expect(201);
+    api.put("/v1/namespaces/x-dest-dev/services/web", web.replace("\"pay\"}", "\"cart\"}")).expect(201);
+    refused(api.put("/v1/namespaces/x-dest-dev/services/cart", importer("cart", "x-dest-prod", "ledger")), 409,
+        "importFrom", "is a destination of web");
+  }
+
   @Test
   void eitherSideMayComeFirstAndEffectiveShowsTheState() {
     ApiClient api = namespaces("x-eff-prod", "x-eff-dev", "x-eff-qa");

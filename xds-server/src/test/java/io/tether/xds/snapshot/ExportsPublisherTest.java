@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.envoyproxy.controlplane.cache.Resources.ResourceType;
 import io.tether.model.ClientAlias;
 import io.tether.model.ImportFrom;
+import io.tether.model.ServicePolicy;
 import io.tether.model.ServiceSpec;
 import io.tether.model.Sharing;
+import io.tether.model.Timeout;
 import io.tether.xds.cache.GroupSnapshot;
 import io.tether.xds.node.GroupKey;
 import io.tether.xds.node.ProxyKind;
@@ -110,6 +112,20 @@ class ExportsPublisherTest extends PublisherFixture {
     publisher.awaitIdle();
     assertThat(served(DEV_GRPC).of(ResourceType.LISTENER).resources()).isEmpty();
     assertThat(served(DEV_GRPC).of(ResourceType.CLUSTER).resources()).isEmpty();
+  }
+
+  /** The exporter's namespace defaults are part of its policy: a change of them reaches the importers. */
+  @Test
+  void theExportersNamespaceDefaultsReachTheImport() throws Exception {
+    startPending();
+    export(List.of("dev"));
+    GroupSnapshot before = served(DEV_ENVOY);
+    view.putNamespaceDefaults("prod", new ServicePolicy(new Timeout(120, 3), null, null, null, null, null));
+    publisher.awaitIdle();
+    assertThat(changedNames(before, served(DEV_ENVOY))).contains(ResourceType.ROUTE + " pay:9090");
+    var route = (io.envoyproxy.envoy.config.route.v3.RouteConfiguration) served(DEV_ENVOY).of(ResourceType.ROUTE)
+        .resources().get("pay:9090").resource();
+    assertThat(route.getVirtualHosts(0).getRoutes(0).getRoute().getTimeout().getSeconds()).isEqualTo(3);
   }
 
   /** The import's VIP is its namespace's: a new one moves its listener, versioned as any service's by its VIPs. */
