@@ -24,6 +24,13 @@ final class AckedVersions {
         .map(types -> types.get(type).version()).orElse(null);
   }
 
+  /** Whether the server serves the node's group a resource of {@code type} named {@code name} now. */
+  static boolean serves(Mesh mesh, String ns, String nodeId, ResourceType type, String name) {
+    var cache = mesh.server.xds().cache();
+    return cache.groupOf(new ProxyKey(ns, nodeId)).flatMap(cache::snapshot)
+        .map(s -> s.of(type).resources().containsKey(name)).orElse(false);
+  }
+
   /** Whether the node's stream shows {@code type} ACKed at the version served now. */
   static boolean ackedCurrent(Mesh mesh, String ns, String nodeId, ResourceType type) {
     String served = served(mesh, ns, nodeId, type);

@@ -40,16 +40,16 @@ final class EnvoyProxy implements AutoCloseable {
 
   private EnvoyProxy(Path dir, int xdsPort, String apiType, List<Map<String, Object>> services,
       Map<String, Object> metadata, List<Map<String, Object>> listeners) throws Exception {
-    this(dir, xdsPort, apiType, services, metadata, listeners, List.of(), null);
+    this(dir, xdsPort, apiType, services, metadata, listeners, List.of(), null, Mesh.AGENT_A);
   }
 
   private EnvoyProxy(Path dir, int xdsPort, String apiType, List<Map<String, Object>> services,
-      Map<String, Object> metadata, List<Map<String, Object>> listeners, List<String> flags, String zone)
-      throws Exception {
+      Map<String, Object> metadata, List<Map<String, Object>> listeners, List<String> flags, String zone,
+      String token) throws Exception {
     int admin = Ports.free();
     adminUrl = "http://127.0.0.1:" + admin;
     Path bootstrap = dir.resolve("bootstrap.json");
-    Map<String, Object> config = new java.util.HashMap<>(bootstrap(nodeId, xdsPort, admin, Mesh.AGENT_A, apiType,
+    Map<String, Object> config = new java.util.HashMap<>(bootstrap(nodeId, xdsPort, admin, token, apiType,
         services));
     Map<String, Object> node = new java.util.HashMap<>((Map<String, Object>) config.get("node"));
     Map<String, Object> meta = new java.util.HashMap<>((Map<String, Object>) node.get("metadata"));
@@ -109,13 +109,23 @@ final class EnvoyProxy implements AutoCloseable {
    * after the response in flight, so the next request meets the new listener.
    */
   static EnvoyProxy startDrainingAsTheAgent(int xdsPort, Path dir, Map<String, Object> metadata) throws Exception {
+    return startDrainingAsTheAgent(xdsPort, dir, Mesh.AGENT_A, metadata);
+  }
+
+  /**
+   * As {@link #startDrainingAsTheAgent(int, Path, Map)} with the agent token {@code token} (its namespace's:
+   * put that namespace in {@code metadata} too).
+   */
+  static EnvoyProxy startDrainingAsTheAgent(int xdsPort, Path dir, String token, Map<String, Object> metadata)
+      throws Exception {
     return start(new EnvoyProxy(dir, xdsPort, "GRPC", List.of(), metadata, List.of(),
-        List.of("--drain-time-s", "1", "--drain-strategy", "immediate"), null));
+        List.of("--drain-time-s", "1", "--drain-strategy", "immediate"), null, token));
   }
 
   /** As {@link #start(Mesh, Path)}, the node in {@code zone} (its standard {@code locality.zone}, as the agent writes it). */
   static EnvoyProxy inZone(Mesh mesh, Path dir, String zone) throws Exception {
-    return start(new EnvoyProxy(dir, mesh.xdsPort(), "GRPC", List.of(), Map.of(), List.of(), List.of(), zone));
+    return start(new EnvoyProxy(dir, mesh.xdsPort(), "GRPC", List.of(), Map.of(), List.of(), List.of(), zone,
+        Mesh.AGENT_A));
   }
 
   /** Returns {@code envoy} once its admin says /ready; closes it when it does not get there. */

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Namespaces are walls: a client sees only its own namespace's services, a client without a valid
- * token gets no configuration at all, and a token of one namespace cannot claim another.
+ * token gets no configuration at all, and a token of one namespace cannot claim another; a service of
+ * another namespace is seen only once exported to the client's and imported there (README "Exports and
+ * imports"), by the import's alias.
  */
 class IsolationTest {
   private static final long CALL_TIMEOUT_MS = 1_000;
@@ -41,6 +43,43 @@ class IsolationTest {
     assertThat(answers).as("calls from namespace a to b's service").doesNotContain("iso-b-only-1")
         .allMatch(a -> a.equals("UNAVAILABLE") || a.equals("DEADLINE_EXCEEDED"));
     assertThat(backend.calls.get()).as("calls b's backend saw from namespace a").isEqualTo(callsBefore);
+  }
+
+  @Test
+  void anUnexportedServiceIsInvisibleAcrossNamespacesAndAnExportedOneIsCallableByItsImportAlias() {
+    mesh.service("a", "iso-importer-peer", 8306, "");
+    mesh.service("b", "iso-exported", 8307, "");
+    EchoBackend backend = mesh.backend("iso-exported-1");
+    mesh.register("b", "iso-exported", backend, "HEALTHY");
+    mesh.api.put("/v1/namespaces/a/services/iso-imported", "{\"portName\":\"grpc\",\"clientAliases\":[{\"dnsName\":"
+        + "\"iso-imported\",\"port\":8308}],\"importFrom\":{\"namespace\":\"b\",\"service\":\"iso-exported\"}}")
+        .expect(201);
+    ManagedChannel fromA = mesh.client("a", Mesh.AGENT_A).channel("iso-imported:8308");
+    List<String> pending = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      pending.add(CallLoop.call(fromA, CALL_TIMEOUT_MS));
+    }
+    System.out.println("[IsolationTest] the alias of a PENDING import: " + pending);
+    assertThat(pending).allMatch(a -> a.equals("UNAVAILABLE") || a.equals("DEADLINE_EXCEEDED"));
+    assertThat(backend.calls.get()).as("calls b's backend saw before the export").isZero();
+
+    mesh.service("b", "iso-exported", 8307, "\"exports\":[\"a\"]");
+    long ms = Poll.until(Duration.ofSeconds(10), () -> "iso-exported-1".equals(CallLoop.call(fromA, CALL_TIMEOUT_MS)),
+        "a call by the import's alias once exported");
+    List<String> answers = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      answers.add(CallLoop.call(fromA, CALL_TIMEOUT_MS));
+    }
+    System.out.println("[IsolationTest] exported -> first answer by the alias after " + ms + " ms; "
+        + answers.stream().filter("iso-exported-1"::equals).count() + " of 100 answered");
+    assertThat(answers).as("100 calls by the alias").containsOnly("iso-exported-1");
+
+    mesh.service("b", "iso-exported", 8307, "");
+    Poll.until(Duration.ofSeconds(10), () -> !"iso-exported-1".equals(CallLoop.call(fromA, CALL_TIMEOUT_MS)),
+        "calls by the alias fail once the export is withdrawn");
+    int callsAfter = backend.calls.get();
+    assertThat(CallLoop.call(fromA, CALL_TIMEOUT_MS)).isIn("UNAVAILABLE", "DEADLINE_EXCEEDED");
+    assertThat(backend.calls.get()).as("calls b's backend saw after the withdrawal").isEqualTo(callsAfter);
   }
 
   @Test

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * An authorization rule of a namespace (docs/security.md "Authorization"): calls from {@code from} (a
- * discoveryName, or {@code *} for any mesh caller) to the service {@code to} are allowed or denied,
+ * discoveryName, {@code *} for any mesh caller, or {@code ns/svc} or {@code ns/*} for callers of another
+ * namespace) to the service {@code to} are allowed or denied,
  * all of them or those matching one of {@code http}. Stored at {@code authorizations/<ns>/<name>}.
  */
 public record Authorization(String name, String from, String to, AuthorizationAction action, List<HttpMatch> http) {

@@ -26,12 +26,32 @@ public final class AuthorizationValidation {
     if (rule.name() != null && !rule.name().equals(pathName)) {
       throw new InvalidSpecException("name", "name '" + rule.name() + "' does not match the path '" + pathName + "'");
     }
-    if (!Authorization.ANY_CALLER.equals(rule.from())) {
-      Names.requireLabel("from", rule.from());
-    }
+    from(rule.from());
     Names.requireLabel("to", rule.to());
     http(rule.http(), callee);
     return rule.withName(pathName);
+  }
+
+  /**
+   * {@code *}, a service of the rule's namespace, or a caller of another namespace as {@code ns/svc} or
+   * {@code ns/*} (README "Exports and imports": such a caller gets past the namespace wall only when the
+   * callee is exported to its namespace).
+   */
+  private static void from(String from) {
+    if (Authorization.ANY_CALLER.equals(from)) {
+      return;
+    }
+    int slash = from == null ? -1 : from.indexOf('/');
+    if (slash < 0) {
+      Names.requireLabel("from", from);
+      return;
+    }
+    String ns = from.substring(0, slash);
+    String svc = from.substring(slash + 1);
+    if (!Names.isLabel(ns) || !(Names.isLabel(svc) || Authorization.ANY_CALLER.equals(svc))) {
+      throw new InvalidSpecException("from", "from must be '*', a service of the namespace, or 'namespace/service'"
+          + " or 'namespace/*' of another namespace (DNS labels), was '" + from + "'");
+    }
   }
 
   private static void http(List<HttpMatch> http, AppProtocol callee) {

@@ -16,13 +16,21 @@ public record ServiceSpec(
     List<ClientAlias> clientAliases,
     Integer ingressPortOverride,
     @JsonUnwrapped ServicePolicy policy,
-    @JsonUnwrapped Traffic traffic) {
+    @JsonUnwrapped Traffic traffic,
+    @JsonUnwrapped Sharing sharing) {
 
-  /** An absent policy is an empty one: every field inherited; absent traffic is no routes. */
+  /** An absent policy is an empty one: every field inherited; absent traffic is no routes; absent sharing, none. */
   public ServiceSpec {
     clientAliases = clientAliases == null ? List.of() : Lists.copyKeepingNulls(clientAliases);
     policy = policy == null ? ServicePolicy.EMPTY : policy;
     traffic = traffic == null ? Traffic.NONE : traffic;
+    sharing = sharing == null ? Sharing.NONE : sharing;
+  }
+
+  /** A service of its namespace only: neither exported nor an import. */
+  public ServiceSpec(String discoveryName, String portName, AppProtocol appProtocol, List<ClientAlias> clientAliases,
+      Integer ingressPortOverride, ServicePolicy policy, Traffic traffic) {
+    this(discoveryName, portName, appProtocol, clientAliases, ingressPortOverride, policy, traffic, Sharing.NONE);
   }
 
   /** A service without routes: every call goes to the service itself. */
@@ -50,10 +58,22 @@ public record ServiceSpec(
       @JsonProperty("authorization") AuthorizationPolicy authorization, @JsonProperty("tls") Tls tls,
       @JsonProperty("zoneAware") ZoneAware zoneAware,
       @JsonProperty("routes") List<RouteRule> routes, @JsonProperty("subsets") List<Subset> subsets,
-      @JsonProperty("split") List<Destination> split, @JsonProperty("testTraffic") List<TestTrafficRule> testTraffic) {
+      @JsonProperty("split") List<Destination> split, @JsonProperty("testTraffic") List<TestTrafficRule> testTraffic,
+      @JsonProperty("exports") List<String> exports, @JsonProperty("importFrom") ImportFrom importFrom) {
     return new ServiceSpec(discoveryName, portName, appProtocol, clientAliases, ingressPortOverride,
         new ServicePolicy(timeout, retryPolicy, outlierDetection, circuitBreakers, loadBalancing, hashOn, healthCheck,
-            authorization, tls, zoneAware), new Traffic(routes, subsets, split, testTraffic));
+            authorization, tls, zoneAware), new Traffic(routes, subsets, split, testTraffic),
+        new Sharing(exports, importFrom));
+  }
+
+  /** The namespaces this service is exported to; empty when it is not (README "Exports and imports"). */
+  public List<String> exports() {
+    return sharing.exports();
+  }
+
+  /** The exporter an import service stands for; null when this is not an import. */
+  public ImportFrom importFrom() {
+    return sharing.importFrom();
   }
 
   /** The rules in order; none when the service takes every call itself. */
@@ -64,7 +84,7 @@ public record ServiceSpec(
   /** The spec without its routing (routes, split, test traffic): what its clusters and listeners are rendered from. */
   public ServiceSpec withoutRouting() {
     return new ServiceSpec(discoveryName, portName, appProtocol, clientAliases, ingressPortOverride, policy,
-        traffic.subsetsOnly());
+        traffic.subsetsOnly(), sharing);
   }
 
   /** Service Connect treats a service without an appProtocol as plain TCP. */
@@ -99,15 +119,33 @@ public record ServiceSpec(
   public ServiceSpec effective(Namespace namespace) {
     ServicePolicy effective = effectivePolicy(namespace);
     return new ServiceSpec(discoveryName, portName, appProtocol, clientAliases, ingressPortOverride, effective,
-        traffic.withPolicyFrom(effective));
+        traffic.withPolicyFrom(effective), sharing);
   }
 
   public ServiceSpec withDiscoveryName(String name) {
-    return new ServiceSpec(name, portName, appProtocol, clientAliases, ingressPortOverride, policy, traffic);
+    return new ServiceSpec(name, portName, appProtocol, clientAliases, ingressPortOverride, policy, traffic, sharing);
   }
 
   public ServiceSpec withPolicy(ServicePolicy newPolicy) {
     return new ServiceSpec(discoveryName, portName, appProtocol, clientAliases, ingressPortOverride, newPolicy,
-        traffic);
+        traffic, sharing);
+  }
+
+  /**
+   * This spec as the exporter's clients in another namespace get it under an import's {@code aliases}: the
+   * exporter's protocol, policy and subsets, and of its routes, test traffic and split only what stays within
+   * it: a destination in another service of the exporter's namespace would reach what was not exported, so
+   * such a rule is left out, and a split naming one leaves importers the whole service as the default.
+   */
+  public ServiceSpec asImportedUnder(List<ClientAlias> aliases) {
+    List<RouteRule> routes = traffic.routes().stream().filter(r -> withinSelf(r.to())).toList();
+    List<TestTrafficRule> tests = traffic.testTraffic().stream().filter(t -> withinSelf(t.to())).toList();
+    List<Destination> split = withinSelf(traffic.split()) ? traffic.split() : List.of();
+    return new ServiceSpec(discoveryName, portName, appProtocol, aliases, ingressPortOverride, policy,
+        new Traffic(routes, traffic.subsets(), split, tests), Sharing.NONE);
+  }
+
+  private boolean withinSelf(List<Destination> to) {
+    return to.stream().allMatch(d -> d.serviceOr(discoveryName).equals(discoveryName));
   }
 }

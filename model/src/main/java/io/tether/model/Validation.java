@@ -46,7 +46,13 @@ public final class Validation {
     return ns.withName(pathName);
   }
 
+  /** As {@link #service(String, String, ServiceSpec)} for a service whose namespace is not known here. */
   public static ServiceSpec service(String pathName, ServiceSpec spec) {
+    return service(null, pathName, spec);
+  }
+
+  /** A service of {@code namespace} (null: not known, so exports and imports are not checked against it). */
+  public static ServiceSpec service(String namespace, String pathName, ServiceSpec spec) {
     Names.requireLabel("discoveryName", pathName);
     if (spec.discoveryName() != null && !spec.discoveryName().equals(pathName)) {
       throw new InvalidSpecException("discoveryName",
@@ -57,6 +63,8 @@ public final class Validation {
     if (spec.ingressPortOverride() != null) {
       port("ingressPortOverride", spec.ingressPortOverride());
     }
+    // Before the policy and routing: on an import, what it must not declare is named as such.
+    ExportValidation.sharing(namespace, spec);
     policy("", spec.policy(), spec.protocol());
     SubsetValidation.traffic(pathName, spec.traffic(), spec.protocol());
     RouteValidation.routes(pathName, spec.traffic(), spec.protocol());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tether.model.json.Json;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The authorization default as a policy field, and a rule's model (docs/security.md "Authorization"). */
@@ -41,5 +42,18 @@ class AuthorizationPolicyTest {
         .isEqualTo(AuthorizationAction.ALLOW);
     assertThatThrownBy(() -> AuthorizationValidation.rule("r", rule, AppProtocol.TCP))
         .isInstanceOf(InvalidSpecException.class).hasMessageContaining("tcp service");
+  }
+
+  /** Callers of another namespace (README "Exports and imports"): {@code ns/svc} and {@code ns/*}, labels only. */
+  @Test
+  void fromNamesACallerOfAnotherNamespaceAsNamespaceSlashServiceOrStar() {
+    for (String from : List.of("*", "checkout", "dev/checkout", "dev/*")) {
+      assertThat(AuthorizationValidation.rule("r", new Authorization(null, from, "web", null, null), null).from())
+          .isEqualTo(from);
+    }
+    for (String from : List.of("dev/", "/checkout", "Dev/checkout", "dev/checkout/x", "*/checkout", "dev/che*")) {
+      assertThatThrownBy(() -> AuthorizationValidation.rule("r", new Authorization(null, from, "web", null, null), null))
+          .as(from).isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("from"));
+    }
   }
 }

@@ -127,10 +127,30 @@ final class OpenApiCases {
     add("PUT", SVC, "/v1/namespaces/oa/services/zoned", ADMIN, zoned, 201);
     add("GET", SVC, "/v1/namespaces/oa/services/zoned?effective=true", READER, null, 200);
     add("DELETE", SVC, "/v1/namespaces/oa/services/zoned", ADMIN, null, 204);
+    exportsAndImports();
     add("DELETE", SVC, "/v1/namespaces/oa/services/api", ADMIN, null, 409);
     add("DELETE", SVC, "/v1/namespaces/oa/services/routed", ADMIN, null, 204);
     add("DELETE", SVC, "/v1/namespaces/oa/services/api", ADMIN, null, 204);
     add("DELETE", SVC, "/v1/namespaces/oa/services/api", ADMIN, null, 404);
+  }
+
+  /** An exporter in oa, its import in oa3 (ACTIVE), their effective views, and the 400 and 409 of an import. */
+  private void exportsAndImports() {
+    String exporter = "{\"portName\": \"http\", \"appProtocol\": \"http\", \"exports\": [\"oa3\"]}";
+    String imported = "{\"portName\": \"http\", \"clientAliases\": [{\"dnsName\": \"pay\", \"port\": 9091}], "
+        + "\"importFrom\": {\"namespace\": \"oa\", \"service\": \"exported\"}}";
+    add("PUT", NS, "/v1/namespaces/oa3", ADMIN, "{}", 201);
+    add("PUT", SVC, "/v1/namespaces/oa/services/exported", ADMIN, exporter.replace("oa3", "oa"), 400);
+    add("PUT", SVC, "/v1/namespaces/oa/services/exported", ADMIN, exporter, 201);
+    add("PUT", SVC, "/v1/namespaces/oa3/services/pay", ADMIN, imported.replace("}}", "}, \"split\": [{\"weight\": 100}]}"), 400);
+    add("PUT", SVC, "/v1/namespaces/oa3/services/pay", ADMIN, imported, 201);
+    add("GET", SVC, "/v1/namespaces/oa3/services/pay?effective=true", READER, null, 200);
+    add("GET", SVC, "/v1/namespaces/oa/services/exported?effective=true", READER, null, 200);
+    add("GET", NS + "/services", "/v1/namespaces/oa3/services", READER, null, 200);
+    add("PUT", EP, "/v1/namespaces/oa3/services/pay/endpoints/t1", ADMIN, "{\"address\": \"10.0.0.9\", \"port\": 80}", 409);
+    add("DELETE", SVC, "/v1/namespaces/oa3/services/pay", ADMIN, null, 204);
+    add("DELETE", NS, "/v1/namespaces/oa3", ADMIN, null, 204);
+    add("DELETE", SVC, "/v1/namespaces/oa/services/exported", ADMIN, null, 204);
   }
 
   private void endpoints() {

@@ -59,7 +59,11 @@ final class EndpointBatchRoutes {
       refusePreconditions(ctx);
       String ns = Names.requireLabel("namespace", ns(ctx));
       List<Entry> entries = entries(Json.parse(body(ctx), BatchRequest.class), !caller(ctx).canConfigure());
-      async(ctx, () -> batches.put(ns, entries).thenApply(written -> {
+      async(ctx, () -> service.checked(s -> {
+        for (int i = 0; i < entries.size(); i++) {
+          ImportRules.requireNotImport(s, ns, entries.get(i).service(), "endpoints[" + i + "].service");
+        }
+      }).thenCompose(ok -> batches.put(ns, entries)).thenApply(written -> {
         service.noteWritten(written.revision());
         List<EntryAnswer> answers = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {

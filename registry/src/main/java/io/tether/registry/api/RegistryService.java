@@ -109,18 +109,19 @@ final class RegistryService {
     return read(s -> {
       Versioned<ServiceSpec> v = s.service(requireNamespace(s, ns), svc)
           .orElseThrow(() -> notFound("service '" + ns + "/" + svc + "'"));
-      ServiceSpec spec = v.value();
       if (effective) {
-        spec = spec.effective(s.namespace(ns).map(Versioned::value).orElse(null));
+        return ApiResponse.ok(EffectiveService.of(s, ns, v.value(), s.namespace(ns).map(Versioned::value).orElse(null)),
+            v.modRevision());
       }
-      return ApiResponse.ok(spec, v.modRevision());
+      return ApiResponse.ok(v.value(), v.modRevision());
     });
   }
 
   CompletableFuture<ApiResponse> putService(String ns, String svc, byte[] body, Precondition pre) {
     Names.requireLabel("namespace", ns);
-    ServiceSpec valid = Validation.service(svc, Json.parse(body, ServiceSpec.class));
-    return written(store.putService(ns, valid, pre), valid);
+    ServiceSpec valid = Validation.service(ns, svc, Json.parse(body, ServiceSpec.class));
+    return checked(s -> ImportRules.requireSoleImport(s, ns, valid))
+        .thenCompose(ok -> written(store.putService(ns, valid, pre), valid));
   }
 
   CompletableFuture<ApiResponse> deleteService(String ns, String svc, Precondition pre) {
@@ -162,7 +163,8 @@ final class RegistryService {
       throw new RegistryException(ErrorCode.INVALID_ARGUMENT,
           "agents register endpoints under a lease: leaseId is required", "leaseId");
     }
-    return written(store.putEndpoint(ns, svc, id, valid, pre), valid);
+    return checked(s -> ImportRules.requireNotImport(s, ns, svc, "endpointId"))
+        .thenCompose(ok -> written(store.putEndpoint(ns, svc, id, valid, pre), valid));
   }
 
   CompletableFuture<ApiResponse> setEndpointHealth(String ns, String svc, String id, byte[] body, Precondition pre) {
@@ -221,6 +223,17 @@ final class RegistryService {
 
   // ---- helpers ----
 
+  /**
+   * Runs a check before a write against a state that includes every write this server has made
+   * ({@link ImportRules}); fails as the check throws.
+   */
+  CompletableFuture<ApiResponse> checked(java.util.function.Consumer<RegistryState> check) {
+    return read(s -> {
+      check.accept(s);
+      return ApiResponse.noContent();
+    });
+  }
+
   /** Runs a read against a state that includes every write this server has made. */
   CompletableFuture<ApiResponse> read(Function<RegistryState, ApiResponse> query) {
     long needed = lastWritten.get();
@@ -278,7 +291,7 @@ final class RegistryService {
     int healthy = (int) entry.endpoints().values().stream()
         .filter(e -> e.value().healthOrDefault() == Health.HEALTHY).count();
     return new ServiceSummary(spec.discoveryName(), spec.portName(), spec.protocol(), aliases,
-        entry.endpoints().size(), healthy, entry.spec().modRevision());
+        entry.endpoints().size(), healthy, entry.spec().modRevision(), spec.importFrom());
   }
 
   private static RegistryException notFound(String what) {

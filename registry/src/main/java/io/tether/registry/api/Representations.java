@@ -18,7 +18,8 @@ final class Representations {
   record AliasView(String dnsName, int port, String vip) {}
 
   record ServiceSummary(String discoveryName, String portName, AppProtocol appProtocol,
-      List<AliasView> clientAliases, int endpoints, int healthyEndpoints, long modRevision) {}
+      List<AliasView> clientAliases, int endpoints, int healthyEndpoints, long modRevision,
+      io.tether.model.ImportFrom importFrom) {}
 
   /** {@code drained}: true when an operator drained it, else absent (docs/operations.md). */
   record EndpointItem(String id, @JsonUnwrapped Endpoint endpoint, Boolean drained, long modRevision) {}

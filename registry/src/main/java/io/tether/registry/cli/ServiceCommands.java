@@ -96,9 +96,12 @@ public final class ServiceCommands {
           aliases.add(a.path("dnsName").asText() + ":" + a.path("port").asInt());
           vip = a.path("vip").asText(null);
         }
-        t.row(s.path("discoveryName").asText(), s.path("appProtocol").asText(),
+        JsonNode from = s.path("importFrom");
+        // An import has no protocol or endpoints of its own: the row says whose it stands for.
+        t.row(s.path("discoveryName").asText(), from.isMissingNode() ? s.path("appProtocol").asText() : "import",
             aliases.isEmpty() ? "-" : String.join(",", aliases), vip,
-            s.path("healthyEndpoints").asInt() + "/" + s.path("endpoints").asInt() + " healthy");
+            from.isMissingNode() ? s.path("healthyEndpoints").asInt() + "/" + s.path("endpoints").asInt() + " healthy"
+                : "from " + from.path("namespace").asText() + "/" + from.path("service").asText());
       }
       return t;
     }

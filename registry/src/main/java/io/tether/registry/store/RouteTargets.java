@@ -25,7 +25,7 @@ import java.util.TreeSet;
  * the namespace's guard, which a service delete compares, so a delete that raced the put re-reads the
  * namespace's specs and sees the new reference.
  */
-final class RouteTargets {
+public final class RouteTargets {
   private static final GetOption KEY_ONLY = GetOption.builder().withKeysOnly(true).build();
 
   private final KeyLayout keys;
@@ -86,6 +86,14 @@ final class RouteTargets {
 
   /** The first destination naming {@code target} (and {@code subset}, unless null), as a 409 at its path. */
   private RegistryException missing(String target, String subset, String message) {
+    return refusal(spec, target, subset, message);
+  }
+
+  /**
+   * The first destination of {@code spec} naming {@code target} (and {@code subset}, unless null), as a 409
+   * at its path ({@code routes[0].to[1].service}) with {@code message} after it.
+   */
+  public static RegistryException refusal(ServiceSpec spec, String target, String subset, String message) {
     Traffic traffic = spec.traffic();
     List<String> fields = new ArrayList<>();
     List<Destination> all = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.tether.registry.view;
 import io.tether.model.Authorization;
 import io.tether.model.Versioned;
 import io.tether.model.Endpoint;
+import io.tether.model.ImportFrom;
 import io.tether.model.Namespace;
 import io.tether.model.ServiceSpec;
 import java.util.Map;
@@ -14,8 +15,25 @@ import org.pcollections.PMap;
  * An immutable snapshot of the registry at one etcd revision. Persistent maps make each update cost
  * what it touched: a changed endpoint copies one path of three small trees, not the mesh.
  */
-public record RegistryState(long revision, PMap<String, NamespaceEntry> namespaces) {
-  public static final RegistryState EMPTY = new RegistryState(0, HashTreePMap.empty());
+public record RegistryState(long revision, PMap<String, NamespaceEntry> namespaces, Importers importers) {
+  public static final RegistryState EMPTY = new RegistryState(0, HashTreePMap.empty(), Importers.EMPTY);
+
+  /** A state put together by hand (tests, benchmarks): its importers index is built from scratch. */
+  public RegistryState(long revision, PMap<String, NamespaceEntry> namespaces) {
+    this(revision, namespaces, Importers.of(namespaces));
+  }
+
+  /**
+   * The exporter an import service {@code ns/svc} stands for while the import is ACTIVE: the exporter exists
+   * and lists {@code ns} in its exports. Empty while it is PENDING, and for a service that is no import.
+   */
+  public Optional<Versioned<ServiceSpec>> activeExporter(String ns, String svc) {
+    ImportFrom from = service(ns, svc).map(v -> v.value().importFrom()).orElse(null);
+    if (from == null) {
+      return Optional.empty();
+    }
+    return service(from.namespace(), from.service()).filter(e -> e.value().sharing().exportsTo(ns));
+  }
 
   public Optional<Versioned<Namespace>> namespace(String ns) {
     NamespaceEntry entry = namespaces.get(ns);

@@ -22,10 +22,12 @@ final class StateMutation {
   private static final Logger log = LoggerFactory.getLogger(StateMutation.class);
 
   private PMap<String, NamespaceEntry> namespaces;
+  private Importers importers;
   private final Set<RegistryChange> changes = new LinkedHashSet<>();
 
   StateMutation(RegistryState base) {
     this.namespaces = base.namespaces();
+    this.importers = base.importers();
   }
 
   /** Applies a put ({@code value != null}) or a delete of one key. Undecodable values are logged and skipped. */
@@ -36,6 +38,8 @@ final class StateMutation {
         changes.add(new RegistryChange.NamespaceChanged(k.namespace()));
       } else if (key instanceof RegistryKey.ServiceKey k) {
         Versioned<ServiceSpec> spec = versioned(value, ServiceSpec.class, modRevision);
+        importers = importers.with(k.namespace(), k.service(), specOf(k.namespace(), k.service()),
+            spec == null ? null : spec.value());
         updateService(k.namespace(), k.service(), s -> s.withSpec(spec));
         changes.add(new RegistryChange.ServiceChanged(k.namespace(), k.service()));
       } else if (key instanceof RegistryKey.EndpointKey k) {
@@ -63,7 +67,7 @@ final class StateMutation {
   }
 
   RegistryState result(long revision) {
-    return new RegistryState(revision, namespaces);
+    return new RegistryState(revision, namespaces, importers);
   }
 
   Set<RegistryChange> changes() {
@@ -89,6 +93,11 @@ final class StateMutation {
       out.add(is.value().to());
     }
     return out;
+  }
+
+  private ServiceSpec specOf(String ns, String svc) {
+    ServiceEntry entry = namespaces.getOrDefault(ns, NamespaceEntry.EMPTY).services().get(svc);
+    return entry == null || entry.spec() == null ? null : entry.spec().value();
   }
 
   private static <T> Versioned<T> versioned(byte[] value, Class<T> type, long modRevision) {

@@ -192,6 +192,20 @@ class ValidationTableTest {
         "{\"address\":\"10.0.0.2\",\"port\":15000,\"labels\":{\"tether.io/v\":\"1\"}}", "labels.tether.io/v"));
     rows.add(bad("endpoint label value with a space", "PUT", EP + "/t1",
         "{\"address\":\"10.0.0.2\",\"port\":15000,\"labels\":{\"version\":\"v 2\"}}", "labels.version"));
+    // ---- exports and imports ----
+    rows.add(bad("exports not a list", "PUT", SVC + "/s1", service("\"exports\":\"dev\""), "exports"));
+    rows.add(bad("exports listing a namespace twice", "PUT", SVC + "/s1", service("\"exports\":[\"dev\",\"dev\"]"),
+        "exports[1]"));
+    rows.add(bad("importFrom not an object", "PUT", SVC + "/s1",
+        "{\"portName\":\"http\",\"importFrom\":\"prod/payments\"}", "importFrom"));
+    rows.add(bad("unknown field in importFrom", "PUT", SVC + "/s1",
+        "{\"portName\":\"http\",\"importFrom\":{\"namespace\":\"x\",\"service\":\"y\",\"svc\":\"y\"}}",
+        "importFrom.svc"));
+    rows.add(bad("an import with a protocol", "PUT", SVC + "/s1",
+        "{\"portName\":\"http\",\"appProtocol\":\"http\",\"importFrom\":{\"namespace\":\"x\",\"service\":\"y\"}}",
+        "appProtocol"));
+    rows.add(bad("authorization from with two slashes", "PUT", "/v1/namespaces/vt/authorizations/r1",
+        "{\"from\":\"a/b/c\",\"to\":\"owner\"}", "from"));
     // ---- hashOn ----
     rows.add(bad("hashOn with two keys", "PUT", SVC + "/s1",
         service("\"loadBalancing\":\"RING_HASH\",\"hashOn\":{\"header\":\"x-user-id\",\"cookie\":\"session\"}"), "hashOn"));

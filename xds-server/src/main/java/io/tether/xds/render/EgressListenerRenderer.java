@@ -23,7 +23,7 @@ final class EgressListenerRenderer {
     Filter filter = in.spec().protocol().isHttp()
         ? HttpConnectionManagers.networkFilter(TracingRenderer.egress(
             HttpConnectionManagers.egress(name, ResourceNames.route(alias.hostPort()), timeout),
-            in.namespace(), in.tracing()))
+            in.callerNamespace(), in.tracing()))
         : TcpProxies.egress(name, in);
     return Listener.newBuilder()
         .setName(name)

@@ -3,7 +3,10 @@ package io.tether.xds.render;
 import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.tether.model.Timeout;
+import java.util.ArrayList;
+import java.util.List;
 import io.tether.xds.node.ServedService;
 
 /**
@@ -26,12 +29,16 @@ final class IngressListenerRenderer {
     String name = ResourceNames.ingressListener(service);
     Timeout timeout = in.policy().timeout();
     FilterChain.Builder chain = FilterChain.newBuilder();
+    List<String> exports = in.spec().exports();
     if (in.spec().protocol().isHttp()) {
+      // The wall first: a caller of another namespace is refused before any rule of this one is read.
+      List<HttpFilter> filters = new ArrayList<>(List.of(NamespaceWall.http(in.namespace(), exports, in.trustDomain())));
+      filters.addAll(RbacFilters.http(in.namespace(), authz));
       chain.addFilters(HttpConnectionManagers.networkFilter(TracingRenderer.ingress(HttpConnectionManagers.ingress(
-          name, RouteRenderer.ingress(in), timeout, RbacFilters.http(in.namespace(), authz)),
-          in.namespace(), in.tracing(), service)));
+          name, RouteRenderer.ingress(in), timeout, filters), in.namespace(), in.tracing(), service)));
     } else {
-      chain.addAllFilters(RbacFilters.network(name, in.namespace(), authz))
+      chain.addFilters(NamespaceWall.network(name, in.namespace(), exports, in.trustDomain()))
+          .addAllFilters(RbacFilters.network(name, in.namespace(), authz))
           .addFilters(TcpProxies.networkFilter(name, ResourceNames.localCluster(service), timeout));
     }
     Listener.Builder listener = Listener.newBuilder()

@@ -78,11 +78,24 @@ final class RbacFilters {
     return rbac.build();
   }
 
-  /** The caller by its certificate's URI SAN: one service's identity, or any identity of the mesh. */
+  /**
+   * The caller by its certificate's URI SAN: one service's identity (of this namespace, or {@code ns/svc}
+   * of another), every identity of another namespace ({@code ns/*}), or any identity of the mesh.
+   */
   private static Principal principal(String namespace, String from, TrustDomain domain) {
-    StringMatcher name = Authorization.ANY_CALLER.equals(from)
-        ? StringMatcher.newBuilder().setPrefix(domain.prefix()).build()
-        : StringMatcher.newBuilder().setExact(domain.service(namespace, from)).build();
+    int slash = from.indexOf('/');
+    String ns = slash < 0 ? namespace : from.substring(0, slash);
+    String svc = slash < 0 ? from : from.substring(slash + 1);
+    if (Authorization.ANY_CALLER.equals(from)) {
+      return authenticated(StringMatcher.newBuilder().setPrefix(domain.prefix()).build());
+    }
+    return authenticated(Authorization.ANY_CALLER.equals(svc)
+        ? StringMatcher.newBuilder().setPrefix(domain.namespacePrefix(ns)).build()
+        : StringMatcher.newBuilder().setExact(domain.service(ns, svc)).build());
+  }
+
+  /** A caller whose certificate's URI SAN matches {@code name}; a plaintext caller has none and never matches. */
+  static Principal authenticated(StringMatcher name) {
     return Principal.newBuilder().setAuthenticated(Principal.Authenticated.newBuilder().setPrincipalName(name)).build();
   }
 

@@ -17,14 +17,22 @@ import java.util.Objects;
  * @param vips the virtual IP of each of the service's aliases, by {@code dnsName:port}; an alias whose VIP is
  *     not (yet) allocated is missing and gets no Envoy egress listener
  * @param trustDomain the mesh's, for the SPIFFE IDs its mutual TLS checks ({@code tether server --trust-domain})
- * @param tracing the namespace's, for its Envoy sidecars' connection managers; null: no tracing
+ * @param tracing the callers' namespace's, for its Envoy sidecars' connection managers; null: no tracing
+ * @param callerNamespace the namespace of the clients the egress resources are for: the service's own, or for
+ *     an import (README "Exports and imports") the importer's, whose collector cluster its tracing sends to
  */
 public record ServiceInput(String namespace, ServiceSpec spec, ServicePolicy policy, Map<String, String> vips,
-    TrustDomain trustDomain, Tracing tracing) {
+    TrustDomain trustDomain, Tracing tracing, String callerNamespace) {
   public ServiceInput {
     vips = Map.copyOf(vips);
     policy = Policies.completed(policy, spec.protocol());
     trustDomain = Objects.requireNonNull(trustDomain, "trustDomain");
+  }
+
+  /** For the clients of the service's own namespace. */
+  public ServiceInput(String namespace, ServiceSpec spec, ServicePolicy policy, Map<String, String> vips,
+      TrustDomain trustDomain, Tracing tracing) {
+    this(namespace, spec, policy, vips, trustDomain, tracing, namespace);
   }
 
   /** Without tracing. */

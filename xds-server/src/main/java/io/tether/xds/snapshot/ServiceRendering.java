@@ -57,19 +57,47 @@ final class ServiceRendering {
       return RenderedService.NONE;
     }
     Versioned<Namespace> namespace = state.namespace(ns).orElse(null);
-    long nsRevision = namespace == null ? 0 : namespace.modRevision();
     Map<String, String> vips = knownVips != null ? knownVips : vipsOf(spec.value(), state.vips(ns));
-    ServiceInput input = new ServiceInput(ns, spec.value(),
-        spec.value().inheritedPolicy(namespace == null ? null : namespace.value()), vips, trustDomain,
-        tracingOf(namespace));
     boolean proxylessTls = proxylessTls(state, egress, svc);
+    if (spec.value().importFrom() != null) {
+      return state.activeExporter(ns, svc)
+          .map(exporter -> imported(state, egress, spec.value(), exporter.value(), vips, proxylessTls, trustDomain))
+          .orElse(RenderedService.NONE); // PENDING: nothing at all
+    }
+    ServiceInput input = new ServiceInput(ns, spec.value(), spec.value().inheritedPolicy(valueOf(namespace)), vips,
+        trustDomain, tracingOf(namespace));
+    return rendered(egress, input, proxylessTls, revisionOf(namespace));
+  }
+
+  /**
+   * An ACTIVE import as its namespace's callers get it: the exporter's cluster (its name, SNI, TLS, policy
+   * and subsets, in the exporter's namespace), under the import's aliases and VIPs, with the importer's
+   * tracing; versioned by both namespaces' revisions and the spec rendered.
+   */
+  private static RenderedService imported(RegistryState state, EgressKey egress, ServiceSpec imp, ServiceSpec exporter,
+      Map<String, String> vips, boolean proxylessTls, TrustDomain trustDomain) {
+    String from = imp.importFrom().namespace();
+    Versioned<Namespace> exporterNs = state.namespace(from).orElse(null);
+    Versioned<Namespace> importerNs = state.namespace(egress.namespace()).orElse(null);
+    ServiceSpec rendered = exporter.asImportedUnder(imp.clientAliases());
+    ServiceInput input = new ServiceInput(from, rendered, rendered.inheritedPolicy(valueOf(exporterNs)), vips,
+        trustDomain, tracingOf(importerNs), egress.namespace());
+    return rendered(egress, input, proxylessTls,
+        Versions.of("import", from, revisionOf(exporterNs), revisionOf(importerNs)));
+  }
+
+  /** {@code input} rendered for {@code egress}, versioned by {@code namespaces} (their revisions) and the spec. */
+  private static RenderedService rendered(EgressKey egress, ServiceInput input, boolean proxylessTls,
+      Object namespaces) {
+    ServiceSpec spec = input.spec();
     ServiceResources rendered = MeshRenderer.service(input, egress.kind(), egress.vipRange(), proxylessTls);
     // Versioned by what they are rendered from, not by the spec's revision: a rewrite that changes nothing
     // re-sends nothing; clusters (and an HTTP service's Envoy listeners, whose routes come over RDS) are
     // rendered from the spec without its routing, so a weight change re-sends the routes only.
-    String version = egressVersion(egress, proxylessTls, nsRevision, Versions.ofJson(spec.value()), vips);
-    String unrouted = egressVersion(egress, proxylessTls, nsRevision, Versions.ofJson(spec.value().withoutRouting()), vips);
-    boolean routesInListener = egress.kind() == ProxyKind.GRPC || !spec.value().protocol().isHttp();
+    String version = egressVersion(egress, proxylessTls, namespaces, Versions.ofJson(spec), input.vips());
+    String unrouted = egressVersion(egress, proxylessTls, namespaces, Versions.ofJson(spec.withoutRouting()),
+        input.vips());
+    boolean routesInListener = egress.kind() == ProxyKind.GRPC || !spec.protocol().isHttp();
     Map<ResourceType, Map<String, VersionedResource<?>>> out = new EnumMap<>(ResourceType.class);
     for (Cluster cluster : rendered.clusters()) {
       put(out, ResourceType.CLUSTER, cluster.getName(), cluster, unrouted);
@@ -80,13 +108,13 @@ final class ServiceRendering {
     for (RouteConfiguration r : rendered.routes()) {
       put(out, ResourceType.ROUTE, r.getName(), r, version);
     }
-    return new RenderedService(out, vips, proxylessTls);
+    return new RenderedService(out, input.vips(), proxylessTls);
   }
 
   /** A version of what {@code egress} gets of a service rendered from {@code spec} (a revision, or a hash). */
-  private static String egressVersion(EgressKey egress, boolean proxylessTls, long nsRevision, Object spec,
+  private static String egressVersion(EgressKey egress, boolean proxylessTls, Object namespaces, Object spec,
       Map<String, String> vips) {
-    String version = Versions.of(egress.kind(), nsRevision, spec, new TreeMap<>(vips));
+    String version = Versions.of(egress.kind(), namespaces, spec, new TreeMap<>(vips));
     if (!egress.vipRange().equals(VipRange.REGISTRY)) {
       // Other addresses, other versions; without a range they stay what they were before ranges existed.
       version = Versions.of(version, egress.vipRange());
@@ -102,8 +130,9 @@ final class ServiceRendering {
    * certificate provider, and only while every endpoint is fronted by an agent's Envoy.
    */
   static boolean proxylessTls(RegistryState state, EgressKey egress, String svc) {
-    return egress.certificates() && MeshRenderer.proxylessTlsReaches(
-        state.endpoints(egress.namespace(), svc).values().stream().map(Versioned::value).toList());
+    ClusterSource source = ClusterSource.of(state, egress.namespace(), svc);
+    return egress.certificates() && source != null && MeshRenderer.proxylessTlsReaches(
+        state.endpoints(source.namespace(), source.service()).values().stream().map(Versioned::value).toList());
   }
 
   /**
@@ -121,11 +150,15 @@ final class ServiceRendering {
    * endpoints' and the zone, else exactly the zoneless one's, so every assignment a zone leaves alone keeps
    * its version.
    */
-  static RenderedService assignment(RegistryState state, String ns, String svc, String callerZone) {
-    Versioned<ServiceSpec> spec = state.service(ns, svc).orElse(null);
-    if (spec == null) {
+  static RenderedService assignment(RegistryState state, String importerNs, String importer, String callerZone) {
+    // An ACTIVE import's are its exporter's, by the exporter's names; a PENDING one has none.
+    ClusterSource source = ClusterSource.of(state, importerNs, importer);
+    if (source == null) {
       return RenderedService.NONE;
     }
+    String ns = source.namespace();
+    String svc = source.service();
+    Versioned<ServiceSpec> spec = state.service(ns, svc).orElseThrow();
     Map<String, Versioned<Endpoint>> endpoints = state.endpoints(ns, svc);
     String zone = callerZone != null && zoneAware(state, ns, svc) ? callerZone : null;
     Map<ResourceType, Map<String, VersionedResource<?>>> out = new EnumMap<>(ResourceType.class);
@@ -157,12 +190,13 @@ final class ServiceRendering {
   }
 
   /** True when the service exists and its policy (its own, else its namespace's default) is zone-aware. */
-  static boolean zoneAware(RegistryState state, String ns, String svc) {
-    Versioned<ServiceSpec> spec = state.service(ns, svc).orElse(null);
-    if (spec == null) {
+  static boolean zoneAware(RegistryState state, String callerNs, String callee) {
+    ClusterSource source = ClusterSource.of(state, callerNs, callee);
+    if (source == null) {
       return false;
     }
-    Versioned<Namespace> namespace = state.namespace(ns).orElse(null);
+    Versioned<ServiceSpec> spec = state.service(source.namespace(), source.service()).orElseThrow();
+    Versioned<Namespace> namespace = state.namespace(source.namespace()).orElse(null);
     ZoneAware zoneAware = spec.value().inheritedPolicy(namespace == null ? null : namespace.value()).zoneAware();
     return zoneAware != null && zoneAware.on();
   }
@@ -175,8 +209,8 @@ final class ServiceRendering {
   /** An Envoy node's ingress listener and local cluster for a service it serves; NONE when the service is gone. */
   static RenderedService ingress(RegistryState state, String ns, ServedService served, TrustDomain trustDomain) {
     Versioned<ServiceSpec> spec = state.service(ns, served.discoveryName()).orElse(null);
-    if (spec == null) {
-      return RenderedService.NONE;
+    if (spec == null || spec.value().importFrom() != null) {
+      return RenderedService.NONE; // an import has no endpoints to serve: its exporter's sidecars do
     }
     Versioned<Namespace> namespace = state.namespace(ns).orElse(null);
     ServiceInput input = new ServiceInput(ns, spec.value(),
@@ -211,6 +245,14 @@ final class ServiceRendering {
     Map<ResourceType, Map<String, VersionedResource<?>>> out = new EnumMap<>(ResourceType.class);
     put(out, ResourceType.CLUSTER, collector.getName(), collector, Versions.of("collector", namespace.modRevision()));
     return new RenderedService(out, Map.of());
+  }
+
+  private static Namespace valueOf(Versioned<Namespace> namespace) {
+    return namespace == null ? null : namespace.value();
+  }
+
+  private static long revisionOf(Versioned<Namespace> namespace) {
+    return namespace == null ? 0 : namespace.modRevision();
   }
 
   private static Tracing tracingOf(Versioned<Namespace> namespace) {

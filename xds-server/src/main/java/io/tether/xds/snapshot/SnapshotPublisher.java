@@ -166,7 +166,7 @@ public final class SnapshotPublisher implements RegistryListener, AutoCloseable 
     state = update.current();
     cause = new ChangeStamp(state.revision(), update.receivedAtNanos());
     prune();
-    NamespaceChanges.byNamespace(update.changes()).forEach(this::applyToNamespace);
+    NamespaceChanges.byNamespace(update.changes(), state).forEach(this::applyToNamespace);
     initializeAwaiting();
     applyTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
   }

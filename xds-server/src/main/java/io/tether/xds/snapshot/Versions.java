@@ -16,7 +16,7 @@ import java.util.TreeMap;
 final class Versions {
   private Versions() {}
 
-  static final String SCHEMA = "tether-render-1";
+  static final String SCHEMA = "tether-render-2";
 
   static String of(Object... parts) {
     Hasher h = Hashing.murmur3_128().newHasher().putString(SCHEMA, StandardCharsets.UTF_8);

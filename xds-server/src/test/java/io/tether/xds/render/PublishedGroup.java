@@ -40,6 +40,11 @@ final class PublishedGroup {
 
   /** As {@link #firstSnapshot(GroupKey)}, with {@code namespace} stored in place of the fixture's. */
   static Map<String, Message> firstSnapshot(GroupKey group, io.tether.model.Namespace namespace) throws Exception {
+    return firstSnapshot(group, fixtureState(namespace));
+  }
+
+  /** The group's first snapshot when the registry holds {@code state}. */
+  static Map<String, Message> firstSnapshot(GroupKey group, RegistryState state) throws Exception {
     TetherCache cache = new TetherCache();
     CompletableFuture<GroupSnapshot> first = new CompletableFuture<>();
     cache.addPublishListener((g, snapshot) -> {
@@ -47,7 +52,7 @@ final class PublishedGroup {
         first.complete(snapshot);
       }
     });
-    try (SnapshotPublisher publisher = new SnapshotPublisher(cache, new FixedView(fixtureState(namespace)),
+    try (SnapshotPublisher publisher = new SnapshotPublisher(cache, new FixedView(state),
         new SimpleMeterRegistry()).start()) {
       cache.open(1);
       cache.identify(1, new NodeIdentity("golden", "golden", "envoy", "golden", group), false);

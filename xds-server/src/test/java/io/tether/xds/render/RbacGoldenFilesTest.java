@@ -61,17 +61,44 @@ class RbacGoldenFilesTest {
   }
 
   @Test
-  void theRbacFiltersComeBeforeTheRouterDenyFirst() throws Exception {
+  void theRbacFiltersComeAfterTheWallBeforeTheRouterDenyFirst() throws Exception {
     Listener l = (Listener) payments(AuthorizationAction.DENY,
         new Authorization("no-batch", "batch", "payments", AuthorizationAction.DENY, null));
     HttpConnectionManager hcm = l.getFilterChains(0).getFilters(0).getTypedConfig().unpack(HttpConnectionManager.class);
     assertThat(hcm.getHttpFiltersList()).extracting(HttpFilter::getName)
-        .containsExactly(RbacFilters.HTTP_FILTER, RbacFilters.HTTP_FILTER, HttpConnectionManagers.ROUTER);
-    var first = hcm.getHttpFilters(0).getTypedConfig()
+        .containsExactly(NamespaceWall.NAME, RbacFilters.HTTP_FILTER, RbacFilters.HTTP_FILTER,
+            HttpConnectionManagers.ROUTER);
+    var first = hcm.getHttpFilters(1).getTypedConfig()
         .unpack(io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.class);
     assertThat(first.getRules().getAction()).isEqualTo(io.envoyproxy.envoy.config.rbac.v3.RBAC.Action.DENY);
     assertThat(first.getRules().getPoliciesMap().get("no-batch").getPrincipals(0).getAuthenticated()
         .getPrincipalName().getExact()).isEqualTo("spiffe://example.org/ns/prod/svc/batch");
+  }
+
+  /** A rule naming callers of another namespace: its exact identity, or every identity of that namespace. */
+  @Test
+  void aRuleFromAnotherNamespaceNamesItsIdentities() throws Exception {
+    Listener l = (Listener) payments(AuthorizationAction.DENY, rule("dev-checkout", "dev/checkout", "payments", null),
+        rule("qa-all", "qa/*", "payments", null));
+    HttpConnectionManager hcm = l.getFilterChains(0).getFilters(0).getTypedConfig().unpack(HttpConnectionManager.class);
+    var allow = hcm.getHttpFilters(1).getTypedConfig()
+        .unpack(io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.class).getRules().getPoliciesMap();
+    assertThat(allow.get("dev-checkout").getPrincipals(0).getAuthenticated().getPrincipalName().getExact())
+        .isEqualTo("spiffe://example.org/ns/dev/svc/checkout");
+    assertThat(allow.get("qa-all").getPrincipals(0).getAuthenticated().getPrincipalName().getPrefix())
+        .isEqualTo("spiffe://example.org/ns/qa/");
+  }
+
+  /** The wall admits the service's own namespace and those it is exported to, and denies other mesh identities. */
+  @Test
+  void theWallDeniesMeshIdentitiesOfNamespacesTheServiceIsNotExportedTo() {
+    var rules = NamespaceWall.rules("prod", List.of("qa", "dev"), DOMAIN);
+    assertThat(rules.getAction()).isEqualTo(io.envoyproxy.envoy.config.rbac.v3.RBAC.Action.DENY);
+    var ids = rules.getPoliciesMap().get(NamespaceWall.POLICY).getPrincipals(0).getAndIds().getIdsList();
+    assertThat(ids.get(0).getAuthenticated().getPrincipalName().getPrefix()).isEqualTo("spiffe://example.org/");
+    assertThat(ids.get(1).getNotId().getOrIds().getIdsList())
+        .extracting(p -> p.getAuthenticated().getPrincipalName().getPrefix())
+        .containsExactly("spiffe://example.org/ns/prod/", "spiffe://example.org/ns/dev/", "spiffe://example.org/ns/qa/");
   }
 
   private static Message payments(AuthorizationAction defaultAction, Authorization... rules) {

@@ -22,8 +22,10 @@ final class Resources {
     return unpack(listener.getFilterChains(0).getFilters(0).getTypedConfig(), HttpConnectionManager.class);
   }
 
+  /** The tcp_proxy: the last network filter (an ingress has the namespace wall and any rules before it). */
   static TcpProxy tcpProxy(Listener listener) {
-    return unpack(listener.getFilterChains(0).getFilters(0).getTypedConfig(), TcpProxy.class);
+    var chain = listener.getFilterChains(0);
+    return unpack(chain.getFilters(chain.getFiltersCount() - 1).getTypedConfig(), TcpProxy.class);
   }
 
   static HttpProtocolOptions upstreamOptions(Cluster cluster) {

@@ -67,7 +67,7 @@ class AuthorizationPublisherTest extends PublisherFixture {
     publisher.awaitIdle();
 
     assertThat(published).containsExactlyInAnyOrder(SIDECAR, API_SIDECAR);
-    assertThat(ingress(SIDECAR).toString()).doesNotContain("rbac");
+    assertThat(ingress(SIDECAR).toString()).as("the namespace wall only").doesNotContain("envoy.filters.http.rbac");
     assertThat(ingress(API_SIDECAR).toString()).contains("envoy.filters.http.rbac");
   }
 

@@ -68,12 +68,13 @@ final class Registry implements RegistryView {
         Set.of(new RegistryChange.ServiceChanged(ns, svc)));
   }
 
-  /** Writes a service's spec as given at the next revision; its endpoints are untouched. */
+  /** Writes a service's spec as given at the next revision; its endpoints (none for a new one) are untouched. */
   void putSpec(String ns, ServiceSpec spec) {
     long rev = state.revision() + 1;
     ServiceEntry before = state.services(ns).get(spec.discoveryName());
     step(rev, ns, e -> withService(e, spec.discoveryName(), new ServiceEntry(new Versioned<>(spec, rev),
-        before.endpoints())), Set.of(new RegistryChange.ServiceChanged(ns, spec.discoveryName())));
+        before == null ? HashTreePMap.empty() : before.endpoints())),
+        Set.of(new RegistryChange.ServiceChanged(ns, spec.discoveryName())));
   }
 
   /** An HTTP service with one client alias, {@code svc:8080}, and the default policy. */
