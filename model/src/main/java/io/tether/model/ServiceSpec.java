@@ -87,6 +87,16 @@ public record ServiceSpec(
         traffic.subsetsOnly(), sharing);
   }
 
+  /**
+   * The spec without its {@code exports}: what its callers' clusters, listeners and routes are rendered
+   * from (only its ingress, the namespace wall, reads them; importers get the spec {@link #asImportedUnder}
+   * their aliases), so that editing the exports re-sends its callers nothing.
+   */
+  public ServiceSpec withoutExports() {
+    return new ServiceSpec(discoveryName, portName, appProtocol, clientAliases, ingressPortOverride, policy, traffic,
+        new Sharing(List.of(), sharing.importFrom()));
+  }
+
   /** Service Connect treats a service without an appProtocol as plain TCP. */
   public AppProtocol protocol() {
     return appProtocol == null ? AppProtocol.TCP : appProtocol;

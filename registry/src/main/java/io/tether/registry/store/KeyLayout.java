@@ -16,7 +16,9 @@ import io.etcd.jetcd.ByteSequence;
  * vips/{ns}/{dnsName}:{port}            the alias's virtual IP, 127.255.x.y
  * vipaddrs/{ns}/{ip}                    discoveryName owning the address: makes allocation unique
  * guards/{ns}                           touched by every service create, so a namespace delete that
- *                                       raced one fails its compare instead of orphaning the service
+ *                                       raced one fails its compare instead of orphaning the service;
+ *                                       and by a put adding a destination or an import (RouteTargets,
+ *                                       ImportChecks), which the writes they could race compare
  * leases/{id}/{ns}                      {leaseId, namespace, ttlSeconds}, attached to the lease itself;
  *                                       the namespace in the key lets one compare check both existence
  *                                       and ownership when an endpoint is registered under the lease

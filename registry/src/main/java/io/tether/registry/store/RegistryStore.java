@@ -149,16 +149,24 @@ public final class RegistryStore {
           List<Cmp> targetsExist = new ArrayList<>(targets.compares(r.subList(5, r.size())));
           AliasPlan plan = AliasPlan.compute(ns, previous, spec,
               suffixMap(r.get(2), keys.vipsOf(ns)), suffixMap(r.get(3), keys.vipAddressesOf(ns)));
-          boolean touchGuard = current == 0 || targets.addsTargetsTo(previous);
-          if (!RouteTargets.dropsSubsets(previous, spec)) {
+          boolean dropsSubsets = RouteTargets.dropsSubsets(previous, spec);
+          boolean newImport = ImportChecks.introducesImport(previous, spec);
+          boolean touchGuard = current == 0 || targets.addsTargetsTo(previous) || newImport;
+          if (!dropsSubsets && !newImport) {
             return cas.commit(serviceTxn(ns, spec, key, nsRevision, current, plan, targetsExist, touchGuard), current == 0);
           }
-          // Read after the guard: a put that names one of the dropped subsets later touches the guard and
-          // fails this compare; one earlier is in this read.
+          // Read after the guard: a put that names one of the dropped subsets (or this new import) later, or
+          // imports the same exporter, touches the guard and fails this compare; one earlier is in this read.
           targetsExist.add(atRevision(keys.guard(ns), modRevision(r.get(4).getKvs())));
           return cas.read(Op.get(keys.servicesOf(ns), PREFIX)).thenCompose(services -> {
-            RouteTargets.requireKeptSubsets(ns, previous, spec, services.get(0));
-            return cas.commit(serviceTxn(ns, spec, key, nsRevision, current, plan, targetsExist, touchGuard), false);
+            if (dropsSubsets) {
+              RouteTargets.requireKeptSubsets(ns, previous, spec, services.get(0));
+            }
+            if (newImport) {
+              ImportChecks.requireSoleImport(ns, spec, services.get(0));
+            }
+            return cas.commit(serviceTxn(ns, spec, key, nsRevision, current, plan, targetsExist, touchGuard),
+                current == 0);
           });
         }));
   }

@@ -20,14 +20,12 @@ import java.util.TreeSet;
 /**
  * The services (and subsets of them) a spec's routes, split and test traffic send calls to (README "Routes",
  * "Canaries and test traffic"): each must exist when the spec is written, and none may be deleted (nor a
- * subset dropped) while a destination still names it. A put reads each target and compares that it is
- * still there when it commits; a put that names a target the service did not name before also touches
+ * subset dropped) while a destination still names it, and none may be an import. A put reads each target's
+ * spec and compares that it is unchanged when it commits; a put that names a target the service did not name before also touches
  * the namespace's guard, which a service delete compares, so a delete that raced the put re-reads the
  * namespace's specs and sees the new reference.
  */
 public final class RouteTargets {
-  private static final GetOption KEY_ONLY = GetOption.builder().withKeysOnly(true).build();
-
   private final KeyLayout keys;
   private final String ns;
   private final ServiceSpec spec;
@@ -42,16 +40,15 @@ public final class RouteTargets {
     this.targets = List.copyOf(subsetsOf.keySet());
   }
 
-  /** One read per target, to be answered (in this order) to {@link #compares}; with its spec when subsets of it are named. */
+  /** One read per target, with its spec, to be answered (in this order) to {@link #compares}. */
   List<Op> reads() {
-    return targets.stream().<Op>map(t -> Op.get(keys.service(ns, t),
-        subsetsOf.get(t).isEmpty() ? KEY_ONLY : GetOption.DEFAULT)).toList();
+    return targets.stream().<Op>map(t -> Op.get(keys.service(ns, t), GetOption.DEFAULT)).toList();
   }
 
   /**
-   * A compare per target that it still exists, or, when subsets of it are named, that its spec is unchanged
-   * (a racing put of it cannot drop them); FAILED_PRECONDITION (409) naming the first destination to a
-   * missing service or subset.
+   * A compare per target that its spec is unchanged: a racing put of it can neither drop a subset named here
+   * nor make it an import ({@link ImportChecks}); FAILED_PRECONDITION (409) naming the first destination to a
+   * missing service or subset, or to an import (called by its aliases, its cluster is its exporter's).
    */
   List<Cmp> compares(List<GetResponse> answers) {
     List<Cmp> out = new ArrayList<>();
@@ -61,11 +58,12 @@ public final class RouteTargets {
       if (kvs.isEmpty()) {
         throw missing(target, null, "no service '" + target + "' in namespace " + ns);
       }
-      if (subsetsOf.get(target).isEmpty()) {
-        out.add(TxnOps.present(keys.service(ns, target)));
-        continue;
+      ServiceSpec stored = Json.read(kvs.get(0).getValue().getBytes(), ServiceSpec.class);
+      if (stored.importFrom() != null) {
+        throw missing(target, null, "service '" + target + "' imports " + stored.importFrom().describe()
+            + ": an import is called by its aliases, it cannot be a destination");
       }
-      Set<String> declared = Json.read(kvs.get(0).getValue().getBytes(), ServiceSpec.class).traffic().subsetNames();
+      Set<String> declared = stored.traffic().subsetNames();
       for (String subset : subsetsOf.get(target)) {
         if (!declared.contains(subset)) {
           throw missing(target, subset, "service '" + target + "' has no subset '" + subset + "'");

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tether.registry.testing.ApiClient;
 import io.tether.registry.testing.RegistryPerClass;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -101,6 +103,51 @@ class ExportsApiTest {
         "importFrom", "already imports x-once-prod/payments");
     api.get("/v1/namespaces/x-once-dev/services/pay2").expect(404);
     api.put("/v1/namespaces/x-once-dev/services/pay", importer("pay", "x-once-prod", "payments")).expect(200);
+  }
+
+  /** Two imports of one exporter racing on one etcd: whatever the interleaving, at most one is stored. */
+  @Test
+  void racingImportsOfOneExporterStoreOneAtMost() {
+    ApiClient api = namespaces("x-race-prod", "x-race-dev");
+    for (int round = 0; round < 10; round++) {
+      List<CompletableFuture<ApiClient.Response>> writes = List.of(
+          CompletableFuture.supplyAsync(() -> api.put("/v1/namespaces/x-race-dev/services/pay",
+              importer("pay", "x-race-prod", "payments"))),
+          CompletableFuture.supplyAsync(() -> api.put("/v1/namespaces/x-race-dev/services/pay2",
+              importer("pay2", "x-race-prod", "payments"))));
+      List<Integer> statuses = writes.stream().map(w -> w.join().status()).sorted().toList();
+      assertThat(statuses).as("round %d: one created, one refused", round).containsExactly(201, 409);
+      for (String svc : List.of("pay", "pay2")) {
+        if (api.get("/v1/namespaces/x-race-dev/services/" + svc).status() == 200) {
+          api.delete("/v1/namespaces/x-race-dev/services/" + svc).expect(204);
+        }
+      }
+    }
+  }
+
+  /** A route to a service and that service becoming an import, racing: never both stored. */
+  @Test
+  void racingRouteAndImportNeverLeaveARouteToAnImport() {
+    ApiClient api = namespaces("x-rr-prod", "x-rr-dev");
+    String web = "{\"portName\":\"http\",\"appProtocol\":\"http\",\"clientAliases\":[{\"dnsName\":\"web\","
+        + "\"port\":8080}],\"routes\":[{\"name\":\"cart\",\"match\":{\"path\":{\"prefix\":\"/cart\"}},"
+        + "\"to\":[{\"service\":\"cart\"}]}]}";
+    for (int round = 0; round < 10; round++) {
+      api.put("/v1/namespaces/x-rr-dev/services/cart", exporter(null)).expect(round == 0 ? 201 : 200);
+      List<CompletableFuture<ApiClient.Response>> writes = List.of(
+          CompletableFuture.supplyAsync(() -> api.put("/v1/namespaces/x-rr-dev/services/web", web)),
+          CompletableFuture.supplyAsync(() -> api.put("/v1/namespaces/x-rr-dev/services/cart",
+              importer("cart", "x-rr-prod", "ledger"))));
+      writes.forEach(CompletableFuture::join);
+      boolean routed = api.get("/v1/namespaces/x-rr-dev/services/web").status() == 200;
+      boolean imports = api.get("/v1/namespaces/x-rr-dev/services/cart").expect(200).raw().contains("importFrom");
+      assertThat(routed && imports).as("round %d: web routes to cart (%s), cart imports (%s)", round, routed, imports)
+          .isFalse();
+      assertThat(routed || imports).as("round %d: one of the two writes lands", round).isTrue();
+      if (routed) {
+        api.delete("/v1/namespaces/x-rr-dev/services/web").expect(204);
+      }
+    }
   }
 
   /** An import's cluster is named after its exporter: a route to the import's own name would reach nothing. */

@@ -94,9 +94,11 @@ final class ServiceRendering {
     // Versioned by what they are rendered from, not by the spec's revision: a rewrite that changes nothing
     // re-sends nothing; clusters (and an HTTP service's Envoy listeners, whose routes come over RDS) are
     // rendered from the spec without its routing, so a weight change re-sends the routes only.
-    String version = egressVersion(egress, proxylessTls, namespaces, Versions.ofJson(spec), input.vips());
-    String unrouted = egressVersion(egress, proxylessTls, namespaces, Versions.ofJson(spec.withoutRouting()),
+    // Nor by the exports, which only the ingress reads.
+    String version = egressVersion(egress, proxylessTls, namespaces, Versions.ofJson(spec.withoutExports()),
         input.vips());
+    String unrouted = egressVersion(egress, proxylessTls, namespaces,
+        Versions.ofJson(spec.withoutRouting().withoutExports()), input.vips());
     boolean routesInListener = egress.kind() == ProxyKind.GRPC || !spec.protocol().isHttp();
     Map<ResourceType, Map<String, VersionedResource<?>>> out = new EnumMap<>(ResourceType.class);
     for (Cluster cluster : rendered.clusters()) {

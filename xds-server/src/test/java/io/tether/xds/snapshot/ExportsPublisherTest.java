@@ -12,6 +12,7 @@ import io.tether.model.Timeout;
 import io.tether.xds.cache.GroupSnapshot;
 import io.tether.xds.node.GroupKey;
 import io.tether.xds.node.ProxyKind;
+import io.tether.xds.node.ServedService;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -112,6 +113,30 @@ class ExportsPublisherTest extends PublisherFixture {
     publisher.awaitIdle();
     assertThat(served(DEV_GRPC).of(ResourceType.LISTENER).resources()).isEmpty();
     assertThat(served(DEV_GRPC).of(ResourceType.CLUSTER).resources()).isEmpty();
+  }
+
+  /**
+   * Editing the exports changes what the exporter's ingress admits (the namespace wall), not what its
+   * callers get: its own namespace's callers and the importers that stay are re-sent nothing.
+   */
+  @Test
+  void anotherExportChangesTheIngressOnly() throws Exception {
+    GroupKey prodCaller = new GroupKey("prod", ProxyKind.ENVOY, List.of());
+    GroupKey prodSidecar = new GroupKey("prod", ProxyKind.ENVOY, List.of(new ServedService("payments", 15000, 8080)));
+    startPending();
+    connect(prodCaller);
+    connect(prodSidecar);
+    export(List.of("dev"));
+    GroupSnapshot caller = served(prodCaller);
+    GroupSnapshot sidecar = served(prodSidecar);
+    GroupSnapshot importer = served(DEV_ENVOY);
+
+    export(List.of("dev", "qa"));
+    assertThat(changedNames(caller, served(prodCaller))).as("prod's callers").isEmpty();
+    assertThat(changedNames(importer, served(DEV_ENVOY))).as("dev's importer").isEmpty();
+    assertThat(changedNames(sidecar, served(prodSidecar))).as("payments' own sidecar: its ingress only")
+        .contains(ResourceType.LISTENER + " ingress:payments")
+        .allMatch(n -> n.endsWith(" ingress:payments") || n.endsWith(" local:payments"));
   }
 
   /** The exporter's namespace defaults are part of its policy: a change of them reaches the importers. */
