@@ -97,9 +97,19 @@ final class AuthorizationRoutes {
   }
 
   /** The protocol of the callee as the view knows it, or null when there is no such service (yet). */
+  /**
+   * The protocol of the rule's callee, when it exists (null: not yet); an import is refused (409), since it
+   * has no ingress of its own: calls through it are the exporter's to authorize (README "Exports and imports").
+   */
   private static AppProtocol calleeProtocol(RegistryState s, String ns, String to) {
     requireNamespace(s, ns);
-    return s.service(ns, to).map(Versioned::value).map(ServiceSpec::protocol).orElse(null);
+    ServiceSpec callee = s.service(ns, to).map(Versioned::value).orElse(null);
+    if (callee != null && callee.importFrom() != null) {
+      throw new RegistryException(ErrorCode.FAILED_PRECONDITION, "service '" + to + "' imports "
+          + callee.importFrom().describe() + ": an import has no ingress of its own; write the rule in "
+          + callee.importFrom().namespace() + ", from '" + ns + "/<service>'", "to");
+    }
+    return callee == null ? null : callee.protocol();
   }
 
   private static void requireNamespace(RegistryState s, String ns) {

@@ -120,7 +120,7 @@ final class RegistryService {
   CompletableFuture<ApiResponse> putService(String ns, String svc, byte[] body, Precondition pre) {
     Names.requireLabel("namespace", ns);
     ServiceSpec valid = Validation.service(ns, svc, Json.parse(body, ServiceSpec.class));
-    return checked(s -> ImportRules.requireNoOwnEndpoints(s, ns, valid))
+    return checked(s -> ImportRules.requireImportable(s, ns, valid))
         .thenCompose(ok -> written(store.putService(ns, valid, pre), valid));
   }
 

@@ -95,6 +95,20 @@ class ExportsApiTest {
     assertThat(api.get("/v1/namespaces/x-ep-dev/services/cart").expect(200).raw()).doesNotContain("importFrom");
   }
 
+  /** An import can never export, so importing one could never be ACTIVE; nor has it an ingress to authorize. */
+  @Test
+  void anImportOfAnImportAndARuleToAnImportAre409() {
+    ApiClient api = namespaces("x-ii-prod", "x-ii-dev", "x-ii-qa");
+    api.put("/v1/namespaces/x-ii-dev/services/pay", importer("pay", "x-ii-prod", "payments")).expect(201);
+    refused(api.put("/v1/namespaces/x-ii-qa/services/pay", importer("pay", "x-ii-dev", "pay")), 409, "importFrom",
+        "is itself an import of x-ii-prod/payments");
+    api.get("/v1/namespaces/x-ii-qa/services/pay").expect(404);
+
+    refused(api.put("/v1/namespaces/x-ii-dev/authorizations/to-pay", "{\"from\":\"*\",\"to\":\"pay\","
+        + "\"action\":\"ALLOW\"}"), 409, "to", "an import has no ingress of its own");
+    api.get("/v1/namespaces/x-ii-dev/authorizations/to-pay").expect(404);
+  }
+
   @Test
   void aNamespaceImportsAnExporterOnce() {
     ApiClient api = namespaces("x-once-prod", "x-once-dev");
