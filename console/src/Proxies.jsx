@@ -32,7 +32,7 @@ function ProxyTable({ items }) {
           <tr key={`${replica}/${s.streamId}`} data-testid={`proxy-${s.nodeId}`}>
             <td>{s.namespace}</td>
             <td><code>{s.nodeId}</code><div class="muted">{s.userAgent}{s.delta ? ' (delta)' : ''}</div></td>
-            <td>{s.kind}</td>
+            <td>{s.kind}{s.zone && <div class="muted" data-testid="zone">zone {s.zone}</div>}</td>
             <td class="nowrap">{replica}</td>
             <td class="nowrap" title={s.connectedAt}>{new Date(s.connectedAt).toLocaleTimeString()}</td>
             {TYPES.map((t) => <SyncCell key={t} type={t} state={syncState(s, t)} />)}

@@ -1,6 +1,7 @@
 import { useLiveList } from './useApi.js';
 import { ErrorBox, LiveBadge, Loading } from './Common.jsx';
 import { Link } from './router.jsx';
+import { serviceKind } from './serviceKind.js';
 
 /**
  * A namespace's services with their aliases, VIPs and endpoint counts. A change in the namespace
@@ -27,7 +28,7 @@ function ServiceTable({ ns, items }) {
         {items.map((s) => (
           <tr key={s.discoveryName} data-testid={`service-${s.discoveryName}`}>
             <td><Link to={`/namespaces/${ns}/services/${s.discoveryName}`}>{s.discoveryName}</Link></td>
-            <td>{s.appProtocol || 'tcp'}</td>
+            <td data-testid="service-kind">{serviceKind(s)}</td>
             <td>{s.clientAliases.map((a) => <div key={`${a.dnsName}:${a.port}`}>{a.dnsName}:{a.port}</div>)}</td>
             <td>{s.clientAliases.map((a) => <div key={`${a.dnsName}:${a.port}`}><code>{a.vip || '-'}</code></div>)}</td>
             <td class="num" data-testid="endpoint-count">{s.healthyEndpoints}/{s.endpoints} healthy</td>

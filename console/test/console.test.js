@@ -6,6 +6,7 @@ import { patched } from '../src/liveEndpoints.js';
 import { format, parse, specDiff } from '../src/specText.js';
 import { syncState } from '../src/sync.js';
 import { match } from '../src/routes.js';
+import { serviceKind } from '../src/serviceKind.js';
 
 const ep = (id, extra = {}) => ({ id, address: '10.0.0.1', port: 1, health: 'HEALTHY', ...extra });
 
@@ -58,4 +59,10 @@ test('paths name views; anything else, a malformed escape too, is no view', () =
   assert.deepEqual(match('/ui/status'), { name: 'status', params: {} });
   assert.equal(match('/ui/namespaces/%zz').name, 'notFound');
   assert.equal(match('/ui/other').name, 'notFound');
+});
+
+test('a service is its protocol, tcp without one, and an import says what it imports', () => {
+  assert.equal(serviceKind({ appProtocol: 'grpc' }), 'grpc');
+  assert.equal(serviceKind({}), 'tcp');
+  assert.equal(serviceKind({ importFrom: { namespace: 'prod', service: 'payments' } }), 'import of prod/payments');
 });

@@ -38,6 +38,16 @@ final class AckedVersions {
     return served != null && stream != null && served.equals(stream.path("ackedVersions").path(TYPES.get(type)).asText());
   }
 
+  /**
+   * Whether the server serves the node a {@code type} version other than {@code before} (what it served
+   * before a write) and the node's stream shows that one ACKed: after a write, {@link #ackedCurrent} alone
+   * may still be true of the old version, since the publisher renders the write a moment later.
+   */
+  static boolean ackedNewer(Mesh mesh, String ns, String nodeId, ResourceType type, String before) {
+    String served = served(mesh, ns, nodeId, type);
+    return served != null && !served.equals(before) && ackedCurrent(mesh, ns, nodeId, type);
+  }
+
   /** The node's NACKs as {@code GET /v1/proxies} shows them (none when it is not connected). */
   static int nacks(Mesh mesh, String nodeId) {
     JsonNode stream = mesh.proxyStream(nodeId);

@@ -117,11 +117,13 @@ class EnvoyCanaryTest {
     assertThat(AckedVersions.nacks(mesh, envoy.nodeId)).isZero();
   }
 
-  /** Puts the split, waits for Envoy's ACK of the route served now, then checks a window of calls. */
+  /** Puts the split, waits for Envoy's ACK of the route rendered from it, then checks a window of calls. */
   private static void shift(int v1, int v2, int window, double low, double high, AtomicLong lastV1) {
+    String before = AckedVersions.served(mesh, NS, envoy.nodeId, ResourceType.ROUTE);
     long start = System.nanoTime();
     putWeb(v1, v2);
-    awaitRoute();
+    Poll.until(WAIT, () -> AckedVersions.ackedNewer(mesh, NS, envoy.nodeId, ResourceType.ROUTE, before),
+        () -> "RDS of the new split ACKed; /v1/proxies " + mesh.proxyStream(envoy.nodeId));
     long acked = System.nanoTime();
     Map<String, Integer> counts = landings(window, Map.of());
     double share = counts.getOrDefault("v1", 0) / (double) window;

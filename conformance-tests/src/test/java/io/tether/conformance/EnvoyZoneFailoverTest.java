@@ -143,11 +143,9 @@ class EnvoyZoneFailoverTest {
     }
     zones.register("wide", "wide-b", new SwitchableBackend("wide-b", servers).port(), "zone-b");
     Poll.until(ZoneFailover.WAIT, () -> call("wide", 8082).startsWith("wide-a"), "a first wide call in zone-a");
-    zones.setHealth("wide", "wide-a1", "UNHEALTHY");
-    zones.awaitEdsAcked(envoy.nodeId);
+    zones.setHealthAndAwaitAck("wide", "wide-a1", "UNHEALTHY", envoy.nodeId);
     Map<String, Integer> threeOfFour = zoneShares(ZoneFailover.landings(200, () -> call("wide", 8082)));
-    zones.setHealth("wide", "wide-a2", "UNHEALTHY");
-    zones.awaitEdsAcked(envoy.nodeId);
+    zones.setHealthAndAwaitAck("wide", "wide-a2", "UNHEALTHY", envoy.nodeId);
     Map<String, Integer> twoOfFour = zoneShares(ZoneFailover.landings(1_000, () -> call("wide", 8082)));
     System.out.println("[EnvoyZoneFailoverTest] wide, 3 of 4 healthy: " + threeOfFour + "; 2 of 4: " + twoOfFour);
     assertThat(threeOfFour).containsExactly(Map.entry("zone-a", 200));

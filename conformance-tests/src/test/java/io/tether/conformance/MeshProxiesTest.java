@@ -60,7 +60,7 @@ class MeshProxiesTest {
   void eitherReplicaListsTheProxiesOfBothWithTheirSyncStatePerType() {
     String one = "on-1-" + UUID.randomUUID();
     String two = "on-2-" + UUID.randomUUID();
-    try (AdsProbe p1 = probe(mesh.xdsPort(), one); AdsProbe p2 = probe(replica2.xds().port(), two)) {
+    try (AdsProbe p1 = probe(mesh.xdsPort(), one); AdsProbe p2 = probe(replica2.xds().port(), two, "zone-b")) {
       Map<String, DiscoveryResponse> held = subscribeAndAckAll(p1);
       subscribeAndAckAll(p2);
       for (ApiClient api : List.of(mesh.api, replica2Api())) {
@@ -91,8 +91,9 @@ class MeshProxiesTest {
       assertThat(held).isNotEmpty();
 
       String table = cli(new ProxyCommands.List(), "-n", "a");
-      assertThat(table).containsPattern("a\\s+" + one + "\\s+ENVOY\\s+replica-1\\s+SYNCED\\s+SYNCED\\s+SYNCED\\s+SYNCED");
-      assertThat(table).containsPattern("a\\s+" + two + "\\s+ENVOY\\s+replica-2\\s+SYNCED\\s+SYNCED\\s+NACKED\\s+SYNCED");
+      assertThat(table).containsPattern("a\\s+" + one + "\\s+ENVOY\\s+-\\s+replica-1\\s+SYNCED\\s+SYNCED\\s+SYNCED\\s+SYNCED");
+      assertThat(table).containsPattern("a\\s+" + two + "\\s+ENVOY\\s+zone-b\\s+replica-2\\s+SYNCED\\s+SYNCED\\s+NACKED"
+          + "\\s+SYNCED");
       assertThat(table).contains("EDS version " + eds2.getVersionInfo() + ": no thanks: bad assignment");
     }
   }
@@ -217,6 +218,12 @@ class MeshProxiesTest {
 
   private static AdsProbe probe(int port, String nodeId) {
     return new AdsProbe(port, Mesh.AGENT_A, XdsMessages.node(nodeId, AdsProbe.ENVOY, XdsMessages.metadata("a")));
+  }
+
+  /** A client-only Envoy node in {@code zone} (its node's {@code locality.zone}). */
+  private static AdsProbe probe(int port, String nodeId, String zone) {
+    return new AdsProbe(port, Mesh.AGENT_A, XdsMessages.node(nodeId, AdsProbe.ENVOY, XdsMessages.metadata("a"))
+        .toBuilder().setLocality(io.envoyproxy.envoy.config.core.v3.Locality.newBuilder().setZone(zone)).build());
   }
 
   private static Map<String, DiscoveryResponse> subscribeAndAckAll(AdsProbe probe) {

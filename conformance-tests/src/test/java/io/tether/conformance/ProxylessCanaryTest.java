@@ -73,11 +73,13 @@ class ProxylessCanaryTest {
     assertThat(AckedVersions.nacks(mesh, client.nodeId)).isZero();
   }
 
-  /** Puts the split, waits for the client's ACK of the listener served now, then checks a window of calls. */
+  /** Puts the split, waits for the client's ACK of the listener rendered from it, then checks a window of calls. */
   private static void shift(CallLoop load, int v1, int v2, int window, double low, double high) {
+    String before = AckedVersions.served(mesh, NS, client.nodeId, ResourceType.LISTENER);
     long start = System.nanoTime();
     putEcho(v1, v2);
-    awaitListener();
+    Poll.until(WAIT, () -> AckedVersions.ackedNewer(mesh, NS, client.nodeId, ResourceType.LISTENER, before),
+        () -> "LDS of the new split ACKed; /v1/proxies " + mesh.proxyStream(client.nodeId));
     long acked = System.nanoTime();
     Map<String, Integer> counts = landings(window, Map.of());
     String shown = "";

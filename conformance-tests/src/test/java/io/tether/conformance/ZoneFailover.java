@@ -3,8 +3,6 @@ package io.tether.conformance;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.envoyproxy.controlplane.cache.Resources.ResourceType;
 import io.tether.registry.testing.Poll;
-import io.tether.xds.cache.GroupSnapshot;
-import io.tether.xds.node.ProxyKey;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -40,11 +38,27 @@ final class ZoneFailover {
 
   /** Waits until node {@code nodeId} ACKed the EDS version its group is served now. */
   void awaitEdsAcked(String nodeId) {
+    awaitEdsAckedOtherThan(nodeId, null);
+  }
+
+  /**
+   * Sets an endpoint's health and waits until node {@code nodeId} ACKed the assignment rendered from it (the
+   * version served before the write may still be served, and ACKed, for a moment after it).
+   */
+  void setHealthAndAwaitAck(String svc, String id, String health, String nodeId) {
+    String before = servedEdsVersion(nodeId);
+    setHealth(svc, id, health);
+    awaitEdsAckedOtherThan(nodeId, before);
+  }
+
+  private void awaitEdsAckedOtherThan(String nodeId, String before) {
     Poll.until(WAIT, () -> {
       String served = servedEdsVersion(nodeId);
       JsonNode stream = mesh.proxyStream(nodeId);
-      return served != null && stream != null && served.equals(stream.path("ackedVersions").path("EDS").asText());
-    }, () -> nodeId + " ACKed EDS version " + servedEdsVersion(nodeId) + "; its stream: " + mesh.proxyStream(nodeId));
+      return served != null && !served.equals(before) && stream != null
+          && served.equals(stream.path("ackedVersions").path("EDS").asText());
+    }, () -> nodeId + " ACKed EDS version " + servedEdsVersion(nodeId) + " (not " + before + "); its stream: "
+        + mesh.proxyStream(nodeId));
   }
 
   /** {@code n} calls: how many each answer got. */
@@ -57,9 +71,7 @@ final class ZoneFailover {
   }
 
   private String servedEdsVersion(String nodeId) {
-    var cache = mesh.server.xds().cache();
-    return cache.groupOf(new ProxyKey(ns, nodeId)).flatMap(cache::snapshot).map(GroupSnapshot::types)
-        .map(types -> types.get(ResourceType.ENDPOINT).version()).orElse(null);
+    return AckedVersions.served(mesh, ns, nodeId, ResourceType.ENDPOINT);
   }
 
   private String endpoint(String svc, String id) {

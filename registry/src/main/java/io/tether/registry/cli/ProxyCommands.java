@@ -31,12 +31,13 @@ public final class ProxyCommands {
         printJson(body);
         return;
       }
-      Table t = new Table("NAMESPACE", "NODE", "KIND", "REPLICA", TYPES[0], TYPES[1], TYPES[2], TYPES[3]);
+      Table t = new Table("NAMESPACE", "NODE", "KIND", "ZONE", "REPLICA", TYPES[0], TYPES[1], TYPES[2], TYPES[3]);
       StringBuilder notes = new StringBuilder();
       for (JsonNode item : body.path("items")) {
         JsonNode s = item.path("stream");
         String replica = item.path("replica").asText();
-        t.row(s.path("namespace").asText(), s.path("nodeId").asText(), s.path("kind").asText(), replica,
+        t.row(s.path("namespace").asText(), s.path("nodeId").asText(), s.path("kind").asText(),
+            s.path("zone").asText("-"), replica,
             state(s, TYPES[0]), state(s, TYPES[1]), state(s, TYPES[2]), state(s, TYPES[3]));
         for (String type : TYPES) {
           JsonNode nack = s.path("lastNacks").path(type);
