@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -22,12 +23,8 @@ class BoundChildrenTest {
       assertThat(child.toHandle().parent().map(ProcessHandle::pid)).as("parent").contains(self);
       Stat ours = Stat.of(self);
       // The child is started as setsid's exec: it may not have made its session yet when start() returns.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      Await.until(Duration.ofSeconds(5), () -> Stat.of(child.pid()).session() == child.pid(), "the child's own session");
       Stat its = Stat.of(child.pid());
-      while (its.session() != child.pid() && System.nanoTime() < deadline) {
-        Thread.sleep(10); // the pace of reading /proc; the deadline bounds the wait
-        its = Stat.of(child.pid());
-      }
       assertThat(its.session()).as("session").isEqualTo(child.pid()).isNotEqualTo(ours.session());
       assertThat(its.processGroup()).as("process group").isEqualTo(child.pid()).isNotEqualTo(ours.processGroup());
     } finally {

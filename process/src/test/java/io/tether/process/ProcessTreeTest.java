@@ -91,11 +91,7 @@ class ProcessTreeTest {
   /** The background child's pid, which the shell writes once it has started it. */
   private long childPid() throws Exception {
     Path file = dir.resolve("child.pid");
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!Files.exists(file) || !Files.readString(file).endsWith("\n")) {
-      assertThat(System.nanoTime()).as("the shell wrote child.pid").isLessThan(deadline);
-      Thread.sleep(10); // the pace of looking for the file; the deadline bounds the wait
-    }
+    Await.until(WAIT, () -> Files.exists(file) && Files.readString(file).endsWith("\n"), "the shell wrote child.pid");
     long pid = Long.parseLong(Files.readString(file).strip());
     started.add(pid);
     return pid;
