@@ -19,14 +19,15 @@ import io.vertx.ext.web.RoutingContext;
 final class LeaseRoutes {
   private LeaseRoutes() {}
 
-  static void mount(RegistryApi api, RegistryService service, RegistryStore store) {
+  static void mount(RegistryApi api, RegistryService registry, RegistryStore store) {
     LeaseStore leases = store.leases();
+    LeaseService service = new LeaseService(registry, store);
     api.on(HttpMethod.GET, "/v1/leases", ctx -> async(ctx, () -> list(ctx, leases)));
-    api.on(HttpMethod.POST, "/v1/leases", ctx -> async(ctx, () -> service.grantLease(body(ctx), caller(ctx)::canRegisterIn)));
+    api.on(HttpMethod.POST, "/v1/leases", ctx -> async(ctx, () -> service.grant(body(ctx), caller(ctx)::canRegisterIn)));
     api.on(HttpMethod.POST, "/v1/leases/:id/keepalive", ctx ->
         async(ctx, () -> service.keepAlive(leaseId(ctx), caller(ctx)::canRegisterIn)));
     api.on(HttpMethod.DELETE, "/v1/leases/:id", ctx ->
-        async(ctx, () -> service.revokeLease(leaseId(ctx), caller(ctx)::canRegisterIn)));
+        async(ctx, () -> service.revoke(leaseId(ctx), caller(ctx)::canRegisterIn)));
   }
 
   /** {@code GET /v1/leases[?namespace=NS]}: the live leases the caller may read (docs/operations.md, "Leases"). */

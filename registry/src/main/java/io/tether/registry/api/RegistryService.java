@@ -15,7 +15,6 @@ import io.tether.model.RegistryException;
 import io.tether.model.ServicePolicy;
 import io.tether.model.ServiceSpec;
 import io.tether.model.Validation;
-import io.tether.registry.store.LeaseRecord;
 import io.tether.registry.store.Precondition;
 import io.tether.registry.store.RegistryStore;
 import io.tether.registry.store.Written;
@@ -40,8 +39,6 @@ import java.util.function.Function;
  */
 final class RegistryService {
   private static final Duration READ_YOUR_WRITES = Duration.ofSeconds(2);
-  private static final long MIN_LEASE_TTL = 2;
-  private static final long MAX_LEASE_TTL = 3600;
 
   private final RegistryStore store;
   private final RegistryView view;
@@ -183,44 +180,6 @@ final class RegistryService {
     return deleted(store.deleteEndpoint(ns, svc, id, pre));
   }
 
-  // ---- leases ----
-
-  CompletableFuture<ApiResponse> grantLease(byte[] body, Function<String, Boolean> mayUse) {
-    Representations.LeaseGrant grant = Json.parse(body, Representations.LeaseGrant.class);
-    long ttl = grant.ttlSeconds() == null ? 10 : grant.ttlSeconds();
-    if (ttl < MIN_LEASE_TTL || ttl > MAX_LEASE_TTL) {
-      throw new RegistryException(ErrorCode.INVALID_ARGUMENT,
-          "ttlSeconds must be between " + MIN_LEASE_TTL + " and " + MAX_LEASE_TTL, "ttlSeconds");
-    }
-    String ns = Names.requireLabel("namespace", grant.namespace());
-    if (!mayUse.apply(ns)) {
-      throw new RegistryException(ErrorCode.PERMISSION_DENIED, "may not hold leases in namespace '" + ns + "'", "namespace");
-    }
-    return read(s -> requireNamespaceResponse(s, ns)).thenCompose(known -> store.leases().grantLease(ns, ttl).thenApply(l ->
-        new ApiResponse(201, new Representations.LeaseView(l.leaseId(), l.ttlSeconds(), l.namespace()), null)));
-  }
-
-  CompletableFuture<ApiResponse> keepAlive(long id, Function<String, Boolean> mayUse) {
-    return ownedLease(id, mayUse).thenCompose(lease -> store.leases().keepAlive(id).thenApply(ttl ->
-        ApiResponse.ok(new Representations.LeaseView(id, ttl, lease.namespace()))));
-  }
-
-  CompletableFuture<ApiResponse> revokeLease(long id, Function<String, Boolean> mayUse) {
-    return ownedLease(id, mayUse).thenCompose(lease -> store.leases().revokeLease(id)).thenApply(revision -> {
-      noteWritten(revision);
-      return ApiResponse.noContent();
-    });
-  }
-
-  private CompletableFuture<LeaseRecord> ownedLease(long id, Function<String, Boolean> mayUse) {
-    return store.leases().lease(id).thenApply(lease -> {
-      if (!mayUse.apply(lease.namespace())) {
-        throw new RegistryException(ErrorCode.PERMISSION_DENIED, "lease " + id + " belongs to another namespace");
-      }
-      return lease;
-    });
-  }
-
   // ---- helpers ----
 
   /**
@@ -274,14 +233,10 @@ final class RegistryService {
     lastWritten.accumulateAndGet(revision, Math::max);
   }
 
-  private static String requireNamespace(RegistryState s, String ns) {
+  static String requireNamespace(RegistryState s, String ns) {
     Names.requireLabel("namespace", ns);
     s.namespace(ns).orElseThrow(() -> notFound("namespace '" + ns + "'"));
     return ns;
-  }
-
-  private static ApiResponse requireNamespaceResponse(RegistryState s, String ns) {
-    return ApiResponse.ok(requireNamespace(s, ns));
   }
 
   private static ServiceSummary summary(ServiceEntry entry, Map<String, String> vips) {
