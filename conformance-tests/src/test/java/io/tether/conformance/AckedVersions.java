@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.envoyproxy.controlplane.cache.Resources.ResourceType;
 import io.tether.xds.cache.GroupSnapshot;
 import io.tether.xds.node.ProxyKey;
+import io.tether.registry.testing.Poll;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -46,6 +48,19 @@ final class AckedVersions {
   static boolean ackedNewer(Mesh mesh, String ns, String nodeId, ResourceType type, String before) {
     String served = served(mesh, ns, nodeId, type);
     return served != null && !served.equals(before) && ackedCurrent(mesh, ns, nodeId, type);
+  }
+
+  /**
+   * Runs {@code write} and waits until the node ACKed the {@code type} version rendered from it
+   * ({@link #ackedNewer}); returns the ms from the write's start to that ACK.
+   */
+  static long writeAndAwaitAck(Mesh mesh, String ns, String nodeId, ResourceType type, Runnable write) {
+    String before = served(mesh, ns, nodeId, type);
+    long start = System.nanoTime();
+    write.run();
+    Poll.until(Duration.ofSeconds(30), () -> ackedNewer(mesh, ns, nodeId, type, before),
+        () -> TYPES.get(type) + " rendered from the write ACKed by " + nodeId + "; /v1/proxies " + mesh.proxyStream(nodeId));
+    return (System.nanoTime() - start) / 1_000_000;
   }
 
   /** The node's NACKs as {@code GET /v1/proxies} shows them (none when it is not connected). */

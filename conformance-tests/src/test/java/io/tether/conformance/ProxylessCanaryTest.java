@@ -75,12 +75,8 @@ class ProxylessCanaryTest {
 
   /** Puts the split, waits for the client's ACK of the listener rendered from it, then checks a window of calls. */
   private static void shift(CallLoop load, int v1, int v2, int window, double low, double high) {
-    String before = AckedVersions.served(mesh, NS, client.nodeId, ResourceType.LISTENER);
     long start = System.nanoTime();
-    putEcho(v1, v2);
-    Poll.until(WAIT, () -> AckedVersions.ackedNewer(mesh, NS, client.nodeId, ResourceType.LISTENER, before),
-        () -> "LDS of the new split ACKed; /v1/proxies " + mesh.proxyStream(client.nodeId));
-    long acked = System.nanoTime();
+    long ackMs = AckedVersions.writeAndAwaitAck(mesh, NS, client.nodeId, ResourceType.LISTENER, () -> putEcho(v1, v2));
     Map<String, Integer> counts = landings(window, Map.of());
     String shown = "";
     if (v1 == 0) {
@@ -88,8 +84,8 @@ class ProxylessCanaryTest {
           .mapToLong(CallLoop.Result::endNanos).max().orElse(start);
       shown = ", last v1 answer " + (lastV1 - start) / 1_000_000 + " ms after the PUT";
     }
-    System.out.printf("[ProxylessCanaryTest] %d/%d: LDS ACKed %d ms after the PUT%s; window %s%n", v1, v2,
-        (acked - start) / 1_000_000, shown, counts);
+    System.out.printf("[ProxylessCanaryTest] %d/%d: LDS ACKed %d ms after the PUT%s; window %s%n", v1, v2, ackMs,
+        shown, counts);
     assertThat(counts.getOrDefault("v1", 0) / (double) window).as("v1's share after %d/%d: %s", v1, v2, counts)
         .isBetween(low, high);
     assertThat(counts).containsOnlyKeys(v1 == 0 ? List.of("v2") : List.of("v1", "v2"));

@@ -199,7 +199,7 @@ final class ServiceRendering {
     }
     Versioned<ServiceSpec> spec = state.service(source.namespace(), source.service()).orElseThrow();
     Versioned<Namespace> namespace = state.namespace(source.namespace()).orElse(null);
-    ZoneAware zoneAware = spec.value().inheritedPolicy(namespace == null ? null : namespace.value()).zoneAware();
+    ZoneAware zoneAware = spec.value().inheritedPolicy(valueOf(namespace)).zoneAware();
     return zoneAware != null && zoneAware.on();
   }
 
